@@ -1,0 +1,29 @@
+//! `ltci-migrations`: the database schema, as ordered migrations that run on SQLite and PostgreSQL.
+//!
+//! Self-contained on purpose: migrations never import the server's entities, so an old migration
+//! keeps meaning what it meant when it shipped. Conventions (see `docs/database.md`): ids are UUIDs,
+//! instants are `timestamp with time zone` written from Rust (never SQL defaults), money is integer
+//! fen, enums are snake_case strings.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_regions_institutions;
+mod m20261122_000002_users_and_sessions;
+mod m20261122_000003_insured_persons;
+mod m20261122_000004_audit_events;
+
+/// Every migration, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_regions_institutions::Migration),
+            Box::new(m20261122_000002_users_and_sessions::Migration),
+            Box::new(m20261122_000003_insured_persons::Migration),
+            Box::new(m20261122_000004_audit_events::Migration),
+        ]
+    }
+}

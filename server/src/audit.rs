@@ -1,0 +1,127 @@
+//! The audit trail (审计日志): one record per state change, written in the change's transaction.
+//!
+//! Records name the fields that changed, never their values: the trail must not become a second
+//! copy of personal data.
+
+use chrono::Utc;
+use ltci_shared::api::users::Role;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::auth::Actor;
+use crate::entities::audit_event;
+use crate::http::error::ApiResult;
+
+/// Who caused a change, as the trail records it.
+#[derive(Debug, Clone)]
+pub struct AuditActor {
+    pub region_id: Uuid,
+    pub user_id: Option<Uuid>,
+    pub role: Option<Role>,
+    pub request_id: Option<String>,
+}
+
+impl From<&Actor> for AuditActor {
+    fn from(a: &Actor) -> Self {
+        Self { region_id: a.region_id, user_id: Some(a.user_id), role: Some(a.role), request_id: a.request_id.clone() }
+    }
+}
+
+/// Writes one audit record with `db` — pass the transaction that makes the change.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    actor: &AuditActor,
+    action: &str,
+    entity_type: &str,
+    entity_id: impl ToString,
+    changed_fields: &[&str],
+) -> ApiResult<()> {
+    audit_event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(Utc::now()),
+        region_id: Set(actor.region_id),
+        actor_user_id: Set(actor.user_id),
+        actor_role: Set(actor.role.map(|r| r.as_str().to_string())),
+        action: Set(action.to_string()),
+        entity_type: Set(entity_type.to_string()),
+        entity_id: Set(entity_id.to_string()),
+        request_id: Set(actor.request_id.clone()),
+        changed_fields: Set(serde_json::to_string(changed_fields).unwrap_or_else(|_| "[]".into())),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// One audit record as the API shows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditEventView {
+    pub id: Uuid,
+    pub at: chrono::DateTime<Utc>,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_role: Option<String>,
+    /// `<entity>.<verb>`, e.g. `insured_person.update`.
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub request_id: Option<String>,
+    pub changed_fields: Vec<String>,
+}
+
+impl From<audit_event::Model> for AuditEventView {
+    fn from(m: audit_event::Model) -> Self {
+        Self {
+            id: m.id,
+            at: m.at,
+            actor_user_id: m.actor_user_id,
+            actor_role: m.actor_role,
+            action: m.action,
+            entity_type: m.entity_type,
+            entity_id: m.entity_id,
+            request_id: m.request_id,
+            changed_fields: serde_json::from_str(&m.changed_fields).unwrap_or_default(),
+        }
+    }
+}
+
+/// Filters of `GET /api/v1/audit-events`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub action: Option<String>,
+}
+
+/// The `/audit-events` route.
+pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
+    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(list_audit_events))
+}
+
+/// The region's audit trail, newest first (agency officers and auditors).
+#[utoipa::path(get, path = "/audit-events", tag = "audit", security(("bearer" = [])), params(AuditFilter, ltci_shared::PageQuery),
+    responses((status = 200, body = ltci_shared::Page<AuditEventView>), (status = 403, body = ltci_shared::ErrorBody)))]
+async fn list_audit_events(
+    actor: Actor,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    crate::http::extract::ApiQuery(filter): crate::http::extract::ApiQuery<AuditFilter>,
+    crate::http::extract::ApiQuery(page): crate::http::extract::ApiQuery<ltci_shared::PageQuery>,
+) -> ApiResult<crate::http::extract::ApiJson<ltci_shared::Page<AuditEventView>>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    actor.require(crate::auth::Permission::ReadAuditTrail)?;
+    let mut q = audit_event::Entity::find().filter(crate::auth::scope::audit_events(&actor));
+    if let Some(v) = filter.entity_type {
+        q = q.filter(audit_event::Column::EntityType.eq(v));
+    }
+    if let Some(v) = filter.entity_id {
+        q = q.filter(audit_event::Column::EntityId.eq(v));
+    }
+    if let Some(v) = filter.action {
+        q = q.filter(audit_event::Column::Action.eq(v));
+    }
+    let q = q.order_by_desc(audit_event::Column::At).order_by_desc(audit_event::Column::Id);
+    let page = crate::http::pagination::fetch_page(&state.db, q, page.try_into()?, AuditEventView::from).await?;
+    Ok(crate::http::extract::ApiJson(page))
+}

@@ -1,0 +1,89 @@
+//! The actor: who is making this request (role, region, institution, user), from the bearer token.
+
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts};
+use ltci_shared::api::users::Role;
+use ltci_shared::error::codes;
+use sea_orm::EntityTrait;
+use tower_http::request_id::RequestId;
+use uuid::Uuid;
+
+use super::permission::{Permission, allows};
+use crate::entities::user;
+use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The authenticated caller of a request. Extracting it authenticates the request: a handler that
+/// takes an `Actor` cannot run for an anonymous caller.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub username: String,
+    pub role: Role,
+    pub region_id: Uuid,
+    pub institution_id: Option<Uuid>,
+    /// The login this request's token came from.
+    pub session_id: Uuid,
+    /// The request id (also in the `x-request-id` response header), for the audit trail.
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// `Ok` if the actor's role allows `permission`, `403 forbidden` otherwise.
+    pub fn require(&self, permission: Permission) -> ApiResult<()> {
+        if allows(self.role, permission) { Ok(()) } else { Err(ApiError::forbidden()) }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        allows(self.role, permission)
+    }
+}
+
+/// The request id tower-http assigned, as text.
+pub fn request_id(parts: &Parts) -> Option<String> {
+    parts.extensions.get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned)
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .ok_or_else(|| {
+                ApiError::unauthorized(codes::UNAUTHENTICATED, "sign in: send Authorization: Bearer <access token>")
+            })?;
+        let claims = state.tokens.verify_access(token.trim())?;
+        let user = user::Entity::find_by_id(claims.sub).one(&state.db).await?;
+        let user = match user {
+            Some(u) if u.active => u,
+            _ => return Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this account is no longer active")),
+        };
+        let role = Role::from_name(&user.role)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("user {} has unknown role", user.id)))?;
+        Ok(Actor {
+            user_id: user.id,
+            username: user.username,
+            role,
+            region_id: user.region_id,
+            institution_id: user.institution_id,
+            session_id: claims.sid,
+            request_id: request_id(parts),
+        })
+    }
+}
+
+/// The request id alone, for handlers that run before anyone is signed in (login, refresh).
+#[derive(Debug, Clone)]
+pub struct ReqId(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReqId(request_id(parts)))
+    }
+}

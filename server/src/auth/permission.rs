@@ -1,0 +1,64 @@
+//! What each role may do: one table, deny by default.
+//!
+//! A permission says whether a role may attempt an action at all; *which* records it may touch is
+//! the job of [`super::scope`].
+
+use ltci_shared::api::users::Role;
+
+/// An action guarded by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// See the list of pooling regions.
+    ReadRegions,
+    /// Create pooling regions.
+    ManageRegions,
+    /// List and view user accounts (within scope).
+    ReadUsers,
+    /// Create, deactivate and reset user accounts (within scope).
+    ManageUsers,
+    /// View insured persons (within scope).
+    ReadInsuredPersons,
+    /// Register and update insured persons.
+    WriteInsuredPersons,
+    /// See full ID numbers rather than masked ones.
+    SeeFullIdNumbers,
+    /// Read the audit trail.
+    ReadAuditTrail,
+}
+
+/// Whether `role` may perform `permission`. Anything not listed is denied.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match (role, permission) {
+        (_, ReadRegions) => true,
+        (Admin, ManageRegions) => true,
+        (Admin | Institution, ReadUsers | ManageUsers) => true,
+        (Admin | Auditor | Assessor | Institution | Caregiver, ReadInsuredPersons) => true,
+        (Admin, WriteInsuredPersons) => true,
+        // Agency officers handle applications and certificates, which need the full number;
+        // everyone else identifies people by name, birth date and the masked number.
+        (Admin, SeeFullIdNumbers) => true,
+        (Admin | Auditor, ReadAuditTrail) => true,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auditors_never_write() {
+        for p in [Permission::ManageRegions, Permission::ManageUsers, Permission::WriteInsuredPersons] {
+            assert!(!allows(Role::Auditor, p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn only_agency_officers_see_full_id_numbers() {
+        for role in Role::ALL {
+            assert_eq!(allows(role, Permission::SeeFullIdNumbers), role == Role::Admin, "{role:?}");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Access tokens (JWT, HS256, short-lived) and refresh tokens (random, stored hashed).
+
+use base64::Engine;
+use chrono::Utc;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use ltci_shared::error::codes;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::http::error::ApiError;
+
+/// What an access token says. The role and scope are *not* trusted from it: every request reloads
+/// the user, so a deactivation or role change takes effect at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: Uuid,
+    /// The login (refresh-token family) this token belongs to.
+    pub sid: Uuid,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Signing keys and lifetimes.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+}
+
+impl std::fmt::Debug for TokenKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenKeys").field("access_ttl_secs", &self.access_ttl_secs).finish_non_exhaustive()
+    }
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8], access_ttl_secs: u64, refresh_ttl_secs: u64) -> Self {
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            access_ttl_secs,
+            refresh_ttl_secs,
+        }
+    }
+
+    /// A signed access token for `user_id` in login `family_id`.
+    pub fn issue_access(&self, user_id: Uuid, family_id: Uuid) -> anyhow::Result<String> {
+        let now = Utc::now().timestamp();
+        let ttl = i64::try_from(self.access_ttl_secs).unwrap_or(i64::MAX / 2);
+        let claims = Claims { sub: user_id, sid: family_id, iat: now, exp: now + ttl };
+        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+    }
+
+    /// Verifies signature and expiry (no leeway: a token is dead the second it expires).
+    pub fn verify_access(&self, token: &str) -> Result<Claims, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map(|data| data.claims).map_err(|e| match e
+            .kind()
+        {
+            ErrorKind::ExpiredSignature => {
+                ApiError::unauthorized(codes::TOKEN_EXPIRED, "the access token has expired; refresh it")
+            }
+            _ => ApiError::unauthorized(codes::INVALID_TOKEN, "the access token is not valid"),
+        })
+    }
+}
+
+/// 32 random bytes, base64url: refresh tokens and generated secrets.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored for a refresh token: its SHA-256, hex. A database leak yields no usable token.
+pub fn hash_refresh_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_tokens_verify_and_foreign_ones_do_not() {
+        let keys = TokenKeys::new(&[7u8; 32], 60, 600);
+        let user = Uuid::new_v4();
+        let token = keys.issue_access(user, Uuid::new_v4()).expect("issue");
+        assert_eq!(keys.verify_access(&token).expect("valid").sub, user);
+
+        let other = TokenKeys::new(&[8u8; 32], 60, 600);
+        assert_eq!(other.verify_access(&token).expect_err("foreign").code(), codes::INVALID_TOKEN);
+    }
+
+    #[test]
+    fn an_expired_token_is_reported_as_expired() {
+        let keys = TokenKeys::new(&[7u8; 32], 60, 600);
+        let now = Utc::now().timestamp();
+        let claims = Claims { sub: Uuid::new_v4(), sid: Uuid::new_v4(), iat: now - 120, exp: now - 1 };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).expect("encode");
+        assert_eq!(keys.verify_access(&token).expect_err("expired").code(), codes::TOKEN_EXPIRED);
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_hashed() {
+        let a = random_token();
+        assert_ne!(a, random_token());
+        assert_eq!(hash_refresh_token(&a).len(), 64);
+        assert_ne!(hash_refresh_token(&a), a);
+    }
+}

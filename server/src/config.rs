@@ -1,0 +1,132 @@
+//! Server configuration, read once at start-up from flags or environment variables.
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `LTCI_DATA_DIR` | `./data` | directory for the embedded database and the generated JWT secret |
+//! | `LTCI_DATABASE_URL` | `sqlite://<data dir>/ltci.db?mode=rwc` | `sqlite://…` or `postgres://…` |
+//! | `LTCI_BIND` | `127.0.0.1:8080` | address and port to listen on (port 0 picks a free one) |
+//! | `LTCI_JWT_SECRET` | generated into `<data dir>/jwt-secret` on SQLite; required on PostgreSQL | HMAC key of access tokens, at least 32 bytes |
+//! | `LTCI_LOG_FORMAT` | `pretty` | `pretty` for people, `json` for log collectors |
+//! | `LTCI_LOG` | `info` | log filter (`tracing` env-filter syntax) |
+//! | `LTCI_ACCESS_TOKEN_TTL_SECS` | `900` | access token lifetime |
+//! | `LTCI_REFRESH_TOKEN_TTL_SECS` | `2592000` | refresh token lifetime (30 days: caregivers may be offline for days) |
+//! | `LTCI_LOGIN_MAX_FAILURES` | `5` | consecutive failed logins before a username is locked |
+//! | `LTCI_LOGIN_LOCK_SECS` | `900` | how long the lock lasts |
+//! | `LTCI_DB_MAX_CONNECTIONS` | `10` (PostgreSQL) | pool size; SQLite always uses one writer connection |
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    #[arg(long, env = "LTCI_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "LTCI_DATABASE_URL")]
+    pub database_url: Option<String>,
+    #[arg(long, env = "LTCI_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    #[arg(long, env = "LTCI_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    #[arg(long, env = "LTCI_LOG_FORMAT", value_enum, default_value = "pretty")]
+    pub log_format: LogFormat,
+    #[arg(long, env = "LTCI_LOG", default_value = "info")]
+    pub log_filter: String,
+    #[arg(long, env = "LTCI_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
+    pub access_token_ttl_secs: u64,
+    #[arg(long, env = "LTCI_REFRESH_TOKEN_TTL_SECS", default_value_t = 30 * 24 * 3600)]
+    pub refresh_token_ttl_secs: u64,
+    #[arg(long, env = "LTCI_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+    #[arg(long, env = "LTCI_LOGIN_LOCK_SECS", default_value_t = 900)]
+    pub login_lock_secs: u64,
+    #[arg(long, env = "LTCI_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    /// Defaults for a given database and secret: what tests and tools build on.
+    pub fn for_database(database_url: impl Into<String>, jwt_secret: impl Into<String>) -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            database_url: Some(database_url.into()),
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            jwt_secret: Some(jwt_secret.into()),
+            log_format: LogFormat::Pretty,
+            log_filter: "info".into(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_secs: 30 * 24 * 3600,
+            login_max_failures: 5,
+            login_lock_secs: 900,
+            db_max_connections: 10,
+        }
+    }
+
+    /// The database URL, defaulting to the embedded SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("ltci.db").display()),
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url().starts_with("sqlite:")
+    }
+
+    /// The JWT secret: configured, or — on the embedded SQLite default only — generated once and
+    /// kept in the data directory so tokens survive a restart.
+    pub fn resolve_jwt_secret(&self) -> anyhow::Result<Vec<u8>> {
+        if let Some(secret) = &self.jwt_secret {
+            anyhow::ensure!(secret.len() >= 32, "LTCI_JWT_SECRET must be at least 32 bytes long");
+            return Ok(secret.as_bytes().to_vec());
+        }
+        anyhow::ensure!(
+            self.is_sqlite(),
+            "LTCI_JWT_SECRET must be set when the database is not the embedded SQLite default: \
+             every server behind the same database must sign with the same key"
+        );
+        load_or_create_secret(&self.data_dir.join("jwt-secret"))
+    }
+}
+
+fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let secret = existing.trim().to_string();
+        anyhow::ensure!(secret.len() >= 32, "{} is too short; delete it to regenerate", path.display());
+        return Ok(secret.into_bytes());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let secret = crate::auth::token::random_token();
+    write_private(path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    tracing::warn!(
+        path = %path.display(),
+        "LTCI_JWT_SECRET is not set: generated a signing key into the data directory; \
+         set LTCI_JWT_SECRET in production"
+    );
+    Ok(secret.into_bytes())
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

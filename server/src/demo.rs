@@ -1,0 +1,114 @@
+//! Demo data for `ltci-server demo`: the region 示范市, an institution, one user per role and a
+//! few insured persons. The password `demo1234` exists only here.
+
+use chrono::{NaiveDate, Utc};
+use ltci_shared::api::users::Role;
+use ltci_shared::id_number::check_character;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::auth::password::PasswordHasher;
+use crate::entities::{institution, insured_person, region, user};
+
+/// Region code of the demo city (fictional: no real division has it).
+pub const DEMO_REGION_CODE: &str = "990100";
+/// Password of every demo user.
+pub const DEMO_PASSWORD: &str = "demo1234";
+/// The demo logins and what they are.
+pub const DEMO_USERS: [(&str, &str, Role); 6] = [
+    ("admin", "示范市医保经办 王敏", Role::Admin),
+    ("assessor1", "评估员 李华", Role::Assessor),
+    ("assessor2", "评估员 赵强", Role::Assessor),
+    ("inst1", "康乐居家护理服务中心 周静", Role::Institution),
+    ("carer1", "护理员 孙丽", Role::Caregiver),
+    ("auditor1", "稽核员 郑刚", Role::Auditor),
+];
+
+/// Seeds the demo data unless the demo region already exists. Returns whether it seeded.
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    if region::Entity::find().filter(region::Column::Code.eq(DEMO_REGION_CODE)).one(db).await?.is_some() {
+        return Ok(false);
+    }
+    let hasher = PasswordHasher::new()?;
+    let mut hashes = Vec::new();
+    for _ in DEMO_USERS {
+        hashes.push(hasher.hash(DEMO_PASSWORD).await?);
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let region_id = Uuid::now_v7();
+    region::ActiveModel {
+        id: Set(region_id),
+        code: Set(DEMO_REGION_CODE.into()),
+        name: Set("示范市".into()),
+        time_zone: Set("Asia/Shanghai".into()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let institution_id = Uuid::now_v7();
+    institution::ActiveModel {
+        id: Set(institution_id),
+        region_id: Set(region_id),
+        name: Set("示范市康乐居家护理服务中心".into()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    for ((username, display_name, role), hash) in DEMO_USERS.into_iter().zip(hashes) {
+        user::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            username: Set(username.into()),
+            display_name: Set(display_name.into()),
+            password_hash: Set(hash),
+            role: Set(role.as_str().into()),
+            region_id: Set(region_id),
+            institution_id: Set(role.belongs_to_institution().then_some(institution_id)),
+            active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let persons = [
+        ("张桂兰", "37020219380512002", "resident", "示范市市南区香港中路街道 12号 3单元 101", 36.0662, 120.3826),
+        ("李守田", "37020219411103003", "employee", "示范市崂山区沙子口街道 东麦窑村 58号", 36.1189, 120.6248),
+        ("王秀英", "37028119450220004", "resident", "示范市胶州市李哥庄镇 西王村 7号", 36.3457, 120.1623),
+        ("刘德福", "37020319360918005", "employee", "示范市市北区辽宁路 201号 2单元 502", 36.0789, 120.3574),
+        ("陈玉梅", "37028519500707006", "resident", "示范市莱西市院上镇 后庄扶村 33号", 36.8891, 120.5173),
+    ];
+    for (name, first17, scheme, address, lat, lng) in persons {
+        let mut digits = [0u8; 17];
+        digits.copy_from_slice(first17.as_bytes());
+        let id_number = format!("{first17}{}", check_character(&digits));
+        let birth = NaiveDate::parse_from_str(&first17[6..14], "%Y%m%d")?;
+        let sex = if (digits[16] - b'0') % 2 == 1 { "male" } else { "female" };
+        insured_person::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            region_id: Set(region_id),
+            name: Set(name.into()),
+            id_number: Set(id_number),
+            birth_date: Set(birth),
+            sex: Set(sex.into()),
+            scheme: Set(scheme.into()),
+            enrolled_on: Set(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or(birth)),
+            status: Set("active".into()),
+            died_on: Set(None),
+            address_text: Set(address.into()),
+            latitude: Set(Some(lat)),
+            longitude: Set(Some(lng)),
+            phone: Set(Some("13800138000".into())),
+            emergency_name: Set(Some("家属".into())),
+            emergency_phone: Set(Some("13900139000".into())),
+            emergency_relation: Set(Some("子女".into())),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,25 @@
+//! Table `audit_events`: who changed what, when, under which request.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "audit_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub at: DateTimeUtc,
+    pub region_id: Uuid,
+    pub actor_user_id: Option<Uuid>,
+    pub actor_role: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub request_id: Option<String>,
+    /// JSON array of the names of the fields that changed (never their values).
+    pub changed_fields: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,196 @@
+//! The one application error type, rendered as the JSON error envelope.
+//!
+//! Constructors are named by their HTTP meaning. Client errors carry a stable `code` and, for
+//! validation, one entry per bad field. Server errors keep their cause for the log and show the
+//! client nothing but `internal_error` and the request id it already has in `x-request-id`.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ltci_shared::error::codes;
+use ltci_shared::{ErrorBody, ErrorDetail, FieldIssue};
+use sea_orm::{DbErr, SqlErr};
+
+/// Result of every handler and service function.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// An error on its way to becoming a response.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    details: BTreeMap<String, FieldIssue>,
+    retry_after_secs: Option<u64>,
+    /// The cause of a 5xx, logged and never sent.
+    cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), details: BTreeMap::new(), retry_after_secs: None, cause: None }
+    }
+
+    /// 400 with a code of the caller's choosing (malformed input that is not a field problem).
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 422 `validation_failed` naming each bad field.
+    pub fn validation(details: BTreeMap<String, FieldIssue>) -> Self {
+        let fields: Vec<&str> = details.keys().map(String::as_str).collect();
+        let message = format!("invalid input: {}", fields.join(", "));
+        Self { details, ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, codes::VALIDATION_FAILED, message) }
+    }
+
+    /// 422 for one bad field.
+    pub fn invalid_field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self::validation(BTreeMap::from([(field.to_string(), FieldIssue::new(code, message))]))
+    }
+
+    /// 401 with a specific code (`unauthenticated`, `invalid_token`, `token_expired`, …).
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// 403: authenticated, but this role may not do this.
+    pub fn forbidden() -> Self {
+        Self::new(StatusCode::FORBIDDEN, codes::FORBIDDEN, "your role may not do this")
+    }
+
+    /// 404. Also answered for things outside the caller's scope, so that scope is not revealed.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, format!("{what} not found"))
+    }
+
+    /// 409 naming the field whose value clashes with existing data.
+    pub fn conflict(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(StatusCode::CONFLICT, codes::CONFLICT, message.clone());
+        e.details.insert(field.to_string(), FieldIssue::new("conflict", message));
+        e
+    }
+
+    /// 429 `account_locked`: too many failed logins.
+    pub fn locked(retry_after_secs: u64) -> Self {
+        let mut e = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::ACCOUNT_LOCKED,
+            format!("too many failed logins; try again in {retry_after_secs} seconds"),
+        );
+        e.retry_after_secs = Some(retry_after_secs);
+        e
+    }
+
+    /// 503: a dependency (the database pool) is saturated or down; retrying later may work.
+    pub fn unavailable(cause: impl Into<anyhow::Error>) -> Self {
+        let mut e = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::SERVICE_UNAVAILABLE,
+            "the service is temporarily unavailable",
+        );
+        e.cause = Some(cause.into());
+        e
+    }
+
+    /// 500 with the cause kept for the log.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, codes::INTERNAL, "internal error");
+        e.cause = Some(cause.into());
+        e
+    }
+
+    /// Any status and code: for the framework's own rejections.
+    pub fn other(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(status, code, message)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<DbErr> for ApiError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            // Services map the constraints they expect to a field; one that reaches here was not
+            // expected, but is still the client's conflict, not our failure.
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                ApiError::conflict("unknown", "this conflicts with an existing record")
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                ApiError::invalid_field("unknown", "unknown_reference", "refers to a record that does not exist")
+            }
+            _ => match err {
+                DbErr::RecordNotFound(_) => ApiError::not_found("record"),
+                DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => ApiError::unavailable(err),
+                other => ApiError::internal(other),
+            },
+        }
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Some(cause) = &self.cause {
+            // Logged once, here, inside the request span (which carries the request id).
+            tracing::error!(status = self.status.as_u16(), code = self.code, error = ?cause, "request failed");
+        }
+        let body = ErrorBody {
+            error: ErrorDetail { code: self.code.to_string(), message: self.message, details: self.details },
+        };
+        let mut resp = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after_secs
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        resp
+    }
+}
+
+/// Collects field problems so a request with several bad fields hears about all of them at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(BTreeMap<String, FieldIssue>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, code: &str, message: impl Into<String>) {
+        self.0.entry(field.into()).or_insert_with(|| FieldIssue::new(code, message));
+    }
+
+    /// Keeps the value if `result` is Ok, records the problem otherwise.
+    pub fn take<T>(&mut self, field: &str, result: Result<T, (&'static str, String)>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err((code, message)) => {
+                self.add(field, code, message);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Err(422)` if anything was recorded.
+    pub fn finish(self) -> ApiResult<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::validation(self.0)) }
+    }
+}

@@ -1,0 +1,131 @@
+//! Request extractors that answer bad input with the error envelope, naming the field.
+//!
+//! axum's own `Json`, `Query` and `Path` reject with plain text; these read the same input and
+//! report syntax errors as `400 malformed_json` and type errors (wrong type, unknown enum value,
+//! missing field) as `422 validation_failed` with the field's path as the detail key.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use ltci_shared::error::codes;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// A JSON request body (and, as a response, a JSON body).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim();
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::other(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                codes::UNSUPPORTED_MEDIA_TYPE,
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::other(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    codes::PAYLOAD_TOO_LARGE,
+                    "the request body is too large",
+                )
+            } else {
+                ApiError::bad_request(codes::MALFORMED_JSON, "the request body could not be read")
+            }
+        })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Deserialises JSON, mapping serde's error to the envelope with the failing field's path.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => field_error(&path, &inner.to_string()),
+            _ => ApiError::bad_request(codes::MALFORMED_JSON, format!("the body is not valid JSON: {inner}")),
+        }
+    })
+}
+
+/// Turns a serde data error at `path` into a 422 naming the field.
+fn field_error(path: &str, message: &str) -> ApiError {
+    // Drop serde_json's " at line 1 column 5" suffix: the field path says where.
+    let message = message.split(" at line ").next().unwrap_or(message).to_string();
+    // A missing field is reported at its parent's path; name the field itself.
+    if let Some(name) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        let field = if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
+        return ApiError::invalid_field(&field, "required", format!("{field} is required"));
+    }
+    let field = if path == "." || path.is_empty() { "body".to_string() } else { path.to_string() };
+    let code = if message.starts_with("unknown variant") { "unknown_value" } else { "invalid_type" };
+    ApiError::invalid_field(&field, code, message)
+}
+
+impl<T: Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Query-string parameters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(ApiQuery).map_err(|err| {
+            let path = err.path().to_string();
+            field_error(&path, &err.into_inner().to_string())
+        })
+    }
+}
+
+/// Path parameters (ids). A malformed id is a `422` on that parameter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Send,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rejection) => Err(ApiError::invalid_field("id", "invalid_id", rejection.body_text())),
+        }
+    }
+}

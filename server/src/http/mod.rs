@@ -1,0 +1,10 @@
+//! The HTTP layer: every route in [`router`], the error envelope, extractors, pagination,
+//! metrics, request ids and the operational endpoints.
+
+pub mod error;
+pub mod extract;
+pub mod metrics;
+pub mod openapi;
+pub mod ops;
+pub mod pagination;
+pub mod router;

@@ -1,0 +1,35 @@
+//! The OpenAPI document's frame; the paths come from the route modules themselves.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "LTCI management API (长期护理保险经办管理)",
+        description = "Long-term care insurance: registry, assessment, institutions, care, settlement. \
+                       Errors use one envelope: {\"error\": {\"code\", \"message\", \"details\"}}. See docs/api.md."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign in, tokens, who am I"),
+        (name = "users", description = "User accounts"),
+        (name = "registry", description = "Regions (统筹区) and insured persons (参保人)"),
+        (name = "audit", description = "Audit trail"),
+        (name = "ops", description = "Health and metrics"),
+    )
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}

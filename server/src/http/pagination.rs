@@ -1,0 +1,47 @@
+//! Offset pagination shared by every list endpoint: validate `limit`/`offset`, count, fetch a page.
+
+use ltci_shared::page::{DEFAULT_LIMIT, MAX_LIMIT};
+use ltci_shared::{Page, PageQuery};
+use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
+
+use super::error::{ApiError, ApiResult};
+
+/// A validated page request.
+#[derive(Debug, Clone, Copy)]
+pub struct PageRequest {
+    pub limit: u64,
+    pub offset: u64,
+}
+
+impl TryFrom<PageQuery> for PageRequest {
+    type Error = ApiError;
+
+    fn try_from(q: PageQuery) -> ApiResult<Self> {
+        let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(ApiError::invalid_field(
+                "limit",
+                "out_of_range",
+                format!("limit must be between 1 and {MAX_LIMIT}"),
+            ));
+        }
+        Ok(Self { limit, offset: q.offset.unwrap_or(0) })
+    }
+}
+
+/// Runs `select` (already filtered and ordered) for one page, with the total count.
+pub async fn fetch_page<E, C, T>(
+    db: &C,
+    select: Select<E>,
+    page: PageRequest,
+    map: impl Fn(E::Model) -> T,
+) -> ApiResult<Page<T>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let total = select.clone().count(db).await?;
+    let rows = select.limit(page.limit).offset(page.offset).all(db).await?;
+    Ok(Page { items: rows.into_iter().map(map).collect(), total, limit: page.limit, offset: page.offset })
+}

@@ -1,0 +1,64 @@
+//! Every route of the server, in one place, with the middleware stack.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use ltci_shared::error::codes;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::error::ApiError;
+use super::{metrics, openapi::ApiDoc, ops};
+use crate::state::AppState;
+use crate::{audit, auth, registry, users};
+
+/// The API routes (under `/api/v1`) and the operational ones, with their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let v1 = OpenApiRouter::new()
+        .merge(auth::routes::router())
+        .merge(users::routes::router())
+        .merge(registry::routes::router())
+        .merge(audit::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(ltci_shared::api::API_PREFIX, v1)
+        .merge(ops::router())
+        .split_for_parts()
+}
+
+/// The whole application: routes, API docs at `/docs`, error fallbacks, metrics, request ids, logs.
+pub fn app(state: AppState) -> Router {
+    let (routes, openapi) = api();
+    let request_span = |req: &Request| {
+        let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+        // The path only: query strings can carry personal data (an ID-number search).
+        tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %request_id)
+    };
+    routes
+        .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", openapi))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::other(StatusCode::NOT_FOUND, codes::NOT_FOUND, "no such endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::other(
+        StatusCode::METHOD_NOT_ALLOWED,
+        codes::METHOD_NOT_ALLOWED,
+        "this endpoint does not accept that method",
+    )
+}

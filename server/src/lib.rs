@@ -1,0 +1,23 @@
+//! `ltci-server`: the long-term care insurance (长期护理保险) management server.
+//!
+//! One request flows: [`http::router`] (request id, trace span, metrics) → an extractor
+//! ([`auth::Actor`] authenticates; [`http::extract`] parses the body into shared API types) →
+//! a thin handler in a capability's `routes` module → that capability's `service` function, which
+//! checks the permission, validates, opens the transaction, queries through [`auth::scope`],
+//! writes, records the [`audit`] event and commits → the response or [`http::error::ApiError`].
+
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod entities;
+pub mod http;
+pub mod registry;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod users;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,317 @@
+//! Insured persons (参保人): register, view, correct, search — scoped, masked, audited.
+
+use chrono::{NaiveDate, Utc};
+use ltci_shared::api::registry::{
+    Address, CreateInsuredPersonRequest, EmergencyContact, InsuredPerson, InsuredPersonFilter, PersonStatus, Scheme,
+    UpdateInsuredPersonRequest,
+};
+use ltci_shared::{IdNumber, Page, Sex};
+use sea_orm::{
+    ActiveModelTrait as _, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{regions, validate};
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission, scope};
+use crate::entities::{insured_person as person, region};
+use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::pagination::{PageRequest, fetch_page};
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+/// The API view; the ID number is masked unless the actor's role needs it in full.
+pub fn view(m: person::Model, full_id: bool) -> InsuredPerson {
+    let emergency_contact = match (m.emergency_name, m.emergency_phone) {
+        (Some(name), Some(phone)) => Some(EmergencyContact { name, phone, relation: m.emergency_relation }),
+        _ => None,
+    };
+    InsuredPerson {
+        id: m.id,
+        region_id: m.region_id,
+        name: m.name,
+        id_number: if full_id { m.id_number } else { ltci_shared::id_number::mask(&m.id_number) },
+        id_number_masked: !full_id,
+        birth_date: m.birth_date,
+        sex: if m.sex == "male" { Sex::Male } else { Sex::Female },
+        scheme: Scheme::from_name(&m.scheme).unwrap_or(Scheme::Resident),
+        enrolled_on: m.enrolled_on,
+        status: PersonStatus::from_name(&m.status).unwrap_or(PersonStatus::Active),
+        died_on: m.died_on,
+        address: Address { text: m.address_text, latitude: m.latitude, longitude: m.longitude },
+        phone: m.phone,
+        emergency_contact,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    }
+}
+
+fn sex_name(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    }
+}
+
+fn id_number_rule(value: &str, today: NaiveDate) -> validate::Rule<IdNumber> {
+    IdNumber::parse_on(value, today).map_err(|e| (e.code(), e.to_string()))
+}
+
+async fn actor_region<C: ConnectionTrait>(db: &C, actor: &Actor) -> ApiResult<region::Model> {
+    region::Entity::find_by_id(actor.region_id).one(db).await?.ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("region {} of user {} is missing", actor.region_id, actor.user_id))
+    })
+}
+
+/// Maps the region/ID-number unique index to a 409 on `id_number`.
+fn map_unique(e: sea_orm::DbErr) -> ApiError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate_id(),
+        _ => e.into(),
+    }
+}
+
+fn duplicate_id() -> ApiError {
+    ApiError::conflict("id_number", "a person with this ID number is already registered in this region")
+}
+
+async fn id_number_taken<C: ConnectionTrait>(
+    db: &C,
+    region_id: Uuid,
+    id_number: &str,
+    except: Option<Uuid>,
+) -> ApiResult<bool> {
+    let mut q = person::Entity::find()
+        .filter(person::Column::RegionId.eq(region_id))
+        .filter(person::Column::IdNumber.eq(id_number));
+    if let Some(id) = except {
+        q = q.filter(person::Column::Id.ne(id));
+    }
+    Ok(q.one(db).await?.is_some())
+}
+
+pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonRequest) -> ApiResult<InsuredPerson> {
+    actor.require(Permission::WriteInsuredPersons)?;
+    let region = actor_region(&state.db, actor).await?;
+    let today = regions::today(&region);
+    let mut errors = FieldErrors::new();
+    let name = errors.take("name", check_text(&req.name, 50));
+    let id_number = errors.take("id_number", id_number_rule(&req.id_number, today));
+    let address = validate::address(&mut errors, "address", &req.address);
+    let phone = req.phone.as_deref().filter(|p| !p.trim().is_empty()).map(|p| errors.take("phone", validate::phone(p)));
+    let contact =
+        req.emergency_contact.as_ref().map(|c| validate::emergency_contact(&mut errors, "emergency_contact", c));
+    if let Some(id) = &id_number
+        && req.enrolled_on < id.birth_date()
+    {
+        errors.add("enrolled_on", "before_birth", "enrolment cannot be before the birth date");
+    }
+    errors.finish()?;
+    let (Some(name), Some(id_number), Some(address)) = (name, id_number, address) else {
+        return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
+    };
+    let contact = contact.flatten();
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    if id_number_taken(&txn, region.id, id_number.as_str(), None).await? {
+        return Err(duplicate_id());
+    }
+    let model = person::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        region_id: Set(region.id),
+        name: Set(name),
+        id_number: Set(id_number.as_str().to_string()),
+        birth_date: Set(id_number.birth_date()),
+        sex: Set(sex_name(id_number.sex()).to_string()),
+        scheme: Set(req.scheme.as_str().to_string()),
+        enrolled_on: Set(req.enrolled_on),
+        status: Set(PersonStatus::Active.as_str().to_string()),
+        died_on: Set(None),
+        address_text: Set(address.text),
+        latitude: Set(address.latitude),
+        longitude: Set(address.longitude),
+        phone: Set(phone.flatten()),
+        emergency_name: Set(contact.as_ref().map(|c| c.name.clone())),
+        emergency_phone: Set(contact.as_ref().map(|c| c.phone.clone())),
+        emergency_relation: Set(contact.and_then(|c| c.relation)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(map_unique)?;
+    audit::record(&txn, &AuditActor::from(actor), "insured_person.create", "insured_person", model.id, &[]).await?;
+    txn.commit().await?;
+    tracing::info!(person_id = %model.id, "insured person registered");
+    Ok(view(model, actor.can(Permission::SeeFullIdNumbers)))
+}
+
+async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<person::Model> {
+    person::Entity::find_by_id(id)
+        .filter(scope::insured_persons(actor))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("insured person"))
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<InsuredPerson> {
+    actor.require(Permission::ReadInsuredPersons)?;
+    let m = find_in_scope(&state.db, actor, id).await?;
+    Ok(view(m, actor.can(Permission::SeeFullIdNumbers)))
+}
+
+pub async fn search(
+    state: &AppState,
+    actor: &Actor,
+    filter: InsuredPersonFilter,
+    page: PageRequest,
+) -> ApiResult<Page<InsuredPerson>> {
+    actor.require(Permission::ReadInsuredPersons)?;
+    let mut q = person::Entity::find().filter(scope::insured_persons(actor));
+    if let Some(name) = filter.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        q = q.filter(person::Column::Name.contains(name));
+    }
+    if let Some(id) = filter.id_number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        q = q.filter(person::Column::IdNumber.eq(id.to_ascii_uppercase()));
+    }
+    if let Some(status) = filter.status {
+        q = q.filter(person::Column::Status.eq(status.as_str()));
+    }
+    if let Some(scheme) = filter.scheme {
+        q = q.filter(person::Column::Scheme.eq(scheme.as_str()));
+    }
+    let q = q.order_by_asc(person::Column::Name).order_by_asc(person::Column::Id);
+    let full = actor.can(Permission::SeeFullIdNumbers);
+    fetch_page(&state.db, q, page, |m| view(m, full)).await
+}
+
+/// Applies the fields present in `req`; rejects a stale `version` with 409 so no edit is lost.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    req: UpdateInsuredPersonRequest,
+) -> ApiResult<InsuredPerson> {
+    actor.require(Permission::WriteInsuredPersons)?;
+    let region = actor_region(&state.db, actor).await?;
+    let today = regions::today(&region);
+    let txn = state.db.begin().await?;
+    let current = find_in_scope(&txn, actor, id).await?;
+    if current.version != req.version {
+        return Err(ApiError::conflict("version", "this person was changed by someone else; reload and try again"));
+    }
+    let mut errors = FieldErrors::new();
+    let mut changed: Vec<&str> = Vec::new();
+    let mut next = current.clone().into_active_model();
+
+    if let Some(v) = &req.name
+        && let Some(name) = errors.take("name", check_text(v, 50))
+        && name != current.name
+    {
+        next.name = Set(name);
+        changed.push("name");
+    }
+    let mut birth_date = current.birth_date;
+    if let Some(v) = &req.id_number
+        && let Some(idn) = errors.take("id_number", id_number_rule(v, today))
+        && idn.as_str() != current.id_number
+    {
+        if id_number_taken(&txn, current.region_id, idn.as_str(), Some(id)).await? {
+            return Err(duplicate_id());
+        }
+        birth_date = idn.birth_date();
+        next.birth_date = Set(birth_date);
+        next.sex = Set(sex_name(idn.sex()).to_string());
+        next.id_number = Set(idn.as_str().to_string());
+        changed.push("id_number");
+    }
+    if let Some(scheme) = req.scheme.filter(|s| s.as_str() != current.scheme) {
+        next.scheme = Set(scheme.as_str().to_string());
+        changed.push("scheme");
+    }
+    let enrolled_on = req.enrolled_on.unwrap_or(current.enrolled_on);
+    if enrolled_on < birth_date {
+        errors.add("enrolled_on", "before_birth", "enrolment cannot be before the birth date");
+    } else if enrolled_on != current.enrolled_on {
+        next.enrolled_on = Set(enrolled_on);
+        changed.push("enrolled_on");
+    }
+    if let Some(a) = &req.address
+        && let Some(a) = validate::address(&mut errors, "address", a)
+    {
+        next.address_text = Set(a.text);
+        next.latitude = Set(a.latitude);
+        next.longitude = Set(a.longitude);
+        changed.push("address");
+    }
+    if let Some(p) = &req.phone {
+        let p = p.trim();
+        let value = if p.is_empty() { Some(None) } else { errors.take("phone", validate::phone(p)).map(Some) };
+        if let Some(v) = value {
+            next.phone = Set(v);
+            changed.push("phone");
+        }
+    }
+    if let Some(c) = &req.emergency_contact
+        && let Some(c) = validate::emergency_contact(&mut errors, "emergency_contact", c)
+    {
+        next.emergency_name = Set(Some(c.name));
+        next.emergency_phone = Set(Some(c.phone));
+        next.emergency_relation = Set(c.relation);
+        changed.push("emergency_contact");
+    }
+    let status = req.status.unwrap_or(PersonStatus::from_name(&current.status).unwrap_or(PersonStatus::Active));
+    match (status, req.died_on.or(current.died_on)) {
+        (PersonStatus::Deceased, None) => {
+            errors.add("died_on", "required", "a deceased person needs the date of death")
+        }
+        (PersonStatus::Deceased, Some(d)) if d > today || d < birth_date => {
+            errors.add("died_on", "out_of_range", "the date of death must be between the birth date and today")
+        }
+        (PersonStatus::Deceased, Some(d)) => {
+            if Some(d) != current.died_on {
+                next.died_on = Set(Some(d));
+                changed.push("died_on");
+            }
+        }
+        (_, _) if req.died_on.is_some() => {
+            errors.add("died_on", "not_allowed", "a date of death goes with status deceased")
+        }
+        (_, _) => {
+            if current.died_on.is_some() {
+                next.died_on = Set(None);
+                changed.push("died_on");
+            }
+        }
+    }
+    if status.as_str() != current.status {
+        next.status = Set(status.as_str().to_string());
+        changed.push("status");
+    }
+    errors.finish()?;
+    if changed.is_empty() {
+        return Ok(view(current, actor.can(Permission::SeeFullIdNumbers)));
+    }
+    next.version = Set(current.version + 1);
+    next.updated_at = Set(Utc::now());
+    // The version in the WHERE clause makes a concurrent edit fail instead of being overwritten.
+    let result = person::Entity::update_many()
+        .set(next)
+        .filter(person::Column::Id.eq(id))
+        .filter(person::Column::Version.eq(current.version))
+        .exec(&txn)
+        .await
+        .map_err(map_unique)?;
+    if result.rows_affected != 1 {
+        return Err(ApiError::conflict("version", "this person was changed by someone else; reload and try again"));
+    }
+    audit::record(&txn, &AuditActor::from(actor), "insured_person.update", "insured_person", id, &changed).await?;
+    let updated =
+        person::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found("insured person"))?;
+    txn.commit().await?;
+    tracing::info!(person_id = %id, fields = ?changed, "insured person updated");
+    Ok(view(updated, actor.can(Permission::SeeFullIdNumbers)))
+}

@@ -1,0 +1,70 @@
+//! Pooling regions (统筹区): list and create.
+
+use chrono::Utc;
+use ltci_shared::Page;
+use ltci_shared::api::registry::{CreateRegionRequest, Region};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission};
+use crate::entities::region;
+use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::pagination::{PageRequest, fetch_page};
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+/// Time zone of business dates when a region does not say.
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+
+pub fn view(m: region::Model) -> Region {
+    Region { id: m.id, code: m.code, name: m.name, time_zone: m.time_zone }
+}
+
+/// The region's time zone (falls back to Asia/Shanghai for an unparseable stored value).
+pub fn time_zone(m: &region::Model) -> chrono_tz::Tz {
+    m.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+}
+
+/// Today's business date in the region.
+pub fn today(m: &region::Model) -> chrono::NaiveDate {
+    Utc::now().with_timezone(&time_zone(m)).date_naive()
+}
+
+pub async fn list(state: &AppState, actor: &Actor, page: PageRequest) -> ApiResult<Page<Region>> {
+    actor.require(Permission::ReadRegions)?;
+    fetch_page(&state.db, region::Entity::find().order_by_asc(region::Column::Code), page, view).await
+}
+
+pub async fn create(state: &AppState, actor: &Actor, req: CreateRegionRequest) -> ApiResult<Region> {
+    actor.require(Permission::ManageRegions)?;
+    let mut errors = FieldErrors::new();
+    let code = req.code.trim().to_string();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        errors.add("code", "invalid_region_code", "a region code is the 6-digit administrative division code");
+    }
+    let name = errors.take("name", check_text(&req.name, 100));
+    let tz = req.time_zone.as_deref().map(str::trim).unwrap_or(DEFAULT_TIME_ZONE).to_string();
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        errors.add("time_zone", "unknown_time_zone", "use an IANA time zone name such as Asia/Shanghai");
+    }
+    errors.finish()?;
+    let name = name.ok_or_else(|| ApiError::internal(anyhow::anyhow!("validated name missing")))?;
+    let txn = state.db.begin().await?;
+    if region::Entity::find().filter(region::Column::Code.eq(&code)).one(&txn).await?.is_some() {
+        return Err(ApiError::conflict("code", "a region with this code exists"));
+    }
+    let model = region::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(code),
+        name: Set(name),
+        time_zone: Set(tz),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(&txn, &AuditActor::from(actor), "region.create", "region", model.id, &["code", "name", "time_zone"])
+        .await?;
+    txn.commit().await?;
+    Ok(view(model))
+}

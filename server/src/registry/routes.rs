@@ -1,0 +1,94 @@
+//! HTTP handlers under `/regions` and `/insured-persons`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use ltci_shared::api::registry::{
+    CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter, Region,
+    UpdateInsuredPersonRequest,
+};
+use ltci_shared::{ErrorBody, Page, PageQuery};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{persons, regions};
+use crate::auth::Actor;
+use crate::http::error::ApiResult;
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_regions, create_region))
+        .routes(routes!(search_insured_persons, create_insured_person))
+        .routes(routes!(get_insured_person, update_insured_person))
+}
+
+/// List pooling regions.
+#[utoipa::path(get, path = "/regions", tag = "registry", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<Region>)))]
+async fn list_regions(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Region>>> {
+    regions::list(&state, &actor, page.try_into()?).await.map(ApiJson)
+}
+
+/// Create a pooling region (agency officers).
+#[utoipa::path(post, path = "/regions", tag = "registry", security(("bearer" = [])), request_body = CreateRegionRequest,
+    responses((status = 201, body = Region), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_region(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<CreateRegionRequest>,
+) -> ApiResult<(StatusCode, ApiJson<Region>)> {
+    Ok((StatusCode::CREATED, ApiJson(regions::create(&state, &actor, req).await?)))
+}
+
+/// Search insured persons in the caller's scope, ordered by name.
+#[utoipa::path(get, path = "/insured-persons", tag = "registry", security(("bearer" = [])), params(InsuredPersonFilter, PageQuery),
+    responses((status = 200, body = Page<InsuredPerson>), (status = 403, body = ErrorBody)))]
+async fn search_insured_persons(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(filter): ApiQuery<InsuredPersonFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<InsuredPerson>>> {
+    persons::search(&state, &actor, filter, page.try_into()?).await.map(ApiJson)
+}
+
+/// Register an insured person. The ID number is validated (length, region, birth date, check
+/// character); birth date and sex are derived from it.
+#[utoipa::path(post, path = "/insured-persons", tag = "registry", security(("bearer" = [])), request_body = CreateInsuredPersonRequest,
+    responses((status = 201, body = InsuredPerson), (status = 409, description = "ID number already registered", body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_insured_person(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<CreateInsuredPersonRequest>,
+) -> ApiResult<(StatusCode, ApiJson<InsuredPerson>)> {
+    Ok((StatusCode::CREATED, ApiJson(persons::create(&state, &actor, req).await?)))
+}
+
+/// One insured person.
+#[utoipa::path(get, path = "/insured-persons/{id}", tag = "registry", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = InsuredPerson), (status = 404, body = ErrorBody)))]
+async fn get_insured_person(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<InsuredPerson>> {
+    persons::get(&state, &actor, id).await.map(ApiJson)
+}
+
+/// Change an insured person's details or status; send the `version` you last read.
+#[utoipa::path(patch, path = "/insured-persons/{id}", tag = "registry", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = UpdateInsuredPersonRequest,
+    responses((status = 200, body = InsuredPerson), (status = 404, body = ErrorBody), (status = 409, description = "stale version or duplicate ID number", body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_insured_person(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<UpdateInsuredPersonRequest>,
+) -> ApiResult<ApiJson<InsuredPerson>> {
+    persons::update(&state, &actor, id, req).await.map(ApiJson)
+}

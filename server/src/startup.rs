@@ -1,0 +1,109 @@
+//! Building and running the server: what `serve`, `demo` and the tests all use.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use ltci_migrations::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::token::TokenKeys;
+use crate::config::Config;
+use crate::http::metrics::Metrics;
+use crate::state::AppState;
+use crate::{db, http};
+
+/// A server bound to its port, not yet serving.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the database and binds the port. On SQLite pending migrations are applied (the
+    /// embedded database looks after itself); on PostgreSQL they are a deliberate step
+    /// (`ltci-server migrate`) and a server on an out-of-date schema refuses to start.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = db::connect(&config).await?;
+        if config.is_sqlite() {
+            db::migrate(&db).await?;
+        } else {
+            let pending = Migrator::get_pending_migrations(&db).await.context("reading migration status")?;
+            anyhow::ensure!(
+                pending.is_empty(),
+                "the database schema is behind by {} migration(s): run `ltci-server migrate` first",
+                pending.len()
+            );
+        }
+        Self::build_with_db(config, db).await
+    }
+
+    /// Like [`Application::build`] with a database the caller has connected and migrated.
+    pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let secret = config.resolve_jwt_secret()?;
+        let tokens = TokenKeys::new(&secret, config.access_token_ttl_secs, config.refresh_token_ttl_secs);
+        let passwords = PasswordHasher::new()?;
+        let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            tokens: Arc::new(tokens),
+            passwords: Arc::new(passwords),
+            metrics: Arc::new(Metrics::default()),
+        };
+        Ok(Self { listener, state })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` completes, then finishes the requests in flight.
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let addr = self.listener.local_addr()?;
+        tracing::info!(%addr, "listening");
+        let db = self.state.db.clone();
+        axum::serve(self.listener, http::router::app(self.state))
+            .with_graceful_shutdown(signal)
+            .await
+            .context("serving")?;
+        db.close().await.ok();
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested: finishing requests in flight");
+}

@@ -1,0 +1,208 @@
+//! User administration, scoped through [`crate::auth::scope::users`].
+
+use chrono::Utc;
+use ltci_shared::Page;
+use ltci_shared::api::users::{CreateUserRequest, Role, UserFilter, UserView};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditActor};
+use crate::auth::password::check_password_rules;
+use crate::auth::{Actor, Permission, scope, service::revoke_all_for_user};
+use crate::entities::{institution, user};
+use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::pagination::{PageRequest, fetch_page};
+use crate::state::AppState;
+
+pub fn view(m: user::Model) -> UserView {
+    UserView {
+        id: m.id,
+        username: m.username,
+        display_name: m.display_name,
+        role: Role::from_name(&m.role).unwrap_or(Role::Auditor),
+        region_id: m.region_id,
+        institution_id: m.institution_id,
+        active: m.active,
+        created_at: m.created_at,
+    }
+}
+
+/// Usernames: 3–32 of `a-z 0-9 . _ -`, stored lower-case.
+pub fn check_username(username: &str) -> Result<String, (&'static str, String)> {
+    let u = username.trim().to_lowercase();
+    if u.len() < 3 || u.len() > 32 {
+        return Err(("invalid_length", "a username has 3 to 32 characters".into()));
+    }
+    if !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
+        return Err(("invalid_characters", "a username uses only a-z, 0-9, '.', '_' and '-'".into()));
+    }
+    Ok(u)
+}
+
+/// A required text field of 1..=max characters, trimmed.
+pub fn check_text(value: &str, max: usize) -> Result<String, (&'static str, String)> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(("required", "must not be empty".into()));
+    }
+    if v.chars().count() > max {
+        return Err(("too_long", format!("at most {max} characters")));
+    }
+    Ok(v.to_string())
+}
+
+/// The user `id` if the actor may see it (or it is the actor), else 404.
+pub async fn find_in_scope_or_self(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<user::Model> {
+    let mut q = user::Entity::find_by_id(id);
+    if id != actor.user_id {
+        q = q.filter(scope::users(actor));
+    }
+    q.one(&state.db).await?.ok_or_else(|| ApiError::not_found("user"))
+}
+
+/// Whether the actor may change this (visible) account: institution staff only manage caregivers.
+fn ensure_manageable(actor: &Actor, target: &user::Model) -> ApiResult<()> {
+    actor.require(Permission::ManageUsers)?;
+    if actor.role == Role::Institution && target.role != Role::Caregiver.as_str() {
+        return Err(ApiError::forbidden());
+    }
+    Ok(())
+}
+
+pub async fn create(state: &AppState, actor: &Actor, req: CreateUserRequest) -> ApiResult<UserView> {
+    actor.require(Permission::ManageUsers)?;
+    let mut errors = FieldErrors::new();
+    let username = errors.take("username", check_username(&req.username));
+    let display_name = errors.take("display_name", check_text(&req.display_name, 100));
+    errors.take("password", check_password_rules(&req.password));
+    let institution_id = match actor.role {
+        Role::Institution => {
+            if req.role != Role::Caregiver {
+                return Err(ApiError::forbidden());
+            }
+            if req.institution_id.is_some_and(|i| Some(i) != actor.institution_id) {
+                return Err(ApiError::forbidden());
+            }
+            actor.institution_id
+        }
+        _ => req.institution_id,
+    };
+    match (req.role.belongs_to_institution(), institution_id) {
+        (true, None) => {
+            errors.add("institution_id", "required", "institution staff and caregivers belong to an institution")
+        }
+        (false, Some(_)) => errors.add(
+            "institution_id",
+            "not_allowed",
+            "only institution staff and caregivers belong to an institution",
+        ),
+        (true, Some(inst)) => {
+            let found = institution::Entity::find_by_id(inst)
+                .filter(institution::Column::RegionId.eq(actor.region_id))
+                .one(&state.db)
+                .await?;
+            if found.is_none() {
+                errors.add("institution_id", "unknown_institution", "no such institution in your region");
+            }
+        }
+        (false, None) => {}
+    }
+    errors.finish()?;
+    let (Some(username), Some(display_name)) = (username, display_name) else {
+        return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
+    };
+    let password_hash = state.passwords.hash(&req.password).await?;
+    let now = Utc::now();
+    let txn = state.db.begin().await?;
+    if user::Entity::find().filter(user::Column::Username.eq(&username)).one(&txn).await?.is_some() {
+        return Err(ApiError::conflict("username", "this username is taken"));
+    }
+    let model = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        username: Set(username),
+        display_name: Set(display_name),
+        password_hash: Set(password_hash),
+        role: Set(req.role.as_str().to_string()),
+        region_id: Set(actor.region_id),
+        institution_id: Set(institution_id),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::conflict("username", "this username is taken"),
+        _ => e.into(),
+    })?;
+    audit::record(
+        &txn,
+        &AuditActor::from(actor),
+        "user.create",
+        "user",
+        model.id,
+        &["username", "display_name", "role", "institution_id"],
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(user_id = %model.id, role = %model.role, "user created");
+    Ok(view(model))
+}
+
+pub async fn list(state: &AppState, actor: &Actor, filter: UserFilter, page: PageRequest) -> ApiResult<Page<UserView>> {
+    actor.require(Permission::ReadUsers)?;
+    let mut q = user::Entity::find().filter(scope::users(actor));
+    if let Some(role) = filter.role {
+        q = q.filter(user::Column::Role.eq(role.as_str()));
+    }
+    if let Some(active) = filter.active {
+        q = q.filter(user::Column::Active.eq(active));
+    }
+    let q = q.order_by_asc(user::Column::Username);
+    fetch_page(&state.db, q, page, view).await
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<UserView> {
+    actor.require(Permission::ReadUsers)?;
+    find_in_scope_or_self(state, actor, id).await.map(view)
+}
+
+pub async fn deactivate(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<UserView> {
+    actor.require(Permission::ManageUsers)?;
+    if id == actor.user_id {
+        return Err(ApiError::invalid_field("id", "cannot_deactivate_self", "you cannot deactivate your own account"));
+    }
+    let target = find_in_scope_or_self(state, actor, id).await?;
+    ensure_manageable(actor, &target)?;
+    let txn = state.db.begin().await?;
+    let mut active: user::ActiveModel = target.into();
+    active.active = Set(false);
+    active.updated_at = Set(Utc::now());
+    let model = active.update(&txn).await?;
+    revoke_all_for_user(&txn, id).await?;
+    audit::record(&txn, &AuditActor::from(actor), "user.deactivate", "user", id, &["active"]).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = %id, "user deactivated");
+    Ok(view(model))
+}
+
+pub async fn reset_password(state: &AppState, actor: &Actor, id: Uuid, new_password: &str) -> ApiResult<()> {
+    actor.require(Permission::ManageUsers)?;
+    let target = find_in_scope_or_self(state, actor, id).await?;
+    ensure_manageable(actor, &target)?;
+    check_password_rules(new_password).map_err(|(code, msg)| ApiError::invalid_field("new_password", code, msg))?;
+    let hash = state.passwords.hash(new_password).await?;
+    let username = target.username.clone();
+    let txn = state.db.begin().await?;
+    let mut active: user::ActiveModel = target.into();
+    active.password_hash = Set(hash);
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    revoke_all_for_user(&txn, id).await?;
+    // A reset also lifts a lock: the officer has just verified who the user is.
+    crate::entities::login_throttle::Entity::delete_by_id(username).exec(&txn).await?;
+    audit::record(&txn, &AuditActor::from(actor), "user.reset_password", "user", id, &["password"]).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = %id, "password reset");
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! Request and response bodies of the HTTP API under `/api/v1`, grouped by capability.
+
+pub mod auth;
+pub mod registry;
+pub mod users;
+
+/// Prefix of every API route.
+pub const API_PREFIX: &str = "/api/v1";

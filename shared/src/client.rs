@@ -1,0 +1,208 @@
+//! The typed HTTP client for the LTCI API: the phone app and the end-to-end tests both use it.
+
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+use crate::api::API_PREFIX;
+use crate::api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
+use crate::api::registry::{
+    CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter, Region,
+    UpdateInsuredPersonRequest,
+};
+use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
+use crate::{ErrorBody, Page, PageQuery};
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The server answered with its error envelope.
+    #[error("{status}: {} ({})", body.error.code, body.error.message)]
+    Api { status: StatusCode, body: ErrorBody },
+    /// The server could not be reached, or the connection broke.
+    #[error("network error: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// The server answered something that is not the expected JSON.
+    #[error("unexpected response ({status}): {text}")]
+    Unexpected { status: StatusCode, text: String },
+}
+
+impl ClientError {
+    /// The stable error code, when the server answered with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api { body, .. } => Some(&body.error.code),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => Some(*status),
+            ClientError::Transport(e) => e.status(),
+        }
+    }
+}
+
+/// A client bound to one server, optionally signed in with an access token.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    http: reqwest::Client,
+    base_url: String,
+    access_token: Option<String>,
+}
+
+impl ApiClient {
+    /// `base_url` is the server's root, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            access_token: None,
+        }
+    }
+
+    /// A copy of this client that sends `token` as its bearer token.
+    pub fn with_token(&self, token: impl Into<String>) -> Self {
+        Self { access_token: Some(token.into()), ..self.clone() }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn access_token(&self) -> Option<&str> {
+        self.access_token.as_deref()
+    }
+
+    /// A request to `path` (relative to the server root) carrying the bearer token, for calls
+    /// that have no typed method.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let req = self.http.request(method, format!("{}{path}", self.base_url));
+        match &self.access_token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        }
+    }
+
+    fn api(&self, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, &format!("{API_PREFIX}{path}"))
+    }
+
+    /// Sends a request and decodes a JSON success body or the error envelope.
+    pub async fn send<T: DeserializeOwned>(req: RequestBuilder) -> Result<T, ClientError> {
+        let resp = req.send().await?;
+        let status = resp.status();
+        let bytes = resp.bytes().await?;
+        if status.is_success() {
+            let body: &[u8] = if bytes.is_empty() { b"null" } else { &bytes };
+            return serde_json::from_slice(body)
+                .map_err(|_| ClientError::Unexpected { status, text: String::from_utf8_lossy(&bytes).into_owned() });
+        }
+        match serde_json::from_slice::<ErrorBody>(&bytes) {
+            Ok(body) => Err(ClientError::Api { status, body }),
+            Err(_) => Err(ClientError::Unexpected { status, text: String::from_utf8_lossy(&bytes).into_owned() }),
+        }
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ClientError> {
+        let mut req = self.api(method, path);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        Self::send(req).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str, query: &impl Serialize) -> Result<T, ClientError> {
+        Self::send(self.api(Method::GET, path).query(query)).await
+    }
+
+    // ---- auth ----
+
+    pub async fn login(&self, username: &str, password: &str) -> Result<TokenPair, ClientError> {
+        let body = LoginRequest { username: username.into(), password: password.into() };
+        self.call(Method::POST, "/auth/login", Some(&body)).await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, ClientError> {
+        let body = RefreshRequest { refresh_token: refresh_token.into() };
+        self.call(Method::POST, "/auth/refresh", Some(&body)).await
+    }
+
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), ClientError> {
+        let body = RefreshRequest { refresh_token: refresh_token.into() };
+        self.call(Method::POST, "/auth/logout", Some(&body)).await
+    }
+
+    /// Logs in and returns a client carrying the new access token, plus the token pair.
+    pub async fn signed_in(&self, username: &str, password: &str) -> Result<(Self, TokenPair), ClientError> {
+        let pair = self.login(username, password).await?;
+        Ok((self.with_token(pair.access_token.clone()), pair))
+    }
+
+    pub async fn me(&self) -> Result<Me, ClientError> {
+        self.get("/me", &()).await
+    }
+
+    // ---- users ----
+
+    pub async fn create_user(&self, req: &CreateUserRequest) -> Result<UserView, ClientError> {
+        self.call(Method::POST, "/users", Some(req)).await
+    }
+
+    pub async fn list_users(&self, filter: &UserFilter, page: PageQuery) -> Result<Page<UserView>, ClientError> {
+        Self::send(self.api(Method::GET, "/users").query(filter).query(&page)).await
+    }
+
+    pub async fn get_user(&self, id: Uuid) -> Result<UserView, ClientError> {
+        self.get(&format!("/users/{id}"), &()).await
+    }
+
+    pub async fn deactivate_user(&self, id: Uuid) -> Result<UserView, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/users/{id}/deactivate"), None).await
+    }
+
+    pub async fn reset_password(&self, id: Uuid, new_password: &str) -> Result<(), ClientError> {
+        let body = ResetPasswordRequest { new_password: new_password.into() };
+        self.call(Method::POST, &format!("/users/{id}/password"), Some(&body)).await
+    }
+
+    // ---- registry ----
+
+    pub async fn list_regions(&self, page: PageQuery) -> Result<Page<Region>, ClientError> {
+        self.get("/regions", &page).await
+    }
+
+    pub async fn create_region(&self, req: &CreateRegionRequest) -> Result<Region, ClientError> {
+        self.call(Method::POST, "/regions", Some(req)).await
+    }
+
+    pub async fn create_insured_person(&self, req: &CreateInsuredPersonRequest) -> Result<InsuredPerson, ClientError> {
+        self.call(Method::POST, "/insured-persons", Some(req)).await
+    }
+
+    pub async fn get_insured_person(&self, id: Uuid) -> Result<InsuredPerson, ClientError> {
+        self.get(&format!("/insured-persons/{id}"), &()).await
+    }
+
+    pub async fn update_insured_person(
+        &self,
+        id: Uuid,
+        req: &UpdateInsuredPersonRequest,
+    ) -> Result<InsuredPerson, ClientError> {
+        self.call(Method::PATCH, &format!("/insured-persons/{id}"), Some(req)).await
+    }
+
+    pub async fn list_insured_persons(
+        &self,
+        filter: &InsuredPersonFilter,
+        page: PageQuery,
+    ) -> Result<Page<InsuredPerson>, ClientError> {
+        Self::send(self.api(Method::GET, "/insured-persons").query(filter).query(&page)).await
+    }
+}

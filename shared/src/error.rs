@@ -1,0 +1,58 @@
+//! The one JSON error envelope every API error uses, and the stable error codes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// `{"error": {"code": ..., "message": ..., "details": {...}}}`: the body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// The content of the error envelope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, snake_case, machine-readable: the app localises by this code.
+    pub code: String,
+    /// Human-readable explanation in English; never contains personal data.
+    pub message: String,
+    /// One entry per offending field (the key is the field's path, e.g. `address.latitude`).
+    #[serde(default)]
+    pub details: BTreeMap<String, FieldIssue>,
+}
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FieldIssue {
+    /// Stable reason code, e.g. `invalid_check_character`, `required`, `too_long`.
+    pub code: String,
+    pub message: String,
+}
+
+impl FieldIssue {
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { code: code.into(), message: message.into() }
+    }
+}
+
+/// The stable top-level error codes. The app keys its translations on these strings.
+pub mod codes {
+    pub const MALFORMED_JSON: &str = "malformed_json";
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
+    pub const VALIDATION_FAILED: &str = "validation_failed";
+    pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
+    pub const ACCOUNT_LOCKED: &str = "account_locked";
+    pub const UNAUTHENTICATED: &str = "unauthenticated";
+    pub const TOKEN_EXPIRED: &str = "token_expired";
+    pub const INVALID_TOKEN: &str = "invalid_token";
+    pub const REFRESH_TOKEN_REUSED: &str = "refresh_token_reused";
+    pub const FORBIDDEN: &str = "forbidden";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    pub const CONFLICT: &str = "conflict";
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
+    pub const INTERNAL: &str = "internal_error";
+}

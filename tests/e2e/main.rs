@@ -1,0 +1,7 @@
+//! End-to-end tests, grouped by capability. Every test runs on SQLite and on PostgreSQL.
+
+mod auth;
+mod conventions;
+mod registry;
+mod roles;
+mod users;

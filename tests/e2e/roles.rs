@@ -1,0 +1,131 @@
+//! Who may do what: a role × endpoint matrix, and attempts across institutions and regions.
+
+use ltci_e2e::world::person;
+use ltci_e2e::{TestApp, on_both_databases};
+use ltci_shared::api::registry::UpdateInsuredPersonRequest;
+use ltci_shared::api::users::{CreateUserRequest, Role};
+use reqwest::Method;
+use serde_json::json;
+
+on_both_databases!(
+    role_endpoint_matrix,
+    institutions_cannot_reach_each_others_accounts,
+    regions_cannot_reach_each_others_data,
+    scoped_lists_show_only_what_the_role_may_see,
+);
+
+const ROLES: [&str; 6] = ["admin_a", "assessor_a", "auditor_a", "inst_a1", "carer_a1", "admin_b"];
+
+/// Every (role, endpoint) pair and the status the role must get. Writes by a role that may not
+/// write are refused before anything changes.
+async fn role_endpoint_matrix(app: TestApp) {
+    let world = app.world().await;
+    let seeded = world.as_user("admin_a").create_insured_person(&person("矩阵测试", 11)).await.expect("seed person");
+    let a1 = world.institution("a1");
+    type Body = Box<dyn Fn(usize) -> serde_json::Value>;
+    type Case = (Method, String, Option<Body>, [u16; 6]);
+    let new_region: Body = Box::new(|k| json!({"code": format!("{}", 500_000 + k), "name": "新区"}));
+    let new_carer: Body = Box::new(
+        move |k| json!({"username": format!("new_{k}"), "display_name": "新护理员", "password": "password-1", "role": "caregiver", "institution_id": a1}),
+    );
+    let new_person: Body = Box::new(|k| json!(person("矩阵新人", 100 + u16::try_from(k).expect("small"))));
+    let patch: Body = Box::new(|_| json!({"version": 1, "phone": "13700137000"}));
+    //                                                                   admin assess audit inst  carer admin_b
+    let cases: Vec<Case> = vec![
+        (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/regions".into(), None, [200, 200, 200, 200, 200, 200]),
+        (Method::POST, "/api/v1/regions".into(), Some(new_region), [201, 403, 403, 403, 403, 201]),
+        (Method::GET, "/api/v1/users".into(), None, [200, 403, 403, 200, 403, 200]),
+        // Region B's officer names an institution of region A: not one of theirs.
+        (Method::POST, "/api/v1/users".into(), Some(new_carer), [201, 403, 403, 201, 403, 422]),
+        (Method::GET, format!("/api/v1/users/{}", world.user("carer_a1")), None, [200, 403, 403, 200, 403, 404]),
+        (Method::GET, "/api/v1/insured-persons".into(), None, [200, 200, 200, 200, 200, 200]),
+        (Method::POST, "/api/v1/insured-persons".into(), Some(new_person), [201, 403, 403, 403, 403, 201]),
+        (Method::GET, format!("/api/v1/insured-persons/{}", seeded.id), None, [200, 200, 200, 404, 404, 404]),
+        (Method::PATCH, format!("/api/v1/insured-persons/{}", seeded.id), Some(patch), [200, 403, 403, 403, 403, 404]),
+        (Method::GET, "/api/v1/audit-events".into(), None, [200, 403, 200, 403, 403, 200]),
+    ];
+    let mut failures = Vec::new();
+    for (n, (method, path, body, expected)) in cases.into_iter().enumerate() {
+        for (i, role) in ROLES.iter().enumerate() {
+            let mut req = world.as_user(role).request(method.clone(), &path);
+            if let Some(body) = &body {
+                // Each write is unique, so an allowed write succeeds on its own merits.
+                req = req.json(&body(n * 10 + i));
+            }
+            let status = req.send().await.expect("send").status().as_u16();
+            if status != expected[i] {
+                failures.push(format!("{role} {method} {path}: got {status}, expected {}", expected[i]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));
+}
+
+async fn institutions_cannot_reach_each_others_accounts(app: TestApp) {
+    let world = app.world().await;
+    let inst_a1 = world.as_user("inst_a1");
+    let carer_a2 = world.user("carer_a2");
+    assert_eq!(inst_a1.get_user(carer_a2).await.expect_err("other institution").code(), Some("not_found"));
+    assert_eq!(inst_a1.deactivate_user(carer_a2).await.expect_err("other institution").code(), Some("not_found"));
+    assert_eq!(
+        inst_a1.reset_password(carer_a2, "hijacked-123").await.expect_err("other institution").code(),
+        Some("not_found")
+    );
+    let into_a2 = CreateUserRequest {
+        username: "sneaky".into(),
+        display_name: "x".into(),
+        password: "password-1".into(),
+        role: Role::Caregiver,
+        institution_id: Some(world.institution("a2")),
+    };
+    assert_eq!(inst_a1.create_user(&into_a2).await.expect_err("other institution").code(), Some("forbidden"));
+    let officer = CreateUserRequest { role: Role::Admin, institution_id: None, ..into_a2 };
+    assert_eq!(inst_a1.create_user(&officer).await.expect_err("escalation").code(), Some("forbidden"));
+    // Nothing changed for the other institution's caregiver.
+    let still = world.as_user("admin_a").get_user(carer_a2).await.expect("visible to the officer");
+    assert!(still.active);
+    assert!(world.as_user("carer_a2").me().await.is_ok());
+    // Its own caregiver it can manage.
+    assert!(!inst_a1.deactivate_user(world.user("carer_a1")).await.expect("own caregiver").active);
+}
+
+async fn regions_cannot_reach_each_others_data(app: TestApp) {
+    let world = app.world().await;
+    let p = world.as_user("admin_a").create_insured_person(&person("跨区测试", 21)).await.expect("create");
+    let admin_b = world.as_user("admin_b");
+    assert_eq!(admin_b.get_insured_person(p.id).await.expect_err("other region").code(), Some("not_found"));
+    let update = UpdateInsuredPersonRequest { version: 1, phone: Some("13700000000".into()), ..Default::default() };
+    assert_eq!(admin_b.update_insured_person(p.id, &update).await.expect_err("other region").code(), Some("not_found"));
+    assert_eq!(
+        admin_b.deactivate_user(world.user("admin_a")).await.expect_err("other region").code(),
+        Some("not_found")
+    );
+    let listed = admin_b.list_insured_persons(&Default::default(), Default::default()).await.expect("list");
+    assert_eq!(listed.total, 0);
+    // The same ID number can be registered in region B: uniqueness is per region.
+    let mut same = person("跨区测试", 21);
+    same.name = "乙区同号".into();
+    assert!(admin_b.create_insured_person(&same).await.is_ok());
+}
+
+async fn scoped_lists_show_only_what_the_role_may_see(app: TestApp) {
+    let world = app.world().await;
+    world.as_user("admin_a").create_insured_person(&person("名单甲", 31)).await.expect("create");
+    for who in ["admin_a", "assessor_a", "auditor_a"] {
+        let page =
+            world.as_user(who).list_insured_persons(&Default::default(), Default::default()).await.expect("list");
+        assert_eq!(page.total, 1, "{who}");
+    }
+    // Institutions and caregivers see only people they serve: none are assigned yet.
+    for who in ["inst_a1", "carer_a1"] {
+        let page =
+            world.as_user(who).list_insured_persons(&Default::default(), Default::default()).await.expect("list");
+        assert_eq!(page.total, 0, "{who}");
+    }
+    let users = world.as_user("inst_a1").list_users(&Default::default(), Default::default()).await.expect("list");
+    let names: Vec<&str> = users.items.iter().map(|u| u.username.as_str()).collect();
+    assert_eq!(names, ["carer_a1", "inst_a1"]);
+    let all_a = world.as_user("admin_a").list_users(&Default::default(), Default::default()).await.expect("list");
+    assert_eq!(all_a.total, 7, "region A has 7 users; region B's officer is not listed");
+}

@@ -1,0 +1,150 @@
+//! The end-to-end test harness: a real `ltci-server` on an ephemeral port against a fresh
+//! database — a new SQLite file, or a new PostgreSQL database cloned from a template migrated
+//! once per test process — driven through the shared typed client, as the phone app drives it.
+//!
+//! PostgreSQL comes from `LTCI_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`). When it is not reachable the PostgreSQL
+//! variants skip with a message on stderr — unless `CI=true`, where they fail.
+
+pub mod pg;
+pub mod world;
+
+use std::sync::OnceLock;
+
+use ltci_server::{Application, Config};
+use ltci_shared::client::ApiClient;
+use sea_orm::DatabaseConnection;
+use tokio::sync::oneshot;
+
+pub use world::World;
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The JWT secret every test server signs with (tests mint expired tokens with it).
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123456789";
+
+/// A running server with its own database.
+#[derive(Debug)]
+pub struct TestApp {
+    pub backend: Backend,
+    pub base_url: String,
+    /// An anonymous client; `world` holds signed-in ones.
+    pub client: ApiClient,
+    /// The server's own pool, for builders that set up data the API cannot yet create.
+    pub db: DatabaseConnection,
+    shutdown: Option<oneshot::Sender<()>>,
+    _dir: Option<tempfile::TempDir>,
+    pg_database: Option<String>,
+}
+
+impl TestApp {
+    /// Starts a server on `backend` with default settings; `None` if that backend is skipped.
+    pub async fn spawn(backend: Backend) -> Option<Self> {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Starts a server after `adjust` has changed its configuration.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
+        let (url, dir, pg_database) = match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("ltci.db").display());
+                (url, Some(dir), None)
+            }
+            Backend::Postgres => {
+                let (url, name) = pg::fresh_database().await?;
+                (url, None, Some(name))
+            }
+        };
+        let mut config = Config::for_database(url, TEST_JWT_SECRET);
+        config.log_filter = "warn".into();
+        adjust(&mut config);
+        init_logging();
+        let app = Application::build(config).await.expect("server builds");
+        let base_url = format!("http://127.0.0.1:{}", app.port());
+        let db = app.state().db.clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = rx.await;
+        }));
+        Some(Self {
+            backend,
+            client: ApiClient::new(&base_url),
+            base_url,
+            db,
+            shutdown: Some(tx),
+            _dir: dir,
+            pg_database,
+        })
+    }
+
+    /// Seeds the standard test world (two regions, institutions, one user per role).
+    pub async fn world(&self) -> World {
+        World::build(self).await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(name) = self.pg_database.take() {
+            pg::drop_database(&name);
+        }
+    }
+}
+
+fn init_logging() {
+    static ONCE: OnceLock<()> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let config = Config::for_database("sqlite::memory:", TEST_JWT_SECRET);
+        let mut config = config;
+        config.log_filter = std::env::var("LTCI_TEST_LOG").unwrap_or_else(|_| "off".into());
+        ltci_server::telemetry::init(&config);
+    });
+}
+
+/// Declares each named `async fn(TestApp)` as two tests, `<name>::sqlite` and `<name>::postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn sqlite() {
+                if let Some(app) = $crate::TestApp::spawn($crate::Backend::Sqlite).await {
+                    super::$test(app).await;
+                }
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    super::$test(app).await;
+                }
+            }
+        }
+    )*};
+}
+
+/// Declares each named `async fn(Backend)` as two tests, for tests that start their own server
+/// with adjusted settings.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$test($crate::Backend::Sqlite).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$test($crate::Backend::Postgres).await;
+            }
+        }
+    )*};
+}

@@ -1,0 +1,170 @@
+//! The standard test world and builders for test data.
+//!
+//! Two regions; region A has two institutions and one user of every role (two of the institution
+//! roles, one per institution); region B has its own officer. Each user is signed in.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use ltci_server::entities::{institution, region, user};
+use ltci_shared::api::registry::{Address, CreateInsuredPersonRequest, EmergencyContact, Scheme};
+use ltci_shared::api::users::Role;
+use ltci_shared::client::ApiClient;
+use ltci_shared::id_number::check_character;
+use sea_orm::{ActiveModelTrait, Set};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+use crate::TestApp;
+
+/// Password of every seeded test user.
+pub const TEST_PASSWORD: &str = "correct-horse-battery";
+
+/// Who is who in the world: (name, role, region, institution).
+const PEOPLE: [(&str, Role, char, Option<&str>); 8] = [
+    ("admin_a", Role::Admin, 'a', None),
+    ("assessor_a", Role::Assessor, 'a', None),
+    ("auditor_a", Role::Auditor, 'a', None),
+    ("inst_a1", Role::Institution, 'a', Some("a1")),
+    ("inst_a2", Role::Institution, 'a', Some("a2")),
+    ("carer_a1", Role::Caregiver, 'a', Some("a1")),
+    ("carer_a2", Role::Caregiver, 'a', Some("a2")),
+    ("admin_b", Role::Admin, 'b', None),
+];
+
+/// Seeded regions, institutions and signed-in users.
+#[derive(Debug)]
+pub struct World {
+    pub region_a: Uuid,
+    pub region_b: Uuid,
+    pub institutions: HashMap<&'static str, Uuid>,
+    pub users: HashMap<&'static str, Uuid>,
+    clients: HashMap<&'static str, ApiClient>,
+}
+
+impl World {
+    pub(crate) async fn build(app: &TestApp) -> World {
+        let region_a = seed_region(app, "370200", "测试市甲").await;
+        let region_b = seed_region(app, "370300", "测试市乙").await;
+        let mut institutions = HashMap::new();
+        for (key, region) in [("a1", region_a), ("a2", region_a), ("b1", region_b)] {
+            institutions.insert(key, seed_institution(app, region, &format!("机构 {key}")).await);
+        }
+        let mut users = HashMap::new();
+        let mut clients = HashMap::new();
+        for (name, role, r, inst) in PEOPLE {
+            let region = if r == 'a' { region_a } else { region_b };
+            let id = seed_user(app, name, role, region, inst.map(|k| institutions[k])).await;
+            users.insert(name, id);
+            let (client, _) = app.client.signed_in(name, TEST_PASSWORD).await.expect("seeded user signs in");
+            clients.insert(name, client);
+        }
+        World { region_a, region_b, institutions, users, clients }
+    }
+
+    /// The signed-in client of a seeded user (`admin_a`, `inst_a1`, …).
+    pub fn as_user(&self, name: &str) -> &ApiClient {
+        self.clients.get(name).unwrap_or_else(|| panic!("no seeded user {name}"))
+    }
+
+    pub fn user(&self, name: &str) -> Uuid {
+        self.users[name]
+    }
+
+    pub fn institution(&self, key: &str) -> Uuid {
+        self.institutions[key]
+    }
+}
+
+async fn password_hash() -> &'static str {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        let hasher = ltci_server::auth::password::PasswordHasher::new().expect("hasher");
+        hasher.hash(TEST_PASSWORD).await.expect("hash")
+    })
+    .await
+}
+
+pub async fn seed_region(app: &TestApp, code: &str, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    region::ActiveModel {
+        id: Set(id),
+        code: Set(code.into()),
+        name: Set(name.into()),
+        time_zone: Set("Asia/Shanghai".into()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .expect("seed region");
+    id
+}
+
+pub async fn seed_institution(app: &TestApp, region_id: Uuid, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    institution::ActiveModel {
+        id: Set(id),
+        region_id: Set(region_id),
+        name: Set(name.into()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .expect("seed institution");
+    id
+}
+
+pub async fn seed_user(
+    app: &TestApp,
+    username: &str,
+    role: Role,
+    region_id: Uuid,
+    institution_id: Option<Uuid>,
+) -> Uuid {
+    let id = Uuid::now_v7();
+    let now = Utc::now();
+    user::ActiveModel {
+        id: Set(id),
+        username: Set(username.into()),
+        display_name: Set(format!("测试 {username}")),
+        password_hash: Set(password_hash().await.to_string()),
+        role: Set(role.as_str().into()),
+        region_id: Set(region_id),
+        institution_id: Set(institution_id),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .expect("seed user");
+    id
+}
+
+/// A valid ID number for a person born on `birth` with sequence `seq` (odd: male, even: female).
+pub fn id_number(birth: NaiveDate, seq: u16) -> String {
+    let first17 = format!("370202{}{:03}", birth.format("%Y%m%d"), seq % 1000);
+    let mut digits = [0u8; 17];
+    digits.copy_from_slice(first17.as_bytes());
+    format!("{first17}{}", check_character(&digits))
+}
+
+/// A complete, valid registration for `name` with ID sequence `seq`.
+pub fn person(name: &str, seq: u16) -> CreateInsuredPersonRequest {
+    let birth = NaiveDate::from_ymd_opt(1940, 3, 15).expect("date");
+    CreateInsuredPersonRequest {
+        name: name.into(),
+        id_number: id_number(birth, seq),
+        scheme: Scheme::Resident,
+        enrolled_on: NaiveDate::from_ymd_opt(2023, 7, 1).expect("date"),
+        address: Address {
+            text: "山东省测试市甲 幸福村 8号".into(), latitude: Some(36.07), longitude: Some(120.38)
+        },
+        phone: Some("13800138000".into()),
+        emergency_contact: Some(EmergencyContact {
+            name: "家属".into(),
+            phone: "13900139000".into(),
+            relation: Some("女儿".into()),
+        }),
+    }
+}
