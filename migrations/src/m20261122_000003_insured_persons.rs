@@ -15,7 +15,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(InsuredPersons::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(InsuredPersons::RegionId).uuid().not_null())
                     .col(ColumnDef::new(InsuredPersons::Name).string_len(50).not_null())
-                    .col(ColumnDef::new(InsuredPersons::IdNumber).string_len(18).not_null())
+                    // 居民身份证号, encrypted (AES-256-GCM, `v1:` prefix), its keyed blind index
+                    // (HMAC-SHA256, hex) for uniqueness and search, and its masked display form.
+                    .col(ColumnDef::new(InsuredPersons::IdNumberEnc).string_len(128).not_null())
+                    .col(ColumnDef::new(InsuredPersons::IdNumberHash).string_len(64).not_null())
+                    .col(ColumnDef::new(InsuredPersons::IdNumberMasked).string_len(18).not_null())
                     .col(ColumnDef::new(InsuredPersons::BirthDate).date().not_null())
                     .col(ColumnDef::new(InsuredPersons::Sex).string_len(8).not_null())
                     .col(ColumnDef::new(InsuredPersons::Scheme).string_len(16).not_null())
@@ -49,7 +53,7 @@ impl MigrationTrait for Migration {
                     .name("uq_insured_persons_region_id_number")
                     .table(InsuredPersons::Table)
                     .col(InsuredPersons::RegionId)
-                    .col(InsuredPersons::IdNumber)
+                    .col(InsuredPersons::IdNumberHash)
                     .unique()
                     .to_owned(),
             )
@@ -83,7 +87,9 @@ enum InsuredPersons {
     Id,
     RegionId,
     Name,
-    IdNumber,
+    IdNumberEnc,
+    IdNumberHash,
+    IdNumberMasked,
     BirthDate,
     Sex,
     Scheme,

@@ -6,8 +6,9 @@
 //! | `LTCI_DATABASE_URL` | `sqlite://<data dir>/ltci.db?mode=rwc` | `sqlite://…` or `postgres://…` |
 //! | `LTCI_BIND` | `127.0.0.1:8080` | address and port to listen on (port 0 picks a free one) |
 //! | `LTCI_JWT_SECRET` | generated into `<data dir>/jwt-secret` on SQLite; required on PostgreSQL | HMAC key of access tokens, at least 32 bytes |
+//! | `LTCI_DATA_KEY` | generated into `<data dir>/data-key` on SQLite; required on PostgreSQL | key that encrypts ID numbers at rest, at least 32 bytes; back it up apart from the database |
 //! | `LTCI_LOG_FORMAT` | `pretty` | `pretty` for people, `json` for log collectors |
-//! | `LTCI_LOG` | `info` | log filter (`tracing` env-filter syntax) |
+//! | `LTCI_LOG` | `info,sqlx=warn` | log filter (`tracing` env-filter syntax) |
 //! | `LTCI_ACCESS_TOKEN_TTL_SECS` | `900` | access token lifetime |
 //! | `LTCI_REFRESH_TOKEN_TTL_SECS` | `2592000` | refresh token lifetime (30 days: caregivers may be offline for days) |
 //! | `LTCI_LOGIN_MAX_FAILURES` | `5` | consecutive failed logins before a username is locked |
@@ -37,9 +38,11 @@ pub struct Config {
     pub bind: SocketAddr,
     #[arg(long, env = "LTCI_JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    #[arg(long, env = "LTCI_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<String>,
     #[arg(long, env = "LTCI_LOG_FORMAT", value_enum, default_value = "pretty")]
     pub log_format: LogFormat,
-    #[arg(long, env = "LTCI_LOG", default_value = "info")]
+    #[arg(long, env = "LTCI_LOG", default_value = "info,sqlx=warn")]
     pub log_filter: String,
     #[arg(long, env = "LTCI_ACCESS_TOKEN_TTL_SECS", default_value_t = 900)]
     pub access_token_ttl_secs: u64,
@@ -56,11 +59,13 @@ pub struct Config {
 impl Config {
     /// Defaults for a given database and secret: what tests and tools build on.
     pub fn for_database(database_url: impl Into<String>, jwt_secret: impl Into<String>) -> Self {
+        let jwt_secret = jwt_secret.into();
         Self {
             data_dir: PathBuf::from("data"),
             database_url: Some(database_url.into()),
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            jwt_secret: Some(jwt_secret.into()),
+            data_key: Some(format!("data-key:{jwt_secret}")),
+            jwt_secret: Some(jwt_secret),
             log_format: LogFormat::Pretty,
             log_filter: "info".into(),
             access_token_ttl_secs: 900,
@@ -95,11 +100,26 @@ impl Config {
             "LTCI_JWT_SECRET must be set when the database is not the embedded SQLite default: \
              every server behind the same database must sign with the same key"
         );
-        load_or_create_secret(&self.data_dir.join("jwt-secret"))
+        load_or_create_secret(&self.data_dir.join("jwt-secret"), "LTCI_JWT_SECRET")
+    }
+
+    /// The key that encrypts ID numbers at rest: configured, or — on the embedded SQLite default
+    /// only — generated once into the data directory (back that file up with the database).
+    pub fn resolve_data_key(&self) -> anyhow::Result<Vec<u8>> {
+        if let Some(key) = &self.data_key {
+            anyhow::ensure!(key.len() >= 32, "LTCI_DATA_KEY must be at least 32 bytes long");
+            return Ok(key.as_bytes().to_vec());
+        }
+        anyhow::ensure!(
+            self.is_sqlite(),
+            "LTCI_DATA_KEY must be set when the database is not the embedded SQLite default: \
+             it encrypts ID numbers, and every server behind the same database needs the same key"
+        );
+        load_or_create_secret(&self.data_dir.join("data-key"), "LTCI_DATA_KEY")
     }
 }
 
-fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+fn load_or_create_secret(path: &Path, variable: &str) -> anyhow::Result<Vec<u8>> {
     if let Ok(existing) = std::fs::read_to_string(path) {
         let secret = existing.trim().to_string();
         anyhow::ensure!(secret.len() >= 32, "{} is too short; delete it to regenerate", path.display());
@@ -110,11 +130,7 @@ fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     }
     let secret = crate::auth::token::random_token();
     write_private(path, &secret).with_context(|| format!("writing {}", path.display()))?;
-    tracing::warn!(
-        path = %path.display(),
-        "LTCI_JWT_SECRET is not set: generated a signing key into the data directory; \
-         set LTCI_JWT_SECRET in production"
-    );
+    tracing::warn!(path = %path.display(), "{variable} is not set: generated one into the data directory; set it in production");
     Ok(secret.into_bytes())
 }
 

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::password::PasswordHasher;
 use crate::entities::{institution, insured_person, region, user};
+use crate::pii::PiiCipher;
 
 /// Region code of the demo city (fictional: no real division has it).
 pub const DEMO_REGION_CODE: &str = "990100";
@@ -25,7 +26,7 @@ pub const DEMO_USERS: [(&str, &str, Role); 6] = [
 ];
 
 /// Seeds the demo data unless the demo region already exists. Returns whether it seeded.
-pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bool> {
     if region::Entity::find().filter(region::Column::Code.eq(DEMO_REGION_CODE)).one(db).await?.is_some() {
         return Ok(false);
     }
@@ -88,7 +89,9 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
             id: Set(Uuid::now_v7()),
             region_id: Set(region_id),
             name: Set(name.into()),
-            id_number: Set(id_number),
+            id_number_enc: Set(pii.encrypt(&id_number)?),
+            id_number_hash: Set(pii.index(&id_number)),
+            id_number_masked: Set(ltci_shared::id_number::mask(&id_number)),
             birth_date: Set(birth),
             sex: Set(sex.into()),
             scheme: Set(scheme.into()),

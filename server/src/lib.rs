@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod http;
+pub mod pii;
 pub mod registry;
 pub mod startup;
 pub mod state;

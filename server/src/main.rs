@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use clap::{Parser, Subcommand};
+use ltci_server::pii::PiiCipher;
 use ltci_server::{Application, Config, db, demo, telemetry};
 
 /// Long-term care insurance (长期护理保险) management server.
@@ -40,7 +41,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => {
             let conn = db::connect(&cli.config).await?;
             db::migrate(&conn).await?;
-            let seeded = demo::seed(&conn).await?;
+            let pii = PiiCipher::new(&cli.config.resolve_data_key()?)?;
+            let seeded = demo::seed(&conn, &pii).await?;
             conn.close().await.ok();
             let app = Application::build(cli.config).await?;
             let url = format!("http://127.0.0.1:{}", app.port());

@@ -12,6 +12,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
+use crate::pii::PiiCipher;
 use crate::state::AppState;
 use crate::{db, http};
 
@@ -31,7 +32,7 @@ impl Application {
         if config.is_sqlite() {
             db::migrate(&db).await?;
         } else {
-            let pending = Migrator::get_pending_migrations(&db).await.context("reading migration status")?;
+            let pending = Migrator::get_pending_migrations_read_only(&db).await.context("reading migration status")?;
             anyhow::ensure!(
                 pending.is_empty(),
                 "the database schema is behind by {} migration(s): run `ltci-server migrate` first",
@@ -46,6 +47,7 @@ impl Application {
         let secret = config.resolve_jwt_secret()?;
         let tokens = TokenKeys::new(&secret, config.access_token_ttl_secs, config.refresh_token_ttl_secs);
         let passwords = PasswordHasher::new()?;
+        let pii = PiiCipher::new(&config.resolve_data_key()?)?;
         let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
         let state = AppState {
             db,
@@ -53,6 +55,7 @@ impl Application {
             tokens: Arc::new(tokens),
             passwords: Arc::new(passwords),
             metrics: Arc::new(Metrics::default()),
+            pii: Arc::new(pii),
         };
         Ok(Self { listener, state })
     }

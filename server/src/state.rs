@@ -8,6 +8,7 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
+use crate::pii::PiiCipher;
 
 /// Cheap to clone; shared by all requests. Holds no per-user state: the database is the only
 /// shared state, so several servers can run behind one load balancer.
@@ -18,4 +19,5 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     pub passwords: Arc<PasswordHasher>,
     pub metrics: Arc<Metrics>,
+    pub pii: Arc<PiiCipher>,
 }

@@ -16,6 +16,7 @@ on_both_databases!(
     death_needs_a_date,
     search_and_pagination,
     nothing_is_half_written_and_server_errors_reveal_nothing,
+    id_numbers_are_encrypted_at_rest,
 );
 
 async fn registering_derives_birth_date_and_sex_and_masks_for_other_roles(app: TestApp) {
@@ -230,4 +231,34 @@ async fn nothing_is_half_written_and_server_errors_reveal_nothing(app: TestApp) 
     let listed =
         world.as_user("admin_a").list_insured_persons(&Default::default(), Default::default()).await.expect("list");
     assert_eq!(listed.total, 0, "no half-written person");
+}
+
+async fn id_numbers_are_encrypted_at_rest(app: TestApp) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let world = app.world().await;
+    let req = person("加密测试", 91);
+    let created = world.as_user("admin_a").create_insured_person(&req).await.expect("create");
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT id_number_enc, id_number_hash, id_number_masked FROM insured_persons".to_string(),
+        ))
+        .await
+        .expect("query");
+    assert_eq!(rows.len(), 1);
+    let enc: String = rows[0].try_get("", "id_number_enc").expect("enc");
+    let hash: String = rows[0].try_get("", "id_number_hash").expect("hash");
+    let masked: String = rows[0].try_get("", "id_number_masked").expect("masked");
+    for stored in [&enc, &hash, &masked] {
+        assert!(!stored.contains(&req.id_number[6..14]), "the birth-date digits are not stored in clear: {stored}");
+    }
+    assert!(enc.starts_with("v1:"));
+    // The officer still gets the number back, and exact search still finds the person.
+    assert_eq!(world.as_user("admin_a").get_insured_person(created.id).await.expect("get").id_number, req.id_number);
+    let filter = InsuredPersonFilter { id_number: Some(req.id_number.to_lowercase()), ..Default::default() };
+    assert_eq!(
+        world.as_user("auditor_a").list_insured_persons(&filter, PageQuery::default()).await.expect("search").total,
+        1
+    );
 }

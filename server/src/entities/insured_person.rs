@@ -9,8 +9,12 @@ pub struct Model {
     pub id: Uuid,
     pub region_id: Uuid,
     pub name: String,
-    /// Full, validated 居民身份证号; masked on the way out for most roles.
-    pub id_number: String,
+    /// The validated 居民身份证号, encrypted (see `crate::pii`).
+    pub id_number_enc: String,
+    /// Keyed blind index of the ID number: unique per region, used for exact search.
+    pub id_number_hash: String,
+    /// `370202********123X`: what most roles see.
+    pub id_number_masked: String,
     pub birth_date: Date,
     pub sex: String,
     pub scheme: String,

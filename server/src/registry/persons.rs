@@ -21,17 +21,20 @@ use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
 use crate::users::service::check_text;
 
-/// The API view; the ID number is masked unless the actor's role needs it in full.
-pub fn view(m: person::Model, full_id: bool) -> InsuredPerson {
+/// The API view; the ID number is masked unless the actor's role needs it in full, in which case
+/// it is decrypted.
+pub fn view(state: &AppState, actor: &Actor, m: person::Model) -> ApiResult<InsuredPerson> {
+    let full_id = actor.can(Permission::SeeFullIdNumbers);
+    let id_number = if full_id { state.pii.decrypt(&m.id_number_enc)? } else { m.id_number_masked };
     let emergency_contact = match (m.emergency_name, m.emergency_phone) {
         (Some(name), Some(phone)) => Some(EmergencyContact { name, phone, relation: m.emergency_relation }),
         _ => None,
     };
-    InsuredPerson {
+    Ok(InsuredPerson {
         id: m.id,
         region_id: m.region_id,
         name: m.name,
-        id_number: if full_id { m.id_number } else { ltci_shared::id_number::mask(&m.id_number) },
+        id_number,
         id_number_masked: !full_id,
         birth_date: m.birth_date,
         sex: if m.sex == "male" { Sex::Male } else { Sex::Female },
@@ -45,7 +48,7 @@ pub fn view(m: person::Model, full_id: bool) -> InsuredPerson {
         version: m.version,
         created_at: m.created_at,
         updated_at: m.updated_at,
-    }
+    })
 }
 
 fn sex_name(sex: Sex) -> &'static str {
@@ -80,12 +83,12 @@ fn duplicate_id() -> ApiError {
 async fn id_number_taken<C: ConnectionTrait>(
     db: &C,
     region_id: Uuid,
-    id_number: &str,
+    id_number_hash: &str,
     except: Option<Uuid>,
 ) -> ApiResult<bool> {
     let mut q = person::Entity::find()
         .filter(person::Column::RegionId.eq(region_id))
-        .filter(person::Column::IdNumber.eq(id_number));
+        .filter(person::Column::IdNumberHash.eq(id_number_hash));
     if let Some(id) = except {
         q = q.filter(person::Column::Id.ne(id));
     }
@@ -115,14 +118,17 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     let contact = contact.flatten();
     let now = Utc::now();
     let txn = state.db.begin().await?;
-    if id_number_taken(&txn, region.id, id_number.as_str(), None).await? {
+    let id_hash = state.pii.index(id_number.as_str());
+    if id_number_taken(&txn, region.id, &id_hash, None).await? {
         return Err(duplicate_id());
     }
     let model = person::ActiveModel {
         id: Set(Uuid::now_v7()),
         region_id: Set(region.id),
         name: Set(name),
-        id_number: Set(id_number.as_str().to_string()),
+        id_number_enc: Set(state.pii.encrypt(id_number.as_str())?),
+        id_number_hash: Set(id_hash),
+        id_number_masked: Set(id_number.masked()),
         birth_date: Set(id_number.birth_date()),
         sex: Set(sex_name(id_number.sex()).to_string()),
         scheme: Set(req.scheme.as_str().to_string()),
@@ -146,7 +152,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     audit::record(&txn, &AuditActor::from(actor), "insured_person.create", "insured_person", model.id, &[]).await?;
     txn.commit().await?;
     tracing::info!(person_id = %model.id, "insured person registered");
-    Ok(view(model, actor.can(Permission::SeeFullIdNumbers)))
+    view(state, actor, model)
 }
 
 async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<person::Model> {
@@ -160,7 +166,7 @@ async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> A
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<InsuredPerson> {
     actor.require(Permission::ReadInsuredPersons)?;
     let m = find_in_scope(&state.db, actor, id).await?;
-    Ok(view(m, actor.can(Permission::SeeFullIdNumbers)))
+    view(state, actor, m)
 }
 
 pub async fn search(
@@ -175,7 +181,7 @@ pub async fn search(
         q = q.filter(person::Column::Name.contains(name));
     }
     if let Some(id) = filter.id_number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        q = q.filter(person::Column::IdNumber.eq(id.to_ascii_uppercase()));
+        q = q.filter(person::Column::IdNumberHash.eq(state.pii.index(&id.to_ascii_uppercase())));
     }
     if let Some(status) = filter.status {
         q = q.filter(person::Column::Status.eq(status.as_str()));
@@ -184,8 +190,9 @@ pub async fn search(
         q = q.filter(person::Column::Scheme.eq(scheme.as_str()));
     }
     let q = q.order_by_asc(person::Column::Name).order_by_asc(person::Column::Id);
-    let full = actor.can(Permission::SeeFullIdNumbers);
-    fetch_page(&state.db, q, page, |m| view(m, full)).await
+    let page = fetch_page(&state.db, q, page, |m| m).await?;
+    let items = page.items.into_iter().map(|m| view(state, actor, m)).collect::<ApiResult<Vec<_>>>()?;
+    Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
 }
 
 /// Applies the fields present in `req`; rejects a stale `version` with 409 so no edit is lost.
@@ -217,15 +224,18 @@ pub async fn update(
     let mut birth_date = current.birth_date;
     if let Some(v) = &req.id_number
         && let Some(idn) = errors.take("id_number", id_number_rule(v, today))
-        && idn.as_str() != current.id_number
+        && state.pii.index(idn.as_str()) != current.id_number_hash
     {
-        if id_number_taken(&txn, current.region_id, idn.as_str(), Some(id)).await? {
+        let id_hash = state.pii.index(idn.as_str());
+        if id_number_taken(&txn, current.region_id, &id_hash, Some(id)).await? {
             return Err(duplicate_id());
         }
         birth_date = idn.birth_date();
         next.birth_date = Set(birth_date);
         next.sex = Set(sex_name(idn.sex()).to_string());
-        next.id_number = Set(idn.as_str().to_string());
+        next.id_number_enc = Set(state.pii.encrypt(idn.as_str())?);
+        next.id_number_hash = Set(id_hash);
+        next.id_number_masked = Set(idn.masked());
         changed.push("id_number");
     }
     if let Some(scheme) = req.scheme.filter(|s| s.as_str() != current.scheme) {
@@ -293,7 +303,7 @@ pub async fn update(
     }
     errors.finish()?;
     if changed.is_empty() {
-        return Ok(view(current, actor.can(Permission::SeeFullIdNumbers)));
+        return view(state, actor, current);
     }
     next.version = Set(current.version + 1);
     next.updated_at = Set(Utc::now());
@@ -313,5 +323,5 @@ pub async fn update(
         person::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found("insured person"))?;
     txn.commit().await?;
     tracing::info!(person_id = %id, fields = ?changed, "insured person updated");
-    Ok(view(updated, actor.can(Permission::SeeFullIdNumbers)))
+    view(state, actor, updated)
 }
