@@ -6,6 +6,7 @@
 //! checks the permission, validates, opens the transaction, queries through [`auth::scope`],
 //! writes, records the [`audit`] event and commits → the response or [`http::error::ApiError`].
 
+pub mod assessment;
 pub mod audit;
 pub mod auth;
 pub mod config;

@@ -1,6 +1,8 @@
 //! The `ltci-server` command: serve, migrate, or run the demo.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use ltci_server::pii::PiiCipher;
@@ -24,19 +26,27 @@ enum Command {
     Migrate,
     /// Seed the demo region, users and insured persons into the database, then serve.
     Demo,
+    /// Grade assessment answers (a JSON object of item code → points) from FILE or standard input;
+    /// prints the result as JSON, or the problems on standard error with exit code 2.
+    Assess {
+        /// The answers file; standard input when absent.
+        file: Option<PathBuf>,
+        /// Instrument version (default: the current national instrument).
+        #[arg(long)]
+        instrument: Option<String>,
+    },
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     telemetry::init(&cli.config);
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => Application::build(cli.config).await?.run_until_stopped().await,
+        Command::Serve => Application::build(cli.config).await?.run_until_stopped().await?,
         Command::Migrate => {
             let conn = db::connect(&cli.config).await?;
             db::migrate(&conn).await?;
             tracing::info!("migrations applied");
-            Ok(())
         }
         Command::Demo => {
             let conn = db::connect(&cli.config).await?;
@@ -60,7 +70,33 @@ async fn main() -> anyhow::Result<()> {
                 demo::DEMO_PASSWORD
             )?;
             drop(out);
-            app.run_until_stopped().await
+            app.run_until_stopped().await?;
+        }
+        Command::Assess { file, instrument } => return assess(file, instrument.as_deref()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn assess(file: Option<PathBuf>, instrument: Option<&str>) -> anyhow::Result<ExitCode> {
+    let input = match &file {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?,
+        None => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s)?;
+            s
+        }
+    };
+    match ltci_server::assessment::assess_document(&input, instrument) {
+        Ok(json) => {
+            writeln!(std::io::stdout(), "{json}")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            let mut err = std::io::stderr().lock();
+            for p in problems {
+                writeln!(err, "{p}")?;
+            }
+            Ok(ExitCode::from(2))
         }
     }
 }

@@ -5,6 +5,7 @@
 //! feature — the typed HTTP client that the app and the end-to-end tests use.
 
 pub mod api;
+pub mod assessment;
 pub mod error;
 pub mod id_number;
 pub mod page;

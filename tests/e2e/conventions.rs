@@ -124,6 +124,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
     }
     routes.sort();
     let expected = [
+        "GET /api/v1/assessment/instruments",
+        "GET /api/v1/assessment/instruments/{version}",
         "GET /api/v1/audit-events",
         "GET /api/v1/insured-persons",
         "GET /api/v1/insured-persons/{id}",
@@ -135,6 +137,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /metrics",
         "GET /readyz",
         "PATCH /api/v1/insured-persons/{id}",
+        "POST /api/v1/assessment/grade",
         "POST /api/v1/auth/login",
         "POST /api/v1/auth/logout",
         "POST /api/v1/auth/refresh",
@@ -148,7 +151,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
     // Every documented route is served (none answers "no such endpoint").
     for route in &routes {
         let (method, path) = route.split_once(' ').expect("route");
-        let path = path.replace("{id}", &uuid::Uuid::nil().to_string());
+        let path = path.replace("{id}", &uuid::Uuid::nil().to_string()).replace("{version}", "CN-NHSA-2021");
         let resp = app.client.request(method.parse().expect("method"), &path).send().await.expect("send");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{route} is documented but not routed");
         assert_ne!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{route}");

@@ -1,5 +1,6 @@
 //! End-to-end tests, grouped by capability. Every test runs on SQLite and on PostgreSQL.
 
+mod assessment;
 mod auth;
 mod conventions;
 mod registry;

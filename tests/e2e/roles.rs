@@ -44,6 +44,7 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::GET, format!("/api/v1/insured-persons/{}", seeded.id), None, [200, 200, 200, 404, 404, 404]),
         (Method::PATCH, format!("/api/v1/insured-persons/{}", seeded.id), Some(patch), [200, 403, 403, 403, 403, 404]),
         (Method::GET, "/api/v1/audit-events".into(), None, [200, 403, 200, 403, 403, 200]),
+        (Method::GET, "/api/v1/assessment/instruments".into(), None, [200, 200, 200, 403, 403, 200]),
     ];
     let mut failures = Vec::new();
     for (n, (method, path, body, expected)) in cases.into_iter().enumerate() {

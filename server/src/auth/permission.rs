@@ -24,6 +24,8 @@ pub enum Permission {
     SeeFullIdNumbers,
     /// Read the audit trail.
     ReadAuditTrail,
+    /// Read assessment instruments and grade answers.
+    UseAssessmentInstruments,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -40,6 +42,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         // everyone else identifies people by name, birth date and the masked number.
         (Admin, SeeFullIdNumbers) => true,
         (Admin | Auditor, ReadAuditTrail) => true,
+        (Admin | Assessor | Auditor, UseAssessmentInstruments) => true,
         _ => false,
     }
 }

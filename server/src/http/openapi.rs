@@ -15,6 +15,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Sign in, tokens, who am I"),
         (name = "users", description = "User accounts"),
         (name = "registry", description = "Regions (统筹区) and insured persons (参保人)"),
+        (name = "assessment", description = "Disability assessment (失能等级评估): instruments and grading"),
         (name = "audit", description = "Audit trail"),
         (name = "ops", description = "Health and metrics"),
     )
