@@ -11,6 +11,7 @@ mod m20261122_000001_regions_institutions;
 mod m20261122_000002_users_and_sessions;
 mod m20261122_000003_insured_persons;
 mod m20261122_000004_audit_events;
+mod m20261122_000005_assessment_workflow;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_users_and_sessions::Migration),
             Box::new(m20261122_000003_insured_persons::Migration),
             Box::new(m20261122_000004_audit_events::Migration),
+            Box::new(m20261122_000005_assessment_workflow::Migration),
         ]
     }
 }

@@ -38,6 +38,31 @@ pub async fn record<C: ConnectionTrait>(
     entity_id: impl ToString,
     changed_fields: &[&str],
 ) -> ApiResult<()> {
+    write(db, actor, action, entity_type, &entity_id.to_string(), changed_fields, None).await
+}
+
+/// Writes the audit record of a workflow step, with the state before and after.
+pub async fn record_transition<C: ConnectionTrait>(
+    db: &C,
+    actor: &AuditActor,
+    action: &str,
+    entity_type: &str,
+    entity_id: impl ToString,
+    before: Option<&str>,
+    after: &str,
+) -> ApiResult<()> {
+    write(db, actor, action, entity_type, &entity_id.to_string(), &["state"], Some((before, after))).await
+}
+
+async fn write<C: ConnectionTrait>(
+    db: &C,
+    actor: &AuditActor,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    changed_fields: &[&str],
+    states: Option<(Option<&str>, &str)>,
+) -> ApiResult<()> {
     audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(Utc::now()),
@@ -49,6 +74,8 @@ pub async fn record<C: ConnectionTrait>(
         entity_id: Set(entity_id.to_string()),
         request_id: Set(actor.request_id.clone()),
         changed_fields: Set(serde_json::to_string(changed_fields).unwrap_or_else(|_| "[]".into())),
+        state_before: Set(states.and_then(|(b, _)| b.map(str::to_string))),
+        state_after: Set(states.map(|(_, a)| a.to_string())),
     }
     .insert(db)
     .await?;
@@ -68,6 +95,9 @@ pub struct AuditEventView {
     pub entity_id: String,
     pub request_id: Option<String>,
     pub changed_fields: Vec<String>,
+    /// For workflow steps: the state before and after.
+    pub state_before: Option<String>,
+    pub state_after: Option<String>,
 }
 
 impl From<audit_event::Model> for AuditEventView {
@@ -82,6 +112,8 @@ impl From<audit_event::Model> for AuditEventView {
             entity_id: m.entity_id,
             request_id: m.request_id,
             changed_fields: serde_json::from_str(&m.changed_fields).unwrap_or_default(),
+            state_before: m.state_before,
+            state_after: m.state_after,
         }
     }
 }

@@ -16,8 +16,8 @@ use sha2::Sha256;
 type HmacSha256 = Hmac<Sha256>;
 
 const PREFIX: &str = "v1:";
-/// Associated data: a ciphertext of an ID number cannot be passed off as another field's.
-const AAD: &[u8] = b"ltci:id_number";
+/// Purpose of ID-number ciphertexts (their associated data).
+const ID_NUMBER: &str = "id_number";
 
 /// Encrypts, decrypts and indexes ID numbers.
 pub struct PiiCipher {
@@ -46,22 +46,37 @@ impl PiiCipher {
         Ok(Self { aead, index_key: derive(data_key, "ltci id-number index v1") })
     }
 
-    /// `v1:` + base64url(nonce ‖ ciphertext ‖ tag), with a fresh random nonce.
+    /// Encrypts an ID number.
     pub fn encrypt(&self, plaintext: &str) -> anyhow::Result<String> {
+        self.seal(ID_NUMBER, plaintext)
+    }
+
+    /// Decrypts an ID number.
+    pub fn decrypt(&self, stored: &str) -> anyhow::Result<String> {
+        self.open(ID_NUMBER, stored)
+    }
+
+    /// Encrypts personal or health data for one `purpose` (bound in as associated data, so a
+    /// ciphertext cannot be passed off as another field's): `v1:` + base64url(nonce ‖ ciphertext
+    /// ‖ tag), with a fresh random nonce.
+    pub fn seal(&self, purpose: &str, plaintext: &str) -> anyhow::Result<String> {
+        let aad = format!("ltci:{purpose}");
         let mut nonce_bytes = [0u8; 12];
         rand::rng().fill_bytes(&mut nonce_bytes);
         let nonce = Nonce::try_from(&nonce_bytes[..]).map_err(|_| anyhow::anyhow!("nonce length"))?;
         let ct = self
             .aead
-            .encrypt(&nonce, Payload { msg: plaintext.as_bytes(), aad: AAD })
+            .encrypt(&nonce, Payload { msg: plaintext.as_bytes(), aad: aad.as_bytes() })
             .map_err(|_| anyhow::anyhow!("encryption failed"))?;
         let mut out = nonce_bytes.to_vec();
         out.extend_from_slice(&ct);
         Ok(format!("{PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(out)))
     }
 
-    /// The plaintext of [`PiiCipher::encrypt`]'s output; fails on tampering or a wrong key.
-    pub fn decrypt(&self, stored: &str) -> anyhow::Result<String> {
+    /// The plaintext of [`PiiCipher::seal`]'s output for the same purpose; fails on tampering, a
+    /// wrong key or another purpose.
+    pub fn open(&self, purpose: &str, stored: &str) -> anyhow::Result<String> {
+        let aad = format!("ltci:{purpose}");
         let body = stored.strip_prefix(PREFIX).context("unknown ciphertext version")?;
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body).context("ciphertext encoding")?;
         anyhow::ensure!(bytes.len() > 12, "ciphertext too short");
@@ -69,7 +84,7 @@ impl PiiCipher {
         let nonce = Nonce::try_from(nonce_bytes).map_err(|_| anyhow::anyhow!("nonce length"))?;
         let pt = self
             .aead
-            .decrypt(&nonce, Payload { msg: ct, aad: AAD })
+            .decrypt(&nonce, Payload { msg: ct, aad: aad.as_bytes() })
             .map_err(|_| anyhow::anyhow!("decryption failed: wrong data key or tampered ciphertext"))?;
         String::from_utf8(pt).context("plaintext is not UTF-8")
     }
@@ -106,6 +121,14 @@ mod tests {
         assert_eq!(c.index("11010519491231002X"), c.index("11010519491231002X"));
         assert_ne!(c.index("11010519491231002X"), other.index("11010519491231002X"));
         assert_eq!(c.index("x").len(), 64);
+    }
+
+    #[test]
+    fn a_ciphertext_only_opens_for_its_purpose() {
+        let c = PiiCipher::new(&[1u8; 32]).expect("cipher");
+        let sealed = c.seal("assessment_answers", "{}").expect("seal");
+        assert_eq!(c.open("assessment_answers", &sealed).expect("open"), "{}");
+        assert!(c.open("id_number", &sealed).is_err());
     }
 
     #[test]

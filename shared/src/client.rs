@@ -5,6 +5,10 @@ use serde::{Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
 use crate::api::API_PREFIX;
+use crate::api::assessment::{
+    ApplyRequest, AssessmentCase, AssessmentSettings, AssessorProfile, AssessorProfileRequest, AssignRequest,
+    CaseFilter, Certificate, CertificateFilter, ReasonRequest, SubmitAssessmentRequest,
+};
 use crate::api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use crate::api::registry::{
     CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter, Region,
@@ -204,5 +208,90 @@ impl ApiClient {
         page: PageQuery,
     ) -> Result<Page<InsuredPerson>, ClientError> {
         Self::send(self.api(Method::GET, "/insured-persons").query(filter).query(&page)).await
+    }
+
+    // ---- assessment ----
+
+    pub async fn assessment_settings(&self) -> Result<AssessmentSettings, ClientError> {
+        self.get("/assessment/settings", &()).await
+    }
+
+    pub async fn put_assessment_settings(&self, s: &AssessmentSettings) -> Result<AssessmentSettings, ClientError> {
+        self.call(Method::PUT, "/assessment/settings", Some(s)).await
+    }
+
+    pub async fn put_assessor_profile(
+        &self,
+        user_id: Uuid,
+        req: &AssessorProfileRequest,
+    ) -> Result<AssessorProfile, ClientError> {
+        self.call(Method::PUT, &format!("/assessors/{user_id}/profile"), Some(req)).await
+    }
+
+    pub async fn list_assessors(&self) -> Result<Vec<AssessorProfile>, ClientError> {
+        self.get("/assessors", &()).await
+    }
+
+    pub async fn apply_for_assessment(&self, req: &ApplyRequest) -> Result<AssessmentCase, ClientError> {
+        self.call(Method::POST, "/assessment/cases", Some(req)).await
+    }
+
+    pub async fn assessment_case(&self, id: Uuid) -> Result<AssessmentCase, ClientError> {
+        self.get(&format!("/assessment/cases/{id}"), &()).await
+    }
+
+    pub async fn list_assessment_cases(
+        &self,
+        filter: &CaseFilter,
+        page: PageQuery,
+    ) -> Result<Page<AssessmentCase>, ClientError> {
+        Self::send(self.api(Method::GET, "/assessment/cases").query(filter).query(&page)).await
+    }
+
+    pub async fn assign_assessors(&self, id: Uuid, req: &AssignRequest) -> Result<AssessmentCase, ClientError> {
+        self.call(Method::POST, &format!("/assessment/cases/{id}/assignment"), Some(req)).await
+    }
+
+    pub async fn submit_assessment(
+        &self,
+        id: Uuid,
+        req: &SubmitAssessmentRequest,
+    ) -> Result<AssessmentCase, ClientError> {
+        self.call(Method::POST, &format!("/assessment/cases/{id}/assessment"), Some(req)).await
+    }
+
+    pub async fn confirm_assessment(&self, id: Uuid) -> Result<AssessmentCase, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/assessment/cases/{id}/confirmation"), None).await
+    }
+
+    pub async fn return_assessment(&self, id: Uuid, reason: &str) -> Result<AssessmentCase, ClientError> {
+        let body = ReasonRequest { reason: reason.into() };
+        self.call(Method::POST, &format!("/assessment/cases/{id}/return"), Some(&body)).await
+    }
+
+    pub async fn object_to_assessment(&self, id: Uuid, reason: &str) -> Result<AssessmentCase, ClientError> {
+        let body = ReasonRequest { reason: reason.into() };
+        self.call(Method::POST, &format!("/assessment/cases/{id}/objection"), Some(&body)).await
+    }
+
+    pub async fn certify_assessment(&self, id: Uuid) -> Result<AssessmentCase, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/assessment/cases/{id}/certificate"), None).await
+    }
+
+    pub async fn appeal_assessment(&self, id: Uuid, reason: &str) -> Result<AssessmentCase, ClientError> {
+        let body = ReasonRequest { reason: reason.into() };
+        self.call(Method::POST, &format!("/assessment/cases/{id}/appeal"), Some(&body)).await
+    }
+
+    pub async fn list_certificates(
+        &self,
+        filter: &CertificateFilter,
+        page: PageQuery,
+    ) -> Result<Page<Certificate>, ClientError> {
+        Self::send(self.api(Method::GET, "/certificates").query(filter).query(&page)).await
+    }
+
+    pub async fn certificate(&self, id: Uuid) -> Result<Certificate, ClientError> {
+        self.get(&format!("/certificates/{id}"), &()).await
     }
 }

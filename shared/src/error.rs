@@ -52,6 +52,14 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const CONFLICT: &str = "conflict";
+    /// A workflow step that the record's current state does not allow.
+    pub const INVALID_STATE_TRANSITION: &str = "invalid_state_transition";
+    /// An objection after the publicity period (公示期) ended.
+    pub const PUBLICITY_OVER: &str = "publicity_over";
+    /// A certificate requested before the publicity period ended.
+    pub const PUBLICITY_NOT_OVER: &str = "publicity_not_over";
+    /// An appeal after the appeal window closed.
+    pub const APPEAL_WINDOW_CLOSED: &str = "appeal_window_closed";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const INTERNAL: &str = "internal_error";

@@ -124,9 +124,15 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
     }
     routes.sort();
     let expected = [
+        "GET /api/v1/assessment/cases",
+        "GET /api/v1/assessment/cases/{id}",
         "GET /api/v1/assessment/instruments",
         "GET /api/v1/assessment/instruments/{version}",
+        "GET /api/v1/assessment/settings",
+        "GET /api/v1/assessors",
         "GET /api/v1/audit-events",
+        "GET /api/v1/certificates",
+        "GET /api/v1/certificates/{id}",
         "GET /api/v1/insured-persons",
         "GET /api/v1/insured-persons/{id}",
         "GET /api/v1/me",
@@ -137,6 +143,14 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /metrics",
         "GET /readyz",
         "PATCH /api/v1/insured-persons/{id}",
+        "POST /api/v1/assessment/cases",
+        "POST /api/v1/assessment/cases/{id}/appeal",
+        "POST /api/v1/assessment/cases/{id}/assessment",
+        "POST /api/v1/assessment/cases/{id}/assignment",
+        "POST /api/v1/assessment/cases/{id}/certificate",
+        "POST /api/v1/assessment/cases/{id}/confirmation",
+        "POST /api/v1/assessment/cases/{id}/objection",
+        "POST /api/v1/assessment/cases/{id}/return",
         "POST /api/v1/assessment/grade",
         "POST /api/v1/auth/login",
         "POST /api/v1/auth/logout",
@@ -146,6 +160,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/users",
         "POST /api/v1/users/{id}/deactivate",
         "POST /api/v1/users/{id}/password",
+        "PUT /api/v1/assessment/settings",
+        "PUT /api/v1/assessors/{id}/profile",
     ];
     assert_eq!(routes, expected);
     // Every documented route is served (none answers "no such endpoint").

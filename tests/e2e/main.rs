@@ -1,6 +1,7 @@
 //! End-to-end tests, grouped by capability. Every test runs on SQLite and on PostgreSQL.
 
 mod assessment;
+mod assessment_workflow;
 mod auth;
 mod conventions;
 mod registry;

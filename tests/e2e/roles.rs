@@ -30,6 +30,7 @@ async fn role_endpoint_matrix(app: TestApp) {
     );
     let new_person: Body = Box::new(|k| json!(person("矩阵新人", 100 + u16::try_from(k).expect("small"))));
     let patch: Body = Box::new(|_| json!({"version": 1, "phone": "13700137000"}));
+    let settings: Body = Box::new(|_| json!(ltci_shared::api::assessment::AssessmentSettings::default()));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
@@ -45,6 +46,17 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::PATCH, format!("/api/v1/insured-persons/{}", seeded.id), Some(patch), [200, 403, 403, 403, 403, 404]),
         (Method::GET, "/api/v1/audit-events".into(), None, [200, 403, 200, 403, 403, 200]),
         (Method::GET, "/api/v1/assessment/instruments".into(), None, [200, 200, 200, 403, 403, 200]),
+        (Method::GET, "/api/v1/assessment/cases".into(), None, [200, 200, 200, 200, 403, 200]),
+        (Method::GET, "/api/v1/certificates".into(), None, [200, 200, 200, 200, 403, 200]),
+        (Method::GET, "/api/v1/assessment/settings".into(), None, [200, 200, 200, 200, 403, 200]),
+        (Method::PUT, "/api/v1/assessment/settings".into(), Some(settings), [200, 403, 403, 403, 403, 200]),
+        (Method::GET, "/api/v1/assessors".into(), None, [200, 403, 200, 403, 403, 200]),
+        (
+            Method::POST,
+            format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),
+            None,
+            [404, 403, 403, 403, 403, 404],
+        ),
     ];
     let mut failures = Vec::new();
     for (n, (method, path, body, expected)) in cases.into_iter().enumerate() {

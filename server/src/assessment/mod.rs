@@ -1,9 +1,19 @@
 //! Disability assessment (失能等级评估): the instruments and grading, over HTTP and on the command
 //! line. Both call [`ltci_shared::assessment::Instrument::grade`], the function the phone runs too.
 
+pub mod assessors;
+pub mod case_routes;
+pub mod cases;
+pub mod certificates;
 pub mod routes;
+pub mod settings;
+pub mod state_machine;
+pub mod workflow;
 
+use ltci_shared::FieldIssue;
 use ltci_shared::assessment::{self, AnswerError, Answers, Grading};
+
+use crate::http::error::ApiError;
 
 /// Why a set of answers could not be graded.
 #[derive(Debug)]
@@ -35,5 +45,18 @@ pub fn assess_document(input: &str, version: Option<&str>) -> Result<String, Vec
         Ok(g) => serde_json::to_string(&g).map_err(|e| vec![e.to_string()]),
         Err(GradeFailure::UnknownInstrument(v)) => Err(vec![format!("unknown instrument version {v}")]),
         Err(GradeFailure::Answers(errors)) => Err(errors.iter().map(ToString::to_string).collect()),
+    }
+}
+
+/// A grading failure as the API reports it: `422` with one detail per item under
+/// `answers.<item code>`, or on `instrument`.
+pub fn answer_errors(failure: GradeFailure) -> ApiError {
+    match failure {
+        GradeFailure::UnknownInstrument(_) => {
+            ApiError::invalid_field("instrument", "unknown_instrument", "no instrument has this version")
+        }
+        GradeFailure::Answers(errors) => ApiError::validation(
+            errors.into_iter().map(|e| (format!("answers.{}", e.item), FieldIssue::new(e.code, e.message))).collect(),
+        ),
     }
 }

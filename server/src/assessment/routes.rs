@@ -1,12 +1,12 @@
 //! HTTP handlers under `/assessment`: the instruments (for the app to render the form) and grading.
 
+use ltci_shared::ErrorBody;
 use ltci_shared::assessment::{self, Answers, Grading, Instrument};
-use ltci_shared::{ErrorBody, FieldIssue};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{GradeFailure, grade};
+use super::{answer_errors, grade};
 use crate::auth::{Actor, Permission};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiJson, ApiPath};
@@ -76,13 +76,5 @@ async fn get_instrument(actor: Actor, ApiPath(version): ApiPath<String>) -> ApiR
     responses((status = 200, body = Grading), (status = 422, body = ErrorBody)))]
 async fn grade_answers(actor: Actor, ApiJson(req): ApiJson<GradeRequest>) -> ApiResult<ApiJson<Grading>> {
     actor.require(Permission::UseAssessmentInstruments)?;
-    match grade(req.instrument.as_deref(), &req.answers) {
-        Ok(g) => Ok(ApiJson(g)),
-        Err(GradeFailure::UnknownInstrument(_)) => {
-            Err(ApiError::invalid_field("instrument", "unknown_instrument", "no instrument has this version"))
-        }
-        Err(GradeFailure::Answers(errors)) => Err(ApiError::validation(
-            errors.into_iter().map(|e| (format!("answers.{}", e.item), FieldIssue::new(e.code, e.message))).collect(),
-        )),
-    }
+    grade(req.instrument.as_deref(), &req.answers).map(ApiJson).map_err(answer_errors)
 }

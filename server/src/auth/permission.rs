@@ -26,6 +26,15 @@ pub enum Permission {
     ReadAuditTrail,
     /// Read assessment instruments and grade answers.
     UseAssessmentInstruments,
+    /// Apply for an assessment (at the agency's window, or by an institution for a person).
+    ApplyForAssessment,
+    /// Run the assessment workflow: settings, assessor profiles, assignment, objections,
+    /// certificates, appeals.
+    ManageAssessments,
+    /// View assessment cases, certificates and settings (within scope).
+    ReadAssessmentCases,
+    /// Submit, confirm or return an on-site assessment (as an assessor assigned to it).
+    PerformAssessments,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -43,6 +52,10 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin, SeeFullIdNumbers) => true,
         (Admin | Auditor, ReadAuditTrail) => true,
         (Admin | Assessor | Auditor, UseAssessmentInstruments) => true,
+        (Admin | Institution, ApplyForAssessment) => true,
+        (Admin, ManageAssessments) => true,
+        (Admin | Auditor | Assessor | Institution, ReadAssessmentCases) => true,
+        (Assessor, PerformAssessments) => true,
         _ => false,
     }
 }

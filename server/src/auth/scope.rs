@@ -3,10 +3,10 @@
 
 use ltci_shared::api::users::Role;
 use sea_orm::ColumnTrait;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 
 use super::Actor;
-use crate::entities::{audit_event, insured_person, user};
+use crate::entities::{assessment_case, assessment_round_assessor, audit_event, certificate, insured_person, user};
 
 /// A condition that matches no row.
 fn nothing() -> Condition {
@@ -42,6 +42,53 @@ pub fn insured_persons(actor: &Actor) -> Condition {
 pub fn audit_events(actor: &Actor) -> Condition {
     match actor.role {
         Role::Admin | Role::Auditor => Condition::all().add(audit_event::Column::RegionId.eq(actor.region_id)),
+        _ => nothing(),
+    }
+}
+
+/// Cases an assessor is (or was) assigned to, in any round.
+fn cases_assigned_to(actor: &Actor) -> SelectStatement {
+    Query::select()
+        .column(assessment_round_assessor::Column::CaseId)
+        .from(assessment_round_assessor::Entity)
+        .and_where(assessment_round_assessor::Column::AssessorId.eq(actor.user_id))
+        .to_owned()
+}
+
+/// Cases an institution applied for or that name it.
+fn cases_of_institution(institution_id: uuid::Uuid) -> Condition {
+    Condition::any()
+        .add(assessment_case::Column::AppliedByInstitutionId.eq(institution_id))
+        .add(assessment_case::Column::InstitutionId.eq(institution_id))
+}
+
+/// Assessment cases an actor may see: officers and auditors their region's; assessors the cases
+/// they are assigned to; institution staff the cases they applied for or that name them.
+pub fn assessment_cases(actor: &Actor) -> Condition {
+    let region = Condition::all().add(assessment_case::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Assessor, _) => region.add(assessment_case::Column::Id.in_subquery(cases_assigned_to(actor))),
+        (Role::Institution, Some(inst)) => region.add(cases_of_institution(inst)),
+        _ => nothing(),
+    }
+}
+
+/// Certificates an actor may see, following the same rules through the certificate's case.
+pub fn certificates(actor: &Actor) -> Condition {
+    let region = Condition::all().add(certificate::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Assessor, _) => region.add(certificate::Column::CaseId.in_subquery(cases_assigned_to(actor))),
+        (Role::Institution, Some(inst)) => region.add(
+            certificate::Column::CaseId.in_subquery(
+                Query::select()
+                    .column(assessment_case::Column::Id)
+                    .from(assessment_case::Entity)
+                    .cond_where(cases_of_institution(inst))
+                    .to_owned(),
+            ),
+        ),
         _ => nothing(),
     }
 }

@@ -17,6 +17,9 @@ pub struct Model {
     pub request_id: Option<String>,
     /// JSON array of the names of the fields that changed (never their values).
     pub changed_fields: String,
+    /// For workflow steps: the state before and after.
+    pub state_before: Option<String>,
+    pub state_after: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,9 +1,34 @@
 //! sea-orm entities: one module per table, mirroring `ltci-migrations`.
 
+pub mod assessment_case;
+pub mod assessment_case_event;
+pub mod assessment_round;
+pub mod assessment_round_assessor;
+pub mod assessment_setting;
+pub mod assessor_profile;
 pub mod audit_event;
+pub mod certificate;
 pub mod institution;
 pub mod insured_person;
 pub mod login_throttle;
 pub mod refresh_token;
 pub mod region;
+pub mod sequence;
 pub mod user;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// How an API enum is stored: its serde (snake_case) name, so the database and the API agree.
+pub fn enum_to_db<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Reads an API enum back from its stored name.
+pub fn enum_from_db<T: DeserializeOwned>(stored: &str) -> anyhow::Result<T> {
+    serde_json::from_value(serde_json::Value::String(stored.to_string()))
+        .map_err(|_| anyhow::anyhow!("unexpected stored value {stored:?}"))
+}

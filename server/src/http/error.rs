@@ -73,6 +73,15 @@ impl ApiError {
         e
     }
 
+    /// 409 for a workflow step the record's state does not allow now; `details.state` carries the
+    /// current state.
+    pub fn state_conflict(code: &'static str, current_state: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let mut e = Self::new(StatusCode::CONFLICT, code, message.clone());
+        e.details.insert("state".to_string(), FieldIssue::new(current_state, message));
+        e
+    }
+
     /// 429 `account_locked`: too many failed logins.
     pub fn locked(retry_after_secs: u64) -> Self {
         let mut e = Self::new(

@@ -23,6 +23,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::routes::router())
         .merge(registry::routes::router())
         .merge(assessment::routes::router())
+        .merge(assessment::case_routes::router())
         .merge(audit::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)

@@ -1,5 +1,6 @@
 //! Request and response bodies of the HTTP API under `/api/v1`, grouped by capability.
 
+pub mod assessment;
 pub mod auth;
 pub mod registry;
 pub mod users;

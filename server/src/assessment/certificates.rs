@@ -1,0 +1,172 @@
+//! Disability level certificates (失能等级证书): issuing with a region-wide number, superseding,
+//! listing, and the list of certificates about to expire.
+
+use chrono::{Datelike, Days, Months, NaiveDate, Utc};
+use ltci_shared::Page;
+use ltci_shared::api::assessment::{Certificate, CertificateFilter};
+use ltci_shared::assessment;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use super::cases::region_of;
+use crate::auth::{Actor, Permission, scope};
+use crate::entities::{certificate, region, sequence};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::pagination::{PageRequest, fetch_page};
+use crate::registry::regions;
+use crate::state::AppState;
+
+pub const ACTIVE: &str = "active";
+pub const SUPERSEDED: &str = "superseded";
+
+pub fn view(m: certificate::Model) -> ApiResult<Certificate> {
+    let level = u8::try_from(m.level).map_err(anyhow::Error::from)?;
+    let level_name =
+        assessment::instrument(&m.instrument_version).map(|i| i.level_name(level).to_string()).unwrap_or_default();
+    Ok(Certificate {
+        id: m.id,
+        number: m.number,
+        insured_person_id: m.insured_person_id,
+        case_id: m.case_id,
+        level,
+        level_name,
+        instrument: m.instrument_version,
+        effective_on: m.effective_on,
+        expires_on: m.expires_on,
+        appeal_deadline: m.appeal_deadline,
+        status: m.status,
+        issued_at: m.issued_at,
+    })
+}
+
+/// The person's certificate in force on `today`, if any.
+pub async fn active_for_person<C: ConnectionTrait>(
+    db: &C,
+    person_id: Uuid,
+    today: NaiveDate,
+) -> ApiResult<Option<certificate::Model>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::InsuredPersonId.eq(person_id))
+        .filter(certificate::Column::Status.eq(ACTIVE))
+        .filter(certificate::Column::EffectiveOn.lte(today))
+        .filter(certificate::Column::ExpiresOn.gte(today))
+        .order_by_desc(certificate::Column::EffectiveOn)
+        .one(db)
+        .await?)
+}
+
+/// The next value of a per-region counter. The upsert takes the row lock, so concurrent
+/// transactions get distinct values.
+async fn next_in_sequence<C: ConnectionTrait>(db: &C, region_id: Uuid, name: &str) -> ApiResult<i64> {
+    sequence::Entity::insert(sequence::ActiveModel {
+        region_id: Set(region_id),
+        name: Set(name.to_string()),
+        value: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([sequence::Column::RegionId, sequence::Column::Name])
+            .value(sequence::Column::Value, Expr::col((sequence::Entity, sequence::Column::Value)).add(1))
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
+    let row = sequence::Entity::find_by_id((region_id, name.to_string()))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("sequence {name} vanished")))?;
+    Ok(row.value)
+}
+
+/// What a new certificate says.
+#[derive(Debug)]
+pub struct Issue {
+    pub region: region::Model,
+    pub person_id: Uuid,
+    pub case_id: Uuid,
+    pub level: u8,
+    pub instrument: String,
+    pub validity_months: u32,
+    /// Days to appeal; `None` for a final (appeal) result.
+    pub appeal_window_days: Option<u32>,
+}
+
+/// Issues a certificate effective today (in the region's time zone), superseding the person's
+/// earlier active ones.
+pub async fn issue<C: ConnectionTrait>(db: &C, i: Issue) -> ApiResult<certificate::Model> {
+    let today = regions::today(&i.region);
+    let year = today.year();
+    let seq = next_in_sequence(db, i.region.id, &format!("certificate-{year}")).await?;
+    let expires_on = today
+        .checked_add_months(Months::new(i.validity_months))
+        .and_then(|d| d.checked_sub_days(Days::new(1)))
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("certificate expiry out of range")))?;
+    let id = Uuid::now_v7();
+    certificate::Entity::update_many()
+        .col_expr(certificate::Column::Status, Expr::value(SUPERSEDED))
+        .col_expr(certificate::Column::SupersededBy, Expr::value(id))
+        .filter(certificate::Column::InsuredPersonId.eq(i.person_id))
+        .filter(certificate::Column::Status.eq(ACTIVE))
+        .exec(db)
+        .await?;
+    Ok(certificate::ActiveModel {
+        id: Set(id),
+        region_id: Set(i.region.id),
+        insured_person_id: Set(i.person_id),
+        case_id: Set(i.case_id),
+        number: Set(format!("{}-{year}-{seq:06}", i.region.code)),
+        level: Set(i32::from(i.level)),
+        instrument_version: Set(i.instrument),
+        effective_on: Set(today),
+        expires_on: Set(expires_on),
+        appeal_deadline: Set(i.appeal_window_days.and_then(|d| today.checked_add_days(Days::new(u64::from(d))))),
+        status: Set(ACTIVE.to_string()),
+        superseded_by: Set(None),
+        issued_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Certificate> {
+    actor.require(Permission::ReadAssessmentCases)?;
+    let m = certificate::Entity::find_by_id(id)
+        .filter(scope::certificates(actor))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("certificate"))?;
+    view(m)
+}
+
+/// Certificates in scope; with `expiring_within_days`, the active ones expiring from today to that
+/// many days ahead, soonest first (to schedule re-assessment, 复评).
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: CertificateFilter,
+    page: PageRequest,
+) -> ApiResult<Page<Certificate>> {
+    actor.require(Permission::ReadAssessmentCases)?;
+    let mut q = certificate::Entity::find().filter(scope::certificates(actor));
+    if let Some(p) = filter.insured_person_id {
+        q = q.filter(certificate::Column::InsuredPersonId.eq(p));
+    }
+    let q = match filter.expiring_within_days {
+        Some(days) => {
+            if days > 3660 {
+                return Err(ApiError::invalid_field("expiring_within_days", "out_of_range", "at most 3660 days"));
+            }
+            let today = regions::today(&region_of(&state.db, actor.region_id).await?);
+            let until = today.checked_add_days(Days::new(u64::from(days))).unwrap_or(today);
+            q.filter(certificate::Column::Status.eq(ACTIVE))
+                .filter(certificate::Column::ExpiresOn.gte(today))
+                .filter(certificate::Column::ExpiresOn.lte(until))
+                .order_by_asc(certificate::Column::ExpiresOn)
+                .order_by_asc(certificate::Column::Id)
+        }
+        None => q.order_by_desc(certificate::Column::IssuedAt).order_by_desc(certificate::Column::Id),
+    };
+    let page = fetch_page(&state.db, q, page, |m| m).await?;
+    let items = page.items.into_iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+    Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
+}

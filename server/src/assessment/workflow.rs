@@ -1,0 +1,470 @@
+//! The steps of an assessment case after the application: assignment with recusal, on-site
+//! submission, confirmation, return, objection, certification and appeal. Each step checks the
+//! state machine, changes the case only if nobody changed it meanwhile, and is audited with the
+//! state before and after, in one transaction.
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, Utc};
+use ltci_shared::api::assessment::{
+    AssessmentCase, AssignRequest, CaseState, ReasonRequest, RoundKind, SubmitAssessmentRequest,
+};
+use ltci_shared::api::users::Role;
+use ltci_shared::error::codes;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::assessors::is_medical;
+use super::cases::{ANSWERS_PURPOSE, find_in_scope, region_of, views};
+use super::state_machine::{Step, next, round_kind_for_assignment};
+use super::{answer_errors, certificates, settings};
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission};
+use crate::entities::{
+    assessment_case as case, assessment_case_event as event, assessment_round as round,
+    assessment_round_assessor as round_assessor, assessor_profile, certificate, enum_from_db, enum_to_db, user,
+};
+use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+fn current_state(c: &case::Model) -> ApiResult<CaseState> {
+    CaseState::from_name(&c.state).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown case state {}", c.state)))
+}
+
+fn not_allowed(state: CaseState, step: Step) -> ApiError {
+    ApiError::state_conflict(
+        codes::INVALID_STATE_TRANSITION,
+        state.as_str(),
+        format!("a case in state {} does not allow {}", state.as_str(), step.action()),
+    )
+}
+
+/// The next state for `step`, or `409 invalid_state_transition`.
+fn check_step(c: &case::Model, step: Step, round: Option<RoundKind>) -> ApiResult<(CaseState, CaseState)> {
+    let from = current_state(c)?;
+    let to = next(from, step, round).ok_or_else(|| not_allowed(from, step))?;
+    Ok((from, to))
+}
+
+/// Moves the case to `to` (applying `change` too) only if its version is still the one read:
+/// of two officers acting at once, one wins and the other gets `409 conflict`.
+async fn advance(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    c: &case::Model,
+    step: Step,
+    (from, to): (CaseState, CaseState),
+    change: impl FnOnce(&mut case::ActiveModel),
+) -> ApiResult<()> {
+    let mut next = case::ActiveModel {
+        state: Set(to.as_str().to_string()),
+        version: Set(c.version + 1),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    change(&mut next);
+    let result = case::Entity::update_many()
+        .set(next)
+        .filter(case::Column::Id.eq(c.id))
+        .filter(case::Column::Version.eq(c.version))
+        .exec(txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(ApiError::conflict("version", "the case was changed by someone else; reload it"));
+    }
+    audit::record_transition(
+        txn,
+        &AuditActor::from(actor),
+        step.action(),
+        "assessment_case",
+        c.id,
+        Some(from.as_str()),
+        to.as_str(),
+    )
+    .await?;
+    tracing::info!(case_id = %c.id, from = from.as_str(), to = to.as_str(), "assessment case advanced");
+    Ok(())
+}
+
+async fn finish(state: &AppState, actor: &Actor, txn: DatabaseTransaction, id: Uuid) -> ApiResult<AssessmentCase> {
+    txn.commit().await?;
+    let c = case::Entity::find_by_id(id).one(&state.db).await?.ok_or_else(|| ApiError::not_found("assessment case"))?;
+    let mut v = views(state, actor, vec![c]).await?;
+    v.pop().ok_or_else(|| ApiError::not_found("assessment case"))
+}
+
+async fn current_round<C: ConnectionTrait>(db: &C, c: &case::Model) -> ApiResult<Option<round::Model>> {
+    Ok(round::Entity::find()
+        .filter(round::Column::CaseId.eq(c.id))
+        .filter(round::Column::RoundNo.eq(c.current_round))
+        .one(db)
+        .await?)
+}
+
+async fn round_members<C: ConnectionTrait>(db: &C, round_id: Uuid) -> ApiResult<BTreeSet<Uuid>> {
+    Ok(round_assessor::Entity::find()
+        .filter(round_assessor::Column::RoundId.eq(round_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.assessor_id)
+        .collect())
+}
+
+async fn add_event<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    case_id: Uuid,
+    kind: &str,
+    reason: &str,
+) -> ApiResult<()> {
+    event::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        case_id: Set(case_id),
+        kind: Set(kind.to_string()),
+        reason: Set(reason.to_string()),
+        by_user_id: Set(actor.user_id),
+        at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+async fn insert_round<C: ConnectionTrait>(
+    db: &C,
+    c: &case::Model,
+    round_no: i32,
+    kind: RoundKind,
+    lead: Uuid,
+    assessors: &[Uuid],
+) -> ApiResult<()> {
+    let round_id = Uuid::now_v7();
+    round::ActiveModel {
+        id: Set(round_id),
+        case_id: Set(c.id),
+        round_no: Set(round_no),
+        kind: Set(enum_to_db(&kind)),
+        lead_assessor_id: Set(lead),
+        assigned_at: Set(Utc::now()),
+        submitted_at: Set(None),
+        visited_at: Set(None),
+        latitude: Set(None),
+        longitude: Set(None),
+        instrument_version: Set(None),
+        answers_enc: Set(None),
+        level: Set(None),
+        result_json: Set(None),
+        confirmed_at: Set(None),
+        confirmed_by: Set(None),
+    }
+    .insert(db)
+    .await?;
+    for a in assessors {
+        round_assessor::ActiveModel { round_id: Set(round_id), assessor_id: Set(*a), case_id: Set(c.id) }
+            .insert(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Assigns assessors (派单). At least the configured number, at least one medically qualified;
+/// nobody employed by the institution the application names or that applied (回避); for a
+/// re-assessment nobody who took part before; for an appeal only the expert panel.
+pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignRequest) -> ApiResult<AssessmentCase> {
+    actor.require(Permission::ManageAssessments)?;
+    let txn = state.db.begin().await?;
+    let c = find_in_scope(&txn, actor, id).await?;
+    let from = current_state(&c)?;
+    let kind = round_kind_for_assignment(from).ok_or_else(|| not_allowed(from, Step::Assign))?;
+    let transition = check_step(&c, Step::Assign, None)?;
+    let s = settings::for_region(&txn, c.region_id).await?;
+
+    let mut ids: Vec<Uuid> = Vec::new();
+    for a in &req.assessor_ids {
+        if !ids.contains(a) {
+            ids.push(*a);
+        }
+    }
+    let mut errors = FieldErrors::new();
+    if ids.len() < s.min_assessors as usize {
+        errors.add("assessor_ids", "too_few_assessors", format!("assign at least {} assessors", s.min_assessors));
+    }
+    if !ids.contains(&req.lead_assessor_id) {
+        errors.add("lead_assessor_id", "lead_not_assigned", "the lead assessor must be one of assessor_ids");
+    }
+    let users = user::Entity::find().filter(user::Column::Id.is_in(ids.clone())).all(&txn).await?;
+    let profiles =
+        assessor_profile::Entity::find().filter(assessor_profile::Column::UserId.is_in(ids.clone())).all(&txn).await?;
+    let took_part: BTreeSet<Uuid> = round_assessor::Entity::find()
+        .filter(round_assessor::Column::CaseId.eq(c.id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| a.assessor_id)
+        .collect();
+    let mut medical = false;
+    for (i, assessor_id) in ids.iter().enumerate() {
+        let field = format!("assessor_ids[{i}]");
+        let Some(u) = users.iter().find(|u| {
+            u.id == *assessor_id && u.region_id == c.region_id && u.active && u.role == Role::Assessor.as_str()
+        }) else {
+            errors.add(field, "not_an_assessor", "not an active assessor of this region");
+            continue;
+        };
+        let Some(p) = profiles.iter().find(|p| p.user_id == *assessor_id) else {
+            errors.add(
+                field,
+                "no_assessor_profile",
+                format!("{} has no assessor profile (qualification) yet", u.username),
+            );
+            continue;
+        };
+        if p.employer_institution_id.is_some()
+            && (p.employer_institution_id == c.institution_id
+                || p.employer_institution_id == c.applied_by_institution_id)
+        {
+            errors.add(
+                field,
+                "recusal_required",
+                format!("{} works for the institution named in this application and must recuse (回避)", u.username),
+            );
+            continue;
+        }
+        if kind != RoundKind::Initial && took_part.contains(assessor_id) {
+            errors.add(
+                field,
+                "took_part_before",
+                format!("{} took part in an earlier assessment of this case", u.username),
+            );
+            continue;
+        }
+        if kind == RoundKind::Appeal && !p.is_expert {
+            errors.add(
+                field,
+                "not_an_expert",
+                format!("{} is not on the expert panel that hears appeals (复核)", u.username),
+            );
+            continue;
+        }
+        medical |= is_medical(enum_from_db(&p.qualification)?);
+    }
+    if errors.is_empty() && !medical {
+        errors.add("assessor_ids", "no_medical_assessor", "at least one assessor must be a physician or a nurse");
+    }
+    errors.finish()?;
+
+    let round_no = c.current_round + 1;
+    insert_round(&txn, &c, round_no, kind, req.lead_assessor_id, &ids).await?;
+    advance(&txn, actor, &c, Step::Assign, transition, |m| m.current_round = Set(round_no)).await?;
+    finish(state, actor, txn, id).await
+}
+
+/// The lead assessor submits the on-site assessment. The server grades the answers itself.
+pub async fn submit(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    req: SubmitAssessmentRequest,
+) -> ApiResult<AssessmentCase> {
+    actor.require(Permission::PerformAssessments)?;
+    let txn = state.db.begin().await?;
+    let c = find_in_scope(&txn, actor, id).await?;
+    let r = current_round(&txn, &c).await?;
+    let transition = check_step(&c, Step::Submit, None)?;
+    let r = r.ok_or_else(|| not_allowed(transition.0, Step::Submit))?;
+    if r.lead_assessor_id != actor.user_id {
+        return Err(ApiError::forbidden());
+    }
+    let mut errors = FieldErrors::new();
+    if req.visited_at > Utc::now() + Duration::minutes(5) {
+        errors.add("visited_at", "in_the_future", "the visit cannot be in the future");
+    }
+    if req.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
+        errors.add("latitude", "out_of_range", "latitude is between -90 and 90 degrees");
+    }
+    if req.longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
+        errors.add("longitude", "out_of_range", "longitude is between -180 and 180 degrees");
+    }
+    errors.finish()?;
+    let grading = super::grade(None, &req.answers).map_err(answer_errors)?;
+    let answers_json = serde_json::to_string(&req.answers).map_err(anyhow::Error::from)?;
+    let mut active: round::ActiveModel = r.into();
+    active.submitted_at = Set(Some(Utc::now()));
+    active.visited_at = Set(Some(req.visited_at));
+    active.latitude = Set(req.latitude);
+    active.longitude = Set(req.longitude);
+    active.instrument_version = Set(Some(grading.instrument.clone()));
+    active.answers_enc = Set(Some(state.pii.seal(ANSWERS_PURPOSE, &answers_json)?));
+    active.level = Set(Some(i32::from(grading.level)));
+    active.result_json = Set(Some(serde_json::to_string(&grading).map_err(anyhow::Error::from)?));
+    active.update(&txn).await?;
+    advance(&txn, actor, &c, Step::Submit, transition, |_| {}).await?;
+    finish(state, actor, txn, id).await
+}
+
+/// The current round, if the actor is one of its assessors other than the lead.
+async fn round_for_second_assessor(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    c: &case::Model,
+    step: Step,
+) -> ApiResult<(round::Model, (CaseState, CaseState))> {
+    let r = current_round(txn, c).await?;
+    let kind = r.as_ref().map(|r| enum_from_db::<RoundKind>(&r.kind)).transpose()?;
+    let transition = check_step(c, step, kind)?;
+    let r = r.ok_or_else(|| not_allowed(transition.0, step))?;
+    if r.lead_assessor_id == actor.user_id || !round_members(txn, r.id).await?.contains(&actor.user_id) {
+        return Err(ApiError::forbidden());
+    }
+    Ok((r, transition))
+}
+
+/// Another assessor of the round confirms the submission (双人评估). An initial or re-assessment
+/// result goes to publicity; an appeal result is final and gets its certificate at once.
+pub async fn confirm(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<AssessmentCase> {
+    actor.require(Permission::PerformAssessments)?;
+    let txn = state.db.begin().await?;
+    let c = find_in_scope(&txn, actor, id).await?;
+    let (r, transition) = round_for_second_assessor(&txn, actor, &c, Step::Confirm).await?;
+    let level = r
+        .level
+        .and_then(|l| u8::try_from(l).ok())
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("submitted round without level")))?;
+    let instrument = r.instrument_version.clone().unwrap_or_default();
+    let mut active: round::ActiveModel = r.into();
+    active.confirmed_at = Set(Some(Utc::now()));
+    active.confirmed_by = Set(Some(actor.user_id));
+    active.update(&txn).await?;
+    let s = settings::for_region(&txn, c.region_id).await?;
+    let change: Box<dyn FnOnce(&mut case::ActiveModel) + Send> = if transition.1 == CaseState::Final {
+        let cert = certificates::issue(
+            &txn,
+            certificates::Issue {
+                region: region_of(&txn, c.region_id).await?,
+                person_id: c.insured_person_id,
+                case_id: c.id,
+                level,
+                instrument,
+                validity_months: s.validity_months,
+                appeal_window_days: None,
+            },
+        )
+        .await?;
+        Box::new(move |m| m.certificate_id = Set(Some(cert.id)))
+    } else {
+        let ends = Utc::now() + Duration::days(i64::from(s.publicity_days));
+        Box::new(move |m| m.publicity_ends_at = Set(Some(ends)))
+    };
+    advance(&txn, actor, &c, Step::Confirm, transition, change).await?;
+    finish(state, actor, txn, id).await
+}
+
+/// Another assessor of the round sends the submission back with a reason; a new round with the
+/// same assessors starts, so the returned submission stays on record.
+pub async fn return_submission(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    req: ReasonRequest,
+) -> ApiResult<AssessmentCase> {
+    actor.require(Permission::PerformAssessments)?;
+    let reason = check_text(&req.reason, 500).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let txn = state.db.begin().await?;
+    let c = find_in_scope(&txn, actor, id).await?;
+    let (r, transition) = round_for_second_assessor(&txn, actor, &c, Step::Return).await?;
+    let members: Vec<Uuid> = round_members(&txn, r.id).await?.into_iter().collect();
+    let round_no = c.current_round + 1;
+    insert_round(&txn, &c, round_no, enum_from_db(&r.kind)?, r.lead_assessor_id, &members).await?;
+    add_event(&txn, actor, c.id, "returned", &reason).await?;
+    advance(&txn, actor, &c, Step::Return, transition, |m| m.current_round = Set(round_no)).await?;
+    finish(state, actor, txn, id).await
+}
+
+/// An objection during publicity (公示异议), recorded by the agency: the case goes to
+/// re-assessment by assessors who did not take part.
+pub async fn object(state: &AppState, actor: &Actor, id: Uuid, req: ReasonRequest) -> ApiResult<AssessmentCase> {
+    actor.require(Permission::ManageAssessments)?;
+    let reason = check_text(&req.reason, 500).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let txn = state.db.begin().await?;
+    let c = find_in_scope(&txn, actor, id).await?;
+    let transition = check_step(&c, Step::Object, None)?;
+    if c.publicity_ends_at.is_some_and(|end| Utc::now() >= end) {
+        return Err(ApiError::state_conflict(
+            codes::PUBLICITY_OVER,
+            transition.0.as_str(),
+            "the publicity period has ended",
+        ));
+    }
+    add_event(&txn, actor, c.id, "objection", &reason).await?;
+    advance(&txn, actor, &c, Step::Object, transition, |m| m.publicity_ends_at = Set(None)).await?;
+    finish(state, actor, txn, id).await
+}
+
+/// After publicity without objection, the certificate (鉴定结论书) is issued.
+pub async fn certify(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<AssessmentCase> {
+    actor.require(Permission::ManageAssessments)?;
+    let txn = state.db.begin().await?;
+    let c = find_in_scope(&txn, actor, id).await?;
+    let transition = check_step(&c, Step::Certify, None)?;
+    if let Some(end) = c.publicity_ends_at.filter(|end| Utc::now() < *end) {
+        return Err(ApiError::state_conflict(
+            codes::PUBLICITY_NOT_OVER,
+            transition.0.as_str(),
+            format!("the publicity period runs until {end}"),
+        ));
+    }
+    let r = current_round(&txn, &c).await?.ok_or_else(|| not_allowed(transition.0, Step::Certify))?;
+    let level = r
+        .level
+        .and_then(|l| u8::try_from(l).ok())
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("round without level")))?;
+    let s = settings::for_region(&txn, c.region_id).await?;
+    let cert = certificates::issue(
+        &txn,
+        certificates::Issue {
+            region: region_of(&txn, c.region_id).await?,
+            person_id: c.insured_person_id,
+            case_id: c.id,
+            level,
+            instrument: r.instrument_version.unwrap_or_default(),
+            validity_months: s.validity_months,
+            appeal_window_days: Some(s.appeal_window_days),
+        },
+    )
+    .await?;
+    advance(&txn, actor, &c, Step::Certify, transition, |m| m.certificate_id = Set(Some(cert.id))).await?;
+    finish(state, actor, txn, id).await
+}
+
+/// An appeal (复核申请) within the window after the certificate: an expert panel re-assesses.
+pub async fn appeal(state: &AppState, actor: &Actor, id: Uuid, req: ReasonRequest) -> ApiResult<AssessmentCase> {
+    actor.require(Permission::ManageAssessments)?;
+    let reason = check_text(&req.reason, 500).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let txn = state.db.begin().await?;
+    let c = find_in_scope(&txn, actor, id).await?;
+    let transition = check_step(&c, Step::Appeal, None)?;
+    let cert = match c.certificate_id {
+        Some(cid) => certificate::Entity::find_by_id(cid).one(&txn).await?,
+        None => None,
+    };
+    let today = crate::registry::regions::today(&region_of(&txn, c.region_id).await?);
+    let deadline = cert.and_then(|x| x.appeal_deadline);
+    if deadline.is_none_or(|d| today > d) {
+        return Err(ApiError::state_conflict(
+            codes::APPEAL_WINDOW_CLOSED,
+            transition.0.as_str(),
+            match deadline {
+                Some(d) => format!("appeals were possible until {d}"),
+                None => "this certificate cannot be appealed".to_string(),
+            },
+        ));
+    }
+    add_event(&txn, actor, c.id, "appeal", &reason).await?;
+    advance(&txn, actor, &c, Step::Appeal, transition, |_| {}).await?;
+    finish(state, actor, txn, id).await
+}
