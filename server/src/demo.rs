@@ -2,13 +2,14 @@
 //! few insured persons. The password `demo1234` exists only here.
 
 use chrono::{NaiveDate, Utc};
+use ltci_shared::api::assessment::Qualification;
 use ltci_shared::api::users::Role;
 use ltci_shared::id_number::check_character;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
 
 use crate::auth::password::PasswordHasher;
-use crate::entities::{institution, insured_person, region, user};
+use crate::entities::{assessor_profile, enum_to_db, institution, insured_person, region, user};
 use crate::pii::PiiCipher;
 
 /// Region code of the demo city (fictional: no real division has it).
@@ -57,8 +58,9 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     .insert(&txn)
     .await?;
     for ((username, display_name, role), hash) in DEMO_USERS.into_iter().zip(hashes) {
+        let user_id = Uuid::now_v7();
         user::ActiveModel {
-            id: Set(Uuid::now_v7()),
+            id: Set(user_id),
             username: Set(username.into()),
             display_name: Set(display_name.into()),
             password_hash: Set(hash),
@@ -71,6 +73,24 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
         }
         .insert(&txn)
         .await?;
+        // assessor1 is a physician, assessor2 a nurse: together they can be assigned a case.
+        let qualification = match username {
+            "assessor1" => Some(Qualification::Physician),
+            "assessor2" => Some(Qualification::Nurse),
+            _ => None,
+        };
+        if let Some(q) = qualification {
+            assessor_profile::ActiveModel {
+                user_id: Set(user_id),
+                region_id: Set(region_id),
+                qualification: Set(enum_to_db(&q)),
+                is_expert: Set(false),
+                employer_institution_id: Set(None),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
     }
     let persons = [
         ("张桂兰", "37020219380512002", "resident", "示范市市南区香港中路街道 12号 3单元 101", 36.0662, 120.3826),

@@ -291,6 +291,16 @@ impl ApiClient {
         Self::send(self.api(Method::GET, "/certificates").query(filter).query(&page)).await
     }
 
+    /// Active certificates expiring within `within_days` (the server's default, 60, when `None`).
+    pub async fn expiring_certificates(
+        &self,
+        within_days: Option<u32>,
+        page: PageQuery,
+    ) -> Result<Page<Certificate>, ClientError> {
+        let q = crate::api::assessment::ExpiringQuery { within_days };
+        Self::send(self.api(Method::GET, "/certificates/expiring").query(&q).query(&page)).await
+    }
+
     pub async fn certificate(&self, id: Uuid) -> Result<Certificate, ClientError> {
         self.get(&format!("/certificates/{id}"), &()).await
     }

@@ -272,6 +272,8 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
     assert_eq!(admin.list_certificates(&within(60), PageQuery::default()).await.expect("list").total, 0);
     let soon = admin.list_certificates(&within(800), PageQuery::default()).await.expect("list");
     assert_eq!(soon.items.iter().map(|c| c.id).collect::<Vec<_>>(), [final_cert.id]);
+    assert_eq!(admin.expiring_certificates(None, PageQuery::default()).await.expect("default 60 days").total, 0);
+    assert_eq!(admin.expiring_certificates(Some(800), PageQuery::default()).await.expect("800 days").total, 1);
 
     // Who sees what: item answers only for the agency and the case's assessors.
     let seen_by_admin = admin.assessment_case(id).await.expect("admin");

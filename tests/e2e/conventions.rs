@@ -132,6 +132,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/assessors",
         "GET /api/v1/audit-events",
         "GET /api/v1/certificates",
+        "GET /api/v1/certificates/expiring",
         "GET /api/v1/certificates/{id}",
         "GET /api/v1/insured-persons",
         "GET /api/v1/insured-persons/{id}",

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::assessment::{
     ApplyRequest, AssessmentCase, AssessmentSettings, AssessorProfile, AssessorProfileRequest, AssignRequest,
-    CaseFilter, Certificate, CertificateFilter, ReasonRequest, SubmitAssessmentRequest,
+    CaseFilter, Certificate, CertificateFilter, ExpiringQuery, ReasonRequest, SubmitAssessmentRequest,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(certify))
         .routes(routes!(appeal))
         .routes(routes!(list_certificates))
+        .routes(routes!(expiring_certificates))
         .routes(routes!(get_certificate))
 }
 
@@ -188,6 +189,23 @@ async fn list_certificates(
     ApiQuery(filter): ApiQuery<CertificateFilter>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<Page<Certificate>>> {
+    certificates::list(&state, &actor, filter, page.try_into()?).await.map(ApiJson)
+}
+
+/// Active certificates expiring within `within_days` (default 60), soonest first: the list to
+/// schedule re-assessment (复评) from.
+#[utoipa::path(get, path = "/certificates/expiring", tag = "assessment", security(("bearer" = [])), params(ExpiringQuery, PageQuery),
+    responses((status = 200, body = Page<Certificate>)))]
+async fn expiring_certificates(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ExpiringQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Certificate>>> {
+    let filter = CertificateFilter {
+        insured_person_id: None,
+        expiring_within_days: Some(q.within_days.unwrap_or(certificates::DEFAULT_EXPIRY_NOTICE_DAYS)),
+    };
     certificates::list(&state, &actor, filter, page.try_into()?).await.map(ApiJson)
 }
 

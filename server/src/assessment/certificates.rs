@@ -19,6 +19,8 @@ use crate::state::AppState;
 
 pub const ACTIVE: &str = "active";
 pub const SUPERSEDED: &str = "superseded";
+/// How far ahead the expiry list looks by default.
+pub const DEFAULT_EXPIRY_NOTICE_DAYS: u32 = 60;
 
 pub fn view(m: certificate::Model) -> ApiResult<Certificate> {
     let level = u8::try_from(m.level).map_err(anyhow::Error::from)?;

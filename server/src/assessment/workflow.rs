@@ -415,7 +415,7 @@ pub async fn certify(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Ass
         return Err(ApiError::state_conflict(
             codes::PUBLICITY_NOT_OVER,
             transition.0.as_str(),
-            format!("the publicity period runs until {end}"),
+            format!("the publicity period runs until {}", end.format("%Y-%m-%d %H:%M UTC")),
         ));
     }
     let r = current_round(&txn, &c).await?.ok_or_else(|| not_allowed(transition.0, Step::Certify))?;

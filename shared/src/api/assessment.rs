@@ -292,6 +292,14 @@ pub struct CaseFilter {
     pub insured_person_id: Option<Uuid>,
 }
 
+/// `GET /api/v1/certificates/expiring?within_days=`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExpiringQuery {
+    /// Days ahead to look (default 60, at most 3660).
+    pub within_days: Option<u32>,
+}
+
 /// Filters of `GET /api/v1/certificates`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
