@@ -12,6 +12,7 @@ mod m20261122_000002_users_and_sessions;
 mod m20261122_000003_insured_persons;
 mod m20261122_000004_audit_events;
 mod m20261122_000005_assessment_workflow;
+mod m20261122_000006_institution_designation;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_insured_persons::Migration),
             Box::new(m20261122_000004_audit_events::Migration),
             Box::new(m20261122_000005_assessment_workflow::Migration),
+            Box::new(m20261122_000006_institution_designation::Migration),
         ]
     }
 }

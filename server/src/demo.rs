@@ -3,13 +3,14 @@
 
 use chrono::{NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
+use ltci_shared::api::institutions::{InstitutionKind, InstitutionStatus, ServiceMode};
 use ltci_shared::api::users::Role;
 use ltci_shared::id_number::check_character;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
 
 use crate::auth::password::PasswordHasher;
-use crate::entities::{assessor_profile, enum_to_db, institution, insured_person, region, user};
+use crate::entities::{agreement, assessor_profile, enum_to_db, institution, insured_person, region, user};
 use crate::pii::PiiCipher;
 
 /// Region code of the demo city (fictional: no real division has it).
@@ -49,11 +50,48 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     .insert(&txn)
     .await?;
     let institution_id = Uuid::now_v7();
+    // A designated home-care agency with a three-year agreement.
+    let modes = [ServiceMode::HomeVisit, ServiceMode::FamilyCareSupervision];
+    let modes_json = serde_json::to_string(&modes)?;
+    let uscc_first17 = "52990100MJ0000001";
+    let uscc = format!("{uscc_first17}{}", ltci_shared::uscc::check_character(uscc_first17.as_bytes()).unwrap_or('0'));
     institution::ActiveModel {
         id: Set(institution_id),
         region_id: Set(region_id),
         name: Set("示范市康乐居家护理服务中心".into()),
         created_at: Set(now),
+        uscc: Set(Some(uscc)),
+        kind: Set(Some(enum_to_db(&InstitutionKind::HomeCareAgency))),
+        hospital_tier: Set(None),
+        requested_modes: Set(Some(modes_json.clone())),
+        licensed_beds: Set(Some(0)),
+        doctors: Set(Some(1)),
+        nurses: Set(Some(6)),
+        certified_caregivers: Set(Some(24)),
+        address_text: Set(Some("示范市市南区福州南路 88号".into())),
+        latitude: Set(Some(36.0671)),
+        longitude: Set(Some(120.4102)),
+        contact_name: Set(Some("周静".into())),
+        contact_phone: Set(Some("0532-88886666".into())),
+        inspection_score: Set(Some(92)),
+        approved_modes: Set(Some(modes_json.clone())),
+        bed_quota: Set(Some(0)),
+        status: Set(enum_to_db(&InstitutionStatus::Active)),
+        version: Set(1),
+        updated_at: Set(Some(now)),
+    }
+    .insert(&txn)
+    .await?;
+    let today = now.date_naive();
+    agreement::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        institution_id: Set(institution_id),
+        number: Set(format!("{DEMO_REGION_CODE}-XY-{}-000001", today.format("%Y"))),
+        start_on: Set(today),
+        end_on: Set(today.checked_add_months(chrono::Months::new(36)).unwrap_or(today)),
+        modes: Set(modes_json),
+        bed_quota: Set(0),
+        signed_at: Set(now),
     }
     .insert(&txn)
     .await?;

@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod error;
 pub mod id_number;
 pub mod page;
+pub mod uscc;
 
 #[cfg(feature = "client")]
 pub mod client;
@@ -16,3 +17,4 @@ pub mod client;
 pub use error::{ErrorBody, ErrorDetail, FieldIssue};
 pub use id_number::{IdNumber, IdNumberError, Sex};
 pub use page::{Page, PageQuery};
+pub use uscc::{Uscc, UsccError};

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use ltci_server::entities::{institution, region, user};
+use ltci_server::entities::{agreement, institution, region, user};
+use ltci_shared::api::institutions::ServiceMode;
 use ltci_shared::api::registry::{Address, CreateInsuredPersonRequest, EmergencyContact, Scheme};
 use ltci_shared::api::users::Role;
 use ltci_shared::client::ApiClient;
@@ -100,17 +101,45 @@ pub async fn seed_region(app: &TestApp, code: &str, name: &str) -> Uuid {
     id
 }
 
+/// An active institution approved for every service mode, with an agreement in force.
 pub async fn seed_institution(app: &TestApp, region_id: Uuid, name: &str) -> Uuid {
     let id = Uuid::now_v7();
+    let now = Utc::now();
+    let all = serde_json::to_string(&[
+        ServiceMode::HospitalWard,
+        ServiceMode::Institutional,
+        ServiceMode::HomeVisit,
+        ServiceMode::FamilyCareSupervision,
+    ])
+    .expect("json");
     institution::ActiveModel {
         id: Set(id),
         region_id: Set(region_id),
         name: Set(name.into()),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
+        approved_modes: Set(Some(all.clone())),
+        bed_quota: Set(Some(50)),
+        status: Set("active".into()),
+        version: Set(1),
+        ..Default::default()
     }
     .insert(&app.db)
     .await
     .expect("seed institution");
+    let today = now.date_naive();
+    agreement::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        institution_id: Set(id),
+        number: Set(format!("T-{}", id.simple())),
+        start_on: Set(today - chrono::Duration::days(365)),
+        end_on: Set(today + chrono::Duration::days(365)),
+        modes: Set(all),
+        bed_quota: Set(50),
+        signed_at: Set(now),
+    }
+    .insert(&app.db)
+    .await
+    .expect("seed agreement");
     id
 }
 

@@ -1,5 +1,6 @@
 //! sea-orm entities: one module per table, mirroring `ltci-migrations`.
 
+pub mod agreement;
 pub mod assessment_case;
 pub mod assessment_case_event;
 pub mod assessment_round;
@@ -9,11 +10,13 @@ pub mod assessor_profile;
 pub mod audit_event;
 pub mod certificate;
 pub mod institution;
+pub mod institution_event;
 pub mod insured_person;
 pub mod login_throttle;
 pub mod refresh_token;
 pub mod region;
 pub mod sequence;
+pub mod service_relation;
 pub mod user;
 
 use serde::Serialize;

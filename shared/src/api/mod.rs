@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod auth;
+pub mod institutions;
 pub mod registry;
 pub mod users;
 

@@ -1,0 +1,281 @@
+//! Care institutions (定点机构): designation from application to agreement, suspension and
+//! termination; service relations (who serves whom).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::assessment::CareMode;
+use super::registry::Address;
+
+/// What kind of institution it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InstitutionKind {
+    /// 医院 (with a tier 1–3)
+    Hospital,
+    /// 养老机构
+    NursingHome,
+    /// 居家服务机构
+    HomeCareAgency,
+    /// 社区服务站
+    CommunityStation,
+}
+
+/// A kind of service an institution may be designated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceMode {
+    /// 医疗专护
+    HospitalWard,
+    /// 机构护理
+    Institutional,
+    /// 居家上门
+    HomeVisit,
+    /// Supervising trained family carers (亲情护理指导).
+    FamilyCareSupervision,
+}
+
+impl ServiceMode {
+    /// The designation a beneficiary's care mode needs from the serving institution.
+    pub fn for_care_mode(mode: CareMode) -> ServiceMode {
+        match mode {
+            CareMode::HospitalWard => ServiceMode::HospitalWard,
+            CareMode::Institutional => ServiceMode::Institutional,
+            CareMode::HomeVisit => ServiceMode::HomeVisit,
+            CareMode::FamilyCare => ServiceMode::FamilyCareSupervision,
+        }
+    }
+}
+
+/// Where an institution stands. Transitions are enforced by the server (`409
+/// invalid_state_transition` otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InstitutionStatus {
+    /// 已申请: waiting for document review.
+    Submitted,
+    /// 待现场核查: documents accepted; the on-site inspection is next.
+    InspectionPending,
+    /// 已核查: inspected and scored; a decision is next.
+    Inspected,
+    /// 已批准: an agreement can be signed.
+    Approved,
+    /// 不予批准 (final).
+    Rejected,
+    /// 协议期内: designated and serving.
+    Active,
+    /// 暂停: no new beneficiaries.
+    Suspended,
+    /// 解除协议 (final).
+    Terminated,
+}
+
+/// `POST /api/v1/institutions`: an application for designation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct InstitutionApplication {
+    pub name: String,
+    /// 统一社会信用代码, 18 characters (GB 32100-2015).
+    pub uscc: String,
+    pub kind: InstitutionKind,
+    /// 1, 2 or 3; required for hospitals only.
+    #[serde(default)]
+    pub hospital_tier: Option<u8>,
+    pub requested_modes: Vec<ServiceMode>,
+    pub licensed_beds: u32,
+    pub doctors: u32,
+    pub nurses: u32,
+    pub certified_caregivers: u32,
+    pub address: Address,
+    pub contact_name: String,
+    pub contact_phone: String,
+}
+
+/// `POST /institutions/{id}/document-review`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DocumentReview {
+    pub accepted: bool,
+    /// Required when the documents are not accepted.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// One line of the on-site inspection checklist (现场核查).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ChecklistItem {
+    pub item: String,
+    pub max_points: u32,
+    pub points: u32,
+}
+
+/// `POST /institutions/{id}/inspection`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct InspectionReport {
+    pub checklist: Vec<ChecklistItem>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// `POST /institutions/{id}/decision`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DesignationDecision {
+    pub approved: bool,
+    /// Required when rejected.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// When approved: the modes granted (a subset of those requested).
+    #[serde(default)]
+    pub approved_modes: Vec<ServiceMode>,
+    /// When approved: beds covered by the scheme (at most the licensed beds).
+    #[serde(default)]
+    pub bed_quota: u32,
+}
+
+/// `POST /institutions/{id}/agreement` and `/renewal`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AgreementRequest {
+    /// First day of the agreement (for a renewal: the day after the current one ends, by default).
+    #[serde(default)]
+    pub start_on: Option<NaiveDate>,
+    /// Last day; by default three years from the start, less a day.
+    #[serde(default)]
+    pub end_on: Option<NaiveDate>,
+}
+
+/// `POST /institutions/{id}/suspension`, `/resumption`, `/termination`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct StatusChange {
+    pub reason: String,
+    /// From when it applies (default: today).
+    #[serde(default)]
+    pub effective_on: Option<NaiveDate>,
+}
+
+/// An agreement (服务协议).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Agreement {
+    pub id: Uuid,
+    /// `<region code>-XY-<year>-<sequence>`.
+    pub number: String,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub modes: Vec<ServiceMode>,
+    pub bed_quota: u32,
+    pub signed_at: DateTime<Utc>,
+}
+
+/// A step in an institution's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct InstitutionEvent {
+    /// `applied`, `documents_accepted`, `documents_rejected`, `inspected`, `approved`, `rejected`,
+    /// `agreement_signed`, `renewed`, `suspended`, `resumed`, `terminated`.
+    pub kind: String,
+    pub reason: Option<String>,
+    pub effective_on: Option<NaiveDate>,
+    /// The inspection checklist, for `inspected`.
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+    pub by_user_id: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// Staff counts given at application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StaffCounts {
+    pub doctors: u32,
+    pub nurses: u32,
+    pub certified_caregivers: u32,
+}
+
+/// An institution as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Institution {
+    pub id: Uuid,
+    pub region_id: Uuid,
+    pub name: String,
+    pub uscc: Option<String>,
+    pub kind: Option<InstitutionKind>,
+    pub hospital_tier: Option<u8>,
+    pub requested_modes: Vec<ServiceMode>,
+    pub licensed_beds: Option<u32>,
+    pub staff: Option<StaffCounts>,
+    pub address: Option<Address>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub status: InstitutionStatus,
+    /// Total of the on-site inspection checklist.
+    pub inspection_score: Option<u32>,
+    pub approved_modes: Vec<ServiceMode>,
+    pub bed_quota: Option<u32>,
+    pub agreements: Vec<Agreement>,
+    pub events: Vec<InstitutionEvent>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Filters of `GET /api/v1/institutions`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InstitutionFilter {
+    pub status: Option<InstitutionStatus>,
+}
+
+/// A service relation: a certified beneficiary served by one institution in one care mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ServiceRelation {
+    pub id: Uuid,
+    pub insured_person_id: Uuid,
+    pub institution_id: Uuid,
+    pub care_mode: CareMode,
+    pub start_on: NaiveDate,
+    pub end_on: Option<NaiveDate>,
+    pub end_reason: Option<String>,
+}
+
+/// `POST /api/v1/service-relations`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CreateServiceRelation {
+    pub insured_person_id: Uuid,
+    pub institution_id: Uuid,
+    pub care_mode: CareMode,
+    pub start_on: NaiveDate,
+}
+
+/// `POST /api/v1/service-relations/{id}/end`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EndServiceRelation {
+    /// Last day served.
+    pub end_on: NaiveDate,
+    pub reason: String,
+}
+
+/// `POST /api/v1/service-relations/{id}/transfer`: end this relation and start one with another
+/// institution the next day, in one step.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TransferRequest {
+    pub to_institution_id: Uuid,
+    /// Last day with the current institution.
+    pub end_on: NaiveDate,
+    pub reason: String,
+    /// Care mode with the new institution (default: unchanged).
+    #[serde(default)]
+    pub care_mode: Option<CareMode>,
+}
+
+/// The answer to a termination: the institution, and the beneficiaries who must be transferred.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct TerminationOutcome {
+    pub institution: Institution,
+    /// Service relations still open on the termination date.
+    pub beneficiaries_to_transfer: Vec<ServiceRelation>,
+}
+
+/// Filters of `GET /api/v1/service-relations`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ServiceRelationFilter {
+    pub insured_person_id: Option<Uuid>,
+    pub institution_id: Option<Uuid>,
+    /// Only relations not yet ended.
+    pub open: Option<bool>,
+}
