@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod http;
+pub mod institutions;
 pub mod pii;
 pub mod registry;
 pub mod startup;

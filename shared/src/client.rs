@@ -10,6 +10,11 @@ use crate::api::assessment::{
     CaseFilter, Certificate, CertificateFilter, ReasonRequest, SubmitAssessmentRequest,
 };
 use crate::api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
+use crate::api::institutions::{
+    AgreementRequest, CreateServiceRelation, DesignationDecision, DocumentReview, EndServiceRelation, InspectionReport,
+    Institution, InstitutionApplication, InstitutionFilter, ServiceRelation, ServiceRelationFilter, StatusChange,
+    TerminationOutcome, TransferRequest,
+};
 use crate::api::registry::{
     CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter, Region,
     UpdateInsuredPersonRequest,
@@ -303,5 +308,83 @@ impl ApiClient {
 
     pub async fn certificate(&self, id: Uuid) -> Result<Certificate, ClientError> {
         self.get(&format!("/certificates/{id}"), &()).await
+    }
+
+    // ---- institutions ----
+
+    pub async fn apply_for_designation(&self, req: &InstitutionApplication) -> Result<Institution, ClientError> {
+        self.call(Method::POST, "/institutions", Some(req)).await
+    }
+
+    pub async fn institution(&self, id: Uuid) -> Result<Institution, ClientError> {
+        self.get(&format!("/institutions/{id}"), &()).await
+    }
+
+    pub async fn list_institutions(
+        &self,
+        filter: &InstitutionFilter,
+        page: PageQuery,
+    ) -> Result<Page<Institution>, ClientError> {
+        Self::send(self.api(Method::GET, "/institutions").query(filter).query(&page)).await
+    }
+
+    pub async fn review_documents(&self, id: Uuid, req: &DocumentReview) -> Result<Institution, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/document-review"), Some(req)).await
+    }
+
+    pub async fn record_inspection(&self, id: Uuid, req: &InspectionReport) -> Result<Institution, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/inspection"), Some(req)).await
+    }
+
+    pub async fn decide_designation(&self, id: Uuid, req: &DesignationDecision) -> Result<Institution, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/decision"), Some(req)).await
+    }
+
+    pub async fn sign_agreement(&self, id: Uuid, req: &AgreementRequest) -> Result<Institution, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/agreement"), Some(req)).await
+    }
+
+    pub async fn renew_agreement(&self, id: Uuid, req: &AgreementRequest) -> Result<Institution, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/renewal"), Some(req)).await
+    }
+
+    pub async fn suspend_institution(&self, id: Uuid, req: &StatusChange) -> Result<Institution, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/suspension"), Some(req)).await
+    }
+
+    pub async fn resume_institution(&self, id: Uuid, req: &StatusChange) -> Result<Institution, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/resumption"), Some(req)).await
+    }
+
+    pub async fn terminate_institution(&self, id: Uuid, req: &StatusChange) -> Result<TerminationOutcome, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/termination"), Some(req)).await
+    }
+
+    pub async fn start_service_relation(&self, req: &CreateServiceRelation) -> Result<ServiceRelation, ClientError> {
+        self.call(Method::POST, "/service-relations", Some(req)).await
+    }
+
+    pub async fn end_service_relation(
+        &self,
+        id: Uuid,
+        req: &EndServiceRelation,
+    ) -> Result<ServiceRelation, ClientError> {
+        self.call(Method::POST, &format!("/service-relations/{id}/end"), Some(req)).await
+    }
+
+    pub async fn transfer_service_relation(
+        &self,
+        id: Uuid,
+        req: &TransferRequest,
+    ) -> Result<ServiceRelation, ClientError> {
+        self.call(Method::POST, &format!("/service-relations/{id}/transfer"), Some(req)).await
+    }
+
+    pub async fn list_service_relations(
+        &self,
+        filter: &ServiceRelationFilter,
+        page: PageQuery,
+    ) -> Result<Page<ServiceRelation>, ClientError> {
+        Self::send(self.api(Method::GET, "/service-relations").query(filter).query(&page)).await
     }
 }

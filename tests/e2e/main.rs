@@ -4,6 +4,7 @@ mod assessment;
 mod assessment_workflow;
 mod auth;
 mod conventions;
+mod institutions;
 mod registry;
 mod roles;
 mod users;

@@ -5,7 +5,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use ltci_shared::Page;
 use ltci_shared::api::assessment::{Certificate, CertificateFilter};
 use ltci_shared::assessment;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
@@ -58,28 +58,6 @@ pub async fn active_for_person<C: ConnectionTrait>(
         .await?)
 }
 
-/// The next value of a per-region counter. The upsert takes the row lock, so concurrent
-/// transactions get distinct values.
-async fn next_in_sequence<C: ConnectionTrait>(db: &C, region_id: Uuid, name: &str) -> ApiResult<i64> {
-    sequence::Entity::insert(sequence::ActiveModel {
-        region_id: Set(region_id),
-        name: Set(name.to_string()),
-        value: Set(1),
-    })
-    .on_conflict(
-        OnConflict::columns([sequence::Column::RegionId, sequence::Column::Name])
-            .value(sequence::Column::Value, Expr::col((sequence::Entity, sequence::Column::Value)).add(1))
-            .to_owned(),
-    )
-    .exec(db)
-    .await?;
-    let row = sequence::Entity::find_by_id((region_id, name.to_string()))
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("sequence {name} vanished")))?;
-    Ok(row.value)
-}
-
 /// What a new certificate says.
 #[derive(Debug)]
 pub struct Issue {
@@ -98,7 +76,7 @@ pub struct Issue {
 pub async fn issue<C: ConnectionTrait>(db: &C, i: Issue) -> ApiResult<certificate::Model> {
     let today = regions::today(&i.region);
     let year = today.year();
-    let seq = next_in_sequence(db, i.region.id, &format!("certificate-{year}")).await?;
+    let seq = sequence::next(db, i.region.id, &format!("certificate-{year}")).await?;
     let expires_on = today
         .checked_add_months(Months::new(i.validity_months))
         .and_then(|d| d.checked_sub_days(Days::new(1)))

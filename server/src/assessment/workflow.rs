@@ -25,7 +25,8 @@ use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::{
     assessment_case as case, assessment_case_event as event, assessment_round as round,
-    assessment_round_assessor as round_assessor, assessor_profile, certificate, enum_from_db, enum_to_db, user,
+    assessment_round_assessor as round_assessor, assessor_profile, certificate, enum_from_db, enum_to_db,
+    service_relation, user,
 };
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::state::AppState;
@@ -207,6 +208,21 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
         .into_iter()
         .map(|a| a.assessor_id)
         .collect();
+    // Institutions serving the applicant now: their employees must recuse too.
+    let today = crate::registry::regions::today(&region_of(&txn, c.region_id).await?);
+    let serving: BTreeSet<Uuid> = service_relation::Entity::find()
+        .filter(service_relation::Column::InsuredPersonId.eq(c.insured_person_id))
+        .filter(service_relation::Column::StartOn.lte(today))
+        .filter(
+            sea_orm::Condition::any()
+                .add(service_relation::Column::EndOn.is_null())
+                .add(service_relation::Column::EndOn.gte(today)),
+        )
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|r| r.institution_id)
+        .collect();
     let mut medical = false;
     for (i, assessor_id) in ids.iter().enumerate() {
         let field = format!("assessor_ids[{i}]");
@@ -224,16 +240,17 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
             );
             continue;
         };
-        if p.employer_institution_id.is_some()
-            && (p.employer_institution_id == c.institution_id
-                || p.employer_institution_id == c.applied_by_institution_id)
-        {
-            errors.add(
-                field,
-                "recusal_required",
-                format!("{} works for the institution named in this application and must recuse (回避)", u.username),
-            );
-            continue;
+        if let Some(employer) = p.employer_institution_id {
+            let named = Some(employer) == c.institution_id || Some(employer) == c.applied_by_institution_id;
+            if named || serving.contains(&employer) {
+                let why = if named {
+                    "the institution named in this application"
+                } else {
+                    "an institution serving the applicant"
+                };
+                errors.add(field, "recusal_required", format!("{} works for {why} and must recuse (回避)", u.username));
+                continue;
+            }
         }
         if kind != RoundKind::Initial && took_part.contains(assessor_id) {
             errors.add(

@@ -35,6 +35,13 @@ pub enum Permission {
     ReadAssessmentCases,
     /// Submit, confirm or return an on-site assessment (as an assessor assigned to it).
     PerformAssessments,
+    /// Run designation: record applications, review, inspect, decide, sign, suspend, terminate;
+    /// transfer beneficiaries between institutions.
+    ManageInstitutions,
+    /// View institutions and service relations (within scope).
+    ReadInstitutions,
+    /// Start and end service relations (officers; institution staff for their own institution).
+    ManageServiceRelations,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -56,6 +63,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin, ManageAssessments) => true,
         (Admin | Auditor | Assessor | Institution, ReadAssessmentCases) => true,
         (Assessor, PerformAssessments) => true,
+        (Admin, ManageInstitutions) => true,
+        (Admin | Auditor | Institution, ReadInstitutions) => true,
+        (Admin | Institution, ManageServiceRelations) => true,
         _ => false,
     }
 }

@@ -6,7 +6,10 @@ use sea_orm::ColumnTrait;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 
 use super::Actor;
-use crate::entities::{assessment_case, assessment_round_assessor, audit_event, certificate, insured_person, user};
+use crate::entities::{
+    assessment_case, assessment_round_assessor, audit_event, certificate, institution, insured_person,
+    service_relation, user,
+};
 
 /// A condition that matches no row.
 fn nothing() -> Condition {
@@ -25,16 +28,46 @@ pub fn users(actor: &Actor) -> Condition {
     }
 }
 
-/// Insured persons an actor may see. Agency officers, auditors and assessors see their region.
-/// Institution staff and caregivers see only the people their institution serves (their
-/// assignments); service relations arrive with the institutions capability, so until then this
-/// is nobody.
+/// People an institution serves or served (any service relation).
+fn persons_served_by(institution_id: uuid::Uuid) -> SelectStatement {
+    Query::select()
+        .column(service_relation::Column::InsuredPersonId)
+        .from(service_relation::Entity)
+        .and_where(service_relation::Column::InstitutionId.eq(institution_id))
+        .to_owned()
+}
+
+/// Insured persons an actor may see. Agency officers, auditors and assessors see their region;
+/// institution staff the people their institution serves or served. Caregivers will see the
+/// people assigned to them; caregiver assignments are not recorded yet, so for now nobody.
 pub fn insured_persons(actor: &Actor) -> Condition {
-    match actor.role {
-        Role::Admin | Role::Auditor | Role::Assessor => {
-            Condition::all().add(insured_person::Column::RegionId.eq(actor.region_id))
-        }
-        Role::Institution | Role::Caregiver => nothing(),
+    let region = Condition::all().add(insured_person::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor | Role::Assessor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(insured_person::Column::Id.in_subquery(persons_served_by(inst))),
+        _ => nothing(),
+    }
+}
+
+/// Institutions an actor may see: officers and auditors their region's; institution staff
+/// their own.
+pub fn institutions(actor: &Actor) -> Condition {
+    let region = Condition::all().add(institution::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(institution::Column::Id.eq(inst)),
+        _ => nothing(),
+    }
+}
+
+/// Service relations an actor may see: officers and auditors their region's; institution staff
+/// their own institution's.
+pub fn service_relations(actor: &Actor) -> Condition {
+    let region = Condition::all().add(service_relation::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(service_relation::Column::InstitutionId.eq(inst)),
+        _ => nothing(),
     }
 }
 
@@ -74,20 +107,25 @@ pub fn assessment_cases(actor: &Actor) -> Condition {
     }
 }
 
-/// Certificates an actor may see, following the same rules through the certificate's case.
+/// Certificates an actor may see, following the same rules through the certificate's case; an
+/// institution also sees the certificates of the people it serves.
 pub fn certificates(actor: &Actor) -> Condition {
     let region = Condition::all().add(certificate::Column::RegionId.eq(actor.region_id));
     match (actor.role, actor.institution_id) {
         (Role::Admin | Role::Auditor, _) => region,
         (Role::Assessor, _) => region.add(certificate::Column::CaseId.in_subquery(cases_assigned_to(actor))),
         (Role::Institution, Some(inst)) => region.add(
-            certificate::Column::CaseId.in_subquery(
-                Query::select()
-                    .column(assessment_case::Column::Id)
-                    .from(assessment_case::Entity)
-                    .cond_where(cases_of_institution(inst))
-                    .to_owned(),
-            ),
+            Condition::any()
+                .add(
+                    certificate::Column::CaseId.in_subquery(
+                        Query::select()
+                            .column(assessment_case::Column::Id)
+                            .from(assessment_case::Entity)
+                            .cond_where(cases_of_institution(inst))
+                            .to_owned(),
+                    ),
+                )
+                .add(certificate::Column::InsuredPersonId.in_subquery(persons_served_by(inst))),
         ),
         _ => nothing(),
     }

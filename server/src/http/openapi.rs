@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
         (name = "users", description = "User accounts"),
         (name = "registry", description = "Regions (统筹区) and insured persons (参保人)"),
         (name = "assessment", description = "Disability assessment (失能等级评估): instruments and grading"),
+        (name = "institutions", description = "Care institutions (定点机构): designation, agreements, service relations"),
         (name = "audit", description = "Audit trail"),
         (name = "ops", description = "Health and metrics"),
     )

@@ -1,0 +1,212 @@
+//! HTTP handlers under `/institutions` and `/service-relations`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use ltci_shared::api::institutions::{
+    AgreementRequest, CreateServiceRelation, DesignationDecision, DocumentReview, EndServiceRelation, InspectionReport,
+    Institution, InstitutionApplication, InstitutionFilter, ServiceRelation, ServiceRelationFilter, StatusChange,
+    TerminationOutcome, TransferRequest,
+};
+use ltci_shared::{ErrorBody, Page, PageQuery};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{designation, relations};
+use crate::auth::Actor;
+use crate::http::error::ApiResult;
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_institutions, apply))
+        .routes(routes!(get_institution))
+        .routes(routes!(review_documents))
+        .routes(routes!(inspect))
+        .routes(routes!(decide))
+        .routes(routes!(sign_agreement))
+        .routes(routes!(renew))
+        .routes(routes!(suspend))
+        .routes(routes!(resume))
+        .routes(routes!(terminate))
+        .routes(routes!(list_relations, create_relation))
+        .routes(routes!(end_relation))
+        .routes(routes!(transfer_relation))
+}
+
+type InstitutionResult = ApiResult<ApiJson<Institution>>;
+
+/// Institutions in scope, by name.
+#[utoipa::path(get, path = "/institutions", tag = "institutions", security(("bearer" = [])), params(InstitutionFilter, PageQuery),
+    responses((status = 200, body = Page<Institution>)))]
+async fn list_institutions(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<InstitutionFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Institution>>> {
+    designation::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// Record an application for designation (定点申请).
+#[utoipa::path(post, path = "/institutions", tag = "institutions", security(("bearer" = [])), request_body = InstitutionApplication,
+    responses((status = 201, body = Institution), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn apply(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<InstitutionApplication>,
+) -> ApiResult<(StatusCode, ApiJson<Institution>)> {
+    Ok((StatusCode::CREATED, ApiJson(designation::apply(&state, &actor, req).await?)))
+}
+
+/// One institution with its agreements and history.
+#[utoipa::path(get, path = "/institutions/{id}", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Institution), (status = 404, body = ErrorBody)))]
+async fn get_institution(actor: Actor, State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> InstitutionResult {
+    designation::get(&state, &actor, id).await.map(ApiJson)
+}
+
+/// Document review: complete (to inspection) or not (rejected with the reason).
+#[utoipa::path(post, path = "/institutions/{id}/document-review", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = DocumentReview, responses((status = 200, body = Institution), (status = 409, body = ErrorBody)))]
+async fn review_documents(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<DocumentReview>,
+) -> InstitutionResult {
+    designation::review_documents(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Record the on-site inspection and its scored checklist.
+#[utoipa::path(post, path = "/institutions/{id}/inspection", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = InspectionReport, responses((status = 200, body = Institution), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn inspect(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<InspectionReport>,
+) -> InstitutionResult {
+    designation::inspect(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Approve (modes and bed quota) or reject (reason).
+#[utoipa::path(post, path = "/institutions/{id}/decision", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = DesignationDecision, responses((status = 200, body = Institution), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn decide(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<DesignationDecision>,
+) -> InstitutionResult {
+    designation::decide(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Sign the agreement (default term three years): the institution becomes active.
+#[utoipa::path(post, path = "/institutions/{id}/agreement", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = AgreementRequest, responses((status = 200, body = Institution), (status = 409, body = ErrorBody)))]
+async fn sign_agreement(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<AgreementRequest>,
+) -> InstitutionResult {
+    designation::sign_agreement(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Renew the agreement before it expires.
+#[utoipa::path(post, path = "/institutions/{id}/renewal", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = AgreementRequest, responses((status = 200, body = Institution), (status = 409, body = ErrorBody)))]
+async fn renew(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<AgreementRequest>,
+) -> InstitutionResult {
+    designation::renew(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Suspend (暂停): no new beneficiaries.
+#[utoipa::path(post, path = "/institutions/{id}/suspension", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = StatusChange, responses((status = 200, body = Institution), (status = 409, body = ErrorBody)))]
+async fn suspend(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<StatusChange>,
+) -> InstitutionResult {
+    designation::suspend(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Lift a suspension.
+#[utoipa::path(post, path = "/institutions/{id}/resumption", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = StatusChange, responses((status = 200, body = Institution), (status = 409, body = ErrorBody)))]
+async fn resume(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<StatusChange>,
+) -> InstitutionResult {
+    designation::resume(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Terminate the agreement (解除); lists the beneficiaries to transfer.
+#[utoipa::path(post, path = "/institutions/{id}/termination", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = StatusChange, responses((status = 200, body = TerminationOutcome), (status = 409, body = ErrorBody)))]
+async fn terminate(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<StatusChange>,
+) -> ApiResult<ApiJson<TerminationOutcome>> {
+    designation::terminate(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Service relations in scope, latest start first.
+#[utoipa::path(get, path = "/service-relations", tag = "institutions", security(("bearer" = [])), params(ServiceRelationFilter, PageQuery),
+    responses((status = 200, body = Page<ServiceRelation>)))]
+async fn list_relations(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<ServiceRelationFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<ServiceRelation>>> {
+    relations::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// Start serving a certified beneficiary (the institution must be active and have an agreement
+/// covering the mode; one bed-based relation at a time).
+#[utoipa::path(post, path = "/service-relations", tag = "institutions", security(("bearer" = [])), request_body = CreateServiceRelation,
+    responses((status = 201, body = ServiceRelation), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_relation(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<CreateServiceRelation>,
+) -> ApiResult<(StatusCode, ApiJson<ServiceRelation>)> {
+    Ok((StatusCode::CREATED, ApiJson(relations::create(&state, &actor, req).await?)))
+}
+
+/// End a relation (last day served, reason).
+#[utoipa::path(post, path = "/service-relations/{id}/end", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = EndServiceRelation, responses((status = 200, body = ServiceRelation), (status = 409, body = ErrorBody)))]
+async fn end_relation(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<EndServiceRelation>,
+) -> ApiResult<ApiJson<ServiceRelation>> {
+    relations::end(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Transfer the beneficiary to another institution (ends this relation, starts the new one the
+/// next day, in one step). Answers with the new relation.
+#[utoipa::path(post, path = "/service-relations/{id}/transfer", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = TransferRequest, responses((status = 200, body = ServiceRelation), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn transfer_relation(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<TransferRequest>,
+) -> ApiResult<ApiJson<ServiceRelation>> {
+    relations::transfer(&state, &actor, id, req).await.map(ApiJson)
+}
