@@ -13,6 +13,7 @@ mod m20261122_000003_insured_persons;
 mod m20261122_000004_audit_events;
 mod m20261122_000005_assessment_workflow;
 mod m20261122_000006_institution_designation;
+mod m20261122_000007_workforce_evaluation;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_audit_events::Migration),
             Box::new(m20261122_000005_assessment_workflow::Migration),
             Box::new(m20261122_000006_institution_designation::Migration),
+            Box::new(m20261122_000007_workforce_evaluation::Migration),
         ]
     }
 }

@@ -13,6 +13,8 @@
 //! | `LTCI_REFRESH_TOKEN_TTL_SECS` | `2592000` | refresh token lifetime (30 days: caregivers may be offline for days) |
 //! | `LTCI_LOGIN_MAX_FAILURES` | `5` | consecutive failed logins before a username is locked |
 //! | `LTCI_LOGIN_LOCK_SECS` | `900` | how long the lock lasts |
+//! | `LTCI_STORAGE_DIR` | `<data dir>/attachments` | where uploaded documents are kept, named by their SHA-256 (not in the database) |
+//! | `LTCI_ATTACHMENT_MAX_BYTES` | `10485760` (10 MiB) | largest document accepted |
 //! | `LTCI_DB_MAX_CONNECTIONS` | `10` (PostgreSQL) | pool size; SQLite always uses one writer connection |
 
 use std::net::SocketAddr;
@@ -54,6 +56,10 @@ pub struct Config {
     pub login_lock_secs: u64,
     #[arg(long, env = "LTCI_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
+    #[arg(long, env = "LTCI_STORAGE_DIR")]
+    pub storage_dir: Option<PathBuf>,
+    #[arg(long, env = "LTCI_ATTACHMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub attachment_max_bytes: u64,
 }
 
 impl Config {
@@ -73,7 +79,14 @@ impl Config {
             login_max_failures: 5,
             login_lock_secs: 900,
             db_max_connections: 10,
+            storage_dir: None,
+            attachment_max_bytes: 10 * 1024 * 1024,
         }
+    }
+
+    /// Where uploaded documents are kept.
+    pub fn storage_dir(&self) -> PathBuf {
+        self.storage_dir.clone().unwrap_or_else(|| self.data_dir.join("attachments"))
     }
 
     /// The database URL, defaulting to the embedded SQLite file in the data directory.

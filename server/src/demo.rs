@@ -1,5 +1,6 @@
-//! Demo data for `ltci-server demo`: the region 示范市, an institution, one user per role and a
-//! few insured persons. The password `demo1234` exists only here.
+//! Demo data for `ltci-server demo`: the region 示范市 with two counties, an institution, one
+//! user per role (the caregiver with a caregiver record and a training course) and a few insured
+//! persons. The password `demo1234` exists only here.
 
 use chrono::{NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
@@ -10,7 +11,10 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use uuid::Uuid;
 
 use crate::auth::password::PasswordHasher;
-use crate::entities::{agreement, assessor_profile, enum_to_db, institution, insured_person, region, user};
+use crate::entities::{
+    agreement, assessor_profile, caregiver, caregiver_training, county, enum_to_db, institution, insured_person,
+    region, user,
+};
 use crate::pii::PiiCipher;
 
 /// Region code of the demo city (fictional: no real division has it).
@@ -95,8 +99,14 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     }
     .insert(&txn)
     .await?;
+    let (mut carer_user, mut admin_user) = (None, None);
     for ((username, display_name, role), hash) in DEMO_USERS.into_iter().zip(hashes) {
         let user_id = Uuid::now_v7();
+        match role {
+            Role::Caregiver => carer_user = Some(user_id),
+            Role::Admin => admin_user = Some(user_id),
+            _ => {}
+        }
         user::ActiveModel {
             id: Set(user_id),
             username: Set(username.into()),
@@ -130,6 +140,63 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
             .await?;
         }
     }
+    let mut county_ids = Vec::new();
+    for (code, name) in [("990102", "示范区"), ("990181", "示范县")] {
+        let id = Uuid::now_v7();
+        county::ActiveModel {
+            id: Set(id),
+            region_id: Set(region_id),
+            code: Set(code.into()),
+            name: Set(name.into()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        county_ids.push(id);
+    }
+    // carer1's record: a certified caregiver (level 4) in the rural county, with one course.
+    let carer_first17 = "37028119780302002";
+    let mut digits = [0u8; 17];
+    digits.copy_from_slice(carer_first17.as_bytes());
+    let carer_id_number = format!("{carer_first17}{}", check_character(&digits));
+    let caregiver_id = Uuid::now_v7();
+    caregiver::ActiveModel {
+        id: Set(caregiver_id),
+        region_id: Set(region_id),
+        institution_id: Set(institution_id),
+        county_id: Set(county_ids[1]),
+        name: Set("孙丽".into()),
+        id_number_enc: Set(pii.encrypt(&carer_id_number)?),
+        id_number_hash: Set(pii.index(&carer_id_number)),
+        id_number_masked: Set(ltci_shared::id_number::mask(&carer_id_number)),
+        birth_date: Set(NaiveDate::parse_from_str(&carer_first17[6..14], "%Y%m%d")?),
+        sex: Set("female".into()),
+        phone: Set("13600136000".into()),
+        qualification: Set("caregiver_certified".into()),
+        certificate_level: Set(Some(4)),
+        certificate_number: Set(Some("YLHL-2023-0042".into())),
+        status: Set("active".into()),
+        left_on: Set(None),
+        user_id: Set(carer_user),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    caregiver_training::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        caregiver_id: Set(caregiver_id),
+        course: Set("农村护理员能力提升培训".into()),
+        hours_tenths: Set(160),
+        completed_on: Set(now.date_naive() - chrono::Days::new(30)),
+        provider: Set(Some("示范市护理职业培训中心".into())),
+        certificate_number: Set(None),
+        recorded_by: Set(admin_user.unwrap_or(caregiver_id)),
+        recorded_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
     let persons = [
         ("张桂兰", "37020219380512002", "resident", "示范市市南区香港中路街道 12号 3单元 101", 36.0662, 120.3826),
         ("李守田", "37020219411103003", "employee", "示范市崂山区沙子口街道 东麦窑村 58号", 36.1189, 120.6248),

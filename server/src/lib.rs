@@ -21,6 +21,7 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod users;
+pub mod workforce;
 
 pub use config::Config;
 pub use startup::Application;

@@ -10,16 +10,24 @@ use crate::api::assessment::{
     CaseFilter, Certificate, CertificateFilter, ReasonRequest, SubmitAssessmentRequest,
 };
 use crate::api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
+use crate::api::evaluation::{
+    Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
+};
 use crate::api::institutions::{
-    AgreementRequest, CreateServiceRelation, DesignationDecision, DocumentReview, EndServiceRelation, InspectionReport,
-    Institution, InstitutionApplication, InstitutionFilter, ServiceRelation, ServiceRelationFilter, StatusChange,
-    TerminationOutcome, TransferRequest,
+    AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
+    EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter, ServiceRelation,
+    ServiceRelationFilter, StatusChange, TerminationOutcome, TransferRequest, UpdateInstitutionProfile,
 };
 use crate::api::registry::{
-    CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter, Region,
-    UpdateInsuredPersonRequest,
+    County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
+    Region, UpdateInsuredPersonRequest,
 };
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
+use crate::api::workforce::{
+    Assignment, AssignmentFilter, Caregiver, CaregiverAccountRequest, CaregiverDeparture, CaregiverFilter,
+    CreateAssignment, CreateCaregiverRequest, EndAssignment, Training, TrainingReport, TrainingReportQuery,
+    TrainingRequest, UpdateCaregiverRequest,
+};
 use crate::{ErrorBody, Page, PageQuery};
 
 /// Why a call failed.
@@ -108,9 +116,14 @@ impl ApiClient {
             return serde_json::from_slice(body)
                 .map_err(|_| ClientError::Unexpected { status, text: String::from_utf8_lossy(&bytes).into_owned() });
         }
-        match serde_json::from_slice::<ErrorBody>(&bytes) {
-            Ok(body) => Err(ClientError::Api { status, body }),
-            Err(_) => Err(ClientError::Unexpected { status, text: String::from_utf8_lossy(&bytes).into_owned() }),
+        Err(Self::error(status, &bytes))
+    }
+
+    /// The error of a failed response: its envelope, or the raw text if it has none.
+    fn error(status: StatusCode, bytes: &[u8]) -> ClientError {
+        match serde_json::from_slice::<ErrorBody>(bytes) {
+            Ok(body) => ClientError::Api { status, body },
+            Err(_) => ClientError::Unexpected { status, text: String::from_utf8_lossy(bytes).into_owned() },
         }
     }
 
@@ -386,5 +399,142 @@ impl ApiClient {
         page: PageQuery,
     ) -> Result<Page<ServiceRelation>, ClientError> {
         Self::send(self.api(Method::GET, "/service-relations").query(filter).query(&page)).await
+    }
+
+    pub async fn update_institution_profile(
+        &self,
+        id: Uuid,
+        req: &UpdateInstitutionProfile,
+    ) -> Result<Institution, ClientError> {
+        self.call(Method::PATCH, &format!("/institutions/{id}"), Some(req)).await
+    }
+
+    // ---- institution documents ----
+
+    /// Uploads a document (`content_type`: `application/pdf`, `image/jpeg` or `image/png`).
+    pub async fn upload_attachment(
+        &self,
+        institution_id: Uuid,
+        meta: &AttachmentUpload,
+        content_type: &str,
+        content: Vec<u8>,
+    ) -> Result<Attachment, ClientError> {
+        let req = self
+            .api(Method::POST, &format!("/institutions/{institution_id}/attachments"))
+            .query(meta)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(content);
+        Self::send(req).await
+    }
+
+    pub async fn list_attachments(&self, institution_id: Uuid) -> Result<Vec<Attachment>, ClientError> {
+        self.get(&format!("/institutions/{institution_id}/attachments"), &()).await
+    }
+
+    /// The content of a document.
+    pub async fn download_attachment(&self, institution_id: Uuid, id: Uuid) -> Result<Vec<u8>, ClientError> {
+        let resp = self.api(Method::GET, &format!("/institutions/{institution_id}/attachments/{id}")).send().await?;
+        let status = resp.status();
+        let bytes = resp.bytes().await?;
+        if status.is_success() {
+            return Ok(bytes.to_vec());
+        }
+        Err(Self::error(status, &bytes))
+    }
+
+    // ---- evaluation ----
+
+    pub async fn evaluation_scheme(&self, year: i32) -> Result<SchemeInForce, ClientError> {
+        self.get(&format!("/evaluation-schemes/{year}"), &()).await
+    }
+
+    pub async fn put_evaluation_scheme(&self, year: i32, s: &EvaluationScheme) -> Result<SchemeInForce, ClientError> {
+        self.call(Method::PUT, &format!("/evaluation-schemes/{year}"), Some(s)).await
+    }
+
+    pub async fn evaluate_institution(&self, id: Uuid, req: &EvaluationRequest) -> Result<Evaluation, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/evaluations"), Some(req)).await
+    }
+
+    pub async fn list_evaluations(&self, id: Uuid) -> Result<Vec<Evaluation>, ClientError> {
+        self.get(&format!("/institutions/{id}/evaluations"), &()).await
+    }
+
+    pub async fn record_violation(&self, id: Uuid, req: &ViolationRequest) -> Result<Violation, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{id}/violations"), Some(req)).await
+    }
+
+    pub async fn list_violations(&self, id: Uuid) -> Result<Vec<Violation>, ClientError> {
+        self.get(&format!("/institutions/{id}/violations"), &()).await
+    }
+
+    // ---- counties and workforce ----
+
+    pub async fn list_counties(&self) -> Result<Vec<County>, ClientError> {
+        self.get("/counties", &()).await
+    }
+
+    pub async fn create_county(&self, req: &CreateCountyRequest) -> Result<County, ClientError> {
+        self.call(Method::POST, "/counties", Some(req)).await
+    }
+
+    pub async fn register_caregiver(&self, req: &CreateCaregiverRequest) -> Result<Caregiver, ClientError> {
+        self.call(Method::POST, "/caregivers", Some(req)).await
+    }
+
+    pub async fn caregiver(&self, id: Uuid) -> Result<Caregiver, ClientError> {
+        self.get(&format!("/caregivers/{id}"), &()).await
+    }
+
+    pub async fn list_caregivers(
+        &self,
+        filter: &CaregiverFilter,
+        page: PageQuery,
+    ) -> Result<Page<Caregiver>, ClientError> {
+        Self::send(self.api(Method::GET, "/caregivers").query(filter).query(&page)).await
+    }
+
+    pub async fn update_caregiver(&self, id: Uuid, req: &UpdateCaregiverRequest) -> Result<Caregiver, ClientError> {
+        self.call(Method::PATCH, &format!("/caregivers/{id}"), Some(req)).await
+    }
+
+    pub async fn caregiver_departure(&self, id: Uuid, req: &CaregiverDeparture) -> Result<Caregiver, ClientError> {
+        self.call(Method::POST, &format!("/caregivers/{id}/departure"), Some(req)).await
+    }
+
+    pub async fn create_caregiver_account(
+        &self,
+        id: Uuid,
+        req: &CaregiverAccountRequest,
+    ) -> Result<Caregiver, ClientError> {
+        self.call(Method::POST, &format!("/caregivers/{id}/account"), Some(req)).await
+    }
+
+    pub async fn add_training(&self, caregiver_id: Uuid, req: &TrainingRequest) -> Result<Training, ClientError> {
+        self.call(Method::POST, &format!("/caregivers/{caregiver_id}/trainings"), Some(req)).await
+    }
+
+    pub async fn list_trainings(&self, caregiver_id: Uuid) -> Result<Vec<Training>, ClientError> {
+        self.get(&format!("/caregivers/{caregiver_id}/trainings"), &()).await
+    }
+
+    pub async fn training_report(&self, q: &TrainingReportQuery) -> Result<TrainingReport, ClientError> {
+        self.get("/reports/caregiver-training", q).await
+    }
+
+    pub async fn assign_caregiver(&self, req: &CreateAssignment) -> Result<Assignment, ClientError> {
+        self.call(Method::POST, "/caregiver-assignments", Some(req)).await
+    }
+
+    pub async fn end_assignment(&self, id: Uuid, req: &EndAssignment) -> Result<Assignment, ClientError> {
+        self.call(Method::POST, &format!("/caregiver-assignments/{id}/end"), Some(req)).await
+    }
+
+    pub async fn list_assignments(
+        &self,
+        filter: &AssignmentFilter,
+        page: PageQuery,
+    ) -> Result<Page<Assignment>, ClientError> {
+        Self::send(self.api(Method::GET, "/caregiver-assignments").query(filter).query(&page)).await
     }
 }

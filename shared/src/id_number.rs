@@ -114,6 +114,11 @@ impl IdNumber {
         NaiveDate::parse_from_str(&self.0[6..14], "%Y%m%d").expect("validated at parse") // invariant of the type
     }
 
+    /// Age in whole years on `date` (0 before the first birthday).
+    pub fn age_on(&self, date: NaiveDate) -> u32 {
+        date.years_since(self.birth_date()).unwrap_or(0)
+    }
+
     /// Sex from the 17th character: odd for men, even for women.
     pub fn sex(&self) -> Sex {
         if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Sex::Male } else { Sex::Female }

@@ -131,21 +131,34 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/assessment/settings",
         "GET /api/v1/assessors",
         "GET /api/v1/audit-events",
+        "GET /api/v1/caregiver-assignments",
+        "GET /api/v1/caregivers",
+        "GET /api/v1/caregivers/{id}",
+        "GET /api/v1/caregivers/{id}/trainings",
         "GET /api/v1/certificates",
         "GET /api/v1/certificates/expiring",
         "GET /api/v1/certificates/{id}",
+        "GET /api/v1/counties",
+        "GET /api/v1/evaluation-schemes/{year}",
         "GET /api/v1/institutions",
         "GET /api/v1/institutions/{id}",
+        "GET /api/v1/institutions/{id}/attachments",
+        "GET /api/v1/institutions/{id}/attachments/{attachment_id}",
+        "GET /api/v1/institutions/{id}/evaluations",
+        "GET /api/v1/institutions/{id}/violations",
         "GET /api/v1/insured-persons",
         "GET /api/v1/insured-persons/{id}",
         "GET /api/v1/me",
         "GET /api/v1/regions",
+        "GET /api/v1/reports/caregiver-training",
         "GET /api/v1/service-relations",
         "GET /api/v1/users",
         "GET /api/v1/users/{id}",
         "GET /healthz",
         "GET /metrics",
         "GET /readyz",
+        "PATCH /api/v1/caregivers/{id}",
+        "PATCH /api/v1/institutions/{id}",
         "PATCH /api/v1/insured-persons/{id}",
         "POST /api/v1/assessment/cases",
         "POST /api/v1/assessment/cases/{id}/appeal",
@@ -159,15 +172,25 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/auth/login",
         "POST /api/v1/auth/logout",
         "POST /api/v1/auth/refresh",
+        "POST /api/v1/caregiver-assignments",
+        "POST /api/v1/caregiver-assignments/{id}/end",
+        "POST /api/v1/caregivers",
+        "POST /api/v1/caregivers/{id}/account",
+        "POST /api/v1/caregivers/{id}/departure",
+        "POST /api/v1/caregivers/{id}/trainings",
+        "POST /api/v1/counties",
         "POST /api/v1/institutions",
         "POST /api/v1/institutions/{id}/agreement",
+        "POST /api/v1/institutions/{id}/attachments",
         "POST /api/v1/institutions/{id}/decision",
         "POST /api/v1/institutions/{id}/document-review",
+        "POST /api/v1/institutions/{id}/evaluations",
         "POST /api/v1/institutions/{id}/inspection",
         "POST /api/v1/institutions/{id}/renewal",
         "POST /api/v1/institutions/{id}/resumption",
         "POST /api/v1/institutions/{id}/suspension",
         "POST /api/v1/institutions/{id}/termination",
+        "POST /api/v1/institutions/{id}/violations",
         "POST /api/v1/insured-persons",
         "POST /api/v1/regions",
         "POST /api/v1/service-relations",
@@ -178,12 +201,17 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/users/{id}/password",
         "PUT /api/v1/assessment/settings",
         "PUT /api/v1/assessors/{id}/profile",
+        "PUT /api/v1/evaluation-schemes/{year}",
     ];
     assert_eq!(routes, expected);
     // Every documented route is served (none answers "no such endpoint").
     for route in &routes {
         let (method, path) = route.split_once(' ').expect("route");
-        let path = path.replace("{id}", &uuid::Uuid::nil().to_string()).replace("{version}", "CN-NHSA-2021");
+        let path = path
+            .replace("{id}", &uuid::Uuid::nil().to_string())
+            .replace("{version}", "CN-NHSA-2021")
+            .replace("{attachment_id}", &uuid::Uuid::nil().to_string())
+            .replace("{year}", "2026");
         let resp = app.client.request(method.parse().expect("method"), &path).send().await.expect("send");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{route} is documented but not routed");
         assert_ne!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{route}");

@@ -1,6 +1,6 @@
 //! Who may do what: a role × endpoint matrix, and attempts across institutions and regions.
 
-use ltci_e2e::world::person;
+use ltci_e2e::world::{caregiver_request, person};
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_shared::api::registry::UpdateInsuredPersonRequest;
 use ltci_shared::api::users::{CreateUserRequest, Role};
@@ -25,11 +25,18 @@ async fn role_endpoint_matrix(app: TestApp) {
     type Body = Box<dyn Fn(usize) -> serde_json::Value>;
     type Case = (Method, String, Option<Body>, [u16; 6]);
     let new_region: Body = Box::new(|k| json!({"code": format!("{}", 500_000 + k), "name": "新区"}));
-    let new_carer: Body = Box::new(
-        move |k| json!({"username": format!("new_{k}"), "display_name": "新护理员", "password": "password-1", "role": "caregiver", "institution_id": a1}),
+    let new_staff: Body = Box::new(
+        move |k| json!({"username": format!("new_{k}"), "display_name": "新员工", "password": "password-1", "role": "institution", "institution_id": a1}),
     );
+    let county_a1 = world.county("a1");
+    let new_caregiver: Body = Box::new(move |k| {
+        let mut req = caregiver_request("矩阵护理员", 200 + u16::try_from(k).expect("small"), county_a1);
+        req.institution_id = Some(a1);
+        json!(req)
+    });
     let new_person: Body = Box::new(|k| json!(person("矩阵新人", 100 + u16::try_from(k).expect("small"))));
     let patch: Body = Box::new(|_| json!({"version": 1, "phone": "13700137000"}));
+    let report = "/api/v1/reports/caregiver-training?from=2026-01-01&to=2026-12-31".to_string();
     let settings: Body = Box::new(|_| json!(ltci_shared::api::assessment::AssessmentSettings::default()));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
@@ -37,8 +44,9 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::GET, "/api/v1/regions".into(), None, [200, 200, 200, 200, 200, 200]),
         (Method::POST, "/api/v1/regions".into(), Some(new_region), [201, 403, 403, 403, 403, 201]),
         (Method::GET, "/api/v1/users".into(), None, [200, 403, 403, 200, 403, 200]),
-        // Region B's officer names an institution of region A: not one of theirs.
-        (Method::POST, "/api/v1/users".into(), Some(new_carer), [201, 403, 403, 201, 403, 422]),
+        // Region B's officer names an institution of region A: not one of theirs. Institution
+        // staff create no accounts but caregivers' (through the caregiver's record).
+        (Method::POST, "/api/v1/users".into(), Some(new_staff), [201, 403, 403, 403, 403, 422]),
         (Method::GET, format!("/api/v1/users/{}", world.user("carer_a1")), None, [200, 403, 403, 200, 403, 404]),
         (Method::GET, "/api/v1/insured-persons".into(), None, [200, 200, 200, 200, 200, 200]),
         (Method::POST, "/api/v1/insured-persons".into(), Some(new_person), [201, 403, 403, 403, 403, 201]),
@@ -51,6 +59,20 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::GET, "/api/v1/assessment/settings".into(), None, [200, 200, 200, 200, 403, 200]),
         (Method::PUT, "/api/v1/assessment/settings".into(), Some(settings), [200, 403, 403, 403, 403, 200]),
         (Method::GET, "/api/v1/assessors".into(), None, [200, 403, 200, 403, 403, 200]),
+        (Method::GET, "/api/v1/counties".into(), None, [200, 200, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/caregivers".into(), None, [200, 403, 200, 200, 200, 200]),
+        (Method::POST, "/api/v1/caregivers".into(), Some(new_caregiver), [201, 403, 403, 201, 403, 422]),
+        (
+            Method::GET,
+            format!("/api/v1/caregivers/{}", world.caregiver("carer_a1")),
+            None,
+            [200, 403, 200, 200, 200, 404],
+        ),
+        (Method::GET, "/api/v1/caregiver-assignments".into(), None, [200, 403, 200, 200, 200, 200]),
+        (Method::GET, report, None, [200, 403, 200, 403, 403, 200]),
+        (Method::GET, format!("/api/v1/institutions/{a1}/evaluations"), None, [200, 403, 200, 200, 403, 404]),
+        (Method::GET, format!("/api/v1/institutions/{a1}/attachments"), None, [200, 403, 200, 200, 403, 404]),
+        (Method::GET, "/api/v1/evaluation-schemes/2026".into(), None, [200, 403, 200, 200, 403, 200]),
         (
             Method::POST,
             format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),

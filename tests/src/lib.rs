@@ -38,7 +38,7 @@ pub struct TestApp {
     /// The server's own pool, for builders that set up data the API cannot yet create.
     pub db: DatabaseConnection,
     shutdown: Option<oneshot::Sender<()>>,
-    _dir: Option<tempfile::TempDir>,
+    _dir: tempfile::TempDir,
     pg_database: Option<String>,
 }
 
@@ -50,18 +50,17 @@ impl TestApp {
 
     /// Starts a server after `adjust` has changed its configuration.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Option<Self> {
-        let (url, dir, pg_database) = match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("ltci.db").display());
-                (url, Some(dir), None)
-            }
+        // Every server gets its own data directory (uploaded documents live there).
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (url, pg_database) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}?mode=rwc", dir.path().join("ltci.db").display()), None),
             Backend::Postgres => {
                 let (url, name) = pg::fresh_database().await?;
-                (url, None, Some(name))
+                (url, Some(name))
             }
         };
         let mut config = Config::for_database(url, TEST_JWT_SECRET);
+        config.data_dir = dir.path().to_path_buf();
         config.log_filter = "warn".into();
         adjust(&mut config);
         init_logging();
@@ -147,4 +146,23 @@ macro_rules! on_both_backends {
             }
         }
     )*};
+}
+
+/// The code the error envelope gives for `field`; panics if the error is not the envelope or does
+/// not name the field.
+pub fn field_code(err: &ltci_shared::client::ClientError, field: &str) -> String {
+    let ltci_shared::client::ClientError::Api { body, .. } = err else { panic!("expected the envelope, got {err}") };
+    body.error.details.get(field).unwrap_or_else(|| panic!("no {field} in {body:?}")).code.clone()
+}
+
+/// Today's date in the test regions' time zone (Asia/Shanghai).
+pub fn today() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+impl TestApp {
+    /// The server's data directory (uploaded documents are under `attachments/`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
 }

@@ -1,18 +1,21 @@
 //! The standard test world and builders for test data.
 //!
-//! Two regions; region A has two institutions and one user of every role (two of the institution
-//! roles, one per institution); region B has its own officer. Each user is signed in.
+//! Two regions; region A has two institutions, two counties and one user of every role (two of
+//! the institution roles, one per institution); region B has its own officer, institution and
+//! county. The two caregiver accounts belong to caregiver records of their institutions. Each
+//! user is signed in.
 
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use ltci_server::entities::{agreement, assessment_case, certificate, institution, region, user};
+use ltci_server::entities::{agreement, assessment_case, caregiver, certificate, county, institution, region, user};
 use ltci_shared::api::institutions::ServiceMode;
 use ltci_shared::api::registry::{Address, CreateInsuredPersonRequest, EmergencyContact, Scheme};
 use ltci_shared::api::users::Role;
+use ltci_shared::api::workforce::{CaregiverQualification, CreateCaregiverRequest};
 use ltci_shared::client::ApiClient;
 use ltci_shared::id_number::check_character;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
@@ -40,6 +43,10 @@ pub struct World {
     pub region_b: Uuid,
     pub institutions: HashMap<&'static str, Uuid>,
     pub users: HashMap<&'static str, Uuid>,
+    /// `a1`, `a2` (region A), `b1` (region B).
+    pub counties: HashMap<&'static str, Uuid>,
+    /// The caregiver records behind `carer_a1` and `carer_a2`.
+    pub caregivers: HashMap<&'static str, Uuid>,
     clients: HashMap<&'static str, ApiClient>,
 }
 
@@ -60,7 +67,33 @@ impl World {
             let (client, _) = app.client.signed_in(name, TEST_PASSWORD).await.expect("seeded user signs in");
             clients.insert(name, client);
         }
-        World { region_a, region_b, institutions, users, clients }
+        let mut counties = HashMap::new();
+        for (key, region, code) in [("a1", region_a, "370211"), ("a2", region_a, "370212"), ("b1", region_b, "370311")]
+        {
+            counties.insert(key, seed_county(app, region, code, &format!("测试县 {key}")).await);
+        }
+        let mut world =
+            World { region_a, region_b, institutions, users, counties, caregivers: HashMap::new(), clients };
+        for (n, (carer, staff)) in [("carer_a1", "inst_a1"), ("carer_a2", "inst_a2")].into_iter().enumerate() {
+            let seq = 900 + u16::try_from(n).unwrap_or(0) * 2;
+            let req = caregiver_request(&format!("护理员 {carer}"), seq, world.counties["a1"]);
+            let record = world.as_user(staff).register_caregiver(&req).await.expect("register caregiver");
+            let mut link: caregiver::ActiveModel =
+                caregiver::Entity::find_by_id(record.id).one(&app.db).await.expect("load").expect("exists").into();
+            link.user_id = Set(Some(world.users[carer]));
+            link.update(&app.db).await.expect("link caregiver account");
+            world.caregivers.insert(carer, record.id);
+        }
+        world
+    }
+
+    pub fn county(&self, key: &str) -> Uuid {
+        self.counties[key]
+    }
+
+    /// The caregiver record of `carer_a1` or `carer_a2`.
+    pub fn caregiver(&self, carer: &str) -> Uuid {
+        self.caregivers[carer]
     }
 
     /// The signed-in client of a seeded user (`admin_a`, `inst_a1`, …).
@@ -141,6 +174,35 @@ pub async fn seed_institution(app: &TestApp, region_id: Uuid, name: &str) -> Uui
     .await
     .expect("seed agreement");
     id
+}
+
+pub async fn seed_county(app: &TestApp, region_id: Uuid, code: &str, name: &str) -> Uuid {
+    let id = Uuid::now_v7();
+    county::ActiveModel {
+        id: Set(id),
+        region_id: Set(region_id),
+        code: Set(code.into()),
+        name: Set(name.into()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .expect("seed county");
+    id
+}
+
+/// A valid registration of a certified caregiver (level 4) born in 1975, ID sequence `seq`.
+pub fn caregiver_request(name: &str, seq: u16, county_id: Uuid) -> CreateCaregiverRequest {
+    CreateCaregiverRequest {
+        institution_id: None,
+        name: name.into(),
+        id_number: id_number(NaiveDate::from_ymd_opt(1975, 6, 1).expect("date"), seq),
+        phone: "13600136000".into(),
+        county_id,
+        qualification: CaregiverQualification::CaregiverCertified,
+        certificate_level: Some(4),
+        certificate_number: Some(format!("YLHL-{seq:05}")),
+    }
 }
 
 pub async fn seed_user(

@@ -22,7 +22,7 @@ use crate::entities::{
     assessment_round_assessor as round_assessor, certificate, enum_from_db, enum_to_db, institution, insured_person,
     region,
 };
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::registry::regions;
 use crate::state::AppState;
@@ -170,13 +170,10 @@ pub async fn apply(state: &AppState, actor: &Actor, req: ApplyRequest) -> ApiRes
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        // The partial unique index on open cases: a concurrent application won the race.
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            ApiError::conflict("insured_person_id", "another application for this person is still open")
-        }
-        _ => e.into(),
-    })?;
+    // The partial unique index on open cases: a concurrent application won the race.
+    .map_err(unique_as(|| {
+        ApiError::conflict("insured_person_id", "another application for this person is still open")
+    }))?;
     audit::record_transition(
         &txn,
         &AuditActor::from(actor),

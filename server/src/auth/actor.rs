@@ -9,7 +9,7 @@ use tower_http::request_id::RequestId;
 use uuid::Uuid;
 
 use super::permission::{Permission, allows};
-use crate::entities::user;
+use crate::entities::{region, user};
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -26,6 +26,8 @@ pub struct Actor {
     pub session_id: Uuid,
     /// The request id (also in the `x-request-id` response header), for the audit trail.
     pub request_id: Option<String>,
+    /// Today's business date in the actor's region (its time zone), for date-bound scopes.
+    pub today: chrono::NaiveDate,
 }
 
 impl Actor {
@@ -64,7 +66,12 @@ impl FromRequestParts<AppState> for Actor {
         };
         let role = Role::from_name(&user.role)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("user {} has unknown role", user.id)))?;
+        let region = region::Entity::find_by_id(user.region_id)
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("region of user {} missing", user.id)))?;
         Ok(Actor {
+            today: crate::registry::regions::today(&region),
             user_id: user.id,
             username: user.username,
             role,

@@ -42,6 +42,20 @@ pub enum Permission {
     ReadInstitutions,
     /// Start and end service relations (officers; institution staff for their own institution).
     ManageServiceRelations,
+    /// Keep an institution's own profile (address, contact, staff counts) up to date.
+    EditInstitutionProfile,
+    /// Upload an institution's documents (licences, certificates).
+    UploadInstitutionDocuments,
+    /// Set evaluation sheets, record evaluations (评鉴) and confirmed violations.
+    EvaluateInstitutions,
+    /// View caregivers (within scope: a caregiver sees their own record).
+    ReadCaregivers,
+    /// Register caregivers, keep their records and training, create their app accounts.
+    ManageCaregivers,
+    /// Assign caregivers to beneficiaries of their institution, and end assignments.
+    ManageCaregiverAssignments,
+    /// Read the agency's workforce reports (training programme).
+    ReadWorkforceReports,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -66,6 +80,11 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin, ManageInstitutions) => true,
         (Admin | Auditor | Institution, ReadInstitutions) => true,
         (Admin | Institution, ManageServiceRelations) => true,
+        (Admin | Institution, EditInstitutionProfile | UploadInstitutionDocuments) => true,
+        (Admin, EvaluateInstitutions) => true,
+        (Admin | Auditor | Institution | Caregiver, ReadCaregivers) => true,
+        (Admin | Institution, ManageCaregivers | ManageCaregiverAssignments) => true,
+        (Admin | Auditor, ReadWorkforceReports) => true,
         _ => false,
     }
 }

@@ -7,8 +7,8 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 
 use super::Actor;
 use crate::entities::{
-    assessment_case, assessment_round_assessor, audit_event, certificate, institution, insured_person,
-    service_relation, user,
+    assessment_case, assessment_round_assessor, audit_event, caregiver, caregiver_assignment, certificate, institution,
+    insured_person, service_relation, user,
 };
 
 /// A condition that matches no row.
@@ -37,14 +37,65 @@ fn persons_served_by(institution_id: uuid::Uuid) -> SelectStatement {
         .to_owned()
 }
 
+/// The caregiver record(s) behind a caregiver's account.
+fn own_caregiver_records(actor: &Actor) -> SelectStatement {
+    Query::select()
+        .column(caregiver::Column::Id)
+        .from(caregiver::Entity)
+        .and_where(caregiver::Column::UserId.eq(actor.user_id))
+        .and_where(caregiver::Column::Status.eq("active"))
+        .to_owned()
+}
+
+/// People a caregiver is currently assigned to (assignments not ended before the region's today).
+fn persons_assigned_to(actor: &Actor) -> SelectStatement {
+    let today = actor.today;
+    Query::select()
+        .column(caregiver_assignment::Column::InsuredPersonId)
+        .from(caregiver_assignment::Entity)
+        .and_where(caregiver_assignment::Column::CaregiverId.in_subquery(own_caregiver_records(actor)))
+        .cond_where(
+            Condition::any()
+                .add(caregiver_assignment::Column::EndOn.is_null())
+                .add(caregiver_assignment::Column::EndOn.gte(today)),
+        )
+        .to_owned()
+}
+
 /// Insured persons an actor may see. Agency officers, auditors and assessors see their region;
-/// institution staff the people their institution serves or served. Caregivers will see the
-/// people assigned to them; caregiver assignments are not recorded yet, so for now nobody.
+/// institution staff the people their institution serves or served; caregivers the people
+/// currently assigned to them.
 pub fn insured_persons(actor: &Actor) -> Condition {
     let region = Condition::all().add(insured_person::Column::RegionId.eq(actor.region_id));
     match (actor.role, actor.institution_id) {
         (Role::Admin | Role::Auditor | Role::Assessor, _) => region,
         (Role::Institution, Some(inst)) => region.add(insured_person::Column::Id.in_subquery(persons_served_by(inst))),
+        (Role::Caregiver, Some(_)) => region.add(insured_person::Column::Id.in_subquery(persons_assigned_to(actor))),
+        _ => nothing(),
+    }
+}
+
+/// Caregivers an actor may see: officers and auditors their region's; institution staff their
+/// own institution's; a caregiver their own record.
+pub fn caregivers(actor: &Actor) -> Condition {
+    let region = Condition::all().add(caregiver::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(caregiver::Column::InstitutionId.eq(inst)),
+        (Role::Caregiver, Some(_)) => region.add(caregiver::Column::UserId.eq(actor.user_id)),
+        _ => nothing(),
+    }
+}
+
+/// Caregiver assignments an actor may see, by the same rules as [`caregivers`].
+pub fn caregiver_assignments(actor: &Actor) -> Condition {
+    let region = Condition::all().add(caregiver_assignment::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(caregiver_assignment::Column::InstitutionId.eq(inst)),
+        (Role::Caregiver, Some(_)) => {
+            region.add(caregiver_assignment::Column::CaregiverId.in_subquery(own_caregiver_records(actor)))
+        }
         _ => nothing(),
     }
 }

@@ -116,12 +116,27 @@ impl ApiError {
         Self::new(status, code, message)
     }
 
+    /// Names the field an error is about (for errors other than 422, e.g. a 413 on `file`).
+    pub fn with_field(mut self, field: &str, code: &str, message: impl Into<String>) -> Self {
+        self.details.insert(field.to_string(), FieldIssue::new(code, message));
+        self
+    }
+
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
     pub fn code(&self) -> &'static str {
         self.code
+    }
+}
+
+/// For `.map_err`: a unique-constraint violation becomes `conflict` (the service's own 409 naming
+/// the field), anything else the usual mapping.
+pub fn unique_as(conflict: impl FnOnce() -> ApiError) -> impl FnOnce(DbErr) -> ApiError {
+    move |e| match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => conflict(),
+        _ => e.into(),
     }
 }
 

@@ -14,9 +14,11 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "auth", description = "Sign in, tokens, who am I"),
         (name = "users", description = "User accounts"),
-        (name = "registry", description = "Regions (统筹区) and insured persons (参保人)"),
+        (name = "registry", description = "Regions (统筹区), counties (区县) and insured persons (参保人)"),
         (name = "assessment", description = "Disability assessment (失能等级评估): instruments and grading"),
-        (name = "institutions", description = "Care institutions (定点机构): designation, agreements, service relations"),
+        (name = "institutions", description = "Care institutions (定点机构): designation, agreements, documents, service relations"),
+        (name = "evaluation", description = "Annual evaluation of institutions (评鉴, 千分制), credit class, violations"),
+        (name = "workforce", description = "Caregivers (护理员): qualifications, training, accounts, assignments"),
         (name = "audit", description = "Audit trail"),
         (name = "ops", description = "Health and metrics"),
     )

@@ -22,7 +22,7 @@ use crate::assessment::cases::region_of;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{agreement, enum_to_db, institution, institution_event, sequence, service_relation};
-use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::registry::{regions, validate};
 use crate::state::AppState;
@@ -39,7 +39,7 @@ pub async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) 
         .ok_or_else(|| ApiError::not_found("institution"))
 }
 
-async fn view_one<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Institution> {
+pub(crate) async fn view_one<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Institution> {
     let m = institution::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ApiError::not_found("institution"))?;
     views::institutions(db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found("institution"))
 }
@@ -141,12 +141,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
     }
     .insert(&txn)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-            ApiError::conflict("uscc", "an institution with this credit code is already registered")
-        }
-        _ => e.into(),
-    })?;
+    .map_err(unique_as(|| ApiError::conflict("uscc", "an institution with this credit code is already registered")))?;
     add_event(&txn, actor, m.id, "applied", None, None, None).await?;
     audit::record_transition(
         &txn,
@@ -162,7 +157,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
     view_one(&state.db, m.id).await
 }
 
-async fn add_event<C: ConnectionTrait>(
+pub(crate) async fn add_event<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     institution_id: Uuid,

@@ -23,6 +23,7 @@ use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
 use crate::users::service::check_text;
+use crate::workforce::assignments;
 
 /// Modes that occupy a bed: a person can hold only one such relation at a time.
 fn bed_based(mode: CareMode) -> bool {
@@ -169,6 +170,7 @@ async fn close<C: ConnectionTrait>(
     if end_on < r.start_on {
         return Err(ApiError::invalid_field("end_on", "before_start", "a relation cannot end before it starts"));
     }
+    assignments::end_with_relation(db, actor, &r, end_on, &reason).await?;
     let mut a: rel::ActiveModel = r.into();
     a.end_on = Set(Some(end_on));
     a.end_reason = Set(Some(reason));

@@ -1,17 +1,19 @@
 //! HTTP handlers under `/institutions` and `/service-relations`.
 
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use ltci_shared::api::institutions::{
-    AgreementRequest, CreateServiceRelation, DesignationDecision, DocumentReview, EndServiceRelation, InspectionReport,
-    Institution, InstitutionApplication, InstitutionFilter, ServiceRelation, ServiceRelationFilter, StatusChange,
-    TerminationOutcome, TransferRequest,
+    AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
+    EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter, ServiceRelation,
+    ServiceRelationFilter, StatusChange, TerminationOutcome, TransferRequest, UpdateInstitutionProfile,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{designation, relations};
+use super::{attachments, designation, profile, relations};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -20,7 +22,9 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_institutions, apply))
-        .routes(routes!(get_institution))
+        .routes(routes!(get_institution, update_profile))
+        .routes(routes!(list_attachments, upload_attachment))
+        .routes(routes!(download_attachment))
         .routes(routes!(review_documents))
         .routes(routes!(inspect))
         .routes(routes!(decide))
@@ -64,6 +68,71 @@ async fn apply(
     responses((status = 200, body = Institution), (status = 404, body = ErrorBody)))]
 async fn get_institution(actor: Actor, State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> InstitutionResult {
     designation::get(&state, &actor, id).await.map(ApiJson)
+}
+
+/// Update address, contact or staff counts (`version` must match). Institution staff may do
+/// this for their own institution.
+#[utoipa::path(patch, path = "/institutions/{id}", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = UpdateInstitutionProfile,
+    responses((status = 200, body = Institution), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn update_profile(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<UpdateInstitutionProfile>,
+) -> InstitutionResult {
+    profile::update(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// The institution's documents, latest first.
+#[utoipa::path(get, path = "/institutions/{id}/attachments", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<Attachment>), (status = 404, body = ErrorBody)))]
+async fn list_attachments(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<Vec<Attachment>>> {
+    attachments::list(&state, &actor, id).await.map(ApiJson)
+}
+
+/// Upload a document: the body is the file, `Content-Type` says which (PDF, JPEG or PNG).
+/// Answers 201 with the new attachment, or 200 with the existing one if the same content was
+/// uploaded before; 413 if too large, 415 if not one of the types.
+#[utoipa::path(post, path = "/institutions/{id}/attachments", tag = "institutions", security(("bearer" = [])),
+    params(("id" = Uuid, Path), AttachmentUpload),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "or image/jpeg, image/png"),
+    responses((status = 201, body = Attachment), (status = 200, body = Attachment), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload_attachment(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(meta): ApiQuery<AttachmentUpload>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, ApiJson<Attachment>)> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    let (created, a) = attachments::upload(&state, &actor, id, meta, content_type, length, body).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(a)))
+}
+
+/// Download a document (its content, checked against the stored SHA-256).
+#[utoipa::path(get, path = "/institutions/{id}/attachments/{attachment_id}", tag = "institutions", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("attachment_id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = ErrorBody)))]
+async fn download_attachment(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath((id, attachment_id)): ApiPath<(Uuid, Uuid)>,
+) -> ApiResult<Response> {
+    let (a, bytes) = attachments::download(&state, &actor, id, attachment_id).await?;
+    let headers = [
+        (header::CONTENT_TYPE, a.content_type.clone()),
+        (header::CONTENT_DISPOSITION, attachments::content_disposition(&a.file_name)),
+        (header::HeaderName::from_static("x-content-sha256"), a.sha256.clone()),
+    ];
+    Ok((headers, bytes).into_response())
 }
 
 /// Document review: complete (to inspection) or not (rejected with the reason).

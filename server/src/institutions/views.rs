@@ -104,6 +104,7 @@ pub async fn institutions<C: ConnectionTrait>(db: &C, list: Vec<institution::Mod
                     at: e.at,
                 })
                 .collect(),
+            version: m.version,
             created_at: m.created_at,
         });
     }

@@ -1,5 +1,6 @@
-//! The registry: pooling regions (统筹区) and insured persons (参保人).
+//! The registry: pooling regions (统筹区), their counties (区县) and insured persons (参保人).
 
+pub mod counties;
 pub mod persons;
 pub mod regions;
 pub mod routes;

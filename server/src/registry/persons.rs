@@ -16,7 +16,7 @@ use super::{regions, validate};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{insured_person as person, region};
-use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
 use crate::users::service::check_text;
@@ -51,14 +51,14 @@ pub fn view(state: &AppState, actor: &Actor, m: person::Model) -> ApiResult<Insu
     })
 }
 
-fn sex_name(sex: Sex) -> &'static str {
+pub(crate) fn sex_name(sex: Sex) -> &'static str {
     match sex {
         Sex::Male => "male",
         Sex::Female => "female",
     }
 }
 
-fn id_number_rule(value: &str, today: NaiveDate) -> validate::Rule<IdNumber> {
+pub(crate) fn id_number_rule(value: &str, today: NaiveDate) -> validate::Rule<IdNumber> {
     IdNumber::parse_on(value, today).map_err(|e| (e.code(), e.to_string()))
 }
 
@@ -66,14 +66,6 @@ async fn actor_region<C: ConnectionTrait>(db: &C, actor: &Actor) -> ApiResult<re
     region::Entity::find_by_id(actor.region_id).one(db).await?.ok_or_else(|| {
         ApiError::internal(anyhow::anyhow!("region {} of user {} is missing", actor.region_id, actor.user_id))
     })
-}
-
-/// Maps the region/ID-number unique index to a 409 on `id_number`.
-fn map_unique(e: sea_orm::DbErr) -> ApiError {
-    match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate_id(),
-        _ => e.into(),
-    }
 }
 
 fn duplicate_id() -> ApiError {
@@ -148,7 +140,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     }
     .insert(&txn)
     .await
-    .map_err(map_unique)?;
+    .map_err(unique_as(duplicate_id))?;
     audit::record(&txn, &AuditActor::from(actor), "insured_person.create", "insured_person", model.id, &[]).await?;
     txn.commit().await?;
     tracing::info!(person_id = %model.id, "insured person registered");
@@ -314,7 +306,7 @@ pub async fn update(
         .filter(person::Column::Version.eq(current.version))
         .exec(&txn)
         .await
-        .map_err(map_unique)?;
+        .map_err(unique_as(duplicate_id))?;
     if result.rows_affected != 1 {
         return Err(ApiError::conflict("version", "this person was changed by someone else; reload and try again"));
     }

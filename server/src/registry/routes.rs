@@ -1,16 +1,16 @@
-//! HTTP handlers under `/regions` and `/insured-persons`.
+//! HTTP handlers under `/regions`, `/counties` and `/insured-persons`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::registry::{
-    CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter, Region,
-    UpdateInsuredPersonRequest,
+    County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
+    Region, UpdateInsuredPersonRequest,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{persons, regions};
+use super::{counties, persons, regions};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -19,6 +19,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_regions, create_region))
+        .routes(routes!(list_counties, create_county))
         .routes(routes!(search_insured_persons, create_insured_person))
         .routes(routes!(get_insured_person, update_insured_person))
 }
@@ -43,6 +44,24 @@ async fn create_region(
     ApiJson(req): ApiJson<CreateRegionRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<Region>)> {
     Ok((StatusCode::CREATED, ApiJson(regions::create(&state, &actor, req).await?)))
+}
+
+/// The counties (区县) of the caller's region, by code.
+#[utoipa::path(get, path = "/counties", tag = "registry", security(("bearer" = [])),
+    responses((status = 200, body = Vec<County>)))]
+async fn list_counties(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<County>>> {
+    counties::list(&state, &actor).await.map(ApiJson)
+}
+
+/// Add a county to the caller's region (agency officers).
+#[utoipa::path(post, path = "/counties", tag = "registry", security(("bearer" = [])), request_body = CreateCountyRequest,
+    responses((status = 201, body = County), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_county(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<CreateCountyRequest>,
+) -> ApiResult<(StatusCode, ApiJson<County>)> {
+    Ok((StatusCode::CREATED, ApiJson(counties::create(&state, &actor, req).await?)))
 }
 
 /// Search insured persons in the caller's scope, ordered by name.

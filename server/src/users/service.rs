@@ -3,14 +3,16 @@
 use chrono::Utc;
 use ltci_shared::Page;
 use ltci_shared::api::users::{CreateUserRequest, Role, UserFilter, UserView};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditActor};
 use crate::auth::password::check_password_rules;
 use crate::auth::{Actor, Permission, scope, service::revoke_all_for_user};
 use crate::entities::{institution, user};
-use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
 
@@ -107,36 +109,59 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateUserRequest) -> 
         }
         (false, None) => {}
     }
+    if req.role == Role::Caregiver {
+        // One way in: the account hangs off the caregiver's record, which holds who they are.
+        errors.add(
+            "role",
+            "use_caregiver_registry",
+            "caregiver accounts are created from the caregiver's record: POST /api/v1/caregivers/{id}/account",
+        );
+    }
     errors.finish()?;
     let (Some(username), Some(display_name)) = (username, display_name) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
     };
     let password_hash = state.passwords.hash(&req.password).await?;
-    let now = Utc::now();
     let txn = state.db.begin().await?;
-    if user::Entity::find().filter(user::Column::Username.eq(&username)).one(&txn).await?.is_some() {
-        return Err(ApiError::conflict("username", "this username is taken"));
+    let model = insert_account(&txn, actor, username, display_name, password_hash, req.role, institution_id).await?;
+    txn.commit().await?;
+    tracing::info!(user_id = %model.id, role = %model.role, "user created");
+    Ok(view(model))
+}
+
+/// Inserts an account (its username checked free in the caller's transaction) with its audit
+/// record. The caller has validated the fields and hashed the password.
+pub(crate) async fn insert_account<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    username: String,
+    display_name: String,
+    password_hash: String,
+    role: Role,
+    institution_id: Option<Uuid>,
+) -> ApiResult<user::Model> {
+    let taken = || ApiError::conflict("username", "this username is taken");
+    if user::Entity::find().filter(user::Column::Username.eq(&username)).one(db).await?.is_some() {
+        return Err(taken());
     }
+    let now = Utc::now();
     let model = user::ActiveModel {
         id: Set(Uuid::now_v7()),
         username: Set(username),
         display_name: Set(display_name),
         password_hash: Set(password_hash),
-        role: Set(req.role.as_str().to_string()),
+        role: Set(role.as_str().to_string()),
         region_id: Set(actor.region_id),
         institution_id: Set(institution_id),
         active: Set(true),
         created_at: Set(now),
         updated_at: Set(now),
     }
-    .insert(&txn)
+    .insert(db)
     .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::conflict("username", "this username is taken"),
-        _ => e.into(),
-    })?;
+    .map_err(unique_as(taken))?;
     audit::record(
-        &txn,
+        db,
         &AuditActor::from(actor),
         "user.create",
         "user",
@@ -144,9 +169,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateUserRequest) -> 
         &["username", "display_name", "role", "institution_id"],
     )
     .await?;
-    txn.commit().await?;
-    tracing::info!(user_id = %model.id, role = %model.role, "user created");
-    Ok(view(model))
+    Ok(model)
 }
 
 pub async fn list(state: &AppState, actor: &Actor, filter: UserFilter, page: PageRequest) -> ApiResult<Page<UserView>> {

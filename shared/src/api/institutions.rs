@@ -169,11 +169,12 @@ pub struct Agreement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct InstitutionEvent {
     /// `applied`, `documents_accepted`, `documents_rejected`, `inspected`, `approved`, `rejected`,
-    /// `agreement_signed`, `renewed`, `suspended`, `resumed`, `terminated`.
+    /// `agreement_signed`, `renewed`, `suspended`, `resumed`, `terminated`, `evaluated`.
     pub kind: String,
     pub reason: Option<String>,
     pub effective_on: Option<NaiveDate>,
-    /// The inspection checklist, for `inspected`.
+    /// The inspection checklist, for `inspected`; year, total, grade and credit class for
+    /// `evaluated`.
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
     pub by_user_id: Uuid,
@@ -210,6 +211,8 @@ pub struct Institution {
     pub bed_quota: Option<u32>,
     pub agreements: Vec<Agreement>,
     pub events: Vec<InstitutionEvent>,
+    /// Changes on every update; send it back with `PATCH`.
+    pub version: i32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -278,4 +281,60 @@ pub struct ServiceRelationFilter {
     pub institution_id: Option<Uuid>,
     /// Only relations not yet ended.
     pub open: Option<bool>,
+}
+
+/// `PATCH /api/v1/institutions/{id}`: what an institution keeps up to date itself (its own staff,
+/// or an agency officer). Fields present are changed; `version` must match the stored one.
+/// Designation fields (modes, beds quota, status) change only through the workflow.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct UpdateInstitutionProfile {
+    pub version: i32,
+    #[serde(default)]
+    pub address: Option<Address>,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    #[serde(default)]
+    pub staff: Option<StaffCounts>,
+}
+
+/// What a stored document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    /// 营业执照 / 法人登记证书
+    BusinessLicence,
+    /// 医疗机构执业许可证 or 养老机构备案
+    PracticeLicence,
+    /// 消防验收 or fire-safety certificate
+    FireSafety,
+    /// Staff qualification certificates
+    StaffCertificates,
+    Other,
+}
+
+/// Query of `POST /api/v1/institutions/{id}/attachments`; the body is the file itself, with its
+/// `Content-Type` (`application/pdf`, `image/jpeg` or `image/png`).
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentUpload {
+    pub kind: AttachmentKind,
+    /// The original file name, shown on download.
+    pub file_name: String,
+}
+
+/// A stored document (licence, certificate) of an institution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub institution_id: Uuid,
+    pub kind: AttachmentKind,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    pub uploaded_by: Uuid,
+    pub uploaded_at: DateTime<Utc>,
 }

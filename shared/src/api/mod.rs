@@ -2,9 +2,11 @@
 
 pub mod assessment;
 pub mod auth;
+pub mod evaluation;
 pub mod institutions;
 pub mod registry;
 pub mod users;
+pub mod workforce;
 
 /// Prefix of every API route.
 pub const API_PREFIX: &str = "/api/v1";

@@ -28,6 +28,24 @@ pub struct CreateRegionRequest {
     pub time_zone: Option<String>,
 }
 
+/// A county or district (区县) of a pooling region: where caregivers work, for the training
+/// programme's reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct County {
+    pub id: Uuid,
+    pub region_id: Uuid,
+    /// 6-digit administrative division code, sharing the region code's first four digits.
+    pub code: String,
+    pub name: String,
+}
+
+/// `POST /api/v1/counties`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CreateCountyRequest {
+    pub code: String,
+    pub name: String,
+}
+
 /// Insurance scheme (险种) the person is enrolled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -1,0 +1,89 @@
+//! What an institution keeps up to date itself: address, contact and staff counts. Designation
+//! fields change only through the workflow in [`super::designation`].
+
+use chrono::Utc;
+use ltci_shared::api::institutions::{Institution, InstitutionStatus, UpdateInstitutionProfile};
+use ltci_shared::error::codes;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::designation::{find_in_scope, view_one};
+use super::views::status;
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission};
+use crate::entities::institution;
+use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::registry::validate;
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+fn count(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+/// Changes the fields present (institution staff for their own institution, officers for any in
+/// the region); a stale `version` gets 409 so no edit is lost.
+pub async fn update(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    req: UpdateInstitutionProfile,
+) -> ApiResult<Institution> {
+    actor.require(Permission::EditInstitutionProfile)?;
+    let mut errors = FieldErrors::new();
+    let address = req.address.as_ref().and_then(|a| validate::address(&mut errors, "address", a));
+    let contact_name = req.contact_name.as_deref().and_then(|n| errors.take("contact_name", check_text(n, 50)));
+    let contact_phone = req.contact_phone.as_deref().and_then(|p| errors.take("contact_phone", validate::phone(p)));
+    errors.finish()?;
+    let txn = state.db.begin().await?;
+    let m = find_in_scope(&txn, actor, id).await?;
+    let st = status(&m)?;
+    if matches!(st, InstitutionStatus::Rejected | InstitutionStatus::Terminated) {
+        return Err(ApiError::state_conflict(
+            codes::INVALID_STATE_TRANSITION,
+            &m.status,
+            "a closed record is not edited",
+        ));
+    }
+    if m.version != req.version {
+        return Err(ApiError::conflict("version", "the institution was changed by someone else; reload it"));
+    }
+    let mut next = institution::ActiveModel {
+        version: Set(m.version + 1),
+        updated_at: Set(Some(Utc::now())),
+        ..Default::default()
+    };
+    let mut changed = Vec::new();
+    if let Some(a) = address {
+        next.address_text = Set(Some(a.text));
+        next.latitude = Set(a.latitude);
+        next.longitude = Set(a.longitude);
+        changed.push("address");
+    }
+    if let Some(n) = contact_name {
+        next.contact_name = Set(Some(n));
+        changed.push("contact_name");
+    }
+    if let Some(p) = contact_phone {
+        next.contact_phone = Set(Some(p));
+        changed.push("contact_phone");
+    }
+    if let Some(s) = req.staff {
+        next.doctors = Set(Some(count(s.doctors)));
+        next.nurses = Set(Some(count(s.nurses)));
+        next.certified_caregivers = Set(Some(count(s.certified_caregivers)));
+        changed.push("staff");
+    }
+    let result = institution::Entity::update_many()
+        .set(next)
+        .filter(institution::Column::Id.eq(m.id))
+        .filter(institution::Column::Version.eq(m.version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected != 1 {
+        return Err(ApiError::conflict("version", "the institution was changed by someone else; reload it"));
+    }
+    audit::record(&txn, &AuditActor::from(actor), "institution.update", "institution", m.id, &changed).await?;
+    txn.commit().await?;
+    view_one(&state.db, id).await
+}

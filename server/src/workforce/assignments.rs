@@ -1,0 +1,264 @@
+//! Caregiver assignments (护理员分配): a caregiver of an institution cares for one of the
+//! institution's beneficiaries from a date. They end when the caregiver leaves or the service
+//! relation ends.
+
+use chrono::{NaiveDate, Utc};
+use ltci_shared::Page;
+use ltci_shared::api::assessment::CareMode;
+use ltci_shared::api::institutions::InstitutionStatus;
+use ltci_shared::api::workforce::{
+    Assignment, AssignmentFilter, CaregiverQualification, CaregiverStatus, CreateAssignment, EndAssignment,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::caregivers;
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission, scope};
+use crate::entities::{caregiver_assignment as asg, enum_from_db, enum_to_db, institution, service_relation};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::pagination::{PageRequest, fetch_page};
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+fn view(m: asg::Model) -> Assignment {
+    Assignment {
+        id: m.id,
+        caregiver_id: m.caregiver_id,
+        insured_person_id: m.insured_person_id,
+        institution_id: m.institution_id,
+        start_on: m.start_on,
+        end_on: m.end_on,
+        end_reason: m.end_reason,
+    }
+}
+
+/// Assignments not ended before `on`.
+fn not_ended_before(on: NaiveDate) -> Condition {
+    Condition::any().add(asg::Column::EndOn.is_null()).add(asg::Column::EndOn.gte(on))
+}
+
+/// Starts an assignment. The caregiver must be active; their institution must serve the person
+/// on the start date and not be terminated; a family caregiver only serves under family care.
+pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> ApiResult<Assignment> {
+    actor.require(Permission::ManageCaregiverAssignments)?;
+    let txn = state.db.begin().await?;
+    let cg = caregivers::find_in_scope(&txn, actor, req.caregiver_id)
+        .await
+        .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", "no such caregiver in your scope"))?;
+    if cg.status != enum_to_db(&CaregiverStatus::Active) {
+        return Err(ApiError::invalid_field(
+            "caregiver_id",
+            "caregiver_left",
+            "the caregiver has left the institution",
+        ));
+    }
+    let inst = institution::Entity::find_by_id(cg.institution_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("institution of caregiver {} missing", cg.id)))?;
+    let status: InstitutionStatus = enum_from_db(&inst.status)?;
+    if !matches!(status, InstitutionStatus::Active | InstitutionStatus::Suspended) {
+        return Err(ApiError::invalid_field(
+            "caregiver_id",
+            "institution_not_active",
+            format!("the caregiver's institution is {}", inst.status),
+        ));
+    }
+    let relations = service_relation::Entity::find()
+        .filter(service_relation::Column::InstitutionId.eq(cg.institution_id))
+        .filter(service_relation::Column::InsuredPersonId.eq(req.insured_person_id))
+        .filter(service_relation::Column::StartOn.lte(req.start_on))
+        .filter(
+            Condition::any()
+                .add(service_relation::Column::EndOn.is_null())
+                .add(service_relation::Column::EndOn.gte(req.start_on)),
+        )
+        .all(&txn)
+        .await?;
+    if relations.is_empty() {
+        return Err(ApiError::invalid_field(
+            "insured_person_id",
+            "not_served",
+            "the caregiver's institution does not serve this person on the start date",
+        ));
+    }
+    let qualification: CaregiverQualification = enum_from_db(&cg.qualification)?;
+    if qualification == CaregiverQualification::FamilyCaregiver {
+        let family_care = enum_to_db(&CareMode::FamilyCare);
+        if !relations.iter().any(|r| r.care_mode == family_care) {
+            return Err(ApiError::invalid_field(
+                "caregiver_id",
+                "qualification_mismatch",
+                "a family caregiver (亲情护理员) serves only under family care",
+            ));
+        }
+    }
+    let overlapping = asg::Entity::find()
+        .filter(asg::Column::CaregiverId.eq(cg.id))
+        .filter(asg::Column::InsuredPersonId.eq(req.insured_person_id))
+        .filter(not_ended_before(req.start_on))
+        .one(&txn)
+        .await?;
+    if overlapping.is_some() {
+        return Err(ApiError::conflict("insured_person_id", "the caregiver is already assigned to this person"));
+    }
+    let m = asg::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        region_id: Set(cg.region_id),
+        institution_id: Set(cg.institution_id),
+        caregiver_id: Set(cg.id),
+        insured_person_id: Set(req.insured_person_id),
+        start_on: Set(req.start_on),
+        end_on: Set(None),
+        end_reason: Set(None),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &AuditActor::from(actor),
+        "caregiver_assignment.start",
+        "caregiver_assignment",
+        m.id,
+        &["caregiver_id", "insured_person_id", "start_on"],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view(m))
+}
+
+/// Ends one assignment on its last day.
+pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndAssignment) -> ApiResult<Assignment> {
+    actor.require(Permission::ManageCaregiverAssignments)?;
+    let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let txn = state.db.begin().await?;
+    let m = asg::Entity::find_by_id(id)
+        .filter(scope::caregiver_assignments(actor))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("caregiver assignment"))?;
+    if m.end_on.is_some_and(|e| e <= req.end_on) {
+        return Err(ApiError::conflict("end_on", "this assignment has already ended"));
+    }
+    if req.end_on < m.start_on {
+        return Err(ApiError::invalid_field("end_on", "before_start", "an assignment cannot end before it starts"));
+    }
+    let mut a: asg::ActiveModel = m.into();
+    a.end_on = Set(Some(req.end_on));
+    a.end_reason = Set(Some(reason));
+    let m = a.update(&txn).await?;
+    audit::record(
+        &txn,
+        &AuditActor::from(actor),
+        "caregiver_assignment.end",
+        "caregiver_assignment",
+        m.id,
+        &["end_on", "end_reason"],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view(m))
+}
+
+/// Ends, on `end_on`, every assignment matching `which` that runs past it. An assignment that
+/// starts after `end_on` makes this a 409 on `field`: it has to be ended on its own first.
+async fn end_matching<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    which: Condition,
+    end_on: NaiveDate,
+    reason: &str,
+    field: &str,
+) -> ApiResult<()> {
+    let open = asg::Entity::find()
+        .filter(which)
+        .filter(Condition::any().add(asg::Column::EndOn.is_null()).add(asg::Column::EndOn.gt(end_on)))
+        .all(db)
+        .await?;
+    if open.iter().any(|a| a.start_on > end_on) {
+        return Err(ApiError::conflict(field, "caregiver assignments start after this date; end them first"));
+    }
+    for a in open {
+        let mut am: asg::ActiveModel = a.into();
+        am.end_on = Set(Some(end_on));
+        am.end_reason = Set(Some(reason.to_string()));
+        let m = am.update(db).await?;
+        audit::record(
+            db,
+            &AuditActor::from(actor),
+            "caregiver_assignment.end",
+            "caregiver_assignment",
+            m.id,
+            &["end_on", "end_reason"],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ends the assignments of a caregiver who leaves (field `left_on`).
+pub(crate) async fn end_all_of_caregiver<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    caregiver_id: Uuid,
+    left_on: NaiveDate,
+    reason: &str,
+) -> ApiResult<()> {
+    let which = Condition::all().add(asg::Column::CaregiverId.eq(caregiver_id));
+    end_matching(db, actor, which, left_on, reason, "left_on").await
+}
+
+/// Ends the assignments tied to a service relation that ends (field `end_on`), unless the
+/// institution goes on serving the person under another relation.
+pub(crate) async fn end_with_relation<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    relation: &service_relation::Model,
+    end_on: NaiveDate,
+    reason: &str,
+) -> ApiResult<()> {
+    let still_served = service_relation::Entity::find()
+        .filter(service_relation::Column::Id.ne(relation.id))
+        .filter(service_relation::Column::InstitutionId.eq(relation.institution_id))
+        .filter(service_relation::Column::InsuredPersonId.eq(relation.insured_person_id))
+        .filter(
+            Condition::any()
+                .add(service_relation::Column::EndOn.is_null())
+                .add(service_relation::Column::EndOn.gt(end_on)),
+        )
+        .one(db)
+        .await?;
+    if still_served.is_some() {
+        return Ok(());
+    }
+    let which = Condition::all()
+        .add(asg::Column::InstitutionId.eq(relation.institution_id))
+        .add(asg::Column::InsuredPersonId.eq(relation.insured_person_id));
+    end_matching(db, actor, which, end_on, reason, "end_on").await
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    filter: AssignmentFilter,
+    page: PageRequest,
+) -> ApiResult<Page<Assignment>> {
+    actor.require(Permission::ReadCaregivers)?;
+    let mut q = asg::Entity::find().filter(scope::caregiver_assignments(actor));
+    if let Some(c) = filter.caregiver_id {
+        q = q.filter(asg::Column::CaregiverId.eq(c));
+    }
+    if let Some(p) = filter.insured_person_id {
+        q = q.filter(asg::Column::InsuredPersonId.eq(p));
+    }
+    if filter.open == Some(true) {
+        q = q.filter(not_ended_before(actor.today));
+    }
+    let q = q.order_by_desc(asg::Column::StartOn).order_by_asc(asg::Column::Id);
+    fetch_page(&state.db, q, page, view).await
+}
