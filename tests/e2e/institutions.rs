@@ -1,10 +1,11 @@
 //! Care institutions: designation from application to agreement, rejection, suspension,
 //! termination with the beneficiaries to transfer; service relations and their rules; scoping.
 
-use chrono::{Duration, Months, Utc};
+use chrono::{Datelike, Duration, Months, Utc};
 use ltci_e2e::world::{TEST_PASSWORD, person, seed_certificate, seed_user};
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_shared::api::assessment::CareMode;
+use ltci_shared::api::evaluation::{CategoryScore, CreditClass, EvaluationRequest, Grade};
 use ltci_shared::api::institutions::{
     AgreementRequest, ChecklistItem, CreateServiceRelation, DesignationDecision, DocumentReview, EndServiceRelation,
     InspectionReport, InstitutionApplication, InstitutionKind, InstitutionStatus, ServiceMode, StatusChange,
@@ -157,6 +158,24 @@ async fn designation_from_application_to_agreement(app: TestApp) {
     assert_eq!(staff.list_institutions(&Default::default(), Default::default()).await.expect("list").total, 1);
     assert_eq!(staff.suspend_institution(inst.id, &change("x")).await.expect_err("staff").code(), Some("forbidden"));
     assert_eq!(world.as_user("admin_b").institution(inst.id).await.expect_err("region").code(), Some("not_found"));
+
+    // The designated institution is evaluated (评鉴) on the default sheet; the staff see the result.
+    let year = ltci_e2e::today().year();
+    let scores = [
+        ("management", 140),
+        ("service_quality", 280),
+        ("staffing", 130),
+        ("fund_use", 190),
+        ("records", 90),
+        ("satisfaction", 95),
+    ]
+    .into_iter()
+    .map(|(category, points)| CategoryScore { category: category.into(), points, note: None })
+    .collect();
+    let evaluation = EvaluationRequest { year, scores, evaluated_on: None, notes: None };
+    let e = admin.evaluate_institution(inst.id, &evaluation).await.expect("evaluate");
+    assert_eq!((e.total, e.grade, e.credit_class, e.deposit_release_percent), (925, Grade::A, CreditClass::A, 100));
+    assert_eq!(staff.list_evaluations(inst.id).await.expect("own evaluations")[0].id, e.id);
 }
 
 async fn rejection_and_illegal_steps(app: TestApp) {
