@@ -14,6 +14,7 @@ mod m20261122_000004_audit_events;
 mod m20261122_000005_assessment_workflow;
 mod m20261122_000006_institution_designation;
 mod m20261122_000007_workforce_evaluation;
+mod m20261122_000008_funding_ledger;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_assessment_workflow::Migration),
             Box::new(m20261122_000006_institution_designation::Migration),
             Box::new(m20261122_000007_workforce_evaluation::Migration),
+            Box::new(m20261122_000008_funding_ledger::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod funding;
 pub mod http;
 pub mod institutions;
 pub mod pii;

@@ -13,6 +13,9 @@ use crate::api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
+use crate::api::funding::{
+    Account, ContributionRequest, EntryFilter, FundingSettings, JournalEntry, Posted, ReceiptRequest, ReversalRequest,
+};
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
     EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter, ServiceRelation,
@@ -536,5 +539,43 @@ impl ApiClient {
         page: PageQuery,
     ) -> Result<Page<Assignment>, ClientError> {
         Self::send(self.api(Method::GET, "/caregiver-assignments").query(filter).query(&page)).await
+    }
+
+    // ---- funding ----
+
+    pub async fn funding_accounts(&self) -> Result<Vec<Account>, ClientError> {
+        self.get("/funding/accounts", &()).await
+    }
+
+    pub async fn post_contribution(&self, req: &ContributionRequest) -> Result<Posted, ClientError> {
+        self.call(Method::POST, "/funding/contributions", Some(req)).await
+    }
+
+    pub async fn post_receipt(&self, req: &ReceiptRequest) -> Result<Posted, ClientError> {
+        self.call(Method::POST, "/funding/receipts", Some(req)).await
+    }
+
+    pub async fn reverse_entry(&self, id: Uuid, req: &ReversalRequest) -> Result<Posted, ClientError> {
+        self.call(Method::POST, &format!("/ledger/entries/{id}/reversal"), Some(req)).await
+    }
+
+    pub async fn journal_entry(&self, id: Uuid) -> Result<JournalEntry, ClientError> {
+        self.get(&format!("/ledger/entries/{id}"), &()).await
+    }
+
+    pub async fn journal_entries(
+        &self,
+        filter: &EntryFilter,
+        page: PageQuery,
+    ) -> Result<Page<JournalEntry>, ClientError> {
+        Self::send(self.api(Method::GET, "/ledger/entries").query(filter).query(&page)).await
+    }
+
+    pub async fn funding_settings(&self) -> Result<FundingSettings, ClientError> {
+        self.get("/funding/settings", &()).await
+    }
+
+    pub async fn put_funding_settings(&self, s: &FundingSettings) -> Result<FundingSettings, ClientError> {
+        self.call(Method::PUT, "/funding/settings", Some(s)).await
     }
 }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod assessment;
 pub mod error;
 pub mod id_number;
+pub mod money;
 pub mod page;
 pub mod uscc;
 

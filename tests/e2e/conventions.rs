@@ -140,6 +140,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/certificates/{id}",
         "GET /api/v1/counties",
         "GET /api/v1/evaluation-schemes/{year}",
+        "GET /api/v1/funding/accounts",
+        "GET /api/v1/funding/settings",
         "GET /api/v1/institutions",
         "GET /api/v1/institutions/{id}",
         "GET /api/v1/institutions/{id}/attachments",
@@ -148,6 +150,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/institutions/{id}/violations",
         "GET /api/v1/insured-persons",
         "GET /api/v1/insured-persons/{id}",
+        "GET /api/v1/ledger/entries",
+        "GET /api/v1/ledger/entries/{id}",
         "GET /api/v1/me",
         "GET /api/v1/regions",
         "GET /api/v1/reports/caregiver-training",
@@ -179,6 +183,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/caregivers/{id}/departure",
         "POST /api/v1/caregivers/{id}/trainings",
         "POST /api/v1/counties",
+        "POST /api/v1/funding/contributions",
+        "POST /api/v1/funding/receipts",
         "POST /api/v1/institutions",
         "POST /api/v1/institutions/{id}/agreement",
         "POST /api/v1/institutions/{id}/attachments",
@@ -192,6 +198,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/institutions/{id}/termination",
         "POST /api/v1/institutions/{id}/violations",
         "POST /api/v1/insured-persons",
+        "POST /api/v1/ledger/entries/{id}/reversal",
         "POST /api/v1/regions",
         "POST /api/v1/service-relations",
         "POST /api/v1/service-relations/{id}/end",
@@ -202,6 +209,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "PUT /api/v1/assessment/settings",
         "PUT /api/v1/assessors/{id}/profile",
         "PUT /api/v1/evaluation-schemes/{year}",
+        "PUT /api/v1/funding/settings",
     ];
     assert_eq!(routes, expected);
     // Every documented route is served (none answers "no such endpoint").

@@ -5,6 +5,7 @@ mod assessment_workflow;
 mod auth;
 mod conventions;
 mod evaluation;
+mod funding;
 mod institution_documents;
 mod institutions;
 mod registry;

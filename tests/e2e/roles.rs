@@ -37,6 +37,9 @@ async fn role_endpoint_matrix(app: TestApp) {
     let new_person: Body = Box::new(|k| json!(person("矩阵新人", 100 + u16::try_from(k).expect("small"))));
     let patch: Body = Box::new(|_| json!({"version": 1, "phone": "13700137000"}));
     let report = "/api/v1/reports/caregiver-training?from=2026-01-01&to=2026-12-31".to_string();
+    let receipt: Body = Box::new(
+        |k| json!({"reference": format!("RCPT-{k}"), "scheme": "resident", "source": "donation", "amount": "100.00", "description": "慈善捐赠"}),
+    );
     let settings: Body = Box::new(|_| json!(ltci_shared::api::assessment::AssessmentSettings::default()));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
@@ -73,6 +76,9 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::GET, format!("/api/v1/institutions/{a1}/evaluations"), None, [200, 403, 200, 200, 403, 404]),
         (Method::GET, format!("/api/v1/institutions/{a1}/attachments"), None, [200, 403, 200, 200, 403, 404]),
         (Method::GET, "/api/v1/evaluation-schemes/2026".into(), None, [200, 403, 200, 200, 403, 200]),
+        (Method::GET, "/api/v1/funding/accounts".into(), None, [200, 403, 200, 403, 403, 200]),
+        (Method::GET, "/api/v1/ledger/entries".into(), None, [200, 403, 200, 403, 403, 200]),
+        (Method::POST, "/api/v1/funding/receipts".into(), Some(receipt), [201, 403, 403, 403, 403, 201]),
         (
             Method::POST,
             format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),

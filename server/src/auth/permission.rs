@@ -56,6 +56,10 @@ pub enum Permission {
     ManageCaregiverAssignments,
     /// Read the agency's workforce reports (training programme).
     ReadWorkforceReports,
+    /// Read the funding ledger: accounts, balances, entries, settings.
+    ReadFunding,
+    /// Post contributions, receipts and reversals; change funding settings.
+    PostFunding,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -85,6 +89,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin | Auditor | Institution | Caregiver, ReadCaregivers) => true,
         (Admin | Institution, ManageCaregivers | ManageCaregiverAssignments) => true,
         (Admin | Auditor, ReadWorkforceReports) => true,
+        (Admin | Auditor, ReadFunding) => true,
+        (Admin, PostFunding) => true,
         _ => false,
     }
 }

@@ -3,6 +3,7 @@
 pub mod assessment;
 pub mod auth;
 pub mod evaluation;
+pub mod funding;
 pub mod institutions;
 pub mod registry;
 pub mod users;

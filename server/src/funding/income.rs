@@ -1,0 +1,258 @@
+//! Money coming in: per-person contributions (个人/单位缴费 …) and lump-sum receipts (财政补助,
+//! 捐赠 …), each posted as one balanced entry that credits the source's income account and debits
+//! the scheme's fund and the reserve (调剂金) with its configured share; reversals; settings.
+
+use chrono::{NaiveDate, Utc};
+use ltci_shared::api::funding::{
+    AccountKind, ContributionRequest, FundingSettings, FundingSource, Posted, ReceiptRequest, ReversalRequest,
+};
+use ltci_shared::api::registry::Scheme;
+use ltci_shared::money::{positive_fen, share_of};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::ledger::{self, AccountSpec, NewEntry};
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission, scope};
+use crate::entities::{
+    contribution, enum_to_db, funding_setting, insured_person, journal_entry as je, ledger_posting as lp,
+};
+use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+fn scheme_name(s: Scheme) -> &'static str {
+    match s {
+        Scheme::Employee => "职工",
+        Scheme::Resident => "居民",
+    }
+}
+
+fn source_name(s: FundingSource) -> &'static str {
+    match s {
+        FundingSource::Individual => "个人缴费",
+        FundingSource::Employer => "单位缴费",
+        FundingSource::MedicalInsuranceFund => "医保统筹基金划转",
+        FundingSource::PersonalAccount => "个人账户划转",
+        FundingSource::FiscalSubsidy => "财政补助",
+        FundingSource::WelfareLottery => "福彩公益金",
+        FundingSource::Donation => "慈善捐赠",
+        FundingSource::Other => "其他收入",
+    }
+}
+
+/// The fund of a scheme (长护基金).
+pub fn fund(scheme: Scheme) -> AccountSpec {
+    AccountSpec {
+        code: format!("fund:{}", enum_to_db(&scheme)),
+        name: format!("{}长期护理保险基金", scheme_name(scheme)),
+        kind: AccountKind::Asset,
+    }
+}
+
+/// The adjustment reserve (调剂金).
+pub fn reserve() -> AccountSpec {
+    AccountSpec { code: "reserve".into(), name: "调剂金".into(), kind: AccountKind::Asset }
+}
+
+/// Income from one source for one scheme.
+pub fn income(source: FundingSource, scheme: Scheme) -> AccountSpec {
+    AccountSpec {
+        code: format!("income:{}:{}", enum_to_db(&source), enum_to_db(&scheme)),
+        name: format!("{}（{}）", source_name(source), scheme_name(scheme)),
+        kind: AccountKind::Income,
+    }
+}
+
+/// The lines of money received: the fund and the reserve debited, the income credited.
+fn split(source: FundingSource, scheme: Scheme, fen: i64, reserve_bp: u32) -> Vec<(AccountSpec, i64)> {
+    let to_reserve = share_of(fen, reserve_bp);
+    vec![(fund(scheme), fen - to_reserve), (reserve(), to_reserve), (income(source, scheme), -fen)]
+}
+
+pub async fn settings<C: ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<FundingSettings> {
+    Ok(match funding_setting::Entity::find_by_id(region_id).one(db).await? {
+        Some(s) => FundingSettings { reserve_share_bp: u32::try_from(s.reserve_share_bp).unwrap_or(0) },
+        None => FundingSettings::default(),
+    })
+}
+
+pub async fn get_settings(state: &AppState, actor: &Actor) -> ApiResult<FundingSettings> {
+    actor.require(Permission::ReadFunding)?;
+    settings(&state.db, actor.region_id).await
+}
+
+pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -> ApiResult<FundingSettings> {
+    actor.require(Permission::PostFunding)?;
+    if s.reserve_share_bp > 10_000 {
+        return Err(ApiError::invalid_field("reserve_share_bp", "out_of_range", "from 0 to 10000 basis points"));
+    }
+    let row = funding_setting::ActiveModel {
+        region_id: Set(actor.region_id),
+        reserve_share_bp: Set(i32::try_from(s.reserve_share_bp).unwrap_or(0)),
+        updated_at: Set(Utc::now()),
+    };
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    if funding_setting::Entity::find_by_id(actor.region_id).one(&txn).await?.is_some() {
+        row.update(&txn).await?;
+    } else {
+        row.insert(&txn).await?;
+    }
+    audit::record(&txn, &AuditActor::from(actor), "funding.settings", "region", actor.region_id, &["reserve_share_bp"])
+        .await?;
+    txn.commit().await?;
+    Ok(s)
+}
+
+fn check_reference(errors: &mut FieldErrors, reference: &str) -> Option<String> {
+    errors.take("reference", check_text(reference, 100))
+}
+
+/// `YYYY-MM`, a real month.
+fn check_period(errors: &mut FieldErrors, period: &str) {
+    let ok = period.len() == 7 && NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok();
+    if !ok {
+        errors.add("period", "invalid_period", "a month as YYYY-MM");
+    }
+}
+
+/// Posts one person's contribution for one month.
+pub async fn contribute(state: &AppState, actor: &Actor, req: ContributionRequest) -> ApiResult<Posted> {
+    actor.require(Permission::PostFunding)?;
+    let mut errors = FieldErrors::new();
+    let reference = check_reference(&mut errors, &req.reference);
+    check_period(&mut errors, &req.period);
+    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.to_string())));
+    let person = insured_person::Entity::find_by_id(req.insured_person_id)
+        .filter(scope::insured_persons(actor))
+        .one(&state.db)
+        .await?;
+    if person.is_none() {
+        errors.add("insured_person_id", "unknown_person", "no such insured person in your region");
+    }
+    errors.finish()?;
+    let (Some(reference), Some(fen)) = (reference, fen) else {
+        return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
+    };
+    let bp = settings(&state.db, actor.region_id).await?.reserve_share_bp;
+    let request = serde_json::json!({
+        "kind": "contribution", "insured_person_id": req.insured_person_id, "period": req.period,
+        "scheme": req.scheme, "source": req.source, "amount_fen": fen, "received_on": req.received_on,
+    });
+    let entry = NewEntry {
+        reference,
+        kind: "contribution",
+        description: format!("{} {} {}", source_name(req.source), scheme_name(req.scheme), req.period),
+        effective_on: req.received_on.unwrap_or(actor.today),
+        reverses_entry_id: None,
+        request,
+        lines: split(req.source, req.scheme, fen, bp),
+    };
+    let (created, m) = ledger::post(&state.db, actor, entry, async |txn, e| {
+        contribution::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            region_id: Set(actor.region_id),
+            insured_person_id: Set(req.insured_person_id),
+            period: Set(req.period.clone()),
+            scheme: Set(enum_to_db(&req.scheme)),
+            source: Set(enum_to_db(&req.source)),
+            amount_fen: Set(fen),
+            entry_id: Set(e.id),
+            reversed: Set(false),
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(Posted { created, entry: ledger::view_one(&state.db, m).await? })
+}
+
+/// Posts a lump-sum receipt.
+pub async fn receive(state: &AppState, actor: &Actor, req: ReceiptRequest) -> ApiResult<Posted> {
+    actor.require(Permission::PostFunding)?;
+    let mut errors = FieldErrors::new();
+    let reference = check_reference(&mut errors, &req.reference);
+    let description = errors.take("description", check_text(&req.description, 300));
+    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.to_string())));
+    errors.finish()?;
+    let (Some(reference), Some(description), Some(fen)) = (reference, description, fen) else {
+        return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
+    };
+    let bp = settings(&state.db, actor.region_id).await?.reserve_share_bp;
+    let request = serde_json::json!({
+        "kind": "receipt", "scheme": req.scheme, "source": req.source, "amount_fen": fen,
+        "description": description, "received_on": req.received_on,
+    });
+    let entry = NewEntry {
+        reference,
+        kind: "receipt",
+        description,
+        effective_on: req.received_on.unwrap_or(actor.today),
+        reverses_entry_id: None,
+        request,
+        lines: split(req.source, req.scheme, fen, bp),
+    };
+    let (created, m) = ledger::post(&state.db, actor, entry, async |_, _| Ok(())).await?;
+    Ok(Posted { created, entry: ledger::view_one(&state.db, m).await? })
+}
+
+/// Cancels an entry with its mirror image (红字冲销). An entry is reversed at most once; a
+/// reversal is not itself reversed (post the entry again instead).
+pub async fn reverse(state: &AppState, actor: &Actor, id: Uuid, req: ReversalRequest) -> ApiResult<Posted> {
+    actor.require(Permission::PostFunding)?;
+    let mut errors = FieldErrors::new();
+    let reference = check_reference(&mut errors, &req.reference);
+    let reason = errors.take("reason", check_text(&req.reason, 200));
+    errors.finish()?;
+    let (Some(reference), Some(reason)) = (reference, reason) else {
+        return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
+    };
+    let original = je::Entity::find_by_id(id)
+        .filter(je::Column::RegionId.eq(actor.region_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("journal entry"))?;
+    let request = serde_json::json!({"kind": "reversal", "of": id, "reason": reason});
+    if original.reverses_entry_id.is_some() {
+        return Err(ApiError::conflict("id", "a reversal is not reversed; post the original again instead"));
+    }
+    let postings = lp::Entity::find().filter(lp::Column::EntryId.eq(id)).all(&state.db).await?;
+    // Reversing twice is refused by the ledger (one reversal per entry, enforced by a unique
+    // index); a retry of this reversal with its reference is answered as a repeat.
+    let accounts = crate::entities::ledger_account::Entity::find()
+        .filter(
+            crate::entities::ledger_account::Column::Id
+                .is_in(postings.iter().map(|p| p.account_id).collect::<Vec<_>>()),
+        )
+        .all(&state.db)
+        .await?;
+    let mut lines = Vec::with_capacity(postings.len());
+    for p in &postings {
+        let a = accounts
+            .iter()
+            .find(|a| a.id == p.account_id)
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("account {} missing", p.account_id)))?;
+        let kind: AccountKind = crate::entities::enum_from_db(&a.kind)?;
+        lines.push((AccountSpec { code: a.code.clone(), name: a.name.clone(), kind }, -p.amount_fen));
+    }
+    let entry = NewEntry {
+        reference,
+        kind: "reversal",
+        description: format!("冲销 {}: {reason}", original.reference),
+        effective_on: actor.today,
+        reverses_entry_id: Some(id),
+        request,
+        lines,
+    };
+    let (created, m) = ledger::post(&state.db, actor, entry, async |txn, _| {
+        contribution::Entity::update_many()
+            .col_expr(contribution::Column::Reversed, sea_orm::sea_query::Expr::value(true))
+            .filter(contribution::Column::EntryId.eq(id))
+            .exec(txn)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(Posted { created, entry: ledger::view_one(&state.db, m).await? })
+}

@@ -1,0 +1,6 @@
+//! Multi-source funding (多渠道筹资): the double-entry ledger, money coming in, and (to come)
+//! imports and fund health.
+
+pub mod income;
+pub mod ledger;
+pub mod routes;

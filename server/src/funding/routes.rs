@@ -1,0 +1,151 @@
+//! HTTP handlers under `/funding` and `/ledger`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use ltci_shared::api::funding::{
+    Account, ContributionRequest, EntryFilter, FundingSettings, JournalEntry, Posted, ReceiptRequest, ReversalRequest,
+};
+use ltci_shared::{ErrorBody, Page, PageQuery};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{income, ledger};
+use crate::auth::{Actor, Permission};
+use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::pagination::fetch_page;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts))
+        .routes(routes!(contribute))
+        .routes(routes!(receive))
+        .routes(routes!(get_settings, put_settings))
+        .routes(routes!(list_entries))
+        .routes(routes!(get_entry))
+        .routes(routes!(reverse))
+}
+
+/// 201 for a new entry, 200 for the repeat of an earlier call with the same reference.
+fn posted(p: Posted) -> (StatusCode, ApiJson<Posted>) {
+    (if p.created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(p))
+}
+
+/// The region's ledger accounts with their balances (derived from the postings), by code.
+#[utoipa::path(get, path = "/funding/accounts", tag = "funding", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Account>)))]
+async fn list_accounts(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<Account>>> {
+    actor.require(Permission::ReadFunding)?;
+    ledger::accounts(&state.db, actor.region_id).await.map(ApiJson)
+}
+
+/// Post one person's contribution for a month: the fund and the reserve are debited, the
+/// source's income credited. Posting the same reference again answers the first entry (200).
+#[utoipa::path(post, path = "/funding/contributions", tag = "funding", security(("bearer" = [])), request_body = ContributionRequest,
+    responses((status = 201, body = Posted), (status = 200, body = Posted), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn contribute(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ContributionRequest>,
+) -> ApiResult<(StatusCode, ApiJson<Posted>)> {
+    income::contribute(&state, &actor, req).await.map(posted)
+}
+
+/// Post a lump-sum receipt (fiscal subsidy, lottery fund, donation, …).
+#[utoipa::path(post, path = "/funding/receipts", tag = "funding", security(("bearer" = [])), request_body = ReceiptRequest,
+    responses((status = 201, body = Posted), (status = 200, body = Posted), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn receive(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ReceiptRequest>,
+) -> ApiResult<(StatusCode, ApiJson<Posted>)> {
+    income::receive(&state, &actor, req).await.map(posted)
+}
+
+/// The region's funding settings (reserve share).
+#[utoipa::path(get, path = "/funding/settings", tag = "funding", security(("bearer" = [])),
+    responses((status = 200, body = FundingSettings)))]
+async fn get_settings(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<FundingSettings>> {
+    income::get_settings(&state, &actor).await.map(ApiJson)
+}
+
+/// Change the region's funding settings.
+#[utoipa::path(put, path = "/funding/settings", tag = "funding", security(("bearer" = [])), request_body = FundingSettings,
+    responses((status = 200, body = FundingSettings), (status = 422, body = ErrorBody)))]
+async fn put_settings(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(s): ApiJson<FundingSettings>,
+) -> ApiResult<ApiJson<FundingSettings>> {
+    income::put_settings(&state, &actor, s).await.map(ApiJson)
+}
+
+/// Journal entries of the region, newest first.
+#[utoipa::path(get, path = "/ledger/entries", tag = "funding", security(("bearer" = [])), params(EntryFilter, PageQuery),
+    responses((status = 200, body = Page<JournalEntry>)))]
+async fn list_entries(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<EntryFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<JournalEntry>>> {
+    actor.require(Permission::ReadFunding)?;
+    let mut q = je::Entity::find().filter(je::Column::RegionId.eq(actor.region_id));
+    if let Some(r) = f.reference {
+        q = q.filter(je::Column::Reference.eq(r));
+    }
+    if let Some(code) = f.account_code {
+        let account = acct::Entity::find()
+            .filter(acct::Column::RegionId.eq(actor.region_id))
+            .filter(acct::Column::Code.eq(code))
+            .one(&state.db)
+            .await?;
+        let id = account.map(|a| a.id).unwrap_or_else(Uuid::nil);
+        q = q.filter(
+            je::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(lp::Column::EntryId)
+                    .from(lp::Entity)
+                    .and_where(lp::Column::AccountId.eq(id))
+                    .to_owned(),
+            ),
+        );
+    }
+    let q = q.order_by_desc(je::Column::CreatedAt).order_by_desc(je::Column::Id);
+    let page = fetch_page(&state.db, q, page.try_into()?, |m| m).await?;
+    let items = ledger::views(&state.db, page.items).await?;
+    Ok(ApiJson(Page { items, total: page.total, limit: page.limit, offset: page.offset }))
+}
+
+/// One journal entry with its postings.
+#[utoipa::path(get, path = "/ledger/entries/{id}", tag = "funding", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = JournalEntry), (status = 404, body = ErrorBody)))]
+async fn get_entry(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<JournalEntry>> {
+    actor.require(Permission::ReadFunding)?;
+    let m = je::Entity::find_by_id(id)
+        .filter(je::Column::RegionId.eq(actor.region_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("journal entry"))?;
+    ledger::view_one(&state.db, m).await.map(ApiJson)
+}
+
+/// Cancel an entry with a reversing entry (once; the reversal references the original).
+#[utoipa::path(post, path = "/ledger/entries/{id}/reversal", tag = "funding", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = ReversalRequest,
+    responses((status = 201, body = Posted), (status = 200, body = Posted), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn reverse(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<ReversalRequest>,
+) -> ApiResult<(StatusCode, ApiJson<Posted>)> {
+    income::reverse(&state, &actor, id, req).await.map(posted)
+}

@@ -1,0 +1,152 @@
+//! Multi-source funding (多渠道筹资) on a double-entry ledger: accounts and balances, journal
+//! entries, contributions, lump-sum receipts, reversals, and the region's funding settings.
+//! Amounts are yuan as decimal strings with at most two decimals.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::registry::Scheme;
+
+/// Where money comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FundingSource {
+    /// 个人缴费
+    Individual,
+    /// 单位缴费
+    Employer,
+    /// 医保统筹基金划转
+    MedicalInsuranceFund,
+    /// 个人账户划转
+    PersonalAccount,
+    /// 财政补助
+    FiscalSubsidy,
+    /// 福彩公益金
+    WelfareLottery,
+    /// 慈善捐赠
+    Donation,
+    Other,
+}
+
+/// What an account holds, which decides the sign of its balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// Money the scheme holds (funds, the reserve): balance = debits − credits.
+    Asset,
+    /// Money the scheme owes (institution payables, deposits withheld): credits − debits.
+    Liability,
+    /// Money received, by source and scheme: credits − debits.
+    Income,
+    /// Money paid out: debits − credits.
+    Expense,
+}
+
+/// A ledger account with its balance derived from its postings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Account {
+    pub id: Uuid,
+    /// `fund:employee`, `fund:resident`, `reserve`, `income:<source>:<scheme>`, …
+    pub code: String,
+    pub name: String,
+    pub kind: AccountKind,
+    #[schema(value_type = String, example = "1250.00")]
+    pub balance: Decimal,
+}
+
+/// One line of a journal entry: positive amounts are debits, negative ones credits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Posting {
+    pub account_code: String,
+    #[schema(value_type = String, example = "-100.00")]
+    pub amount: Decimal,
+}
+
+/// A journal entry (记账凭证). Its postings sum to zero; it never changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct JournalEntry {
+    pub id: Uuid,
+    /// The caller's reference: posting it again is answered with this entry.
+    pub reference: String,
+    /// `contribution`, `receipt`, `reversal`, …
+    pub kind: String,
+    pub description: String,
+    pub effective_on: NaiveDate,
+    /// For a reversal: the entry it cancels.
+    pub reverses_entry_id: Option<Uuid>,
+    /// The reversal that cancelled this entry, if any.
+    pub reversed_by_entry_id: Option<Uuid>,
+    pub postings: Vec<Posting>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/funding/contributions`: one person's contribution for one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ContributionRequest {
+    /// Unique per region, e.g. the collection system's receipt number.
+    pub reference: String,
+    pub insured_person_id: Uuid,
+    /// The month paid for, `YYYY-MM`.
+    pub period: String,
+    pub scheme: Scheme,
+    pub source: FundingSource,
+    #[schema(value_type = String, example = "30.00")]
+    pub amount: Decimal,
+    /// Posting date (default: today).
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+}
+
+/// `POST /api/v1/funding/receipts`: a lump sum (a fiscal transfer, a donation, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReceiptRequest {
+    pub reference: String,
+    pub scheme: Scheme,
+    pub source: FundingSource,
+    #[schema(value_type = String, example = "2000000.00")]
+    pub amount: Decimal,
+    pub description: String,
+    #[serde(default)]
+    pub received_on: Option<NaiveDate>,
+}
+
+/// `POST /api/v1/ledger/entries/{id}/reversal`: cancel an entry with its mirror image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReversalRequest {
+    pub reference: String,
+    pub reason: String,
+}
+
+/// The answer to a posting: the entry, and whether this call created it (`false` for a repeat
+/// of an earlier call with the same reference and content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Posted {
+    pub created: bool,
+    pub entry: JournalEntry,
+}
+
+/// Filters of `GET /api/v1/ledger/entries`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EntryFilter {
+    pub reference: Option<String>,
+    /// Entries touching this account code.
+    pub account_code: Option<String>,
+}
+
+/// A region's funding settings (defaults in brackets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FundingSettings {
+    /// Share of every contribution and receipt posted to the reserve (调剂金), in basis points [500].
+    pub reserve_share_bp: u32,
+}
+
+impl Default for FundingSettings {
+    fn default() -> Self {
+        Self { reserve_share_bp: 500 }
+    }
+}

@@ -1,0 +1,171 @@
+//! The funding ledger: contributions and receipts posted as balanced entries with the reserve
+//! share, idempotent by reference, reversals, exact money, and who may post.
+
+use ltci_e2e::world::person;
+use ltci_e2e::{TestApp, field_code, on_both_databases};
+use ltci_shared::api::funding::{
+    Account, ContributionRequest, EntryFilter, FundingSettings, FundingSource, JournalEntry, ReceiptRequest,
+    ReversalRequest,
+};
+use ltci_shared::api::registry::Scheme;
+use reqwest::StatusCode;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+on_both_databases!(
+    contributions_fill_fund_and_reserve_exactly,
+    references_make_posting_idempotent,
+    reversals_cancel_entries_once
+);
+
+fn yuan(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+fn contribution(reference: &str, person: Uuid, amount: &str) -> ContributionRequest {
+    ContributionRequest {
+        reference: reference.into(),
+        insured_person_id: person,
+        period: "2026-10".into(),
+        scheme: Scheme::Resident,
+        source: FundingSource::Individual,
+        amount: yuan(amount),
+        received_on: None,
+    }
+}
+
+fn balance(accounts: &[Account], code: &str) -> Decimal {
+    accounts.iter().find(|a| a.code == code).map(|a| a.balance).unwrap_or(Decimal::ZERO)
+}
+
+fn assert_balanced(e: &JournalEntry) {
+    let sum: Decimal = e.postings.iter().map(|p| p.amount).sum();
+    assert_eq!(sum, Decimal::ZERO, "entry {} is unbalanced: {:?}", e.reference, e.postings);
+}
+
+async fn contributions_fill_fund_and_reserve_exactly(app: TestApp) {
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let p = admin.create_insured_person(&person("缴费人", 801)).await.expect("person");
+    // 0.10 + 0.20 must be 0.30, and a large total must stay exact.
+    let mut entries = Vec::new();
+    for (reference, amount) in [("R-1", "0.10"), ("R-2", "0.20"), ("R-3", "9999999999.99")] {
+        let posted = admin.post_contribution(&contribution(reference, p.id, amount)).await.expect("post");
+        assert!(posted.created);
+        assert_balanced(&posted.entry);
+        entries.push(posted.entry);
+    }
+    // 5 % to the reserve, rounded half up to the fen: 0.10 → 0.01 (0.005), 0.20 → 0.01.
+    let first = &entries[0];
+    let line = |e: &JournalEntry, code: &str| e.postings.iter().find(|l| l.account_code == code).map(|l| l.amount);
+    assert_eq!(line(first, "reserve"), Some(yuan("0.01")));
+    assert_eq!(line(first, "fund:resident"), Some(yuan("0.09")));
+    assert_eq!(line(first, "income:individual:resident"), Some(yuan("-0.10")));
+
+    let fiscal = ReceiptRequest {
+        reference: "CZ-2026-11".into(),
+        scheme: Scheme::Resident,
+        source: FundingSource::FiscalSubsidy,
+        amount: yuan("2000000.00"),
+        description: "市财政居民长护补助 11月".into(),
+        received_on: None,
+    };
+    assert!(admin.post_receipt(&fiscal).await.expect("receipt").created);
+
+    let accounts = world.as_user("auditor_a").funding_accounts().await.expect("accounts");
+    assert_eq!(balance(&accounts, "income:individual:resident"), yuan("10000000000.29"));
+    assert_eq!(balance(&accounts, "income:fiscal_subsidy:resident"), yuan("2000000.00"));
+    let reserve = balance(&accounts, "reserve");
+    let fund = balance(&accounts, "fund:resident");
+    assert_eq!(reserve + fund, yuan("10002000000.29"), "every fen received is in the fund or the reserve");
+    assert_eq!(reserve, yuan("0.01") + yuan("0.01") + yuan("500000000.00") + yuan("100000.00"));
+    assert_eq!(balance(&accounts, "income:fiscal_subsidy:resident").to_string(), "2000000.00", "two decimals");
+
+    // Amounts are validated: sub-fen, zero, unknown person, malformed month — all at once.
+    let mut bad = contribution("R-BAD", Uuid::now_v7(), "1.005");
+    bad.period = "2026-13".into();
+    let err = admin.post_contribution(&bad).await.expect_err("invalid");
+    for (field, code) in
+        [("amount", "too_precise"), ("insured_person_id", "unknown_person"), ("period", "invalid_period")]
+    {
+        assert_eq!(field_code(&err, field), code);
+    }
+    let zero = admin.post_contribution(&contribution("R-0", p.id, "0")).await.expect_err("zero");
+    assert_eq!(field_code(&zero, "amount"), "not_positive");
+
+    // Only officers post; auditors read; institutions and caregivers see nothing of it.
+    let err = world.as_user("auditor_a").post_contribution(&contribution("R-9", p.id, "1")).await.expect_err("auditor");
+    assert_eq!(err.code(), Some("forbidden"));
+    assert_eq!(world.as_user("inst_a1").funding_accounts().await.expect_err("institution").code(), Some("forbidden"));
+    assert!(world.as_user("admin_b").funding_accounts().await.expect("region B").is_empty());
+}
+
+async fn references_make_posting_idempotent(app: TestApp) {
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let p = admin.create_insured_person(&person("重复提交", 803)).await.expect("person");
+    let req = contribution("JF-0001", p.id, "30.00");
+    let first = admin.post_contribution(&req).await.expect("post");
+    let again = admin.post_contribution(&req).await.expect("repeat");
+    assert_eq!((again.created, again.entry.id), (false, first.entry.id));
+    let raw =
+        admin.request(reqwest::Method::POST, "/api/v1/funding/contributions").json(&req).send().await.expect("send");
+    assert_eq!(raw.status(), StatusCode::OK, "a repeat answers 200, a new entry 201");
+    let mut changed = req.clone();
+    changed.amount = yuan("31.00");
+    let err = admin.post_contribution(&changed).await.expect_err("other content");
+    assert_eq!((err.status(), field_code(&err, "reference").as_str()), (Some(StatusCode::CONFLICT), "conflict"));
+    let accounts = admin.funding_accounts().await.expect("accounts");
+    assert_eq!(balance(&accounts, "income:individual:resident"), yuan("30.00"), "posted once");
+    let listed = admin
+        .journal_entries(&EntryFilter { reference: Some("JF-0001".into()), account_code: None }, Default::default())
+        .await
+        .expect("entries");
+    assert_eq!(listed.total, 1);
+    // The same reference in another region is another entry.
+    let q = world.as_user("admin_b").create_insured_person(&person("乙区缴费", 803)).await.expect("person");
+    assert!(
+        world.as_user("admin_b").post_contribution(&contribution("JF-0001", q.id, "30.00")).await.expect("B").created
+    );
+}
+
+async fn reversals_cancel_entries_once(app: TestApp) {
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    admin.put_funding_settings(&FundingSettings { reserve_share_bp: 1000 }).await.expect("10 %");
+    let p = admin.create_insured_person(&person("冲销", 805)).await.expect("person");
+    let posted = admin.post_contribution(&contribution("JF-0100", p.id, "88.88")).await.expect("post");
+    let reserve_line = posted.entry.postings.iter().find(|l| l.account_code == "reserve").expect("reserve").amount;
+    assert_eq!(reserve_line, yuan("8.89"));
+
+    let rev = ReversalRequest { reference: "CX-0100".into(), reason: "重复缴费，退回".into() };
+    let reversal = admin.reverse_entry(posted.entry.id, &rev).await.expect("reverse");
+    assert!(reversal.created);
+    assert_balanced(&reversal.entry);
+    assert_eq!(reversal.entry.reverses_entry_id, Some(posted.entry.id));
+    assert_eq!(
+        admin.journal_entry(posted.entry.id).await.expect("original").reversed_by_entry_id,
+        Some(reversal.entry.id)
+    );
+    for a in admin.funding_accounts().await.expect("accounts") {
+        assert_eq!(a.balance, Decimal::ZERO, "{} is back to zero", a.code);
+    }
+    // A retry of the same reversal is answered with it; a second reversal is refused, as is
+    // reversing the reversal.
+    assert_eq!(admin.reverse_entry(posted.entry.id, &rev).await.expect("retry").entry.id, reversal.entry.id);
+    let other = ReversalRequest { reference: "CX-0101".into(), reason: "再次冲销".into() };
+    assert_eq!(
+        admin.reverse_entry(posted.entry.id, &other).await.expect_err("twice").status(),
+        Some(StatusCode::CONFLICT)
+    );
+    assert_eq!(
+        admin.reverse_entry(reversal.entry.id, &other).await.expect_err("of a reversal").status(),
+        Some(StatusCode::CONFLICT)
+    );
+    assert_eq!(admin.reverse_entry(Uuid::now_v7(), &other).await.expect_err("unknown").code(), Some("not_found"));
+    let entries = admin
+        .journal_entries(&EntryFilter { reference: None, account_code: Some("reserve".into()) }, Default::default())
+        .await
+        .expect("list");
+    assert_eq!(entries.total, 2);
+}
