@@ -15,7 +15,8 @@ use uuid::Uuid;
 on_both_databases!(
     contributions_fill_fund_and_reserve_exactly,
     references_make_posting_idempotent,
-    reversals_cancel_entries_once
+    reversals_cancel_entries_once,
+    contributions_decide_the_contribution_period,
 );
 
 fn yuan(s: &str) -> Decimal {
@@ -168,4 +169,55 @@ async fn reversals_cancel_entries_once(app: TestApp) {
         .await
         .expect("list");
     assert_eq!(entries.total, 2);
+}
+
+/// Once a region posts contributions, assessment eligibility counts contributed months (not
+/// reversed), not months since enrolment.
+async fn contributions_decide_the_contribution_period(app: TestApp) {
+    use chrono::{Datelike, Months};
+    use ltci_shared::api::assessment::{ApplyRequest, CareMode, CaseState};
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let apply = |id| ApplyRequest {
+        insured_person_id: id,
+        care_mode: CareMode::HomeVisit,
+        reason: "卧床，生活不能自理".into(),
+        institution_id: None,
+        change_of_condition: false,
+    };
+    // Enrolled in 2023: by enrolment alone long enough; with contributions only 11 months paid.
+    let short = admin.create_insured_person(&person("缴费不足", 811)).await.expect("person");
+    let enough = admin.create_insured_person(&person("缴费足额", 813)).await.expect("person");
+    let this_month = ltci_e2e::today().with_day(1).expect("first of month");
+    for back in 0..12u32 {
+        let period = (this_month - Months::new(back)).format("%Y-%m").to_string();
+        let mut c = contribution(&format!("E-{back}"), enough.id, "25.00");
+        c.period = period.clone();
+        admin.post_contribution(&c).await.expect("enough");
+        if back < 11 {
+            let mut c = contribution(&format!("S-{back}"), short.id, "25.00");
+            c.period = period;
+            admin.post_contribution(&c).await.expect("short");
+        }
+    }
+    // A month paid twice (two sources) counts once; a reversed month not at all.
+    let mut twice = contribution("S-employer", short.id, "10.00");
+    twice.period = this_month.format("%Y-%m").to_string();
+    twice.source = FundingSource::Employer;
+    admin.post_contribution(&twice).await.expect("second source");
+    let mut extra = contribution("S-extra", short.id, "25.00");
+    extra.period = (this_month - Months::new(11)).format("%Y-%m").to_string();
+    let extra = admin.post_contribution(&extra).await.expect("twelfth month");
+    admin
+        .reverse_entry(extra.entry.id, &ReversalRequest { reference: "S-extra-cx".into(), reason: "缴费退回".into() })
+        .await
+        .expect("reverse");
+
+    let refused = admin.apply_for_assessment(&apply(short.id)).await.expect("recorded");
+    assert_eq!(refused.state, CaseState::Refused);
+    let refusal = refused.refusal.expect("refusal");
+    assert_eq!(refusal.code, "contribution_period_too_short");
+    assert!(refusal.message.starts_with("11 months of contributions"), "{}", refusal.message);
+    let accepted = admin.apply_for_assessment(&apply(enough.id)).await.expect("recorded");
+    assert_ne!(accepted.state, CaseState::Refused, "{:?}", accepted.refusal);
 }

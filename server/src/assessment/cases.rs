@@ -19,8 +19,8 @@ use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{
     assessment_case as case, assessment_case_event as event, assessment_round as round,
-    assessment_round_assessor as round_assessor, certificate, enum_from_db, enum_to_db, institution, insured_person,
-    region,
+    assessment_round_assessor as round_assessor, certificate, contribution, enum_from_db, enum_to_db, institution,
+    insured_person, region,
 };
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
@@ -55,6 +55,36 @@ fn refusal(code: &str, message: String) -> Option<(String, String)> {
     Some((code.to_string(), message))
 }
 
+/// The contribution period (缴费年限) of a person on `today`: the distinct months, up to this one,
+/// with a contribution that was not reversed. A region that has not posted any contribution yet
+/// (the ledger not in use) counts whole months since enrolment instead. Answers the months and
+/// what was counted.
+pub async fn contribution_months<C: ConnectionTrait>(
+    db: &C,
+    person: &insured_person::Model,
+    today: NaiveDate,
+) -> ApiResult<(u32, &'static str)> {
+    let region_posts = contribution::Entity::find()
+        .filter(contribution::Column::RegionId.eq(person.region_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !region_posts {
+        return Ok((whole_months(person.enrolled_on, today), "enrolment"));
+    }
+    let this_month = today.format("%Y-%m").to_string();
+    let months: BTreeSet<String> = contribution::Entity::find()
+        .filter(contribution::Column::InsuredPersonId.eq(person.id))
+        .filter(contribution::Column::Reversed.eq(false))
+        .filter(contribution::Column::Period.lte(this_month))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.period)
+        .collect();
+    Ok((u32::try_from(months.len()).unwrap_or(u32::MAX), "contributions"))
+}
+
 /// The eligibility checks of an application; `Some((code, message))` refuses it.
 async fn eligibility<C: ConnectionTrait>(
     db: &C,
@@ -66,13 +96,11 @@ async fn eligibility<C: ConnectionTrait>(
     if person.status != PersonStatus::Active.as_str() {
         return Ok(refusal("person_not_active", format!("the insured person's status is {}", person.status)));
     }
-    // Contribution records arrive with the funding capability; until then the enrolment date
-    // stands in for the start of contributions.
-    let months = whole_months(person.enrolled_on, today);
+    let (months, counted) = contribution_months(db, person, today).await?;
     if months < s.min_contribution_months {
         return Ok(refusal(
             "contribution_period_too_short",
-            format!("{months} months of enrolment; {} are required", s.min_contribution_months),
+            format!("{months} months of {counted}; {} are required", s.min_contribution_months),
         ));
     }
     let open = case::Entity::find()
