@@ -42,6 +42,24 @@ fn sqlite_path(url: &str) -> Option<&str> {
     (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
 }
 
+/// Connects to a database with the current schema. On SQLite pending migrations are applied (the
+/// embedded database looks after itself); on PostgreSQL they are a deliberate step
+/// (`ltci-server migrate`), and an out-of-date schema is refused.
+pub async fn connect_current(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let db = connect(config).await?;
+    if config.is_sqlite() {
+        migrate(&db).await?;
+    } else {
+        let pending = Migrator::get_pending_migrations_read_only(&db).await.context("reading migration status")?;
+        anyhow::ensure!(
+            pending.is_empty(),
+            "the database schema is behind by {} migration(s): run `ltci-server migrate` first",
+            pending.len()
+        );
+    }
+    Ok(db)
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("applying migrations")

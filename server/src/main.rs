@@ -26,6 +26,9 @@ enum Command {
     Migrate,
     /// Seed the demo region, users and insured persons into the database, then serve.
     Demo,
+    /// Check the funding ledger from its raw postings (every entry balanced, postings within their
+    /// region) and print each account's balance; exit code 1 if anything is wrong.
+    LedgerCheck,
     /// Grade assessment answers (a JSON object of item code → points) from FILE or standard input;
     /// prints the result as JSON, or the problems on standard error with exit code 2.
     Assess {
@@ -73,6 +76,29 @@ async fn main() -> anyhow::Result<ExitCode> {
             app.run_until_stopped().await?;
         }
         Command::Assess { file, instrument } => return assess(file, instrument.as_deref()),
+        Command::LedgerCheck => {
+            let conn = db::connect_current(&cli.config).await?;
+            let report = ltci_server::funding::check::run(&conn).await?;
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{} entries, {} postings", report.entries, report.postings)?;
+            for ((region, code), fen) in &report.sums {
+                let sign = if *fen < 0 { "-" } else { "" };
+                writeln!(out, "  {region} {code:<40} {sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)?;
+            }
+            for (id, sum) in &report.unbalanced {
+                writeln!(out, "UNBALANCED entry {id}: postings sum to {sum} fen")?;
+            }
+            for id in &report.empty {
+                writeln!(out, "EMPTY entry {id}: no postings")?;
+            }
+            for id in &report.misplaced {
+                writeln!(out, "MISPLACED posting {id}: account missing or of another region")?;
+            }
+            if !report.is_sound() {
+                return Ok(ExitCode::from(1));
+            }
+            writeln!(out, "ledger sound")?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,6 @@ use std::future::Future;
 use std::sync::Arc;
 
 use anyhow::Context;
-use ltci_migrations::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
@@ -28,17 +27,7 @@ impl Application {
     /// embedded database looks after itself); on PostgreSQL they are a deliberate step
     /// (`ltci-server migrate`) and a server on an out-of-date schema refuses to start.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = db::connect(&config).await?;
-        if config.is_sqlite() {
-            db::migrate(&db).await?;
-        } else {
-            let pending = Migrator::get_pending_migrations_read_only(&db).await.context("reading migration status")?;
-            anyhow::ensure!(
-                pending.is_empty(),
-                "the database schema is behind by {} migration(s): run `ltci-server migrate` first",
-                pending.len()
-            );
-        }
+        let db = db::connect_current(&config).await?;
         Self::build_with_db(config, db).await
     }
 

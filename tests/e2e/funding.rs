@@ -10,6 +10,7 @@ use ltci_shared::api::funding::{
 use ltci_shared::api::registry::Scheme;
 use reqwest::StatusCode;
 use rust_decimal::Decimal;
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 on_both_databases!(
@@ -17,6 +18,7 @@ on_both_databases!(
     references_make_posting_idempotent,
     reversals_cancel_entries_once,
     contributions_decide_the_contribution_period,
+    the_ledger_check_finds_what_does_not_add_up,
 );
 
 fn yuan(s: &str) -> Decimal {
@@ -220,4 +222,40 @@ async fn contributions_decide_the_contribution_period(app: TestApp) {
     assert!(refusal.message.starts_with("11 months of contributions"), "{}", refusal.message);
     let accepted = admin.apply_for_assessment(&apply(enough.id)).await.expect("recorded");
     assert_ne!(accepted.state, CaseState::Refused, "{:?}", accepted.refusal);
+}
+
+/// The check recomputes from the raw postings: sound after normal use, and it names an entry that
+/// no longer balances.
+async fn the_ledger_check_finds_what_does_not_add_up(app: TestApp) {
+    use ltci_server::entities::ledger_posting;
+    use sea_orm::{ActiveModelTrait, Set};
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let p = admin.create_insured_person(&person("核对", 821)).await.expect("person");
+    let posted = admin.post_contribution(&contribution("CK-1", p.id, "12.34")).await.expect("post");
+    admin
+        .reverse_entry(posted.entry.id, &ReversalRequest { reference: "CK-1-cx".into(), reason: "核对".into() })
+        .await
+        .expect("reverse");
+    admin.post_contribution(&contribution("CK-2", p.id, "56.78")).await.expect("post");
+    let report = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert!(report.is_sound(), "{report:?}");
+    assert_eq!((report.entries, report.postings), (3, 9));
+    assert_eq!(report.sums[&(world.region_a, "income:individual:resident".to_string())], -5678);
+
+    // Someone writes a stray posting behind the ledger's back: the check names the entry.
+    let account =
+        ltci_server::entities::ledger_account::Entity::find().one(&app.db).await.expect("query").expect("an account");
+    ledger_posting::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        entry_id: Set(posted.entry.id),
+        account_id: Set(account.id),
+        amount_fen: Set(1),
+    }
+    .insert(&app.db)
+    .await
+    .expect("stray posting");
+    let report = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert_eq!(report.unbalanced, vec![(posted.entry.id, 1)]);
+    assert!(!report.is_sound());
 }
