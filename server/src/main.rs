@@ -26,6 +26,15 @@ enum Command {
     Migrate,
     /// Seed the demo region, users and insured persons into the database, then serve.
     Demo,
+    /// Import contributions from a CSV file (format in docs/funding.md) as the agency officer
+    /// USERNAME, into their region. The whole file is checked first; any bad line refuses it
+    /// whole (every problem on standard error, exit code 2). Progress goes to standard error.
+    ImportContributions {
+        file: PathBuf,
+        /// The agency officer the postings are made by (and audited as).
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
     /// Check the funding ledger from its raw postings (every entry balanced, postings within their
     /// region) and print each account's balance; exit code 1 if anything is wrong.
     LedgerCheck,
@@ -76,6 +85,9 @@ async fn main() -> anyhow::Result<ExitCode> {
             app.run_until_stopped().await?;
         }
         Command::Assess { file, instrument } => return assess(file, instrument.as_deref()),
+        Command::ImportContributions { file, as_user } => {
+            return import_contributions(&cli.config, &file, &as_user).await;
+        }
         Command::LedgerCheck => {
             let conn = db::connect_current(&cli.config).await?;
             let report = ltci_server::funding::check::run(&conn).await?;
@@ -121,6 +133,37 @@ fn assess(file: Option<PathBuf>, instrument: Option<&str>) -> anyhow::Result<Exi
             let mut err = std::io::stderr().lock();
             for p in problems {
                 writeln!(err, "{p}")?;
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn import_contributions(config: &Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
+    let conn = db::connect_current(config).await?;
+    let pii = PiiCipher::new(&config.resolve_data_key()?)?;
+    let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
+    let input = std::io::BufReader::new(std::fs::File::open(file)?);
+    let started = std::time::Instant::now();
+    let mut progress = |stage: &'static str, done: usize, total: usize| {
+        if total > 0 {
+            eprint!("\r{stage} {done}/{total}   ");
+        } else {
+            eprint!("\r{stage} {done} lines   ");
+        }
+    };
+    match ltci_server::funding::import::import_contributions(&conn, &pii, &actor, input, &mut progress).await {
+        Ok(outcome) => {
+            eprintln!();
+            writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&outcome)?)?;
+            eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!();
+            eprintln!("{}", e.message());
+            for (field, issue) in e.details() {
+                eprintln!("  {field}: {} ({})", issue.message, issue.code);
             }
             Ok(ExitCode::from(2))
         }

@@ -14,7 +14,8 @@ use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
 use crate::api::funding::{
-    Account, ContributionRequest, EntryFilter, FundingSettings, JournalEntry, Posted, ReceiptRequest, ReversalRequest,
+    Account, ContributionRequest, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted, ReceiptRequest,
+    ReversalRequest,
 };
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
@@ -577,5 +578,14 @@ impl ApiClient {
 
     pub async fn put_funding_settings(&self, s: &FundingSettings) -> Result<FundingSettings, ClientError> {
         self.call(Method::PUT, "/funding/settings", Some(s)).await
+    }
+
+    /// Imports a contributions CSV file (the whole file, checked before anything is posted).
+    pub async fn import_contributions(&self, csv: String) -> Result<ImportOutcome, ClientError> {
+        let req = self
+            .api(Method::POST, "/funding/contributions/import")
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv);
+        Self::send(req).await
     }
 }

@@ -184,6 +184,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/caregivers/{id}/trainings",
         "POST /api/v1/counties",
         "POST /api/v1/funding/contributions",
+        "POST /api/v1/funding/contributions/import",
         "POST /api/v1/funding/receipts",
         "POST /api/v1/institutions",
         "POST /api/v1/institutions/{id}/agreement",

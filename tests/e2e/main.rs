@@ -6,6 +6,7 @@ mod auth;
 mod conventions;
 mod evaluation;
 mod funding;
+mod funding_import;
 mod institution_documents;
 mod institutions;
 mod registry;

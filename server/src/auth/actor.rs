@@ -41,6 +41,34 @@ impl Actor {
     }
 }
 
+impl Actor {
+    /// The actor of a command-line operation: an active agency officer by username.
+    pub async fn for_command_line(db: &sea_orm::DatabaseConnection, username: &str) -> anyhow::Result<Actor> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let user = user::Entity::find()
+            .filter(user::Column::Username.eq(username.trim().to_lowercase()))
+            .one(db)
+            .await?
+            .filter(|u| u.active)
+            .ok_or_else(|| anyhow::anyhow!("no active user {username}"))?;
+        anyhow::ensure!(user.role == Role::Admin.as_str(), "{username} is not an agency officer");
+        let region = region::Entity::find_by_id(user.region_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("region of {username} missing"))?;
+        Ok(Actor {
+            today: crate::registry::regions::today(&region),
+            user_id: user.id,
+            username: user.username,
+            role: Role::Admin,
+            region_id: user.region_id,
+            institution_id: None,
+            session_id: Uuid::nil(),
+            request_id: Some("command-line".into()),
+        })
+    }
+}
+
 /// The request id tower-http assigned, as text.
 pub fn request_id(parts: &Parts) -> Option<String> {
     parts.extensions.get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned)

@@ -21,14 +21,14 @@ use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::state::AppState;
 use crate::users::service::check_text;
 
-fn scheme_name(s: Scheme) -> &'static str {
+pub(crate) fn scheme_name(s: Scheme) -> &'static str {
     match s {
         Scheme::Employee => "职工",
         Scheme::Resident => "居民",
     }
 }
 
-fn source_name(s: FundingSource) -> &'static str {
+pub(crate) fn source_name(s: FundingSource) -> &'static str {
     match s {
         FundingSource::Individual => "个人缴费",
         FundingSource::Employer => "单位缴费",
@@ -65,7 +65,7 @@ pub fn income(source: FundingSource, scheme: Scheme) -> AccountSpec {
 }
 
 /// The lines of money received: the fund and the reserve debited, the income credited.
-fn split(source: FundingSource, scheme: Scheme, fen: i64, reserve_bp: u32) -> Vec<(AccountSpec, i64)> {
+pub(crate) fn split(source: FundingSource, scheme: Scheme, fen: i64, reserve_bp: u32) -> Vec<(AccountSpec, i64)> {
     let to_reserve = share_of(fen, reserve_bp);
     vec![(fund(scheme), fen - to_reserve), (reserve(), to_reserve), (income(source, scheme), -fen)]
 }
@@ -110,10 +110,30 @@ fn check_reference(errors: &mut FieldErrors, reference: &str) -> Option<String> 
 
 /// `YYYY-MM`, a real month.
 fn check_period(errors: &mut FieldErrors, period: &str) {
-    let ok = period.len() == 7 && NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok();
-    if !ok {
+    if !valid_period(period) {
         errors.add("period", "invalid_period", "a month as YYYY-MM");
     }
+}
+
+/// What identifies a contribution's content, for the idempotency of its reference: the same for
+/// one posted through the API and one imported from a file.
+pub(crate) fn contribution_request(
+    person: Uuid,
+    period: &str,
+    scheme: Scheme,
+    source: FundingSource,
+    fen: i64,
+    received_on: Option<NaiveDate>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "kind": "contribution", "insured_person_id": person, "period": period,
+        "scheme": scheme, "source": source, "amount_fen": fen, "received_on": received_on,
+    })
+}
+
+/// A month as `YYYY-MM`.
+pub(crate) fn valid_period(period: &str) -> bool {
+    period.len() == 7 && NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok()
 }
 
 /// Posts one person's contribution for one month.
@@ -135,10 +155,8 @@ pub async fn contribute(state: &AppState, actor: &Actor, req: ContributionReques
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
     };
     let bp = settings(&state.db, actor.region_id).await?.reserve_share_bp;
-    let request = serde_json::json!({
-        "kind": "contribution", "insured_person_id": req.insured_person_id, "period": req.period,
-        "scheme": req.scheme, "source": req.source, "amount_fen": fen, "received_on": req.received_on,
-    });
+    let request =
+        contribution_request(req.insured_person_id, &req.period, req.scheme, req.source, fen, req.received_on);
     let entry = NewEntry {
         reference,
         kind: "contribution",

@@ -43,7 +43,7 @@ pub struct NewEntry {
 }
 
 /// Lower-case hex SHA-256 of a request's canonical JSON.
-fn fingerprint(request: &serde_json::Value) -> String {
+pub(crate) fn fingerprint(request: &serde_json::Value) -> String {
     Sha256::digest(request.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -2,6 +2,7 @@
 //! (to come) imports and fund health.
 
 pub mod check;
+pub mod import;
 pub mod income;
 pub mod ledger;
 pub mod routes;

@@ -1,16 +1,20 @@
 //! HTTP handlers under `/funding` and `/ledger`.
 
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use ltci_shared::api::funding::{
-    Account, ContributionRequest, EntryFilter, FundingSettings, JournalEntry, Posted, ReceiptRequest, ReversalRequest,
+    Account, ContributionRequest, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted, ReceiptRequest,
+    ReversalRequest,
 };
+use ltci_shared::error::codes;
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{income, ledger};
+use super::{import, income, ledger};
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::error::{ApiError, ApiResult};
@@ -22,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_accounts))
         .routes(routes!(contribute))
+        .routes(routes!(import_contributions))
         .routes(routes!(receive))
         .routes(routes!(get_settings, put_settings))
         .routes(routes!(list_entries))
@@ -52,6 +57,50 @@ async fn contribute(
     ApiJson(req): ApiJson<ContributionRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<Posted>)> {
     income::contribute(&state, &actor, req).await.map(posted)
+}
+
+/// Largest contributions file accepted over HTTP (the command line has no limit).
+const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// Import contributions from a CSV file (the body, `Content-Type: text/csv`; format in
+/// docs/funding.md). The whole file is checked first: any bad line refuses it whole (422, every
+/// problem as `lines[<n>].<column>`), nothing posted. Lines posted before are skipped.
+#[utoipa::path(post, path = "/funding/contributions/import", tag = "funding", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ImportOutcome), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import_contributions(
+    actor: Actor,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<ApiJson<ImportOutcome>> {
+    actor.require(Permission::PostFunding)?;
+    let csv = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv")));
+    if !csv {
+        return Err(ApiError::other(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            "send the file as text/csv",
+        ));
+    }
+    let bytes = match Limited::new(body, MAX_IMPORT_BYTES).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return Err(ApiError::other(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                codes::PAYLOAD_TOO_LARGE,
+                "split the file: at most 64 MiB over HTTP",
+            ));
+        }
+        Err(_) => {
+            return Err(ApiError::bad_request("upload_interrupted", "the upload did not arrive whole; send it again"));
+        }
+    };
+    import::import_contributions(&state.db, &state.pii, &actor, &bytes[..], &mut |_, _, _| {}).await.map(ApiJson)
 }
 
 /// Post a lump-sum receipt (fiscal subsidy, lottery fund, donation, …).

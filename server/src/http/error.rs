@@ -116,6 +116,21 @@ impl ApiError {
         Self::new(status, code, message)
     }
 
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// One entry per offending field.
+    pub fn details(&self) -> &BTreeMap<String, FieldIssue> {
+        &self.details
+    }
+
+    /// Replaces the message (keeping the status, code and details).
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// Names the field an error is about (for errors other than 422, e.g. a 413 on `file`).
     pub fn with_field(mut self, field: &str, code: &str, message: impl Into<String>) -> Self {
         self.details.insert(field.to_string(), FieldIssue::new(code, message));

@@ -150,3 +150,20 @@ impl Default for FundingSettings {
         Self { reserve_share_bp: 500 }
     }
 }
+
+/// The answer to a contributions import (`POST /api/v1/funding/contributions/import` or
+/// `ltci-server import-contributions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImportOutcome {
+    /// Data lines in the file (without the header).
+    pub lines: u32,
+    /// Lines posted now.
+    pub posted: u32,
+    /// Lines whose reference was posted before with the same content (skipped).
+    pub already_posted: u32,
+    /// Sum of the lines posted now.
+    #[schema(value_type = String)]
+    pub posted_amount: Decimal,
+    /// SHA-256 of the file, as recorded in the audit trail.
+    pub file_sha256: String,
+}
