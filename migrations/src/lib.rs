@@ -15,6 +15,7 @@ mod m20261122_000005_assessment_workflow;
 mod m20261122_000006_institution_designation;
 mod m20261122_000007_workforce_evaluation;
 mod m20261122_000008_funding_ledger;
+mod m20261122_000009_reserve_draws;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_institution_designation::Migration),
             Box::new(m20261122_000007_workforce_evaluation::Migration),
             Box::new(m20261122_000008_funding_ledger::Migration),
+            Box::new(m20261122_000009_reserve_draws::Migration),
         ]
     }
 }

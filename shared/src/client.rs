@@ -14,8 +14,8 @@ use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
 use crate::api::funding::{
-    Account, ContributionRequest, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted, ReceiptRequest,
-    ReversalRequest,
+    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted,
+    ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
 };
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
@@ -587,5 +587,21 @@ impl ApiClient {
             .header(reqwest::header::CONTENT_TYPE, "text/csv")
             .body(csv);
         Self::send(req).await
+    }
+
+    pub async fn request_reserve_draw(&self, req: &ReserveDrawRequest) -> Result<ReserveDraw, ClientError> {
+        self.call(Method::POST, "/funding/reserve-draws", Some(req)).await
+    }
+
+    pub async fn approve_reserve_draw(&self, id: Uuid) -> Result<ReserveDraw, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/funding/reserve-draws/{id}/approval"), None).await
+    }
+
+    pub async fn reject_reserve_draw(&self, id: Uuid, req: &DrawRejection) -> Result<ReserveDraw, ClientError> {
+        self.call(Method::POST, &format!("/funding/reserve-draws/{id}/rejection"), Some(req)).await
+    }
+
+    pub async fn reserve_draws(&self) -> Result<Vec<ReserveDraw>, ClientError> {
+        self.get("/funding/reserve-draws", &()).await
     }
 }

@@ -60,6 +60,10 @@ pub mod codes {
     pub const PUBLICITY_NOT_OVER: &str = "publicity_not_over";
     /// An appeal after the appeal window closed.
     pub const APPEAL_WINDOW_CLOSED: &str = "appeal_window_closed";
+    /// A decision that must be made by another person than the one who asked (four-eyes).
+    pub const FOUR_EYES_REQUIRED: &str = "four_eyes_required";
+    /// A draw larger than what the reserve holds.
+    pub const INSUFFICIENT_RESERVE: &str = "insufficient_reserve";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const INTERNAL: &str = "internal_error";

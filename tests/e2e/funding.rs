@@ -19,6 +19,7 @@ on_both_databases!(
     reversals_cancel_entries_once,
     contributions_decide_the_contribution_period,
     the_ledger_check_finds_what_does_not_add_up,
+    reserve_draws_need_a_second_officer,
 );
 
 fn yuan(s: &str) -> Decimal {
@@ -258,4 +259,62 @@ async fn the_ledger_check_finds_what_does_not_add_up(app: TestApp) {
     let report = ltci_server::funding::check::run(&app.db).await.expect("check");
     assert_eq!(report.unbalanced, vec![(posted.entry.id, 1)]);
     assert!(!report.is_sound());
+}
+
+/// A draw from the reserve is requested by one officer and approved by another; it cannot exceed
+/// what the reserve holds.
+async fn reserve_draws_need_a_second_officer(app: TestApp) {
+    use ltci_e2e::world::{TEST_PASSWORD, seed_user};
+    use ltci_shared::api::funding::{DrawRejection, DrawStatus, ReserveDrawRequest};
+    use ltci_shared::api::users::Role;
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    seed_user(&app, "admin_a2", Role::Admin, world.region_a, None).await;
+    let (second, _) = app.client.signed_in("admin_a2", TEST_PASSWORD).await.expect("second officer");
+    let receipt = ReceiptRequest {
+        reference: "CZ-1".into(),
+        scheme: Scheme::Employee,
+        source: FundingSource::FiscalSubsidy,
+        amount: yuan("1000.00"),
+        description: "财政补助".into(),
+        received_on: None,
+    };
+    admin.post_receipt(&receipt).await.expect("receipt"); // 50.00 to the reserve
+    let ask = |reference: &str, amount: &str| ReserveDrawRequest {
+        reference: reference.into(),
+        scheme: Scheme::Resident,
+        amount: yuan(amount),
+        reason: "居民基金支付缺口".into(),
+    };
+    let d = admin.request_reserve_draw(&ask("DR-1", "30.00")).await.expect("request");
+    assert_eq!(d.status, DrawStatus::Requested);
+    assert_eq!(admin.request_reserve_draw(&ask("DR-1", "30.00")).await.expect("repeat").id, d.id);
+    assert_eq!(
+        admin.request_reserve_draw(&ask("DR-1", "31.00")).await.expect_err("other").status(),
+        Some(StatusCode::CONFLICT)
+    );
+    // Not by the officer who asked.
+    assert_eq!(admin.approve_reserve_draw(d.id).await.expect_err("own").code(), Some("four_eyes_required"));
+    assert_eq!(
+        world.as_user("auditor_a").approve_reserve_draw(d.id).await.expect_err("auditor").code(),
+        Some("forbidden")
+    );
+    let approved = second.approve_reserve_draw(d.id).await.expect("approve");
+    assert_eq!(
+        (approved.status, approved.decided_by.is_some(), approved.entry_id.is_some()),
+        (DrawStatus::Approved, true, true)
+    );
+    assert_eq!(second.approve_reserve_draw(d.id).await.expect_err("again").code(), Some("invalid_state_transition"));
+    let accounts = admin.funding_accounts().await.expect("accounts");
+    assert_eq!(balance(&accounts, "reserve"), yuan("20.00"));
+    assert_eq!(balance(&accounts, "fund:resident"), yuan("30.00"));
+    // More than the reserve holds is refused; a rejection needs a reason and posts nothing.
+    let big = admin.request_reserve_draw(&ask("DR-2", "20.01")).await.expect("request");
+    assert_eq!(second.approve_reserve_draw(big.id).await.expect_err("too much").code(), Some("insufficient_reserve"));
+    let rejected =
+        second.reject_reserve_draw(big.id, &DrawRejection { reason: "超出调剂金余额".into() }).await.expect("reject");
+    assert_eq!(rejected.status, DrawStatus::Rejected);
+    assert_eq!(balance(&admin.funding_accounts().await.expect("accounts"), "reserve"), yuan("20.00"));
+    assert_eq!(admin.reserve_draws().await.expect("list").len(), 2);
+    assert!(ltci_server::funding::check::run(&app.db).await.expect("check").is_sound());
 }

@@ -28,6 +28,7 @@ pub mod ledger_posting;
 pub mod login_throttle;
 pub mod refresh_token;
 pub mod region;
+pub mod reserve_draw;
 pub mod sequence;
 pub mod service_relation;
 pub mod user;

@@ -5,4 +5,5 @@ pub mod check;
 pub mod import;
 pub mod income;
 pub mod ledger;
+pub mod reserve;
 pub mod routes;

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use ltci_shared::api::funding::{
-    Account, ContributionRequest, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted, ReceiptRequest,
-    ReversalRequest,
+    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted,
+    ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
 };
 use ltci_shared::error::codes;
 use ltci_shared::{ErrorBody, Page, PageQuery};
@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{import, income, ledger};
+use super::{import, income, ledger, reserve};
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::error::{ApiError, ApiResult};
@@ -32,6 +32,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_entries))
         .routes(routes!(get_entry))
         .routes(routes!(reverse))
+        .routes(routes!(list_draws, request_draw))
+        .routes(routes!(approve_draw))
+        .routes(routes!(reject_draw))
 }
 
 /// 201 for a new entry, 200 for the repeat of an earlier call with the same reference.
@@ -197,4 +200,47 @@ async fn reverse(
     ApiJson(req): ApiJson<ReversalRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<Posted>)> {
     income::reverse(&state, &actor, id, req).await.map(posted)
+}
+
+/// Draws from the reserve (调剂金), newest first.
+#[utoipa::path(get, path = "/funding/reserve-draws", tag = "funding", security(("bearer" = [])),
+    responses((status = 200, body = Vec<ReserveDraw>)))]
+async fn list_draws(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<ReserveDraw>>> {
+    reserve::list(&state, &actor).await.map(ApiJson)
+}
+
+/// Request a draw from the reserve into a fund; another officer approves or rejects it.
+#[utoipa::path(post, path = "/funding/reserve-draws", tag = "funding", security(("bearer" = [])), request_body = ReserveDrawRequest,
+    responses((status = 201, body = ReserveDraw), (status = 200, body = ReserveDraw), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn request_draw(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ReserveDrawRequest>,
+) -> ApiResult<(StatusCode, ApiJson<ReserveDraw>)> {
+    let (created, d) = reserve::request(&state, &actor, req).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(d)))
+}
+
+/// Approve a draw (not the requesting officer): the transfer is posted.
+#[utoipa::path(post, path = "/funding/reserve-draws/{id}/approval", tag = "funding", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = ReserveDraw), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn approve_draw(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<ReserveDraw>> {
+    reserve::approve(&state, &actor, id).await.map(ApiJson)
+}
+
+/// Reject a draw with a reason (not the requesting officer).
+#[utoipa::path(post, path = "/funding/reserve-draws/{id}/rejection", tag = "funding", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = DrawRejection,
+    responses((status = 200, body = ReserveDraw), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn reject_draw(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<DrawRejection>,
+) -> ApiResult<ApiJson<ReserveDraw>> {
+    reserve::reject(&state, &actor, id, req).await.map(ApiJson)
 }

@@ -167,3 +167,49 @@ pub struct ImportOutcome {
     /// SHA-256 of the file, as recorded in the audit trail.
     pub file_sha256: String,
 }
+
+/// Where a reserve draw stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DrawStatus {
+    Requested,
+    /// Approved by a second officer and posted.
+    Approved,
+    Rejected,
+}
+
+/// `POST /api/v1/funding/reserve-draws`: ask to move money from the reserve into a fund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReserveDrawRequest {
+    pub reference: String,
+    /// The fund that receives the money.
+    pub scheme: Scheme,
+    #[schema(value_type = String, example = "500000.00")]
+    pub amount: Decimal,
+    pub reason: String,
+}
+
+/// `POST /api/v1/funding/reserve-draws/{id}/rejection`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DrawRejection {
+    pub reason: String,
+}
+
+/// A draw from the reserve (调剂金调拨).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReserveDraw {
+    pub id: Uuid,
+    pub reference: String,
+    pub scheme: Scheme,
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    pub reason: String,
+    pub status: DrawStatus,
+    pub requested_by: Uuid,
+    pub requested_at: DateTime<Utc>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub decision_reason: Option<String>,
+    /// The posted transfer, once approved.
+    pub entry_id: Option<Uuid>,
+}
