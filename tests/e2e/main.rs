@@ -7,6 +7,7 @@ mod conventions;
 mod evaluation;
 mod funding;
 mod funding_import;
+mod funding_properties;
 mod institution_documents;
 mod institutions;
 mod registry;
