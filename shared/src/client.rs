@@ -14,8 +14,8 @@ use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
 use crate::api::funding::{
-    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted,
-    ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
+    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry,
+    OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
 };
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
@@ -603,5 +603,25 @@ impl ApiClient {
 
     pub async fn reserve_draws(&self) -> Result<Vec<ReserveDraw>, ClientError> {
         self.get("/funding/reserve-draws", &()).await
+    }
+
+    /// The body of a non-JSON download (CSV, SVG) as text.
+    async fn get_text(&self, path: &str, query: &impl Serialize) -> Result<String, ClientError> {
+        let resp = self.api(Method::GET, path).query(query).send().await?;
+        let status = resp.status();
+        let bytes = resp.bytes().await?;
+        if status.is_success() {
+            return String::from_utf8(bytes.to_vec())
+                .map_err(|e| ClientError::Unexpected { status, text: e.to_string() });
+        }
+        Err(Self::error(status, &bytes))
+    }
+
+    pub async fn income_report_csv(&self, q: &PeriodQuery) -> Result<String, ClientError> {
+        self.get_text("/funding/reports/income.csv", q).await
+    }
+
+    pub async fn trial_balance_csv(&self, q: &OnDateQuery) -> Result<String, ClientError> {
+        self.get_text("/funding/reports/trial-balance.csv", q).await
     }
 }

@@ -20,6 +20,7 @@ on_both_databases!(
     contributions_decide_the_contribution_period,
     the_ledger_check_finds_what_does_not_add_up,
     reserve_draws_need_a_second_officer,
+    reports_reconcile_to_the_ledger,
 );
 
 fn yuan(s: &str) -> Decimal {
@@ -317,4 +318,49 @@ async fn reserve_draws_need_a_second_officer(app: TestApp) {
     assert_eq!(balance(&admin.funding_accounts().await.expect("accounts"), "reserve"), yuan("20.00"));
     assert_eq!(admin.reserve_draws().await.expect("list").len(), 2);
     assert!(ltci_server::funding::check::run(&app.db).await.expect("check").is_sound());
+}
+
+/// The CSV reports add up to what the ledger holds.
+async fn reports_reconcile_to_the_ledger(app: TestApp) {
+    use ltci_shared::api::funding::{OnDateQuery, PeriodQuery};
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let p = admin.create_insured_person(&person("报表", 841)).await.expect("person");
+    let mut employer = contribution("RP-2", p.id, "200.00");
+    employer.source = FundingSource::Employer;
+    for req in [contribution("RP-1", p.id, "100.00"), employer, contribution("RP-3", p.id, "0.30")] {
+        admin.post_contribution(&req).await.expect("post");
+    }
+    let third = admin
+        .journal_entries(&EntryFilter { reference: Some("RP-3".into()), account_code: None }, Default::default())
+        .await
+        .expect("list");
+    admin
+        .reverse_entry(third.items[0].id, &ReversalRequest { reference: "RP-3-cx".into(), reason: "退费".into() })
+        .await
+        .expect("reverse");
+    let today = ltci_e2e::today();
+    let period = PeriodQuery { from: today - chrono::Duration::days(1), to: today };
+    let income = world.as_user("auditor_a").income_report_csv(&period).await.expect("income csv");
+    let lines: Vec<&str> = income.lines().collect();
+    assert_eq!(lines[0], "source,scheme,account,amount");
+    assert!(lines.contains(&"employer,resident,单位缴费（居民）,200.00"), "{income}");
+    assert!(lines.contains(&"individual,resident,个人缴费（居民）,100.00"), "the reversed 0.30 nets out: {income}");
+    assert_eq!(lines.last().copied(), Some("total,,,300.00"));
+    let earlier = PeriodQuery { from: today - chrono::Duration::days(30), to: today - chrono::Duration::days(2) };
+    assert_eq!(admin.income_report_csv(&earlier).await.expect("empty").lines().last(), Some("total,,,0.00"));
+    let backwards = PeriodQuery { from: today, to: today - chrono::Duration::days(1) };
+    assert_eq!(field_code(&admin.income_report_csv(&backwards).await.expect_err("period"), "to"), "before_start");
+
+    let tb = admin.trial_balance_csv(&OnDateQuery::default()).await.expect("trial balance");
+    let total = tb.lines().last().expect("total line");
+    let cols: Vec<&str> = total.split(',').collect();
+    assert_eq!(cols[0], "total");
+    assert_eq!(cols[3], cols[4], "debits equal credits: {tb}");
+    let reserve = tb.lines().find(|l| l.starts_with("reserve,")).expect("reserve line");
+    assert!(reserve.ends_with(",15.00"), "5 % of 300.00: {reserve}");
+    assert_eq!(
+        world.as_user("inst_a1").trial_balance_csv(&OnDateQuery::default()).await.expect_err("institution").code(),
+        Some("forbidden")
+    );
 }

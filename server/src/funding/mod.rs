@@ -5,5 +5,6 @@ pub mod check;
 pub mod import;
 pub mod income;
 pub mod ledger;
+pub mod reports;
 pub mod reserve;
 pub mod routes;

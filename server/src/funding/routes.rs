@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use ltci_shared::api::funding::{
-    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry, Posted,
-    ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
+    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry,
+    OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
 };
 use ltci_shared::error::codes;
 use ltci_shared::{ErrorBody, Page, PageQuery};
@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{import, income, ledger, reserve};
+use super::{import, income, ledger, reports, reserve};
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::error::{ApiError, ApiResult};
@@ -32,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_entries))
         .routes(routes!(get_entry))
         .routes(routes!(reverse))
+        .routes(routes!(income_report))
+        .routes(routes!(trial_balance_report))
         .routes(routes!(list_draws, request_draw))
         .routes(routes!(approve_draw))
         .routes(routes!(reject_draw))
@@ -243,4 +245,41 @@ async fn reject_draw(
     ApiJson(req): ApiJson<DrawRejection>,
 ) -> ApiResult<ApiJson<ReserveDraw>> {
     reserve::reject(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// A CSV download.
+fn csv_response(file_name: &str, body: String) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+    ];
+    (headers, body).into_response()
+}
+
+/// Income by source and scheme for a period, as CSV (`source,scheme,account,amount`, then the
+/// total).
+#[utoipa::path(get, path = "/funding/reports/income.csv", tag = "funding", security(("bearer" = [])), params(PeriodQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 422, body = ErrorBody)))]
+async fn income_report(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PeriodQuery>,
+) -> ApiResult<axum::response::Response> {
+    let body = reports::income_csv(&state.db, &actor, q.from, q.to).await?;
+    Ok(csv_response(&format!("income-{}-{}.csv", q.from, q.to), body))
+}
+
+/// The trial balance on a date, as CSV (`code,name,kind,debits,credits,balance`, then the totals:
+/// debits equal credits).
+#[utoipa::path(get, path = "/funding/reports/trial-balance.csv", tag = "funding", security(("bearer" = [])), params(OnDateQuery),
+    responses((status = 200, content_type = "text/csv", body = String)))]
+async fn trial_balance_report(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<OnDateQuery>,
+) -> ApiResult<axum::response::Response> {
+    let on = q.on.unwrap_or(actor.today);
+    let body = reports::trial_balance_csv(&state.db, &actor, on).await?;
+    Ok(csv_response(&format!("trial-balance-{on}.csv"), body))
 }

@@ -213,3 +213,19 @@ pub struct ReserveDraw {
     /// The posted transfer, once approved.
     pub entry_id: Option<Uuid>,
 }
+
+/// Query of `GET /api/v1/funding/reports/income.csv`: entry dates, both inclusive.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// Query of `GET /api/v1/funding/reports/trial-balance.csv`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OnDateQuery {
+    /// Entries effective on or before this date (default: today).
+    pub on: Option<NaiveDate>,
+}
