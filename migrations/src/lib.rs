@@ -16,6 +16,7 @@ mod m20261122_000006_institution_designation;
 mod m20261122_000007_workforce_evaluation;
 mod m20261122_000008_funding_ledger;
 mod m20261122_000009_reserve_draws;
+mod m20261122_000010_fund_health_settings;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_workforce_evaluation::Migration),
             Box::new(m20261122_000008_funding_ledger::Migration),
             Box::new(m20261122_000009_reserve_draws::Migration),
+            Box::new(m20261122_000010_fund_health_settings::Migration),
         ]
     }
 }

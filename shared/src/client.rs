@@ -14,8 +14,9 @@ use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
 use crate::api::funding::{
-    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry,
-    OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
+    Account, ContributionRequest, DrawRejection, EntryFilter, FundHealth, FundingSettings, HealthQuery, ImportOutcome,
+    JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest,
+    ReversalRequest, SeriesQuery,
 };
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
@@ -623,5 +624,13 @@ impl ApiClient {
 
     pub async fn trial_balance_csv(&self, q: &OnDateQuery) -> Result<String, ClientError> {
         self.get_text("/funding/reports/trial-balance.csv", q).await
+    }
+
+    pub async fn fund_health(&self, q: &HealthQuery) -> Result<FundHealth, ClientError> {
+        self.get("/funding/health", q).await
+    }
+
+    pub async fn fund_health_series(&self, q: &SeriesQuery) -> Result<Vec<MonthPoint>, ClientError> {
+        self.get("/funding/health/series", q).await
     }
 }

@@ -141,6 +141,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/counties",
         "GET /api/v1/evaluation-schemes/{year}",
         "GET /api/v1/funding/accounts",
+        "GET /api/v1/funding/health",
+        "GET /api/v1/funding/health/series",
         "GET /api/v1/funding/reports/income.csv",
         "GET /api/v1/funding/reports/trial-balance.csv",
         "GET /api/v1/funding/reserve-draws",

@@ -137,7 +137,10 @@ async fn references_make_posting_idempotent(app: TestApp) {
 async fn reversals_cancel_entries_once(app: TestApp) {
     let world = app.world().await;
     let admin = world.as_user("admin_a");
-    admin.put_funding_settings(&FundingSettings { reserve_share_bp: 1000 }).await.expect("10 %");
+    admin
+        .put_funding_settings(&FundingSettings { reserve_share_bp: 1000, ..FundingSettings::default() })
+        .await
+        .expect("10 %");
     let p = admin.create_insured_person(&person("冲销", 805)).await.expect("person");
     let posted = admin.post_contribution(&contribution("JF-0100", p.id, "88.88")).await.expect("post");
     let reserve_line = posted.entry.postings.iter().find(|l| l.account_code == "reserve").expect("reserve").amount;

@@ -5,6 +5,7 @@ mod assessment_workflow;
 mod auth;
 mod conventions;
 mod evaluation;
+mod fund_health;
 mod funding;
 mod funding_import;
 mod funding_properties;

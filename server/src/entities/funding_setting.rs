@@ -8,6 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub region_id: Uuid,
     pub reserve_share_bp: i32,
+    pub critical_months: i32,
+    pub warning_months: i32,
+    pub surplus_months: i32,
     pub updated_at: DateTimeUtc,
 }
 

@@ -72,7 +72,15 @@ pub(crate) fn split(source: FundingSource, scheme: Scheme, fen: i64, reserve_bp:
 
 pub async fn settings<C: ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<FundingSettings> {
     Ok(match funding_setting::Entity::find_by_id(region_id).one(db).await? {
-        Some(s) => FundingSettings { reserve_share_bp: u32::try_from(s.reserve_share_bp).unwrap_or(0) },
+        Some(s) => {
+            let u = |v: i32| u32::try_from(v).unwrap_or(0);
+            FundingSettings {
+                reserve_share_bp: u(s.reserve_share_bp),
+                critical_months: u(s.critical_months),
+                warning_months: u(s.warning_months),
+                surplus_months: u(s.surplus_months),
+            }
+        }
         None => FundingSettings::default(),
     })
 }
@@ -84,12 +92,21 @@ pub async fn get_settings(state: &AppState, actor: &Actor) -> ApiResult<FundingS
 
 pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -> ApiResult<FundingSettings> {
     actor.require(Permission::PostFunding)?;
+    let mut errors = FieldErrors::new();
     if s.reserve_share_bp > 10_000 {
-        return Err(ApiError::invalid_field("reserve_share_bp", "out_of_range", "from 0 to 10000 basis points"));
+        errors.add("reserve_share_bp", "out_of_range", "from 0 to 10000 basis points");
     }
+    if !(s.critical_months < s.warning_months && s.warning_months < s.surplus_months && s.surplus_months <= 600) {
+        errors.add("warning_months", "not_ascending", "need critical_months < warning_months < surplus_months ≤ 600");
+    }
+    errors.finish()?;
+    let i = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     let row = funding_setting::ActiveModel {
         region_id: Set(actor.region_id),
-        reserve_share_bp: Set(i32::try_from(s.reserve_share_bp).unwrap_or(0)),
+        reserve_share_bp: Set(i(s.reserve_share_bp)),
+        critical_months: Set(i(s.critical_months)),
+        warning_months: Set(i(s.warning_months)),
+        surplus_months: Set(i(s.surplus_months)),
         updated_at: Set(Utc::now()),
     };
     let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
@@ -98,8 +115,15 @@ pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -
     } else {
         row.insert(&txn).await?;
     }
-    audit::record(&txn, &AuditActor::from(actor), "funding.settings", "region", actor.region_id, &["reserve_share_bp"])
-        .await?;
+    audit::record(
+        &txn,
+        &AuditActor::from(actor),
+        "funding.settings",
+        "region",
+        actor.region_id,
+        &["reserve_share_bp", "critical_months", "warning_months", "surplus_months"],
+    )
+    .await?;
     txn.commit().await?;
     Ok(s)
 }

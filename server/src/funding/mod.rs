@@ -1,7 +1,8 @@
-//! Multi-source funding (多渠道筹资): the double-entry ledger and its check, money coming in, and
-//! (to come) imports and fund health.
+//! Multi-source funding (多渠道筹资): the double-entry ledger and its check, money coming in
+//! (contributions, imports, receipts), reserve draws, reports and fund health.
 
 pub mod check;
+pub mod health;
 pub mod import;
 pub mod income;
 pub mod ledger;

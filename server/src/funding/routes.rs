@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use ltci_shared::api::funding::{
-    Account, ContributionRequest, DrawRejection, EntryFilter, FundingSettings, ImportOutcome, JournalEntry,
-    OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest,
+    Account, ContributionRequest, DrawRejection, EntryFilter, FundHealth, FundingSettings, HealthQuery, ImportOutcome,
+    JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest,
+    ReversalRequest, SeriesQuery,
 };
 use ltci_shared::error::codes;
 use ltci_shared::{ErrorBody, Page, PageQuery};
@@ -14,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{import, income, ledger, reports, reserve};
+use super::{health, import, income, ledger, reports, reserve};
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::error::{ApiError, ApiResult};
@@ -32,6 +33,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_entries))
         .routes(routes!(get_entry))
         .routes(routes!(reverse))
+        .routes(routes!(fund_health))
+        .routes(routes!(fund_health_series))
         .routes(routes!(income_report))
         .routes(routes!(trial_balance_report))
         .routes(routes!(list_draws, request_draw))
@@ -282,4 +285,28 @@ async fn trial_balance_report(
     let on = q.on.unwrap_or(actor.today);
     let body = reports::trial_balance_csv(&state.db, &actor, on).await?;
     Ok(csv_response(&format!("trial-balance-{on}.csv"), body))
+}
+
+/// Fund health of a scheme on a date: balance, income by source, expenditure by month, months of
+/// payment covered (可支付月数) and the warning level.
+#[utoipa::path(get, path = "/funding/health", tag = "funding", security(("bearer" = [])), params(HealthQuery),
+    responses((status = 200, body = FundHealth), (status = 422, body = ErrorBody)))]
+async fn fund_health(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<HealthQuery>,
+) -> ApiResult<ApiJson<FundHealth>> {
+    health::health(&state.db, &actor, q).await.map(ApiJson)
+}
+
+/// The fund's monthly time series (income, expenditure, balance, months covered, level), oldest
+/// first, ending with the current month.
+#[utoipa::path(get, path = "/funding/health/series", tag = "funding", security(("bearer" = [])), params(SeriesQuery),
+    responses((status = 200, body = Vec<MonthPoint>), (status = 422, body = ErrorBody)))]
+async fn fund_health_series(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<SeriesQuery>,
+) -> ApiResult<ApiJson<Vec<MonthPoint>>> {
+    health::series(&state.db, &actor, q).await.map(ApiJson)
 }

@@ -5,6 +5,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use ltci_shared::error::codes;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -52,9 +53,21 @@ pub fn app(state: AppState) -> Router {
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
-                .layer(PropagateRequestIdLayer::x_request_id()),
+                .layer(PropagateRequestIdLayer::x_request_id())
+                // A bug that panics answers 500 with the envelope (and is logged), not a dropped
+                // connection.
+                .layer(CatchPanicLayer::custom(panicked)),
         )
         .with_state(state)
+}
+
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let what = cause
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| cause.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    axum::response::IntoResponse::into_response(ApiError::internal(anyhow::anyhow!("handler panicked: {what}")))
 }
 
 async fn not_found() -> ApiError {

@@ -143,12 +143,126 @@ pub struct EntryFilter {
 pub struct FundingSettings {
     /// Share of every contribution and receipt posted to the reserve (调剂金), in basis points [500].
     pub reserve_share_bp: u32,
+    /// Fewer months of payment covered than this is `critical` [3].
+    #[serde(default = "default_critical")]
+    pub critical_months: u32,
+    /// Fewer than this is `warning` [6].
+    #[serde(default = "default_warning")]
+    pub warning_months: u32,
+    /// More than this is `excess_surplus` (结余过多) [24].
+    #[serde(default = "default_surplus")]
+    pub surplus_months: u32,
+}
+
+fn default_critical() -> u32 {
+    3
+}
+fn default_warning() -> u32 {
+    6
+}
+fn default_surplus() -> u32 {
+    24
 }
 
 impl Default for FundingSettings {
     fn default() -> Self {
-        Self { reserve_share_bp: 500 }
+        Self {
+            reserve_share_bp: 500,
+            critical_months: default_critical(),
+            warning_months: default_warning(),
+            surplus_months: default_surplus(),
+        }
     }
+}
+
+/// The fund's warning level (预警等级).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningLevel {
+    /// Fewer months covered than `critical_months`.
+    Critical,
+    /// Fewer than `warning_months`.
+    Warning,
+    Normal,
+    /// More than `surplus_months`: too much is kept back.
+    ExcessSurplus,
+    /// Nothing was spent in the window: months covered are not defined.
+    NoExpenditure,
+}
+
+/// Query of `GET /api/v1/funding/health`.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HealthQuery {
+    pub scheme: Scheme,
+    /// The date (default: today).
+    pub on: Option<NaiveDate>,
+    /// Start of the income period (default: 1 January of the date's year).
+    pub from: Option<NaiveDate>,
+}
+
+/// Money from one source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SourceAmount {
+    pub source: FundingSource,
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+}
+
+/// An amount for a month (`YYYY-MM`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthAmount {
+    pub month: String,
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+}
+
+/// Fund health (基金运行分析) of a scheme on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FundHealth {
+    pub scheme: Scheme,
+    pub on: NaiveDate,
+    /// The scheme's fund at the end of the date.
+    #[schema(value_type = String)]
+    pub balance: Decimal,
+    pub income_from: NaiveDate,
+    /// Income by source from `income_from` to `on`.
+    pub income_by_source: Vec<SourceAmount>,
+    /// The twelve months ending with the date's month.
+    pub expenditure_by_month: Vec<MonthAmount>,
+    /// Over the last twelve months, or the months since the ledger began if fewer.
+    #[schema(value_type = String)]
+    pub average_monthly_expenditure: Decimal,
+    /// 可支付月数, one decimal; absent without expenditure.
+    #[schema(value_type = Option<String>)]
+    pub months_covered: Option<Decimal>,
+    pub level: WarningLevel,
+    pub settings: FundingSettings,
+}
+
+/// Query of `GET /api/v1/funding/health/series`.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesQuery {
+    pub scheme: Scheme,
+    /// How many months, ending with the current one (1–120, default 24).
+    pub months: Option<u32>,
+}
+
+/// One month of the fund's time series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthPoint {
+    pub month: String,
+    #[schema(value_type = String)]
+    pub income: Decimal,
+    #[schema(value_type = String)]
+    pub expenditure: Decimal,
+    /// At the end of the month.
+    #[schema(value_type = String)]
+    pub balance: Decimal,
+    #[schema(value_type = Option<String>)]
+    pub months_covered: Option<Decimal>,
+    pub level: WarningLevel,
 }
 
 /// The answer to a contributions import (`POST /api/v1/funding/contributions/import` or
