@@ -240,3 +240,70 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     txn.commit().await?;
     Ok(true)
 }
+
+/// A year of the demo persons' monthly contributions (individual and employer or fiscal shares)
+/// posted through the ledger as `admin`, so the funding pages have figures. Posting is idempotent
+/// by reference, so running it again adds nothing.
+pub async fn seed_funding(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use chrono::{Datelike, Months};
+    use ltci_shared::api::funding::FundingSource;
+    use ltci_shared::api::registry::Scheme;
+
+    use crate::funding::income::{contribution_request, fund, income, reserve};
+    use crate::funding::ledger::{self, NewEntry};
+
+    let actor = crate::auth::Actor::for_command_line(db, "admin").await?;
+    let persons =
+        insured_person::Entity::find().filter(insured_person::Column::RegionId.eq(actor.region_id)).all(db).await?;
+    let this_month = actor.today.with_day(1).unwrap_or(actor.today);
+    // Each entry with its contribution row, as `POST /funding/contributions` records them.
+    let post = async |entry: NewEntry, row: crate::entities::contribution::ActiveModel| -> anyhow::Result<()> {
+        ledger::post(db, &actor, entry, async |txn, e| {
+            let mut row = row.clone();
+            row.entry_id = Set(e.id);
+            row.insert(txn).await?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+        Ok(())
+    };
+    for back in (1..=12u32).rev() {
+        let month = this_month - Months::new(back);
+        let period = month.format("%Y-%m").to_string();
+        for p in &persons {
+            let scheme = if p.scheme == "employee" { Scheme::Employee } else { Scheme::Resident };
+            let second =
+                if scheme == Scheme::Employee { FundingSource::Employer } else { FundingSource::FiscalSubsidy };
+            for (source, fen) in [(FundingSource::Individual, 3_000), (second, 3_000)] {
+                let to_reserve = ltci_shared::money::share_of(fen, 500);
+                let entry = NewEntry {
+                    reference: format!("DEMO-{period}-{}-{}", p.id.simple(), enum_to_db(&source)),
+                    kind: "contribution",
+                    description: format!("示范缴费 {period}"),
+                    effective_on: month,
+                    reverses_entry_id: None,
+                    request: contribution_request(p.id, &period, scheme, source, fen, Some(month)),
+                    lines: vec![
+                        (fund(scheme), fen - to_reserve),
+                        (reserve(), to_reserve),
+                        (income(source, scheme), -fen),
+                    ],
+                };
+                let row = crate::entities::contribution::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    region_id: Set(actor.region_id),
+                    insured_person_id: Set(p.id),
+                    period: Set(period.clone()),
+                    scheme: Set(enum_to_db(&scheme)),
+                    source: Set(enum_to_db(&source)),
+                    amount_fen: Set(fen),
+                    entry_id: Set(Uuid::nil()),
+                    reversed: Set(false),
+                };
+                post(entry, row).await?;
+            }
+        }
+    }
+    Ok(())
+}

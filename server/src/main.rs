@@ -65,6 +65,8 @@ async fn main() -> anyhow::Result<ExitCode> {
             db::migrate(&conn).await?;
             let pii = PiiCipher::new(&cli.config.resolve_data_key()?)?;
             let seeded = demo::seed(&conn, &pii).await?;
+            // Idempotent by reference: completes an earlier, interrupted seeding.
+            demo::seed_funding(&conn).await?;
             conn.close().await.ok();
             let app = Application::build(cli.config).await?;
             let url = format!("http://127.0.0.1:{}", app.port());

@@ -4,6 +4,7 @@ mod assessment;
 mod assessment_workflow;
 mod auth;
 mod conventions;
+mod demo;
 mod evaluation;
 mod fund_health;
 mod funding;

@@ -52,6 +52,18 @@ pub fn level(balance_fen: i64, expenditure_fen: i64, months: u32, s: &FundingSet
     }
 }
 
+/// The monthly average in yuan, two decimals (half up).
+fn average(expenditure_fen: i64, months: u32) -> Decimal {
+    let mut avg = if months == 0 {
+        Decimal::ZERO
+    } else {
+        (to_yuan(expenditure_fen) / Decimal::from(months))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    };
+    avg.rescale(2);
+    avg
+}
+
 fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
@@ -201,12 +213,7 @@ pub async fn health<C: ConnectionTrait>(db: &C, actor: &Actor, q: HealthQuery) -
         income_from: from,
         income_by_source,
         expenditure_by_month,
-        average_monthly_expenditure: if p.window_months == 0 {
-            to_yuan(0)
-        } else {
-            (to_yuan(p.window_expenditure) / Decimal::from(p.window_months))
-                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-        },
+        average_monthly_expenditure: average(p.window_expenditure, p.window_months),
         months_covered: months_covered(p.balance, p.window_expenditure, p.window_months),
         level: level(p.balance, p.window_expenditure, p.window_months, &settings),
         settings,
@@ -275,6 +282,8 @@ mod tests {
         assert_eq!(months_covered(29_600, 120_000, 12), Some(Decimal::new(30, 1)));
         assert_eq!(level(29_600, 120_000, 12, &settings()), WarningLevel::Critical);
         assert_eq!(months_covered(1, 0, 12), None);
+        assert_eq!(average(0, 12).to_string(), "0.00");
+        assert_eq!(average(130_000, 3).to_string(), "433.33");
     }
 
     #[test]

@@ -1,0 +1,23 @@
+//! The demo data seeds cleanly on both databases, its ledger is sound, and seeding again adds
+//! nothing.
+
+use ltci_e2e::{TestApp, on_both_databases};
+use ltci_server::pii::PiiCipher;
+
+on_both_databases!(demo_data_is_sound_and_seeding_twice_adds_nothing);
+
+async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
+    let pii = PiiCipher::new(b"demo-test-key-demo-test-key-0123456789").expect("key");
+    assert!(ltci_server::demo::seed(&app.db, &pii).await.expect("seed"));
+    ltci_server::demo::seed_funding(&app.db).await.expect("funding");
+    let first = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert!(first.is_sound(), "{first:?}");
+    assert_eq!(first.entries, 5 * 12 * 2, "five persons, twelve months, two sources");
+    assert!(!ltci_server::demo::seed(&app.db, &pii).await.expect("again"), "the demo region exists");
+    ltci_server::demo::seed_funding(&app.db).await.expect("funding again");
+    let second = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert_eq!((second.entries, second.sums), (first.entries, first.sums));
+    let (admin, _) = app.client.signed_in("admin", ltci_server::demo::DEMO_PASSWORD).await.expect("demo officer");
+    let accounts = admin.funding_accounts().await.expect("accounts");
+    assert!(accounts.iter().any(|a| a.code == "reserve" && a.balance > rust_decimal::Decimal::ZERO));
+}
