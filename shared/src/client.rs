@@ -633,4 +633,9 @@ impl ApiClient {
     pub async fn fund_health_series(&self, q: &SeriesQuery) -> Result<Vec<MonthPoint>, ClientError> {
         self.get("/funding/health/series", q).await
     }
+
+    /// The fund's series as an SVG document.
+    pub async fn fund_health_chart(&self, q: &SeriesQuery) -> Result<String, ClientError> {
+        self.get_text("/funding/health/chart.svg", q).await
+    }
 }

@@ -142,6 +142,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/evaluation-schemes/{year}",
         "GET /api/v1/funding/accounts",
         "GET /api/v1/funding/health",
+        "GET /api/v1/funding/health/chart.svg",
         "GET /api/v1/funding/health/series",
         "GET /api/v1/funding/reports/income.csv",
         "GET /api/v1/funding/reports/trial-balance.csv",

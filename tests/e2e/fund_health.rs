@@ -108,6 +108,14 @@ async fn months_covered_and_levels_follow_the_ledger(app: TestApp) {
     let income: Decimal = series.iter().map(|m| m.income).sum();
     assert_eq!(income, yuan("1500.00"));
     assert!(ltci_server::funding::check::run(&app.db).await.expect("check").is_sound());
+    let svg = world
+        .as_user("auditor_a")
+        .fund_health_chart(&SeriesQuery { scheme: Scheme::Resident, months: Some(6) })
+        .await
+        .expect("chart");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "an SVG document");
+    assert!(svg.contains("居民长期护理保险基金") && svg.contains(&series[5].month), "titled, with month labels");
+    assert!(svg.matches("<polyline").count() >= 3, "balance, income and expenditure lines");
 
     let bad = FundingSettings { critical_months: 6, warning_months: 6, ..FundingSettings::default() };
     assert_eq!(

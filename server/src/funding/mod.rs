@@ -1,6 +1,7 @@
 //! Multi-source funding (多渠道筹资): the double-entry ledger and its check, money coming in
 //! (contributions, imports, receipts), reserve draws, reports and fund health.
 
+pub mod chart;
 pub mod check;
 pub mod health;
 pub mod import;

@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{health, import, income, ledger, reports, reserve};
+use super::{chart, health, import, income, ledger, reports, reserve};
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::error::{ApiError, ApiResult};
@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reverse))
         .routes(routes!(fund_health))
         .routes(routes!(fund_health_series))
+        .routes(routes!(fund_health_chart))
         .routes(routes!(income_report))
         .routes(routes!(trial_balance_report))
         .routes(routes!(list_draws, request_draw))
@@ -309,4 +310,23 @@ async fn fund_health_series(
     ApiQuery(q): ApiQuery<SeriesQuery>,
 ) -> ApiResult<ApiJson<Vec<MonthPoint>>> {
     health::series(&state.db, &actor, q).await.map(ApiJson)
+}
+
+/// The fund's monthly series as an SVG chart (balance, income, expenditure), for a browser.
+#[utoipa::path(get, path = "/funding/health/chart.svg", tag = "funding", security(("bearer" = [])), params(SeriesQuery),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 422, body = ErrorBody)))]
+async fn fund_health_chart(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<SeriesQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let scheme = q.scheme;
+    let points = health::series(&state.db, &actor, q).await?;
+    let title = match scheme {
+        ltci_shared::api::registry::Scheme::Employee => "职工长期护理保险基金 Employee fund",
+        ltci_shared::api::registry::Scheme::Resident => "居民长期护理保险基金 Resident fund",
+    };
+    let svg = chart::render(title, &points)?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response())
 }
