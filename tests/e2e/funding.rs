@@ -320,6 +320,15 @@ async fn reserve_draws_need_a_second_officer(app: TestApp) {
     assert_eq!(rejected.status, DrawStatus::Rejected);
     assert_eq!(balance(&admin.funding_accounts().await.expect("accounts"), "reserve"), yuan("20.00"));
     assert_eq!(admin.reserve_draws().await.expect("list").len(), 2);
+    // Two draws approved at the same moment cannot together take more than the reserve holds.
+    let a = admin.request_reserve_draw(&ask("DR-3", "15.00")).await.expect("request");
+    let b = admin.request_reserve_draw(&ask("DR-4", "15.00")).await.expect("request");
+    let (ra, rb) = tokio::join!(second.approve_reserve_draw(a.id), second.approve_reserve_draw(b.id));
+    let codes: Vec<Option<String>> =
+        [ra, rb].into_iter().map(|r| r.err().and_then(|e| e.code().map(str::to_string))).collect();
+    assert_eq!(codes.iter().filter(|c| c.is_none()).count(), 1, "exactly one approved: {codes:?}");
+    assert!(codes.contains(&Some("insufficient_reserve".into())), "{codes:?}");
+    assert_eq!(balance(&admin.funding_accounts().await.expect("accounts"), "reserve"), yuan("5.00"));
     assert!(ltci_server::funding::check::run(&app.db).await.expect("check").is_sound());
 }
 

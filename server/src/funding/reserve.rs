@@ -8,7 +8,8 @@ use ltci_shared::error::codes;
 use ltci_shared::money::{positive_fen, to_yuan};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -184,7 +185,25 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Res
         lines: vec![(fund(scheme), d.amount_fen), (reserve(), -d.amount_fen)],
     };
     let draw_row = d.clone();
+    let region_id = actor.region_id;
     let (_, m) = ledger::post(&state.db, actor, entry, async |txn, e| {
+        // Checked again inside the transaction, under a lock on the reserve account, so two
+        // approvals at once cannot together overdraw it.
+        let account = acct::Entity::find()
+            .filter(acct::Column::RegionId.eq(region_id))
+            .filter(acct::Column::Code.eq(reserve().code))
+            .lock_exclusive()
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("reserve account missing")))?;
+        let left = ledger::sums(txn, region_id).await?.get(&account.id).copied().unwrap_or(0);
+        if left < 0 {
+            return Err(ApiError::other(
+                axum::http::StatusCode::CONFLICT,
+                codes::INSUFFICIENT_RESERVE,
+                "another draw was approved meanwhile; the reserve no longer holds this amount",
+            ));
+        }
         decide(txn, actor, &draw_row, DrawStatus::Approved, None, Some(e.id)).await
     })
     .await?;
