@@ -45,6 +45,7 @@ impl Application {
             passwords: Arc::new(passwords),
             metrics: Arc::new(Metrics::default()),
             pii: Arc::new(pii),
+            time_zones: Arc::default(),
         };
         Ok(Self { listener, state })
     }

@@ -9,6 +9,7 @@ use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
 use crate::pii::PiiCipher;
+use crate::registry::regions::TimeZones;
 
 /// Cheap to clone; shared by all requests. Holds no per-user state: the database is the only
 /// shared state, so several servers can run behind one load balancer.
@@ -20,4 +21,6 @@ pub struct AppState {
     pub passwords: Arc<PasswordHasher>,
     pub metrics: Arc<Metrics>,
     pub pii: Arc<PiiCipher>,
+    /// Regions' time zones, for each request's business date.
+    pub time_zones: Arc<TimeZones>,
 }

@@ -438,13 +438,7 @@ impl ApiClient {
 
     /// The content of a document.
     pub async fn download_attachment(&self, institution_id: Uuid, id: Uuid) -> Result<Vec<u8>, ClientError> {
-        let resp = self.api(Method::GET, &format!("/institutions/{institution_id}/attachments/{id}")).send().await?;
-        let status = resp.status();
-        let bytes = resp.bytes().await?;
-        if status.is_success() {
-            return Ok(bytes.to_vec());
-        }
-        Err(Self::error(status, &bytes))
+        self.get_bytes(&format!("/institutions/{institution_id}/attachments/{id}"), &()).await
     }
 
     // ---- evaluation ----
@@ -606,16 +600,18 @@ impl ApiClient {
         self.get("/funding/reserve-draws", &()).await
     }
 
-    /// The body of a non-JSON download (CSV, SVG) as text.
-    async fn get_text(&self, path: &str, query: &impl Serialize) -> Result<String, ClientError> {
+    /// The body of a non-JSON download (a document, CSV, SVG).
+    async fn get_bytes(&self, path: &str, query: &impl Serialize) -> Result<Vec<u8>, ClientError> {
         let resp = self.api(Method::GET, path).query(query).send().await?;
         let status = resp.status();
         let bytes = resp.bytes().await?;
-        if status.is_success() {
-            return String::from_utf8(bytes.to_vec())
-                .map_err(|e| ClientError::Unexpected { status, text: e.to_string() });
-        }
-        Err(Self::error(status, &bytes))
+        if status.is_success() { Ok(bytes.to_vec()) } else { Err(Self::error(status, &bytes)) }
+    }
+
+    /// The body of a non-JSON download as text.
+    async fn get_text(&self, path: &str, query: &impl Serialize) -> Result<String, ClientError> {
+        let bytes = self.get_bytes(path, query).await?;
+        String::from_utf8(bytes).map_err(|e| ClientError::Unexpected { status: StatusCode::OK, text: e.to_string() })
     }
 
     pub async fn income_report_csv(&self, q: &PeriodQuery) -> Result<String, ClientError> {

@@ -4,7 +4,7 @@
 
 use chrono::{Duration, Utc};
 use ltci_e2e::world::{TEST_PASSWORD, World, person, seed_user};
-use ltci_e2e::{TestApp, on_both_databases};
+use ltci_e2e::{TestApp, field_code, on_both_databases};
 use ltci_shared::PageQuery;
 use ltci_shared::api::assessment::{
     ApplyRequest, AssessmentCase, AssessmentSettings, AssessorProfileRequest, AssignRequest, CareMode, CaseState,
@@ -83,11 +83,6 @@ fn submission(answers: Answers) -> SubmitAssessmentRequest {
     }
 }
 
-fn code_of(err: &ClientError, field: &str) -> String {
-    let ClientError::Api { body, .. } = err else { panic!("expected the error envelope, got {err}") };
-    body.error.details.get(field).unwrap_or_else(|| panic!("no detail {field} in {body:?}")).code.clone()
-}
-
 fn apply_req(person_id: Uuid) -> ApplyRequest {
     ApplyRequest {
         insured_person_id: person_id,
@@ -115,16 +110,16 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
     let with_conflict =
         AssignRequest { assessor_ids: vec![p.id("doc1"), p.id("other1")], lead_assessor_id: p.id("doc1") };
     let err = admin.assign_assessors(id, &with_conflict).await.expect_err("recusal");
-    assert_eq!(code_of(&err, "assessor_ids[1]"), "recusal_required");
+    assert_eq!(field_code(&err, "assessor_ids[1]"), "recusal_required");
     let alone = AssignRequest { assessor_ids: vec![p.id("doc1")], lead_assessor_id: p.id("doc1") };
     assert_eq!(
-        code_of(&admin.assign_assessors(id, &alone).await.expect_err("few"), "assessor_ids"),
+        field_code(&admin.assign_assessors(id, &alone).await.expect_err("few"), "assessor_ids"),
         "too_few_assessors"
     );
     let not_assessor =
         AssignRequest { assessor_ids: vec![p.id("doc1"), world.user("carer_a1")], lead_assessor_id: p.id("doc1") };
     assert_eq!(
-        code_of(&admin.assign_assessors(id, &not_assessor).await.expect_err("carer"), "assessor_ids[1]"),
+        field_code(&admin.assign_assessors(id, &not_assessor).await.expect_err("carer"), "assessor_ids[1]"),
         "not_an_assessor"
     );
 
@@ -183,7 +178,7 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
     // Re-assessment only by assessors who did not take part.
     let same = AssignRequest { assessor_ids: vec![p.id("doc1"), p.id("nurse2")], lead_assessor_id: p.id("nurse2") };
     assert_eq!(
-        code_of(&admin.assign_assessors(id, &same).await.expect_err("again"), "assessor_ids[0]"),
+        field_code(&admin.assign_assessors(id, &same).await.expect_err("again"), "assessor_ids[0]"),
         "took_part_before"
     );
     let second = AssignRequest { assessor_ids: vec![p.id("doc2"), p.id("nurse2")], lead_assessor_id: p.id("doc2") };
@@ -230,7 +225,7 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
     let non_experts =
         AssignRequest { assessor_ids: vec![p.id("expert1"), p.id("nurse1")], lead_assessor_id: p.id("expert1") };
     let err = admin.assign_assessors(id, &non_experts).await.expect_err("non-expert");
-    assert_eq!(code_of(&err, "assessor_ids[1]"), "took_part_before");
+    assert_eq!(field_code(&err, "assessor_ids[1]"), "took_part_before");
     let fresh_non_expert = seed_user(&app, "nurse3", Role::Assessor, world.region_a, None).await;
     admin
         .put_assessor_profile(
@@ -250,7 +245,7 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
         )
         .await
         .expect_err("non-expert");
-    assert_eq!(code_of(&err, "assessor_ids[1]"), "not_an_expert");
+    assert_eq!(field_code(&err, "assessor_ids[1]"), "not_an_expert");
     let experts =
         AssignRequest { assessor_ids: vec![p.id("expert1"), p.id("expert2")], lead_assessor_id: p.id("expert1") };
     admin.assign_assessors(id, &experts).await.expect("experts");
@@ -366,7 +361,7 @@ async fn ineligible_applications_are_refused_with_a_reason(app: TestApp) {
     let all = admin.list_assessment_cases(&Default::default(), PageQuery::default()).await.expect("list");
     assert_eq!(all.total, 4);
     let bad_person = admin.apply_for_assessment(&apply_req(Uuid::new_v4())).await.expect_err("unknown");
-    assert_eq!(code_of(&bad_person, "insured_person_id"), "unknown_person");
+    assert_eq!(field_code(&bad_person, "insured_person_id"), "unknown_person");
     // Roles that may not apply.
     for who in ["auditor_a", "assessor_a", "carer_a1"] {
         assert_eq!(
@@ -396,10 +391,13 @@ async fn illegal_steps_are_refused_with_a_stable_code(app: TestApp) {
         let err = attempt.expect_err("illegal");
         assert_eq!(err.status(), Some(StatusCode::CONFLICT));
         assert_eq!(err.code(), Some("invalid_state_transition"));
-        assert_eq!(code_of(&err, "state"), "awaiting_assignment");
+        assert_eq!(field_code(&err, "state"), "awaiting_assignment");
     }
     // Nothing changed.
     assert_eq!(admin.assessment_case(case.id).await.expect("case").state, CaseState::AwaitingAssignment);
     let bad = AssessmentSettings { min_assessors: 1, ..AssessmentSettings::default() };
-    assert_eq!(code_of(&admin.put_assessment_settings(&bad).await.expect_err("one"), "min_assessors"), "out_of_range");
+    assert_eq!(
+        field_code(&admin.put_assessment_settings(&bad).await.expect_err("one"), "min_assessors"),
+        "out_of_range"
+    );
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Duration, Months, Utc};
 use ltci_e2e::world::{TEST_PASSWORD, person, seed_certificate, seed_user};
-use ltci_e2e::{TestApp, on_both_databases};
+use ltci_e2e::{TestApp, field_code, on_both_databases};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::evaluation::{CategoryScore, CreditClass, EvaluationRequest, Grade};
 use ltci_shared::api::institutions::{
@@ -13,7 +13,6 @@ use ltci_shared::api::institutions::{
 };
 use ltci_shared::api::registry::Address;
 use ltci_shared::api::users::Role;
-use ltci_shared::client::ClientError;
 use ltci_shared::uscc::check_character;
 use reqwest::StatusCode;
 
@@ -45,11 +44,6 @@ fn application(name: &str, n: u32, modes: Vec<ServiceMode>) -> InstitutionApplic
     }
 }
 
-fn detail(err: &ClientError, field: &str) -> String {
-    let ClientError::Api { body, .. } = err else { panic!("expected the envelope, got {err}") };
-    body.error.details.get(field).unwrap_or_else(|| panic!("no {field} in {body:?}")).code.clone()
-}
-
 fn inspection(points: u32) -> InspectionReport {
     InspectionReport {
         checklist: vec![
@@ -75,11 +69,14 @@ async fn designation_from_application_to_agreement(app: TestApp) {
     }
     bad.contact_phone = "none".into();
     let err = admin.apply_for_designation(&bad).await.expect_err("invalid");
-    assert_eq!(detail(&err, "uscc"), "invalid_check_character");
-    assert_eq!(detail(&err, "contact_phone"), "invalid_phone");
+    assert_eq!(field_code(&err, "uscc"), "invalid_check_character");
+    assert_eq!(field_code(&err, "contact_phone"), "invalid_phone");
     let mut ward = application("非医院专护", 2, vec![ServiceMode::HospitalWard]);
     ward.licensed_beds = 20;
-    assert_eq!(detail(&admin.apply_for_designation(&ward).await.expect_err("ward"), "requested_modes"), "not_allowed");
+    assert_eq!(
+        field_code(&admin.apply_for_designation(&ward).await.expect_err("ward"), "requested_modes"),
+        "not_allowed"
+    );
 
     let inst = admin
         .apply_for_designation(&application(
@@ -92,12 +89,12 @@ async fn designation_from_application_to_agreement(app: TestApp) {
     assert_eq!(inst.status, InstitutionStatus::Submitted);
     let dup =
         admin.apply_for_designation(&application("同码机构", 1, vec![ServiceMode::HomeVisit])).await.expect_err("dup");
-    assert_eq!((dup.status(), detail(&dup, "uscc").as_str()), (Some(StatusCode::CONFLICT), "conflict"));
+    assert_eq!((dup.status(), field_code(&dup, "uscc").as_str()), (Some(StatusCode::CONFLICT), "conflict"));
 
     // Steps out of order are refused with the current status.
     let early =
         admin.sign_agreement(inst.id, &AgreementRequest { start_on: None, end_on: None }).await.expect_err("early");
-    assert_eq!((early.code(), detail(&early, "state").as_str()), (Some("invalid_state_transition"), "submitted"));
+    assert_eq!((early.code(), field_code(&early, "state").as_str()), (Some("invalid_state_transition"), "submitted"));
 
     let reviewed =
         admin.review_documents(inst.id, &DocumentReview { accepted: true, reason: None }).await.expect("review");
@@ -105,7 +102,7 @@ async fn designation_from_application_to_agreement(app: TestApp) {
     let mut over = inspection(90);
     over.checklist[0].points = 41;
     assert_eq!(
-        detail(&admin.record_inspection(inst.id, &over).await.expect_err("over"), "checklist[0].points"),
+        field_code(&admin.record_inspection(inst.id, &over).await.expect_err("over"), "checklist[0].points"),
         "out_of_range"
     );
     let inspected = admin.record_inspection(inst.id, &inspection(88)).await.expect("inspect");
@@ -118,7 +115,7 @@ async fn designation_from_application_to_agreement(app: TestApp) {
         bed_quota: 0,
     };
     assert_eq!(
-        detail(&admin.decide_designation(inst.id, &not_requested).await.expect_err("mode"), "approved_modes"),
+        field_code(&admin.decide_designation(inst.id, &not_requested).await.expect_err("mode"), "approved_modes"),
         "not_requested"
     );
     let approve = DesignationDecision {
@@ -187,7 +184,7 @@ async fn rejection_and_illegal_steps(app: TestApp) {
         .review_documents(doc_reject.id, &DocumentReview { accepted: false, reason: None })
         .await
         .expect_err("no reason");
-    assert_eq!(detail(&err, "reason"), "required");
+    assert_eq!(field_code(&err, "reason"), "required");
     let rejected = admin
         .review_documents(doc_reject.id, &DocumentReview { accepted: false, reason: Some("缺少营业执照".into()) })
         .await
@@ -200,7 +197,10 @@ async fn rejection_and_illegal_steps(app: TestApp) {
     admin.review_documents(inst.id, &DocumentReview { accepted: true, reason: None }).await.expect("review");
     admin.record_inspection(inst.id, &inspection(35)).await.expect("inspect");
     let no_reason = DesignationDecision { approved: false, reason: None, approved_modes: vec![], bed_quota: 0 };
-    assert_eq!(detail(&admin.decide_designation(inst.id, &no_reason).await.expect_err("reason"), "reason"), "required");
+    assert_eq!(
+        field_code(&admin.decide_designation(inst.id, &no_reason).await.expect_err("reason"), "reason"),
+        "required"
+    );
     let reject = DesignationDecision { reason: Some("现场核查得分不足".into()), ..no_reason };
     assert_eq!(admin.decide_designation(inst.id, &reject).await.expect("reject").status, InstitutionStatus::Rejected);
     for attempt in [
@@ -251,9 +251,9 @@ async fn service_relations_follow_certificates_agreements_and_status(app: TestAp
         .start_service_relation(&rel(uncertified.id, inst.id, CareMode::HomeVisit))
         .await
         .expect_err("uncertified");
-    assert_eq!(detail(&err, "insured_person_id"), "not_certified");
+    assert_eq!(field_code(&err, "insured_person_id"), "not_certified");
     let err = admin.start_service_relation(&rel(p.id, inst.id, CareMode::Institutional)).await.expect_err("mode");
-    assert_eq!(detail(&err, "care_mode"), "mode_not_approved");
+    assert_eq!(field_code(&err, "care_mode"), "mode_not_approved");
 
     // Before any relation the institution's staff cannot see the person; after, they can.
     assert_eq!(staff.list_insured_persons(&Default::default(), Default::default()).await.expect("list").total, 0);
@@ -300,7 +300,7 @@ async fn service_relations_follow_certificates_agreements_and_status(app: TestAp
     let other = admin.create_insured_person(&person("李爷爷", 605)).await.expect("person");
     seed_certificate(&app, world.region_a, other.id, 4).await;
     let err = admin.start_service_relation(&rel(other.id, inst.id, CareMode::HomeVisit)).await.expect_err("suspended");
-    assert_eq!(detail(&err, "institution_id"), "institution_not_active");
+    assert_eq!(field_code(&err, "institution_id"), "institution_not_active");
     admin.resume_institution(inst.id, &change("整改完成")).await.expect("resume");
     let second =
         admin.start_service_relation(&rel(other.id, inst.id, CareMode::HomeVisit)).await.expect("after resume");
@@ -315,5 +315,5 @@ async fn service_relations_follow_certificates_agreements_and_status(app: TestAp
     let ids: Vec<_> = outcome.beneficiaries_to_transfer.iter().map(|r| r.id).collect();
     assert_eq!(ids, [home.id], "only the open relation must be transferred");
     let err = admin.start_service_relation(&rel(other.id, inst.id, CareMode::HomeVisit)).await.expect_err("terminated");
-    assert_eq!(detail(&err, "institution_id"), "institution_not_active");
+    assert_eq!(field_code(&err, "institution_id"), "institution_not_active");
 }

@@ -1,9 +1,8 @@
 //! Administering user accounts.
 
-use ltci_e2e::{TestApp, on_both_databases};
+use ltci_e2e::{TestApp, field_code, on_both_databases};
 use ltci_shared::PageQuery;
 use ltci_shared::api::users::{CreateUserRequest, Role, UserFilter};
-use ltci_shared::client::ClientError;
 use reqwest::StatusCode;
 
 on_both_databases!(officers_create_list_and_deactivate_accounts, account_input_is_validated_field_by_field);
@@ -18,11 +17,6 @@ fn request(username: &str, role: Role, institution_id: Option<uuid::Uuid>) -> Cr
     }
 }
 
-fn detail_code(err: &ClientError, field: &str) -> String {
-    let ClientError::Api { body, .. } = err else { panic!("expected the error envelope, got {err}") };
-    body.error.details.get(field).unwrap_or_else(|| panic!("no detail for {field}: {body:?}")).code.clone()
-}
-
 async fn officers_create_list_and_deactivate_accounts(app: TestApp) {
     let world = app.world().await;
     let admin = world.as_user("admin_a");
@@ -35,7 +29,7 @@ async fn officers_create_list_and_deactivate_accounts(app: TestApp) {
 
     let err = admin.create_user(&request("assessor9", Role::Assessor, None)).await.expect_err("taken");
     assert_eq!(err.status(), Some(StatusCode::CONFLICT));
-    assert_eq!(detail_code(&err, "username"), "conflict");
+    assert_eq!(field_code(&err, "username"), "conflict");
 
     let assessors = admin
         .list_users(&UserFilter { role: Some(Role::Assessor), active: None }, PageQuery::default())
@@ -51,7 +45,7 @@ async fn officers_create_list_and_deactivate_accounts(app: TestApp) {
         .expect("list");
     assert_eq!(active.total, 1);
     let own = admin.deactivate_user(world.user("admin_a")).await.expect_err("self");
-    assert_eq!(detail_code(&own, "id"), "cannot_deactivate_self");
+    assert_eq!(field_code(&own, "id"), "cannot_deactivate_self");
 }
 
 async fn account_input_is_validated_field_by_field(app: TestApp) {
@@ -62,21 +56,21 @@ async fn account_input_is_validated_field_by_field(app: TestApp) {
     bad.display_name = "  ".into();
     let err = admin.create_user(&bad).await.expect_err("invalid");
     assert_eq!(err.code(), Some("validation_failed"));
-    assert_eq!(detail_code(&err, "username"), "invalid_length");
-    assert_eq!(detail_code(&err, "password"), "too_short");
-    assert_eq!(detail_code(&err, "display_name"), "required");
-    assert_eq!(detail_code(&err, "institution_id"), "required");
+    assert_eq!(field_code(&err, "username"), "invalid_length");
+    assert_eq!(field_code(&err, "password"), "too_short");
+    assert_eq!(field_code(&err, "display_name"), "required");
+    assert_eq!(field_code(&err, "institution_id"), "required");
 
     let foreign = admin
         .create_user(&request("carer_x", Role::Caregiver, Some(world.institution("b1"))))
         .await
         .expect_err("foreign");
-    assert_eq!(detail_code(&foreign, "institution_id"), "unknown_institution");
+    assert_eq!(field_code(&foreign, "institution_id"), "unknown_institution");
     let officer_with_inst = admin
         .create_user(&request("admin_x", Role::Admin, Some(world.institution("a1"))))
         .await
         .expect_err("not allowed");
-    assert_eq!(detail_code(&officer_with_inst, "institution_id"), "not_allowed");
+    assert_eq!(field_code(&officer_with_inst, "institution_id"), "not_allowed");
     let spaces = admin.create_user(&request("has space", Role::Auditor, None)).await.expect_err("chars");
-    assert_eq!(detail_code(&spaces, "username"), "invalid_characters");
+    assert_eq!(field_code(&spaces, "username"), "invalid_characters");
 }

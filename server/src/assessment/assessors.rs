@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
-use crate::entities::{assessor_profile as profile, enum_from_db, enum_to_db, institution, user};
+use crate::entities::{assessor_profile as profile, enum_from_db, enum_to_db, user};
 use crate::http::error::{ApiError, ApiResult};
+use crate::institutions::designation;
 use crate::state::AppState;
 
 fn view(u: user::Model, p: profile::Model) -> ApiResult<AssessorProfile> {
@@ -76,17 +77,7 @@ pub async fn put(
         ));
     }
     if let Some(inst) = req.employer_institution_id {
-        let found = institution::Entity::find_by_id(inst)
-            .filter(institution::Column::RegionId.eq(actor.region_id))
-            .one(&state.db)
-            .await?;
-        if found.is_none() {
-            return Err(ApiError::invalid_field(
-                "employer_institution_id",
-                "unknown_institution",
-                "no such institution in your region",
-            ));
-        }
+        designation::require_in_region(&state.db, actor.region_id, inst, "employer_institution_id").await?;
     }
     let row = profile::ActiveModel {
         user_id: Set(u.id),

@@ -19,12 +19,11 @@ use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{
     assessment_case as case, assessment_case_event as event, assessment_round as round,
-    assessment_round_assessor as round_assessor, certificate, contribution, enum_from_db, enum_to_db, institution,
-    insured_person, region,
+    assessment_round_assessor as round_assessor, certificate, contribution, enum_from_db, enum_to_db, insured_person,
 };
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
-use crate::registry::regions;
+use crate::institutions::designation;
 use crate::state::AppState;
 use crate::users::service::check_text;
 
@@ -42,13 +41,6 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
         months -= 1;
     }
     u32::try_from(months.max(0)).unwrap_or(0)
-}
-
-pub(crate) async fn region_of<C: ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<region::Model> {
-    region::Entity::find_by_id(region_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("region {region_id} missing")))
 }
 
 fn refusal(code: &str, message: String) -> Option<(String, String)> {
@@ -148,20 +140,9 @@ pub async fn apply(state: &AppState, actor: &Actor, req: ApplyRequest) -> ApiRes
         _ => (None, req.institution_id),
     };
     if let Some(inst) = institution_id {
-        let found = institution::Entity::find_by_id(inst)
-            .filter(institution::Column::RegionId.eq(actor.region_id))
-            .one(&state.db)
-            .await?;
-        if found.is_none() {
-            return Err(ApiError::invalid_field(
-                "institution_id",
-                "unknown_institution",
-                "no such institution in your region",
-            ));
-        }
+        designation::require_in_region(&state.db, actor.region_id, inst, "institution_id").await?;
     }
-    let region = region_of(&state.db, actor.region_id).await?;
-    let today = regions::today(&region);
+    let today = actor.today;
     let txn = state.db.begin().await?;
     // Institutions apply on behalf of people they do not yet serve: the person need only be of
     // the same region (they cannot read the person's record through this).

@@ -9,7 +9,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
-use super::cases::region_of;
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{certificate, region, sequence};
 use crate::http::error::{ApiError, ApiResult};
@@ -136,7 +135,7 @@ pub async fn list(
             if days > 3660 {
                 return Err(ApiError::invalid_field("expiring_within_days", "out_of_range", "at most 3660 days"));
             }
-            let today = regions::today(&region_of(&state.db, actor.region_id).await?);
+            let today = actor.today;
             let until = today.checked_add_days(Days::new(u64::from(days))).unwrap_or(today);
             q.filter(certificate::Column::Status.eq(ACTIVE))
                 .filter(certificate::Column::ExpiresOn.gte(today))

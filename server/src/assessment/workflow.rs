@@ -18,7 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::assessors::is_medical;
-use super::cases::{ANSWERS_PURPOSE, find_in_scope, region_of, views};
+use super::cases::{ANSWERS_PURPOSE, find_in_scope, views};
 use super::state_machine::{Step, next, round_kind_for_assignment};
 use super::{answer_errors, certificates, settings};
 use crate::audit::{self, AuditActor};
@@ -29,6 +29,7 @@ use crate::entities::{
     service_relation, user,
 };
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::registry::regions::region_of;
 use crate::state::AppState;
 use crate::users::service::check_text;
 
@@ -209,7 +210,7 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
         .map(|a| a.assessor_id)
         .collect();
     // Institutions serving the applicant now: their employees must recuse too.
-    let today = crate::registry::regions::today(&region_of(&txn, c.region_id).await?);
+    let today = actor.today;
     let serving: BTreeSet<Uuid> = service_relation::Entity::find()
         .filter(service_relation::Column::InsuredPersonId.eq(c.insured_person_id))
         .filter(service_relation::Column::StartOn.lte(today))
@@ -469,7 +470,7 @@ pub async fn appeal(state: &AppState, actor: &Actor, id: Uuid, req: ReasonReques
         Some(cid) => certificate::Entity::find_by_id(cid).one(&txn).await?,
         None => None,
     };
-    let today = crate::registry::regions::today(&region_of(&txn, c.region_id).await?);
+    let today = actor.today;
     let deadline = cert.and_then(|x| x.appeal_deadline);
     if deadline.is_none_or(|d| today > d) {
         return Err(ApiError::state_conflict(

@@ -9,7 +9,7 @@ use tower_http::request_id::RequestId;
 use uuid::Uuid;
 
 use super::permission::{Permission, allows};
-use crate::entities::{region, user};
+use crate::entities::user;
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -52,10 +52,9 @@ impl Actor {
             .filter(|u| u.active)
             .ok_or_else(|| anyhow::anyhow!("no active user {username}"))?;
         anyhow::ensure!(user.role == Role::Admin.as_str(), "{username} is not an agency officer");
-        let region = region::Entity::find_by_id(user.region_id)
-            .one(db)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("region of {username} missing"))?;
+        let region = crate::registry::regions::region_of(db, user.region_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
         Ok(Actor {
             today: crate::registry::regions::today(&region),
             user_id: user.id,
@@ -94,12 +93,8 @@ impl FromRequestParts<AppState> for Actor {
         };
         let role = Role::from_name(&user.role)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("user {} has unknown role", user.id)))?;
-        let region = region::Entity::find_by_id(user.region_id)
-            .one(&state.db)
-            .await?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("region of user {} missing", user.id)))?;
         Ok(Actor {
-            today: crate::registry::regions::today(&region),
+            today: state.time_zones.today(&state.db, user.region_id).await?,
             user_id: user.id,
             username: user.username,
             role,

@@ -96,7 +96,7 @@ async fn daily<C: ConnectionTrait>(db: &C, region_id: Uuid, to: NaiveDate) -> Ap
 
 /// What an account is to a scheme's health.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+enum AccountRole {
     Fund,
     Income(Option<ltci_shared::api::funding::FundingSource>),
     Expense,
@@ -104,18 +104,18 @@ enum Role {
 
 /// The scheme's accounts and what each is: its fund, its income accounts (by source) and its
 /// expense accounts (`expense:<what>:<scheme>`, debited by benefit payments).
-async fn roles<C: ConnectionTrait>(db: &C, region_id: Uuid, scheme: Scheme) -> ApiResult<HashMap<Uuid, Role>> {
+async fn roles<C: ConnectionTrait>(db: &C, region_id: Uuid, scheme: Scheme) -> ApiResult<HashMap<Uuid, AccountRole>> {
     let suffix = format!(":{}", enum_to_db(&scheme));
     let fund_code = income::fund(scheme).code;
     let mut out = HashMap::new();
     for a in acct::Entity::find().filter(acct::Column::RegionId.eq(region_id)).all(db).await? {
         let role = if a.code == fund_code {
-            Some(Role::Fund)
+            Some(AccountRole::Fund)
         } else if a.code.starts_with("income:") && a.code.ends_with(&suffix) {
             let source = a.code.split(':').nth(1).and_then(|s| enum_from_db(s).ok());
-            Some(Role::Income(source))
+            Some(AccountRole::Income(source))
         } else if a.code.starts_with("expense:") && a.code.ends_with(&suffix) {
-            Some(Role::Expense)
+            Some(AccountRole::Expense)
         } else {
             None
         };
@@ -142,12 +142,12 @@ async fn monthly<C: ConnectionTrait>(
         let Some(role) = roles.get(&account) else { continue };
         let m = months.entry(month_start(day)).or_default();
         match role {
-            Role::Fund => m.2 += fen,
-            Role::Income(source) => {
+            AccountRole::Fund => m.2 += fen,
+            AccountRole::Income(source) => {
                 m.0 -= fen;
                 by_source.entry(*source).or_default().push((day, -fen));
             }
-            Role::Expense => m.1 += fen,
+            AccountRole::Expense => m.1 += fen,
         }
     }
     Ok((months, by_source))

@@ -18,7 +18,6 @@ use uuid::Uuid;
 
 use super::lifecycle::{Step, next};
 use super::views::{self, modes, relation_view, status};
-use crate::assessment::cases::region_of;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{agreement, enum_to_db, institution, institution_event, sequence, service_relation};
@@ -30,6 +29,25 @@ use crate::users::service::check_text;
 
 /// Default agreement term (协议期限): three years.
 const AGREEMENT_MONTHS: u32 = 36;
+
+/// The code and message of an institution id that names none in the actor's region.
+pub const UNKNOWN_INSTITUTION: (&str, &str) = ("unknown_institution", "no such institution in your region");
+
+/// The institution `id` if it belongs to the region.
+pub async fn in_region<C: ConnectionTrait>(db: &C, region_id: Uuid, id: Uuid) -> ApiResult<Option<institution::Model>> {
+    Ok(institution::Entity::find_by_id(id).filter(institution::Column::RegionId.eq(region_id)).one(db).await?)
+}
+
+/// The institution `id` of the region, or `422 unknown_institution` on `field`.
+pub async fn require_in_region<C: ConnectionTrait>(
+    db: &C,
+    region_id: Uuid,
+    id: Uuid,
+    field: &str,
+) -> ApiResult<institution::Model> {
+    let (code, message) = UNKNOWN_INSTITUTION;
+    in_region(db, region_id, id).await?.ok_or_else(|| ApiError::invalid_field(field, code, message))
+}
 
 pub async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<institution::Model> {
     institution::Entity::find_by_id(id)
@@ -336,7 +354,7 @@ async fn insert_agreement(
     if end_on <= start_on {
         return Err(ApiError::invalid_field("end_on", "before_start", "the agreement must end after it starts"));
     }
-    let region = region_of(txn, m.region_id).await?;
+    let region = regions::region_of(txn, m.region_id).await?;
     let year = start_on.format("%Y").to_string();
     let seq = sequence::next(txn, m.region_id, &format!("agreement-{year}")).await?;
     Ok(agreement::ActiveModel {
@@ -363,8 +381,7 @@ pub async fn sign_agreement(
     actor.require(Permission::ManageInstitutions)?;
     let txn = state.db.begin().await?;
     let m = find_in_scope(&txn, actor, id).await?;
-    let today = regions::today(&region_of(&txn, m.region_id).await?);
-    let start = req.start_on.unwrap_or(today);
+    let start = req.start_on.unwrap_or(actor.today);
     advance(&txn, actor, &m, Step::SignAgreement, (None, Some(start), None), |_| {}).await?;
     insert_agreement(&txn, &m, start, req.end_on).await?;
     txn.commit().await?;
@@ -402,8 +419,7 @@ async fn status_change(
     let reason = reason_required(Some(&req.reason))?;
     let txn = state.db.begin().await?;
     let m = find_in_scope(&txn, actor, id).await?;
-    let today = regions::today(&region_of(&txn, m.region_id).await?);
-    let on = req.effective_on.unwrap_or(today);
+    let on = req.effective_on.unwrap_or(actor.today);
     advance(&txn, actor, &m, step, (Some(reason), Some(on), None), |_| {}).await?;
     txn.commit().await?;
     Ok((view_one(&state.db, id).await?, on))
@@ -425,12 +441,7 @@ pub async fn terminate(state: &AppState, actor: &Actor, id: Uuid, req: StatusCha
     let (institution, on) = status_change(state, actor, id, req, Step::Terminate).await?;
     let open = service_relation::Entity::find()
         .filter(service_relation::Column::InstitutionId.eq(id))
-        .filter(service_relation::Column::StartOn.lte(on))
-        .filter(
-            sea_orm::Condition::any()
-                .add(service_relation::Column::EndOn.is_null())
-                .add(service_relation::Column::EndOn.gte(on)),
-        )
+        .filter(super::relations::open_on(on))
         .order_by_asc(service_relation::Column::StartOn)
         .all(&state.db)
         .await?;

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::views::{modes, relation_view, status};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{agreement, certificate, enum_to_db, institution, insured_person, service_relation as rel};
+use crate::entities::{agreement, certificate, enum_to_db, insured_person, service_relation as rel};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
@@ -31,7 +31,7 @@ fn bed_based(mode: CareMode) -> bool {
 }
 
 /// Relations open on `on` (started, not ended before it).
-fn open_on(on: NaiveDate) -> Condition {
+pub(crate) fn open_on(on: NaiveDate) -> Condition {
     Condition::all()
         .add(rel::Column::StartOn.lte(on))
         .add(Condition::any().add(rel::Column::EndOn.is_null()).add(rel::Column::EndOn.gte(on)))
@@ -63,13 +63,7 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
             "the person has no valid disability certificate on the start date",
         ));
     }
-    let inst = institution::Entity::find_by_id(req.institution_id)
-        .filter(institution::Column::RegionId.eq(actor.region_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            ApiError::invalid_field("institution_id", "unknown_institution", "no such institution in your region")
-        })?;
+    let inst = super::designation::require_in_region(db, actor.region_id, req.institution_id, "institution_id").await?;
     if status(&inst)? != InstitutionStatus::Active {
         return Err(ApiError::invalid_field(
             "institution_id",

@@ -7,7 +7,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::assessment::cases::region_of;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::county;
@@ -39,7 +38,7 @@ pub async fn in_region<C: ConnectionTrait>(db: &C, region_id: Uuid, id: Uuid) ->
 /// (the prefecture) and is not the region's own code.
 pub async fn create(state: &AppState, actor: &Actor, req: CreateCountyRequest) -> ApiResult<County> {
     actor.require(Permission::ManageRegions)?;
-    let region = region_of(&state.db, actor.region_id).await?;
+    let region = super::regions::region_of(&state.db, actor.region_id).await?;
     let mut errors = FieldErrors::new();
     let code = req.code.trim().to_string();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {

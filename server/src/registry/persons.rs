@@ -12,10 +12,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{regions, validate};
+use super::validate;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{insured_person as person, region};
+use crate::entities::insured_person as person;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
@@ -62,12 +62,6 @@ pub(crate) fn id_number_rule(value: &str, today: NaiveDate) -> validate::Rule<Id
     IdNumber::parse_on(value, today).map_err(|e| (e.code(), e.to_string()))
 }
 
-async fn actor_region<C: ConnectionTrait>(db: &C, actor: &Actor) -> ApiResult<region::Model> {
-    region::Entity::find_by_id(actor.region_id).one(db).await?.ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("region {} of user {} is missing", actor.region_id, actor.user_id))
-    })
-}
-
 fn duplicate_id() -> ApiError {
     ApiError::conflict("id_number", "a person with this ID number is already registered in this region")
 }
@@ -89,8 +83,7 @@ async fn id_number_taken<C: ConnectionTrait>(
 
 pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonRequest) -> ApiResult<InsuredPerson> {
     actor.require(Permission::WriteInsuredPersons)?;
-    let region = actor_region(&state.db, actor).await?;
-    let today = regions::today(&region);
+    let today = actor.today;
     let mut errors = FieldErrors::new();
     let name = errors.take("name", check_text(&req.name, 50));
     let id_number = errors.take("id_number", id_number_rule(&req.id_number, today));
@@ -111,12 +104,12 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     let now = Utc::now();
     let txn = state.db.begin().await?;
     let id_hash = state.pii.index(id_number.as_str());
-    if id_number_taken(&txn, region.id, &id_hash, None).await? {
+    if id_number_taken(&txn, actor.region_id, &id_hash, None).await? {
         return Err(duplicate_id());
     }
     let model = person::ActiveModel {
         id: Set(Uuid::now_v7()),
-        region_id: Set(region.id),
+        region_id: Set(actor.region_id),
         name: Set(name),
         id_number_enc: Set(state.pii.encrypt(id_number.as_str())?),
         id_number_hash: Set(id_hash),
@@ -195,8 +188,7 @@ pub async fn update(
     req: UpdateInsuredPersonRequest,
 ) -> ApiResult<InsuredPerson> {
     actor.require(Permission::WriteInsuredPersons)?;
-    let region = actor_region(&state.db, actor).await?;
-    let today = regions::today(&region);
+    let today = actor.today;
     let txn = state.db.begin().await?;
     let current = find_in_scope(&txn, actor, id).await?;
     if current.version != req.version {

@@ -26,6 +26,38 @@ pub fn time_zone(m: &region::Model) -> chrono_tz::Tz {
     m.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
 }
 
+/// The time zone of each region, read from the database once: a region's time zone does not
+/// change after it is created, so every server may keep its own copy. Gives "today" per request
+/// without a query.
+#[derive(Debug, Default)]
+pub struct TimeZones(std::sync::RwLock<std::collections::HashMap<Uuid, chrono_tz::Tz>>);
+
+impl TimeZones {
+    /// Today's business date in the region.
+    pub async fn today<C: sea_orm::ConnectionTrait>(&self, db: &C, region_id: Uuid) -> ApiResult<chrono::NaiveDate> {
+        let known = self.0.read().ok().and_then(|m| m.get(&region_id).copied());
+        let tz = match known {
+            Some(tz) => tz,
+            None => {
+                let tz = time_zone(&region_of(db, region_id).await?);
+                if let Ok(mut m) = self.0.write() {
+                    m.insert(region_id, tz);
+                }
+                tz
+            }
+        };
+        Ok(Utc::now().with_timezone(&tz).date_naive())
+    }
+}
+
+/// A region by id (an internal error if it is missing: every row that names one has it).
+pub async fn region_of<C: sea_orm::ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<region::Model> {
+    region::Entity::find_by_id(region_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("region {region_id} missing")))
+}
+
 /// Today's business date in the region.
 pub fn today(m: &region::Model) -> chrono::NaiveDate {
     Utc::now().with_timezone(&time_zone(m)).date_naive()

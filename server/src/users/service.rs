@@ -11,9 +11,10 @@ use uuid::Uuid;
 use crate::audit::{self, AuditActor};
 use crate::auth::password::check_password_rules;
 use crate::auth::{Actor, Permission, scope, service::revoke_all_for_user};
-use crate::entities::{institution, user};
+use crate::entities::user;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
+use crate::institutions::designation;
 use crate::state::AppState;
 
 pub fn view(m: user::Model) -> UserView {
@@ -99,12 +100,9 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateUserRequest) -> 
             "only institution staff and caregivers belong to an institution",
         ),
         (true, Some(inst)) => {
-            let found = institution::Entity::find_by_id(inst)
-                .filter(institution::Column::RegionId.eq(actor.region_id))
-                .one(&state.db)
-                .await?;
-            if found.is_none() {
-                errors.add("institution_id", "unknown_institution", "no such institution in your region");
+            if designation::in_region(&state.db, actor.region_id, inst).await?.is_none() {
+                let (code, message) = designation::UNKNOWN_INSTITUTION;
+                errors.add("institution_id", code, message);
             }
         }
         (false, None) => {}

@@ -21,6 +21,7 @@ use crate::auth::{Actor, Permission, scope};
 use crate::entities::{caregiver_assignment as asg, enum_from_db, enum_to_db, institution, service_relation};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
+use crate::institutions::relations;
 use crate::state::AppState;
 use crate::users::service::check_text;
 
@@ -71,12 +72,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
     let relations = service_relation::Entity::find()
         .filter(service_relation::Column::InstitutionId.eq(cg.institution_id))
         .filter(service_relation::Column::InsuredPersonId.eq(req.insured_person_id))
-        .filter(service_relation::Column::StartOn.lte(req.start_on))
-        .filter(
-            Condition::any()
-                .add(service_relation::Column::EndOn.is_null())
-                .add(service_relation::Column::EndOn.gte(req.start_on)),
-        )
+        .filter(relations::open_on(req.start_on))
         .all(&txn)
         .await?;
     if relations.is_empty() {

@@ -18,7 +18,6 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{assignments, training};
-use crate::assessment::cases::region_of;
 use crate::audit::{self, AuditActor};
 use crate::auth::password::check_password_rules;
 use crate::auth::service::revoke_all_for_user;
@@ -26,8 +25,9 @@ use crate::auth::{Actor, Permission, scope};
 use crate::entities::{caregiver, enum_from_db, enum_to_db, institution, user};
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
+use crate::institutions::designation;
 use crate::registry::persons::{id_number_rule, sex_name};
-use crate::registry::{counties, regions, validate};
+use crate::registry::{counties, validate};
 use crate::state::AppState;
 use crate::users::service::{check_text, check_username, insert_account};
 
@@ -123,10 +123,9 @@ async fn employing_institution<C: ConnectionTrait>(
         errors.add("institution_id", "required", "name the employing institution");
         return Ok(None);
     };
-    let Some(inst) =
-        institution::Entity::find_by_id(id).filter(institution::Column::RegionId.eq(actor.region_id)).one(db).await?
-    else {
-        errors.add("institution_id", "unknown_institution", "no such institution in your region");
+    let Some(inst) = designation::in_region(db, actor.region_id, id).await? else {
+        let (code, message) = designation::UNKNOWN_INSTITUTION;
+        errors.add("institution_id", code, message);
         return Ok(None);
     };
     let status: InstitutionStatus = enum_from_db(&inst.status)?;
@@ -148,8 +147,7 @@ fn duplicate() -> ApiError {
 /// Registers a caregiver (institution staff for their institution; officers for any).
 pub async fn register(state: &AppState, actor: &Actor, req: CreateCaregiverRequest) -> ApiResult<Caregiver> {
     actor.require(Permission::ManageCaregivers)?;
-    let region = region_of(&state.db, actor.region_id).await?;
-    let today = regions::today(&region);
+    let today = actor.today;
     let mut errors = FieldErrors::new();
     let inst = employing_institution(&state.db, actor, req.institution_id, &mut errors).await?;
     let name = errors.take("name", check_text(&req.name, 50));
