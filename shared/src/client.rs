@@ -14,9 +14,9 @@ use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
 use crate::api::funding::{
-    Account, ContributionRequest, DrawRejection, EntryFilter, FundHealth, FundingSettings, HealthQuery, ImportOutcome,
-    JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest,
-    ReversalRequest, SeriesQuery,
+    Account, ChartLinkRequest, ContributionRequest, DrawRejection, EntryFilter, FundHealth, FundingSettings,
+    HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted, ReceiptRequest,
+    ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
@@ -602,7 +602,12 @@ impl ApiClient {
 
     /// The body of a non-JSON download (a document, CSV, SVG).
     async fn get_bytes(&self, path: &str, query: &impl Serialize) -> Result<Vec<u8>, ClientError> {
-        let resp = self.api(Method::GET, path).query(query).send().await?;
+        Self::bytes(self.api(Method::GET, path).query(query)).await
+    }
+
+    /// Sends a request and answers a non-JSON success body or the error envelope.
+    async fn bytes(req: RequestBuilder) -> Result<Vec<u8>, ClientError> {
+        let resp = req.send().await?;
         let status = resp.status();
         let bytes = resp.bytes().await?;
         if status.is_success() { Ok(bytes.to_vec()) } else { Err(Self::error(status, &bytes)) }
@@ -633,5 +638,16 @@ impl ApiClient {
     /// The fund's series as an SVG document.
     pub async fn fund_health_chart(&self, q: &SeriesQuery) -> Result<String, ClientError> {
         self.get_text("/funding/health/chart.svg", q).await
+    }
+
+    /// A five-minute signed link to the fund chart, for a browser.
+    pub async fn create_chart_link(&self, req: &ChartLinkRequest) -> Result<SignedLink, ClientError> {
+        self.call(Method::POST, "/funding/health/chart-links", Some(req)).await
+    }
+
+    /// Opens a signed link's `url` as a browser would: without a bearer token.
+    pub async fn open_link(&self, url: &str) -> Result<String, ClientError> {
+        let bytes = Self::bytes(self.http.get(format!("{}{url}", self.base_url))).await?;
+        String::from_utf8(bytes).map_err(|e| ClientError::Unexpected { status: StatusCode::OK, text: e.to_string() })
     }
 }

@@ -191,6 +191,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/counties",
         "POST /api/v1/funding/contributions",
         "POST /api/v1/funding/contributions/import",
+        "POST /api/v1/funding/health/chart-links",
         "POST /api/v1/funding/receipts",
         "POST /api/v1/funding/reserve-draws",
         "POST /api/v1/funding/reserve-draws/{id}/approval",

@@ -7,7 +7,8 @@ use ltci_e2e::{TestApp, field_code, on_both_databases, today};
 use ltci_server::auth::Actor;
 use ltci_server::funding::ledger::{self, AccountSpec, NewEntry};
 use ltci_shared::api::funding::{
-    AccountKind, ContributionRequest, FundingSettings, FundingSource, HealthQuery, SeriesQuery, WarningLevel,
+    AccountKind, ChartLinkRequest, ContributionRequest, FundingSettings, FundingSource, HealthQuery, SeriesQuery,
+    WarningLevel,
 };
 use ltci_shared::api::registry::Scheme;
 use rust_decimal::Decimal;
@@ -116,6 +117,26 @@ async fn months_covered_and_levels_follow_the_ledger(app: TestApp) {
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "an SVG document");
     assert!(svg.contains("居民长期护理保险基金") && svg.contains(&series[5].month), "titled, with month labels");
     assert!(svg.matches("<polyline").count() >= 3, "balance, income and expenditure lines");
+
+    // A signed link opens the same chart in a browser without a bearer token, for these
+    // parameters only, and only while its user may read the funds.
+    let auditor = world.as_user("auditor_a");
+    let link =
+        auditor.create_chart_link(&ChartLinkRequest { scheme: Scheme::Resident, months: Some(6) }).await.expect("link");
+    assert!(link.url.starts_with("/api/v1/funding/health/chart.svg?scheme=resident&months=6&link="), "{}", link.url);
+    let secs = (link.expires_at - chrono::Utc::now()).num_seconds();
+    assert!((240..=300).contains(&secs), "about five minutes: {secs} s");
+    assert_eq!(auditor.open_link(&link.url).await.expect("opened without a token"), svg);
+    let widened = link.url.replace("months=6", "months=120");
+    assert_eq!(auditor.open_link(&widened).await.expect_err("other months").code(), Some("invalid_token"));
+    let employee = link.url.replace("scheme=resident", "scheme=employee");
+    assert_eq!(auditor.open_link(&employee).await.expect_err("other scheme").code(), Some("invalid_token"));
+    let no_link = link.url.split("&link=").next().expect("url").to_owned();
+    assert_eq!(auditor.open_link(&no_link).await.expect_err("no link").code(), Some("unauthenticated"));
+    let too_long = ChartLinkRequest { scheme: Scheme::Resident, months: Some(121) };
+    assert_eq!(field_code(&auditor.create_chart_link(&too_long).await.expect_err("months"), "months"), "out_of_range");
+    admin.deactivate_user(world.user("auditor_a")).await.expect("deactivate");
+    assert_eq!(auditor.open_link(&link.url).await.expect_err("deactivated").code(), Some("invalid_token"));
 
     let bad = FundingSettings { critical_months: 6, warning_months: 6, ..FundingSettings::default() };
     assert_eq!(

@@ -88,6 +88,25 @@ async fn good_bad_and_repeated_files(app: TestApp) {
     assert_eq!(field_code(&err, "lines[2].reference"), "reference_conflict");
     assert_eq!(admin.journal_entries(&EntryFilter::default(), Default::default()).await.expect("entries").total, 3);
 
+    // A file larger than one multi-row insert (2,000 lines) posts every line exactly once.
+    let mut large = format!("{HEADER}\n");
+    for i in 0..4_500u32 {
+        let id = if i % 2 == 0 { &id_a } else { &id_b };
+        large.push_str(&format!(
+            "L-{i:05},{id},2026-{:02},resident,individual,{}.{:02}\n",
+            i % 12 + 1,
+            i % 50 + 1,
+            i % 100
+        ));
+    }
+    let expected_total: Decimal = (0..4_500u32).map(|i| Decimal::new(i64::from((i % 50 + 1) * 100 + i % 100), 2)).sum();
+    let outcome = admin.import_contributions(large.clone()).await.expect("large import");
+    assert_eq!((outcome.lines, outcome.posted, outcome.posted_amount), (4_500, 4_500, expected_total));
+    let again = admin.import_contributions(large).await.expect("large again");
+    assert_eq!((again.posted, again.already_posted), (0, 4_500));
+    assert_eq!(admin.journal_entries(&EntryFilter::default(), Default::default()).await.expect("entries").total, 4_503);
+    assert!(ltci_server::funding::check::run(&app.db).await.expect("check").is_sound());
+
     let wrong_header = "ref,id,period\nX,1,2\n".to_string();
     assert_eq!(
         field_code(&admin.import_contributions(wrong_header).await.expect_err("header"), "lines[1].header"),

@@ -40,6 +40,7 @@ async fn role_endpoint_matrix(app: TestApp) {
     let receipt: Body = Box::new(
         |k| json!({"reference": format!("RCPT-{k}"), "scheme": "resident", "source": "donation", "amount": "100.00", "description": "慈善捐赠"}),
     );
+    let chart_link: Body = Box::new(|_| json!({"scheme": "resident", "months": 12}));
     let settings: Body = Box::new(|_| json!(ltci_shared::api::assessment::AssessmentSettings::default()));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
@@ -79,6 +80,7 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::GET, "/api/v1/funding/accounts".into(), None, [200, 403, 200, 403, 403, 200]),
         (Method::GET, "/api/v1/ledger/entries".into(), None, [200, 403, 200, 403, 403, 200]),
         (Method::POST, "/api/v1/funding/receipts".into(), Some(receipt), [201, 403, 403, 403, 403, 201]),
+        (Method::POST, "/api/v1/funding/health/chart-links".into(), Some(chart_link), [201, 403, 201, 403, 403, 201]),
         (
             Method::POST,
             format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),

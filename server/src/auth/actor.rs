@@ -86,7 +86,20 @@ impl FromRequestParts<AppState> for Actor {
                 ApiError::unauthorized(codes::UNAUTHENTICATED, "sign in: send Authorization: Bearer <access token>")
             })?;
         let claims = state.tokens.verify_access(token.trim())?;
-        let user = user::Entity::find_by_id(claims.sub).one(&state.db).await?;
+        Actor::load(state, claims.sub, claims.sid, request_id(parts)).await
+    }
+}
+
+impl Actor {
+    /// The actor for user `user_id` in login `session_id`, reloaded from the database: an account
+    /// deactivated since the token or link was issued is refused, a changed role applies at once.
+    pub async fn load(
+        state: &AppState,
+        user_id: Uuid,
+        session_id: Uuid,
+        request_id: Option<String>,
+    ) -> ApiResult<Actor> {
+        let user = user::Entity::find_by_id(user_id).one(&state.db).await?;
         let user = match user {
             Some(u) if u.active => u,
             _ => return Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this account is no longer active")),
@@ -100,8 +113,8 @@ impl FromRequestParts<AppState> for Actor {
             role,
             region_id: user.region_id,
             institution_id: user.institution_id,
-            session_id: claims.sid,
-            request_id: request_id(parts),
+            session_id,
+            request_id,
         })
     }
 }

@@ -1,4 +1,5 @@
-//! Access tokens (JWT, HS256, short-lived) and refresh tokens (random, stored hashed).
+//! Access tokens (JWT, HS256, short-lived), refresh tokens (random, stored hashed) and signed links
+//! (a JWT of its own key that opens one resource from a browser's address bar for a few minutes).
 
 use base64::Engine;
 use chrono::Utc;
@@ -24,10 +25,28 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// What a signed link says: who asked for it (the link acts with that user's rights, checked again
+/// when it is opened), which resource it opens (path and query, exactly) and until when.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LinkClaims {
+    pub sub: Uuid,
+    pub sid: Uuid,
+    /// The resource, e.g. `/funding/health/chart.svg?scheme=resident&months=24`.
+    pub res: String,
+    pub exp: i64,
+}
+
+/// How long a signed link opens its resource.
+pub const LINK_TTL_SECS: i64 = 300;
+
 /// Signing keys and lifetimes.
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Links are signed with a key derived from the secret for them alone, so a link never passes
+    /// as an access token nor an access token as a link.
+    link_encoding: EncodingKey,
+    link_decoding: DecodingKey,
     pub access_ttl_secs: u64,
     pub refresh_ttl_secs: u64,
 }
@@ -40,9 +59,12 @@ impl std::fmt::Debug for TokenKeys {
 
 impl TokenKeys {
     pub fn new(secret: &[u8], access_ttl_secs: u64, refresh_ttl_secs: u64) -> Self {
+        let link_key = Sha256::new().chain_update(b"ltci signed link\0").chain_update(secret).finalize();
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            link_encoding: EncodingKey::from_secret(&link_key),
+            link_decoding: DecodingKey::from_secret(&link_key),
             access_ttl_secs,
             refresh_ttl_secs,
         }
@@ -69,6 +91,35 @@ impl TokenKeys {
             }
             _ => ApiError::unauthorized(codes::INVALID_TOKEN, "the access token is not valid"),
         })
+    }
+}
+
+impl TokenKeys {
+    /// A link opening `resource` as `user_id` (login `family_id`) for [`LINK_TTL_SECS`].
+    pub fn issue_link(&self, user_id: Uuid, family_id: Uuid, resource: &str) -> anyhow::Result<(String, i64)> {
+        let exp = Utc::now().timestamp() + LINK_TTL_SECS;
+        let claims = LinkClaims { sub: user_id, sid: family_id, res: resource.to_owned(), exp };
+        Ok((jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.link_encoding)?, exp))
+    }
+
+    /// Verifies a link's signature and expiry and that it was issued for `resource`.
+    pub fn verify_link(&self, link: &str, resource: &str) -> Result<LinkClaims, ApiError> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        let claims = jsonwebtoken::decode::<LinkClaims>(link, &self.link_decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => {
+                    ApiError::unauthorized(codes::TOKEN_EXPIRED, "this link has expired; ask for a new one")
+                }
+                _ => ApiError::unauthorized(codes::INVALID_TOKEN, "this link is not valid"),
+            })?;
+        if claims.res == resource {
+            Ok(claims)
+        } else {
+            Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this link was made for another resource"))
+        }
     }
 }
 
@@ -107,6 +158,24 @@ mod tests {
         let claims = Claims { sub: Uuid::new_v4(), sid: Uuid::new_v4(), iat: now - 120, exp: now - 1 };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).expect("encode");
         assert_eq!(keys.verify_access(&token).expect_err("expired").code(), codes::TOKEN_EXPIRED);
+    }
+
+    #[test]
+    fn links_open_their_resource_only_and_are_not_access_tokens() {
+        let keys = TokenKeys::new(&[7u8; 32], 60, 600);
+        let user = Uuid::new_v4();
+        let (link, exp) = keys.issue_link(user, Uuid::new_v4(), "/chart?months=6").expect("issue");
+        assert!(exp > Utc::now().timestamp() && exp <= Utc::now().timestamp() + LINK_TTL_SECS);
+        assert_eq!(keys.verify_link(&link, "/chart?months=6").expect("valid").sub, user);
+        assert_eq!(keys.verify_link(&link, "/chart?months=60").expect_err("other").code(), codes::INVALID_TOKEN);
+        assert_eq!(keys.verify_access(&link).expect_err("not access").code(), codes::INVALID_TOKEN);
+        let access = keys.issue_access(user, Uuid::new_v4()).expect("access");
+        assert_eq!(keys.verify_link(&access, "/chart?months=6").expect_err("not a link").code(), codes::INVALID_TOKEN);
+
+        let stale =
+            LinkClaims { sub: user, sid: Uuid::new_v4(), res: "/chart".into(), exp: Utc::now().timestamp() - 1 };
+        let stale = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &stale, &keys.link_encoding).expect("encode");
+        assert_eq!(keys.verify_link(&stale, "/chart").expect_err("expired").code(), codes::TOKEN_EXPIRED);
     }
 
     #[test]

@@ -221,12 +221,19 @@ pub async fn health<C: ConnectionTrait>(db: &C, actor: &Actor, q: HealthQuery) -
 }
 
 /// One point per month, oldest first, ending with the current month.
+/// The number of months of a series: 1–120, 24 when not given.
+pub fn series_months(months: Option<u32>) -> ApiResult<u32> {
+    let count = months.unwrap_or(24);
+    if (1..=120).contains(&count) {
+        Ok(count)
+    } else {
+        Err(ApiError::invalid_field("months", "out_of_range", "from 1 to 120 months"))
+    }
+}
+
 pub async fn series<C: ConnectionTrait>(db: &C, actor: &Actor, q: SeriesQuery) -> ApiResult<Vec<MonthPoint>> {
     actor.require(Permission::ReadFunding)?;
-    let count = q.months.unwrap_or(24);
-    if !(1..=120).contains(&count) {
-        return Err(ApiError::invalid_field("months", "out_of_range", "from 1 to 120 months"));
-    }
+    let count = series_months(q.months)?;
     let settings = income::settings(db, actor.region_id).await?;
     let (months, _) = monthly(db, actor.region_id, q.scheme, actor.today).await?;
     let last = month_start(actor.today);

@@ -12,7 +12,9 @@ use ltci_shared::api::registry::Scheme;
 use ltci_shared::money::{positive_fen, to_yuan};
 use ltci_shared::{FieldIssue, IdNumber};
 use rust_decimal::Decimal;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -30,8 +32,13 @@ use crate::users::service::check_text;
 /// The header every file starts with.
 pub const HEADER: [&str; 6] = ["reference", "id_number", "period", "scheme", "source", "amount"];
 
-/// Rows per multi-row insert (well under the bind-parameter limits of SQLite and PostgreSQL).
-const CHUNK: usize = 500;
+/// Lines per multi-row insert: at most 3 postings of 4 columns a line, 24,000 parameters, under
+/// the bind-parameter limits of SQLite (32,766) and PostgreSQL (65,535). Fewer, larger statements
+/// also spare round trips (see the import benchmark in `docs/funding.md`).
+const CHUNK: usize = 2000;
+
+/// Imports posting at least this many lines refresh the PostgreSQL planner's statistics.
+const ANALYZE_AFTER: usize = 1000;
 
 /// How far an import is, for a progress display: (stage, done, total).
 pub type Progress<'a> = &'a mut (dyn FnMut(&'static str, usize, usize) + Send);
@@ -323,6 +330,12 @@ pub async fn import_contributions(
         .await?;
     }
     txn.commit().await?;
+    if total >= ANALYZE_AFTER && db.get_database_backend() == DbBackend::Postgres {
+        // Fresh statistics after a bulk load, as PostgreSQL advises: with stale ones the planner
+        // takes the region's entries for a handful and filters them row by row instead of
+        // probing the (region, reference) index, which made the next large import quadratic.
+        db.execute_unprepared("ANALYZE journal_entries, ledger_postings, contributions").await?;
+    }
     tracing::info!(lines = lines.len(), posted = total, file = %digest, "contributions imported");
     Ok(ImportOutcome {
         lines: u32::try_from(lines.len()).unwrap_or(u32::MAX),

@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use ltci_shared::api::funding::{
-    Account, ContributionRequest, DrawRejection, EntryFilter, FundHealth, FundingSettings, HealthQuery, ImportOutcome,
-    JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest,
-    ReversalRequest, SeriesQuery,
+    Account, ChartLinkRequest, ChartQuery, ContributionRequest, DrawRejection, EntryFilter, FundHealth,
+    FundingSettings, HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted,
+    ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
 use ltci_shared::error::codes;
 use ltci_shared::{ErrorBody, Page, PageQuery};
@@ -16,6 +16,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{chart, health, import, income, ledger, reports, reserve};
+use crate::auth::actor::request_id;
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::error::{ApiError, ApiResult};
@@ -36,6 +37,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(fund_health))
         .routes(routes!(fund_health_series))
         .routes(routes!(fund_health_chart))
+        .routes(routes!(create_chart_link))
         .routes(routes!(income_report))
         .routes(routes!(trial_balance_report))
         .routes(routes!(list_draws, request_draw))
@@ -312,21 +314,58 @@ async fn fund_health_series(
     health::series(&state.db, &actor, q).await.map(ApiJson)
 }
 
-/// The fund's monthly series as an SVG chart (balance, income, expenditure), for a browser.
-#[utoipa::path(get, path = "/funding/health/chart.svg", tag = "funding", security(("bearer" = [])), params(SeriesQuery),
-    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 422, body = ErrorBody)))]
+/// The fund's monthly series as an SVG chart (balance, income, expenditure), for a browser: with
+/// a bearer token, or with a signed link from `POST /funding/health/chart-links` in `link`.
+#[utoipa::path(get, path = "/funding/health/chart.svg", tag = "funding", security(("bearer" = []), ()), params(ChartQuery),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn fund_health_chart(
-    actor: Actor,
     State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<SeriesQuery>,
+    mut parts: axum::http::request::Parts,
+    ApiQuery(q): ApiQuery<ChartQuery>,
 ) -> ApiResult<axum::response::Response> {
+    use axum::extract::FromRequestParts;
     use axum::response::IntoResponse;
-    let scheme = q.scheme;
-    let points = health::series(&state.db, &actor, q).await?;
-    let title = match scheme {
+    let months = health::series_months(q.months)?;
+    let actor = match &q.link {
+        Some(link) => {
+            let claims = state.tokens.verify_link(link, &chart_resource(q.scheme, months))?;
+            Actor::load(&state, claims.sub, claims.sid, request_id(&parts)).await?
+        }
+        None => Actor::from_request_parts(&mut parts, &state).await?,
+    };
+    let points = health::series(&state.db, &actor, SeriesQuery { scheme: q.scheme, months: Some(months) }).await?;
+    let title = match q.scheme {
         ltci_shared::api::registry::Scheme::Employee => "职工长期护理保险基金 Employee fund",
         ltci_shared::api::registry::Scheme::Resident => "居民长期护理保险基金 Resident fund",
     };
     let svg = chart::render(title, &points)?;
-    Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response())
+    let headers =
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"), (header::CACHE_CONTROL, "private, no-store")];
+    Ok((headers, svg).into_response())
+}
+
+/// The chart's path and query under `/api/v1`, as a signed link names it.
+fn chart_resource(scheme: ltci_shared::api::registry::Scheme, months: u32) -> String {
+    format!("/funding/health/chart.svg?scheme={}&months={months}", scheme.as_str())
+}
+
+/// A link that opens the fund chart in a browser for five minutes without a bearer token (so no
+/// token goes into an address bar or a browser's history). It acts with the caller's rights,
+/// checked again when it is opened.
+#[utoipa::path(post, path = "/funding/health/chart-links", tag = "funding", security(("bearer" = [])),
+    request_body = ChartLinkRequest,
+    responses((status = 201, body = SignedLink), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_chart_link(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ChartLinkRequest>,
+) -> ApiResult<(StatusCode, ApiJson<SignedLink>)> {
+    actor.require(Permission::ReadFunding)?;
+    let resource = chart_resource(req.scheme, health::series_months(req.months)?);
+    let (link, exp) =
+        state.tokens.issue_link(actor.user_id, actor.session_id, &resource).map_err(ApiError::internal)?;
+    let expires_at =
+        chrono::DateTime::from_timestamp(exp, 0).ok_or_else(|| ApiError::internal(anyhow::anyhow!("expiry {exp}")))?;
+    Ok((StatusCode::CREATED, ApiJson(SignedLink { url: format!("/api/v1{resource}&link={link}"), expires_at })))
 }

@@ -249,6 +249,34 @@ pub struct SeriesQuery {
     pub months: Option<u32>,
 }
 
+/// Query of `GET /api/v1/funding/health/chart.svg`: the series' query, and a signed link in place of
+/// a bearer token when the chart is opened from a browser's address bar.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChartQuery {
+    pub scheme: Scheme,
+    /// How many months, ending with the current one (1–120, default 24).
+    pub months: Option<u32>,
+    /// A signed link from `POST /api/v1/funding/health/chart-links` (instead of a bearer token).
+    pub link: Option<String>,
+}
+
+/// What a signed link opens: the fund chart of one scheme over a number of months.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChartLinkRequest {
+    pub scheme: Scheme,
+    /// 1–120, default 24.
+    pub months: Option<u32>,
+}
+
+/// A short-lived signed link: `url` (relative to the server root) opens the resource in a browser,
+/// with the rights of the user who asked for it (checked again when opened), until `expires_at`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SignedLink {
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// One month of the fund's time series.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct MonthPoint {
