@@ -17,6 +17,7 @@ mod m20261122_000007_workforce_evaluation;
 mod m20261122_000008_funding_ledger;
 mod m20261122_000009_reserve_draws;
 mod m20261122_000010_fund_health_settings;
+mod m20261122_000011_policy_versions;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_funding_ledger::Migration),
             Box::new(m20261122_000009_reserve_draws::Migration),
             Box::new(m20261122_000010_fund_health_settings::Migration),
+            Box::new(m20261122_000011_policy_versions::Migration),
         ]
     }
 }

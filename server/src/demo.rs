@@ -241,6 +241,18 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     Ok(true)
 }
 
+/// The demo city's benefit policy (`server/policies/demo.toml`).
+pub const DEMO_POLICY: &str = include_str!("../policies/demo.toml");
+
+/// Imports the demo city's policy as `admin` (nothing new when it is already there).
+pub async fn seed_policy(db: &DatabaseConnection) -> anyhow::Result<()> {
+    use crate::policy::document::{Format, parse};
+    let actor = crate::auth::Actor::for_command_line(db, "admin").await?;
+    let doc = parse(DEMO_POLICY, Format::Toml).map_err(|e| anyhow::anyhow!("demo policy: {:?}", e.details()))?;
+    crate::policy::service::import(db, &actor, doc).await.map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+    Ok(())
+}
+
 /// A year of the demo persons' monthly contributions (individual and employer or fiscal shares)
 /// posted through the ledger as `admin`, so the funding pages have figures. Posting is idempotent
 /// by reference, so running it again adds nothing.

@@ -17,6 +17,7 @@ pub mod funding;
 pub mod http;
 pub mod institutions;
 pub mod pii;
+pub mod policy;
 pub mod registry;
 pub mod startup;
 pub mod state;

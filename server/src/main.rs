@@ -35,6 +35,11 @@ enum Command {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
+    /// Benefit policy documents (format in docs/policy.md).
+    Policy {
+        #[command(subcommand)]
+        action: PolicyCommand,
+    },
     /// Check the funding ledger from its raw postings (every entry balanced, postings within their
     /// region) and print each account's balance; exit code 1 if anything is wrong.
     LedgerCheck,
@@ -46,6 +51,19 @@ enum Command {
         /// Instrument version (default: the current national instrument).
         #[arg(long)]
         instrument: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+    /// Import FILE (`.toml` or `.json`) as the next policy version of the agency officer
+    /// USERNAME's region. Prints the version as JSON; importing the same document again changes
+    /// nothing. Every problem goes to standard error with the key it concerns (exit code 2).
+    Import {
+        file: PathBuf,
+        /// The agency officer the import is made by (and audited as).
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
     },
 }
 
@@ -67,6 +85,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             let seeded = demo::seed(&conn, &pii).await?;
             // Idempotent by reference: completes an earlier, interrupted seeding.
             demo::seed_funding(&conn).await?;
+            demo::seed_policy(&conn).await?;
             conn.close().await.ok();
             let app = Application::build(cli.config).await?;
             let url = format!("http://127.0.0.1:{}", app.port());
@@ -89,6 +108,9 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Assess { file, instrument } => return assess(file, instrument.as_deref()),
         Command::ImportContributions { file, as_user } => {
             return import_contributions(&cli.config, &file, &as_user).await;
+        }
+        Command::Policy { action: PolicyCommand::Import { file, as_user } } => {
+            return import_policy(&cli.config, &file, &as_user).await;
         }
         Command::LedgerCheck => {
             let conn = db::connect_current(&cli.config).await?;
@@ -135,6 +157,37 @@ fn assess(file: Option<PathBuf>, instrument: Option<&str>) -> anyhow::Result<Exi
             let mut err = std::io::stderr().lock();
             for p in problems {
                 writeln!(err, "{p}")?;
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn import_policy(config: &Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
+    use ltci_server::policy::document::{self, Format};
+    let format =
+        Format::of_path(file).ok_or_else(|| anyhow::anyhow!("{}: name a .toml or .json file", file.display()))?;
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+    let conn = db::connect_current(config).await?;
+    let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
+    let imported = match document::parse(&text, format) {
+        Ok(doc) => ltci_server::policy::service::import(&conn, &actor, doc).await,
+        Err(e) => Err(e),
+    };
+    match imported {
+        Ok((version, created)) => {
+            let mut out = std::io::stdout().lock();
+            let summary = serde_json::json!({
+                "id": version.id, "version": version.version, "name": version.name,
+                "effective_from": version.effective_from, "sha256": version.sha256, "created": created,
+            });
+            writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}: {}", file.display(), e.message());
+            for (field, issue) in e.details() {
+                eprintln!("  {field}: {} ({})", issue.message, issue.code);
             }
             Ok(ExitCode::from(2))
         }

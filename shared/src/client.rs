@@ -23,6 +23,7 @@ use crate::api::institutions::{
     EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter, ServiceRelation,
     ServiceRelationFilter, StatusChange, TerminationOutcome, TransferRequest, UpdateInstitutionProfile,
 };
+use crate::api::policy::{InForceQuery, PolicySummary, PolicyVersion};
 use crate::api::registry::{
     County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
     Region, UpdateInsuredPersonRequest,
@@ -638,6 +639,26 @@ impl ApiClient {
     /// The fund's series as an SVG document.
     pub async fn fund_health_chart(&self, q: &SeriesQuery) -> Result<String, ClientError> {
         self.get_text("/funding/health/chart.svg", q).await
+    }
+
+    /// Imports a policy document; `content_type` is `application/toml` or `application/json`.
+    pub async fn import_policy(&self, document: String, content_type: &str) -> Result<PolicyVersion, ClientError> {
+        Self::send(
+            self.api(Method::POST, "/policies").header(reqwest::header::CONTENT_TYPE, content_type).body(document),
+        )
+        .await
+    }
+
+    pub async fn policies(&self) -> Result<Vec<PolicySummary>, ClientError> {
+        self.get("/policies", &()).await
+    }
+
+    pub async fn policy(&self, id: Uuid) -> Result<PolicyVersion, ClientError> {
+        self.get(&format!("/policies/{id}"), &()).await
+    }
+
+    pub async fn policy_in_force(&self, q: &InForceQuery) -> Result<PolicyVersion, ClientError> {
+        self.get("/policies/in-force", q).await
     }
 
     /// A five-minute signed link to the fund chart, for a browser.

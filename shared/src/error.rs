@@ -42,6 +42,8 @@ pub mod codes {
     pub const MALFORMED_JSON: &str = "malformed_json";
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "unsupported_media_type";
     pub const VALIDATION_FAILED: &str = "validation_failed";
+    /// A setting that the benefit policy in force decides was sent for change (409).
+    pub const GOVERNED_BY_POLICY: &str = "governed_by_policy";
     pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
     pub const ACCOUNT_LOCKED: &str = "account_locked";
     pub const UNAUTHENTICATED: &str = "unauthenticated";

@@ -10,6 +10,7 @@ pub mod error;
 pub mod id_number;
 pub mod money;
 pub mod page;
+pub mod policy;
 pub mod uscc;
 
 #[cfg(feature = "client")]

@@ -1,5 +1,5 @@
-//! The demo data seeds cleanly on both databases, its ledger is sound, and seeding again adds
-//! nothing.
+//! The demo data seeds cleanly on both databases, its ledger is sound, its benefit policy is in
+//! force, and seeding again adds nothing.
 
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_server::pii::PiiCipher;
@@ -20,4 +20,10 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     let (admin, _) = app.client.signed_in("admin", ltci_server::demo::DEMO_PASSWORD).await.expect("demo officer");
     let accounts = admin.funding_accounts().await.expect("accounts");
     assert!(accounts.iter().any(|a| a.code == "reserve" && a.balance > rust_decimal::Decimal::ZERO));
+
+    // The demo city's benefit policy is in force, once however often it is seeded.
+    ltci_server::demo::seed_policy(&app.db).await.expect("policy");
+    ltci_server::demo::seed_policy(&app.db).await.expect("policy again");
+    let versions = admin.policies().await.expect("policies");
+    assert_eq!(versions.iter().map(|v| (v.version, v.in_force)).collect::<Vec<_>>(), [(1, true)]);
 }

@@ -12,6 +12,7 @@ mod funding_import;
 mod funding_properties;
 mod institution_documents;
 mod institutions;
+mod policy;
 mod registry;
 mod roles;
 mod users;

@@ -46,6 +46,7 @@ async fn role_endpoint_matrix(app: TestApp) {
     let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
         (Method::GET, "/api/v1/regions".into(), None, [200, 200, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/policies".into(), None, [200, 200, 200, 200, 200, 200]),
         (Method::POST, "/api/v1/regions".into(), Some(new_region), [201, 403, 403, 403, 403, 201]),
         (Method::GET, "/api/v1/users".into(), None, [200, 403, 403, 200, 403, 200]),
         // Region B's officer names an institution of region A: not one of theirs. Institution

@@ -84,7 +84,7 @@ async fn eligibility<C: ConnectionTrait>(
     req: &ApplyRequest,
     today: NaiveDate,
 ) -> ApiResult<Option<(String, String)>> {
-    let s = settings::for_region(db, person.region_id).await?;
+    let s = settings::for_region(db, person.region_id, today).await?;
     if person.status != PersonStatus::Active.as_str() {
         return Ok(refusal("person_not_active", format!("the insured person's status is {}", person.status)));
     }

@@ -1,6 +1,6 @@
 //! A region's assessment settings (评估参数): read with defaults, changed by agency officers.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use ltci_shared::api::assessment::AssessmentSettings;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, TransactionTrait};
 use uuid::Uuid;
@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::assessment_setting as setting;
-use crate::http::error::{ApiResult, FieldErrors};
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 fn from_row(m: &setting::Model) -> AssessmentSettings {
@@ -23,31 +23,29 @@ fn from_row(m: &setting::Model) -> AssessmentSettings {
     }
 }
 
-/// The region's settings, or the defaults when none were saved.
-pub async fn for_region<C: ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<AssessmentSettings> {
+/// The settings on a date: the benefit policy's in force then; without a policy, the region's
+/// saved settings, or the defaults when none were saved.
+pub async fn for_region<C: ConnectionTrait>(db: &C, region_id: Uuid, on: NaiveDate) -> ApiResult<AssessmentSettings> {
+    if let Some(policy) = crate::policy::in_force_document(db, region_id, on).await? {
+        return Ok(policy.assessment);
+    }
     Ok(setting::Entity::find_by_id(region_id).one(db).await?.as_ref().map(from_row).unwrap_or_default())
 }
 
 pub async fn get(state: &AppState, actor: &Actor) -> ApiResult<AssessmentSettings> {
     actor.require(Permission::ReadAssessmentCases)?;
-    for_region(&state.db, actor.region_id).await
+    for_region(&state.db, actor.region_id, actor.today).await
 }
 
+/// Saves the region's settings; refused (`409 governed_by_policy`) once a benefit policy is in
+/// force, whose `[assessment]` table then decides them.
 pub async fn put(state: &AppState, actor: &Actor, s: AssessmentSettings) -> ApiResult<AssessmentSettings> {
     actor.require(Permission::ManageAssessments)?;
-    let mut errors = FieldErrors::new();
-    let mut range = |field: &str, v: u32, lo: u32, hi: u32| {
-        if !(lo..=hi).contains(&v) {
-            errors.add(field, "out_of_range", format!("between {lo} and {hi}"));
-        }
-    };
-    range("min_assessors", s.min_assessors, 2, 9);
-    range("publicity_days", s.publicity_days, 0, 60);
-    range("validity_months", s.validity_months, 1, 120);
-    range("appeal_window_days", s.appeal_window_days, 0, 365);
-    range("min_contribution_months", s.min_contribution_months, 0, 120);
-    range("recertify_after_months", s.recertify_after_months, 0, 60);
-    errors.finish()?;
+    let problems = s.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    crate::policy::service::refuse_if_governed(&state.db, actor, "min_assessors").await?;
     let i = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     let txn = state.db.begin().await?;
     let row = setting::ActiveModel {

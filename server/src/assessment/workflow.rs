@@ -184,7 +184,7 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
     let from = current_state(&c)?;
     let kind = round_kind_for_assignment(from).ok_or_else(|| not_allowed(from, Step::Assign))?;
     let transition = check_step(&c, Step::Assign, None)?;
-    let s = settings::for_region(&txn, c.region_id).await?;
+    let s = settings::for_region(&txn, c.region_id, actor.today).await?;
 
     let mut ids: Vec<Uuid> = Vec::new();
     for a in &req.assessor_ids {
@@ -358,7 +358,7 @@ pub async fn confirm(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Ass
     active.confirmed_at = Set(Some(Utc::now()));
     active.confirmed_by = Set(Some(actor.user_id));
     active.update(&txn).await?;
-    let s = settings::for_region(&txn, c.region_id).await?;
+    let s = settings::for_region(&txn, c.region_id, actor.today).await?;
     let change: Box<dyn FnOnce(&mut case::ActiveModel) + Send> = if transition.1 == CaseState::Final {
         let cert = certificates::issue(
             &txn,
@@ -441,7 +441,7 @@ pub async fn certify(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Ass
         .level
         .and_then(|l| u8::try_from(l).ok())
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("round without level")))?;
-    let s = settings::for_region(&txn, c.region_id).await?;
+    let s = settings::for_region(&txn, c.region_id, actor.today).await?;
     let cert = certificates::issue(
         &txn,
         certificates::Issue {

@@ -60,6 +60,8 @@ pub enum Permission {
     ReadFunding,
     /// Post contributions, receipts and reversals; change funding settings.
     PostFunding,
+    ReadPolicy,
+    ManagePolicy,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -91,6 +93,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin | Auditor, ReadWorkforceReports) => true,
         (Admin | Auditor, ReadFunding) => true,
         (Admin, PostFunding) => true,
+        // A city's benefit policy is public: every role reads it (caregivers need the catalogue).
+        (_, ReadPolicy) => true,
+        (Admin, ManagePolicy) => true,
         _ => false,
     }
 }

@@ -26,6 +26,7 @@ pub mod journal_entry;
 pub mod ledger_account;
 pub mod ledger_posting;
 pub mod login_throttle;
+pub mod policy_version;
 pub mod refresh_token;
 pub mod region;
 pub mod reserve_draw;

@@ -186,7 +186,7 @@ pub async fn health<C: ConnectionTrait>(db: &C, actor: &Actor, q: HealthQuery) -
     if on < from {
         return Err(ApiError::invalid_field("from", "after_end", "the income period starts after the date"));
     }
-    let settings = income::settings(db, actor.region_id).await?;
+    let settings = income::settings(db, actor.region_id, actor.today).await?;
     let (months, by_source) = monthly(db, actor.region_id, q.scheme, on).await?;
     let p = point_at(&months, month_start(on));
     let mut income_by_source: Vec<SourceAmount> = by_source
@@ -234,7 +234,7 @@ pub fn series_months(months: Option<u32>) -> ApiResult<u32> {
 pub async fn series<C: ConnectionTrait>(db: &C, actor: &Actor, q: SeriesQuery) -> ApiResult<Vec<MonthPoint>> {
     actor.require(Permission::ReadFunding)?;
     let count = series_months(q.months)?;
-    let settings = income::settings(db, actor.region_id).await?;
+    let settings = income::settings(db, actor.region_id, actor.today).await?;
     let (months, _) = monthly(db, actor.region_id, q.scheme, actor.today).await?;
     let last = month_start(actor.today);
     Ok((0..count)

@@ -217,7 +217,7 @@ pub async fn import_contributions(
             earlier.insert(e.reference, e.fingerprint);
         }
     }
-    let bp = income::settings(db, actor.region_id).await?.reserve_share_bp;
+    let bp = income::settings(db, actor.region_id, actor.today).await?.reserve_share_bp;
     let mut new = Vec::new();
     let mut already = 0u32;
     for l in &lines {

@@ -70,8 +70,10 @@ pub(crate) fn split(source: FundingSource, scheme: Scheme, fen: i64, reserve_bp:
     vec![(fund(scheme), fen - to_reserve), (reserve(), to_reserve), (income(source, scheme), -fen)]
 }
 
-pub async fn settings<C: ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<FundingSettings> {
-    Ok(match funding_setting::Entity::find_by_id(region_id).one(db).await? {
+/// The funding settings on a date. The reserve share is the benefit policy's in force then, when
+/// the region has one.
+pub async fn settings<C: ConnectionTrait>(db: &C, region_id: Uuid, on: NaiveDate) -> ApiResult<FundingSettings> {
+    let mut settings = match funding_setting::Entity::find_by_id(region_id).one(db).await? {
         Some(s) => {
             let u = |v: i32| u32::try_from(v).unwrap_or(0);
             FundingSettings {
@@ -82,12 +84,16 @@ pub async fn settings<C: ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<
             }
         }
         None => FundingSettings::default(),
-    })
+    };
+    if let Some(policy) = crate::policy::in_force_document(db, region_id, on).await? {
+        settings.reserve_share_bp = policy.reserve_share_bp();
+    }
+    Ok(settings)
 }
 
 pub async fn get_settings(state: &AppState, actor: &Actor) -> ApiResult<FundingSettings> {
     actor.require(Permission::ReadFunding)?;
-    settings(&state.db, actor.region_id).await
+    settings(&state.db, actor.region_id, actor.today).await
 }
 
 pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -> ApiResult<FundingSettings> {
@@ -100,6 +106,9 @@ pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -
         errors.add("warning_months", "not_ascending", "need critical_months < warning_months < surplus_months ≤ 600");
     }
     errors.finish()?;
+    if s.reserve_share_bp != settings(&state.db, actor.region_id, actor.today).await?.reserve_share_bp {
+        crate::policy::service::refuse_if_governed(&state.db, actor, "reserve_share_bp").await?;
+    }
     let i = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     let row = funding_setting::ActiveModel {
         region_id: Set(actor.region_id),
@@ -178,7 +187,8 @@ pub async fn contribute(state: &AppState, actor: &Actor, req: ContributionReques
     let (Some(reference), Some(fen)) = (reference, fen) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
     };
-    let bp = settings(&state.db, actor.region_id).await?.reserve_share_bp;
+    // The reserve share of the policy in force when the money was received.
+    let bp = settings(&state.db, actor.region_id, req.received_on.unwrap_or(actor.today)).await?.reserve_share_bp;
     let request =
         contribution_request(req.insured_person_id, &req.period, req.scheme, req.source, fen, req.received_on);
     let entry = NewEntry {
@@ -221,7 +231,8 @@ pub async fn receive(state: &AppState, actor: &Actor, req: ReceiptRequest) -> Ap
     let (Some(reference), Some(description), Some(fen)) = (reference, description, fen) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
     };
-    let bp = settings(&state.db, actor.region_id).await?.reserve_share_bp;
+    // The reserve share of the policy in force when the money was received.
+    let bp = settings(&state.db, actor.region_id, req.received_on.unwrap_or(actor.today)).await?.reserve_share_bp;
     let request = serde_json::json!({
         "kind": "receipt", "scheme": req.scheme, "source": req.source, "amount_fen": fen,
         "description": description, "received_on": req.received_on,

@@ -188,11 +188,13 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Res
     let region_id = actor.region_id;
     let (_, m) = ledger::post(&state.db, actor, entry, async |txn, e| {
         // Checked again inside the transaction, under a lock on the reserve account, so two
-        // approvals at once cannot together overdraw it.
+        // approvals at once cannot together overdraw it. `FOR NO KEY UPDATE`, not `FOR UPDATE`:
+        // the postings just written hold a key-share lock on the account (their foreign key), and
+        // two approvals each waiting for the other's key-share lock would deadlock.
         let account = acct::Entity::find()
             .filter(acct::Column::RegionId.eq(region_id))
             .filter(acct::Column::Code.eq(reserve().code))
-            .lock_exclusive()
+            .lock(sea_orm::sea_query::LockType::NoKeyUpdate)
             .one(txn)
             .await?
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("reserve account missing")))?;

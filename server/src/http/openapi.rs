@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
         (name = "assessment", description = "Disability assessment (失能等级评估): instruments and grading"),
         (name = "institutions", description = "Care institutions (定点机构): designation, agreements, documents, service relations"),
         (name = "evaluation", description = "Annual evaluation of institutions (评鉴, 千分制), credit class, violations"),
+        (name = "policy", description = "Benefit policy (待遇政策) as effective-dated versions: eligibility, rates, catalogue"),
         (name = "funding", description = "Multi-source funding (多渠道筹资) on a double-entry ledger"),
         (name = "workforce", description = "Caregivers (护理员): qualifications, training, accounts, assignments"),
         (name = "audit", description = "Audit trail"),

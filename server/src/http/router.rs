@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use super::error::ApiError;
 use super::{metrics, openapi::ApiDoc, ops};
 use crate::state::AppState;
-use crate::{assessment, audit, auth, funding, institutions, registry, users, workforce};
+use crate::{assessment, audit, auth, funding, institutions, policy, registry, users, workforce};
 
 /// The API routes (under `/api/v1`) and the operational ones, with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -29,6 +29,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(institutions::evaluation_routes::router())
         .merge(workforce::routes::router())
         .merge(funding::routes::router())
+        .merge(policy::routes::router())
         .merge(audit::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod evaluation;
 pub mod funding;
 pub mod institutions;
+pub mod policy;
 pub mod registry;
 pub mod users;
 pub mod workforce;

@@ -1,0 +1,85 @@
+//! HTTP handlers under `/policies`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use ltci_shared::ErrorBody;
+use ltci_shared::api::policy::{InForceQuery, PolicySummary, PolicyVersion};
+use ltci_shared::error::codes;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::document::{self, Format};
+use super::service;
+use crate::auth::Actor;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_policies, import_policy))
+        .routes(routes!(policy_in_force))
+        .routes(routes!(get_policy))
+}
+
+/// Import a policy document (TOML with `Content-Type: application/toml`, or JSON) as the next
+/// version of your region's policy. 201 for a new version; 200 with the existing version when
+/// the same document was imported before. Every problem is reported at its key.
+#[utoipa::path(post, path = "/policies", tag = "policy", security(("bearer" = [])),
+    request_body(content = String, content_type = "application/toml", description = "the policy document (docs/policy.md)"),
+    responses((status = 201, body = PolicyVersion), (status = 200, body = PolicyVersion),
+        (status = 403, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import_policy(
+    actor: Actor,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, ApiJson<PolicyVersion>)> {
+    actor.require(crate::auth::Permission::ManagePolicy)?;
+    let format =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::of_content_type).ok_or_else(
+            || {
+                ApiError::other(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    codes::UNSUPPORTED_MEDIA_TYPE,
+                    "send the policy as Content-Type: application/toml or application/json",
+                )
+            },
+        )?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::invalid_field("document", "invalid_encoding", "the document must be UTF-8"))?;
+    let doc = document::parse(text, format)?;
+    let (version, created) = service::import(&state.db, &actor, doc).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(version)))
+}
+
+/// Your region's policy versions, newest first, marking the one in force today.
+#[utoipa::path(get, path = "/policies", tag = "policy", security(("bearer" = [])),
+    responses((status = 200, body = Vec<PolicySummary>)))]
+async fn list_policies(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<PolicySummary>>> {
+    service::list(&state.db, &actor).await.map(ApiJson)
+}
+
+/// The policy version in force on a date (today when not given).
+#[utoipa::path(get, path = "/policies/in-force", tag = "policy", security(("bearer" = [])), params(InForceQuery),
+    responses((status = 200, body = PolicyVersion), (status = 404, body = ErrorBody)))]
+async fn policy_in_force(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<InForceQuery>,
+) -> ApiResult<ApiJson<PolicyVersion>> {
+    let on = q.on.unwrap_or(actor.today);
+    service::current(&state.db, &actor, on).await.map(ApiJson)
+}
+
+/// One policy version with its document.
+#[utoipa::path(get, path = "/policies/{id}", tag = "policy", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = PolicyVersion), (status = 404, body = ErrorBody)))]
+async fn get_policy(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<PolicyVersion>> {
+    service::get(&state.db, &actor, id).await.map(ApiJson)
+}

@@ -1,0 +1,427 @@
+//! Benefit policy (待遇政策) as data: what a city pays for which care, at which rates, from which
+//! date — the document an agency officer loads, its validation, and the lookups that price care.
+//!
+//! The format is documented in `docs/policy.md`. The document is deserialised strictly (unknown
+//! keys are errors) and then [`PolicyDocument::problems`] checks what types cannot: ranges, money,
+//! duplicates, and that every eligible level of every mode has a rate.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::FieldIssue;
+use crate::api::assessment::{AssessmentSettings, CareMode};
+use crate::api::registry::Scheme;
+use crate::api::workforce::CaregiverQualification;
+
+/// Disability levels a policy may make eligible (1 轻度 … 5 重度三级; 0 is "basically normal").
+pub const LEVELS: std::ops::RangeInclusive<u8> = 1..=5;
+
+/// A region's benefit policy from `effective_from` until the next version takes effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocument {
+    /// A title, e.g. `滕州市长期护理保险待遇标准（2023）`.
+    pub name: String,
+    /// The region's code (6-digit administrative division code); when given it must be the
+    /// importing officer's region.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The first day the policy applies (`YYYY-MM-DD`).
+    pub effective_from: NaiveDate,
+    /// Where the rules come from (the city's document number), for the record.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Levels eligible for each care mode. A mode left out is not offered.
+    pub eligibility: Eligibility,
+    /// What the fund pays, per scheme × mode × level × facility tier.
+    pub rates: Vec<Rate>,
+    /// Home-care service items (居家护理服务项目目录); required when a rate pays `per_item`.
+    #[serde(default)]
+    pub catalogue: Vec<CatalogueItem>,
+    /// Share of every contribution posted to the adjustment reserve (调剂金), e.g. `0.05`.
+    #[serde(with = "decimal_text")]
+    #[schema(value_type = String)]
+    pub reserve_share: Decimal,
+    /// Share of every payment to an institution withheld as quality deposit (质量保证金), e.g. `0.05`.
+    #[serde(with = "decimal_text")]
+    #[schema(value_type = String)]
+    pub quality_withholding: Decimal,
+    pub assessment: AssessmentSettings,
+    pub monitoring: Monitoring,
+}
+
+/// Levels eligible per care mode.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    #[serde(default)]
+    pub hospital_ward: Vec<u8>,
+    #[serde(default)]
+    pub institutional: Vec<u8>,
+    #[serde(default)]
+    pub home_visit: Vec<u8>,
+    #[serde(default)]
+    pub family_care: Vec<u8>,
+}
+
+impl Eligibility {
+    pub fn levels(&self, mode: CareMode) -> &[u8] {
+        match mode {
+            CareMode::HospitalWard => &self.hospital_ward,
+            CareMode::Institutional => &self.institutional,
+            CareMode::HomeVisit => &self.home_visit,
+            CareMode::FamilyCare => &self.family_care,
+        }
+    }
+}
+
+/// How a day or a visit is paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentBasis {
+    /// The actual daily charge up to `amount` (限额), times the fund share (按床日限额).
+    CappedPerDay,
+    /// Each delivered catalogue item at its unit price, times the fund share (按项目).
+    PerItem,
+    /// `amount` per day whatever was charged (定额), times the fund share.
+    FlatPerDay,
+}
+
+/// One rate row. It applies to the schemes, levels and tier it names; leaving out `schemes` or
+/// `tier` means all of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    #[serde(default)]
+    pub schemes: Vec<Scheme>,
+    pub mode: CareMode,
+    pub levels: Vec<u8>,
+    /// Facility tier (hospital grade 1–3), for hospital-ward rates that differ by tier.
+    #[serde(default)]
+    pub tier: Option<u8>,
+    pub basis: PaymentBasis,
+    /// Yuan: the daily cap (`capped_per_day`) or the daily amount (`flat_per_day`); not given for
+    /// `per_item`.
+    #[serde(default, with = "decimal_text::option")]
+    #[schema(value_type = Option<String>)]
+    pub amount: Option<Decimal>,
+    /// The fund's share of the allowed amount, more than 0 and at most 1 (e.g. `0.75`).
+    #[serde(with = "decimal_text")]
+    #[schema(value_type = String)]
+    pub fund_share: Decimal,
+    /// Yuan: the most the fund pays one beneficiary in a calendar month under this rate.
+    #[serde(default, with = "decimal_text::option")]
+    #[schema(value_type = Option<String>)]
+    pub monthly_cap: Option<Decimal>,
+}
+
+impl Rate {
+    /// Whether this row prices (scheme, mode, level, tier). A row without a tier prices every tier.
+    pub fn applies(&self, scheme: Scheme, mode: CareMode, level: u8, tier: Option<u8>) -> bool {
+        self.mode == mode
+            && (self.schemes.is_empty() || self.schemes.contains(&scheme))
+            && self.levels.contains(&level)
+            && (self.tier.is_none() || self.tier == tier)
+    }
+}
+
+/// A home-care service item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueItem {
+    /// Short code, `A`–`Z`, digits and `-` (e.g. `JJ-01`), unique in the catalogue.
+    pub code: String,
+    /// Chinese name, e.g. `头面部清洁护理`.
+    pub name: String,
+    /// Yuan per unit.
+    #[serde(with = "decimal_text")]
+    #[schema(value_type = String)]
+    pub unit_price: Decimal,
+    /// The unit, e.g. `次`.
+    pub unit: String,
+    /// The least time a delivery of the item takes, in minutes.
+    pub min_minutes: u32,
+    /// Who may deliver it.
+    pub qualification: CaregiverQualification,
+    /// At most this many deliveries a week per beneficiary.
+    pub max_per_week: u32,
+}
+
+/// Thresholds of the checks made when a visit ends (事中审核).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// Check-in and check-out must be within this many metres of the beneficiary's address.
+    pub geofence_radius_m: u32,
+    /// A visit may be this many percent shorter than its items' minimum minutes.
+    pub duration_tolerance_pct: u32,
+    /// Faster travel between two visits of one caregiver is impossible, in km/h.
+    pub max_travel_speed_kmh: u32,
+}
+
+impl AssessmentSettings {
+    /// What is out of range, keyed by field name.
+    pub fn problems(&self) -> BTreeMap<String, FieldIssue> {
+        let mut out = BTreeMap::new();
+        for (field, v, lo, hi) in [
+            ("min_assessors", self.min_assessors, 2, 9),
+            ("publicity_days", self.publicity_days, 0, 60),
+            ("validity_months", self.validity_months, 1, 120),
+            ("appeal_window_days", self.appeal_window_days, 0, 365),
+            ("min_contribution_months", self.min_contribution_months, 0, 120),
+            ("recertify_after_months", self.recertify_after_months, 0, 60),
+        ] {
+            if !(lo..=hi).contains(&v) {
+                out.insert(field.to_owned(), FieldIssue::new("out_of_range", format!("between {lo} and {hi}")));
+            }
+        }
+        out
+    }
+}
+
+/// Collects problems keyed by the path of the offending key.
+#[derive(Default)]
+struct Problems(BTreeMap<String, FieldIssue>);
+
+impl Problems {
+    fn add(&mut self, path: impl Into<String>, code: &str, message: impl Into<String>) {
+        self.0.entry(path.into()).or_insert_with(|| FieldIssue::new(code, message));
+    }
+
+    fn money(&mut self, path: impl Into<String>, v: Decimal) {
+        if v <= Decimal::ZERO {
+            self.add(path, "not_positive", "yuan, more than 0");
+        } else if v.normalize().scale() > 2 {
+            self.add(path, "too_precise", "yuan, at most two decimals");
+        }
+    }
+
+    fn share(&mut self, path: impl Into<String>, v: Decimal, zero_ok: bool) {
+        let path = path.into();
+        if v > Decimal::ONE || v < Decimal::ZERO || (!zero_ok && v.is_zero()) {
+            let lo = if zero_ok { "from 0" } else { "more than 0" };
+            self.add(path, "out_of_range", format!("a share {lo} up to 1, e.g. 0.75"));
+        } else if v.normalize().scale() > 4 {
+            self.add(path, "too_precise", "at most four decimals (basis points)");
+        }
+    }
+
+    fn range(&mut self, path: impl Into<String>, v: u32, lo: u32, hi: u32) {
+        if !(lo..=hi).contains(&v) {
+            self.add(path, "out_of_range", format!("between {lo} and {hi}"));
+        }
+    }
+
+    fn text(&mut self, path: impl Into<String>, v: &str, max: usize) {
+        let n = v.trim().chars().count();
+        if n == 0 {
+            self.add(path, "required", "must not be empty");
+        } else if n > max {
+            self.add(path, "too_long", format!("at most {max} characters"));
+        }
+    }
+}
+
+impl PolicyDocument {
+    /// Everything wrong with the document, keyed by the path of the offending key (`rates[2].amount`,
+    /// `catalogue[0].code`, `eligibility.home_visit`); empty when it is sound.
+    pub fn problems(&self) -> BTreeMap<String, FieldIssue> {
+        let mut p = Problems::default();
+        p.text("name", &self.name, 200);
+        if let Some(code) = &self.region
+            && !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
+        {
+            p.add("region", "invalid_format", "a 6-digit administrative division code");
+        }
+        for mode in MODES {
+            let levels = self.eligibility.levels(mode);
+            let path = format!("eligibility.{}", mode_key(mode));
+            if levels.iter().any(|l| !LEVELS.contains(l)) {
+                p.add(&path, "out_of_range", "levels from 1 to 5");
+            } else if levels.iter().collect::<BTreeSet<_>>().len() != levels.len() {
+                p.add(&path, "duplicate", "a level is listed twice");
+            }
+        }
+        for (i, r) in self.rates.iter().enumerate() {
+            self.rate_problems(&mut p, i, r);
+        }
+        if !self.eligibility.home_visit.is_empty() && self.catalogue.is_empty() {
+            p.add("catalogue", "required", "home visits are offered: list the service items");
+        }
+        self.coverage_problems(&mut p);
+        let mut seen = BTreeSet::new();
+        for (i, c) in self.catalogue.iter().enumerate() {
+            let at = |k: &str| format!("catalogue[{i}].{k}");
+            if c.code.is_empty()
+                || c.code.len() > 16
+                || !c.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+            {
+                p.add(at("code"), "invalid_format", "1–16 characters: A–Z, digits and -");
+            } else if !seen.insert(c.code.as_str()) {
+                p.add(at("code"), "duplicate", "another item has this code");
+            }
+            p.text(at("name"), &c.name, 100);
+            p.text(at("unit"), &c.unit, 10);
+            p.money(at("unit_price"), c.unit_price);
+            p.range(at("min_minutes"), c.min_minutes, 1, 600);
+            p.range(at("max_per_week"), c.max_per_week, 1, 21);
+        }
+        p.share("reserve_share", self.reserve_share, true);
+        if self.quality_withholding > Decimal::new(5, 1) {
+            p.add("quality_withholding", "out_of_range", "a share from 0 up to 0.5");
+        } else {
+            p.share("quality_withholding", self.quality_withholding, true);
+        }
+        for (field, issue) in self.assessment.problems() {
+            p.0.entry(format!("assessment.{field}")).or_insert(issue);
+        }
+        p.range("monitoring.geofence_radius_m", self.monitoring.geofence_radius_m, 10, 5_000);
+        p.range("monitoring.duration_tolerance_pct", self.monitoring.duration_tolerance_pct, 0, 50);
+        p.range("monitoring.max_travel_speed_kmh", self.monitoring.max_travel_speed_kmh, 5, 200);
+        p.0
+    }
+
+    fn rate_problems(&self, p: &mut Problems, i: usize, r: &Rate) {
+        let at = |k: &str| format!("rates[{i}].{k}");
+        let eligible = self.eligibility.levels(r.mode);
+        if r.levels.is_empty() {
+            p.add(at("levels"), "required", "at least one level");
+        } else if let Some(l) = r.levels.iter().find(|l| !eligible.contains(l)) {
+            p.add(at("levels"), "not_eligible", format!("level {l} is not eligible for {}", mode_key(r.mode)));
+        }
+        match r.tier {
+            Some(_) if r.mode != CareMode::HospitalWard => {
+                p.add(at("tier"), "not_allowed", "only hospital-ward rates differ by facility tier")
+            }
+            Some(t) if !(1..=3).contains(&t) => p.add(at("tier"), "out_of_range", "a facility tier from 1 to 3"),
+            _ => {}
+        }
+        match (r.basis, r.amount) {
+            (PaymentBasis::PerItem, Some(_)) => {
+                p.add(at("amount"), "not_allowed", "per_item rates are priced by the catalogue")
+            }
+            (PaymentBasis::PerItem, None) if r.mode != CareMode::HomeVisit => {
+                p.add(at("basis"), "not_allowed", "per_item pays home-visit items only")
+            }
+            (PaymentBasis::CappedPerDay | PaymentBasis::FlatPerDay, None) => {
+                p.add(at("amount"), "required", "the daily cap or daily amount in yuan")
+            }
+            (_, Some(v)) => p.money(at("amount"), v),
+            _ => {}
+        }
+        p.share(at("fund_share"), r.fund_share, false);
+        if let Some(cap) = r.monthly_cap {
+            p.money(at("monthly_cap"), cap);
+        }
+        // Another row pricing the same scheme, level and tier makes the price ambiguous.
+        for (j, other) in self.rates[..i].iter().enumerate() {
+            let schemes = |x: &Rate| if x.schemes.is_empty() { Scheme::ALL.to_vec() } else { x.schemes.clone() };
+            let overlap = other.mode == r.mode
+                && other.tier == r.tier
+                && schemes(other).iter().any(|s| schemes(r).contains(s))
+                && other.levels.iter().any(|l| r.levels.contains(l));
+            if overlap {
+                p.add(at("levels"), "duplicate_rate", format!("rates[{j}] already prices this scheme, mode and level"));
+            }
+        }
+    }
+
+    /// Every eligible (scheme, mode, level) must be priced for every tier.
+    fn coverage_problems(&self, p: &mut Problems) {
+        for mode in MODES {
+            for &level in self.eligibility.levels(mode) {
+                let tiers: &[Option<u8>] =
+                    if mode == CareMode::HospitalWard { &[Some(1), Some(2), Some(3)] } else { &[None] };
+                for scheme in Scheme::ALL {
+                    let priced = tiers.iter().all(|&tier| self.rate_for(scheme, mode, level, tier).is_some());
+                    if !priced {
+                        p.add(
+                            format!("eligibility.{}", mode_key(mode)),
+                            "no_rate",
+                            format!(
+                                "level {level} is eligible but no rate prices it for the {} scheme",
+                                scheme.as_str()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The rate pricing (scheme, mode, level, tier): a row for the tier before a row for every tier.
+    pub fn rate_for(&self, scheme: Scheme, mode: CareMode, level: u8, tier: Option<u8>) -> Option<&Rate> {
+        let matching = || self.rates.iter().filter(move |r| r.applies(scheme, mode, level, tier));
+        matching().find(|r| r.tier.is_some()).or_else(|| matching().next())
+    }
+
+    pub fn eligible(&self, mode: CareMode, level: u8) -> bool {
+        self.eligibility.levels(mode).contains(&level)
+    }
+
+    pub fn item(&self, code: &str) -> Option<&CatalogueItem> {
+        self.catalogue.iter().find(|c| c.code == code)
+    }
+
+    /// The reserve share in basis points (the unit the ledger posts with).
+    pub fn reserve_share_bp(&self) -> u32 {
+        use rust_decimal::prelude::ToPrimitive;
+        (self.reserve_share * Decimal::from(10_000)).trunc().to_u32().unwrap_or(0)
+    }
+}
+
+/// Money and shares are written as quoted decimals (`"80.00"`): a binary float cannot hold 0.1
+/// exactly, so a number written without quotes is refused rather than rounded.
+mod decimal_text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = String::deserialize(d)
+            .map_err(|_| D::Error::custom("write the amount as a quoted decimal, e.g. \"80.00\""))?;
+        text.trim().parse().map_err(|_| D::Error::custom(format!("`{text}` is not a decimal number")))
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+            match v {
+                Some(v) => super::serialize(v, s),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+            let text = Option::<String>::deserialize(d)
+                .map_err(|_| D::Error::custom("write the amount as a quoted decimal, e.g. \"80.00\""))?;
+            text.map(|t| t.trim().parse().map_err(|_| D::Error::custom(format!("`{t}` is not a decimal number"))))
+                .transpose()
+        }
+    }
+}
+
+/// The care modes, in the document's order.
+pub const MODES: [CareMode; 4] =
+    [CareMode::HospitalWard, CareMode::Institutional, CareMode::HomeVisit, CareMode::FamilyCare];
+
+/// A mode's key in the document.
+pub fn mode_key(mode: CareMode) -> &'static str {
+    match mode {
+        CareMode::HospitalWard => "hospital_ward",
+        CareMode::Institutional => "institutional",
+        CareMode::HomeVisit => "home_visit",
+        CareMode::FamilyCare => "family_care",
+    }
+}
+
+#[cfg(test)]
+mod tests;
