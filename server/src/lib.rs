@@ -12,6 +12,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod entities;
 pub mod funding;
 pub mod http;

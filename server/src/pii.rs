@@ -94,7 +94,7 @@ impl PiiCipher {
     pub fn index(&self, plaintext: &str) -> String {
         let mut mac = HmacSha256::new_from_slice(&self.index_key).expect("HMAC takes keys of any length");
         mac.update(plaintext.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        crate::digest::hex(&mac.finalize().into_bytes())
     }
 }
 

@@ -606,6 +606,11 @@ impl ApiClient {
         Self::bytes(self.api(Method::GET, path).query(query)).await
     }
 
+    /// A successful non-JSON body as text.
+    fn text(bytes: Vec<u8>) -> Result<String, ClientError> {
+        String::from_utf8(bytes).map_err(|e| ClientError::Unexpected { status: StatusCode::OK, text: e.to_string() })
+    }
+
     /// Sends a request and answers a non-JSON success body or the error envelope.
     async fn bytes(req: RequestBuilder) -> Result<Vec<u8>, ClientError> {
         let resp = req.send().await?;
@@ -616,8 +621,7 @@ impl ApiClient {
 
     /// The body of a non-JSON download as text.
     async fn get_text(&self, path: &str, query: &impl Serialize) -> Result<String, ClientError> {
-        let bytes = self.get_bytes(path, query).await?;
-        String::from_utf8(bytes).map_err(|e| ClientError::Unexpected { status: StatusCode::OK, text: e.to_string() })
+        Self::text(self.get_bytes(path, query).await?)
     }
 
     pub async fn income_report_csv(&self, q: &PeriodQuery) -> Result<String, ClientError> {
@@ -668,7 +672,6 @@ impl ApiClient {
 
     /// Opens a signed link's `url` as a browser would: without a bearer token.
     pub async fn open_link(&self, url: &str) -> Result<String, ClientError> {
-        let bytes = Self::bytes(self.http.get(format!("{}{url}", self.base_url))).await?;
-        String::from_utf8(bytes).map_err(|e| ClientError::Unexpected { status: StatusCode::OK, text: e.to_string() })
+        Self::text(Self::bytes(self.http.get(format!("{}{url}", self.base_url))).await?)
     }
 }

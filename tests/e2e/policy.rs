@@ -2,11 +2,10 @@
 //! date, every problem reported at its key, and the settings the policy decides.
 
 use chrono::{Datelike, Days};
-use ltci_e2e::{TestApp, field_code, on_both_databases, today};
+use ltci_e2e::{TestApp, field_code, field_codes, on_both_databases, today};
 use ltci_shared::api::assessment::AssessmentSettings;
 use ltci_shared::api::funding::FundingSettings;
 use ltci_shared::api::policy::InForceQuery;
-use ltci_shared::client::ClientError;
 use ltci_shared::policy::PolicyDocument;
 use reqwest::{Method, StatusCode};
 
@@ -19,11 +18,6 @@ fn policy_a() -> String {
     ltci_server::demo::DEMO_POLICY
         .replace("region = \"990100\"", "region = \"370200\"")
         .replace("effective_from = \"2026-01-01\"", &format!("effective_from = \"{}-01-01\"", today().year()))
-}
-
-fn keys(err: &ClientError) -> Vec<(String, String)> {
-    let ClientError::Api { body, .. } = err else { panic!("expected the envelope, got {err}") };
-    body.error.details.iter().map(|(k, v)| (k.clone(), v.code.clone())).collect()
 }
 
 fn pair(key: &str, code: &str) -> (String, String) {
@@ -103,15 +97,15 @@ async fn versions_in_force_problems_and_governed_settings(app: TestApp) {
         pair("eligibility.institutional", "no_rate"),
     ];
     expected.sort();
-    assert_eq!(keys(&err), expected);
+    assert_eq!(field_codes(&err), expected);
     let typo = policy_a().replace("geofence_radius_m", "geofence_radius");
     assert_eq!(
-        keys(&admin.import_policy(typo, TOML).await.expect_err("typo")),
+        field_codes(&admin.import_policy(typo, TOML).await.expect_err("typo")),
         [pair("monitoring.geofence_radius", "unknown_key")]
     );
     let float = policy_a().replace("fund_share = \"0.75\"", "fund_share = 0.75");
     assert_eq!(
-        keys(&admin.import_policy(float, TOML).await.expect_err("float")),
+        field_codes(&admin.import_policy(float, TOML).await.expect_err("float")),
         [pair("rates[1].fund_share", "invalid_value")]
     );
     let other_city = ltci_server::demo::DEMO_POLICY.to_owned();

@@ -148,6 +148,12 @@ macro_rules! on_both_backends {
     )*};
 }
 
+/// Every (field, code) pair of the error envelope, by field; panics if the error is not the envelope.
+pub fn field_codes(err: &ltci_shared::client::ClientError) -> Vec<(String, String)> {
+    let ltci_shared::client::ClientError::Api { body, .. } = err else { panic!("expected the envelope, got {err}") };
+    body.error.details.iter().map(|(k, v)| (k.clone(), v.code.clone())).collect()
+}
+
 /// The code the error envelope gives for `field`; panics if the error is not the envelope or does
 /// not name the field.
 pub fn field_code(err: &ltci_shared::client::ClientError, field: &str) -> String {

@@ -80,17 +80,7 @@ impl TokenKeys {
 
     /// Verifies signature and expiry (no leeway: a token is dead the second it expires).
     pub fn verify_access(&self, token: &str) -> Result<Claims, ApiError> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 0;
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map(|data| data.claims).map_err(|e| match e
-            .kind()
-        {
-            ErrorKind::ExpiredSignature => {
-                ApiError::unauthorized(codes::TOKEN_EXPIRED, "the access token has expired; refresh it")
-            }
-            _ => ApiError::unauthorized(codes::INVALID_TOKEN, "the access token is not valid"),
-        })
+        decode(token, &self.decoding, "the access token has expired; refresh it", "the access token is not valid")
     }
 }
 
@@ -104,23 +94,31 @@ impl TokenKeys {
 
     /// Verifies a link's signature and expiry and that it was issued for `resource`.
     pub fn verify_link(&self, link: &str, resource: &str) -> Result<LinkClaims, ApiError> {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = 0;
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        let claims = jsonwebtoken::decode::<LinkClaims>(link, &self.link_decoding, &validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => {
-                    ApiError::unauthorized(codes::TOKEN_EXPIRED, "this link has expired; ask for a new one")
-                }
-                _ => ApiError::unauthorized(codes::INVALID_TOKEN, "this link is not valid"),
-            })?;
+        let claims: LinkClaims =
+            decode(link, &self.link_decoding, "this link has expired; ask for a new one", "this link is not valid")?;
         if claims.res == resource {
             Ok(claims)
         } else {
             Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this link was made for another resource"))
         }
     }
+}
+
+/// Decodes an HS256 JWT with `exp` and `sub` required and no leeway: `401 token_expired` with
+/// `expired`, `401 invalid_token` with `invalid` otherwise.
+fn decode<T: serde::de::DeserializeOwned>(
+    jwt: &str,
+    key: &DecodingKey,
+    expired: &str,
+    invalid: &str,
+) -> Result<T, ApiError> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.leeway = 0;
+    validation.set_required_spec_claims(&["exp", "sub"]);
+    jsonwebtoken::decode::<T>(jwt, key, &validation).map(|data| data.claims).map_err(|e| match e.kind() {
+        ErrorKind::ExpiredSignature => ApiError::unauthorized(codes::TOKEN_EXPIRED, expired.to_owned()),
+        _ => ApiError::unauthorized(codes::INVALID_TOKEN, invalid.to_owned()),
+    })
 }
 
 /// 32 random bytes, base64url: refresh tokens and generated secrets.
@@ -132,8 +130,7 @@ pub fn random_token() -> String {
 
 /// What is stored for a refresh token: its SHA-256, hex. A database leak yields no usable token.
 pub fn hash_refresh_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(token)
 }
 
 #[cfg(test)]

@@ -161,7 +161,7 @@ fn parse(
     if first {
         issue(errors, 1, "header", "empty_file", format!("the file is empty; the first line is {}", HEADER.join(",")));
     }
-    let digest = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let digest = crate::digest::hex(&hasher.finalize());
     Ok((lines, digest))
 }
 

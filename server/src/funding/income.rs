@@ -106,9 +106,10 @@ pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -
         errors.add("warning_months", "not_ascending", "need critical_months < warning_months < surplus_months ≤ 600");
     }
     errors.finish()?;
-    if s.reserve_share_bp != settings(&state.db, actor.region_id, actor.today).await?.reserve_share_bp {
-        crate::policy::service::refuse_if_governed(&state.db, actor, "reserve_share_bp").await?;
-    }
+    crate::policy::service::refuse_change_if_governed(&state.db, actor, "reserve_share_bp", |policy| {
+        policy.reserve_share_bp() != s.reserve_share_bp
+    })
+    .await?;
     let i = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     let row = funding_setting::ActiveModel {
         region_id: Set(actor.region_id),

@@ -14,7 +14,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::auth::Actor;
@@ -44,7 +43,7 @@ pub struct NewEntry {
 
 /// Lower-case hex SHA-256 of a request's canonical JSON.
 pub(crate) fn fingerprint(request: &serde_json::Value) -> String {
-    Sha256::digest(request.to_string().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(request.to_string())
 }
 
 /// The ids of the accounts, creating missing ones. Runs outside the posting transaction (each

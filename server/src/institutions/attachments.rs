@@ -15,7 +15,6 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use ltci_shared::api::institutions::{Attachment, AttachmentUpload};
 use ltci_shared::error::codes;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::designation::find_in_scope;
@@ -44,10 +43,6 @@ fn view(m: att::Model) -> ApiResult<Attachment> {
         uploaded_by: m.uploaded_by,
         uploaded_at: m.uploaded_at,
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Where content with this digest lives: `<storage>/<first two hex digits>/<digest>`.
@@ -120,7 +115,7 @@ pub async fn upload(
     if !bytes.starts_with(magic) {
         return Err(wrong_type("content_mismatch", format!("the content is not a {label} file")));
     }
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = crate::digest::sha256_hex(&bytes);
 
     let existing = att::Entity::find()
         .filter(att::Column::InstitutionId.eq(inst.id))
@@ -223,7 +218,7 @@ pub async fn download(
     let bytes = tokio::fs::read(&path)
         .await
         .map_err(|e| ApiError::internal(anyhow::Error::from(e).context(format!("reading attachment {}", m.id))))?;
-    if hex(&Sha256::digest(&bytes)) != m.sha256 {
+    if crate::digest::sha256_hex(&bytes) != m.sha256 {
         return Err(ApiError::internal(anyhow::anyhow!("attachment {} does not match its SHA-256", m.id)));
     }
     Ok((view(m)?, bytes))

@@ -10,7 +10,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditActor};
@@ -57,7 +56,7 @@ pub async fn import(
         ));
     }
     let canonical = serde_json::to_string(&doc).map_err(ApiError::internal)?;
-    let sha256: String = Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256 = crate::digest::sha256_hex(&canonical);
     let same = || {
         pv::Entity::find()
             .filter(pv::Column::RegionId.eq(actor.region_id))
@@ -122,18 +121,34 @@ pub async fn in_force_document<C: ConnectionTrait>(
 pub async fn refuse_if_governed<C: ConnectionTrait>(db: &C, actor: &Actor, field: &str) -> ApiResult<()> {
     match in_force(db, actor.region_id, actor.today).await? {
         None => Ok(()),
-        Some(v) => {
-            let message = format!(
-                "the benefit policy in force (version {}, from {}) decides this; import a new policy version to change it",
-                v.version, v.effective_from
-            );
-            Err(ApiError::other(StatusCode::CONFLICT, codes::GOVERNED_BY_POLICY, message.clone()).with_field(
-                field,
-                codes::GOVERNED_BY_POLICY,
-                message,
-            ))
-        }
+        Some(v) => Err(governed(&v, field)),
     }
+}
+
+/// `refuse_if_governed` for one value: refused only when `changes` says the request would change
+/// what the version in force today decides.
+pub async fn refuse_change_if_governed<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    field: &str,
+    changes: impl FnOnce(&PolicyDocument) -> bool,
+) -> ApiResult<()> {
+    match in_force(db, actor.region_id, actor.today).await? {
+        Some(v) if changes(&stored(&v)?) => Err(governed(&v, field)),
+        _ => Ok(()),
+    }
+}
+
+fn governed(v: &pv::Model, field: &str) -> ApiError {
+    let message = format!(
+        "the benefit policy in force (version {}, from {}) decides this; import a new policy version to change it",
+        v.version, v.effective_from
+    );
+    ApiError::other(StatusCode::CONFLICT, codes::GOVERNED_BY_POLICY, message.clone()).with_field(
+        field,
+        codes::GOVERNED_BY_POLICY,
+        message,
+    )
 }
 
 pub async fn current<C: ConnectionTrait>(db: &C, actor: &Actor, on: NaiveDate) -> ApiResult<PolicyVersion> {
