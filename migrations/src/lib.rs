@@ -18,6 +18,7 @@ mod m20261122_000008_funding_ledger;
 mod m20261122_000009_reserve_draws;
 mod m20261122_000010_fund_health_settings;
 mod m20261122_000011_policy_versions;
+mod m20261122_000012_care_delivery;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_reserve_draws::Migration),
             Box::new(m20261122_000010_fund_health_settings::Migration),
             Box::new(m20261122_000011_policy_versions::Migration),
+            Box::new(m20261122_000012_care_delivery::Migration),
         ]
     }
 }

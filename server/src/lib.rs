@@ -9,6 +9,7 @@
 pub mod assessment;
 pub mod audit;
 pub mod auth;
+pub mod care;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -10,6 +10,10 @@ use crate::api::assessment::{
     CaseFilter, Certificate, CertificateFilter, ReasonRequest, SubmitAssessmentRequest,
 };
 use crate::api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
+use crate::api::care::{
+    BatchOutcome, CarePlan, CarePlanFilter, Changes, ChangesQuery, CorrectionRequest, CreateCarePlan, EndCarePlan,
+    EventBatch, RecordedEvent, ScheduleOutcome, ScheduleRequest, Visit, VisitFilter,
+};
 use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
@@ -673,5 +677,53 @@ impl ApiClient {
     /// Opens a signed link's `url` as a browser would: without a bearer token.
     pub async fn open_link(&self, url: &str) -> Result<String, ClientError> {
         Self::text(Self::bytes(self.http.get(format!("{}{url}", self.base_url))).await?)
+    }
+
+    // ---- care delivery ----
+
+    pub async fn create_care_plan(&self, req: &CreateCarePlan) -> Result<CarePlan, ClientError> {
+        self.call(Method::POST, "/care-plans", Some(req)).await
+    }
+
+    pub async fn care_plan(&self, id: Uuid) -> Result<CarePlan, ClientError> {
+        self.get(&format!("/care-plans/{id}"), &()).await
+    }
+
+    pub async fn care_plans(&self, filter: &CarePlanFilter, page: PageQuery) -> Result<Page<CarePlan>, ClientError> {
+        Self::send(self.api(Method::GET, "/care-plans").query(filter).query(&page)).await
+    }
+
+    pub async fn end_care_plan(&self, id: Uuid, req: &EndCarePlan) -> Result<CarePlan, ClientError> {
+        self.call(Method::POST, &format!("/care-plans/{id}/end"), Some(req)).await
+    }
+
+    pub async fn schedule_visits(&self, req: &ScheduleRequest) -> Result<ScheduleOutcome, ClientError> {
+        self.call(Method::POST, "/visits/schedule", Some(req)).await
+    }
+
+    pub async fn visits(&self, filter: &VisitFilter, page: PageQuery) -> Result<Page<Visit>, ClientError> {
+        Self::send(self.api(Method::GET, "/visits").query(filter).query(&page)).await
+    }
+
+    pub async fn visit(&self, id: Uuid) -> Result<Visit, ClientError> {
+        self.get(&format!("/visits/{id}"), &()).await
+    }
+
+    pub async fn visit_events(&self, id: Uuid) -> Result<Vec<RecordedEvent>, ClientError> {
+        self.get(&format!("/visits/{id}/events"), &()).await
+    }
+
+    pub async fn correct_visit(&self, id: Uuid, req: &CorrectionRequest) -> Result<Visit, ClientError> {
+        self.call(Method::POST, &format!("/visits/{id}/corrections"), Some(req)).await
+    }
+
+    /// Uploads a batch of visit events (the phone's outbox); safe to send again.
+    pub async fn sync_events(&self, batch: &EventBatch) -> Result<BatchOutcome, ClientError> {
+        self.call(Method::POST, "/sync/events", Some(batch)).await
+    }
+
+    /// What the caregiver needs offline, changed since `since`'s cursor.
+    pub async fn sync_changes(&self, q: &ChangesQuery) -> Result<Changes, ClientError> {
+        self.get("/sync/changes", q).await
     }
 }

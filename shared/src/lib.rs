@@ -7,11 +7,13 @@
 pub mod api;
 pub mod assessment;
 pub mod error;
+pub mod geo;
 pub mod id_number;
 pub mod money;
 pub mod page;
 pub mod policy;
 pub mod uscc;
+pub mod visit;
 
 #[cfg(feature = "client")]
 pub mod client;

@@ -3,6 +3,7 @@
 mod assessment;
 mod assessment_workflow;
 mod auth;
+mod care_plans;
 mod conventions;
 mod demo;
 mod evaluation;
@@ -16,4 +17,5 @@ mod policy;
 mod registry;
 mod roles;
 mod users;
+mod visits;
 mod workforce;

@@ -2,6 +2,7 @@
 //! date, every problem reported at its key, and the settings the policy decides.
 
 use chrono::{Datelike, Days};
+use ltci_e2e::world::policy_for_region_a as policy_a;
 use ltci_e2e::{TestApp, field_code, field_codes, on_both_databases, today};
 use ltci_shared::api::assessment::AssessmentSettings;
 use ltci_shared::api::funding::FundingSettings;
@@ -12,13 +13,6 @@ use reqwest::{Method, StatusCode};
 on_both_databases!(versions_in_force_problems_and_governed_settings);
 
 const TOML: &str = "application/toml";
-
-/// The demo city's policy, for region A (370200), in force from the first of this year.
-fn policy_a() -> String {
-    ltci_server::demo::DEMO_POLICY
-        .replace("region = \"990100\"", "region = \"370200\"")
-        .replace("effective_from = \"2026-01-01\"", &format!("effective_from = \"{}-01-01\"", today().year()))
-}
 
 fn pair(key: &str, code: &str) -> (String, String) {
     (key.to_owned(), code.to_owned())

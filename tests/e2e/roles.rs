@@ -42,6 +42,13 @@ async fn role_endpoint_matrix(app: TestApp) {
     );
     let chart_link: Body = Box::new(|_| json!({"scheme": "resident", "months": 12}));
     let settings: Body = Box::new(|_| json!(ltci_shared::api::assessment::AssessmentSettings::default()));
+    let nil = uuid::Uuid::nil();
+    let batch: Body = Box::new(|_| json!({"device_id": "matrix", "events": []}));
+    let schedule: Body =
+        Box::new(move |_| json!({"plan_id": nil, "caregiver_id": nil, "from": "2026-01-05", "to": "2026-01-06"}));
+    let correction: Body = Box::new(
+        |_| json!({"id": uuid::Uuid::now_v7(), "reason": "forgot_to_check", "check_out_at": "2026-01-05T02:00:00Z"}),
+    );
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
@@ -82,6 +89,12 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::GET, "/api/v1/ledger/entries".into(), None, [200, 403, 200, 403, 403, 200]),
         (Method::POST, "/api/v1/funding/receipts".into(), Some(receipt), [201, 403, 403, 403, 403, 201]),
         (Method::POST, "/api/v1/funding/health/chart-links".into(), Some(chart_link), [201, 403, 201, 403, 403, 201]),
+        (Method::GET, "/api/v1/care-plans".into(), None, [200, 403, 200, 200, 200, 200]),
+        (Method::GET, "/api/v1/visits".into(), None, [200, 403, 200, 200, 200, 200]),
+        (Method::POST, "/api/v1/visits/schedule".into(), Some(schedule), [422, 403, 403, 422, 403, 422]),
+        (Method::POST, format!("/api/v1/visits/{nil}/corrections"), Some(correction), [404, 403, 403, 404, 403, 404]),
+        (Method::GET, "/api/v1/sync/changes".into(), None, [403, 403, 403, 403, 200, 403]),
+        (Method::POST, "/api/v1/sync/events".into(), Some(batch), [403, 403, 403, 403, 200, 403]),
         (
             Method::POST,
             format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),

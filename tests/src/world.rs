@@ -310,3 +310,51 @@ pub async fn seed_certificate(app: &TestApp, region_id: Uuid, person_id: Uuid, l
     .expect("seed certificate");
     id
 }
+
+/// The demo city's policy rewritten for region A (370200), in force from 1 January of this year.
+pub fn policy_for_region_a() -> String {
+    use chrono::Datelike;
+    ltci_server::demo::DEMO_POLICY
+        .replace("region = \"990100\"", "region = \"370200\"")
+        .replace("effective_from = \"2026-01-01\"", &format!("effective_from = \"{}-01-01\"", crate::today().year()))
+}
+
+/// Region A's officer imports [`policy_for_region_a`].
+pub async fn import_policy_a(world: &World) {
+    world
+        .as_user("admin_a")
+        .import_policy(policy_for_region_a(), "application/toml")
+        .await
+        .expect("import the demo policy for region A");
+}
+
+/// A beneficiary of institution a1 at home: registered (at the test address), certified at
+/// `level`, served in home-visit mode by a1 from a week ago and assigned to `carer_a1`.
+pub async fn home_care_beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: u8) -> Uuid {
+    use ltci_shared::api::assessment::CareMode;
+    use ltci_shared::api::institutions::CreateServiceRelation;
+    use ltci_shared::api::workforce::CreateAssignment;
+    let p = world.as_user("admin_a").create_insured_person(&person(name, seq)).await.expect("register beneficiary");
+    seed_certificate(app, world.region_a, p.id, level).await;
+    let week_ago = crate::today() - chrono::Duration::days(7);
+    world
+        .as_user("inst_a1")
+        .start_service_relation(&CreateServiceRelation {
+            insured_person_id: p.id,
+            institution_id: world.institution("a1"),
+            care_mode: CareMode::HomeVisit,
+            start_on: week_ago,
+        })
+        .await
+        .expect("home-visit relation");
+    world
+        .as_user("inst_a1")
+        .assign_caregiver(&CreateAssignment {
+            caregiver_id: world.caregiver("carer_a1"),
+            insured_person_id: p.id,
+            start_on: week_ago,
+        })
+        .await
+        .expect("assign carer_a1");
+    p.id
+}

@@ -60,8 +60,18 @@ pub enum Permission {
     ReadFunding,
     /// Post contributions, receipts and reversals; change funding settings.
     PostFunding,
+    /// Read the benefit policy in force and its versions.
     ReadPolicy,
+    /// Import policy versions.
     ManagePolicy,
+    /// View care plans and visits (within scope: a caregiver sees their own visits).
+    ReadCare,
+    /// Keep care plans and schedule visits (officers; institution staff for their own).
+    ManageCarePlans,
+    /// Send visit events from the phone (check-in, tasks, notes, check-out) and sync.
+    RecordVisits,
+    /// Correct visits and resolve their review exceptions.
+    ReviewVisits,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -96,6 +106,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         // A city's benefit policy is public: every role reads it (caregivers need the catalogue).
         (_, ReadPolicy) => true,
         (Admin, ManagePolicy) => true,
+        (Admin | Auditor | Institution | Caregiver, ReadCare) => true,
+        (Admin | Institution, ManageCarePlans | ReviewVisits) => true,
+        (Caregiver, RecordVisits) => true,
         _ => false,
     }
 }

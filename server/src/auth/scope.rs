@@ -7,8 +7,8 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 
 use super::Actor;
 use crate::entities::{
-    assessment_case, assessment_round_assessor, audit_event, caregiver, caregiver_assignment, certificate, institution,
-    insured_person, service_relation, user,
+    assessment_case, assessment_round_assessor, audit_event, care_plan, caregiver, caregiver_assignment, certificate,
+    institution, insured_person, service_relation, user, visit,
 };
 
 /// A condition that matches no row.
@@ -178,6 +178,32 @@ pub fn certificates(actor: &Actor) -> Condition {
                 )
                 .add(certificate::Column::InsuredPersonId.in_subquery(persons_served_by(inst))),
         ),
+        _ => nothing(),
+    }
+}
+
+/// Care plans an actor may see: officers and auditors their region's; institution staff their
+/// own institution's; a caregiver the plans of the people currently assigned to them.
+pub fn care_plans(actor: &Actor) -> Condition {
+    let region = Condition::all().add(care_plan::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(care_plan::Column::InstitutionId.eq(inst)),
+        (Role::Caregiver, Some(inst)) => region
+            .add(care_plan::Column::InstitutionId.eq(inst))
+            .add(care_plan::Column::InsuredPersonId.in_subquery(persons_assigned_to(actor))),
+        _ => nothing(),
+    }
+}
+
+/// Visits an actor may see: officers and auditors their region's; institution staff their own
+/// institution's; a caregiver their own.
+pub fn visits(actor: &Actor) -> Condition {
+    let region = Condition::all().add(visit::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(visit::Column::InstitutionId.eq(inst)),
+        (Role::Caregiver, Some(_)) => region.add(visit::Column::CaregiverId.in_subquery(own_caregiver_records(actor))),
         _ => nothing(),
     }
 }

@@ -8,6 +8,7 @@ pub mod assessment_round_assessor;
 pub mod assessment_setting;
 pub mod assessor_profile;
 pub mod audit_event;
+pub mod care_plan;
 pub mod caregiver;
 pub mod caregiver_assignment;
 pub mod caregiver_training;
@@ -33,6 +34,8 @@ pub mod reserve_draw;
 pub mod sequence;
 pub mod service_relation;
 pub mod user;
+pub mod visit;
+pub mod visit_event;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

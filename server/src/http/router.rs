@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use ltci_shared::error::codes;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -15,7 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use super::error::ApiError;
 use super::{metrics, openapi::ApiDoc, ops};
 use crate::state::AppState;
-use crate::{assessment, audit, auth, funding, institutions, policy, registry, users, workforce};
+use crate::{assessment, audit, auth, care, funding, institutions, policy, registry, users, workforce};
 
 /// The API routes (under `/api/v1`) and the operational ones, with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -30,6 +31,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(workforce::routes::router())
         .merge(funding::routes::router())
         .merge(policy::routes::router())
+        .merge(care::routes::router())
         .merge(audit::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)
@@ -55,6 +57,9 @@ pub fn app(state: AppState) -> Router {
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
+                // gzip when the client accepts it: a caregiver's first sync shrinks to a fraction
+                // on a village's weak connection.
+                .layer(CompressionLayer::new())
                 // A bug that panics answers 500 with the envelope (and is logged), not a dropped
                 // connection.
                 .layer(CatchPanicLayer::custom(panicked)),

@@ -18,13 +18,14 @@ use crate::entities::policy_version as pv;
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::registry::regions::region_of;
 
-fn stored(m: &pv::Model) -> ApiResult<PolicyDocument> {
+/// A stored version's document.
+pub fn document_of(m: &pv::Model) -> ApiResult<PolicyDocument> {
     serde_json::from_str(&m.document).map_err(|e| ApiError::internal(anyhow::anyhow!("policy version {}: {e}", m.id)))
 }
 
 fn to_api(m: pv::Model) -> ApiResult<PolicyVersion> {
     Ok(PolicyVersion {
-        document: stored(&m)?,
+        document: document_of(&m)?,
         id: m.id,
         region_id: m.region_id,
         version: u32::try_from(m.version).unwrap_or(0),
@@ -113,7 +114,7 @@ pub async fn in_force_document<C: ConnectionTrait>(
     region_id: Uuid,
     on: NaiveDate,
 ) -> ApiResult<Option<PolicyDocument>> {
-    in_force(db, region_id, on).await?.as_ref().map(stored).transpose()
+    in_force(db, region_id, on).await?.as_ref().map(document_of).transpose()
 }
 
 /// `409 governed_by_policy` when a benefit policy is in force in the actor's region today: the
@@ -134,7 +135,7 @@ pub async fn refuse_change_if_governed<C: ConnectionTrait>(
     changes: impl FnOnce(&PolicyDocument) -> bool,
 ) -> ApiResult<()> {
     match in_force(db, actor.region_id, actor.today).await? {
-        Some(v) if changes(&stored(&v)?) => Err(governed(&v, field)),
+        Some(v) if changes(&document_of(&v)?) => Err(governed(&v, field)),
         _ => Ok(()),
     }
 }

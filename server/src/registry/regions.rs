@@ -35,6 +35,11 @@ pub struct TimeZones(std::sync::RwLock<std::collections::HashMap<Uuid, chrono_tz
 impl TimeZones {
     /// Today's business date in the region.
     pub async fn today<C: sea_orm::ConnectionTrait>(&self, db: &C, region_id: Uuid) -> ApiResult<chrono::NaiveDate> {
+        Ok(Utc::now().with_timezone(&self.zone(db, region_id).await?).date_naive())
+    }
+
+    /// The region's time zone.
+    pub async fn zone<C: sea_orm::ConnectionTrait>(&self, db: &C, region_id: Uuid) -> ApiResult<chrono_tz::Tz> {
         let known = self.0.read().ok().and_then(|m| m.get(&region_id).copied());
         let tz = match known {
             Some(tz) => tz,
@@ -46,7 +51,7 @@ impl TimeZones {
                 tz
             }
         };
-        Ok(Utc::now().with_timezone(&tz).date_naive())
+        Ok(tz)
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod auth;
+pub mod care;
 pub mod evaluation;
 pub mod funding;
 pub mod institutions;

@@ -1,0 +1,514 @@
+//! Applying visit events exactly once: a phone's batch (`POST /sync/events`) and staff
+//! corrections. Each event is checked, stored under its UUID in its own transaction, and the
+//! visit's state is derived again from all its events (verified at check-out).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Days, Utc};
+use ltci_shared::api::care::{
+    BatchOutcome, CorrectionRequest, EventBatch, EventError, EventOutcome, EventResult, PlannedItem, TaskResult,
+    UnscheduledVisit, Visit, VisitEvent, VisitEventBody, VisitKind, VisitState,
+};
+use ltci_shared::api::workforce::CaregiverStatus;
+use ltci_shared::error::codes;
+use ltci_shared::geo::{self, Point};
+use ltci_shared::visit as fold;
+use sea_orm::sea_query::LockType;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set, SqlErr, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::verify::{self, Facts};
+use super::{plans, visits};
+use crate::assessment::certificates;
+use crate::auth::{Actor, Permission};
+use crate::entities::{
+    care_plan, caregiver, caregiver_assignment as asg, enum_from_db, enum_to_db, insured_person, visit, visit_event,
+};
+use crate::http::error::{ApiError, ApiResult};
+use crate::policy::service as policy;
+use crate::state::AppState;
+
+/// The most events one batch may carry.
+pub const MAX_BATCH: usize = 500;
+
+/// Who sends an event: the caregiver of the visit (from the phone) or staff (corrections).
+#[derive(Debug, Clone, Copy)]
+enum Author<'a> {
+    Caregiver(&'a caregiver::Model),
+    Staff,
+}
+
+fn refusal(code: &str, field: Option<&str>, message: impl Into<String>) -> EventError {
+    EventError { code: code.into(), field: field.map(str::to_owned), message: message.into() }
+}
+
+fn rejected(id: Uuid, error: EventError) -> EventResult {
+    EventResult { id, outcome: EventOutcome::Rejected, replay: false, visit_state: None, error: Some(error) }
+}
+
+fn applied(id: Uuid, state: VisitState, replay: bool) -> EventResult {
+    EventResult { id, outcome: EventOutcome::Applied, replay, visit_state: Some(state), error: None }
+}
+
+/// The caregiver record behind a caregiver's account.
+pub(crate) async fn own_caregiver(state: &AppState, actor: &Actor) -> ApiResult<caregiver::Model> {
+    actor.require(Permission::RecordVisits)?;
+    caregiver::Entity::find()
+        .filter(caregiver::Column::UserId.eq(actor.user_id))
+        .filter(caregiver::Column::Status.eq(enum_to_db(&CaregiverStatus::Active)))
+        .one(&state.db)
+        .await?
+        .ok_or_else(ApiError::forbidden)
+}
+
+/// Applies a phone's batch, each event on its own: one refused event does not hold back the
+/// others, and sending the batch again changes nothing.
+pub async fn apply_batch(state: &AppState, actor: &Actor, batch: EventBatch) -> ApiResult<BatchOutcome> {
+    let device = batch.device_id.trim();
+    if device.is_empty() || device.chars().count() > 64 {
+        return Err(ApiError::invalid_field("device_id", "invalid_format", "1–64 characters"));
+    }
+    if batch.events.len() > MAX_BATCH {
+        return Err(ApiError::invalid_field("events", "too_many", format!("at most {MAX_BATCH} events a batch")));
+    }
+    let cg = own_caregiver(state, actor).await?;
+    let mut results = Vec::with_capacity(batch.events.len());
+    for event in batch.events {
+        results.push(apply(state, actor, Author::Caregiver(&cg), device, event).await?);
+    }
+    Ok(BatchOutcome { results })
+}
+
+/// Records a correction by institution staff or the agency; the same correction id again is a
+/// no-op. A refused correction is a 422 naming the field.
+pub async fn correct(state: &AppState, actor: &Actor, visit_id: Uuid, req: CorrectionRequest) -> ApiResult<Visit> {
+    actor.require(Permission::ReviewVisits)?;
+    visits::find_in_scope(&state.db, actor, visit_id).await?;
+    // A correction sent again keeps the time it was first recorded at, so it is the same event.
+    let first_recorded = match visit_event::Entity::find_by_id(req.id).one(&state.db).await? {
+        Some(e) => Some(serde_json::from_str::<VisitEvent>(&e.body).map_err(ApiError::internal)?.body.at()),
+        None => None,
+    };
+    let event = VisitEvent {
+        id: req.id,
+        visit_id,
+        unscheduled: None,
+        body: VisitEventBody::Correction {
+            at: first_recorded.unwrap_or_else(Utc::now),
+            reason: req.reason,
+            exception: req.exception,
+            resolution: req.resolution,
+            check_in_at: req.check_in_at,
+            check_out_at: req.check_out_at,
+            note: req.note,
+        },
+    };
+    let result = apply(state, actor, Author::Staff, "web", event).await?;
+    match (result.outcome, result.error) {
+        (EventOutcome::Applied, _) => visits::get(state, actor, visit_id).await,
+        (EventOutcome::Conflict, _) => {
+            Err(ApiError::conflict("id", "this correction id was used for another correction"))
+        }
+        (_, Some(e)) => {
+            let field = e.field.unwrap_or_else(|| "id".into());
+            Err(ApiError::invalid_field(&field, &e.code, e.message))
+        }
+        (_, None) => Err(ApiError::internal(anyhow::anyhow!("correction refused without a reason"))),
+    }
+}
+
+/// Checks an event on its own, before looking at the database.
+fn check_body(body: &VisitEventBody, author: Author) -> Result<(), EventError> {
+    let position_ok = |p: &ltci_shared::api::care::Position| match p {
+        ltci_shared::api::care::Position::Gps { latitude, longitude, accuracy_m } => {
+            geo::valid(*latitude, *longitude) && accuracy_m.is_finite() && (0.0..=10_000.0).contains(accuracy_m)
+        }
+        ltci_shared::api::care::Position::Unavailable { .. } => true,
+    };
+    let note_ok = |t: &str| (1..=500).contains(&t.trim().chars().count());
+    match body {
+        VisitEventBody::CheckIn { position, .. } | VisitEventBody::CheckOut { position, .. } => {
+            if !position_ok(position) {
+                return Err(refusal(
+                    "invalid_position",
+                    Some("position"),
+                    "latitude −90…90, longitude −180…180, accuracy 0–10,000 m",
+                ));
+            }
+        }
+        VisitEventBody::Task { item, done, reason, .. } => {
+            if item.is_empty() || item.len() > 16 {
+                return Err(refusal("invalid_format", Some("item"), "a catalogue code"));
+            }
+            if !done && reason.is_none() {
+                return Err(refusal("reason_required", Some("reason"), "say why the item was not done"));
+            }
+            if *done && reason.is_some() {
+                return Err(refusal("not_allowed", Some("reason"), "a reason goes with an item not done"));
+            }
+        }
+        VisitEventBody::Note { text, .. } => {
+            if !note_ok(text) {
+                return Err(refusal("invalid_length", Some("text"), "1–500 characters"));
+            }
+        }
+        VisitEventBody::Correction { exception, resolution, check_in_at, check_out_at, note, .. } => {
+            if matches!(author, Author::Caregiver(_)) {
+                return Err(refusal(
+                    "correction_not_allowed",
+                    Some("kind"),
+                    "corrections are made by institution staff, not from the phone",
+                ));
+            }
+            if exception.is_some() != resolution.is_some() {
+                return Err(refusal(
+                    "resolution_required",
+                    Some("resolution"),
+                    "an exception and its resolution go together",
+                ));
+            }
+            if exception.is_none() && check_in_at.is_none() && check_out_at.is_none() {
+                return Err(refusal(
+                    "empty_correction",
+                    Some("reason"),
+                    "correct a check-in or check-out time, or resolve an exception",
+                ));
+            }
+            if let (Some(a), Some(b)) = (check_in_at, check_out_at)
+                && b <= a
+            {
+                return Err(refusal("before_check_in", Some("check_out_at"), "check-out must be after check-in"));
+            }
+            if note.as_deref().is_some_and(|n| !note_ok(n)) {
+                return Err(refusal("invalid_length", Some("note"), "1–500 characters"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_unique_violation(e: &ApiError) -> bool {
+    e.code() == codes::CONFLICT
+}
+
+/// Applies one event; a race with the same event (or another event creating the same visit)
+/// is retried once, and then finds the other's work.
+async fn apply(
+    state: &AppState,
+    actor: &Actor,
+    author: Author<'_>,
+    device: &str,
+    event: VisitEvent,
+) -> ApiResult<EventResult> {
+    if let Err(e) = check_body(&event.body, author) {
+        return Ok(rejected(event.id, e));
+    }
+    let canonical = serde_json::to_string(&event).map_err(ApiError::internal)?;
+    let sha256 = crate::digest::sha256_hex(&canonical);
+    let mut last = None;
+    for _ in 0..2 {
+        match try_apply(state, actor, author, device, &event, &canonical, &sha256).await {
+            Err(e) if is_unique_violation(&e) => last = Some(e),
+            other => return other,
+        }
+    }
+    Err(last.unwrap_or_else(|| ApiError::internal(anyhow::anyhow!("event {} not applied", event.id))))
+}
+
+fn unique_to_conflict(e: DbErr) -> ApiError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::conflict("id", "applied concurrently"),
+        _ => e.into(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn try_apply(
+    state: &AppState,
+    actor: &Actor,
+    author: Author<'_>,
+    device: &str,
+    event: &VisitEvent,
+    canonical: &str,
+    sha256: &str,
+) -> ApiResult<EventResult> {
+    let txn = state.db.begin().await?;
+    if let Some(existing) = visit_event::Entity::find_by_id(event.id).one(&txn).await? {
+        if existing.sha256 != sha256 {
+            return Ok(EventResult {
+                id: event.id,
+                outcome: EventOutcome::Conflict,
+                replay: false,
+                visit_state: None,
+                error: Some(refusal("id_reused", Some("id"), "this event id was already used for different content")),
+            });
+        }
+        let v = visit::Entity::find_by_id(existing.visit_id).one(&txn).await?;
+        let state = v.map(|v| enum_from_db(&v.state)).transpose()?.unwrap_or(VisitState::Scheduled);
+        return Ok(applied(event.id, state, true));
+    }
+    let found = visit::Entity::find_by_id(event.visit_id).lock(LockType::Update).one(&txn).await?;
+    let v = match (found, author, &event.unscheduled) {
+        (Some(v), Author::Caregiver(cg), _) if v.caregiver_id != cg.id => {
+            return Ok(rejected(
+                event.id,
+                refusal("not_your_visit", Some("visit_id"), "this visit is another caregiver's"),
+            ));
+        }
+        (Some(v), _, Some(u)) if u.insured_person_id != v.insured_person_id => {
+            return Ok(rejected(
+                event.id,
+                refusal("unscheduled_mismatch", Some("unscheduled"), "the visit exists for another beneficiary"),
+            ));
+        }
+        (Some(v), _, _) => v,
+        (None, Author::Caregiver(cg), Some(u)) => match start_unscheduled(&txn, cg, event.visit_id, u).await? {
+            Ok(v) => v,
+            Err(e) => return Ok(rejected(event.id, e)),
+        },
+        (None, _, _) => {
+            return Ok(rejected(
+                event.id,
+                refusal("unknown_visit", Some("visit_id"), "no such visit; an unscheduled visit needs `unscheduled`"),
+            ));
+        }
+    };
+    let doc = policy::in_force_document(&txn, v.region_id, v.scheduled_on).await?;
+    if let VisitEventBody::Task { item, .. } = &event.body
+        && doc.as_ref().is_none_or(|d| d.item(item).is_none())
+    {
+        return Ok(rejected(
+            event.id,
+            refusal("unknown_item", Some("item"), format!("`{item}` is not in the catalogue of the policy in force")),
+        ));
+    }
+    if let VisitEventBody::Correction { exception: Some(code), .. } = &event.body {
+        let current: Vec<ltci_shared::api::care::VisitException> =
+            serde_json::from_str(&v.exceptions).map_err(ApiError::internal)?;
+        let open = current.iter().any(|x| x.code == *code && x.severity == ltci_shared::api::care::Severity::Review);
+        if !open {
+            return Ok(rejected(
+                event.id,
+                refusal("no_such_exception", Some("exception"), "the visit has no review exception with this code"),
+            ));
+        }
+    }
+    visit_event::ActiveModel {
+        id: Set(event.id),
+        visit_id: Set(v.id),
+        kind: Set(event.body.kind().to_owned()),
+        occurred_at: Set(event.body.at()),
+        body: Set(canonical.to_owned()),
+        sha256: Set(sha256.to_owned()),
+        device_id: Set(device.to_owned()),
+        recorded_by: Set(actor.user_id),
+        received_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await
+    .map_err(unique_to_conflict)?;
+    let v = refresh(state, &txn, v, doc.as_ref()).await?;
+    txn.commit().await?;
+    Ok(applied(event.id, enum_from_db(&v.state)?, false))
+}
+
+/// Creates an unscheduled visit for a beneficiary the caregiver is assigned to on the day, under
+/// the home-visit plan of the caregiver's institution running that day.
+async fn start_unscheduled(
+    txn: &DatabaseTransaction,
+    cg: &caregiver::Model,
+    id: Uuid,
+    u: &UnscheduledVisit,
+) -> ApiResult<Result<visit::Model, EventError>> {
+    let assigned = asg::Entity::find()
+        .filter(asg::Column::CaregiverId.eq(cg.id))
+        .filter(asg::Column::InsuredPersonId.eq(u.insured_person_id))
+        .filter(asg::Column::StartOn.lte(u.on))
+        .filter(Condition::any().add(asg::Column::EndOn.is_null()).add(asg::Column::EndOn.gte(u.on)))
+        .one(txn)
+        .await?;
+    if assigned.is_none() {
+        return Ok(Err(refusal(
+            "not_assigned",
+            Some("unscheduled.insured_person_id"),
+            "you are not assigned to this beneficiary on that day",
+        )));
+    }
+    let plan = care_plan::Entity::find()
+        .filter(care_plan::Column::InsuredPersonId.eq(u.insured_person_id))
+        .filter(care_plan::Column::InstitutionId.eq(cg.institution_id))
+        .filter(care_plan::Column::CareMode.eq("home_visit"))
+        .filter(plans::running_on(u.on))
+        .one(txn)
+        .await?;
+    let Some(plan) = plan else {
+        return Ok(Err(refusal("no_care_plan", Some("unscheduled.on"), "no home-visit plan runs on that day")));
+    };
+    let now = Utc::now();
+    let m = visit::ActiveModel {
+        id: Set(id),
+        region_id: Set(cg.region_id),
+        institution_id: Set(cg.institution_id),
+        insured_person_id: Set(u.insured_person_id),
+        caregiver_id: Set(cg.id),
+        plan_id: Set(Some(plan.id)),
+        kind: Set(enum_to_db(&VisitKind::Unscheduled)),
+        scheduled_on: Set(u.on),
+        schedule_key: Set(None),
+        planned_items: Set("[]".into()),
+        unscheduled_reason: Set(Some(enum_to_db(&u.reason))),
+        state: Set(enum_to_db(&VisitState::Scheduled)),
+        checked_in_at: Set(None),
+        checked_out_at: Set(None),
+        tasks: Set("[]".into()),
+        exceptions: Set("[]".into()),
+        event_count: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(txn)
+    .await
+    .map_err(unique_to_conflict)?;
+    Ok(Ok(m))
+}
+
+/// Derives the visit from all its events again and stores the result.
+async fn refresh(
+    state: &AppState,
+    txn: &DatabaseTransaction,
+    v: visit::Model,
+    doc: Option<&ltci_shared::policy::PolicyDocument>,
+) -> ApiResult<visit::Model> {
+    let events: Vec<VisitEventBody> =
+        visits::stored_events(txn, v.id).await?.into_iter().map(|(_, e)| e.body).collect();
+    let folded = fold::fold(&events);
+    let planned: Vec<PlannedItem> = serde_json::from_str(&v.planned_items).map_err(ApiError::internal)?;
+    let mut exceptions = match (&folded.check_in, &folded.check_out) {
+        (Some((check_in, in_at)), Some((check_out, out_at))) => {
+            let zone = state.time_zones.zone(txn, v.region_id).await?;
+            let g = gather(txn, &v, *check_in, *check_out).await?;
+            verify::verify(&Facts {
+                day: v.scheduled_on,
+                check_in_day: check_in.with_timezone(&zone).date_naive(),
+                check_in: *check_in,
+                check_out: *check_out,
+                positions: [*in_at, *out_at],
+                home: g.home,
+                policy: doc,
+                planned: &planned,
+                plan_items: &g.plan_items,
+                tasks: &folded.tasks,
+                qualification: g.qualification,
+                certified: g.certified,
+                died_on: g.died_on,
+                overlapping: g.overlapping,
+                delivered_elsewhere_this_week: &g.elsewhere,
+            })
+        }
+        _ => Vec::new(),
+    };
+    fold::resolve(&mut exceptions, &folded.resolutions);
+    let next = fold::state(&folded, &exceptions);
+    let mut a: visit::ActiveModel = v.into();
+    a.state = Set(enum_to_db(&next));
+    a.checked_in_at = Set(folded.check_in.map(|c| c.0));
+    a.checked_out_at = Set(folded.check_out.map(|c| c.0));
+    a.tasks = Set(serde_json::to_string(&folded.tasks).map_err(ApiError::internal)?);
+    a.exceptions = Set(serde_json::to_string(&exceptions).map_err(ApiError::internal)?);
+    a.event_count = Set(i32::try_from(events.len()).unwrap_or(i32::MAX));
+    a.updated_at = Set(Utc::now());
+    Ok(a.update(txn).await?)
+}
+
+/// The facts about a visit that come from the database.
+struct Gathered {
+    home: Option<Point>,
+    died_on: Option<chrono::NaiveDate>,
+    certified: bool,
+    qualification: ltci_shared::api::workforce::CaregiverQualification,
+    plan_items: Vec<ltci_shared::api::care::PlanItem>,
+    overlapping: usize,
+    elsewhere: BTreeMap<String, u32>,
+}
+
+async fn gather(
+    txn: &DatabaseTransaction,
+    v: &visit::Model,
+    check_in: DateTime<Utc>,
+    check_out: DateTime<Utc>,
+) -> ApiResult<Gathered> {
+    let person = insured_person::Entity::find_by_id(v.insured_person_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("person of visit {} missing", v.id)))?;
+    let cg = caregiver::Entity::find_by_id(v.caregiver_id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("caregiver of visit {} missing", v.id)))?;
+    let certified = certificates::active_for_person(txn, person.id, v.scheduled_on).await?.is_some();
+    let plan_items = match v.plan_id {
+        Some(id) => match care_plan::Entity::find_by_id(id).one(txn).await? {
+            Some(p) => plans::items_of(&p)?,
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    };
+    let home = match (person.latitude, person.longitude) {
+        (Some(latitude), Some(longitude)) => Some(Point { latitude, longitude }),
+        _ => None,
+    };
+    Ok(Gathered {
+        home,
+        died_on: person.died_on,
+        certified,
+        qualification: enum_from_db(&cg.qualification)?,
+        plan_items,
+        overlapping: overlapping(txn, v, check_in, check_out).await?,
+        elsewhere: delivered_elsewhere(txn, v).await?,
+    })
+}
+
+/// Other visits of the caregiver whose check-in to check-out overlaps this one's (looked for on
+/// the service day and the days either side).
+async fn overlapping(
+    txn: &DatabaseTransaction,
+    v: &visit::Model,
+    check_in: DateTime<Utc>,
+    check_out: DateTime<Utc>,
+) -> ApiResult<usize> {
+    let n = visit::Entity::find()
+        .filter(visit::Column::CaregiverId.eq(v.caregiver_id))
+        .filter(visit::Column::Id.ne(v.id))
+        .filter(visit::Column::ScheduledOn.between(v.scheduled_on - Days::new(1), v.scheduled_on + Days::new(1)))
+        .filter(visit::Column::CheckedInAt.lt(check_out))
+        .filter(visit::Column::CheckedOutAt.gt(check_in))
+        .count(txn)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// Deliveries per item in the beneficiary's other visits of the same ISO week, rejected ones left out.
+async fn delivered_elsewhere(txn: &DatabaseTransaction, v: &visit::Model) -> ApiResult<BTreeMap<String, u32>> {
+    let monday = v.scheduled_on - Days::new(u64::from(v.scheduled_on.weekday().num_days_from_monday()));
+    let sunday = monday + Days::new(6);
+    let others = visit::Entity::find()
+        .filter(visit::Column::InsuredPersonId.eq(v.insured_person_id))
+        .filter(visit::Column::Id.ne(v.id))
+        .filter(visit::Column::ScheduledOn.between(monday, sunday))
+        .filter(visit::Column::State.ne(enum_to_db(&VisitState::Rejected)))
+        .filter(visit::Column::CheckedOutAt.is_not_null())
+        .all(txn)
+        .await?;
+    let mut out = BTreeMap::new();
+    for o in others {
+        let planned: Vec<PlannedItem> = serde_json::from_str(&o.planned_items).map_err(ApiError::internal)?;
+        let tasks: Vec<TaskResult> = serde_json::from_str(&o.tasks).map_err(ApiError::internal)?;
+        for (code, times) in verify::delivered(&planned, &tasks) {
+            *out.entry(code).or_insert(0) += times;
+        }
+    }
+    Ok(out)
+}

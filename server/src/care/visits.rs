@@ -1,0 +1,113 @@
+//! Reading visits: one visit, lists for institutions, auditors and caregivers, and a visit's
+//! event history.
+
+use ltci_shared::Page;
+use ltci_shared::api::care::{RecordedEvent, Visit, VisitEvent, VisitFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use crate::auth::{Actor, Permission, scope};
+use crate::entities::{enum_from_db, enum_to_db, visit, visit_event};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::pagination::{PageRequest, fetch_page};
+use crate::state::AppState;
+
+fn json<T: serde::de::DeserializeOwned>(id: Uuid, what: &str, raw: &str) -> ApiResult<T> {
+    serde_json::from_str(raw).map_err(|e| ApiError::internal(anyhow::anyhow!("visit {id} {what}: {e}")))
+}
+
+pub(crate) fn view(m: visit::Model) -> ApiResult<Visit> {
+    Ok(Visit {
+        kind: enum_from_db(&m.kind)?,
+        state: enum_from_db(&m.state)?,
+        unscheduled_reason: m.unscheduled_reason.as_deref().map(enum_from_db).transpose()?,
+        planned_items: json(m.id, "planned items", &m.planned_items)?,
+        tasks: json(m.id, "tasks", &m.tasks)?,
+        exceptions: json(m.id, "exceptions", &m.exceptions)?,
+        events: u32::try_from(m.event_count).unwrap_or(0),
+        id: m.id,
+        plan_id: m.plan_id,
+        institution_id: m.institution_id,
+        insured_person_id: m.insured_person_id,
+        caregiver_id: m.caregiver_id,
+        scheduled_on: m.scheduled_on,
+        checked_in_at: m.checked_in_at,
+        checked_out_at: m.checked_out_at,
+        updated_at: m.updated_at,
+    })
+}
+
+pub(crate) async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<visit::Model> {
+    visit::Entity::find_by_id(id)
+        .filter(scope::visits(actor))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("visit"))
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Visit> {
+    actor.require(Permission::ReadCare)?;
+    view(find_in_scope(&state.db, actor, id).await?)
+}
+
+/// Visits in scope by service day, then id.
+pub async fn list(state: &AppState, actor: &Actor, f: VisitFilter, page: PageRequest) -> ApiResult<Page<Visit>> {
+    actor.require(Permission::ReadCare)?;
+    let mut q = visit::Entity::find().filter(scope::visits(actor));
+    if let Some(c) = f.caregiver_id {
+        q = q.filter(visit::Column::CaregiverId.eq(c));
+    }
+    if let Some(p) = f.insured_person_id {
+        q = q.filter(visit::Column::InsuredPersonId.eq(p));
+    }
+    if let Some(s) = f.state {
+        q = q.filter(visit::Column::State.eq(enum_to_db(&s)));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(visit::Column::ScheduledOn.gte(d));
+    }
+    if let Some(d) = f.to {
+        q = q.filter(visit::Column::ScheduledOn.lte(d));
+    }
+    let q = q.order_by_asc(visit::Column::ScheduledOn).order_by_asc(visit::Column::Id);
+    let page = fetch_page(&state.db, q, page, std::convert::identity).await?;
+    let items = page.items.into_iter().map(view).collect::<ApiResult<Vec<_>>>()?;
+    Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
+}
+
+/// The stored events of a visit, in the order the server received them.
+pub(crate) async fn stored_events<C: ConnectionTrait>(
+    db: &C,
+    visit_id: Uuid,
+) -> ApiResult<Vec<(visit_event::Model, VisitEvent)>> {
+    let rows = visit_event::Entity::find()
+        .filter(visit_event::Column::VisitId.eq(visit_id))
+        .order_by_asc(visit_event::Column::ReceivedAt)
+        .order_by_asc(visit_event::Column::Id)
+        .all(db)
+        .await?;
+    rows.into_iter()
+        .map(|m| {
+            let e: VisitEvent = json(visit_id, "event", &m.body)?;
+            Ok((m, e))
+        })
+        .collect()
+}
+
+/// A visit's whole history: every event as recorded, corrections included.
+pub async fn events(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Vec<RecordedEvent>> {
+    actor.require(Permission::ReadCare)?;
+    let v = find_in_scope(&state.db, actor, id).await?;
+    Ok(stored_events(&state.db, v.id)
+        .await?
+        .into_iter()
+        .map(|(m, e)| RecordedEvent {
+            id: m.id,
+            visit_id: m.visit_id,
+            body: e.body,
+            recorded_by: m.recorded_by,
+            device_id: m.device_id,
+            received_at: m.received_at,
+        })
+        .collect())
+}

@@ -1,0 +1,542 @@
+//! Care delivery: care plans (护理计划), home visits (居家上门服务) as event streams verified at
+//! check-out (事中审核), and the phone's offline sync.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::assessment::CareMode;
+use crate::policy::{CatalogueItem, Monitoring};
+
+/// A catalogue item planned with a frequency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PlanItem {
+    /// The item's code in the policy's catalogue (e.g. `SF-01`).
+    pub code: String,
+    /// Deliveries a week, at most the catalogue's `max_per_week`.
+    pub per_week: u32,
+}
+
+/// `POST /api/v1/care-plans`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CreateCarePlan {
+    /// The serving institution; institution staff may leave it out (their own).
+    #[serde(default)]
+    pub institution_id: Option<Uuid>,
+    pub insured_person_id: Uuid,
+    pub care_mode: CareMode,
+    pub start_on: NaiveDate,
+    /// Last day of the plan, at most a year after the start.
+    pub end_on: NaiveDate,
+    /// For home visits: the planned items (at least one). Other modes plan no items.
+    #[serde(default)]
+    pub items: Vec<PlanItem>,
+}
+
+/// Whether a plan is still in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    Active,
+    /// Ended early (the end date was brought forward, with a reason).
+    Ended,
+}
+
+/// A care plan: a certified beneficiary, the serving institution, a mode and dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CarePlan {
+    pub id: Uuid,
+    pub institution_id: Uuid,
+    pub insured_person_id: Uuid,
+    pub care_mode: CareMode,
+    pub start_on: NaiveDate,
+    pub end_on: NaiveDate,
+    pub items: Vec<PlanItem>,
+    /// The certified level on the start date.
+    pub level: u8,
+    /// The benefit policy version the plan was checked against (in force on the start date).
+    pub policy_version_id: Uuid,
+    pub status: PlanStatus,
+    pub end_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Filter of `GET /api/v1/care-plans`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CarePlanFilter {
+    pub insured_person_id: Option<Uuid>,
+    pub institution_id: Option<Uuid>,
+    /// Only plans running on this date.
+    pub active_on: Option<NaiveDate>,
+}
+
+/// `POST /api/v1/care-plans/{id}/end`: end a plan early.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EndCarePlan {
+    /// The new last day (not before the start, not after the planned end).
+    pub end_on: NaiveDate,
+    pub reason: String,
+}
+
+/// `POST /api/v1/visits/schedule`: scheduled visits for a home-visit plan over a date range,
+/// assigned to one caregiver. Days that already have the plan's visit are left as they are, so
+/// scheduling the same range again creates nothing.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScheduleRequest {
+    pub plan_id: Uuid,
+    pub caregiver_id: Uuid,
+    pub from: NaiveDate,
+    /// Last day, at most 62 days after `from`.
+    pub to: NaiveDate,
+}
+
+/// What scheduling made.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScheduleOutcome {
+    /// Visits created now.
+    pub created: Vec<Visit>,
+    /// Days in the range that already had a visit of the plan.
+    pub existing: u32,
+}
+
+/// A catalogue item a visit should deliver, and how many times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PlannedItem {
+    pub code: String,
+    pub times: u32,
+}
+
+/// Scheduled from a plan, or started on the spot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitKind {
+    Scheduled,
+    /// 计划外: started by the caregiver with a reason.
+    Unscheduled,
+}
+
+/// Why a caregiver makes a visit that was not scheduled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnscheduledReason {
+    /// The beneficiary or family asked for urgent help.
+    UrgentNeed,
+    /// Standing in for the assigned caregiver.
+    Replacement,
+    /// The scheduled day was moved.
+    Rescheduled,
+    Other,
+}
+
+/// Where a visit stands, derived from its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitState {
+    /// No event yet.
+    Scheduled,
+    /// Checked in, not out.
+    InProgress,
+    /// Checked out, but the check-in has not reached the server yet: verified when it arrives.
+    Completed,
+    /// Checked out and every check passed (or each `review` exception was resolved as accepted).
+    Verified,
+    /// A `review` exception waits for a reviewer.
+    NeedsReview,
+    /// A `block` exception, or a reviewer did not accept an exception: not payable.
+    Rejected,
+}
+
+/// How much an exception matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Recorded for the monthly analysis; the visit is still verified.
+    Info,
+    /// A reviewer must resolve it before the visit counts.
+    Review,
+    /// The visit cannot be paid.
+    Block,
+}
+
+/// What the check-out verification found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExceptionCode {
+    /// Check-in or check-out farther from the registered address than the policy's radius
+    /// (allowing for the GPS accuracy).
+    OutsideGeofence,
+    /// No GPS fix at check-in or check-out (the caregiver gave a reason).
+    LocationUnavailable,
+    /// The beneficiary has no registered coordinates: the geofence could not be checked.
+    NoRegisteredLocation,
+    /// Shorter than the delivered items' minimum minutes, less the policy's tolerance.
+    TooShort,
+    /// Overlaps another visit of the same caregiver.
+    OverlappingVisit,
+    /// Checked in on another day than the visit was scheduled for.
+    OffScheduleDay,
+    /// No valid disability certificate on the service day.
+    NotCertified,
+    /// In hospital on the service day (reported by the medical-insurance system).
+    Hospitalised,
+    /// Died before the service day.
+    Deceased,
+    /// An item needs a qualification the caregiver does not hold.
+    UnqualifiedCaregiver,
+    /// An item delivered more often this week than the plan allows.
+    OverFrequency,
+    /// An item delivered that is not in the plan.
+    NotInPlan,
+    /// A planned item has no result (done, or not done with a reason).
+    TaskNotRecorded,
+}
+
+/// A reviewer's decision on a `review` exception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResolutionCode {
+    /// 电话回访确认: the beneficiary or family confirmed the visit by phone.
+    ConfirmedByBeneficiary,
+    /// 现场核查确认: a supervisor confirmed it on site.
+    ConfirmedBySupervisor,
+    /// Documents (signed sheet, photo) show the visit took place as recorded.
+    DocumentationProvided,
+    /// Not confirmed: the visit is rejected.
+    NotConfirmed,
+}
+
+impl ResolutionCode {
+    /// Whether the exception is accepted (the visit may count).
+    pub fn accepts(self) -> bool {
+        !matches!(self, ResolutionCode::NotConfirmed)
+    }
+}
+
+/// One finding of the verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct VisitException {
+    pub code: ExceptionCode,
+    pub severity: Severity,
+    /// What was found, with the figures (distance, minutes, …).
+    pub message: String,
+    /// The catalogue item concerned, for item-level findings.
+    pub item: Option<String>,
+    /// Set when a reviewer resolved this `review` exception.
+    pub resolution: Option<ResolutionCode>,
+}
+
+/// Why a task was not done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotDoneReason {
+    /// The beneficiary refused.
+    Refused,
+    /// Already done by the family.
+    DoneByFamily,
+    /// Not needed today.
+    NotNeeded,
+    Other,
+}
+
+/// The latest recorded result of one item in a visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TaskResult {
+    pub item: String,
+    pub done: bool,
+    pub reason: Option<NotDoneReason>,
+    pub at: DateTime<Utc>,
+}
+
+/// A visit as the server derives it from its events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Visit {
+    pub id: Uuid,
+    pub kind: VisitKind,
+    pub plan_id: Option<Uuid>,
+    pub institution_id: Uuid,
+    pub insured_person_id: Uuid,
+    pub caregiver_id: Uuid,
+    /// The service day.
+    pub scheduled_on: NaiveDate,
+    pub planned_items: Vec<PlannedItem>,
+    pub unscheduled_reason: Option<UnscheduledReason>,
+    pub state: VisitState,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
+    pub tasks: Vec<TaskResult>,
+    pub exceptions: Vec<VisitException>,
+    /// How many events the server holds for this visit.
+    pub events: u32,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filter of `GET /api/v1/visits`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct VisitFilter {
+    pub caregiver_id: Option<Uuid>,
+    pub insured_person_id: Option<Uuid>,
+    pub state: Option<VisitState>,
+    /// First service day.
+    pub from: Option<NaiveDate>,
+    /// Last service day.
+    pub to: Option<NaiveDate>,
+}
+
+/// Why a position is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoGpsReason {
+    /// No fix (indoors, no satellites).
+    NoSignal,
+    /// Location permission denied on the phone.
+    PermissionDenied,
+    DeviceFault,
+    Other,
+}
+
+/// Where the phone was: a GPS fix, or none with a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum Position {
+    Gps {
+        latitude: f64,
+        longitude: f64,
+        /// Radius of the fix's error circle, in metres.
+        accuracy_m: f64,
+    },
+    Unavailable {
+        reason: NoGpsReason,
+    },
+}
+
+/// Why institution staff correct a visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionReason {
+    /// The phone's clock was wrong.
+    DeviceClockWrong,
+    /// The caregiver forgot to check out (or in).
+    ForgotToCheck,
+    /// The GPS fix drifted (high-rise, valley).
+    GpsDrift,
+    /// The beneficiary was met elsewhere (hospital appointment, relative's home).
+    ServedElsewhere,
+    Other,
+}
+
+/// What happened in a visit: one event, made on the phone (or by institution staff, for
+/// corrections) with its own UUID. `at` is the device's clock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VisitEventBody {
+    /// 签到.
+    CheckIn { at: DateTime<Utc>, position: Position },
+    /// The result of one catalogue item; a later task event for the same item supersedes it.
+    Task {
+        at: DateTime<Utc>,
+        item: String,
+        done: bool,
+        /// Required when `done` is false.
+        #[serde(default)]
+        reason: Option<NotDoneReason>,
+    },
+    /// A free-text note (at most 500 characters).
+    Note { at: DateTime<Utc>, text: String },
+    /// 签退.
+    CheckOut { at: DateTime<Utc>, position: Position },
+    /// A correction by institution staff or the agency: new check-in or check-out times, and/or
+    /// the resolution of a `review` exception. Never sent by a caregiver.
+    Correction {
+        at: DateTime<Utc>,
+        reason: CorrectionReason,
+        /// The exception resolved, with `resolution`.
+        #[serde(default)]
+        exception: Option<ExceptionCode>,
+        #[serde(default)]
+        resolution: Option<ResolutionCode>,
+        #[serde(default)]
+        check_in_at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        check_out_at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        note: Option<String>,
+    },
+}
+
+impl VisitEventBody {
+    /// The device time of the event.
+    pub fn at(&self) -> DateTime<Utc> {
+        match self {
+            VisitEventBody::CheckIn { at, .. }
+            | VisitEventBody::Task { at, .. }
+            | VisitEventBody::Note { at, .. }
+            | VisitEventBody::CheckOut { at, .. }
+            | VisitEventBody::Correction { at, .. } => *at,
+        }
+    }
+
+    /// The kind's name, as stored.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            VisitEventBody::CheckIn { .. } => "check_in",
+            VisitEventBody::Task { .. } => "task",
+            VisitEventBody::Note { .. } => "note",
+            VisitEventBody::CheckOut { .. } => "check_out",
+            VisitEventBody::Correction { .. } => "correction",
+        }
+    }
+}
+
+/// A visit started on the spot: who is visited, on which day, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct UnscheduledVisit {
+    pub insured_person_id: Uuid,
+    /// The service day (the phone's local date).
+    pub on: NaiveDate,
+    pub reason: UnscheduledReason,
+}
+
+/// One event with its identity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct VisitEvent {
+    /// Made on the phone; the server applies each id once.
+    pub id: Uuid,
+    /// A scheduled visit's id, or a new id made on the phone for an unscheduled visit.
+    pub visit_id: Uuid,
+    /// For an unscheduled visit: sent with each of its events, so whichever arrives first
+    /// creates the visit.
+    #[serde(default)]
+    pub unscheduled: Option<UnscheduledVisit>,
+    #[serde(flatten)]
+    pub body: VisitEventBody,
+}
+
+/// `POST /api/v1/sync/events`: a batch of events from one device, in any order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct EventBatch {
+    /// The phone's installation id, for the record (1–64 characters).
+    pub device_id: String,
+    /// At most 500 events.
+    pub events: Vec<VisitEvent>,
+}
+
+/// What became of one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventOutcome {
+    /// Recorded (now, or the first time it was sent).
+    Applied,
+    /// The id was already used for different content: nothing changed. The phone must not
+    /// reuse ids.
+    Conflict,
+    /// Refused (see `error`): nothing changed.
+    Rejected,
+}
+
+/// The result of one event of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EventResult {
+    pub id: Uuid,
+    pub outcome: EventOutcome,
+    /// True when this id had already been applied with the same content: a retry, a no-op.
+    pub replay: bool,
+    /// The visit's state after the event (for applied events).
+    pub visit_state: Option<VisitState>,
+    /// Why it was refused: a stable code, the field and a message.
+    pub error: Option<EventError>,
+}
+
+/// Why an event was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EventError {
+    pub code: String,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// The answer to a batch: one result per event, in the batch's order.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BatchOutcome {
+    pub results: Vec<EventResult>,
+}
+
+/// `POST /api/v1/visits/{id}/corrections`: a correction event by institution staff or the agency.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CorrectionRequest {
+    /// Made by the caller; sending the same correction again is a no-op.
+    pub id: Uuid,
+    pub reason: CorrectionReason,
+    #[serde(default)]
+    pub exception: Option<ExceptionCode>,
+    #[serde(default)]
+    pub resolution: Option<ResolutionCode>,
+    #[serde(default)]
+    pub check_in_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub check_out_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A recorded event, as institution staff and auditors read a visit's history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct RecordedEvent {
+    pub id: Uuid,
+    pub visit_id: Uuid,
+    #[serde(flatten)]
+    pub body: VisitEventBody,
+    pub recorded_by: Uuid,
+    pub device_id: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Query of `GET /api/v1/sync/changes`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChangesQuery {
+    /// The cursor of the previous answer; absent for a first (full) sync.
+    pub since: Option<String>,
+}
+
+/// A beneficiary as the caregiver's phone keeps them offline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OfflineBeneficiary {
+    pub id: Uuid,
+    pub name: String,
+    /// `370202********123X`.
+    pub id_number_masked: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub phone: Option<String>,
+    /// The certified level today.
+    pub level: Option<u8>,
+    /// The home-visit plan running today.
+    pub plan_id: Option<Uuid>,
+    pub plan_items: Vec<PlanItem>,
+}
+
+/// `GET /api/v1/sync/changes`: what changed for the caregiver since the cursor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Changes {
+    /// Send this as `since` next time.
+    pub cursor: String,
+    /// True for a first sync (no or unknown cursor): the lists are complete.
+    pub full: bool,
+    /// Beneficiaries new or changed since the cursor.
+    pub beneficiaries: Vec<OfflineBeneficiary>,
+    /// Everyone the caregiver serves now: drop the others from the phone.
+    pub beneficiary_ids: Vec<Uuid>,
+    /// The caregiver's visits from today for the next 7 days (and any earlier visit changed
+    /// since the cursor), new or changed since the cursor.
+    pub visits: Vec<Visit>,
+    /// The policy version whose catalogue and thresholds follow.
+    pub policy_version_id: Option<Uuid>,
+    /// The home-care catalogue, when the policy in force changed since the cursor.
+    pub catalogue: Option<Vec<CatalogueItem>>,
+    /// The monitoring thresholds, with the catalogue.
+    pub monitoring: Option<Monitoring>,
+}

@@ -1,0 +1,353 @@
+//! Home visits from the caregiver's phone: a day downloaded, worked offline and uploaded out of
+//! order; retries and reused ids; verification at check-out, corrections and resolutions.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use ltci_e2e::world::{home_care_beneficiary, import_policy_a};
+use ltci_e2e::{TestApp, World, field_code, on_both_databases, today};
+use ltci_shared::api::care::{
+    ChangesQuery, CorrectionReason, CorrectionRequest, CreateCarePlan, EventBatch, EventOutcome, ExceptionCode,
+    NoGpsReason, PlanItem, Position, ResolutionCode, ScheduleRequest, UnscheduledReason, UnscheduledVisit, Visit,
+    VisitEvent, VisitEventBody, VisitState,
+};
+use ltci_shared::api::registry::{PersonStatus, UpdateInsuredPersonRequest};
+use ltci_shared::client::ApiClient;
+use uuid::Uuid;
+
+use ltci_shared::api::assessment::CareMode;
+
+on_both_databases!(
+    a_caregivers_day_offline_then_uploaded,
+    verification_findings_corrections_and_death,
+    first_sync_of_a_typical_caregiver_is_small,
+);
+
+/// The test beneficiaries' registered address (see `world::person`).
+const HOME: (f64, f64) = (36.07, 120.38);
+
+/// `minutes` after 09:00 Beijing time on `day`.
+fn local(day: NaiveDate, minutes: i64) -> DateTime<Utc> {
+    day.and_hms_opt(1, 0, 0).expect("time").and_utc() + Duration::minutes(minutes)
+}
+
+/// A fix `dlat` degrees north of the registered address (0.001° ≈ 111 m).
+fn gps(dlat: f64) -> Position {
+    Position::Gps { latitude: HOME.0 + dlat, longitude: HOME.1, accuracy_m: 8.0 }
+}
+
+fn event(visit: Uuid, body: VisitEventBody) -> VisitEvent {
+    VisitEvent { id: Uuid::now_v7(), visit_id: visit, unscheduled: None, body }
+}
+
+/// The events of a proper visit on its day: check-in at the door at 09:00, every planned item
+/// done, a note, check-out 70 minutes later.
+fn proper_visit(v: &Visit, check_in_at: Position) -> Vec<VisitEvent> {
+    let day = v.scheduled_on;
+    let mut events = vec![event(v.id, VisitEventBody::CheckIn { at: local(day, 0), position: check_in_at })];
+    for (n, p) in v.planned_items.iter().enumerate() {
+        let at = local(day, 10 + i64::try_from(n).expect("small"));
+        events.push(event(v.id, VisitEventBody::Task { at, item: p.code.clone(), done: true, reason: None }));
+    }
+    events.push(event(v.id, VisitEventBody::Note { at: local(day, 60), text: "老人精神好，食欲正常".into() }));
+    events.push(event(v.id, VisitEventBody::CheckOut { at: local(day, 70), position: gps(0.0) }));
+    events
+}
+
+async fn upload(phone: &ApiClient, events: &[VisitEvent]) -> Vec<(EventOutcome, bool, Option<VisitState>)> {
+    let batch = EventBatch { device_id: "phone-001".into(), events: events.to_vec() };
+    let out = phone.sync_events(&batch).await.expect("upload");
+    assert_eq!(out.results.len(), events.len());
+    out.results.iter().zip(events).for_each(|(r, e)| assert_eq!(r.id, e.id, "results in the batch's order"));
+    out.results.into_iter().map(|r| (r.outcome, r.replay, r.visit_state)).collect()
+}
+
+/// Region A's policy, a beneficiary at home with a plan (SF-01 daily, SF-03 twice a week) and
+/// `days` of visits from today for `carer_a1`.
+async fn planned_visits(app: &TestApp, world: &World, seq: u16, days: i64) -> (Uuid, Vec<Visit>) {
+    import_policy_a(world).await;
+    let person = home_care_beneficiary(app, world, "上门", seq, 3).await;
+    let staff = world.as_user("inst_a1");
+    let plan = staff
+        .create_care_plan(&CreateCarePlan {
+            institution_id: None,
+            insured_person_id: person,
+            care_mode: CareMode::HomeVisit,
+            start_on: today() - Duration::days(1),
+            end_on: today() + Duration::days(60),
+            items: vec![PlanItem { code: "SF-01".into(), per_week: 7 }, PlanItem { code: "SF-03".into(), per_week: 2 }],
+        })
+        .await
+        .expect("plan");
+    let req = ScheduleRequest {
+        plan_id: plan.id,
+        caregiver_id: world.caregiver("carer_a1"),
+        from: today(),
+        to: today() + Duration::days(days - 1),
+    };
+    let visits = staff.schedule_visits(&req).await.expect("schedule").created;
+    assert_eq!(visits.len(), usize::try_from(days).expect("days"));
+    (person, visits)
+}
+
+async fn a_caregivers_day_offline_then_uploaded(app: TestApp) {
+    let world = app.world().await;
+    let (person, scheduled) = planned_visits(&app, &world, 51, 7).await;
+    let phone = world.as_user("carer_a1");
+
+    // Morning, with signal: the first sync brings everything needed offline.
+    let first = phone.sync_changes(&ChangesQuery::default()).await.expect("first sync");
+    assert!(first.full);
+    assert_eq!(first.beneficiary_ids, [person]);
+    let b = &first.beneficiaries[0];
+    assert_eq!((b.id, b.level, b.plan_items.len()), (person, Some(3), 2));
+    assert!(b.id_number_masked.contains("********"), "masked: {}", b.id_number_masked);
+    assert_eq!(first.visits.len(), 7);
+    assert_eq!(first.catalogue.as_ref().map(Vec::len), Some(6));
+    assert_eq!(first.monitoring.as_ref().map(|m| m.geofence_radius_m), Some(300));
+
+    // Offline all morning; back in signal the phone uploads. The check-out arrives first.
+    let today_visit = first.visits.iter().find(|v| v.scheduled_on == today()).expect("today's visit").clone();
+    let events = proper_visit(&today_visit, gps(0.0005));
+    let (check_in, rest) = events.split_first().expect("events");
+    let check_out = rest.last().expect("check-out");
+    let out = upload(phone, std::slice::from_ref(check_out)).await;
+    assert_eq!(out, [(EventOutcome::Applied, false, Some(VisitState::Completed))]);
+    let out = upload(phone, &rest[..rest.len() - 1]).await;
+    assert!(out.iter().all(|r| r.0 == EventOutcome::Applied));
+    let out = upload(phone, std::slice::from_ref(check_in)).await;
+    assert_eq!(out, [(EventOutcome::Applied, false, Some(VisitState::Verified))]);
+    let visit = phone.visit(today_visit.id).await.expect("visit");
+    assert_eq!(visit.state, VisitState::Verified, "{:?}", visit.exceptions);
+    assert_eq!(visit.checked_in_at, Some(local(today(), 0)));
+    assert_eq!(visit.events, u32::try_from(events.len()).expect("small"));
+    assert!(visit.tasks.iter().all(|t| t.done));
+
+    // The connection dropped before the answer came: the whole day again changes nothing.
+    let out = upload(phone, &events).await;
+    assert!(out.iter().all(|r| *r == (EventOutcome::Applied, true, Some(VisitState::Verified))), "{out:?}");
+    assert_eq!(phone.visit(today_visit.id).await.expect("visit").events, visit.events);
+    // An id reused for other content is a conflict, and changes nothing either.
+    let mut reused = check_in.clone();
+    reused.body = VisitEventBody::CheckIn { at: local(today(), 5), position: gps(0.0) };
+    let out = phone.sync_events(&EventBatch { device_id: "phone-001".into(), events: vec![reused] }).await;
+    let result = &out.expect("upload").results[0];
+    assert_eq!(
+        (result.outcome, result.error.as_ref().map(|e| e.code.as_str())),
+        (EventOutcome::Conflict, Some("id_reused"))
+    );
+    assert_eq!(phone.visit(today_visit.id).await.expect("visit"), visit);
+
+    // Another caregiver cannot write into this visit; the caregiver cannot correct it.
+    let intruder = world.as_user("carer_a2");
+    let foreign = event(today_visit.id, VisitEventBody::Note { at: local(today(), 80), text: "x".into() });
+    let out = intruder.sync_events(&EventBatch { device_id: "p2".into(), events: vec![foreign] }).await.expect("send");
+    assert_eq!(out.results[0].error.as_ref().map(|e| e.code.as_str()), Some("not_your_visit"));
+    let self_correction = event(
+        today_visit.id,
+        VisitEventBody::Correction {
+            at: local(today(), 90),
+            reason: CorrectionReason::Other,
+            exception: None,
+            resolution: None,
+            check_in_at: Some(local(today(), -30)),
+            check_out_at: None,
+            note: None,
+        },
+    );
+    let out = phone.sync_events(&EventBatch { device_id: "phone-001".into(), events: vec![self_correction] }).await;
+    assert_eq!(out.expect("send").results[0].error.as_ref().map(|e| e.code.as_str()), Some("correction_not_allowed"));
+
+    // An unscheduled visit in the afternoon, made on the phone with its own id; feeding assistance
+    // is not in the plan, so it waits for review. An item not done needs its reason.
+    let extra = Uuid::now_v7();
+    let unscheduled =
+        UnscheduledVisit { insured_person_id: person, on: today(), reason: UnscheduledReason::UrgentNeed };
+    let with = |body| VisitEvent { id: Uuid::now_v7(), visit_id: extra, unscheduled: Some(unscheduled.clone()), body };
+    let no_reason =
+        with(VisitEventBody::Task { at: local(today(), 310), item: "SF-01".into(), done: false, reason: None });
+    let afternoon = vec![
+        with(VisitEventBody::CheckIn { at: local(today(), 300), position: gps(0.0) }),
+        with(VisitEventBody::Task { at: local(today(), 305), item: "SF-02".into(), done: true, reason: None }),
+        no_reason,
+        with(VisitEventBody::CheckOut { at: local(today(), 330), position: gps(0.0) }),
+    ];
+    let out = phone.sync_events(&EventBatch { device_id: "phone-001".into(), events: afternoon }).await.expect("send");
+    let errors: Vec<Option<&str>> = out.results.iter().map(|r| r.error.as_ref().map(|e| e.code.as_str())).collect();
+    assert_eq!(errors, [None, None, Some("reason_required"), None]);
+    let v = phone.visit(extra).await.expect("unscheduled visit");
+    assert_eq!((v.state, v.unscheduled_reason), (VisitState::NeedsReview, Some(UnscheduledReason::UrgentNeed)));
+    let codes: Vec<ExceptionCode> = v.exceptions.iter().map(|x| x.code).collect();
+    assert_eq!(codes, [ExceptionCode::NotInPlan]);
+
+    // Evening sync: only what changed — the two visits of today, no catalogue, no beneficiary.
+    let next = phone.sync_changes(&ChangesQuery { since: Some(first.cursor.clone()) }).await.expect("sync");
+    assert!(!next.full);
+    let changed: Vec<Uuid> = next.visits.iter().map(|v| v.id).collect();
+    // Visits written within the cursor's minute of overlap come again; today's two must be there.
+    assert!([today_visit.id, extra].iter().all(|id| changed.contains(id)), "{changed:?}");
+    assert!(next.catalogue.is_none());
+    let bad = phone.sync_changes(&ChangesQuery { since: Some("yesterday".into()) }).await.expect_err("cursor");
+    assert_eq!(field_code(&bad, "since"), "invalid_cursor");
+
+    // The institution reads the whole history; the other institution sees nothing.
+    let history = world.as_user("inst_a1").visit_events(today_visit.id).await.expect("history");
+    assert_eq!(history.len(), events.len());
+    assert!(world.as_user("inst_a2").visit(today_visit.id).await.is_err());
+    assert_eq!(scheduled.len(), 7);
+}
+
+async fn verification_findings_corrections_and_death(app: TestApp) {
+    let world = app.world().await;
+    let (person, visits) = planned_visits(&app, &world, 61, 4).await;
+    let phone = world.as_user("carer_a1");
+    let staff = world.as_user("inst_a1");
+
+    // Day 1: checked in 1.1 km away: review; staff confirm by phone call: verified; a later
+    // "not confirmed" decision rejects it. Resolving an exception the visit lacks is refused.
+    let v = &visits[0];
+    upload(phone, &proper_visit(v, gps(0.01))).await;
+    let seen = phone.visit(v.id).await.expect("visit");
+    assert_eq!(seen.state, VisitState::NeedsReview);
+    assert_eq!(seen.exceptions.iter().map(|x| x.code).collect::<Vec<_>>(), [ExceptionCode::OutsideGeofence]);
+    let resolve = |resolution| CorrectionRequest {
+        id: Uuid::now_v7(),
+        reason: CorrectionReason::GpsDrift,
+        exception: Some(ExceptionCode::OutsideGeofence),
+        resolution: Some(resolution),
+        check_in_at: None,
+        check_out_at: None,
+        note: Some("电话回访家属确认".into()),
+    };
+    let confirm = resolve(ResolutionCode::ConfirmedByBeneficiary);
+    let fixed = staff.correct_visit(v.id, &confirm).await.expect("confirm");
+    assert_eq!(fixed.state, VisitState::Verified);
+    assert_eq!(fixed.exceptions[0].resolution, Some(ResolutionCode::ConfirmedByBeneficiary));
+    assert_eq!(staff.correct_visit(v.id, &confirm).await.expect("same again").events, fixed.events);
+    let mut wrong = resolve(ResolutionCode::ConfirmedBySupervisor);
+    wrong.exception = Some(ExceptionCode::TooShort);
+    assert_eq!(
+        field_code(&staff.correct_visit(v.id, &wrong).await.expect_err("no such"), "exception"),
+        "no_such_exception"
+    );
+    assert!(phone.correct_visit(v.id, &resolve(ResolutionCode::NotConfirmed)).await.is_err(), "not the caregiver's");
+    let rejected = staff.correct_visit(v.id, &resolve(ResolutionCode::NotConfirmed)).await.expect("not confirmed");
+    assert_eq!(rejected.state, VisitState::Rejected);
+
+    // Day 2: the caregiver forgot to check out; the institution records the time with a reason.
+    let v = &visits[1];
+    let mut events = proper_visit(v, gps(0.0));
+    events.pop();
+    upload(phone, &events).await;
+    assert_eq!(phone.visit(v.id).await.expect("visit").state, VisitState::InProgress);
+    let forgot = CorrectionRequest {
+        id: Uuid::now_v7(),
+        reason: CorrectionReason::ForgotToCheck,
+        exception: None,
+        resolution: None,
+        check_in_at: None,
+        check_out_at: Some(local(v.scheduled_on, 75)),
+        note: None,
+    };
+    let corrected = staff.correct_visit(v.id, &forgot).await.expect("check-out recorded");
+    assert_eq!((corrected.state, corrected.checked_out_at), (VisitState::Verified, Some(local(v.scheduled_on, 75))));
+    let history = staff.visit_events(v.id).await.expect("history");
+    assert_eq!(history.len(), events.len() + 1, "the correction is an event; nothing overwritten");
+
+    // Day 3: ten minutes for items that take an hour: too short. No GPS at check-out: review too.
+    let v = &visits[2];
+    let mut events = proper_visit(v, gps(0.0));
+    let last = events.len() - 1;
+    events[last].body = VisitEventBody::CheckOut {
+        at: local(v.scheduled_on, 10),
+        position: Position::Unavailable { reason: NoGpsReason::NoSignal },
+    };
+    upload(phone, &events).await;
+    let short = phone.visit(v.id).await.expect("visit");
+    let mut codes: Vec<ExceptionCode> = short.exceptions.iter().map(|x| x.code).collect();
+    codes.sort();
+    assert_eq!(codes, [ExceptionCode::LocationUnavailable, ExceptionCode::TooShort]);
+    assert_eq!(short.state, VisitState::NeedsReview);
+
+    // The beneficiary dies today: the visit after today is rejected, and no more are scheduled.
+    let admin = world.as_user("admin_a");
+    let current = admin.get_insured_person(person).await.expect("person");
+    let death = UpdateInsuredPersonRequest {
+        version: current.version,
+        status: Some(PersonStatus::Deceased),
+        died_on: Some(today()),
+        ..Default::default()
+    };
+    admin.update_insured_person(person, &death).await.expect("record the death");
+    let v = &visits[3];
+    assert!(v.scheduled_on > today());
+    upload(phone, &proper_visit(v, gps(0.0))).await;
+    let after = phone.visit(v.id).await.expect("visit");
+    assert_eq!(after.state, VisitState::Rejected);
+    assert!(after.exceptions.iter().any(|x| x.code == ExceptionCode::Deceased));
+    let plan_id = v.plan_id.expect("plan");
+    let more = ScheduleRequest {
+        plan_id,
+        caregiver_id: world.caregiver("carer_a1"),
+        from: today(),
+        to: today() + Duration::days(20),
+    };
+    let outcome = staff.schedule_visits(&more).await.expect("schedule");
+    assert!(outcome.created.is_empty(), "no visits after the death");
+}
+
+/// A typical village caregiver: 30 beneficiaries, a week of daily visits. The first sync's body
+/// is printed (the figure in `docs/care.md`) and must stay small enough for a weak connection.
+async fn first_sync_of_a_typical_caregiver_is_small(app: TestApp) {
+    let world = app.world().await;
+    import_policy_a(&world).await;
+    let staff = world.as_user("inst_a1");
+    for n in 0..30u16 {
+        let person = home_care_beneficiary(&app, &world, &format!("村民{n}"), 100 + n, 3).await;
+        let plan = staff
+            .create_care_plan(&CreateCarePlan {
+                institution_id: None,
+                insured_person_id: person,
+                care_mode: CareMode::HomeVisit,
+                start_on: today(),
+                end_on: today() + Duration::days(30),
+                items: vec![
+                    PlanItem { code: "SF-01".into(), per_week: 7 },
+                    PlanItem { code: "SF-02".into(), per_week: 7 },
+                    PlanItem { code: "SF-04".into(), per_week: 3 },
+                ],
+            })
+            .await
+            .expect("plan");
+        let req = ScheduleRequest {
+            plan_id: plan.id,
+            caregiver_id: world.caregiver("carer_a1"),
+            from: today(),
+            to: today() + Duration::days(6),
+        };
+        staff.schedule_visits(&req).await.expect("schedule");
+    }
+    let phone = world.as_user("carer_a1");
+    let changes = phone.sync_changes(&ChangesQuery::default()).await.expect("first sync");
+    assert_eq!((changes.beneficiaries.len(), changes.visits.len()), (30, 210));
+    // What travels: the body as sent with and without gzip (the client normally asks for gzip).
+    let token = phone.access_token().expect("signed in");
+    let raw = reqwest::Client::builder().no_gzip().build().expect("client");
+    let mut sizes = Vec::new();
+    for encoding in ["identity", "gzip"] {
+        let resp = raw
+            .get(format!("{}/api/v1/sync/changes", app.base_url))
+            .bearer_auth(token)
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .expect("first sync");
+        assert_eq!(resp.status(), reqwest::StatusCode::OK);
+        let gzipped = resp.headers().get("content-encoding").is_some_and(|v| v == "gzip");
+        assert_eq!(gzipped, encoding == "gzip");
+        sizes.push(resp.bytes().await.expect("body").len());
+    }
+    eprintln!(
+        "first sync of a caregiver with 30 beneficiaries and 7 days of visits: {} bytes, {} bytes gzipped",
+        sizes[0], sizes[1]
+    );
+    assert!(sizes[1] < 64 * 1024, "the gzipped first sync grew to {} bytes", sizes[1]);
+}
