@@ -82,6 +82,11 @@ impl TestApp {
         })
     }
 
+    /// The PostgreSQL database of this server (`None` on SQLite), for tools run against it.
+    pub fn pg_url(&self) -> Option<String> {
+        self.pg_database.as_deref().map(pg::url_for)
+    }
+
     /// Seeds the standard test world (two regions, institutions, one user per role).
     pub async fn world(&self) -> World {
         World::build(self).await

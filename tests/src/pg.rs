@@ -19,7 +19,7 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-fn url_for(database: &str) -> String {
+pub(crate) fn url_for(database: &str) -> String {
     let admin = admin_url();
     let (base, query) = match admin.split_once('?') {
         Some((b, q)) => (b.to_string(), format!("?{q}")),

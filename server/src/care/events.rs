@@ -13,7 +13,7 @@ use ltci_shared::api::workforce::CaregiverStatus;
 use ltci_shared::error::codes;
 use ltci_shared::geo::{self, Point};
 use ltci_shared::visit as fold;
-use sea_orm::sea_query::LockType;
+use sea_orm::sea_query::{LockType, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QuerySelect, Set, SqlErr, TransactionTrait,
@@ -236,20 +236,6 @@ async fn try_apply(
     sha256: &str,
 ) -> ApiResult<EventResult> {
     let txn = state.db.begin().await?;
-    if let Some(existing) = visit_event::Entity::find_by_id(event.id).one(&txn).await? {
-        if existing.sha256 != sha256 {
-            return Ok(EventResult {
-                id: event.id,
-                outcome: EventOutcome::Conflict,
-                replay: false,
-                visit_state: None,
-                error: Some(refusal("id_reused", Some("id"), "this event id was already used for different content")),
-            });
-        }
-        let v = visit::Entity::find_by_id(existing.visit_id).one(&txn).await?;
-        let state = v.map(|v| enum_from_db(&v.state)).transpose()?.unwrap_or(VisitState::Scheduled);
-        return Ok(applied(event.id, state, true));
-    }
     let found = visit::Entity::find_by_id(event.visit_id).lock(LockType::Update).one(&txn).await?;
     let v = match (found, author, &event.unscheduled) {
         (Some(v), Author::Caregiver(cg), _) if v.caregiver_id != cg.id => {
@@ -276,9 +262,8 @@ async fn try_apply(
             ));
         }
     };
-    let doc = policy::in_force_document(&txn, v.region_id, v.scheduled_on).await?;
     if let VisitEventBody::Task { item, .. } = &event.body
-        && doc.as_ref().is_none_or(|d| d.item(item).is_none())
+        && policy::in_force_document(&txn, v.region_id, v.scheduled_on).await?.is_none_or(|d| d.item(item).is_none())
     {
         return Ok(rejected(
             event.id,
@@ -296,7 +281,8 @@ async fn try_apply(
             ));
         }
     }
-    visit_event::ActiveModel {
+    // Stored unless the id is already taken: then this is a retry (same content) or a reused id.
+    let stored = visit_event::Entity::insert(visit_event::ActiveModel {
         id: Set(event.id),
         visit_id: Set(v.id),
         kind: Set(event.body.kind().to_owned()),
@@ -306,13 +292,37 @@ async fn try_apply(
         device_id: Set(device.to_owned()),
         recorded_by: Set(actor.user_id),
         received_at: Set(Utc::now()),
+    })
+    .on_conflict(OnConflict::column(visit_event::Column::Id).do_nothing().to_owned())
+    .exec_without_returning(&txn)
+    .await?;
+    if stored == 0 {
+        return already_recorded(&txn, event.id, sha256).await;
     }
-    .insert(&txn)
-    .await
-    .map_err(unique_to_conflict)?;
-    let v = refresh(state, &txn, v, doc.as_ref()).await?;
+    let v = refresh(state, &txn, v, &event.body).await?;
     txn.commit().await?;
     Ok(applied(event.id, enum_from_db(&v.state)?, false))
+}
+
+/// The answer for an event id that is already recorded: the same content is a replay (with the
+/// visit's state now), other content a conflict.
+async fn already_recorded(txn: &DatabaseTransaction, id: Uuid, sha256: &str) -> ApiResult<EventResult> {
+    let existing = visit_event::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("event {id} neither inserted nor found")))?;
+    if existing.sha256 != sha256 {
+        return Ok(EventResult {
+            id,
+            outcome: EventOutcome::Conflict,
+            replay: false,
+            visit_state: None,
+            error: Some(refusal("id_reused", Some("id"), "this event id was already used for different content")),
+        });
+    }
+    let v = visit::Entity::find_by_id(existing.visit_id).one(txn).await?;
+    let state = v.map(|v| enum_from_db(&v.state)).transpose()?.unwrap_or(VisitState::Scheduled);
+    Ok(applied(id, state, true))
 }
 
 /// Creates an unscheduled visit for a beneficiary the caregiver is assigned to on the day, under
@@ -380,16 +390,21 @@ async fn refresh(
     state: &AppState,
     txn: &DatabaseTransaction,
     v: visit::Model,
-    doc: Option<&ltci_shared::policy::PolicyDocument>,
+    new: &VisitEventBody,
 ) -> ApiResult<visit::Model> {
-    let events: Vec<VisitEventBody> =
-        visits::stored_events(txn, v.id).await?.into_iter().map(|(_, e)| e.body).collect();
+    // The first event of a visit (usually the check-in) is all there is to fold.
+    let events: Vec<VisitEventBody> = if v.event_count == 0 {
+        vec![new.clone()]
+    } else {
+        visits::stored_events(txn, v.id).await?.into_iter().map(|(_, e)| e.body).collect()
+    };
     let folded = fold::fold(&events);
     let planned: Vec<PlannedItem> = serde_json::from_str(&v.planned_items).map_err(ApiError::internal)?;
     let mut exceptions = match (&folded.check_in, &folded.check_out) {
         (Some((check_in, in_at)), Some((check_out, out_at))) => {
             let zone = state.time_zones.zone(txn, v.region_id).await?;
             let g = gather(txn, &v, *check_in, *check_out).await?;
+            let doc = policy::in_force_document(txn, v.region_id, v.scheduled_on).await?;
             verify::verify(&Facts {
                 day: v.scheduled_on,
                 check_in_day: check_in.with_timezone(&zone).date_naive(),
@@ -397,7 +412,7 @@ async fn refresh(
                 check_out: *check_out,
                 positions: [*in_at, *out_at],
                 home: g.home,
-                policy: doc,
+                policy: doc.as_ref(),
                 planned: &planned,
                 plan_items: &g.plan_items,
                 tasks: &folded.tasks,
