@@ -5,18 +5,19 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Days, Utc};
+use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{
-    BatchOutcome, CorrectionRequest, EventBatch, EventError, EventOutcome, EventResult, PlannedItem, TaskResult,
-    UnscheduledVisit, Visit, VisitEvent, VisitEventBody, VisitKind, VisitState,
+    BatchOutcome, CorrectionRequest, EventBatch, EventError, EventOutcome, EventResult, PlanItem, PlannedItem,
+    Position, Severity, TaskResult, UnscheduledVisit, Visit, VisitEvent, VisitEventBody, VisitException, VisitState,
 };
-use ltci_shared::api::workforce::CaregiverStatus;
+use ltci_shared::api::workforce::{CaregiverQualification, CaregiverStatus};
 use ltci_shared::error::codes;
 use ltci_shared::geo::{self, Point};
 use ltci_shared::visit as fold;
 use sea_orm::sea_query::{LockType, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -27,7 +28,7 @@ use crate::auth::{Actor, Permission};
 use crate::entities::{
     care_plan, caregiver, caregiver_assignment as asg, enum_from_db, enum_to_db, insured_person, visit, visit_event,
 };
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::policy::service as policy;
 use crate::state::AppState;
 
@@ -122,11 +123,11 @@ pub async fn correct(state: &AppState, actor: &Actor, visit_id: Uuid, req: Corre
 
 /// Checks an event on its own, before looking at the database.
 fn check_body(body: &VisitEventBody, author: Author) -> Result<(), EventError> {
-    let position_ok = |p: &ltci_shared::api::care::Position| match p {
-        ltci_shared::api::care::Position::Gps { latitude, longitude, accuracy_m } => {
+    let position_ok = |p: &Position| match p {
+        Position::Gps { latitude, longitude, accuracy_m } => {
             geo::valid(*latitude, *longitude) && accuracy_m.is_finite() && (0.0..=10_000.0).contains(accuracy_m)
         }
-        ltci_shared::api::care::Position::Unavailable { .. } => true,
+        Position::Unavailable { .. } => true,
     };
     let note_ok = |t: &str| (1..=500).contains(&t.trim().chars().count());
     match body {
@@ -218,13 +219,6 @@ async fn apply(
     Err(last.unwrap_or_else(|| ApiError::internal(anyhow::anyhow!("event {} not applied", event.id))))
 }
 
-fn unique_to_conflict(e: DbErr) -> ApiError {
-    match e.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => ApiError::conflict("id", "applied concurrently"),
-        _ => e.into(),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn try_apply(
     state: &AppState,
@@ -239,46 +233,58 @@ async fn try_apply(
     let found = visit::Entity::find_by_id(event.visit_id).lock(LockType::Update).one(&txn).await?;
     let v = match (found, author, &event.unscheduled) {
         (Some(v), Author::Caregiver(cg), _) if v.caregiver_id != cg.id => {
+            // Not even whether the id is known: the visit is none of this caregiver's business.
             return Ok(rejected(
                 event.id,
                 refusal("not_your_visit", Some("visit_id"), "this visit is another caregiver's"),
             ));
         }
         (Some(v), _, Some(u)) if u.insured_person_id != v.insured_person_id => {
-            return Ok(rejected(
+            return refuse(
+                &txn,
                 event.id,
+                sha256,
                 refusal("unscheduled_mismatch", Some("unscheduled"), "the visit exists for another beneficiary"),
-            ));
+            )
+            .await;
         }
         (Some(v), _, _) => v,
         (None, Author::Caregiver(cg), Some(u)) => match start_unscheduled(&txn, cg, event.visit_id, u).await? {
             Ok(v) => v,
-            Err(e) => return Ok(rejected(event.id, e)),
+            Err(e) => return refuse(&txn, event.id, sha256, e).await,
         },
         (None, _, _) => {
-            return Ok(rejected(
+            return refuse(
+                &txn,
                 event.id,
+                sha256,
                 refusal("unknown_visit", Some("visit_id"), "no such visit; an unscheduled visit needs `unscheduled`"),
-            ));
+            )
+            .await;
         }
     };
     if let VisitEventBody::Task { item, .. } = &event.body
         && policy::in_force_document(&txn, v.region_id, v.scheduled_on).await?.is_none_or(|d| d.item(item).is_none())
     {
-        return Ok(rejected(
+        return refuse(
+            &txn,
             event.id,
+            sha256,
             refusal("unknown_item", Some("item"), format!("`{item}` is not in the catalogue of the policy in force")),
-        ));
+        )
+        .await;
     }
     if let VisitEventBody::Correction { exception: Some(code), .. } = &event.body {
-        let current: Vec<ltci_shared::api::care::VisitException> =
-            serde_json::from_str(&v.exceptions).map_err(ApiError::internal)?;
-        let open = current.iter().any(|x| x.code == *code && x.severity == ltci_shared::api::care::Severity::Review);
+        let current: Vec<VisitException> = serde_json::from_str(&v.exceptions).map_err(ApiError::internal)?;
+        let open = current.iter().any(|x| x.code == *code && x.severity == Severity::Review);
         if !open {
-            return Ok(rejected(
+            return refuse(
+                &txn,
                 event.id,
+                sha256,
                 refusal("no_such_exception", Some("exception"), "the visit has no review exception with this code"),
-            ));
+            )
+            .await;
         }
     }
     // Stored unless the id is already taken: then this is a retry (same content) or a reused id.
@@ -302,6 +308,15 @@ async fn try_apply(
     let v = refresh(state, &txn, v, &event.body).await?;
     txn.commit().await?;
     Ok(applied(event.id, enum_from_db(&v.state)?, false))
+}
+
+/// Refuses an event — unless its id is already recorded: a retry is answered as the first time,
+/// even if what it was checked against has changed since.
+async fn refuse(txn: &DatabaseTransaction, id: Uuid, sha256: &str, error: EventError) -> ApiResult<EventResult> {
+    if visit_event::Entity::find_by_id(id).one(txn).await?.is_some() {
+        return already_recorded(txn, id, sha256).await;
+    }
+    Ok(rejected(id, error))
 }
 
 /// The answer for an event id that is already recorded: the same content is a replay (with the
@@ -350,38 +365,26 @@ async fn start_unscheduled(
     let plan = care_plan::Entity::find()
         .filter(care_plan::Column::InsuredPersonId.eq(u.insured_person_id))
         .filter(care_plan::Column::InstitutionId.eq(cg.institution_id))
-        .filter(care_plan::Column::CareMode.eq("home_visit"))
+        .filter(care_plan::Column::CareMode.eq(enum_to_db(&CareMode::HomeVisit)))
         .filter(plans::running_on(u.on))
         .one(txn)
         .await?;
     let Some(plan) = plan else {
         return Ok(Err(refusal("no_care_plan", Some("unscheduled.on"), "no home-visit plan runs on that day")));
     };
-    let now = Utc::now();
-    let m = visit::ActiveModel {
-        id: Set(id),
-        region_id: Set(cg.region_id),
-        institution_id: Set(cg.institution_id),
-        insured_person_id: Set(u.insured_person_id),
-        caregiver_id: Set(cg.id),
-        plan_id: Set(Some(plan.id)),
-        kind: Set(enum_to_db(&VisitKind::Unscheduled)),
-        scheduled_on: Set(u.on),
-        schedule_key: Set(None),
-        planned_items: Set("[]".into()),
-        unscheduled_reason: Set(Some(enum_to_db(&u.reason))),
-        state: Set(enum_to_db(&VisitState::Scheduled)),
-        checked_in_at: Set(None),
-        checked_out_at: Set(None),
-        tasks: Set("[]".into()),
-        exceptions: Set("[]".into()),
-        event_count: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
+    let m = visits::NewVisit {
+        id,
+        region_id: cg.region_id,
+        institution_id: cg.institution_id,
+        insured_person_id: u.insured_person_id,
+        caregiver_id: cg.id,
+        plan_id: Some(plan.id),
+        scheduled_on: u.on,
     }
+    .unscheduled(u.reason)
     .insert(txn)
     .await
-    .map_err(unique_to_conflict)?;
+    .map_err(unique_as(|| ApiError::conflict("visit_id", "created concurrently")))?;
     Ok(Ok(m))
 }
 
@@ -443,8 +446,8 @@ struct Gathered {
     home: Option<Point>,
     died_on: Option<chrono::NaiveDate>,
     certified: bool,
-    qualification: ltci_shared::api::workforce::CaregiverQualification,
-    plan_items: Vec<ltci_shared::api::care::PlanItem>,
+    qualification: CaregiverQualification,
+    plan_items: Vec<PlanItem>,
     overlapping: usize,
     elsewhere: BTreeMap<String, u32>,
 }

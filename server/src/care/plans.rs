@@ -21,7 +21,7 @@ use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{care_plan as plan, enum_from_db, enum_to_db, insured_person, service_relation};
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
-use crate::http::pagination::{PageRequest, fetch_page};
+use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::institutions::{designation, relations};
 use crate::policy::service as policy;
 use crate::state::AppState;
@@ -284,7 +284,5 @@ pub async fn list(
         q = q.filter(running_on(on));
     }
     let q = q.order_by_desc(plan::Column::StartOn).order_by_asc(plan::Column::Id);
-    let page = fetch_page(&state.db, q, page, std::convert::identity).await?;
-    let items = page.items.into_iter().map(view).collect::<ApiResult<Vec<_>>>()?;
-    Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
+    try_fetch_page(&state.db, q, page, view).await
 }

@@ -4,18 +4,19 @@
 
 use std::collections::HashSet;
 
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use ltci_shared::api::assessment::CareMode;
-use ltci_shared::api::care::{PlanItem, PlannedItem, ScheduleOutcome, ScheduleRequest, VisitKind, VisitState};
+use ltci_shared::api::care::{PlanItem, PlannedItem, ScheduleOutcome, ScheduleRequest};
 use ltci_shared::api::workforce::{CaregiverQualification, CaregiverStatus};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
 use super::{plans, visits};
+use crate::assessment::certificates;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::{caregiver_assignment as asg, certificate, enum_from_db, enum_to_db, insured_person, visit};
-use crate::http::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::state::AppState;
 use crate::workforce::caregivers;
 
@@ -120,7 +121,7 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         .column(certificate::Column::EffectiveOn)
         .column(certificate::Column::ExpiresOn)
         .filter(certificate::Column::InsuredPersonId.eq(person.id))
-        .filter(certificate::Column::Status.eq("active"))
+        .filter(certificate::Column::Status.eq(certificates::ACTIVE))
         .into_tuple()
         .all(&txn)
         .await?;
@@ -136,7 +137,6 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         .flatten()
         .collect();
     let pattern = weekly_pattern(&plans::items_of(&plan)?);
-    let now = Utc::now();
     let mut created = Vec::new();
     let mut already = 0u32;
     for day in from.iter_days().take_while(|d| *d <= to) {
@@ -146,35 +146,21 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         if items.is_empty() || !alive || !covered {
             continue;
         }
-        let key = format!("{}/{day}", plan.id);
-        if existing.contains(&key) {
+        let row = visits::NewVisit {
+            id: Uuid::now_v7(),
+            region_id: plan.region_id,
+            institution_id: plan.institution_id,
+            insured_person_id: plan.insured_person_id,
+            caregiver_id: cg.id,
+            plan_id: Some(plan.id),
+            scheduled_on: day,
+        }
+        .scheduled(items)?;
+        if row.schedule_key.as_ref().as_ref().is_some_and(|k| existing.contains(k)) {
             already += 1;
             continue;
         }
-        let m = visit::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            region_id: Set(plan.region_id),
-            institution_id: Set(plan.institution_id),
-            insured_person_id: Set(plan.insured_person_id),
-            caregiver_id: Set(cg.id),
-            plan_id: Set(Some(plan.id)),
-            kind: Set(enum_to_db(&VisitKind::Scheduled)),
-            scheduled_on: Set(day),
-            schedule_key: Set(Some(key)),
-            planned_items: Set(serde_json::to_string(items).map_err(ApiError::internal)?),
-            unscheduled_reason: Set(None),
-            state: Set(enum_to_db(&VisitState::Scheduled)),
-            checked_in_at: Set(None),
-            checked_out_at: Set(None),
-            tasks: Set("[]".into()),
-            exceptions: Set("[]".into()),
-            event_count: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await
-        .map_err(crate::http::error::unique_as(|| {
+        let m = row.insert(&txn).await.map_err(unique_as(|| {
             ApiError::conflict("plan_id", "these visits are being scheduled by someone else right now; try again")
         }))?;
         created.push(visits::view(m)?);

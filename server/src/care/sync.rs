@@ -10,13 +10,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
+use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{Changes, ChangesQuery, OfflineBeneficiary, PlanItem};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::{events, plans, visits};
+use crate::assessment::certificates;
 use crate::auth::Actor;
-use crate::entities::{care_plan, caregiver_assignment as asg, certificate, insured_person, visit};
+use crate::entities::{care_plan, caregiver_assignment as asg, certificate, enum_to_db, insured_person, visit};
 use crate::http::error::{ApiError, ApiResult};
 use crate::policy::service as policy;
 use crate::state::AppState;
@@ -90,7 +92,7 @@ pub async fn changes(state: &AppState, actor: &Actor, q: ChangesQuery) -> ApiRes
         .await?;
     let certificates: HashMap<Uuid, certificate::Model> = certificate::Entity::find()
         .filter(certificate::Column::InsuredPersonId.is_in(ids.clone()))
-        .filter(certificate::Column::Status.eq("active"))
+        .filter(certificate::Column::Status.eq(certificates::ACTIVE))
         .filter(certificate::Column::EffectiveOn.lte(today))
         .filter(certificate::Column::ExpiresOn.gte(today))
         .all(&state.db)
@@ -101,7 +103,7 @@ pub async fn changes(state: &AppState, actor: &Actor, q: ChangesQuery) -> ApiRes
     let plans_today: HashMap<Uuid, care_plan::Model> = care_plan::Entity::find()
         .filter(care_plan::Column::InsuredPersonId.is_in(ids.clone()))
         .filter(care_plan::Column::InstitutionId.eq(cg.institution_id))
-        .filter(care_plan::Column::CareMode.eq("home_visit"))
+        .filter(care_plan::Column::CareMode.eq(enum_to_db(&CareMode::HomeVisit)))
         .filter(plans::running_on(today))
         .all(&state.db)
         .await?

@@ -2,18 +2,71 @@
 //! event history.
 
 use ltci_shared::Page;
-use ltci_shared::api::care::{RecordedEvent, Visit, VisitEvent, VisitFilter};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use ltci_shared::api::care::{
+    PlannedItem, RecordedEvent, UnscheduledReason, Visit, VisitEvent, VisitFilter, VisitKind, VisitState,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{enum_from_db, enum_to_db, visit, visit_event};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::pagination::{PageRequest, fetch_page};
+use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::state::AppState;
 
 fn json<T: serde::de::DeserializeOwned>(id: Uuid, what: &str, raw: &str) -> ApiResult<T> {
     serde_json::from_str(raw).map_err(|e| ApiError::internal(anyhow::anyhow!("visit {id} {what}: {e}")))
+}
+
+/// Who, whom and when of a visit about to be created.
+#[derive(Debug, Clone)]
+pub struct NewVisit {
+    pub id: Uuid,
+    pub region_id: Uuid,
+    pub institution_id: Uuid,
+    pub insured_person_id: Uuid,
+    pub caregiver_id: Uuid,
+    pub plan_id: Option<Uuid>,
+    pub scheduled_on: chrono::NaiveDate,
+}
+
+impl NewVisit {
+    /// The row of a scheduled visit: one per plan and day (its `schedule_key`).
+    pub fn scheduled(self, items: &[PlannedItem]) -> ApiResult<visit::ActiveModel> {
+        let key = self.plan_id.map(|p| format!("{p}/{}", self.scheduled_on));
+        let items = serde_json::to_string(items).map_err(ApiError::internal)?;
+        Ok(self.row(VisitKind::Scheduled, key, items, None))
+    }
+
+    /// The row of an unscheduled visit started on the phone.
+    pub fn unscheduled(self, reason: UnscheduledReason) -> visit::ActiveModel {
+        self.row(VisitKind::Unscheduled, None, "[]".into(), Some(enum_to_db(&reason)))
+    }
+
+    fn row(self, kind: VisitKind, key: Option<String>, items: String, reason: Option<String>) -> visit::ActiveModel {
+        let now = chrono::Utc::now();
+        visit::ActiveModel {
+            id: Set(self.id),
+            region_id: Set(self.region_id),
+            institution_id: Set(self.institution_id),
+            insured_person_id: Set(self.insured_person_id),
+            caregiver_id: Set(self.caregiver_id),
+            plan_id: Set(self.plan_id),
+            kind: Set(enum_to_db(&kind)),
+            scheduled_on: Set(self.scheduled_on),
+            schedule_key: Set(key),
+            planned_items: Set(items),
+            unscheduled_reason: Set(reason),
+            state: Set(enum_to_db(&VisitState::Scheduled)),
+            checked_in_at: Set(None),
+            checked_out_at: Set(None),
+            tasks: Set("[]".into()),
+            exceptions: Set("[]".into()),
+            event_count: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+    }
 }
 
 pub(crate) fn view(m: visit::Model) -> ApiResult<Visit> {
@@ -70,9 +123,7 @@ pub async fn list(state: &AppState, actor: &Actor, f: VisitFilter, page: PageReq
         q = q.filter(visit::Column::ScheduledOn.lte(d));
     }
     let q = q.order_by_asc(visit::Column::ScheduledOn).order_by_asc(visit::Column::Id);
-    let page = fetch_page(&state.db, q, page, std::convert::identity).await?;
-    let items = page.items.into_iter().map(view).collect::<ApiResult<Vec<_>>>()?;
-    Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
+    try_fetch_page(&state.db, q, page, view).await
 }
 
 /// The stored events of a visit, in the order the server received them.

@@ -45,3 +45,20 @@ where
     let rows = select.limit(page.limit).offset(page.offset).all(db).await?;
     Ok(Page { items: rows.into_iter().map(map).collect(), total, limit: page.limit, offset: page.offset })
 }
+
+/// [`fetch_page`] with a conversion that can fail (a stored JSON column that must parse).
+pub async fn try_fetch_page<E, C, T>(
+    db: &C,
+    select: Select<E>,
+    page: PageRequest,
+    map: impl Fn(E::Model) -> ApiResult<T>,
+) -> ApiResult<Page<T>>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let page = fetch_page(db, select, page, map).await?;
+    let items = page.items.into_iter().collect::<ApiResult<Vec<T>>>()?;
+    Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
+}

@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use ltci_e2e::world::{home_care_beneficiary, import_policy_a};
 use ltci_e2e::{Backend, TestApp, today};
+use ltci_server::care::visits::NewVisit;
 use ltci_server::entities::visit;
-use ltci_shared::api::care::{EventBatch, EventOutcome, Position, VisitEvent, VisitEventBody};
-use sea_orm::{EntityTrait, Set};
+use ltci_shared::api::care::{EventBatch, EventOutcome, PlannedItem, Position, VisitEvent, VisitEventBody};
+use sea_orm::EntityTrait;
 use uuid::Uuid;
 
 /// Concurrent phones.
@@ -52,29 +53,24 @@ async fn main() -> anyhow::Result<()> {
     let needed = 60_000;
     let caregiver = world.caregiver("carer_a1");
     let ids: Vec<Uuid> = (0..needed).map(|_| Uuid::now_v7()).collect();
-    let now = Utc::now();
     for chunk in ids.chunks(2_000) {
-        let rows = chunk.iter().map(|&id| visit::ActiveModel {
-            id: Set(id),
-            region_id: Set(world.region_a),
-            institution_id: Set(world.institution("a1")),
-            insured_person_id: Set(person),
-            caregiver_id: Set(caregiver),
-            plan_id: Set(None),
-            kind: Set("scheduled".into()),
-            scheduled_on: Set(today()),
-            schedule_key: Set(None),
-            planned_items: Set(r#"[{"code":"SF-01","times":1}]"#.into()),
-            unscheduled_reason: Set(None),
-            state: Set("scheduled".into()),
-            checked_in_at: Set(None),
-            checked_out_at: Set(None),
-            tasks: Set("[]".into()),
-            exceptions: Set("[]".into()),
-            event_count: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-        });
+        let planned = [PlannedItem { code: "SF-01".into(), times: 1 }];
+        let rows = chunk
+            .iter()
+            .map(|&id| {
+                NewVisit {
+                    id,
+                    region_id: world.region_a,
+                    institution_id: world.institution("a1"),
+                    insured_person_id: person,
+                    caregiver_id: caregiver,
+                    plan_id: None,
+                    scheduled_on: today(),
+                }
+                .scheduled(&planned)
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
         visit::Entity::insert_many(rows).exec(&app.db).await?;
     }
     sea_orm::ConnectionTrait::execute_unprepared(&app.db, "ANALYZE").await?;
