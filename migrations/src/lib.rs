@@ -19,6 +19,7 @@ mod m20261122_000009_reserve_draws;
 mod m20261122_000010_fund_health_settings;
 mod m20261122_000011_policy_versions;
 mod m20261122_000012_care_delivery;
+mod m20261129_000013_stays_partner_events;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_fund_health_settings::Migration),
             Box::new(m20261122_000011_policy_versions::Migration),
             Box::new(m20261122_000012_care_delivery::Migration),
+            Box::new(m20261129_000013_stays_partner_events::Migration),
         ]
     }
 }

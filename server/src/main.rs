@@ -35,6 +35,16 @@ enum Command {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
+    /// Record hospital admissions, discharges and deaths reported by partner systems from a CSV
+    /// file (format in docs/care.md) as the agency officer USERNAME. The whole file is checked
+    /// first; any bad line refuses it whole (every problem on standard error, exit code 2).
+    /// Lines recorded before are skipped. Prints what was done as JSON.
+    ImportPartnerEvents {
+        file: PathBuf,
+        /// The agency officer the events are recorded by (and audited as).
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
     /// Benefit policy documents (format in docs/policy.md).
     Policy {
         #[command(subcommand)]
@@ -109,6 +119,9 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::ImportContributions { file, as_user } => {
             return import_contributions(&cli.config, &file, &as_user).await;
         }
+        Command::ImportPartnerEvents { file, as_user } => {
+            return import_partner_events(cli.config, &file, &as_user).await;
+        }
         Command::Policy { action: PolicyCommand::Import { file, as_user } } => {
             return import_policy(&cli.config, &file, &as_user).await;
         }
@@ -182,6 +195,31 @@ async fn import_policy(config: &Config, file: &std::path::Path, username: &str) 
                 "effective_from": version.effective_from, "sha256": version.sha256, "created": created,
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}: {}", file.display(), e.message());
+            for (field, issue) in e.details() {
+                eprintln!("  {field}: {} ({})", issue.message, issue.code);
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn import_partner_events(config: Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
+    use ltci_server::care::partners;
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+    let conn = db::connect_current(&config).await?;
+    let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
+    let state = ltci_server::state::AppState::new(config, conn)?;
+    let done = match partners::parse_csv(&bytes) {
+        Ok((events, places)) => partners::import(&state, &actor, events, places).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(outcome) => {
+            writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&outcome)?)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

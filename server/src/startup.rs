@@ -1,17 +1,12 @@
 //! Building and running the server: what `serve`, `demo` and the tests all use.
 
 use std::future::Future;
-use std::sync::Arc;
 
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
-use crate::auth::password::PasswordHasher;
-use crate::auth::token::TokenKeys;
 use crate::config::Config;
-use crate::http::metrics::Metrics;
-use crate::pii::PiiCipher;
 use crate::state::AppState;
 use crate::{db, http};
 
@@ -33,20 +28,8 @@ impl Application {
 
     /// Like [`Application::build`] with a database the caller has connected and migrated.
     pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
-        let secret = config.resolve_jwt_secret()?;
-        let tokens = TokenKeys::new(&secret, config.access_token_ttl_secs, config.refresh_token_ttl_secs);
-        let passwords = PasswordHasher::new()?;
-        let pii = PiiCipher::new(&config.resolve_data_key()?)?;
         let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
-        let state = AppState {
-            db,
-            config: Arc::new(config),
-            tokens: Arc::new(tokens),
-            passwords: Arc::new(passwords),
-            metrics: Arc::new(Metrics::default()),
-            pii: Arc::new(pii),
-            time_zones: Arc::default(),
-        };
+        let state = AppState::new(config, db)?;
         Ok(Self { listener, state })
     }
 

@@ -24,3 +24,20 @@ pub struct AppState {
     /// Regions' time zones, for each request's business date.
     pub time_zones: Arc<TimeZones>,
 }
+
+impl AppState {
+    /// The state for `config` over a connected database: keys resolved, metrics empty.
+    pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
+        let secret = config.resolve_jwt_secret()?;
+        let tokens = TokenKeys::new(&secret, config.access_token_ttl_secs, config.refresh_token_ttl_secs);
+        Ok(AppState {
+            passwords: Arc::new(PasswordHasher::new()?),
+            pii: Arc::new(PiiCipher::new(&config.resolve_data_key()?)?),
+            db,
+            config: Arc::new(config),
+            tokens: Arc::new(tokens),
+            metrics: Arc::new(Metrics::default()),
+            time_zones: Arc::default(),
+        })
+    }
+}

@@ -27,10 +27,14 @@ use crate::api::institutions::{
     EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter, ServiceRelation,
     ServiceRelationFilter, StatusChange, TerminationOutcome, TransferRequest, UpdateInstitutionProfile,
 };
+use crate::api::partners::{Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerImportOutcome};
 use crate::api::policy::{InForceQuery, PolicySummary, PolicyVersion};
 use crate::api::registry::{
     County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
     Region, UpdateInsuredPersonRequest,
+};
+use crate::api::stays::{
+    AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
 };
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
 use crate::api::workforce::{
@@ -725,5 +729,49 @@ impl ApiClient {
     /// What the caregiver needs offline, changed since `since`'s cursor.
     pub async fn sync_changes(&self, q: &ChangesQuery) -> Result<Changes, ClientError> {
         self.get("/sync/changes", q).await
+    }
+
+    pub async fn admit(&self, req: &AdmitRequest) -> Result<Stay, ClientError> {
+        self.call(Method::POST, "/stays", Some(req)).await
+    }
+
+    pub async fn stay(&self, id: Uuid) -> Result<Stay, ClientError> {
+        self.get(&format!("/stays/{id}"), &()).await
+    }
+
+    pub async fn stays(&self, filter: &StayFilter, page: PageQuery) -> Result<Page<Stay>, ClientError> {
+        Self::send(self.api(Method::GET, "/stays").query(filter).query(&page)).await
+    }
+
+    pub async fn discharge(&self, id: Uuid, req: &DischargeRequest) -> Result<Stay, ClientError> {
+        self.call(Method::POST, &format!("/stays/{id}/discharge"), Some(req)).await
+    }
+
+    pub async fn report_stay_charges(&self, req: &ChargeReport) -> Result<ChargeReportOutcome, ClientError> {
+        self.call(Method::PUT, "/stays/charges", Some(req)).await
+    }
+
+    pub async fn stay_charges(&self, id: Uuid, q: &ChargesQuery) -> Result<Vec<StayCharge>, ClientError> {
+        self.get(&format!("/stays/{id}/charges"), q).await
+    }
+
+    pub async fn record_partner_events(&self, batch: &PartnerBatch) -> Result<PartnerImportOutcome, ClientError> {
+        self.call(Method::POST, "/partner-events", Some(batch)).await
+    }
+
+    pub async fn import_partner_events(&self, csv: String) -> Result<PartnerImportOutcome, ClientError> {
+        let req = self
+            .api(Method::POST, "/partner-events/import")
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv);
+        Self::send(req).await
+    }
+
+    pub async fn hospitalisations(
+        &self,
+        filter: &HospitalisationFilter,
+        page: PageQuery,
+    ) -> Result<Page<Hospitalisation>, ClientError> {
+        Self::send(self.api(Method::GET, "/hospitalisations").query(filter).query(&page)).await
     }
 }

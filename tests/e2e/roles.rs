@@ -49,6 +49,13 @@ async fn role_endpoint_matrix(app: TestApp) {
     let correction: Body = Box::new(
         |_| json!({"id": uuid::Uuid::now_v7(), "reason": "forgot_to_check", "check_out_at": "2026-01-05T02:00:00Z"}),
     );
+    let admission: Body = Box::new(
+        move |_| json!({"institution_id": a1, "insured_person_id": nil, "care_mode": "institutional", "admitted_on": "2026-01-05"}),
+    );
+    let charges: Body = Box::new(
+        move |_| json!({"institution_id": a1, "month": "2026-01", "charges": [{"stay_id": nil, "on": "2026-01-05", "amount": "60.00"}]}),
+    );
+    let partner_batch: Body = Box::new(|_| json!({"events": []}));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
@@ -95,6 +102,11 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::POST, format!("/api/v1/visits/{nil}/corrections"), Some(correction), [404, 403, 403, 404, 403, 404]),
         (Method::GET, "/api/v1/sync/changes".into(), None, [403, 403, 403, 403, 200, 403]),
         (Method::POST, "/api/v1/sync/events".into(), Some(batch), [403, 403, 403, 403, 200, 403]),
+        (Method::GET, "/api/v1/stays".into(), None, [200, 403, 200, 200, 200, 200]),
+        (Method::POST, "/api/v1/stays".into(), Some(admission), [422, 403, 403, 422, 403, 422]),
+        (Method::PUT, "/api/v1/stays/charges".into(), Some(charges), [422, 403, 403, 422, 403, 422]),
+        (Method::POST, "/api/v1/partner-events".into(), Some(partner_batch), [422, 403, 403, 403, 403, 422]),
+        (Method::GET, "/api/v1/hospitalisations".into(), None, [200, 403, 200, 403, 403, 200]),
         (
             Method::POST,
             format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),

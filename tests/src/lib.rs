@@ -7,6 +7,7 @@
 //! variants skip with a message on stderr — unless `CI=true`, where they fail.
 
 pub mod pg;
+pub mod phone;
 pub mod world;
 
 use std::sync::OnceLock;

@@ -72,6 +72,13 @@ pub enum Permission {
     RecordVisits,
     /// Correct visits and resolve their review exceptions.
     ReviewVisits,
+    /// Admit and discharge beneficiaries, report stays' daily charges (officers; institution
+    /// staff for their own institution).
+    ManageStays,
+    /// Record hospital admissions, discharges and deaths reported by partner systems.
+    ImportPartnerEvents,
+    /// Read what partner systems reported: hospital stays (health data: agency only).
+    ReadPartnerEvents,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -109,6 +116,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin | Auditor | Institution | Caregiver, ReadCare) => true,
         (Admin | Institution, ManageCarePlans | ReviewVisits) => true,
         (Caregiver, RecordVisits) => true,
+        (Admin | Institution, ManageStays) => true,
+        (Admin, ImportPartnerEvents) => true,
+        (Admin | Auditor, ReadPartnerEvents) => true,
         _ => false,
     }
 }

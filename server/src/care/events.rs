@@ -22,7 +22,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::verify::{self, Facts};
-use super::{plans, visits};
+use super::{partners, plans, visits};
 use crate::assessment::certificates;
 use crate::auth::{Actor, Permission};
 use crate::entities::{
@@ -305,7 +305,7 @@ async fn try_apply(
     if stored == 0 {
         return already_recorded(&txn, event.id, sha256).await;
     }
-    let v = refresh(state, &txn, v, &event.body).await?;
+    let v = refresh(state, &txn, v, Some(&event.body)).await?;
     txn.commit().await?;
     Ok(applied(event.id, enum_from_db(&v.state)?, false))
 }
@@ -388,18 +388,28 @@ async fn start_unscheduled(
     Ok(Ok(m))
 }
 
-/// Derives the visit from all its events again and stores the result.
+/// Derives a visit from its events and verifies it again, as facts about its day changed (a
+/// hospital stay or a death reported afterwards). The visit is locked for the caller's transaction.
+pub(crate) async fn reverify(state: &AppState, txn: &DatabaseTransaction, id: Uuid) -> ApiResult<visit::Model> {
+    let v = visit::Entity::find_by_id(id)
+        .lock(LockType::Update)
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("visit"))?;
+    refresh(state, txn, v, None).await
+}
+
+/// Derives the visit from all its events again (with `new`, just stored) and stores the result.
 async fn refresh(
     state: &AppState,
     txn: &DatabaseTransaction,
     v: visit::Model,
-    new: &VisitEventBody,
+    new: Option<&VisitEventBody>,
 ) -> ApiResult<visit::Model> {
     // The first event of a visit (usually the check-in) is all there is to fold.
-    let events: Vec<VisitEventBody> = if v.event_count == 0 {
-        vec![new.clone()]
-    } else {
-        visits::stored_events(txn, v.id).await?.into_iter().map(|(_, e)| e.body).collect()
+    let events: Vec<VisitEventBody> = match new {
+        Some(first) if v.event_count == 0 => vec![first.clone()],
+        _ => visits::stored_events(txn, v.id).await?.into_iter().map(|(_, e)| e.body).collect(),
     };
     let folded = fold::fold(&events);
     let planned: Vec<PlannedItem> = serde_json::from_str(&v.planned_items).map_err(ApiError::internal)?;
@@ -421,6 +431,7 @@ async fn refresh(
                 tasks: &folded.tasks,
                 qualification: g.qualification,
                 certified: g.certified,
+                hospitalised: g.hospitalised,
                 died_on: g.died_on,
                 overlapping: g.overlapping,
                 delivered_elsewhere_this_week: &g.elsewhere,
@@ -446,6 +457,7 @@ struct Gathered {
     home: Option<Point>,
     died_on: Option<chrono::NaiveDate>,
     certified: bool,
+    hospitalised: bool,
     qualification: CaregiverQualification,
     plan_items: Vec<PlanItem>,
     overlapping: usize,
@@ -467,6 +479,10 @@ async fn gather(
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("caregiver of visit {} missing", v.id)))?;
     let certified = certificates::active_for_person(txn, person.id, v.scheduled_on).await?.is_some();
+    let hospitalised = partners::hospital_spells(txn, person.id)
+        .await?
+        .into_iter()
+        .any(|(a, d)| partners::in_hospital(a, d, v.scheduled_on));
     let plan_items = match v.plan_id {
         Some(id) => match care_plan::Entity::find_by_id(id).one(txn).await? {
             Some(p) => plans::items_of(&p)?,
@@ -482,6 +498,7 @@ async fn gather(
         home,
         died_on: person.died_on,
         certified,
+        hospitalised,
         qualification: enum_from_db(&cg.qualification)?,
         plan_items,
         overlapping: overlapping(txn, v, check_in, check_out).await?,

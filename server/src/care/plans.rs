@@ -101,7 +101,7 @@ fn check_items(errors: &mut FieldErrors, mode: CareMode, items: &[PlanItem], doc
 }
 
 /// The serving institution: the staff member's own, or (for officers) the one named.
-fn serving_institution(actor: &Actor, requested: Option<Uuid>) -> ApiResult<Uuid> {
+pub(crate) fn serving_institution(actor: &Actor, requested: Option<Uuid>) -> ApiResult<Uuid> {
     match actor.role {
         Role::Institution => {
             if requested.is_some_and(|i| Some(i) != actor.institution_id) {

@@ -1,6 +1,6 @@
 //! Scheduling (排班): the visits of a home-visit plan over a date range, spread evenly over each
 //! week and assigned to one caregiver. Checks made before care is given (事前): days without a
-//! valid certificate or after the beneficiary's death get no visit.
+//! valid certificate, in hospital or after the beneficiary's death get no visit.
 
 use std::collections::HashSet;
 
@@ -11,7 +11,7 @@ use ltci_shared::api::workforce::{CaregiverQualification, CaregiverStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
-use super::{plans, visits};
+use super::{partners, plans, visits};
 use crate::assessment::certificates;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
@@ -125,6 +125,7 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         .into_tuple()
         .all(&txn)
         .await?;
+    let in_hospital = partners::hospital_spells(&txn, person.id).await?;
     let existing: HashSet<String> = visit::Entity::find()
         .select_only()
         .column(visit::Column::ScheduleKey)
@@ -143,7 +144,8 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         let items = &pattern[day.weekday().num_days_from_monday() as usize];
         let alive = person.died_on.is_none_or(|d| day <= d);
         let covered = certified.iter().any(|(a, b)| *a <= day && day <= *b);
-        if items.is_empty() || !alive || !covered {
+        let hospitalised = in_hospital.iter().any(|(a, d)| partners::in_hospital(*a, *d, day));
+        if items.is_empty() || !alive || !covered || hospitalised {
             continue;
         }
         let row = visits::NewVisit {

@@ -31,6 +31,8 @@ pub struct Facts<'a> {
     pub tasks: &'a [TaskResult],
     pub qualification: CaregiverQualification,
     pub certified: bool,
+    /// In hospital on the service day (a partner-reported stay covers it).
+    pub hospitalised: bool,
     pub died_on: Option<NaiveDate>,
     /// Other visits of the same caregiver overlapping this one.
     pub overlapping: usize,
@@ -75,6 +77,14 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
             Severity::Block,
             None,
             format!("no valid disability certificate on {}", f.day),
+        ));
+    }
+    if f.hospitalised {
+        out.push(finding(
+            ExceptionCode::Hospitalised,
+            Severity::Block,
+            None,
+            format!("in hospital on {}: no long-term care benefit during a hospital stay", f.day),
         ));
     }
     match f.died_on {
@@ -285,6 +295,7 @@ mod tests {
                 tasks: &self.tasks,
                 qualification: CaregiverQualification::CaregiverCertified,
                 certified: true,
+                hospitalised: false,
                 died_on: None,
                 overlapping: 0,
                 delivered_elsewhere_this_week: &self.week,
@@ -339,6 +350,8 @@ mod tests {
         let day = at(0).date_naive();
         let f = Facts { certified: false, ..c.facts() };
         assert_eq!(codes(&verify(&f)), [(ExceptionCode::NotCertified, Severity::Block)]);
+        let f = Facts { hospitalised: true, ..c.facts() };
+        assert_eq!(codes(&verify(&f)), [(ExceptionCode::Hospitalised, Severity::Block)]);
         let f = Facts { died_on: day.pred_opt(), ..c.facts() };
         assert_eq!(codes(&verify(&f)), [(ExceptionCode::Deceased, Severity::Block)]);
         let f = Facts { died_on: Some(day), ..c.facts() };

@@ -1,15 +1,12 @@
 //! HTTP handlers under `/funding` and `/ledger`.
 
-use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use axum::http::{StatusCode, header};
 use ltci_shared::api::funding::{
     Account, ChartLinkRequest, ChartQuery, ContributionRequest, DrawRejection, EntryFilter, FundHealth,
     FundingSettings, HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted,
     ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
-use ltci_shared::error::codes;
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -20,7 +17,7 @@ use crate::auth::actor::request_id;
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, CsvBody};
 use crate::http::pagination::fetch_page;
 use crate::state::AppState;
 
@@ -70,9 +67,6 @@ async fn contribute(
     income::contribute(&state, &actor, req).await.map(posted)
 }
 
-/// Largest contributions file accepted over HTTP (the command line has no limit).
-const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
-
 /// Import contributions from a CSV file (the body, `Content-Type: text/csv`; format in
 /// docs/funding.md). The whole file is checked first: any bad line refuses it whole (422, every
 /// problem as `lines[<n>].<column>`), nothing posted. Lines posted before are skipped.
@@ -83,34 +77,9 @@ const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 async fn import_contributions(
     actor: Actor,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    CsvBody(bytes): CsvBody,
 ) -> ApiResult<ApiJson<ImportOutcome>> {
     actor.require(Permission::PostFunding)?;
-    let csv = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv")));
-    if !csv {
-        return Err(ApiError::other(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            codes::UNSUPPORTED_MEDIA_TYPE,
-            "send the file as text/csv",
-        ));
-    }
-    let bytes = match Limited::new(body, MAX_IMPORT_BYTES).collect().await {
-        Ok(c) => c.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            return Err(ApiError::other(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                codes::PAYLOAD_TOO_LARGE,
-                "split the file: at most 64 MiB over HTTP",
-            ));
-        }
-        Err(_) => {
-            return Err(ApiError::bad_request("upload_interrupted", "the upload did not arrive whole; send it again"));
-        }
-    };
     import::import_contributions(&state.db, &state.pii, &actor, &bytes[..], &mut |_, _, _| {}).await.map(ApiJson)
 }
 

@@ -228,6 +228,10 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// `Err(422)` if anything was recorded.
     pub fn finish(self) -> ApiResult<()> {
         if self.0.is_empty() { Ok(()) } else { Err(ApiError::validation(self.0)) }

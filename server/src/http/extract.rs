@@ -57,6 +57,44 @@ where
     }
 }
 
+/// Largest CSV file accepted over HTTP (the command line has no limit).
+pub const MAX_CSV_BYTES: usize = 64 * 1024 * 1024;
+
+/// A CSV file as the request body (`Content-Type: text/csv`), at most [`MAX_CSV_BYTES`].
+#[derive(Debug, Clone)]
+pub struct CsvBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for CsvBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        use http_body_util::{BodyExt, LengthLimitError, Limited};
+        let csv = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("text/csv")));
+        if !csv {
+            return Err(ApiError::other(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                codes::UNSUPPORTED_MEDIA_TYPE,
+                "send the file as text/csv",
+            ));
+        }
+        match Limited::new(req.into_body(), MAX_CSV_BYTES).collect().await {
+            Ok(c) => Ok(CsvBody(c.to_bytes())),
+            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(ApiError::other(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                codes::PAYLOAD_TOO_LARGE,
+                "split the file: at most 64 MiB over HTTP",
+            )),
+            Err(_) => {
+                Err(ApiError::bad_request("upload_interrupted", "the upload did not arrive whole; send it again"))
+            }
+        }
+    }
+}
+
 /// Deserialises JSON, mapping serde's error to the envelope with the failing field's path.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);

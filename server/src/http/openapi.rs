@@ -21,6 +21,10 @@ use utoipa::{Modify, OpenApi};
         (name = "policy", description = "Benefit policy (待遇政策) as effective-dated versions: eligibility, rates, catalogue"),
         (name = "funding", description = "Multi-source funding (多渠道筹资) on a double-entry ledger"),
         (name = "workforce", description = "Caregivers (护理员): qualifications, training, accounts, assignments"),
+        (name = "care", description = "Care plans (护理计划) and verified home visits (居家上门服务)"),
+        (name = "sync", description = "The caregiver phone's offline sync: visit events up, changes down"),
+        (name = "stays", description = "Stays in wards and institutions (入住/出院) and their daily charges"),
+        (name = "partners", description = "Hospital stays and deaths reported by medical insurance (医保) and civil affairs (民政)"),
         (name = "audit", description = "Audit trail"),
         (name = "ops", description = "Health and metrics"),
     )

@@ -32,6 +32,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(funding::routes::router())
         .merge(policy::routes::router())
         .merge(care::routes::router())
+        .merge(care::stay_routes::router())
         .merge(audit::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)

@@ -151,7 +151,7 @@ async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> A
         .ok_or_else(|| ApiError::not_found("service relation"))
 }
 
-async fn close<C: ConnectionTrait>(
+pub(crate) async fn close<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
     r: rel::Model,

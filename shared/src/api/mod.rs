@@ -6,8 +6,10 @@ pub mod care;
 pub mod evaluation;
 pub mod funding;
 pub mod institutions;
+pub mod partners;
 pub mod policy;
 pub mod registry;
+pub mod stays;
 pub mod users;
 pub mod workforce;
 

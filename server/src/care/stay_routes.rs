@@ -1,0 +1,137 @@
+//! HTTP handlers under `/stays`, `/partner-events` and `/hospitalisations`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use ltci_shared::api::partners::{Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerImportOutcome};
+use ltci_shared::api::stays::{
+    AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
+};
+use ltci_shared::{ErrorBody, Page, PageQuery};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{partners, stays};
+use crate::auth::{Actor, Permission};
+use crate::http::error::ApiResult;
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery, CsvBody};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_stays, admit))
+        .routes(routes!(get_stay))
+        .routes(routes!(discharge))
+        .routes(routes!(stay_charges))
+        .routes(routes!(report_charges))
+        .routes(routes!(record_partner_events))
+        .routes(routes!(import_partner_events))
+        .routes(routes!(list_hospitalisations))
+}
+
+/// Stays in scope, latest admission first.
+#[utoipa::path(get, path = "/stays", tag = "stays", security(("bearer" = [])), params(StayFilter, PageQuery),
+    responses((status = 200, body = Page<Stay>)))]
+async fn list_stays(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<StayFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Stay>>> {
+    stays::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// Admit a beneficiary to a ward or an institution bed (入住), under the institution's service
+/// relation; refused if the person is in another bed on or after that day.
+#[utoipa::path(post, path = "/stays", tag = "stays", security(("bearer" = [])), request_body = AdmitRequest,
+    responses((status = 201, body = Stay), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn admit(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<AdmitRequest>,
+) -> ApiResult<(StatusCode, ApiJson<Stay>)> {
+    Ok((StatusCode::CREATED, ApiJson(stays::admit(&state, &actor, req).await?)))
+}
+
+/// One stay.
+#[utoipa::path(get, path = "/stays/{id}", tag = "stays", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Stay), (status = 404, body = ErrorBody)))]
+async fn get_stay(actor: Actor, State(state): State<AppState>, ApiPath(id): ApiPath<Uuid>) -> ApiResult<ApiJson<Stay>> {
+    stays::get(&state, &actor, id).await.map(ApiJson)
+}
+
+/// Discharge (出院): the day the beneficiary left and why.
+#[utoipa::path(post, path = "/stays/{id}/discharge", tag = "stays", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DischargeRequest,
+    responses((status = 200, body = Stay), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn discharge(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<DischargeRequest>,
+) -> ApiResult<ApiJson<Stay>> {
+    stays::discharge(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// A stay's charged bed-days.
+#[utoipa::path(get, path = "/stays/{id}/charges", tag = "stays", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ChargesQuery), responses((status = 200, body = Vec<StayCharge>), (status = 404, body = ErrorBody)))]
+async fn stay_charges(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<ChargesQuery>,
+) -> ApiResult<ApiJson<Vec<StayCharge>>> {
+    stays::charges(&state, &actor, id, q).await.map(ApiJson)
+}
+
+/// Report an institution's daily charges for a month, in bulk (all or nothing; a retry changes
+/// nothing, a day sent again with another amount is replaced).
+#[utoipa::path(put, path = "/stays/charges", tag = "stays", security(("bearer" = [])), request_body = ChargeReport,
+    responses((status = 200, body = ChargeReportOutcome), (status = 422, body = ErrorBody)))]
+async fn report_charges(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<ChargeReport>,
+) -> ApiResult<ApiJson<ChargeReportOutcome>> {
+    stays::report_charges(&state, &actor, req).await.map(ApiJson)
+}
+
+/// Record hospital admissions, discharges and deaths from partner systems (all or nothing; each
+/// source and reference kept once).
+#[utoipa::path(post, path = "/partner-events", tag = "partners", security(("bearer" = [])), request_body = PartnerBatch,
+    responses((status = 200, body = PartnerImportOutcome), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_partner_events(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(batch): ApiJson<PartnerBatch>,
+) -> ApiResult<ApiJson<PartnerImportOutcome>> {
+    partners::import_batch(&state, &actor, batch.events).await.map(ApiJson)
+}
+
+/// The same from a CSV file (`Content-Type: text/csv`; format in docs/care.md); problems are
+/// named `lines[<n>].<column>`.
+#[utoipa::path(post, path = "/partner-events/import", tag = "partners", security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = PartnerImportOutcome), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import_partner_events(
+    actor: Actor,
+    State(state): State<AppState>,
+    CsvBody(bytes): CsvBody,
+) -> ApiResult<ApiJson<PartnerImportOutcome>> {
+    actor.require(Permission::ImportPartnerEvents)?;
+    let (events, places) = partners::parse_csv(&bytes)?;
+    partners::import(&state, &actor, events, places).await.map(ApiJson)
+}
+
+/// Hospital stays reported by the medical-insurance system (agency staff only).
+#[utoipa::path(get, path = "/hospitalisations", tag = "partners", security(("bearer" = [])),
+    params(HospitalisationFilter, PageQuery), responses((status = 200, body = Page<Hospitalisation>)))]
+async fn list_hospitalisations(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<HospitalisationFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Hospitalisation>>> {
+    partners::hospitalisations(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
