@@ -1,6 +1,7 @@
 //! Demo data for `ltci-server demo`: the region 示范市 with two counties, an institution, one
-//! user per role (the caregiver with a caregiver record and a training course) and a few insured
-//! persons. The password `demo1234` exists only here.
+//! user per role (the caregiver with a caregiver record and a training course), a few insured
+//! persons, a year of contributions, the benefit policy, and home care (certificates, plans, a week
+//! of visits for the caregiver). The password `demo1234` exists only here.
 
 use chrono::{NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
@@ -316,6 +317,124 @@ pub async fn seed_funding(db: &DatabaseConnection) -> anyhow::Result<()> {
                 post(entry, row).await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// Home care for the demo: four of the persons certified (levels 3, 4, 5 and 2; the fifth is left
+/// for an assessment), served at home by the demo agency, assigned to `carer1`, each with a care
+/// plan and the coming week of visits scheduled — what the caregiver's phone downloads. Done once:
+/// a region that already has care plans is left alone.
+pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
+    use chrono::Days;
+    use ltci_shared::api::assessment::CareMode;
+    use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest};
+    use ltci_shared::api::institutions::CreateServiceRelation;
+    use ltci_shared::api::workforce::CreateAssignment;
+
+    use crate::entities::{assessment_case, care_plan, certificate};
+
+    let db = &state.db;
+    let actor = crate::auth::Actor::for_command_line(db, "admin").await?;
+    let plans = care_plan::Entity::find().filter(care_plan::Column::RegionId.eq(actor.region_id)).one(db).await?;
+    if plans.is_some() {
+        return Ok(());
+    }
+    let institution = institution::Entity::find()
+        .filter(institution::Column::RegionId.eq(actor.region_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo institution is missing"))?;
+    let carer = caregiver::Entity::find()
+        .filter(caregiver::Column::RegionId.eq(actor.region_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo caregiver is missing"))?;
+    let mut persons =
+        insured_person::Entity::find().filter(insured_person::Column::RegionId.eq(actor.region_id)).all(db).await?;
+    persons.sort_by_key(|p| p.id);
+    let item = |code: &str, per_week| PlanItem { code: code.into(), per_week };
+    let plans = [
+        (3, vec![item("SF-01", 7), item("SF-03", 2)]),
+        (4, vec![item("SF-01", 7), item("SF-02", 7), item("SF-04", 3)]),
+        (5, vec![item("SF-01", 7), item("SF-02", 14), item("SF-04", 7)]),
+        (2, vec![item("SF-01", 3)]),
+    ];
+    let today = actor.today;
+    let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo care: {}: {:?}", e.message(), e.details());
+    for (p, (level, items)) in persons.iter().zip(plans) {
+        let now = Utc::now();
+        let case_id = Uuid::now_v7();
+        let txn = db.begin().await?;
+        assessment_case::ActiveModel {
+            id: Set(case_id),
+            region_id: Set(actor.region_id),
+            insured_person_id: Set(p.id),
+            applied_by_user_id: Set(actor.user_id),
+            applied_by_institution_id: Set(None),
+            institution_id: Set(Some(institution.id)),
+            care_mode: Set(enum_to_db(&CareMode::HomeVisit)),
+            reason: Set("示范数据：居家失能老人".into()),
+            change_of_condition: Set(false),
+            state: Set("certified".into()),
+            refusal_code: Set(None),
+            refusal_message: Set(None),
+            current_round: Set(1),
+            publicity_ends_at: Set(None),
+            certificate_id: Set(None),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let certificate_id = Uuid::now_v7();
+        certificate::ActiveModel {
+            id: Set(certificate_id),
+            region_id: Set(actor.region_id),
+            insured_person_id: Set(p.id),
+            case_id: Set(case_id),
+            number: Set(format!("{DEMO_REGION_CODE}-ZS-{}", &certificate_id.simple().to_string()[20..])),
+            level: Set(level),
+            instrument_version: Set("CN-NHSA-2021".into()),
+            effective_on: Set(today - Days::new(30)),
+            expires_on: Set(today + Days::new(700)),
+            appeal_deadline: Set(None),
+            status: Set(crate::assessment::certificates::ACTIVE.into()),
+            superseded_by: Set(None),
+            issued_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let mut case: assessment_case::ActiveModel = assessment_case::Entity::find_by_id(case_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("case"))?
+            .into();
+        case.certificate_id = Set(Some(certificate_id));
+        case.update(&txn).await?;
+        txn.commit().await?;
+
+        let relation = CreateServiceRelation {
+            insured_person_id: p.id,
+            institution_id: institution.id,
+            care_mode: CareMode::HomeVisit,
+            start_on: today,
+        };
+        crate::institutions::relations::create(state, &actor, relation).await.map_err(fail)?;
+        let assignment = CreateAssignment { caregiver_id: carer.id, insured_person_id: p.id, start_on: today };
+        crate::workforce::assignments::create(state, &actor, assignment).await.map_err(fail)?;
+        let plan = CreateCarePlan {
+            institution_id: Some(institution.id),
+            insured_person_id: p.id,
+            care_mode: CareMode::HomeVisit,
+            start_on: today,
+            end_on: today + Days::new(89),
+            items,
+        };
+        let plan = crate::care::plans::create(state, &actor, plan).await.map_err(fail)?;
+        let week = ScheduleRequest { plan_id: plan.id, caregiver_id: carer.id, from: today, to: today + Days::new(6) };
+        crate::care::schedule::schedule(state, &actor, week).await.map_err(fail)?;
     }
     Ok(())
 }

@@ -96,6 +96,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             // Idempotent by reference: completes an earlier, interrupted seeding.
             demo::seed_funding(&conn).await?;
             demo::seed_policy(&conn).await?;
+            demo::seed_care(&ltci_server::state::AppState::new(cli.config.clone(), conn.clone())?).await?;
             conn.close().await.ok();
             let app = Application::build(cli.config).await?;
             let url = format!("http://127.0.0.1:{}", app.port());

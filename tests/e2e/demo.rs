@@ -1,8 +1,9 @@
 //! The demo data seeds cleanly on both databases, its ledger is sound, its benefit policy is in
-//! force, and seeding again adds nothing.
+//! force, its caregiver has a week of home visits to download, and seeding again adds nothing.
 
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_server::pii::PiiCipher;
+use ltci_shared::api::care::{ChangesQuery, VisitState};
 
 on_both_databases!(demo_data_is_sound_and_seeding_twice_adds_nothing);
 
@@ -26,4 +27,18 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     ltci_server::demo::seed_policy(&app.db).await.expect("policy again");
     let versions = admin.policies().await.expect("policies");
     assert_eq!(versions.iter().map(|v| (v.version, v.in_force)).collect::<Vec<_>>(), [(1, true)]);
+
+    // Home care: carer1's phone downloads four beneficiaries and their coming week, once.
+    ltci_server::demo::seed_care(&app.state).await.expect("care");
+    ltci_server::demo::seed_care(&app.state).await.expect("care again");
+    let (carer, _) = app.client.signed_in("carer1", ltci_server::demo::DEMO_PASSWORD).await.expect("demo caregiver");
+    let day = carer.sync_changes(&ChangesQuery::default()).await.expect("first sync");
+    assert_eq!(day.beneficiaries.len(), 4);
+    let levels: Vec<Option<u8>> = day.beneficiaries.iter().map(|b| b.level).collect();
+    assert_eq!(levels.iter().flatten().count(), 4, "{levels:?}");
+    assert!(day.beneficiaries.iter().all(|b| b.plan_id.is_some() && b.latitude.is_some()));
+    // Three daily plans and one three times a week: 3 × 7 + 3 visits.
+    assert_eq!(day.visits.len(), 24);
+    assert!(day.visits.iter().all(|v| v.state == VisitState::Scheduled));
+    assert_eq!(day.catalogue.as_ref().map(Vec::len), Some(6));
 }

@@ -38,6 +38,8 @@ pub struct TestApp {
     pub client: ApiClient,
     /// The server's own pool, for builders that set up data the API cannot yet create.
     pub db: DatabaseConnection,
+    /// The server's state, for server functions a test calls directly (as the command line does).
+    pub state: ltci_server::state::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
     pg_database: Option<String>,
@@ -67,7 +69,8 @@ impl TestApp {
         init_logging();
         let app = Application::build(config).await.expect("server builds");
         let base_url = format!("http://127.0.0.1:{}", app.port());
-        let db = app.state().db.clone();
+        let state = app.state().clone();
+        let db = state.db.clone();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = rx.await;
@@ -77,6 +80,7 @@ impl TestApp {
             client: ApiClient::new(&base_url),
             base_url,
             db,
+            state,
             shutdown: Some(tx),
             _dir: dir,
             pg_database,
