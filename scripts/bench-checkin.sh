@@ -8,6 +8,9 @@
 #   scripts/bench-checkin.sh
 #   LTCI_TEST_POSTGRES_URL=postgres://user@host:5432/postgres scripts/bench-checkin.sh
 #
+# POOL sets the server's connection pool; SHOW_METRICS=1 also prints the server's own latency
+# histogram for the check-ins (from /metrics).
+#
 # Needs PostgreSQL (as the tests do) and pgbench, which comes with PostgreSQL's client tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,6 +6,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::password::PasswordHasher;
 use crate::auth::token::TokenKeys;
+use crate::care::group_commit::GroupCommit;
 use crate::config::Config;
 use crate::http::metrics::Metrics;
 use crate::pii::PiiCipher;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub pii: Arc<PiiCipher>,
     /// Regions' time zones, for each request's business date.
     pub time_zones: Arc<TimeZones>,
+    /// Phones' visit events applied together when they arrive at the same moment.
+    pub visit_writes: Arc<GroupCommit>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
             tokens: Arc::new(tokens),
             metrics: Arc::new(Metrics::default()),
             time_zones: Arc::default(),
+            visit_writes: Arc::default(),
         })
     }
 }

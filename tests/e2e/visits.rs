@@ -18,6 +18,7 @@ on_both_databases!(
     a_caregivers_day_offline_then_uploaded,
     verification_findings_corrections_and_death,
     first_sync_of_a_typical_caregiver_is_small,
+    phones_sending_at_once_are_applied_once_each,
 );
 
 async fn a_caregivers_day_offline_then_uploaded(app: TestApp) {
@@ -282,4 +283,76 @@ async fn first_sync_of_a_typical_caregiver_is_small(app: TestApp) {
         sizes[0], sizes[1]
     );
     assert!(sizes[1] < 64 * 1024, "the gzipped first sync grew to {} bytes", sizes[1]);
+}
+
+/// Phones of the same moment are applied together (group commit): each event once, retries as
+/// replays, a reused id as a conflict, another caregiver's visit refused — as one by one.
+async fn phones_sending_at_once_are_applied_once_each(app: TestApp) {
+    let world = app.world().await;
+    let (_, visits) = planned_visits(&app, &world, 91, 7).await;
+    let phone = world.as_user("carer_a1");
+    let check_in = |v: &ltci_shared::api::care::Visit, minutes| {
+        event(v.id, VisitEventBody::CheckIn { at: local(v.scheduled_on, minutes), position: gps(0.0) })
+    };
+    // Each visit's check-in and a note, sent three times over (a phone retrying) all at once, with
+    // another caregiver writing into one of the visits.
+    let batches: Vec<Vec<_>> = visits
+        .iter()
+        .map(|v| {
+            vec![
+                check_in(v, 0),
+                event(v.id, VisitEventBody::Note { at: local(v.scheduled_on, 5), text: "到达".into() }),
+            ]
+        })
+        .collect();
+    let mut reused = batches[0][0].clone();
+    reused.body = VisitEventBody::CheckIn { at: local(visits[0].scheduled_on, 9), position: gps(0.0) };
+    let mut sends = Vec::new();
+    for round in 0..3 {
+        for b in &batches {
+            let (phone, b) = (phone.clone(), b.clone());
+            sends.push(tokio::spawn(async move { (round, b.clone(), upload(&phone, &b).await) }));
+        }
+    }
+    let foreign = world.as_user("carer_a2").clone();
+    let intruder = event(visits[1].id, VisitEventBody::Note { at: local(visits[1].scheduled_on, 7), text: "x".into() });
+    let stranger = tokio::spawn(async move {
+        foreign.sync_events(&EventBatch { device_id: "p2".into(), events: vec![intruder] }).await.expect("send")
+    });
+    let mut first_time: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    for s in sends {
+        let (_, batch, out) = s.await.expect("task");
+        for (e, (outcome, replay, state)) in batch.iter().zip(out) {
+            assert_eq!((outcome, state), (EventOutcome::Applied, Some(VisitState::InProgress)), "{e:?}");
+            if !replay {
+                *first_time.entry(e.id).or_default() += 1;
+            }
+        }
+    }
+    assert_eq!(first_time.len(), 14, "every event applied");
+    assert!(first_time.values().all(|n| *n == 1), "each exactly once: {first_time:?}");
+    let out = stranger.await.expect("task");
+    assert_eq!(out.results[0].error.as_ref().map(|e| e.code.as_str()), Some("not_your_visit"));
+    // The first check-in's id reused for another time, with a fresh note: a conflict, and the note
+    // is applied.
+    let note =
+        event(visits[0].id, VisitEventBody::Note { at: local(visits[0].scheduled_on, 20), text: "血压正常".into() });
+    let out =
+        phone.sync_events(&EventBatch { device_id: "p3".into(), events: vec![reused, note] }).await.expect("send");
+    assert_eq!(out.results[0].error.as_ref().map(|e| e.code.as_str()), Some("id_reused"));
+    assert_eq!((out.results[1].outcome, out.results[1].replay), (EventOutcome::Applied, false));
+    let kept = phone.visit_events(visits[0].id).await.expect("history");
+    assert_eq!(kept.len(), 3, "check-in and two notes");
+    assert_eq!(kept.iter().filter(|e| e.body.at() == local(visits[0].scheduled_on, 9)).count(), 0);
+    for v in &visits[1..] {
+        let seen = phone.visit(v.id).await.expect("visit");
+        assert_eq!((seen.state, seen.events), (VisitState::InProgress, 2));
+    }
+
+    // The token alone is not enough: once the account is deactivated, nothing more is taken.
+    world.as_user("inst_a1").deactivate_user(world.user("carer_a1")).await.expect("deactivate");
+    let late = event(visits[2].id, VisitEventBody::Note { at: local(visits[2].scheduled_on, 30), text: "补记".into() });
+    let e = phone.sync_events(&EventBatch { device_id: "p1".into(), events: vec![late] }).await.expect_err("inactive");
+    assert!(matches!(&e, ltci_shared::client::ClientError::Api { status, .. } if status.as_u16() == 401), "{e}");
+    assert_eq!(world.as_user("inst_a1").visit(visits[2].id).await.expect("visit").events, 2);
 }

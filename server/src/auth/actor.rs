@@ -73,7 +73,24 @@ pub fn request_id(parts: &Parts) -> Option<String> {
     parts.extensions.get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).map(str::to_owned)
 }
 
-impl FromRequestParts<AppState> for Actor {
+/// A valid access token, not yet checked against the account: for the one handler that checks the
+/// account together with the rest of its work (`POST /sync/events`, see `care::group_commit`).
+/// Everything else takes an [`Actor`].
+#[derive(Debug, Clone)]
+pub struct Bearer {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub request_id: Option<String>,
+}
+
+impl Bearer {
+    /// The actor behind the token, loaded from the database (refused if the account is inactive).
+    pub async fn actor(&self, state: &AppState) -> ApiResult<Actor> {
+        Actor::load(state, self.user_id, self.session_id, self.request_id.clone()).await
+    }
+}
+
+impl FromRequestParts<AppState> for Bearer {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -86,7 +103,15 @@ impl FromRequestParts<AppState> for Actor {
                 ApiError::unauthorized(codes::UNAUTHENTICATED, "sign in: send Authorization: Bearer <access token>")
             })?;
         let claims = state.tokens.verify_access(token.trim())?;
-        Actor::load(state, claims.sub, claims.sid, request_id(parts)).await
+        Ok(Bearer { user_id: claims.sub, session_id: claims.sid, request_id: request_id(parts) })
+    }
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Bearer::from_request_parts(parts, state).await?.actor(state).await
     }
 }
 

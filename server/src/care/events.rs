@@ -21,9 +21,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::group_commit::{Job, Prepared};
 use super::verify::{self, Facts};
 use super::{partners, plans, visits};
 use crate::assessment::certificates;
+use crate::auth::actor::Bearer;
 use crate::auth::{Actor, Permission};
 use crate::entities::{
     care_plan, caregiver, caregiver_assignment as asg, enum_from_db, enum_to_db, insured_person, visit, visit_event,
@@ -66,8 +68,11 @@ pub(crate) async fn own_caregiver(state: &AppState, actor: &Actor) -> ApiResult<
 }
 
 /// Applies a phone's batch, each event on its own: one refused event does not hold back the
-/// others, and sending the batch again changes nothing.
-pub async fn apply_batch(state: &AppState, actor: &Actor, batch: EventBatch) -> ApiResult<BatchOutcome> {
+/// others, and sending the batch again changes nothing. When every event passes the checks made
+/// without the database, the batch joins other phones' in a group commit, which also checks the
+/// account and caregiver record; otherwise (or when the group cannot take it) the actor is loaded
+/// and the events applied one by one.
+pub async fn apply_batch(state: &AppState, bearer: &Bearer, batch: EventBatch) -> ApiResult<BatchOutcome> {
     let device = batch.device_id.trim();
     if device.is_empty() || device.chars().count() > 64 {
         return Err(ApiError::invalid_field("device_id", "invalid_format", "1–64 characters"));
@@ -75,12 +80,27 @@ pub async fn apply_batch(state: &AppState, actor: &Actor, batch: EventBatch) -> 
     if batch.events.len() > MAX_BATCH {
         return Err(ApiError::invalid_field("events", "too_many", format!("at most {MAX_BATCH} events a batch")));
     }
-    let cg = own_caregiver(state, actor).await?;
+    if !batch.events.is_empty() && batch.events.iter().all(|e| check_body(&e.body, false).is_ok()) {
+        let events = batch.events.iter().cloned().map(prepare).collect::<ApiResult<Vec<_>>>()?;
+        let job = Job { user_id: bearer.user_id, device: device.to_owned(), events };
+        if let Some(results) = state.visit_writes.submit(state, job).await {
+            return Ok(BatchOutcome { results });
+        }
+    }
+    let actor = bearer.actor(state).await?;
+    let cg = own_caregiver(state, &actor).await?;
     let mut results = Vec::with_capacity(batch.events.len());
     for event in batch.events {
-        results.push(apply(state, actor, Author::Caregiver(&cg), device, event).await?);
+        results.push(apply(state, &actor, Author::Caregiver(&cg), device, event).await?);
     }
     Ok(BatchOutcome { results })
+}
+
+/// An event serialised as it is stored, with the SHA-256 that tells a retry from a reused id.
+fn prepare(event: VisitEvent) -> ApiResult<Prepared> {
+    let canonical = serde_json::to_string(&event).map_err(ApiError::internal)?;
+    let sha256 = crate::digest::sha256_hex(&canonical);
+    Ok(Prepared { event, canonical, sha256 })
 }
 
 /// Records a correction by institution staff or the agency; the same correction id again is a
@@ -121,8 +141,8 @@ pub async fn correct(state: &AppState, actor: &Actor, visit_id: Uuid, req: Corre
     }
 }
 
-/// Checks an event on its own, before looking at the database.
-fn check_body(body: &VisitEventBody, author: Author) -> Result<(), EventError> {
+/// Checks an event on its own, before looking at the database (`by_staff`: a correction).
+fn check_body(body: &VisitEventBody, by_staff: bool) -> Result<(), EventError> {
     let position_ok = |p: &Position| match p {
         Position::Gps { latitude, longitude, accuracy_m } => {
             geo::valid(*latitude, *longitude) && accuracy_m.is_finite() && (0.0..=10_000.0).contains(accuracy_m)
@@ -157,7 +177,7 @@ fn check_body(body: &VisitEventBody, author: Author) -> Result<(), EventError> {
             }
         }
         VisitEventBody::Correction { exception, resolution, check_in_at, check_out_at, note, .. } => {
-            if matches!(author, Author::Caregiver(_)) {
+            if !by_staff {
                 return Err(refusal(
                     "correction_not_allowed",
                     Some("kind"),
@@ -204,11 +224,10 @@ async fn apply(
     device: &str,
     event: VisitEvent,
 ) -> ApiResult<EventResult> {
-    if let Err(e) = check_body(&event.body, author) {
+    if let Err(e) = check_body(&event.body, matches!(author, Author::Staff)) {
         return Ok(rejected(event.id, e));
     }
-    let canonical = serde_json::to_string(&event).map_err(ApiError::internal)?;
-    let sha256 = crate::digest::sha256_hex(&canonical);
+    let Prepared { event, canonical, sha256 } = prepare(event)?;
     let mut last = None;
     for _ in 0..2 {
         match try_apply(state, actor, author, device, &event, &canonical, &sha256).await {
@@ -327,17 +346,22 @@ async fn already_recorded(txn: &DatabaseTransaction, id: Uuid, sha256: &str) -> 
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("event {id} neither inserted nor found")))?;
     if existing.sha256 != sha256 {
-        return Ok(EventResult {
-            id,
-            outcome: EventOutcome::Conflict,
-            replay: false,
-            visit_state: None,
-            error: Some(refusal("id_reused", Some("id"), "this event id was already used for different content")),
-        });
+        return Ok(id_reused(id));
     }
     let v = visit::Entity::find_by_id(existing.visit_id).one(txn).await?;
     let state = v.map(|v| enum_from_db(&v.state)).transpose()?.unwrap_or(VisitState::Scheduled);
     Ok(applied(id, state, true))
+}
+
+/// The answer for an event id already recorded with other content.
+pub(crate) fn id_reused(id: Uuid) -> EventResult {
+    EventResult {
+        id,
+        outcome: EventOutcome::Conflict,
+        replay: false,
+        visit_state: None,
+        error: Some(refusal("id_reused", Some("id"), "this event id was already used for different content")),
+    }
 }
 
 /// Creates an unscheduled visit for a beneficiary the caregiver is assigned to on the day, under
@@ -413,7 +437,7 @@ async fn refresh(
     };
     let folded = fold::fold(&events);
     let planned: Vec<PlannedItem> = serde_json::from_str(&v.planned_items).map_err(ApiError::internal)?;
-    let mut exceptions = match (&folded.check_in, &folded.check_out) {
+    let exceptions = match (&folded.check_in, &folded.check_out) {
         (Some((check_in, in_at)), Some((check_out, out_at))) => {
             let zone = state.time_zones.zone(txn, v.region_id).await?;
             let g = gather(txn, &v, *check_in, *check_out).await?;
@@ -439,17 +463,55 @@ async fn refresh(
         }
         _ => Vec::new(),
     };
+    store(txn, v, &folded, exceptions, events.len()).await
+}
+
+/// What the events of a visit come to: state, times, task results and findings.
+pub(crate) fn derive(
+    v: visit::Model,
+    folded: &fold::Folded,
+    mut exceptions: Vec<VisitException>,
+    event_count: usize,
+) -> ApiResult<visit::Model> {
     fold::resolve(&mut exceptions, &folded.resolutions);
-    let next = fold::state(&folded, &exceptions);
-    let mut a: visit::ActiveModel = v.into();
-    a.state = Set(enum_to_db(&next));
-    a.checked_in_at = Set(folded.check_in.map(|c| c.0));
-    a.checked_out_at = Set(folded.check_out.map(|c| c.0));
-    a.tasks = Set(serde_json::to_string(&folded.tasks).map_err(ApiError::internal)?);
-    a.exceptions = Set(serde_json::to_string(&exceptions).map_err(ApiError::internal)?);
-    a.event_count = Set(i32::try_from(events.len()).unwrap_or(i32::MAX));
-    a.updated_at = Set(Utc::now());
+    let next = fold::state(folded, &exceptions);
+    Ok(visit::Model {
+        state: enum_to_db(&next),
+        checked_in_at: folded.check_in.map(|c| c.0),
+        checked_out_at: folded.check_out.map(|c| c.0),
+        tasks: serde_json::to_string(&folded.tasks).map_err(ApiError::internal)?,
+        exceptions: serde_json::to_string(&exceptions).map_err(ApiError::internal)?,
+        event_count: i32::try_from(event_count).unwrap_or(i32::MAX),
+        updated_at: Utc::now(),
+        ..v
+    })
+}
+
+/// Stores a visit's derived columns (those [`derive`] sets).
+pub(crate) async fn store_derived(txn: &DatabaseTransaction, v: visit::Model) -> ApiResult<visit::Model> {
+    let a = visit::ActiveModel {
+        id: sea_orm::Unchanged(v.id),
+        state: Set(v.state),
+        checked_in_at: Set(v.checked_in_at),
+        checked_out_at: Set(v.checked_out_at),
+        tasks: Set(v.tasks),
+        exceptions: Set(v.exceptions),
+        event_count: Set(v.event_count),
+        updated_at: Set(v.updated_at),
+        ..Default::default()
+    };
     Ok(a.update(txn).await?)
+}
+
+/// Derives a visit from its folded events and stores the result.
+async fn store(
+    txn: &DatabaseTransaction,
+    v: visit::Model,
+    folded: &fold::Folded,
+    exceptions: Vec<VisitException>,
+    event_count: usize,
+) -> ApiResult<visit::Model> {
+    store_derived(txn, derive(v, folded, exceptions, event_count)?).await
 }
 
 /// The facts about a visit that come from the database.

@@ -3,6 +3,7 @@
 //! institutions, and the partner events (hospital stays, deaths) that stop benefits.
 
 pub mod events;
+pub mod group_commit;
 pub mod partners;
 pub mod plans;
 pub mod routes;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{events, plans, schedule, sync, visits};
 use crate::auth::Actor;
+use crate::auth::actor::Bearer;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -139,11 +140,11 @@ async fn correct_visit(
 #[utoipa::path(post, path = "/sync/events", tag = "sync", security(("bearer" = [])), request_body = EventBatch,
     responses((status = 200, body = BatchOutcome), (status = 422, body = ErrorBody)))]
 async fn sync_events(
-    actor: Actor,
+    bearer: Bearer,
     State(state): State<AppState>,
     ApiJson(batch): ApiJson<EventBatch>,
 ) -> ApiResult<ApiJson<BatchOutcome>> {
-    events::apply_batch(&state, &actor, batch).await.map(ApiJson)
+    events::apply_batch(&state, &bearer, batch).await.map(ApiJson)
 }
 
 /// What the caregiver's phone needs offline, changed since the cursor.

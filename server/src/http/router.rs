@@ -7,6 +7,7 @@ use ltci_shared::error::codes;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
@@ -59,8 +60,16 @@ pub fn app(state: AppState) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
                 // gzip when the client accepts it: a caregiver's first sync shrinks to a fraction
-                // on a village's weak connection.
-                .layer(CompressionLayer::new())
+                // on a village's weak connection. Bodies under 1 KiB (most answers) gain little
+                // and would cost both ends the work.
+                .layer(
+                    CompressionLayer::new().compress_when(
+                        SizeAbove::new(1024)
+                            .and(NotForContentType::GRPC)
+                            .and(NotForContentType::IMAGES)
+                            .and(NotForContentType::SSE),
+                    ),
+                )
                 // A bug that panics answers 500 with the envelope (and is logged), not a dropped
                 // connection.
                 .layer(CatchPanicLayer::custom(panicked)),
