@@ -198,14 +198,17 @@ async fn import_policy(config: &Config, file: &std::path::Path, username: &str) 
             writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            eprintln!("{}: {}", file.display(), e.message());
-            for (field, issue) in e.details() {
-                eprintln!("  {field}: {} ({})", issue.message, issue.code);
-            }
-            Ok(ExitCode::from(2))
-        }
+        Err(e) => Ok(refused(file, &e)),
     }
+}
+
+/// Every problem of a refused file on standard error, with the key it concerns; exit code 2.
+fn refused(file: &std::path::Path, e: &ltci_server::http::error::ApiError) -> ExitCode {
+    eprintln!("{}: {}", file.display(), e.message());
+    for (field, issue) in e.details() {
+        eprintln!("  {field}: {} ({})", issue.message, issue.code);
+    }
+    ExitCode::from(2)
 }
 
 async fn import_partner_events(config: Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
@@ -223,13 +226,7 @@ async fn import_partner_events(config: Config, file: &std::path::Path, username:
             writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&outcome)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            eprintln!("{}: {}", file.display(), e.message());
-            for (field, issue) in e.details() {
-                eprintln!("  {field}: {} ({})", issue.message, issue.code);
-            }
-            Ok(ExitCode::from(2))
-        }
+        Err(e) => Ok(refused(file, &e)),
     }
 }
 
@@ -255,11 +252,7 @@ async fn import_contributions(config: &Config, file: &std::path::Path, username:
         }
         Err(e) => {
             eprintln!();
-            eprintln!("{}", e.message());
-            for (field, issue) in e.details() {
-                eprintln!("  {field}: {} ({})", issue.message, issue.code);
-            }
-            Ok(ExitCode::from(2))
+            Ok(refused(file, &e))
         }
     }
 }
