@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ltci_shared::api::care::{BatchOutcome, Changes, EventOutcome, OfflineBeneficiary, Visit, VisitEvent};
+use ltci_shared::policy::CatalogueItem;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
@@ -210,10 +211,21 @@ impl Store {
             .execute(&mut *txn)
             .await?;
         }
+        if let Some(catalogue) = &changes.catalogue {
+            set_meta(&mut txn, "catalogue", &serde_json::to_string(catalogue)?).await?;
+        }
         set_meta(&mut txn, "cursor", &changes.cursor).await?;
         set_meta(&mut txn, "last_pull", &Utc::now().to_rfc3339()).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// The home-care catalogue of the policy in force, as last pulled (empty before the first pull).
+    pub async fn catalogue(&self) -> Result<Vec<CatalogueItem>, MobileError> {
+        match get_meta(&self.pool, "catalogue").await? {
+            Some(json) => Ok(serde_json::from_str(&json)?),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The change feed's cursor from the last pull.

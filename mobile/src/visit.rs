@@ -9,6 +9,7 @@ use ltci_shared::visit as fold;
 use uuid::Uuid;
 
 use crate::MobileError;
+use crate::i18n::Text;
 use crate::store::{Delivery, Store};
 
 /// Where the phone is: the platform's location service on a phone; on the desktop a configured
@@ -57,15 +58,15 @@ pub enum Badge {
 }
 
 impl Badge {
-    /// The label in Chinese, the app's default language.
-    pub fn label_zh(self) -> &'static str {
+    /// The badge's label.
+    pub fn text(self) -> Text {
         match self {
-            Badge::NotStarted => "未开始",
-            Badge::InProgress => "服务中",
-            Badge::WaitingToSend => "待上传",
-            Badge::Sent => "已上传",
-            Badge::Done => "已完成",
-            Badge::NeedsAttention => "需处理",
+            Badge::NotStarted => Text::BadgeNotStarted,
+            Badge::InProgress => Text::BadgeInProgress,
+            Badge::WaitingToSend => Text::BadgeWaitingToSend,
+            Badge::Sent => Text::BadgeSent,
+            Badge::Done => Text::BadgeDone,
+            Badge::NeedsAttention => Text::BadgeNeedsAttention,
         }
     }
 }
@@ -209,6 +210,6 @@ mod tests {
         };
         let fresh = visit(VisitState::Scheduled);
         assert_eq!(badge(&fresh, &[(refused, Delivery::Rejected)]), Badge::NeedsAttention);
-        assert_eq!(Badge::WaitingToSend.label_zh(), "待上传");
+        assert_eq!(crate::i18n::t(crate::i18n::Lang::Zh, Badge::WaitingToSend.text()), "待上传");
     }
 }

@@ -9,9 +9,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use ltci_e2e::phone::{event, gps, local, planned_visits, proper_visit};
-use ltci_e2e::{TestApp, on_both_databases};
+use ltci_e2e::{TestApp, on_both_databases, today};
 use ltci_mobile::store::Store;
 use ltci_mobile::sync::{Transport, sync_once};
+use ltci_mobile::ui::day::day_rows;
 use ltci_mobile::visit::{Badge, badge};
 use ltci_shared::api::care::{BatchOutcome, Changes, ChangesQuery, EventBatch, VisitEventBody, VisitState};
 use ltci_shared::client::{ApiClient, ClientError};
@@ -151,4 +152,9 @@ async fn an_offline_day_reaches_the_server_exactly_once_over_a_lossy_connection(
         assert_eq!(badge(mine, &store.outbox_of(v.id).await.expect("outbox")), Badge::Done);
         assert_eq!(mine.events, u32::try_from(proper_visit(v, gps(0.0)).len() + 12).expect("n"));
     }
+    // The day's list on the phone, from the store alone.
+    let rows = day_rows(&store, today()).await.expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].name.as_str(), rows[0].badge), ("上门", Badge::Done));
+    assert!(rows[0].items.iter().any(|i| i == "头面部清洁护理"), "{:?}", rows[0].items);
 }

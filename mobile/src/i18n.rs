@@ -1,0 +1,57 @@
+//! The app's words in Chinese (the default) and English: every label the screens show.
+
+/// The app's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// A label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    TodaysVisits,
+    NoVisits,
+    Planned,
+    BadgeNotStarted,
+    BadgeInProgress,
+    BadgeWaitingToSend,
+    BadgeSent,
+    BadgeDone,
+    BadgeNeedsAttention,
+    Pending,
+    LastSync,
+    Never,
+}
+
+/// `text` in `lang`.
+pub fn t(lang: Lang, text: Text) -> &'static str {
+    use Text::*;
+    match (lang, text) {
+        (Lang::Zh, TodaysVisits) => "今日服务",
+        (Lang::En, TodaysVisits) => "Today's visits",
+        (Lang::Zh, NoVisits) => "今天没有安排服务",
+        (Lang::En, NoVisits) => "No visits today",
+        (Lang::Zh, Planned) => "服务项目",
+        (Lang::En, Planned) => "Planned",
+        (Lang::Zh, BadgeNotStarted) => "未开始",
+        (Lang::En, BadgeNotStarted) => "Not started",
+        (Lang::Zh, BadgeInProgress) => "服务中",
+        (Lang::En, BadgeInProgress) => "In progress",
+        (Lang::Zh, BadgeWaitingToSend) => "待上传",
+        (Lang::En, BadgeWaitingToSend) => "Waiting to send",
+        (Lang::Zh, BadgeSent) => "已上传",
+        (Lang::En, BadgeSent) => "Sent",
+        (Lang::Zh, BadgeDone) => "已完成",
+        (Lang::En, BadgeDone) => "Done",
+        (Lang::Zh, BadgeNeedsAttention) => "需处理",
+        (Lang::En, BadgeNeedsAttention) => "Needs attention",
+        (Lang::Zh, Pending) => "待上传记录",
+        (Lang::En, Pending) => "Waiting to send",
+        (Lang::Zh, LastSync) => "上次同步",
+        (Lang::En, LastSync) => "Last sync",
+        (Lang::Zh, Never) => "从未",
+        (Lang::En, Never) => "never",
+    }
+}

@@ -1,0 +1,4 @@
+//! The app's screens as dioxus components, with the view models they show (built from the local
+//! store, so every screen works offline).
+
+pub mod day;
