@@ -23,6 +23,11 @@ pub enum Text {
     Pending,
     LastSync,
     Never,
+    SyncTitle,
+    LastSent,
+    Retry,
+    Failed,
+    NothingFailed,
 }
 
 /// `text` in `lang`.
@@ -53,5 +58,15 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, LastSync) => "Last sync",
         (Lang::Zh, Never) => "从未",
         (Lang::En, Never) => "never",
+        (Lang::Zh, SyncTitle) => "数据同步",
+        (Lang::En, SyncTitle) => "Sync",
+        (Lang::Zh, LastSent) => "上次全部上传",
+        (Lang::En, LastSent) => "Last all sent",
+        (Lang::Zh, Retry) => "重试",
+        (Lang::En, Retry) => "Retry",
+        (Lang::Zh, Failed) => "未被接收的记录",
+        (Lang::En, Failed) => "Not accepted",
+        (Lang::Zh, NothingFailed) => "所有记录均已接收",
+        (Lang::En, NothingFailed) => "Everything sent was accepted",
     }
 }

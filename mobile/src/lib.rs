@@ -1,9 +1,11 @@
 //! The caregiver and assessor phone app (dioxus). So far its offline core: the local store with
-//! the outbox of visit events ([`store`]), the sync with the server ([`sync`]) over the shared
-//! typed client — the app's one way to the server — the caregiver's visit actions and badges
-//! ([`visit`]), and the first screens ([`ui`]) in Chinese and English ([`i18n`]).
+//! the outbox of visit events ([`store`]), the signed-in session ([`session`]), the sync with the
+//! server ([`sync`]) over the shared typed client — the app's one way to the server — the
+//! caregiver's visit actions and badges ([`visit`]), and the first screens ([`ui`]) in Chinese and
+//! English ([`i18n`]).
 
 pub mod i18n;
+pub mod session;
 pub mod store;
 pub mod sync;
 pub mod ui;

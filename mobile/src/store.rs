@@ -90,6 +90,15 @@ pub struct SyncStatus {
     pub last_push: Option<DateTime<Utc>>,
 }
 
+/// A signed-in session kept on the phone (in the app's private storage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptSession {
+    pub base_url: String,
+    pub username: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
 /// The local store: one SQLite file (or memory, in tests).
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -226,6 +235,48 @@ impl Store {
             Some(json) => Ok(serde_json::from_str(&json)?),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// Keeps the signed-in session (server, user, token pair) for the next start.
+    pub async fn save_session(
+        &self,
+        base_url: &str,
+        username: &str,
+        access_token: &str,
+        refresh_token: &str,
+    ) -> Result<(), MobileError> {
+        let mut txn = self.pool.begin().await?;
+        for (key, value) in [
+            ("server", base_url),
+            ("username", username),
+            ("access_token", access_token),
+            ("refresh_token", refresh_token),
+        ] {
+            set_meta(&mut txn, key, value).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The session kept from the last run, if any.
+    pub async fn session(&self) -> Result<Option<KeptSession>, MobileError> {
+        let mut values = Vec::new();
+        for key in ["server", "username", "access_token", "refresh_token"] {
+            match get_meta(&self.pool, key).await? {
+                Some(v) => values.push(v),
+                None => return Ok(None),
+            }
+        }
+        let [base_url, username, access_token, refresh_token] =
+            <[String; 4]>::try_from(values).map_err(|_| MobileError::Corrupt("session".into()))?;
+        Ok(Some(KeptSession { base_url, username, access_token, refresh_token }))
+    }
+
+    /// Forgets the tokens (the server's address and the username stay, for the sign-in form); the
+    /// outbox and everything pulled stay as they are.
+    pub async fn forget_session(&self) -> Result<(), MobileError> {
+        sqlx::query("DELETE FROM meta WHERE key IN ('access_token', 'refresh_token')").execute(&self.pool).await?;
+        Ok(())
     }
 
     /// The change feed's cursor from the last pull.

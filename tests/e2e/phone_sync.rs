@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use ltci_e2e::phone::{event, gps, local, planned_visits, proper_visit};
+use ltci_e2e::world::TEST_PASSWORD;
 use ltci_e2e::{TestApp, on_both_databases, today};
+use ltci_mobile::session::Session;
 use ltci_mobile::store::Store;
 use ltci_mobile::sync::{Transport, sync_once};
 use ltci_mobile::ui::day::day_rows;
@@ -20,7 +22,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use uuid::Uuid;
 
-on_both_databases!(an_offline_day_reaches_the_server_exactly_once_over_a_lossy_connection);
+on_both_databases!(
+    an_offline_day_reaches_the_server_exactly_once_over_a_lossy_connection,
+    signed_in_across_restarts_and_expiry_and_no_work_lost_when_the_refresh_fails,
+);
 
 /// The shared client behind a connection that loses a share of requests and of answers.
 struct Lossy {
@@ -157,4 +162,43 @@ async fn an_offline_day_reaches_the_server_exactly_once_over_a_lossy_connection(
     assert_eq!(rows.len(), 1);
     assert_eq!((rows[0].name.as_str(), rows[0].badge), ("上门", Badge::Done));
     assert!(rows[0].items.iter().any(|i| i == "头面部清洁护理"), "{:?}", rows[0].items);
+}
+
+async fn signed_in_across_restarts_and_expiry_and_no_work_lost_when_the_refresh_fails(app: TestApp) {
+    let world = app.world().await;
+    let (_, visits) = planned_visits(&app, &world, 97, 1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let store = Store::open(&dir.path().join("phone.db")).await.expect("store");
+    let wrong = Session::sign_in(&store, &app.base_url, "carer_a1", "not-the-password").await;
+    assert!(wrong.is_err() && store.session().await.expect("session").is_none());
+    Session::sign_in(&store, &app.base_url, "carer_a1", TEST_PASSWORD).await.expect("sign in");
+
+    // The app restarts: still signed in. The access token has expired meanwhile: it is refreshed
+    // once and the check-in goes through.
+    assert!(Session::resume(&store).await.expect("resume").is_some(), "still signed in");
+    let kept = store.session().await.expect("session").expect("kept");
+    store.save_session(&kept.base_url, &kept.username, "expired", &kept.refresh_token).await.expect("expire");
+    let session = Session::resume(&store).await.expect("resume").expect("signed in");
+    let v = &visits[0];
+    store.record(&proper_visit(v, gps(0.0))[0]).await.expect("record");
+    sync_once(&store, &session, "phone-97", 50).await.expect("sync after a refresh");
+    assert_eq!(store.status().await.expect("status").pending, 0);
+    let renewed = store.session().await.expect("session").expect("kept");
+    assert_ne!(renewed.refresh_token, kept.refresh_token, "the spent refresh token was replaced");
+
+    // Both tokens refused (the login was revoked elsewhere): the app asks for the password, and
+    // the note written meanwhile waits in the outbox.
+    store.save_session(&kept.base_url, &kept.username, "expired", "revoked").await.expect("revoke");
+    let session = Session::resume(&store).await.expect("resume").expect("signed in");
+    let note = event(v.id, VisitEventBody::Note { at: local(v.scheduled_on, 30), text: "血压偏高，已告知家属".into() });
+    store.record(&note).await.expect("record");
+    assert!(sync_once(&store, &session, "phone-97", 50).await.is_err());
+    assert!(Session::resume(&store).await.expect("resume").is_none(), "sign in again");
+    assert_eq!(store.status().await.expect("status").pending, 1, "the note is kept");
+    let session = Session::sign_in(&store, &app.base_url, "carer_a1", TEST_PASSWORD).await.expect("sign in again");
+    sync_once(&store, &session, "phone-97", 50).await.expect("sync");
+    assert_eq!(store.status().await.expect("status").pending, 0);
+    let history = world.as_user("inst_a1").visit_events(v.id).await.expect("history");
+    assert_eq!(history.len(), 2, "the check-in and the note, once each");
+    assert!(history.iter().any(|e| e.id == note.id));
 }

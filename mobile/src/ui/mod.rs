@@ -2,3 +2,4 @@
 //! store, so every screen works offline).
 
 pub mod day;
+pub mod sync;

@@ -1,0 +1,90 @@
+//! The sync screen (数据同步): how many records wait to be sent, when the phone last synced, each
+//! record the server did not accept with its reason, and a retry button.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use dioxus::prelude::*;
+
+use crate::i18n::{Lang, Text, t};
+use crate::store::SyncStatus;
+
+/// China's time (UTC+8), in which the app shows times.
+fn beijing(at: DateTime<Utc>) -> String {
+    let zone = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
+    at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The sync screen; `on_retry` runs a sync now.
+#[allow(unused_qualifications, reason = "rsx! writes event handlers with full paths")]
+#[component]
+pub fn SyncScreen(lang: Lang, status: SyncStatus, on_retry: EventHandler<()>) -> Element {
+    let when = |at: Option<DateTime<Utc>>| at.map_or_else(|| t(lang, Text::Never).to_owned(), beijing);
+    let (pending, last_pull, last_push) = (status.pending, when(status.last_pull), when(status.last_push));
+    rsx! {
+        section { class: "sync",
+            h1 { {t(lang, Text::SyncTitle)} }
+            p { class: "pending", "{t(lang, Text::Pending)}: {pending}" }
+            p { class: "last-pull", "{t(lang, Text::LastSync)}: {last_pull}" }
+            p { class: "last-push", "{t(lang, Text::LastSent)}: {last_push}" }
+            button { class: "retry", onclick: move |_| on_retry.call(()), {t(lang, Text::Retry)} }
+            h2 { {t(lang, Text::Failed)} }
+            if status.failed.is_empty() {
+                p { class: "none-failed", {t(lang, Text::NothingFailed)} }
+            }
+            ul {
+                for f in status.failed {
+                    li { key: "{f.id}", class: "failed", "data-code": "{f.code}", "{f.message} ({f.code})" }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::store::{Delivery, Failed};
+
+    /// The screen inside a component, where its retry handler can be made.
+    #[component]
+    fn Harness(lang: Lang, status: SyncStatus) -> Element {
+        rsx! { SyncScreen { lang, status, on_retry: move |()| {} } }
+    }
+
+    fn render(lang: Lang, status: SyncStatus) -> String {
+        let mut dom = VirtualDom::new_with_props(Harness, HarnessProps { lang, status });
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn the_sync_screen_tells_what_is_waiting_and_what_was_refused() {
+        let at = DateTime::parse_from_rfc3339("2026-11-29T01:30:00Z").expect("time").to_utc();
+        let status = SyncStatus {
+            pending: 3,
+            sent: 40,
+            failed: vec![Failed {
+                id: Uuid::now_v7(),
+                visit_id: Uuid::now_v7(),
+                status: Delivery::Rejected,
+                code: "unknown_item".into(),
+                message: "`SF-99` is not in the catalogue of the policy in force".into(),
+            }],
+            last_pull: Some(at),
+            last_push: None,
+        };
+        let zh = render(Lang::Zh, status.clone());
+        for expected in
+            ["数据同步", "待上传记录: 3", "上次同步: 2026-11-29 09:30", "上次全部上传: 从未", "重试", "(unknown_item)"]
+        {
+            assert!(zh.contains(expected), "{expected} in {zh}");
+        }
+        assert!(!zh.contains("所有记录均已接收"));
+        let clear = SyncStatus { failed: Vec::new(), pending: 0, ..status };
+        let en = render(Lang::En, clear);
+        for expected in ["Waiting to send: 0", "Everything sent was accepted", "Retry"] {
+            assert!(en.contains(expected), "{expected} in {en}");
+        }
+    }
+}
