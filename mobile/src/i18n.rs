@@ -28,6 +28,10 @@ pub enum Text {
     Retry,
     Failed,
     NothingFailed,
+    AssessmentForm,
+    Answered,
+    Level,
+    Incomplete,
 }
 
 /// `text` in `lang`.
@@ -68,5 +72,13 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Failed) => "Not accepted",
         (Lang::Zh, NothingFailed) => "所有记录均已接收",
         (Lang::En, NothingFailed) => "Everything sent was accepted",
+        (Lang::Zh, AssessmentForm) => "失能等级评估",
+        (Lang::En, AssessmentForm) => "Disability assessment",
+        (Lang::Zh, Answered) => "已答",
+        (Lang::En, Answered) => "Answered",
+        (Lang::Zh, Level) => "评估等级",
+        (Lang::En, Level) => "Level",
+        (Lang::Zh, Incomplete) => "答完全部项目后显示",
+        (Lang::En, Incomplete) => "shown when every item is answered",
     }
 }
