@@ -4,3 +4,4 @@
 pub mod assessment;
 pub mod day;
 pub mod sync;
+pub mod visit;
