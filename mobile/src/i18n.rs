@@ -50,6 +50,7 @@ pub enum Text {
     Minutes,
     IdNumber,
     Phone,
+    Emergency,
 }
 
 /// `text` in `lang`.
@@ -134,5 +135,7 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, IdNumber) => "ID number",
         (Lang::Zh, Phone) => "联系电话",
         (Lang::En, Phone) => "Phone",
+        (Lang::Zh, Emergency) => "紧急联系人",
+        (Lang::En, Emergency) => "Emergency contact",
     }
 }

@@ -33,6 +33,10 @@ async fn a_caregivers_day_offline_then_uploaded(app: TestApp) {
     let b = &first.beneficiaries[0];
     assert_eq!((b.id, b.level, b.plan_items.len()), (person, Some(3), 2));
     assert!(b.id_number_masked.contains("********"), "masked: {}", b.id_number_masked);
+    assert_eq!(
+        b.emergency_contact.as_ref().map(|c| (c.name.as_str(), c.phone.as_str())),
+        Some(("家属", "13900139000"))
+    );
     assert_eq!(first.visits.len(), 7);
     assert_eq!(first.catalogue.as_ref().map(Vec::len), Some(6));
     assert_eq!(first.monitoring.as_ref().map(|m| m.geofence_radius_m), Some(300));

@@ -33,6 +33,8 @@ pub struct VisitModel {
     pub id_number_masked: String,
     pub address: String,
     pub phone: Option<String>,
+    /// 家属: name (relation) and phone.
+    pub emergency: Option<String>,
     pub level: Option<u8>,
     pub checked_in_at: Option<DateTime<Utc>>,
     /// Metres from the registered address at check-in (`None`: no fix or no registered place).
@@ -76,6 +78,10 @@ pub fn visit_model(
         id_number_masked: person.id_number_masked.clone(),
         address: person.address.clone(),
         phone: person.phone.clone(),
+        emergency: person.emergency_contact.as_ref().map(|c| match &c.relation {
+            Some(r) => format!("{}（{r}）{}", c.name, c.phone),
+            None => format!("{} {}", c.name, c.phone),
+        }),
         level: person.level,
         checked_in_at: mine.check_in.map(|c| c.0).or(visit.checked_in_at),
         distance_m,
@@ -139,6 +145,9 @@ pub fn VisitScreen(
                 p { class: "address", "{model.address}" }
                 p { "{t(lang, Text::Level)}: {level}" }
                 p { "{t(lang, Text::Phone)}: {phone}" }
+                if let Some(contact) = &model.emergency {
+                    p { class: "emergency", "{t(lang, Text::Emergency)}: {contact}" }
+                }
                 p { class: "badge", {t(lang, model.badge.text())} }
             }
             match model.checked_in_at {
@@ -242,6 +251,11 @@ mod tests {
             latitude: Some(36.3457),
             longitude: Some(120.1623),
             phone: Some("13800138000".into()),
+            emergency_contact: Some(ltci_shared::api::registry::EmergencyContact {
+                name: "王丽".into(),
+                phone: "13900139000".into(),
+                relation: Some("女儿".into()),
+            }),
             level: Some(4),
             plan_id: None,
             plan_items: Vec::new(),
@@ -264,7 +278,9 @@ mod tests {
     fn the_visit_screen_follows_the_visit_from_arrival_to_summary() {
         let (visit, person, catalogue) = fixtures();
         let before = render(Lang::Zh, visit_model(&visit, &person, &catalogue, &[]));
-        for expected in ["王秀英", "370281********0041", "评估等级: 4", ">签到<", "未开始"] {
+        for expected in
+            ["王秀英", "370281********0041", "评估等级: 4", "紧急联系人: 王丽（女儿）13900139000", ">签到<", "未开始"]
+        {
             assert!(before.contains(expected), "{expected} in {before}");
         }
         assert!(!before.contains("服务项目"), "the checklist comes after check-in");

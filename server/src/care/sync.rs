@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{Changes, ChangesQuery, OfflineBeneficiary, PlanItem};
+use ltci_shared::api::registry::EmergencyContact;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -136,6 +137,10 @@ pub async fn changes(state: &AppState, actor: &Actor, q: ChangesQuery) -> ApiRes
             latitude: p.latitude,
             longitude: p.longitude,
             phone: p.phone,
+            emergency_contact: match (p.emergency_name, p.emergency_phone) {
+                (Some(name), Some(phone)) => Some(EmergencyContact { name, phone, relation: p.emergency_relation }),
+                _ => None,
+            },
             level: cert.and_then(|c| u8::try_from(c.level).ok()),
             plan_id: plan.map(|p| p.id),
             plan_items,

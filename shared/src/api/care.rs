@@ -512,6 +512,9 @@ pub struct OfflineBeneficiary {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub phone: Option<String>,
+    /// Whom to call when something is wrong (家属).
+    #[serde(default)]
+    pub emergency_contact: Option<super::registry::EmergencyContact>,
     /// The certified level today.
     pub level: Option<u8>,
     /// The home-visit plan running today.
