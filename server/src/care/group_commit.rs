@@ -245,7 +245,7 @@ async fn apply_group(state: &AppState, jobs: &[Job]) -> ApiResult<Vec<Reply>> {
     let active_accounts = Query::select()
         .column(user::Column::Id)
         .from(user::Entity)
-        .and_where(user::Column::Id.is_in(users.clone()))
+        .and_where(user::Column::Id.is_in(users))
         .and_where(user::Column::Active.eq(true))
         .and_where(user::Column::Role.eq(Role::Caregiver.as_str()))
         .to_owned();
