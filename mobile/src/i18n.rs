@@ -51,6 +51,12 @@ pub enum Text {
     IdNumber,
     Phone,
     Emergency,
+    History,
+    NoHistory,
+    Verified,
+    InReview,
+    Rejected,
+    Resolved,
 }
 
 /// `text` in `lang`.
@@ -137,5 +143,17 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Phone) => "Phone",
         (Lang::Zh, Emergency) => "紧急联系人",
         (Lang::En, Emergency) => "Emergency contact",
+        (Lang::Zh, History) => "服务记录查询",
+        (Lang::En, History) => "Past visits",
+        (Lang::Zh, NoHistory) => "暂无以往服务",
+        (Lang::En, NoHistory) => "No past visits",
+        (Lang::Zh, Verified) => "审核通过",
+        (Lang::En, Verified) => "Verified",
+        (Lang::Zh, InReview) => "待审核",
+        (Lang::En, InReview) => "In review",
+        (Lang::Zh, Rejected) => "审核未通过",
+        (Lang::En, Rejected) => "Rejected",
+        (Lang::Zh, Resolved) => "已处理",
+        (Lang::En, Resolved) => "resolved",
     }
 }

@@ -293,6 +293,16 @@ impl Store {
         rows.iter().map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).collect()
     }
 
+    /// Visits before `day` as last pulled, latest first (at most `limit`).
+    pub async fn visits_before(&self, day: NaiveDate, limit: u32) -> Result<Vec<Visit>, MobileError> {
+        let rows = sqlx::query("SELECT body FROM visits WHERE scheduled_on < ? ORDER BY scheduled_on DESC, id LIMIT ?")
+            .bind(day.to_string())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).collect()
+    }
+
     /// The beneficiaries kept offline, by id.
     pub async fn beneficiaries(&self) -> Result<Vec<OfflineBeneficiary>, MobileError> {
         let rows = sqlx::query("SELECT body FROM beneficiaries ORDER BY id").fetch_all(&self.pool).await?;
@@ -435,6 +445,43 @@ mod tests {
             status.failed.iter().map(|f| f.status).collect::<Vec<_>>(),
             [Delivery::Rejected, Delivery::Conflict]
         );
+    }
+
+    fn changes(days: &[&str], full: bool, cursor: &str) -> Changes {
+        let visits: Vec<serde_json::Value> = days
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "id": Uuid::now_v7(), "kind": "scheduled", "plan_id": null,
+                    "institution_id": Uuid::now_v7(), "insured_person_id": Uuid::now_v7(), "caregiver_id": Uuid::now_v7(),
+                    "scheduled_on": d, "planned_items": [], "unscheduled_reason": null, "state": "scheduled",
+                    "checked_in_at": null, "checked_out_at": null, "tasks": [], "exceptions": [], "events": 0,
+                    "updated_at": Utc::now(),
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "cursor": cursor, "full": full, "beneficiaries": [], "beneficiary_ids": [], "visits": visits,
+            "policy_version_id": null, "catalogue": null, "monitoring": null,
+        }))
+        .expect("changes")
+    }
+
+    #[tokio::test]
+    async fn the_change_feed_is_kept_with_its_cursor_and_read_by_day() {
+        let store = Store::open_in_memory().await.expect("store");
+        assert_eq!(store.cursor().await.expect("cursor"), None);
+        store.apply_changes(&changes(&["2026-11-27", "2026-11-28", "2026-11-29"], true, "c1")).await.expect("apply");
+        store.apply_changes(&changes(&["2026-11-29"], false, "c2")).await.expect("apply");
+        assert_eq!(store.cursor().await.expect("cursor").as_deref(), Some("c2"));
+        let day: NaiveDate = "2026-11-29".parse().expect("day");
+        assert_eq!(store.visits_on(day).await.expect("today").len(), 2, "an incremental feed adds");
+        let past: Vec<NaiveDate> =
+            store.visits_before(day, 10).await.expect("past").iter().map(|v| v.scheduled_on).collect();
+        assert_eq!(past, ["2026-11-28".parse::<NaiveDate>().expect("d"), "2026-11-27".parse().expect("d")]);
+        store.apply_changes(&changes(&["2026-11-30"], true, "c3")).await.expect("apply");
+        assert!(store.visits_on(day).await.expect("today").is_empty(), "a full feed replaces");
+        assert!(store.status().await.expect("status").last_pull.is_some());
     }
 
     #[tokio::test]

@@ -3,5 +3,6 @@
 
 pub mod assessment;
 pub mod day;
+pub mod history;
 pub mod sync;
 pub mod visit;
