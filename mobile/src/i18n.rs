@@ -57,6 +57,12 @@ pub enum Text {
     InReview,
     Rejected,
     Resolved,
+    SignIn,
+    Username,
+    Password,
+    SignInFailed,
+    Language,
+    Back,
 }
 
 /// `text` in `lang`.
@@ -155,5 +161,17 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Rejected) => "Rejected",
         (Lang::Zh, Resolved) => "已处理",
         (Lang::En, Resolved) => "resolved",
+        (Lang::Zh, SignIn) => "登录",
+        (Lang::En, SignIn) => "Sign in",
+        (Lang::Zh, Username) => "用户名",
+        (Lang::En, Username) => "Username",
+        (Lang::Zh, Password) => "密码",
+        (Lang::En, Password) => "Password",
+        (Lang::Zh, SignInFailed) => "登录失败：请检查用户名和密码，或网络",
+        (Lang::En, SignInFailed) => "Sign-in failed: check the username and password, or the network",
+        (Lang::Zh, Language) => "English",
+        (Lang::En, Language) => "中文",
+        (Lang::Zh, Back) => "返回",
+        (Lang::En, Back) => "Back",
     }
 }

@@ -99,10 +99,18 @@ pub struct KeptSession {
     pub refresh_token: String,
 }
 
-/// The local store: one SQLite file (or memory, in tests).
+/// The local store: one SQLite file (or memory, in tests). Two handles are equal when they come
+/// from the same opening.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    opened: Uuid,
+}
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Store) -> bool {
+        self.opened == other.opened
+    }
 }
 
 impl Store {
@@ -129,7 +137,7 @@ impl Store {
         for statement in SCHEMA {
             sqlx::query(statement).execute(&pool).await?;
         }
-        Ok(Store { pool })
+        Ok(Store { pool, opened: Uuid::now_v7() })
     }
 
     /// Puts an event made on the phone in the outbox. The same event again changes nothing.
@@ -291,6 +299,13 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).collect()
+    }
+
+    /// One visit as last pulled.
+    pub async fn visit(&self, id: Uuid) -> Result<Option<Visit>, MobileError> {
+        let row =
+            sqlx::query("SELECT body FROM visits WHERE id = ?").bind(id.to_string()).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).transpose()
     }
 
     /// Visits before `day` as last pulled, latest first (at most `limit`).

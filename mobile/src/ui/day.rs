@@ -52,9 +52,10 @@ pub async fn day_rows(store: &Store, day: NaiveDate) -> Result<Vec<VisitRow>, Mo
     Ok(rows)
 }
 
-/// The list of the day's visits.
+/// The list of the day's visits; `on_open` opens one.
+#[allow(unused_qualifications, reason = "rsx! writes event handlers with full paths")]
 #[component]
-pub fn DayList(lang: Lang, rows: Vec<VisitRow>) -> Element {
+pub fn DayList(lang: Lang, rows: Vec<VisitRow>, on_open: Option<EventHandler<Uuid>>) -> Element {
     let planned = t(lang, Text::Planned);
     rsx! {
         section { class: "day",
@@ -64,7 +65,14 @@ pub fn DayList(lang: Lang, rows: Vec<VisitRow>) -> Element {
             }
             ul {
                 for row in rows {
-                    li { key: "{row.visit_id}", class: "visit",
+                    li {
+                        key: "{row.visit_id}",
+                        class: "visit",
+                        onclick: move |_| {
+                            if let Some(open) = on_open {
+                                open.call(row.visit_id);
+                            }
+                        },
                         span { class: "name", "{row.name}" }
                         span { class: "address", "{row.address}" }
                         span { class: "items", "{planned}: {row.items.join(\"、\")}" }
@@ -81,7 +89,7 @@ mod tests {
     use super::*;
 
     fn render(lang: Lang, rows: Vec<VisitRow>) -> String {
-        let mut dom = VirtualDom::new_with_props(DayList, DayListProps { lang, rows });
+        let mut dom = VirtualDom::new_with_props(DayList, DayListProps { lang, rows, on_open: None });
         dom.rebuild_in_place();
         dioxus_ssr::render(&dom)
     }

@@ -1,0 +1,311 @@
+//! The app itself: sign-in, then the caregiver's screens (today's visits, a visit, past visits,
+//! sync) over the local store, with a sync after every action and on the sync screen's button.
+//! Every action is written to the store first, so the screens work without a network.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeDelta, Utc};
+use dioxus::prelude::*;
+use ltci_shared::api::care::NotDoneReason;
+use ltci_shared::geo::Point;
+use uuid::Uuid;
+
+use super::day::{DayList, day_rows};
+use super::history::HistoryList;
+use super::sync::SyncScreen;
+use super::visit::{VisitScreen, visit_model};
+use crate::MobileError;
+use crate::i18n::{Lang, Text, t};
+use crate::session::Session;
+use crate::store::Store;
+use crate::sync::{BATCH, sync_once};
+use crate::visit::{FixedLocation, VisitActions};
+
+/// The app's stylesheet.
+const STYLE: &str = include_str!("style.css");
+
+/// How the app is set up on this device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppConfig {
+    /// The server, e.g. `http://127.0.0.1:8080`.
+    pub server: String,
+    /// The local store's file.
+    pub store_path: PathBuf,
+    /// Where the device says it is (desktop and browser builds have no GPS).
+    pub location: (f64, f64),
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Screen {
+    SignIn,
+    Day,
+    Visit(Uuid),
+    History,
+    Sync,
+}
+
+/// Today in China (UTC+8), the service day the phone works on.
+fn today() -> NaiveDate {
+    (Utc::now() + TimeDelta::hours(8)).date_naive()
+}
+
+/// Sends the outbox and pulls the changes; a failure leaves everything for the next try.
+async fn sync_now(store: &Store, session: &Session, device: &str) -> Result<(), MobileError> {
+    sync_once(store, session, device, BATCH).await.map(|_| ())
+}
+
+/// The app's root component.
+#[allow(unused_qualifications, reason = "rsx! writes event handlers with full paths")]
+#[component]
+pub fn App(config: AppConfig) -> Element {
+    let mut lang = use_signal(Lang::default);
+    let mut screen = use_signal(|| Screen::SignIn);
+    let mut revision = use_signal(|| 0u32);
+    let mut problem = use_signal(|| None::<String>);
+    let mut session = use_signal(|| None::<Arc<Session>>);
+    let mut username = use_signal(String::new);
+    let mut password = use_signal(String::new);
+    let path = config.store_path.clone();
+    let store = use_resource(move || {
+        let path = path.clone();
+        async move {
+            let store = Store::open(&path).await?;
+            if let Some(resumed) = Session::resume(&store).await? {
+                session.set(Some(Arc::new(resumed)));
+                screen.set(Screen::Day);
+            }
+            Ok::<Store, MobileError>(store)
+        }
+    });
+    let ready = store.read().as_ref().and_then(|r| r.as_ref().ok()).cloned();
+    let Some(store) = ready else {
+        return rsx! { p { class: "loading", "…" } };
+    };
+    let lg = lang();
+    let device = config.device_id.clone();
+    // After an action or on demand: sync in the background, then show what came back.
+    let background_sync = {
+        let (store, device) = (store.clone(), device.clone());
+        move || {
+            let (store, device) = (store.clone(), device.clone());
+            if let Some(s) = session() {
+                spawn(async move {
+                    if let Err(e) = sync_now(&store, &s, &device).await
+                        && matches!(&e, MobileError::Server(c) if c.code().is_some())
+                        && store.session().await.ok().flatten().is_none()
+                    {
+                        // The server refused the tokens: ask for the password, keep the outbox.
+                        session.set(None);
+                        screen.set(Screen::SignIn);
+                    }
+                    revision += 1;
+                });
+            }
+        }
+    };
+
+    let body = match screen() {
+        Screen::SignIn => {
+            let (store, server, device) = (store.clone(), config.server.clone(), device.clone());
+            rsx! {
+                div { class: "sign-in",
+                    h1 { {t(lg, Text::SignIn)} }
+                    label { {t(lg, Text::Username)}
+                        input { name: "username", value: "{username}", oninput: move |e| username.set(e.value()) }
+                    }
+                    label { {t(lg, Text::Password)}
+                        input { name: "password", r#type: "password", value: "{password}", oninput: move |e| password.set(e.value()) }
+                    }
+                    button {
+                        r#type: "button",
+                        class: "sign-in-button",
+                        // A button, not a form: a browser would submit a form by reloading the page.
+                        onclick: move |_| {
+                            let (store, server, device) = (store.clone(), server.clone(), device.clone());
+                            spawn(async move {
+                                match Session::sign_in(&store, &server, &username(), &password()).await {
+                                    Ok(s) => {
+                                        let s = Arc::new(s);
+                                        password.set(String::new());
+                                        problem.set(None);
+                                        let _ = sync_now(&store, &s, &device).await;
+                                        session.set(Some(s));
+                                        screen.set(Screen::Day);
+                                        revision += 1;
+                                    }
+                                    Err(_) => problem.set(Some(t(lg, Text::SignInFailed).to_owned())),
+                                }
+                            });
+                        },
+                        {t(lg, Text::SignIn)}
+                    }
+                    if let Some(p) = problem() {
+                        p { class: "problem", "{p}" }
+                    }
+                }
+            }
+        }
+        Screen::Day => {
+            rsx! { DayScreen { lang: lg, store: store.clone(), revision: revision(), on_open: move |id| screen.set(Screen::Visit(id)) } }
+        }
+        Screen::Visit(id) => {
+            let (lat, lon) = config.location;
+            let (s1, s2, s3) = (store.clone(), store.clone(), store.clone());
+            let (b1, b2, b3) = (background_sync.clone(), background_sync.clone(), background_sync.clone());
+            rsx! {
+                VisitLoader {
+                    lang: lg,
+                    store: store.clone(),
+                    visit_id: id,
+                    revision: revision(),
+                    on_check_in: move |home: Option<Point>| {
+                        let (store, sync) = (s1.clone(), b1.clone());
+                        spawn(async move {
+                            let actions = VisitActions { store: &store, visit_id: id };
+                            let _ = actions.check_in(&FixedLocation::at(lat, lon, 10.0), home, Utc::now()).await;
+                            revision += 1;
+                            sync();
+                        });
+                    },
+                    on_task: move |(code, reason): (String, Option<NotDoneReason>)| {
+                        let (store, sync) = (s2.clone(), b2.clone());
+                        spawn(async move {
+                            let _ = VisitActions { store: &store, visit_id: id }.task(&code, reason, Utc::now()).await;
+                            revision += 1;
+                            sync();
+                        });
+                    },
+                    on_check_out: move |()| {
+                        let (store, sync) = (s3.clone(), b3.clone());
+                        spawn(async move {
+                            let here = FixedLocation::at(lat, lon, 10.0);
+                            let _ = VisitActions { store: &store, visit_id: id }.check_out(&here, Utc::now()).await;
+                            revision += 1;
+                            sync();
+                        });
+                    },
+                }
+            }
+        }
+        Screen::History => rsx! { HistoryScreen { lang: lg, store: store.clone(), revision: revision() } },
+        Screen::Sync => {
+            let sync = background_sync.clone();
+            rsx! { SyncLoader { lang: lg, store: store.clone(), revision: revision(), on_retry: move |()| sync() } }
+        }
+    };
+    let signed_in = screen() != Screen::SignIn;
+    rsx! {
+        style { {STYLE} }
+        main { class: "app", lang: if lg == Lang::Zh { "zh-CN" } else { "en" },
+            nav {
+                if signed_in {
+                    button { class: "nav-day", onclick: move |_| screen.set(Screen::Day), {t(lg, Text::TodaysVisits)} }
+                    button { class: "nav-history", onclick: move |_| screen.set(Screen::History), {t(lg, Text::History)} }
+                    button { class: "nav-sync", onclick: move |_| screen.set(Screen::Sync), {t(lg, Text::SyncTitle)} }
+                }
+                button {
+                    class: "nav-lang",
+                    onclick: move |_| lang.set(if lg == Lang::Zh { Lang::En } else { Lang::Zh }),
+                    {t(lg, Text::Language)}
+                }
+            }
+            {body}
+        }
+    }
+}
+
+/// Today's visits, read from the store again whenever `revision` changes.
+#[component]
+fn DayScreen(lang: Lang, store: Store, revision: u32, on_open: EventHandler<Uuid>) -> Element {
+    let rows = use_resource(use_reactive!(|(store, revision)| async move {
+        let _ = revision;
+        day_rows(&store, today()).await
+    }));
+    match &*rows.read() {
+        Some(Ok(rows)) => rsx! { DayList { lang, rows: rows.clone(), on_open } },
+        Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
+        None => rsx! { p { class: "loading", "…" } },
+    }
+}
+
+/// One visit, read from the store again whenever `revision` changes.
+#[component]
+fn VisitLoader(
+    lang: Lang,
+    store: Store,
+    visit_id: Uuid,
+    revision: u32,
+    on_check_in: EventHandler<Option<Point>>,
+    on_task: EventHandler<(String, Option<NotDoneReason>)>,
+    on_check_out: EventHandler<()>,
+) -> Element {
+    let model = use_resource(use_reactive!(|(store, visit_id, revision)| async move {
+        let _ = revision;
+        let visit = store.visit(visit_id).await?;
+        let people = store.beneficiaries().await?;
+        let catalogue = store.catalogue().await?;
+        let local = store.outbox_of(visit_id).await?;
+        Ok::<_, MobileError>(visit.and_then(|v| {
+            let person = people.into_iter().find(|p| p.id == v.insured_person_id)?;
+            let home = person.latitude.zip(person.longitude).map(|(latitude, longitude)| Point { latitude, longitude });
+            Some((visit_model(&v, &person, &catalogue, &local), home))
+        }))
+    }));
+    match &*model.read() {
+        Some(Ok(Some((model, home)))) => {
+            let home = *home;
+            rsx! {
+                VisitScreen {
+                    lang,
+                    model: model.clone(),
+                    on_check_in: move |()| on_check_in.call(home),
+                    on_task: move |x| on_task.call(x),
+                    on_check_out: move |()| on_check_out.call(()),
+                }
+            }
+        }
+        Some(Ok(None)) => rsx! { p { class: "problem", "?" } },
+        Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
+        None => rsx! { p { class: "loading", "…" } },
+    }
+}
+
+/// Past visits with the beneficiaries' names.
+#[component]
+fn HistoryScreen(lang: Lang, store: Store, revision: u32) -> Element {
+    let visits = use_resource(use_reactive!(|(store, revision)| async move {
+        let _ = revision;
+        let people = store.beneficiaries().await?;
+        let past = store.visits_before(today(), 50).await?;
+        Ok::<_, MobileError>(
+            past.into_iter()
+                .map(|v| {
+                    let name =
+                        people.iter().find(|p| p.id == v.insured_person_id).map(|p| p.name.clone()).unwrap_or_default();
+                    (name, v)
+                })
+                .collect::<Vec<_>>(),
+        )
+    }));
+    match &*visits.read() {
+        Some(Ok(visits)) => rsx! { HistoryList { lang, visits: visits.clone() } },
+        Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
+        None => rsx! { p { class: "loading", "…" } },
+    }
+}
+
+/// The sync screen with the store's current status.
+#[component]
+fn SyncLoader(lang: Lang, store: Store, revision: u32, on_retry: EventHandler<()>) -> Element {
+    let status = use_resource(use_reactive!(|(store, revision)| async move {
+        let _ = revision;
+        store.status().await
+    }));
+    match &*status.read() {
+        Some(Ok(status)) => rsx! { SyncScreen { lang, status: status.clone(), on_retry } },
+        Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
+        None => rsx! { p { class: "loading", "…" } },
+    }
+}
