@@ -63,6 +63,8 @@ pub enum Text {
     SignInFailed,
     Language,
     Back,
+    AddNote,
+    Server,
 }
 
 /// `text` in `lang`.
@@ -173,5 +175,9 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, Language) => "中文",
         (Lang::Zh, Back) => "返回",
         (Lang::En, Back) => "Back",
+        (Lang::Zh, AddNote) => "添加记录",
+        (Lang::En, AddNote) => "Add note",
+        (Lang::Zh, Server) => "服务器地址",
+        (Lang::En, Server) => "Server",
     }
 }

@@ -1,8 +1,8 @@
 // A caregiver's visit in the phone app (served through dioxus liveview) in Debian's Chromium,
-// against a real server with the demo data: sign in (a wrong password first), today's visits, open
-// one, check in, record the items, check out, see it sent and the server's verdict; the sync
-// screen; English. Screenshots go to
-// OUT (default tests/browser/out). Usage: node caregiver.mjs APP_URL
+// against a real server with the demo data: sign in (a wrong password first), today's visits,
+// open one, check in, record the items and a note, check out, see it sent and the server's
+// verdict; the sync screen; English. Screenshots go to OUT (default tests/browser/out).
+// Usage: node caregiver.mjs APP_URL
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
 
@@ -30,6 +30,8 @@ const step = async (name) => {
 try {
   await page.goto(app);
   await page.getByText("登录", { exact: true }).first().waitFor();
+  const server = await page.inputValue("input[name=server]");
+  if (!server.startsWith("http://127.0.0.1:")) fail(`the server address is not filled in: ${server}`);
   await step("sign-in");
   await page.fill("input[name=username]", "carer1");
   await page.fill("input[name=password]", "wrong");
@@ -57,6 +59,9 @@ try {
     await page.locator("button.done").first().click();
     await page.waitForFunction((n) => document.querySelectorAll("button.done").length < n, before);
   }
+  await page.fill("textarea[name=note]", "老人精神好，血压正常");
+  await page.locator("button.add-note").click();
+  await page.locator("ul.notes li", { hasText: "老人精神好" }).waitFor();
   await page.locator("button.check-out").click();
   await page.locator(".summary").waitFor();
   // The sync after the check-out brings the server's verdict: a visit of a few seconds is shorter

@@ -19,7 +19,7 @@ use crate::MobileError;
 use crate::i18n::{Lang, Text, t};
 use crate::session::Session;
 use crate::store::Store;
-use crate::sync::{BATCH, sync_once};
+use crate::sync::{BATCH, backoff, sync_once};
 use crate::visit::{FixedLocation, VisitActions};
 
 /// The app's stylesheet.
@@ -67,6 +67,8 @@ pub fn App(config: AppConfig) -> Element {
     let mut session = use_signal(|| None::<Arc<Session>>);
     let mut username = use_signal(String::new);
     let mut password = use_signal(String::new);
+    let initial_server = config.server.clone();
+    let mut server = use_signal(move || initial_server);
     let path = config.store_path.clone();
     let store = use_resource(move || {
         let path = path.clone();
@@ -77,6 +79,26 @@ pub fn App(config: AppConfig) -> Element {
                 screen.set(Screen::Day);
             }
             Ok::<Store, MobileError>(store)
+        }
+    });
+    // A sync every half minute while signed in; after failures, waiting longer (`backoff`).
+    let periodic_device = config.device_id.clone();
+    use_future(move || {
+        let device = periodic_device.clone();
+        async move {
+            let mut failures = 0u32;
+            loop {
+                let wait = if failures == 0 { std::time::Duration::from_secs(30) } else { backoff(failures) };
+                tokio::time::sleep(wait).await;
+                let ready = store.read().as_ref().and_then(|r| r.as_ref().ok()).cloned();
+                if let (Some(store), Some(s)) = (ready, session()) {
+                    match sync_now(&store, &s, &device).await {
+                        Ok(()) => failures = 0,
+                        Err(_) => failures = failures.saturating_add(1),
+                    }
+                    revision += 1;
+                }
+            }
         }
     });
     let ready = store.read().as_ref().and_then(|r| r.as_ref().ok()).cloned();
@@ -108,10 +130,13 @@ pub fn App(config: AppConfig) -> Element {
 
     let body = match screen() {
         Screen::SignIn => {
-            let (store, server, device) = (store.clone(), config.server.clone(), device.clone());
+            let (store, device) = (store.clone(), device.clone());
             rsx! {
                 div { class: "sign-in",
                     h1 { {t(lg, Text::SignIn)} }
+                    label { {t(lg, Text::Server)}
+                        input { name: "server", value: "{server}", oninput: move |e| server.set(e.value()) }
+                    }
                     label { {t(lg, Text::Username)}
                         input { name: "username", value: "{username}", oninput: move |e| username.set(e.value()) }
                     }
@@ -123,9 +148,10 @@ pub fn App(config: AppConfig) -> Element {
                         class: "sign-in-button",
                         // A button, not a form: a browser would submit a form by reloading the page.
                         onclick: move |_| {
-                            let (store, server, device) = (store.clone(), server.clone(), device.clone());
+                            let (store, device) = (store.clone(), device.clone());
                             spawn(async move {
-                                match Session::sign_in(&store, &server, &username(), &password()).await {
+                                let address = server().trim().trim_end_matches('/').to_owned();
+                                match Session::sign_in(&store, &address, &username(), &password()).await {
                                     Ok(s) => {
                                         let s = Arc::new(s);
                                         password.set(String::new());
@@ -152,8 +178,9 @@ pub fn App(config: AppConfig) -> Element {
         }
         Screen::Visit(id) => {
             let (lat, lon) = config.location;
-            let (s1, s2, s3) = (store.clone(), store.clone(), store.clone());
-            let (b1, b2, b3) = (background_sync.clone(), background_sync.clone(), background_sync.clone());
+            let (s1, s2, s3, s4) = (store.clone(), store.clone(), store.clone(), store.clone());
+            let (b1, b2, b3, b4) =
+                (background_sync.clone(), background_sync.clone(), background_sync.clone(), background_sync.clone());
             rsx! {
                 VisitLoader {
                     lang: lg,
@@ -173,6 +200,14 @@ pub fn App(config: AppConfig) -> Element {
                         let (store, sync) = (s2.clone(), b2.clone());
                         spawn(async move {
                             let _ = VisitActions { store: &store, visit_id: id }.task(&code, reason, Utc::now()).await;
+                            revision += 1;
+                            sync();
+                        });
+                    },
+                    on_note: move |text: String| {
+                        let (store, sync) = (s4.clone(), b4.clone());
+                        spawn(async move {
+                            let _ = VisitActions { store: &store, visit_id: id }.note(&text, Utc::now()).await;
                             revision += 1;
                             sync();
                         });
@@ -240,6 +275,7 @@ fn VisitLoader(
     on_check_in: EventHandler<Option<Point>>,
     on_task: EventHandler<(String, Option<NotDoneReason>)>,
     on_check_out: EventHandler<()>,
+    on_note: EventHandler<String>,
 ) -> Element {
     let model = use_resource(use_reactive!(|(store, visit_id, revision)| async move {
         let _ = revision;
@@ -263,6 +299,7 @@ fn VisitLoader(
                     on_check_in: move |()| on_check_in.call(home),
                     on_task: move |x| on_task.call(x),
                     on_check_out: move |()| on_check_out.call(()),
+                    on_note: move |text| on_note.call(text),
                 }
             }
         }

@@ -129,7 +129,9 @@ pub fn VisitScreen(
     on_check_in: EventHandler<()>,
     on_task: EventHandler<(String, Option<NotDoneReason>)>,
     on_check_out: EventHandler<()>,
+    on_note: EventHandler<String>,
 ) -> Element {
+    let mut draft = use_signal(String::new);
     let level = model.level.map(|l| l.to_string()).unwrap_or_default();
     let phone = model.phone.clone().unwrap_or_default();
     let distance = match model.distance_m {
@@ -198,6 +200,22 @@ pub fn VisitScreen(
                         li { key: "{n}", "{note}" }
                     }
                 }
+                if model.checked_out_at.is_none() {
+                    div { class: "note-input",
+                        textarea { name: "note", maxlength: "500", value: "{draft}", oninput: move |e| draft.set(e.value()) }
+                        button {
+                            class: "add-note",
+                            onclick: move |_| {
+                                let text = draft().trim().to_owned();
+                                if !text.is_empty() {
+                                    on_note.call(text);
+                                    draft.set(String::new());
+                                }
+                            },
+                            {t(lang, Text::AddNote)}
+                        }
+                    }
+                }
                 match (model.checked_out_at, minutes) {
                     (Some(at), Some(m)) => rsx! {
                         div { class: "summary",
@@ -224,7 +242,9 @@ mod tests {
 
     #[component]
     fn Harness(lang: Lang, model: VisitModel) -> Element {
-        rsx! { VisitScreen { lang, model, on_check_in: move |()| {}, on_task: move |_| {}, on_check_out: move |()| {} } }
+        rsx! {
+            VisitScreen { lang, model, on_check_in: move |()| {}, on_task: move |_| {}, on_check_out: move |()| {}, on_note: move |_| {} }
+        }
     }
 
     fn render(lang: Lang, model: VisitModel) -> String {
@@ -326,6 +346,7 @@ mod tests {
             assert!(after.contains(expected), "{expected} in {after}");
         }
         assert!(!after.contains(">签退<"), "checked out once");
+        assert!(!after.contains("添加记录"), "no notes after check-out");
         let en = render(Lang::En, visit_model(&visit, &person, &catalogue, &local));
         assert!(en.contains("Not done: refused") && en.contains("47 min") && en.contains("Waiting to send"), "{en}");
     }
