@@ -51,9 +51,25 @@ fn today() -> NaiveDate {
     (Utc::now() + TimeDelta::hours(8)).date_naive()
 }
 
-/// Sends the outbox and pulls the changes; a failure leaves everything for the next try.
-async fn sync_now(store: &Store, session: &Session, device: &str) -> Result<(), MobileError> {
-    sync_once(store, session, device, BATCH).await.map(|_| ())
+/// How a sync went, for the screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Synced {
+    Done,
+    /// Not reached, or cut short: everything stays for the next try.
+    Failed,
+    /// The server refused the tokens: ask for the password (the outbox is kept).
+    SignInAgain,
+}
+
+/// Sends the outbox and pulls the changes.
+async fn sync_now(store: &Store, session: &Session, device: &str) -> Synced {
+    match sync_once(store, session, device, BATCH).await {
+        Ok(_) => Synced::Done,
+        Err(MobileError::Server(e)) if e.code().is_some() && matches!(store.session().await, Ok(None)) => {
+            Synced::SignInAgain
+        }
+        Err(_) => Synced::Failed,
+    }
 }
 
 /// The app's root component.
@@ -93,8 +109,12 @@ pub fn App(config: AppConfig) -> Element {
                 let ready = store.read().as_ref().and_then(|r| r.as_ref().ok()).cloned();
                 if let (Some(store), Some(s)) = (ready, session()) {
                     match sync_now(&store, &s, &device).await {
-                        Ok(()) => failures = 0,
-                        Err(_) => failures = failures.saturating_add(1),
+                        Synced::Done => failures = 0,
+                        Synced::Failed => failures = failures.saturating_add(1),
+                        Synced::SignInAgain => {
+                            session.set(None);
+                            screen.set(Screen::SignIn);
+                        }
                     }
                     revision += 1;
                 }
@@ -114,11 +134,7 @@ pub fn App(config: AppConfig) -> Element {
             let (store, device) = (store.clone(), device.clone());
             if let Some(s) = session() {
                 spawn(async move {
-                    if let Err(e) = sync_now(&store, &s, &device).await
-                        && matches!(&e, MobileError::Server(c) if c.code().is_some())
-                        && store.session().await.ok().flatten().is_none()
-                    {
-                        // The server refused the tokens: ask for the password, keep the outbox.
+                    if sync_now(&store, &s, &device).await == Synced::SignInAgain {
                         session.set(None);
                         screen.set(Screen::SignIn);
                     }
@@ -156,7 +172,7 @@ pub fn App(config: AppConfig) -> Element {
                                         let s = Arc::new(s);
                                         password.set(String::new());
                                         problem.set(None);
-                                        let _ = sync_now(&store, &s, &device).await;
+                                        sync_now(&store, &s, &device).await;
                                         session.set(Some(s));
                                         screen.set(Screen::Day);
                                         revision += 1;
