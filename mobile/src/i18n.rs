@@ -1,4 +1,22 @@
-//! The app's words in Chinese (the default) and English: every label the screens show.
+//! The app's words in Chinese (the default) and English: every label the screens show, and the
+//! time (China's, UTC+8) in which they show times and the service day.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+
+/// China's time zone: one for the whole country, UTC+8 all year.
+fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"))
+}
+
+/// `at` in China's time, formatted with `format` (e.g. `%H:%M`).
+pub fn china_time(at: DateTime<Utc>, format: &str) -> String {
+    at.with_timezone(&china()).format(format).to_string()
+}
+
+/// Today's date in China: the service day the phone works on.
+pub fn today_in_china() -> NaiveDate {
+    Utc::now().with_timezone(&china()).date_naive()
+}
 
 /// The app's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

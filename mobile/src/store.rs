@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, Utc};
 use ltci_shared::api::care::{BatchOutcome, Changes, EventOutcome, OfflineBeneficiary, Visit, VisitEvent};
 use ltci_shared::policy::CatalogueItem;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
@@ -161,7 +161,7 @@ impl Store {
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("event")?)?)).collect()
+        rows.iter().map(|r| json_column(r, "event")).collect()
     }
 
     /// Records the server's answers, all in one transaction: an event is settled only together
@@ -298,14 +298,14 @@ impl Store {
             .bind(day.to_string())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).collect()
+        rows.iter().map(|r| json_column(r, "body")).collect()
     }
 
     /// One visit as last pulled.
     pub async fn visit(&self, id: Uuid) -> Result<Option<Visit>, MobileError> {
         let row =
             sqlx::query("SELECT body FROM visits WHERE id = ?").bind(id.to_string()).fetch_optional(&self.pool).await?;
-        row.map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).transpose()
+        row.map(|r| json_column(&r, "body")).transpose()
     }
 
     /// Visits before `day` as last pulled, latest first (at most `limit`).
@@ -315,13 +315,13 @@ impl Store {
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).collect()
+        rows.iter().map(|r| json_column(r, "body")).collect()
     }
 
     /// The beneficiaries kept offline, by id.
     pub async fn beneficiaries(&self) -> Result<Vec<OfflineBeneficiary>, MobileError> {
         let rows = sqlx::query("SELECT body FROM beneficiaries ORDER BY id").fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok(serde_json::from_str(r.try_get::<&str, _>("body")?)?)).collect()
+        rows.iter().map(|r| json_column(r, "body")).collect()
     }
 
     /// The events made on the phone for `visit_id` and where each stands, in the order made.
@@ -330,9 +330,7 @@ impl Store {
             .bind(visit_id.to_string())
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| Ok((serde_json::from_str(r.try_get("event")?)?, r.try_get::<&str, _>("status")?.parse()?)))
-            .collect()
+        rows.iter().map(|r| Ok((json_column(r, "event")?, r.try_get::<&str, _>("status")?.parse()?))).collect()
     }
 
     /// Counts, failures and times for the sync screen.
@@ -371,6 +369,11 @@ impl Store {
             last_push: time(get_meta(&self.pool, "last_push").await?),
         })
     }
+}
+
+/// A column holding JSON, read back into its type.
+fn json_column<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) -> Result<T, MobileError> {
+    Ok(serde_json::from_str(row.try_get::<&str, _>(column)?)?)
 }
 
 fn parse_id(text: &str) -> Result<Uuid, MobileError> {

@@ -3,7 +3,9 @@
 //! the badge the day's list shows for a visit.
 
 use chrono::{DateTime, Utc};
-use ltci_shared::api::care::{NoGpsReason, NotDoneReason, Position, Visit, VisitEvent, VisitEventBody, VisitState};
+use ltci_shared::api::care::{
+    NoGpsReason, NotDoneReason, OfflineBeneficiary, Position, Visit, VisitEvent, VisitEventBody, VisitState,
+};
 use ltci_shared::geo::{self, Point};
 use ltci_shared::visit as fold;
 use uuid::Uuid;
@@ -37,6 +39,21 @@ impl FixedLocation {
     /// No fix, for the given reason.
     pub fn unavailable(reason: NoGpsReason) -> FixedLocation {
         FixedLocation(Position::Unavailable { reason })
+    }
+}
+
+/// The coordinates of a beneficiary's registered address, when registered.
+pub fn home_of(person: &OfflineBeneficiary) -> Option<Point> {
+    person.latitude.zip(person.longitude).map(|(latitude, longitude)| Point { latitude, longitude })
+}
+
+/// Metres from `home` to where `position` puts the phone (`None`: no fix, or no registered place).
+pub fn distance_from_home(position: Position, home: Option<Point>) -> Option<f64> {
+    match (position, home) {
+        (Position::Gps { latitude, longitude, .. }, Some(home)) => {
+            Some(geo::distance_m(home, Point { latitude, longitude }))
+        }
+        _ => None,
     }
 }
 
@@ -114,13 +131,7 @@ impl VisitActions<'_> {
         at: DateTime<Utc>,
     ) -> Result<(VisitEvent, Option<f64>), MobileError> {
         let position = location.current();
-        let distance = match (position, home) {
-            (Position::Gps { latitude, longitude, .. }, Some(home)) => {
-                Some(geo::distance_m(home, Point { latitude, longitude }))
-            }
-            _ => None,
-        };
-        Ok((self.record(VisitEventBody::CheckIn { at, position }).await?, distance))
+        Ok((self.record(VisitEventBody::CheckIn { at, position }).await?, distance_from_home(position, home)))
     }
 
     /// An item done, or not done with a reason from the list.

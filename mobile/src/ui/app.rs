@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{NaiveDate, TimeDelta, Utc};
+use chrono::Utc;
 use dioxus::prelude::*;
 use ltci_shared::api::care::NotDoneReason;
 use ltci_shared::geo::Point;
@@ -16,11 +16,11 @@ use super::history::HistoryList;
 use super::sync::SyncScreen;
 use super::visit::{VisitScreen, visit_model};
 use crate::MobileError;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, Text, t, today_in_china};
 use crate::session::Session;
 use crate::store::Store;
 use crate::sync::{BATCH, backoff, sync_once};
-use crate::visit::{FixedLocation, VisitActions};
+use crate::visit::{FixedLocation, VisitActions, home_of};
 
 /// The app's stylesheet.
 const STYLE: &str = include_str!("style.css");
@@ -37,6 +37,24 @@ pub struct AppConfig {
     pub device_id: String,
 }
 
+impl AppConfig {
+    /// The settings from the command line of a desktop or browser build: `--server URL`
+    /// (default `http://127.0.0.1:8080`), `--store FILE` (default `phone.db`), `--at LAT,LON`
+    /// (default: the demo beneficiary 张桂兰's door). `device` names this kind of build.
+    pub fn from_args(args: &[String], device: &str) -> AppConfig {
+        let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+        let location = arg("--at")
+            .and_then(|s| s.split_once(',').and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?))))
+            .unwrap_or((36.0662, 120.3826));
+        AppConfig {
+            server: arg("--server").unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+            store_path: PathBuf::from(arg("--store").unwrap_or_else(|| "phone.db".into())),
+            location,
+            device_id: format!("{device}-{}", std::process::id()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Screen {
     SignIn,
@@ -44,11 +62,6 @@ enum Screen {
     Visit(Uuid),
     History,
     Sync,
-}
-
-/// Today in China (UTC+8), the service day the phone works on.
-fn today() -> NaiveDate {
-    (Utc::now() + TimeDelta::hours(8)).date_naive()
 }
 
 /// How a sync went, for the screens.
@@ -272,7 +285,7 @@ pub fn App(config: AppConfig) -> Element {
 fn DayScreen(lang: Lang, store: Store, revision: u32, on_open: EventHandler<Uuid>) -> Element {
     let rows = use_resource(use_reactive!(|(store, revision)| async move {
         let _ = revision;
-        day_rows(&store, today()).await
+        day_rows(&store, today_in_china()).await
     }));
     match &*rows.read() {
         Some(Ok(rows)) => rsx! { DayList { lang, rows: rows.clone(), on_open } },
@@ -301,8 +314,7 @@ fn VisitLoader(
         let local = store.outbox_of(visit_id).await?;
         Ok::<_, MobileError>(visit.and_then(|v| {
             let person = people.into_iter().find(|p| p.id == v.insured_person_id)?;
-            let home = person.latitude.zip(person.longitude).map(|(latitude, longitude)| Point { latitude, longitude });
-            Some((visit_model(&v, &person, &catalogue, &local), home))
+            Some((visit_model(&v, &person, &catalogue, &local), home_of(&person)))
         }))
     }));
     match &*model.read() {
@@ -331,7 +343,7 @@ fn HistoryScreen(lang: Lang, store: Store, revision: u32) -> Element {
     let visits = use_resource(use_reactive!(|(store, revision)| async move {
         let _ = revision;
         let people = store.beneficiaries().await?;
-        let past = store.visits_before(today(), 50).await?;
+        let past = store.visits_before(today_in_china(), 50).await?;
         Ok::<_, MobileError>(
             past.into_iter()
                 .map(|v| {

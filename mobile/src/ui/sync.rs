@@ -1,23 +1,19 @@
 //! The sync screen (数据同步): how many records wait to be sent, when the phone last synced, each
 //! record the server did not accept with its reason, and a retry button.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use dioxus::prelude::*;
 
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, Text, china_time, t};
 use crate::store::SyncStatus;
-
-/// China's time (UTC+8), in which the app shows times.
-fn beijing(at: DateTime<Utc>) -> String {
-    let zone = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
-    at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
-}
 
 /// The sync screen; `on_retry` runs a sync now.
 #[allow(unused_qualifications, reason = "rsx! writes event handlers with full paths")]
 #[component]
 pub fn SyncScreen(lang: Lang, status: SyncStatus, on_retry: EventHandler<()>) -> Element {
-    let when = |at: Option<DateTime<Utc>>| at.map_or_else(|| t(lang, Text::Never).to_owned(), beijing);
+    let when = |at: Option<DateTime<Utc>>| {
+        at.map_or_else(|| t(lang, Text::Never).to_owned(), |at| china_time(at, "%Y-%m-%d %H:%M"))
+    };
     let (pending, last_pull, last_push) = (status.pending, when(status.last_pull), when(status.last_push));
     rsx! {
         section { class: "sync",

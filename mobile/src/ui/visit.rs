@@ -5,16 +5,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use dioxus::prelude::*;
-use ltci_shared::api::care::{NotDoneReason, OfflineBeneficiary, Position, Visit, VisitEvent, VisitEventBody};
-use ltci_shared::geo::{self, Point};
+use ltci_shared::api::care::{NotDoneReason, OfflineBeneficiary, Visit, VisitEvent, VisitEventBody};
 use ltci_shared::policy::CatalogueItem;
 use ltci_shared::visit as fold;
 
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, Text, china_time, t};
 use crate::store::Delivery;
-use crate::visit::{Badge, badge};
+use crate::visit::{Badge, badge, distance_from_home, home_of};
 
 /// One planned item and its result so far.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,13 +56,7 @@ pub fn visit_model(
     let mine = fold::fold(&bodies);
     let names: HashMap<&str, &str> = catalogue.iter().map(|c| (c.code.as_str(), c.name.as_str())).collect();
     let results = if mine.tasks.is_empty() { &visit.tasks } else { &mine.tasks };
-    let home = person.latitude.zip(person.longitude).map(|(latitude, longitude)| Point { latitude, longitude });
-    let distance_m = match (mine.check_in.and_then(|(_, p)| p), home) {
-        (Some(Position::Gps { latitude, longitude, .. }), Some(home)) => {
-            Some(geo::distance_m(home, Point { latitude, longitude }))
-        }
-        _ => None,
-    };
+    let distance_m = mine.check_in.and_then(|(_, p)| p).and_then(|p| distance_from_home(p, home_of(person)));
     let notes = bodies
         .iter()
         .filter_map(|b| match b {
@@ -115,8 +108,7 @@ pub const REASONS: [NotDoneReason; 4] =
     [NotDoneReason::Refused, NotDoneReason::DoneByFamily, NotDoneReason::NotNeeded, NotDoneReason::Other];
 
 fn clock(at: DateTime<Utc>) -> String {
-    let zone = FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
-    at.with_timezone(&zone).format("%H:%M").to_string()
+    china_time(at, "%H:%M")
 }
 
 /// The visit screen. The handlers receive the caregiver's actions: check-in, an item's result
@@ -235,7 +227,7 @@ pub fn VisitScreen(
 #[cfg(test)]
 mod tests {
     use chrono::TimeDelta;
-    use ltci_shared::api::care::{PlannedItem, VisitKind, VisitState};
+    use ltci_shared::api::care::{PlannedItem, Position, VisitKind, VisitState};
     use uuid::Uuid;
 
     use super::*;

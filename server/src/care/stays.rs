@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate, Utc};
 use ltci_shared::Page;
-use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, MAX_CHARGES_PER_REPORT, Stay,
     StayCharge, StayFilter,
@@ -56,10 +55,6 @@ fn present_on(on: NaiveDate) -> Condition {
     )
 }
 
-fn bed_based(mode: CareMode) -> bool {
-    matches!(mode, CareMode::HospitalWard | CareMode::Institutional)
-}
-
 pub(crate) fn view(m: stay::Model) -> ApiResult<Stay> {
     Ok(Stay {
         care_mode: enum_from_db(&m.care_mode)?,
@@ -78,7 +73,7 @@ pub(crate) fn view(m: stay::Model) -> ApiResult<Stay> {
 pub async fn admit(state: &AppState, actor: &Actor, req: AdmitRequest) -> ApiResult<Stay> {
     actor.require(Permission::ManageStays)?;
     let institution_id = serving_institution(actor, req.institution_id)?;
-    if !bed_based(req.care_mode) {
+    if !req.care_mode.occupies_a_bed() {
         return Err(ApiError::invalid_field(
             "care_mode",
             "not_a_stay_mode",

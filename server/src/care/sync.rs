@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{Changes, ChangesQuery, OfflineBeneficiary, PlanItem};
-use ltci_shared::api::registry::EmergencyContact;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -22,6 +21,7 @@ use crate::auth::Actor;
 use crate::entities::{care_plan, caregiver_assignment as asg, certificate, enum_to_db, insured_person, visit};
 use crate::http::error::{ApiError, ApiResult};
 use crate::policy::service as policy;
+use crate::registry::persons;
 use crate::state::AppState;
 
 /// Days of visits kept on the phone, today included.
@@ -129,6 +129,7 @@ pub async fn changes(state: &AppState, actor: &Actor, q: ChangesQuery) -> ApiRes
             continue;
         }
         let plan_items: Vec<PlanItem> = plan.map(plans::items_of).transpose()?.unwrap_or_default();
+        let emergency_contact = persons::emergency_contact(&p);
         beneficiaries.push(OfflineBeneficiary {
             id: p.id,
             name: p.name,
@@ -137,10 +138,7 @@ pub async fn changes(state: &AppState, actor: &Actor, q: ChangesQuery) -> ApiRes
             latitude: p.latitude,
             longitude: p.longitude,
             phone: p.phone,
-            emergency_contact: match (p.emergency_name, p.emergency_phone) {
-                (Some(name), Some(phone)) => Some(EmergencyContact { name, phone, relation: p.emergency_relation }),
-                _ => None,
-            },
+            emergency_contact,
             level: cert.and_then(|c| u8::try_from(c.level).ok()),
             plan_id: plan.map(|p| p.id),
             plan_items,

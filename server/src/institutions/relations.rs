@@ -25,11 +25,6 @@ use crate::state::AppState;
 use crate::users::service::check_text;
 use crate::workforce::assignments;
 
-/// Modes that occupy a bed: a person can hold only one such relation at a time.
-fn bed_based(mode: CareMode) -> bool {
-    matches!(mode, CareMode::HospitalWard | CareMode::Institutional)
-}
-
 /// Relations open on `on` (started, not ended before it).
 pub(crate) fn open_on(on: NaiveDate) -> Condition {
     Condition::all()
@@ -102,7 +97,7 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
                 "this institution already serves the person in this mode",
             ));
         }
-        if bed_based(mode) && bed_based(req.care_mode) {
+        if mode.occupies_a_bed() && req.care_mode.occupies_a_bed() {
             return Err(ApiError::conflict(
                 "insured_person_id",
                 "the person already has a bed-based relation (ward or institutional care) on that date; end or transfer it first",

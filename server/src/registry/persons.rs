@@ -21,15 +21,22 @@ use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
 use crate::users::service::check_text;
 
+/// The person's emergency contact (家属), when both name and phone are registered.
+pub(crate) fn emergency_contact(m: &person::Model) -> Option<EmergencyContact> {
+    match (&m.emergency_name, &m.emergency_phone) {
+        (Some(name), Some(phone)) => {
+            Some(EmergencyContact { name: name.clone(), phone: phone.clone(), relation: m.emergency_relation.clone() })
+        }
+        _ => None,
+    }
+}
+
 /// The API view; the ID number is masked unless the actor's role needs it in full, in which case
 /// it is decrypted.
 pub fn view(state: &AppState, actor: &Actor, m: person::Model) -> ApiResult<InsuredPerson> {
     let full_id = actor.can(Permission::SeeFullIdNumbers);
+    let emergency_contact = emergency_contact(&m);
     let id_number = if full_id { state.pii.decrypt(&m.id_number_enc)? } else { m.id_number_masked };
-    let emergency_contact = match (m.emergency_name, m.emergency_phone) {
-        (Some(name), Some(phone)) => Some(EmergencyContact { name, phone, relation: m.emergency_relation }),
-        _ => None,
-    };
     Ok(InsuredPerson {
         id: m.id,
         region_id: m.region_id,

@@ -21,6 +21,14 @@ pub enum CareMode {
     FamilyCare,
 }
 
+impl CareMode {
+    /// Whether care in this mode takes a bed (ward or institution): a person has one such
+    /// relation, and one stay, at a time.
+    pub fn occupies_a_bed(self) -> bool {
+        matches!(self, CareMode::HospitalWard | CareMode::Institutional)
+    }
+}
+
 /// An assessor's professional qualification; physicians and nurses count as medically qualified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
