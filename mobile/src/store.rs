@@ -1,12 +1,16 @@
 //! The phone's local store (SQLite): the outbox of visit events made on the device, and what the
-//! change feed brought down (beneficiaries, visits, the cursor). Every action is written here
-//! first; nothing leaves the outbox until the server has answered for it.
+//! change feed brought down (beneficiaries, visits, the cursor); for an assessor, the assigned
+//! cases and the drafts of their forms ([`assessments`]). Every action is written here first;
+//! nothing leaves the outbox until the server has answered for it.
+
+mod assessments;
 
 use std::path::Path;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ltci_shared::api::care::{BatchOutcome, Changes, EventOutcome, OfflineBeneficiary, Visit, VisitEvent};
+use ltci_shared::api::users::Role;
 use ltci_shared::policy::CatalogueItem;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -14,7 +18,7 @@ use uuid::Uuid;
 
 use crate::MobileError;
 
-const SCHEMA: [&str; 4] = [
+const SCHEMA: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         id TEXT NOT NULL UNIQUE,
@@ -28,6 +32,8 @@ const SCHEMA: [&str; 4] = [
     "CREATE TABLE IF NOT EXISTS visits (id TEXT PRIMARY KEY, scheduled_on TEXT NOT NULL, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS beneficiaries (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS cases (id TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS drafts (case_id TEXT PRIMARY KEY, status TEXT NOT NULL, body TEXT NOT NULL)",
 ];
 
 /// Where an event made on the phone stands.
@@ -68,11 +74,14 @@ impl FromStr for Delivery {
     }
 }
 
-/// An event the server did not take, with its reason.
+/// A record the server did not take (a visit event, or an assessment's submission), with its
+/// reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failed {
+    /// The event's id, or the case's for a submission.
     pub id: Uuid,
-    pub visit_id: Uuid,
+    /// The visit or the case it is about.
+    pub subject: Uuid,
     pub status: Delivery,
     pub code: String,
     pub message: String,
@@ -188,11 +197,7 @@ impl Store {
             .execute(&mut *txn)
             .await?;
         }
-        let left: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").fetch_one(&mut *txn).await?;
-        if left == 0 {
-            set_meta(&mut txn, "last_push", &now).await?;
-        }
+        note_if_all_sent(&mut txn).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -266,6 +271,22 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps who signed in: their role and user id.
+    pub async fn save_identity(&self, role: Role, user_id: Uuid) -> Result<(), MobileError> {
+        let mut txn = self.pool.begin().await?;
+        set_meta(&mut txn, "role", role.as_str()).await?;
+        set_meta(&mut txn, "user_id", &user_id.to_string()).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Who signed in last (role and user id), if known.
+    pub async fn identity(&self) -> Result<Option<(Role, Uuid)>, MobileError> {
+        let role = get_meta(&self.pool, "role").await?.and_then(|r| Role::from_name(&r));
+        let user = get_meta(&self.pool, "user_id").await?.and_then(|u| u.parse().ok());
+        Ok(role.zip(user))
+    }
+
     /// The session kept from the last run, if any.
     pub async fn session(&self) -> Result<Option<KeptSession>, MobileError> {
         let mut values = Vec::new();
@@ -284,6 +305,37 @@ impl Store {
     /// outbox and everything pulled stay as they are.
     pub async fn forget_session(&self) -> Result<(), MobileError> {
         sqlx::query("DELETE FROM meta WHERE key IN ('access_token', 'refresh_token')").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Records made on the phone and not yet on the server: visit events waiting in the outbox,
+    /// assessments being filled in or waiting to be sent.
+    pub async fn unsent_work(&self) -> Result<u32, MobileError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending')
+                  + (SELECT COUNT(*) FROM drafts WHERE status IN ('draft', 'pending'))",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// Wipes what the last user pulled and what reached the server — visits, beneficiaries, cases,
+    /// sent events and submissions, the cursor and the sync times — when another person signs in
+    /// on the phone. Records the server refused stay (the phone holds their only copy).
+    pub async fn forget_user_data(&self) -> Result<(), MobileError> {
+        let mut txn = self.pool.begin().await?;
+        for statement in [
+            "DELETE FROM visits",
+            "DELETE FROM beneficiaries",
+            "DELETE FROM outbox WHERE status = 'sent'",
+            "DELETE FROM drafts WHERE status = 'sent'",
+            "DELETE FROM cases WHERE id NOT IN (SELECT case_id FROM drafts)",
+            "DELETE FROM meta WHERE key IN ('cursor', 'catalogue', 'last_pull', 'last_push')",
+        ] {
+            sqlx::query(statement).execute(&mut *txn).await?;
+        }
+        txn.commit().await?;
         Ok(())
     }
 
@@ -348,21 +400,23 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        let failed = rows
+        let mut failed = rows
             .iter()
             .map(|r| {
                 Ok(Failed {
                     id: parse_id(r.try_get("id")?)?,
-                    visit_id: parse_id(r.try_get("visit_id")?)?,
+                    subject: parse_id(r.try_get("visit_id")?)?,
                     status: r.try_get::<&str, _>("status")?.parse()?,
                     code: r.try_get::<Option<String>, _>("error_code")?.unwrap_or_default(),
                     message: r.try_get::<Option<String>, _>("error_message")?.unwrap_or_default(),
                 })
             })
             .collect::<Result<Vec<_>, MobileError>>()?;
+        let (submissions_pending, refused) = self.submissions_status().await?;
+        failed.extend(refused);
         let time = |t: Option<String>| t.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.to_utc());
         Ok(SyncStatus {
-            pending: count("pending").await?,
+            pending: count("pending").await? + submissions_pending,
             sent: count("sent").await?,
             failed,
             last_pull: time(get_meta(&self.pool, "last_pull").await?),
@@ -378,6 +432,20 @@ fn json_column<T: serde::de::DeserializeOwned>(row: &SqliteRow, column: &str) ->
 
 fn parse_id(text: &str) -> Result<Uuid, MobileError> {
     text.parse().map_err(|_| MobileError::Corrupt(format!("bad id {text}")))
+}
+
+/// Keeps now as the last time everything was sent, when nothing waits any more: no visit event in
+/// the outbox, no assessment's submission.
+async fn note_if_all_sent(txn: &mut sqlx::SqliteConnection) -> Result<(), MobileError> {
+    let left: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'pending') + (SELECT COUNT(*) FROM drafts WHERE status = 'pending')",
+    )
+    .fetch_one(&mut *txn)
+    .await?;
+    if left == 0 {
+        set_meta(txn, "last_push", &Utc::now().to_rfc3339()).await?;
+    }
+    Ok(())
 }
 
 async fn get_meta<'e, E: sqlx::SqliteExecutor<'e>>(db: E, key: &str) -> Result<Option<String>, MobileError> {

@@ -1,7 +1,8 @@
 //! Demo data for `ltci-server demo`: the region 示范市 with two counties, an institution, one
 //! user per role (the caregiver with a caregiver record and a training course), a few insured
-//! persons, a year of contributions, the benefit policy, and home care (certificates, plans, a week
-//! of visits for the caregiver). The password `demo1234` exists only here.
+//! persons, a year of contributions, the benefit policy, home care (certificates, plans, a week
+//! of visits for the caregiver) and an application waiting for its on-site assessment by
+//! `assessor1` and `assessor2`. The password `demo1234` exists only here.
 
 use chrono::{NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
@@ -340,11 +341,7 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
     if plans.is_some() {
         return Ok(());
     }
-    let institution = institution::Entity::find()
-        .filter(institution::Column::RegionId.eq(actor.region_id))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo institution is missing"))?;
+    let institution = demo_institution(db, actor.region_id).await?;
     let carer = caregiver::Entity::find()
         .filter(caregiver::Column::RegionId.eq(actor.region_id))
         .one(db)
@@ -436,5 +433,63 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
         let week = ScheduleRequest { plan_id: plan.id, caregiver_id: carer.id, from: today, to: today + Days::new(6) };
         crate::care::schedule::schedule(state, &actor, week).await.map_err(fail)?;
     }
+    Ok(())
+}
+
+/// The demo agency.
+async fn demo_institution(db: &DatabaseConnection, region_id: Uuid) -> anyhow::Result<institution::Model> {
+    institution::Entity::find()
+        .filter(institution::Column::RegionId.eq(region_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo institution is missing"))
+}
+
+/// An assessment for the demo's assessors: the fifth person (not certified) applies for home care
+/// through the demo agency, and the officer assigns `assessor1` (lead, a physician) and `assessor2`
+/// (a nurse) — the case the assessor's phone shows. Done once: nothing when the person already has
+/// a case.
+pub async fn seed_assessment(state: &crate::state::AppState) -> anyhow::Result<()> {
+    use ltci_shared::api::assessment::{ApplyRequest, AssignRequest, CareMode, CaseState};
+
+    use crate::entities::assessment_case;
+
+    let db = &state.db;
+    let actor = crate::auth::Actor::for_command_line(db, "admin").await?;
+    let mut persons =
+        insured_person::Entity::find().filter(insured_person::Column::RegionId.eq(actor.region_id)).all(db).await?;
+    persons.sort_by_key(|p| p.id);
+    let Some(person) = persons.get(4) else {
+        return Err(anyhow::anyhow!("the demo persons are missing"));
+    };
+    let cases =
+        assessment_case::Entity::find().filter(assessment_case::Column::InsuredPersonId.eq(person.id)).one(db).await?;
+    if cases.is_some() {
+        return Ok(());
+    }
+    let institution = demo_institution(db, actor.region_id).await?;
+    let assessor = |name: &'static str| async move {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(name))
+            .one(db)
+            .await?
+            .map(|u| u.id)
+            .ok_or_else(|| anyhow::anyhow!("the demo user {name} is missing"))
+    };
+    let (lead, second) = (assessor("assessor1").await?, assessor("assessor2").await?);
+    let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo assessment: {}: {:?}", e.message(), e.details());
+    let application = ApplyRequest {
+        insured_person_id: person.id,
+        care_mode: CareMode::HomeVisit,
+        reason: "示范数据：中风后行动不便，申请居家护理".into(),
+        institution_id: Some(institution.id),
+        change_of_condition: false,
+    };
+    let case = crate::assessment::cases::apply(state, &actor, application).await.map_err(fail)?;
+    if case.state != CaseState::AwaitingAssignment {
+        return Err(anyhow::anyhow!("demo assessment refused: {:?}", case.refusal));
+    }
+    let assignment = AssignRequest { assessor_ids: vec![lead, second], lead_assessor_id: lead };
+    crate::assessment::workflow::assign(state, &actor, case.id, assignment).await.map_err(fail)?;
     Ok(())
 }

@@ -96,7 +96,9 @@ async fn main() -> anyhow::Result<ExitCode> {
             // Idempotent by reference: completes an earlier, interrupted seeding.
             demo::seed_funding(&conn).await?;
             demo::seed_policy(&conn).await?;
-            demo::seed_care(&ltci_server::state::AppState::new(cli.config.clone(), conn.clone())?).await?;
+            let state = ltci_server::state::AppState::new(cli.config.clone(), conn.clone())?;
+            demo::seed_care(&state).await?;
+            demo::seed_assessment(&state).await?;
             conn.close().await.ok();
             let app = Application::build(cli.config).await?;
             let url = format!("http://127.0.0.1:{}", app.port());

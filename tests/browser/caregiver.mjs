@@ -3,29 +3,10 @@
 // open one, check in, record the items and a note, check out, see it sent and the server's
 // verdict; the sync screen; English. Screenshots go to OUT (default tests/browser/out).
 // Usage: node caregiver.mjs APP_URL
-import { chromium } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { fail, openPhone } from "./phone.mjs";
 
 const app = process.argv[2] ?? "http://127.0.0.1:8090/";
-const out = process.env.OUT ?? new URL("./out/", import.meta.url).pathname;
-mkdirSync(out, { recursive: true });
-const fail = (message) => {
-  console.error(`FAIL: ${message}`);
-  process.exit(1);
-};
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-    "--disable-component-update", "--disable-sync", "--disable-quic"],
-});
-const page = await browser.newPage({ viewport: { width: 412, height: 915 }, deviceScaleFactor: 1 });
-page.setDefaultTimeout(15000);
-let steps = 0;
-const step = async (name) => {
-  steps += 1;
-  await page.screenshot({ path: `${out}/${String(steps).padStart(2, "0")}-${name}.png`, fullPage: true });
-};
+const { browser, page, step, out, steps } = await openPhone("");
 
 try {
   await page.goto(app);
@@ -79,7 +60,7 @@ try {
   await page.locator("button.nav-lang").click();
   await page.locator("h1", { hasText: "Today's visits" }).waitFor();
   await step("english");
-  console.log(`caregiver's visit in the browser: ${count} visits today, one done, sent and checked by the server; ${steps} screenshots in ${out}`);
+  console.log(`caregiver's visit in the browser: ${count} visits today, one done, sent and checked by the server; ${steps()} screenshots in ${out}`);
 } catch (e) {
   await step("failure").catch(() => {});
   fail(e.message);

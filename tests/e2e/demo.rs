@@ -1,8 +1,11 @@
 //! The demo data seeds cleanly on both databases, its ledger is sound, its benefit policy is in
-//! force, its caregiver has a week of home visits to download, and seeding again adds nothing.
+//! force, its caregiver has a week of home visits to download, its assessors a case to assess, and
+//! seeding again adds nothing.
 
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_server::pii::PiiCipher;
+use ltci_shared::PageQuery;
+use ltci_shared::api::assessment::{CaseFilter, CaseState};
 use ltci_shared::api::care::{ChangesQuery, VisitState};
 
 on_both_databases!(demo_data_is_sound_and_seeding_twice_adds_nothing);
@@ -41,4 +44,17 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     assert_eq!(day.visits.len(), 24);
     assert!(day.visits.iter().all(|v| v.state == VisitState::Scheduled));
     assert_eq!(day.catalogue.as_ref().map(Vec::len), Some(6));
+
+    // An application assigned to assessor1 (lead) and assessor2, once.
+    ltci_server::demo::seed_assessment(&app.state).await.expect("assessment");
+    ltci_server::demo::seed_assessment(&app.state).await.expect("assessment again");
+    let (lead, _) = app.client.signed_in("assessor1", ltci_server::demo::DEMO_PASSWORD).await.expect("demo assessor");
+    let cases = lead.list_assessment_cases(&CaseFilter::default(), PageQuery::default()).await.expect("cases");
+    assert_eq!(cases.items.len(), 1);
+    let case = &cases.items[0];
+    assert_eq!(case.state, CaseState::Assigned);
+    let me = lead.me().await.expect("me");
+    assert_eq!(case.rounds.last().map(|r| r.lead_assessor_id), Some(me.id));
+    let person = lead.get_insured_person(case.insured_person_id).await.expect("the applicant");
+    assert!(!day.beneficiaries.iter().any(|b| b.id == person.id), "the applicant is not yet certified");
 }

@@ -14,6 +14,7 @@ mod funding_properties;
 mod institution_documents;
 mod institutions;
 mod partners;
+mod phone_assessment;
 mod phone_sync;
 mod policy;
 mod registry;

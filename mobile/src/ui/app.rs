@@ -1,6 +1,7 @@
 //! The app itself: sign-in, then the caregiver's screens (today's visits, a visit, past visits,
-//! sync) over the local store, with a sync after every action and on the sync screen's button.
-//! Every action is written to the store first, so the screens work without a network.
+//! sync) or the assessor's (assigned cases, a case's form, sync) over the local store, with a sync
+//! after every action, every half minute and on the sync screen's button. Every action is written
+//! to the store first, so the screens work without a network.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,14 +9,18 @@ use std::sync::Arc;
 use chrono::Utc;
 use dioxus::prelude::*;
 use ltci_shared::api::care::NotDoneReason;
+use ltci_shared::api::users::Role;
 use ltci_shared::geo::Point;
 use uuid::Uuid;
 
+use super::assessment::AssessmentScreen;
+use super::cases::{CaseList, case_rows};
 use super::day::{DayList, day_rows};
 use super::history::HistoryList;
 use super::sync::SyncScreen;
 use super::visit::{VisitScreen, visit_model};
 use crate::MobileError;
+use crate::assess::{self, sync_cases};
 use crate::i18n::{Lang, Text, t, today_in_china};
 use crate::session::Session;
 use crate::store::Store;
@@ -62,6 +67,13 @@ enum Screen {
     Visit(Uuid),
     History,
     Sync,
+    Cases,
+    Case(Uuid),
+}
+
+/// The first screen after sign-in: the caregiver's day, or the assessor's cases.
+fn home(role: Role) -> Screen {
+    if role == Role::Assessor { Screen::Cases } else { Screen::Day }
 }
 
 /// How a sync went, for the screens.
@@ -74,10 +86,15 @@ enum Synced {
     SignInAgain,
 }
 
-/// Sends the outbox and pulls the changes.
+/// A caregiver's phone sends the outbox and pulls the changes; an assessor's sends the waiting
+/// submissions and pulls the cases.
 async fn sync_now(store: &Store, session: &Session, device: &str) -> Synced {
-    match sync_once(store, session, device, BATCH).await {
-        Ok(_) => Synced::Done,
+    let done = match session.role {
+        Role::Assessor => sync_cases(store, session, session.user_id).await.map(|_| ()),
+        _ => sync_once(store, session, device, BATCH).await.map(|_| ()),
+    };
+    match done {
+        Ok(()) => Synced::Done,
         Err(MobileError::Server(e)) if e.code().is_some() && matches!(store.session().await, Ok(None)) => {
             Synced::SignInAgain
         }
@@ -104,8 +121,8 @@ pub fn App(config: AppConfig) -> Element {
         async move {
             let store = Store::open(&path).await?;
             if let Some(resumed) = Session::resume(&store).await? {
+                screen.set(home(resumed.role));
                 session.set(Some(Arc::new(resumed)));
-                screen.set(Screen::Day);
             }
             Ok::<Store, MobileError>(store)
         }
@@ -186,9 +203,15 @@ pub fn App(config: AppConfig) -> Element {
                                         password.set(String::new());
                                         problem.set(None);
                                         sync_now(&store, &s, &device).await;
+                                        screen.set(home(s.role));
                                         session.set(Some(s));
-                                        screen.set(Screen::Day);
                                         revision += 1;
+                                    }
+                                    Err(MobileError::NotForThisApp(_)) => {
+                                        problem.set(Some(t(lg, Text::NotForThisApp).to_owned()));
+                                    }
+                                    Err(MobileError::OtherUsersWork) => {
+                                        problem.set(Some(t(lg, Text::OtherUsersWork).to_owned()));
                                     }
                                     Err(_) => problem.set(Some(t(lg, Text::SignInFailed).to_owned())),
                                 }
@@ -253,6 +276,42 @@ pub fn App(config: AppConfig) -> Element {
                 }
             }
         }
+        Screen::Cases => {
+            rsx! { CasesScreen { lang: lg, store: store.clone(), revision: revision(), on_open: move |id| screen.set(Screen::Case(id)) } }
+        }
+        Screen::Case(id) => {
+            let (lat, lon) = config.location;
+            let (s1, s2, sync) = (store.clone(), store.clone(), background_sync.clone());
+            rsx! {
+                CaseLoader {
+                    lang: lg,
+                    store: store.clone(),
+                    case_id: id,
+                    revision: revision(),
+                    on_answer: move |(item, points): (String, u32)| {
+                        let store = s1.clone();
+                        spawn(async move {
+                            if let Ok(Some(case)) = store.assigned_case(id).await {
+                                let _ = assess::answer(&store, &case, &item, points).await;
+                            }
+                            revision += 1;
+                        });
+                    },
+                    on_save: move |()| screen.set(Screen::Cases),
+                    on_submit: move |()| {
+                        let (store, sync) = (s2.clone(), sync.clone());
+                        spawn(async move {
+                            if let Ok(Some(case)) = store.assigned_case(id).await {
+                                let here = FixedLocation::at(lat, lon, 10.0);
+                                let _ = assess::submit(&store, &case, &here, Utc::now()).await;
+                            }
+                            revision += 1;
+                            sync();
+                        });
+                    },
+                }
+            }
+        }
         Screen::History => rsx! { HistoryScreen { lang: lg, store: store.clone(), revision: revision() } },
         Screen::Sync => {
             let sync = background_sync.clone();
@@ -260,13 +319,19 @@ pub fn App(config: AppConfig) -> Element {
         }
     };
     let signed_in = screen() != Screen::SignIn;
+    let assessor = session().is_some_and(|s| s.role == Role::Assessor);
     rsx! {
         style { {STYLE} }
         main { class: "app", lang: if lg == Lang::Zh { "zh-CN" } else { "en" },
             nav {
-                if signed_in {
+                if signed_in && assessor {
+                    button { class: "nav-cases", onclick: move |_| screen.set(Screen::Cases), {t(lg, Text::Assessments)} }
+                }
+                if signed_in && !assessor {
                     button { class: "nav-day", onclick: move |_| screen.set(Screen::Day), {t(lg, Text::TodaysVisits)} }
                     button { class: "nav-history", onclick: move |_| screen.set(Screen::History), {t(lg, Text::History)} }
+                }
+                if signed_in {
                     button { class: "nav-sync", onclick: move |_| screen.set(Screen::Sync), {t(lg, Text::SyncTitle)} }
                 }
                 button {
@@ -331,6 +396,47 @@ fn VisitLoader(
                 }
             }
         }
+        Some(Ok(None)) => rsx! { p { class: "problem", "?" } },
+        Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
+        None => rsx! { p { class: "loading", "…" } },
+    }
+}
+
+/// The assessor's cases, read from the store again whenever `revision` changes.
+#[component]
+fn CasesScreen(lang: Lang, store: Store, revision: u32, on_open: EventHandler<Uuid>) -> Element {
+    let rows = use_resource(use_reactive!(|(store, revision)| async move {
+        let _ = revision;
+        case_rows(&store).await
+    }));
+    match &*rows.read() {
+        Some(Ok(rows)) => rsx! { CaseList { lang, rows: rows.clone(), on_open } },
+        Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
+        None => rsx! { p { class: "loading", "…" } },
+    }
+}
+
+/// One case's form with its draft, read from the store again whenever `revision` changes.
+#[component]
+fn CaseLoader(
+    lang: Lang,
+    store: Store,
+    case_id: Uuid,
+    revision: u32,
+    on_answer: EventHandler<(String, u32)>,
+    on_save: EventHandler<()>,
+    on_submit: EventHandler<()>,
+) -> Element {
+    let loaded = use_resource(use_reactive!(|(store, case_id, revision)| async move {
+        let _ = revision;
+        let case = store.assigned_case(case_id).await?;
+        let draft = store.draft(case_id).await?;
+        Ok::<_, MobileError>(case.map(|c| (c, draft)))
+    }));
+    match &*loaded.read() {
+        Some(Ok(Some((case, draft)))) => rsx! {
+            AssessmentScreen { lang, case: case.clone(), draft: draft.clone(), on_answer, on_save, on_submit }
+        },
         Some(Ok(None)) => rsx! { p { class: "problem", "?" } },
         Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
         None => rsx! { p { class: "loading", "…" } },

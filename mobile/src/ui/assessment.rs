@@ -1,12 +1,16 @@
-//! The assessor's form (失能等级评估): the national instrument's items with their Chinese option
-//! labels, the answers chosen so far, and the level computed live on the device with the shared
-//! grading function — the same the server runs again (and trusts over the phone's).
+//! The assessor's form (失能等级评估): the applicant's card, the national instrument's items with
+//! their Chinese option labels, the answers chosen so far, the level computed live on the device
+//! with the shared grading function — the same the server runs again (and trusts over the
+//! phone's) — and the draft's state: kept on the phone, waiting to send, sent, sent back, refused.
 
 use std::collections::BTreeMap;
 
 use dioxus::prelude::*;
+use ltci_shared::api::assessment::CaseState;
 use ltci_shared::assessment::{self, Answers, Grading, Instrument};
 
+use super::cases::care_mode_text;
+use crate::assess::{AssignedCase, Draft, Submission};
 use crate::i18n::{Lang, Text, t};
 
 /// How far the form is: items answered, of how many, and the grading once every item is.
@@ -24,10 +28,79 @@ pub fn form_state(instrument: &Instrument, answers: &BTreeMap<String, u32>) -> F
     FormState { answered: answers.len(), total, grading: instrument.grade(&as_json).ok() }
 }
 
-/// The form; `answers` are the points chosen per item, `on_answer` receives (item, points).
+/// The screen for one case: the applicant, where the draft stands, the form, and the buttons to
+/// keep the draft (`on_save`, back to the list) and to submit it (`on_submit`, once every item is
+/// answered). `on_answer` receives (item, points).
 #[allow(unused_qualifications, reason = "rsx! writes event handlers with full paths")]
 #[component]
-pub fn AssessmentForm(lang: Lang, answers: BTreeMap<String, u32>, on_answer: EventHandler<(String, u32)>) -> Element {
+pub fn AssessmentScreen(
+    lang: Lang,
+    case: AssignedCase,
+    draft: Option<Draft>,
+    on_answer: EventHandler<(String, u32)>,
+    on_save: EventHandler<()>,
+    on_submit: EventHandler<()>,
+) -> Element {
+    let draft = draft.filter(|d| d.round_no == case.round_no);
+    let answers = draft.as_ref().map(|d| d.answers.clone()).unwrap_or_default();
+    let editable = case.state == CaseState::Assigned && draft.as_ref().is_none_or(Draft::editable);
+    let complete = form_state(assessment::current(), &answers).grading.is_some();
+    let status = match draft.as_ref().map(|d| (d.status, d.error.clone())) {
+        Some((Submission::Pending, _)) => Some(("waiting", t(lang, Text::WaitingToSend).to_owned())),
+        Some((Submission::Refused, Some((code, message)))) => {
+            Some(("refused", format!("{}: {message} ({code})", t(lang, Text::RefusedBecause))))
+        }
+        _ if case.state == CaseState::AwaitingConfirmation
+            || draft.as_ref().is_some_and(|d| d.status == Submission::Sent) =>
+        {
+            let level = draft.as_ref().and_then(|d| d.level).map(|l| format!(" · {}: {l}", t(lang, Text::ServerLevel)));
+            Some(("submitted", format!("{}{}", t(lang, Text::SubmittedAwaiting), level.unwrap_or_default())))
+        }
+        _ if case.returned_because.is_some() => Some((
+            "returned",
+            format!("{}: {}", t(lang, Text::ReturnedBecause), case.returned_because.clone().unwrap_or_default()),
+        )),
+        Some((Submission::Draft, _)) if !answers.is_empty() => Some(("draft", t(lang, Text::DraftSaved).to_owned())),
+        _ => None,
+    };
+    let a = &case.applicant;
+    let phone = a.phone.clone().unwrap_or_else(|| "—".into());
+    rsx! {
+        div { class: "card",
+            h1 { "{t(lang, Text::Applicant)}: {a.name}" }
+            p { "{t(lang, Text::IdNumber)}: {a.id_number}" }
+            p { "{t(lang, Text::BirthDate)}: {a.birth_date}" }
+            p { class: "address", "{t(lang, Text::Address)}: {a.address}" }
+            p { "{t(lang, Text::Phone)}: {phone}" }
+            p { "{t(lang, Text::CareModeLabel)}: {t(lang, care_mode_text(case.care_mode))}" }
+            p { "{t(lang, Text::ApplicationReason)}: {case.reason}" }
+        }
+        if let Some((class, text)) = status {
+            p { class: "status {class}", "{text}" }
+        }
+        AssessmentForm { lang, answers, editable, on_answer }
+        if editable {
+            div { class: "actions",
+                button { class: "save-draft", onclick: move |_| on_save.call(()), {t(lang, Text::SaveDraft)} }
+                button { class: "submit", disabled: !complete, onclick: move |_| on_submit.call(()), {t(lang, Text::Submit)} }
+            }
+            if !complete {
+                p { class: "hint", {t(lang, Text::NotYetAnswered)} }
+            }
+        }
+    }
+}
+
+/// The form; `answers` are the points chosen per item, `on_answer` receives (item, points). The
+/// choices are disabled unless `editable`.
+#[allow(unused_qualifications, reason = "rsx! writes event handlers with full paths")]
+#[component]
+pub fn AssessmentForm(
+    lang: Lang,
+    answers: BTreeMap<String, u32>,
+    editable: bool,
+    on_answer: EventHandler<(String, u32)>,
+) -> Element {
     let instrument = assessment::current();
     let state = form_state(instrument, &answers);
     let zh = lang == Lang::Zh;
@@ -59,6 +132,7 @@ pub fn AssessmentForm(lang: Lang, answers: BTreeMap<String, u32>, on_answer: Eve
                                         button {
                                             key: "{points}",
                                             class: if chosen { "choice chosen" } else { "choice" },
+                                            disabled: !editable,
                                             onclick: move |_| on_answer.call((code.clone(), points)),
                                             "{label}（{points}）"
                                         }
@@ -79,7 +153,7 @@ mod tests {
 
     #[component]
     fn Harness(lang: Lang, answers: BTreeMap<String, u32>) -> Element {
-        rsx! { AssessmentForm { lang, answers, on_answer: move |_| {} } }
+        rsx! { AssessmentForm { lang, answers, editable: true, on_answer: move |_| {} } }
     }
 
     fn render(lang: Lang, answers: BTreeMap<String, u32>) -> String {
@@ -118,5 +192,75 @@ mod tests {
         assert!(html.contains("评估等级: 5 重度失能Ⅲ级"), "{html}");
         assert_eq!(form_state(instrument, &all(0)).grading.map(|g| g.level), Some(0));
         assert!(render(Lang::En, all(0)).contains("Level: 0"));
+    }
+
+    #[component]
+    fn ScreenHarness(lang: Lang, case: AssignedCase, draft: Option<Draft>) -> Element {
+        rsx! {
+            AssessmentScreen { lang, case, draft, on_answer: move |_| {}, on_save: move |()| {}, on_submit: move |()| {} }
+        }
+    }
+
+    fn screen(lang: Lang, case: &AssignedCase, draft: Option<Draft>) -> String {
+        let props = ScreenHarnessProps { lang, case: case.clone(), draft };
+        let mut dom = VirtualDom::new_with_props(ScreenHarness, props);
+        dom.rebuild_in_place();
+        dioxus_ssr::render(&dom)
+    }
+
+    #[test]
+    fn the_screen_says_where_the_draft_stands_and_locks_a_submitted_form() {
+        use chrono::Utc;
+
+        use crate::assess::sample_case;
+
+        let mut case = sample_case();
+        let html = screen(Lang::Zh, &case, None);
+        assert!(html.contains("申请人: 陈玉梅") && html.contains("370285********0062"), "{html}");
+        assert!(html.contains("申请原因: 中风后行动不便") && html.contains("居家上门"), "{html}");
+        assert!(html.contains("还有项目未作答"), "nothing answered: submit waits");
+        assert!(html.contains(r#"class="submit" disabled"#) || html.contains(r#"disabled=true"#), "{html}");
+
+        let mut draft = Draft {
+            case_id: case.case_id,
+            round_no: 1,
+            answers: all(0),
+            status: Submission::Draft,
+            visited_at: None,
+            position: None,
+            error: None,
+            level: None,
+            updated_at: Utc::now(),
+        };
+        let html = screen(Lang::Zh, &case, Some(draft.clone()));
+        assert!(html.contains("草稿已保存在手机上") && html.contains("评估等级: 0"), "{html}");
+        assert!(!html.contains("还有项目未作答"), "complete: submit allowed");
+
+        draft.status = Submission::Pending;
+        let html = screen(Lang::Zh, &case, Some(draft.clone()));
+        assert!(html.contains("已提交，等待网络上传") && !html.contains("保存草稿"), "locked while waiting: {html}");
+
+        draft.status = Submission::Refused;
+        draft.error = Some(("in_the_future".into(), "the visit cannot be in the future".into()));
+        let html = screen(Lang::En, &case, Some(draft.clone()));
+        assert!(
+            html.contains(
+                "Not accepted; correct it and submit again: the visit cannot be in the future (in_the_future)"
+            )
+        );
+        assert!(html.contains("Save draft"), "a refused form can be corrected");
+
+        draft.status = Submission::Sent;
+        draft.error = None;
+        draft.level = Some(0);
+        case.state = CaseState::AwaitingConfirmation;
+        let html = screen(Lang::Zh, &case, Some(draft.clone()));
+        assert!(html.contains("已上传，等待另一位评估员复核确认 · 经办系统评定等级: 0"), "{html}");
+
+        draft.status = Submission::Draft;
+        case.state = CaseState::Assigned;
+        case.returned_because = Some("进食项与现场不符，请复核".into());
+        let html = screen(Lang::Zh, &case, Some(draft));
+        assert!(html.contains("被退回，请修改后重新提交: 进食项与现场不符，请复核"), "{html}");
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod assessment;
+pub mod cases;
 pub mod day;
 pub mod history;
 pub mod sync;

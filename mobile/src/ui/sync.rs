@@ -62,7 +62,7 @@ mod tests {
             sent: 40,
             failed: vec![Failed {
                 id: Uuid::now_v7(),
-                visit_id: Uuid::now_v7(),
+                subject: Uuid::now_v7(),
                 status: Delivery::Rejected,
                 code: "unknown_item".into(),
                 message: "`SF-99` is not in the catalogue of the policy in force".into(),
