@@ -21,7 +21,7 @@ fn main() {
     let config = AppConfig::from_args(&args, "desktop");
     let _ = CONFIG.set(config);
     let window = dioxus::desktop::WindowBuilder::new()
-        .with_title("长护险 护理员")
+        .with_title("长护险 护理与评估")
         .with_inner_size(dioxus::desktop::LogicalSize::new(412.0, 860.0));
     LaunchBuilder::desktop().with_cfg(dioxus::desktop::Config::new().with_window(window)).launch(root);
 }
