@@ -276,3 +276,46 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, ServerLevel) => "Level graded by the server",
     }
 }
+
+/// Why the server refused a record, in the app's language: the explanation of its stable code
+/// when the app knows it (the codes of visit events and assessment submissions), else the
+/// server's own message; the code itself is always shown too.
+pub fn refusal(lang: Lang, code: &str, message: &str) -> String {
+    let known = match (lang, code) {
+        (Lang::Zh, "id_reused") => "同一记录编号已用于不同内容",
+        (Lang::En, "id_reused") => "this record's id was already used for different content",
+        (Lang::Zh, "invalid_position") => "定位数据无效",
+        (Lang::En, "invalid_position") => "the location is not valid",
+        (Lang::Zh, "reason_required") => "未完成的项目须说明原因",
+        (Lang::En, "reason_required") => "an item not done needs a reason",
+        (Lang::Zh, "invalid_length") => "文字须为1至500字",
+        (Lang::En, "invalid_length") => "the text must be 1 to 500 characters",
+        (Lang::Zh, "before_check_in") => "签退时间早于签到时间",
+        (Lang::En, "before_check_in") => "the check-out is before the check-in",
+        (Lang::Zh, "not_your_visit") => "该服务已安排给其他护理员",
+        (Lang::En, "not_your_visit") => "this visit is another caregiver's",
+        (Lang::Zh, "not_assigned") => "您未被指派服务此人",
+        (Lang::En, "not_assigned") => "you are not assigned to this person",
+        (Lang::Zh, "unknown_visit") => "服务器上没有这次服务",
+        (Lang::En, "unknown_visit") => "the server has no such visit",
+        (Lang::Zh, "unscheduled_mismatch") => "这次服务属于另一位服务对象",
+        (Lang::En, "unscheduled_mismatch") => "the visit is another beneficiary's",
+        (Lang::Zh, "unknown_item") => "该项目不在现行服务项目目录中",
+        (Lang::En, "unknown_item") => "the item is not in the catalogue in force",
+        (Lang::Zh, "no_care_plan") => "当天没有生效的护理计划",
+        (Lang::En, "no_care_plan") => "no care plan runs on that day",
+        (Lang::Zh, "validation_failed") => "内容不符合要求（如评估时间晚于当前时间，请检查手机时间）",
+        (Lang::En, "validation_failed") => {
+            "some of it is not valid (a visit time in the future: check the phone's clock)"
+        }
+        (Lang::Zh, "invalid_state_transition") => "该评估已不在待评估状态",
+        (Lang::En, "invalid_state_transition") => "the case is no longer waiting for this assessment",
+        (Lang::Zh, "forbidden") => "您已不是此评估的主评估员",
+        (Lang::En, "forbidden") => "you no longer lead this assessment",
+        (Lang::Zh, "not_found") => "服务器上没有此记录",
+        (Lang::En, "not_found") => "the server has no such record",
+        _ => "",
+    };
+    let text = if known.is_empty() { message } else { known };
+    format!("{text} ({code})")
+}

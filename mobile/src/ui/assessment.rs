@@ -11,7 +11,7 @@ use ltci_shared::assessment::{self, Answers, Grading, Instrument};
 
 use super::cases::care_mode_text;
 use crate::assess::{AssignedCase, Draft, Submission};
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, Text, refusal, t};
 
 /// How far the form is: items answered, of how many, and the grading once every item is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub fn AssessmentScreen(
     let status = match draft.as_ref().map(|d| (d.status, d.error.clone())) {
         Some((Submission::Pending, _)) => Some(("waiting", t(lang, Text::WaitingToSend).to_owned())),
         Some((Submission::Refused, Some((code, message)))) => {
-            Some(("refused", format!("{}: {message} ({code})", t(lang, Text::RefusedBecause))))
+            Some(("refused", format!("{}: {}", t(lang, Text::RefusedBecause), refusal(lang, &code, &message))))
         }
         _ if case.state == CaseState::AwaitingConfirmation
             || draft.as_ref().is_some_and(|d| d.status == Submission::Sent) =>

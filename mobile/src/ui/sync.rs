@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use dioxus::prelude::*;
 
-use crate::i18n::{Lang, Text, china_time, t};
+use crate::i18n::{Lang, Text, china_time, refusal, t};
 use crate::store::SyncStatus;
 
 /// The sync screen; `on_retry` runs a sync now.
@@ -28,7 +28,7 @@ pub fn SyncScreen(lang: Lang, status: SyncStatus, on_retry: EventHandler<()>) ->
             }
             ul {
                 for f in status.failed {
-                    li { key: "{f.id}", class: "failed", "data-code": "{f.code}", "{f.message} ({f.code})" }
+                    li { key: "{f.id}", class: "failed", "data-code": "{f.code}", {refusal(lang, &f.code, &f.message)} }
                 }
             }
         }
@@ -71,12 +71,21 @@ mod tests {
             last_push: None,
         };
         let zh = render(Lang::Zh, status.clone());
-        for expected in
-            ["数据同步", "待上传记录: 3", "上次同步: 2026-11-29 09:30", "上次全部上传: 从未", "重试", "(unknown_item)"]
-        {
+        for expected in [
+            "数据同步",
+            "待上传记录: 3",
+            "上次同步: 2026-11-29 09:30",
+            "上次全部上传: 从未",
+            "重试",
+            "该项目不在现行服务项目目录中 (unknown_item)",
+        ] {
             assert!(zh.contains(expected), "{expected} in {zh}");
         }
         assert!(!zh.contains("所有记录均已接收"));
+        // A code the app does not know: the server's own message.
+        let mut odd = status.clone();
+        odd.failed[0].code = "something_new".into();
+        assert!(render(Lang::Zh, odd).contains("is not in the catalogue of the policy in force (something_new)"));
         let clear = SyncStatus { failed: Vec::new(), pending: 0, ..status };
         let en = render(Lang::En, clear);
         for expected in ["Waiting to send: 0", "Everything sent was accepted", "Retry"] {
