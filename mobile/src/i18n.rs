@@ -85,6 +85,8 @@ pub enum Text {
     Server,
     NotForThisApp,
     OtherUsersWork,
+    SignOut,
+    UnsentOnSignOut,
     Assessments,
     NoCases,
     BadgeNew,
@@ -227,6 +229,12 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::Zh, OtherUsersWork) => "此手机上还有上一位用户未上传的记录：请其先登录上传，再切换用户",
         (Lang::En, OtherUsersWork) => {
             "The last user's records on this phone are not all sent: they must sign in and send them first"
+        }
+        (Lang::Zh, SignOut) => "退出登录",
+        (Lang::En, SignOut) => "Sign out",
+        (Lang::Zh, UnsentOnSignOut) => "还有记录未上传：退出后保留在手机上，本人重新登录后上传",
+        (Lang::En, UnsentOnSignOut) => {
+            "Some records are not sent yet: they stay on the phone and are sent when you sign in again"
         }
         (Lang::Zh, Assessments) => "评估任务",
         (Lang::En, Assessments) => "Assessments",

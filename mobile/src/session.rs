@@ -86,6 +86,17 @@ impl Session {
         }
     }
 
+    /// Signs out (退出登录): the server revokes the refresh token (when it can be reached) and the
+    /// phone forgets the tokens. Everything in the store stays: unsent work is sent when this
+    /// person signs in again, and nobody else may sign in before it is.
+    pub async fn sign_out(&self) -> Result<(), MobileError> {
+        if let Some(kept) = self.store.session().await? {
+            // A phone offline signs out all the same; the token then expires on the server.
+            let _ = self.client().logout(&kept.refresh_token).await;
+        }
+        self.store.forget_session().await
+    }
+
     /// The client with the current access token.
     pub fn client(&self) -> ApiClient {
         self.client.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()

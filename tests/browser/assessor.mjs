@@ -1,8 +1,8 @@
 // An assessor's form in the phone app (served through dioxus liveview) in Debian's Chromium,
 // against a real server with the demo data: an officer turned away, sign in as assessor1, the
 // assigned case, half the form kept as a draft, the rest with the level shown live on the device,
-// submitted, the server's level equal to the phone's; the sync screen; English. Screenshots go to
-// OUT.
+// submitted, the server's level equal to the phone's; the sync screen; English; signing out.
+// Screenshots go to OUT.
 // Usage: node assessor.mjs APP_URL
 import { fail, openPhone } from "./phone.mjs";
 
@@ -84,6 +84,10 @@ try {
   await page.locator("h1", { hasText: "Assessments" }).waitFor();
   await page.locator("li.case span.badge", { hasText: "Submitted" }).waitFor();
   await step("english");
+  // Signing out returns to the sign-in form.
+  await page.locator("button.nav-sync").click();
+  await page.locator("button.sign-out").click();
+  await page.locator("button.sign-in-button").waitFor();
   console.log(`assessor's form in the browser: one case, a draft of ${half} items kept, level ${level[1]} on the phone and on the server; ${steps()} screenshots in ${out}`);
 } catch (e) {
   await step("failure").catch(() => {});

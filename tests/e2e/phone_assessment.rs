@@ -2,7 +2,7 @@
 //! offline with the app killed halfway, the submission sent over a line that loses the request
 //! and then the answer (settled once, shown as sent), sent back by the other assessor, refused for
 //! a wrong clock and corrected, confirmed — and only caregivers and assessors may sign in, another
-//! person only once nothing waits to be sent.
+//! person only once nothing waits to be sent; signing out revokes the session.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -218,4 +218,11 @@ async fn an_assessment_filled_in_offline_reaches_the_server_once_and_follows_its
     assert!(store.assigned_cases().await.expect("cases").is_empty());
     assert!(store.drafts().await.expect("drafts").is_empty());
     assert!(store.status().await.expect("status").failed.is_empty());
+
+    // Signing out revokes the refresh token on the server and forgets the tokens on the phone.
+    let kept = store.session().await.expect("session").expect("signed in");
+    session.sign_out().await.expect("sign out");
+    assert!(Session::resume(&store).await.expect("resume").is_none(), "asks for the password");
+    let refused = app.client.refresh(&kept.refresh_token).await.expect_err("revoked");
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(401), "{refused:?}");
 }

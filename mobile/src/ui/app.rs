@@ -315,7 +315,23 @@ pub fn App(config: AppConfig) -> Element {
         Screen::History => rsx! { HistoryScreen { lang: lg, store: store.clone(), revision: revision() } },
         Screen::Sync => {
             let sync = background_sync.clone();
-            rsx! { SyncLoader { lang: lg, store: store.clone(), revision: revision(), on_retry: move |()| sync() } }
+            rsx! {
+                SyncLoader {
+                    lang: lg,
+                    store: store.clone(),
+                    revision: revision(),
+                    on_retry: move |()| sync(),
+                    on_sign_out: move |()| {
+                        if let Some(s) = session() {
+                            spawn(async move {
+                                let _ = s.sign_out().await;
+                                session.set(None);
+                                screen.set(Screen::SignIn);
+                            });
+                        }
+                    },
+                }
+            }
         }
     };
     let signed_in = screen() != Screen::SignIn;
@@ -469,13 +485,19 @@ fn HistoryScreen(lang: Lang, store: Store, revision: u32) -> Element {
 
 /// The sync screen with the store's current status.
 #[component]
-fn SyncLoader(lang: Lang, store: Store, revision: u32, on_retry: EventHandler<()>) -> Element {
+fn SyncLoader(
+    lang: Lang,
+    store: Store,
+    revision: u32,
+    on_retry: EventHandler<()>,
+    on_sign_out: EventHandler<()>,
+) -> Element {
     let status = use_resource(use_reactive!(|(store, revision)| async move {
         let _ = revision;
         store.status().await
     }));
     match &*status.read() {
-        Some(Ok(status)) => rsx! { SyncScreen { lang, status: status.clone(), on_retry } },
+        Some(Ok(status)) => rsx! { SyncScreen { lang, status: status.clone(), on_retry, on_sign_out } },
         Some(Err(e)) => rsx! { p { class: "problem", "{e}" } },
         None => rsx! { p { class: "loading", "…" } },
     }

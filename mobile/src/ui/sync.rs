@@ -1,5 +1,5 @@
 //! The sync screen (数据同步): how many records wait to be sent, when the phone last synced, each
-//! record the server did not accept with its reason, and a retry button.
+//! record the server did not accept with its reason, a retry button, and signing out.
 
 use chrono::{DateTime, Utc};
 use dioxus::prelude::*;
@@ -7,10 +7,16 @@ use dioxus::prelude::*;
 use crate::i18n::{Lang, Text, china_time, refusal, t};
 use crate::store::SyncStatus;
 
-/// The sync screen; `on_retry` runs a sync now.
+/// The sync screen; `on_retry` runs a sync now, `on_sign_out` signs out (warning first, on the
+/// screen, that unsent records stay on the phone).
 #[allow(unused_qualifications, reason = "rsx! writes event handlers with full paths")]
 #[component]
-pub fn SyncScreen(lang: Lang, status: SyncStatus, on_retry: EventHandler<()>) -> Element {
+pub fn SyncScreen(
+    lang: Lang,
+    status: SyncStatus,
+    on_retry: EventHandler<()>,
+    on_sign_out: EventHandler<()>,
+) -> Element {
     let when = |at: Option<DateTime<Utc>>| {
         at.map_or_else(|| t(lang, Text::Never).to_owned(), |at| china_time(at, "%Y-%m-%d %H:%M"))
     };
@@ -31,6 +37,10 @@ pub fn SyncScreen(lang: Lang, status: SyncStatus, on_retry: EventHandler<()>) ->
                     li { key: "{f.id}", class: "failed", "data-code": "{f.code}", {refusal(lang, &f.code, &f.message)} }
                 }
             }
+            if pending > 0 {
+                p { class: "hint unsent", {t(lang, Text::UnsentOnSignOut)} }
+            }
+            button { class: "sign-out", onclick: move |_| on_sign_out.call(()), {t(lang, Text::SignOut)} }
         }
     }
 }
@@ -45,7 +55,7 @@ mod tests {
     /// The screen inside a component, where its retry handler can be made.
     #[component]
     fn Harness(lang: Lang, status: SyncStatus) -> Element {
-        rsx! { SyncScreen { lang, status, on_retry: move |()| {} } }
+        rsx! { SyncScreen { lang, status, on_retry: move |()| {}, on_sign_out: move |()| {} } }
     }
 
     fn render(lang: Lang, status: SyncStatus) -> String {
@@ -82,14 +92,16 @@ mod tests {
             assert!(zh.contains(expected), "{expected} in {zh}");
         }
         assert!(!zh.contains("所有记录均已接收"));
+        assert!(zh.contains("退出登录") && zh.contains("还有记录未上传"), "signing out warns of unsent records");
         // A code the app does not know: the server's own message.
         let mut odd = status.clone();
         odd.failed[0].code = "something_new".into();
         assert!(render(Lang::Zh, odd).contains("is not in the catalogue of the policy in force (something_new)"));
         let clear = SyncStatus { failed: Vec::new(), pending: 0, ..status };
         let en = render(Lang::En, clear);
-        for expected in ["Waiting to send: 0", "Everything sent was accepted", "Retry"] {
+        for expected in ["Waiting to send: 0", "Everything sent was accepted", "Retry", "Sign out"] {
             assert!(en.contains(expected), "{expected} in {en}");
         }
+        assert!(!en.contains("not sent yet"), "nothing unsent, no warning");
     }
 }
