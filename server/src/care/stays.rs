@@ -410,14 +410,16 @@ pub async fn report_charges(state: &AppState, actor: &Actor, req: ChargeReport) 
     Ok(ChargeReportOutcome { month: req.month, recorded, changed, unchanged, month_total: to_yuan(month_total) })
 }
 
-/// The sum of an institution's charges over `first..=last`, in fen.
+/// The sum of an institution's charges over `first..=last`, in fen (summed by the database).
 async fn month_total<C: ConnectionTrait>(
     db: &C,
     institution_id: Uuid,
     first: NaiveDate,
     last: NaiveDate,
 ) -> ApiResult<i64> {
-    let rows = charge::Entity::find()
+    let total: Option<Option<i64>> = charge::Entity::find()
+        .select_only()
+        .column_as(sea_orm::sea_query::Expr::cust("CAST(SUM(stay_charges.amount_fen) AS BIGINT)"), "total")
         .filter(charge::Column::ServiceOn.between(first, last))
         .filter(
             charge::Column::StayId.in_subquery(
@@ -428,9 +430,10 @@ async fn month_total<C: ConnectionTrait>(
                     .to_owned(),
             ),
         )
-        .all(db)
+        .into_tuple()
+        .one(db)
         .await?;
-    Ok(rows.iter().map(|c| c.amount_fen).sum())
+    Ok(total.flatten().unwrap_or(0))
 }
 
 #[cfg(test)]
