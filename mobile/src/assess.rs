@@ -346,7 +346,8 @@ pub async fn sync_cases(store: &Store, server: &impl CaseTransport, me: Uuid) ->
                     cases.extend(AssignedCase::of(case, &person, me));
                 }
             }
-            if !page.has_more() {
+            // An empty page ends it too: cases leaving the list meanwhile must not loop it.
+            if page.items.is_empty() || !page.has_more() {
                 break;
             }
             offset += page.items.len() as u64;
