@@ -333,7 +333,7 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
     use ltci_shared::api::institutions::CreateServiceRelation;
     use ltci_shared::api::workforce::CreateAssignment;
 
-    use crate::entities::{assessment_case, care_plan, certificate};
+    use crate::entities::care_plan;
 
     let db = &state.db;
     let actor = crate::auth::Actor::for_command_line(db, "admin").await?;
@@ -358,59 +358,24 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
         (2, vec![item("SF-01", 3)]),
     ];
     let today = actor.today;
+    let region = region::Entity::find_by_id(actor.region_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo region is missing"))?;
     let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo care: {}: {:?}", e.message(), e.details());
     for (p, (level, items)) in persons.iter().zip(plans) {
-        let now = Utc::now();
-        let case_id = Uuid::now_v7();
-        let txn = db.begin().await?;
-        assessment_case::ActiveModel {
-            id: Set(case_id),
-            region_id: Set(actor.region_id),
-            insured_person_id: Set(p.id),
-            applied_by_user_id: Set(actor.user_id),
-            applied_by_institution_id: Set(None),
-            institution_id: Set(Some(institution.id)),
-            care_mode: Set(enum_to_db(&CareMode::HomeVisit)),
-            reason: Set("示范数据：居家失能老人".into()),
-            change_of_condition: Set(false),
-            state: Set("certified".into()),
-            refusal_code: Set(None),
-            refusal_message: Set(None),
-            current_round: Set(1),
-            publicity_ends_at: Set(None),
-            certificate_id: Set(None),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        let certificate_id = Uuid::now_v7();
-        certificate::ActiveModel {
-            id: Set(certificate_id),
-            region_id: Set(actor.region_id),
-            insured_person_id: Set(p.id),
-            case_id: Set(case_id),
-            number: Set(format!("{DEMO_REGION_CODE}-ZS-{}", &certificate_id.simple().to_string()[20..])),
-            level: Set(level),
-            instrument_version: Set("CN-NHSA-2021".into()),
-            effective_on: Set(today - Days::new(30)),
-            expires_on: Set(today + Days::new(700)),
-            appeal_deadline: Set(None),
-            status: Set(crate::assessment::certificates::ACTIVE.into()),
-            superseded_by: Set(None),
-            issued_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        let mut case: assessment_case::ActiveModel = assessment_case::Entity::find_by_id(case_id)
-            .one(&txn)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("case"))?
-            .into();
-        case.certificate_id = Set(Some(certificate_id));
-        case.update(&txn).await?;
-        txn.commit().await?;
+        let existing = crate::assessment::certificates::Existing {
+            region: region.clone(),
+            person_id: p.id,
+            institution_id: Some(institution.id),
+            care_mode: CareMode::HomeVisit,
+            level,
+            effective_on: today - Days::new(30),
+            expires_on: today + Days::new(700),
+            recorded_by: actor.user_id,
+            reason: "示范数据：居家失能老人".into(),
+        };
+        crate::assessment::certificates::record_existing(db, existing).await.map_err(fail)?;
 
         let relation = CreateServiceRelation {
             insured_person_id: p.id,

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod auth;
 pub mod care;
 pub mod config;
+pub mod csv_lines;
 pub mod db;
 pub mod demo;
 pub mod digest;

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use ltci_server::entities::{agreement, assessment_case, caregiver, certificate, county, institution, region, user};
+use ltci_server::entities::{agreement, caregiver, county, institution, region, user};
 use ltci_shared::api::institutions::ServiceMode;
 use ltci_shared::api::registry::{Address, CreateInsuredPersonRequest, EmergencyContact, Scheme};
 use ltci_shared::api::users::Role;
@@ -263,52 +263,20 @@ pub fn person(name: &str, seq: u16) -> CreateInsuredPersonRequest {
 /// A valid level certificate for `person_id` from today, as if the assessment workflow had run
 /// (with the closed case it belongs to).
 pub async fn seed_certificate(app: &TestApp, region_id: Uuid, person_id: Uuid, level: u8) -> Uuid {
-    let now = Utc::now();
-    let case_id = Uuid::now_v7();
-    assessment_case::ActiveModel {
-        id: Set(case_id),
-        region_id: Set(region_id),
-        insured_person_id: Set(person_id),
-        applied_by_user_id: Set(Uuid::nil()),
-        applied_by_institution_id: Set(None),
-        institution_id: Set(None),
-        care_mode: Set("home_visit".into()),
-        reason: Set("test".into()),
-        change_of_condition: Set(false),
-        state: Set("certified".into()),
-        refusal_code: Set(None),
-        refusal_message: Set(None),
-        current_round: Set(1),
-        publicity_ends_at: Set(None),
-        certificate_id: Set(None),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(&app.db)
-    .await
-    .expect("seed case");
-    let id = Uuid::now_v7();
-    let today = now.date_naive();
-    certificate::ActiveModel {
-        id: Set(id),
-        region_id: Set(region_id),
-        insured_person_id: Set(person_id),
-        case_id: Set(case_id),
-        number: Set(format!("T{}", &id.simple().to_string()[..20])),
-        level: Set(i32::from(level)),
-        instrument_version: Set("CN-NHSA-2021".into()),
-        effective_on: Set(today - chrono::Duration::days(30)),
-        expires_on: Set(today + chrono::Duration::days(700)),
-        appeal_deadline: Set(None),
-        status: Set("active".into()),
-        superseded_by: Set(None),
-        issued_at: Set(now),
-    }
-    .insert(&app.db)
-    .await
-    .expect("seed certificate");
-    id
+    let region = region::Entity::find_by_id(region_id).one(&app.db).await.expect("region").expect("seeded region");
+    let today = Utc::now().date_naive();
+    let existing = ltci_server::assessment::certificates::Existing {
+        region,
+        person_id,
+        institution_id: None,
+        care_mode: ltci_shared::api::assessment::CareMode::HomeVisit,
+        level,
+        effective_on: today - chrono::Duration::days(30),
+        expires_on: today + chrono::Duration::days(700),
+        recorded_by: Uuid::nil(),
+        reason: "test".into(),
+    };
+    ltci_server::assessment::certificates::record_existing(&app.db, existing).await.expect("seed certificate")
 }
 
 /// The demo city's policy rewritten for region A (370200), in force from 1 January of this year.

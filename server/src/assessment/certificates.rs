@@ -3,14 +3,17 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use ltci_shared::Page;
-use ltci_shared::api::assessment::{Certificate, CertificateFilter};
+use ltci_shared::api::assessment::{CareMode, Certificate, CertificateFilter};
 use ltci_shared::assessment;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{certificate, region, sequence};
+use crate::entities::{assessment_case, certificate, enum_to_db, region, sequence};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::registry::regions;
@@ -105,6 +108,76 @@ pub async fn issue<C: ConnectionTrait>(db: &C, i: Issue) -> ApiResult<certificat
     }
     .insert(db)
     .await?)
+}
+
+/// A certificate issued before this system (存量证书): the level, its validity, and who applied.
+#[derive(Debug)]
+pub struct Existing {
+    pub region: region::Model,
+    pub person_id: Uuid,
+    /// The institution that serves the person, if any.
+    pub institution_id: Option<Uuid>,
+    pub care_mode: CareMode,
+    pub level: u8,
+    pub effective_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    /// The officer recording it.
+    pub recorded_by: Uuid,
+    pub reason: String,
+}
+
+/// Records a certificate issued before this system, with the closed (`certified`) case it
+/// belongs to, in one transaction: what the demo data and the tests start from.
+pub async fn record_existing(db: &DatabaseConnection, e: Existing) -> ApiResult<Uuid> {
+    let now = Utc::now();
+    let (case_id, id) = (Uuid::now_v7(), Uuid::now_v7());
+    let txn = db.begin().await?;
+    assessment_case::ActiveModel {
+        id: Set(case_id),
+        region_id: Set(e.region.id),
+        insured_person_id: Set(e.person_id),
+        applied_by_user_id: Set(e.recorded_by),
+        applied_by_institution_id: Set(None),
+        institution_id: Set(e.institution_id),
+        care_mode: Set(enum_to_db(&e.care_mode)),
+        reason: Set(e.reason),
+        change_of_condition: Set(false),
+        state: Set("certified".into()),
+        refusal_code: Set(None),
+        refusal_message: Set(None),
+        current_round: Set(1),
+        publicity_ends_at: Set(None),
+        certificate_id: Set(None),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    certificate::ActiveModel {
+        id: Set(id),
+        region_id: Set(e.region.id),
+        insured_person_id: Set(e.person_id),
+        case_id: Set(case_id),
+        number: Set(format!("{}-ZS-{}", e.region.code, &id.simple().to_string()[20..])),
+        level: Set(i32::from(e.level)),
+        instrument_version: Set(assessment::CN_NHSA_2021.into()),
+        effective_on: Set(e.effective_on),
+        expires_on: Set(e.expires_on),
+        appeal_deadline: Set(None),
+        status: Set(ACTIVE.into()),
+        superseded_by: Set(None),
+        issued_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    assessment_case::Entity::update_many()
+        .col_expr(assessment_case::Column::CertificateId, Expr::value(id))
+        .filter(assessment_case::Column::Id.eq(case_id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(id)
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Certificate> {

@@ -25,6 +25,7 @@ use uuid::Uuid;
 use super::{events, stays};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
+use crate::csv_lines::CsvLines;
 use crate::entities::{
     care_plan, enum_from_db, enum_to_db, hospitalisation as hosp, insured_person, partner_event as pe,
     service_relation as rel, stay, visit,
@@ -73,39 +74,16 @@ struct Checked {
 /// Reads a CSV file into events; problems are keyed `lines[<n>].<column>`.
 pub fn parse_csv(input: &[u8]) -> ApiResult<(Vec<PartnerEvent>, Vec<String>)> {
     let mut errors = FieldErrors::new();
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).trim(csv::Trim::All).from_reader(input);
     let (mut events, mut places) = (Vec::new(), Vec::new());
-    let mut record = csv::StringRecord::new();
-    let mut first = true;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.add(format!("lines[{line}].line"), "unreadable", "not valid CSV in UTF-8");
-                break;
+    for item in CsvLines::new(input, &HEADER) {
+        let (line, record) = match item {
+            Ok(read) => read,
+            Err(p) => {
+                errors.add(format!("lines[{}].{}", p.line, p.column), p.code, p.message);
+                continue;
             }
-        }
-        let line = record.position().map_or(0, |p| p.line());
+        };
         let at = format!("lines[{line}]");
-        if first {
-            first = false;
-            if record.iter().map(|f| f.trim_start_matches('\u{feff}')).ne(HEADER) {
-                errors.add(format!("{at}.header"), "invalid_header", format!("the first line is {}", HEADER.join(",")));
-                break;
-            }
-            continue;
-        }
-        if record.len() != HEADER.len() {
-            errors.add(
-                format!("{at}.line"),
-                "wrong_column_count",
-                format!("{} columns, not {}", record.len(), HEADER.len()),
-            );
-            continue;
-        }
         let source: Option<PartnerSource> = enum_from_db(&record[0])
             .map_err(|_| errors.add(format!("{at}.source"), "unknown_value", "medical_insurance or civil_affairs"))
             .ok();
@@ -129,13 +107,6 @@ pub fn parse_csv(input: &[u8]) -> ApiResult<(Vec<PartnerEvent>, Vec<String>)> {
             });
             places.push(at);
         }
-    }
-    if first {
-        errors.add(
-            "lines[1].header",
-            "empty_file",
-            format!("the file is empty; the first line is {}", HEADER.join(",")),
-        );
     }
     errors.finish()?;
     Ok((events, places))

@@ -22,6 +22,7 @@ use super::income::{self, contribution_request, split, valid_period};
 use super::ledger::{self, AccountSpec};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
+use crate::csv_lines::CsvLines;
 use crate::entities::{
     contribution, enum_from_db, enum_to_db, insured_person, journal_entry as je, ledger_posting as lp,
 };
@@ -67,44 +68,17 @@ fn parse(
     progress: Progress<'_>,
 ) -> ApiResult<(Vec<Line>, String)> {
     let mut hasher = Sha256::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(HashingReader { inner: input, hasher: &mut hasher });
+    let mut reader = CsvLines::new(HashingReader { inner: input, hasher: &mut hasher }, &HEADER);
     let mut lines = Vec::new();
     let mut seen = HashSet::new();
-    let mut record = csv::StringRecord::new();
-    let mut first = true;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                issue(errors, line, "line", "unreadable", "not valid CSV in UTF-8");
-                break;
+    for item in &mut reader {
+        let (line, record) = match item {
+            Ok(read) => read,
+            Err(p) => {
+                issue(errors, p.line, p.column, p.code, p.message);
+                continue;
             }
-        }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        if first {
-            first = false;
-            if record.iter().map(|f| f.trim_start_matches('\u{feff}')).ne(HEADER) {
-                issue(errors, line, "header", "invalid_header", format!("the first line is {}", HEADER.join(",")));
-                break;
-            }
-            continue;
-        }
-        if record.len() != HEADER.len() {
-            issue(
-                errors,
-                line,
-                "line",
-                "wrong_column_count",
-                format!("{} columns, not {}", record.len(), HEADER.len()),
-            );
-            continue;
-        }
+        };
         let before = errors.len();
         let reference = match check_text(&record[0], 100) {
             Ok(r) if !seen.contains(&r) => Some(r),
@@ -158,9 +132,6 @@ fn parse(
     // Read the rest so the digest covers the whole file even when reading stopped early.
     let mut rest = reader.into_inner();
     std::io::copy(&mut rest, &mut std::io::sink()).ok();
-    if first {
-        issue(errors, 1, "header", "empty_file", format!("the file is empty; the first line is {}", HEADER.join(",")));
-    }
     let digest = crate::digest::hex(&hasher.finalize());
     Ok((lines, digest))
 }
