@@ -20,6 +20,7 @@ mod m20261122_000010_fund_health_settings;
 mod m20261122_000011_policy_versions;
 mod m20261122_000012_care_delivery;
 mod m20261129_000013_stays_partner_events;
+mod m20261129_000014_settlement;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_policy_versions::Migration),
             Box::new(m20261122_000012_care_delivery::Migration),
             Box::new(m20261129_000013_stays_partner_events::Migration),
+            Box::new(m20261129_000014_settlement::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ pub mod institutions;
 pub mod pii;
 pub mod policy;
 pub mod registry;
+pub mod settlement;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

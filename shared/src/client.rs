@@ -33,6 +33,7 @@ use crate::api::registry::{
     County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
     Region, UpdateInsuredPersonRequest,
 };
+use crate::api::settlement::{Bill, BillFilter, BillLine, ComputeBill, PayBill, ReturnBill, Statement};
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
 };
@@ -753,6 +754,43 @@ impl ApiClient {
 
     pub async fn stay_charges(&self, id: Uuid, q: &ChargesQuery) -> Result<Vec<StayCharge>, ClientError> {
         self.get(&format!("/stays/{id}/charges"), q).await
+    }
+
+    /// Computes (or computes again) a draft bill.
+    pub async fn compute_bill(&self, req: &ComputeBill) -> Result<Bill, ClientError> {
+        self.call(Method::POST, "/settlements", Some(req)).await
+    }
+
+    pub async fn bills(&self, filter: &BillFilter, page: PageQuery) -> Result<Page<Bill>, ClientError> {
+        Self::send(self.api(Method::GET, "/settlements").query(filter).query(&page)).await
+    }
+
+    pub async fn bill(&self, id: Uuid) -> Result<Bill, ClientError> {
+        self.get(&format!("/settlements/{id}"), &()).await
+    }
+
+    pub async fn bill_lines(&self, id: Uuid, page: PageQuery) -> Result<Page<BillLine>, ClientError> {
+        self.get(&format!("/settlements/{id}/lines"), &page).await
+    }
+
+    pub async fn submit_bill(&self, id: Uuid) -> Result<Bill, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/settlements/{id}/submission"), None).await
+    }
+
+    pub async fn return_bill(&self, id: Uuid, req: &ReturnBill) -> Result<Bill, ClientError> {
+        self.call(Method::POST, &format!("/settlements/{id}/return"), Some(req)).await
+    }
+
+    pub async fn approve_bill(&self, id: Uuid) -> Result<Bill, ClientError> {
+        self.call::<(), _>(Method::POST, &format!("/settlements/{id}/approval"), None).await
+    }
+
+    pub async fn pay_bill(&self, id: Uuid, req: &PayBill) -> Result<Bill, ClientError> {
+        self.call(Method::POST, &format!("/settlements/{id}/payment"), Some(req)).await
+    }
+
+    pub async fn institution_statement(&self, institution_id: Uuid) -> Result<Statement, ClientError> {
+        self.get(&format!("/institutions/{institution_id}/statement"), &()).await
     }
 
     pub async fn record_partner_events(&self, batch: &PartnerBatch) -> Result<PartnerImportOutcome, ClientError> {

@@ -66,6 +66,8 @@ pub mod codes {
     pub const FOUR_EYES_REQUIRED: &str = "four_eyes_required";
     /// A draw larger than what the reserve holds.
     pub const INSUFFICIENT_RESERVE: &str = "insufficient_reserve";
+    /// A payment larger than what the scheme's fund holds (draw from the reserve first).
+    pub const INSUFFICIENT_FUND: &str = "insufficient_fund";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const INTERNAL: &str = "internal_error";

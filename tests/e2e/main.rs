@@ -19,6 +19,7 @@ mod phone_sync;
 mod policy;
 mod registry;
 mod roles;
+mod settlement;
 mod stays;
 mod users;
 mod visits;

@@ -56,6 +56,7 @@ async fn role_endpoint_matrix(app: TestApp) {
         move |_| json!({"institution_id": a1, "month": "2026-01", "charges": [{"stay_id": nil, "on": "2026-01-05", "amount": "60.00"}]}),
     );
     let partner_batch: Body = Box::new(|_| json!({"events": []}));
+    let bill: Body = Box::new(move |_| json!({"institution_id": a1, "month": "2026-01"}));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
@@ -107,6 +108,11 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::PUT, "/api/v1/stays/charges".into(), Some(charges), [422, 403, 403, 422, 403, 422]),
         (Method::POST, "/api/v1/partner-events".into(), Some(partner_batch), [422, 403, 403, 403, 403, 422]),
         (Method::GET, "/api/v1/hospitalisations".into(), None, [200, 403, 200, 403, 403, 200]),
+        (Method::GET, "/api/v1/settlements".into(), None, [200, 403, 200, 200, 403, 200]),
+        // Nothing was charged in that month; region B's officer names an institution of region A.
+        (Method::POST, "/api/v1/settlements".into(), Some(bill), [422, 403, 403, 422, 403, 422]),
+        (Method::POST, format!("/api/v1/settlements/{nil}/approval"), None, [404, 403, 403, 403, 403, 404]),
+        (Method::GET, format!("/api/v1/institutions/{a1}/statement"), None, [200, 403, 200, 200, 403, 404]),
         (
             Method::POST,
             format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),

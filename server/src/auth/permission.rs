@@ -79,6 +79,12 @@ pub enum Permission {
     ImportPartnerEvents,
     /// Read what partner systems reported: hospital stays (health data: agency only).
     ReadPartnerEvents,
+    /// Read monthly bills and institution statements (within scope: institution staff their own).
+    ReadBills,
+    /// Compute and submit a month's bill (officers; institution staff for their own institution).
+    PrepareBills,
+    /// Return, approve and pay bills: post payables and payments to the ledger.
+    SettleBills,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -119,6 +125,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin | Institution, ManageStays) => true,
         (Admin, ImportPartnerEvents) => true,
         (Admin | Auditor, ReadPartnerEvents) => true,
+        (Admin | Auditor | Institution, ReadBills) => true,
+        (Admin | Institution, PrepareBills) => true,
+        (Admin, SettleBills) => true,
         _ => false,
     }
 }

@@ -7,8 +7,8 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 
 use super::Actor;
 use crate::entities::{
-    assessment_case, assessment_round_assessor, audit_event, care_plan, caregiver, caregiver_assignment, certificate,
-    institution, insured_person, service_relation, stay, user, visit,
+    assessment_case, assessment_round_assessor, audit_event, bill, care_plan, caregiver, caregiver_assignment,
+    certificate, institution, insured_person, service_relation, stay, user, visit,
 };
 
 /// A condition that matches no row.
@@ -129,6 +129,17 @@ pub fn stays(actor: &Actor) -> Condition {
     match (actor.role, actor.institution_id) {
         (Role::Admin | Role::Auditor, _) => region,
         (Role::Institution, Some(inst)) => region.add(stay::Column::InstitutionId.eq(inst)),
+        _ => nothing(),
+    }
+}
+
+/// Bills an actor may see: officers and auditors their region's; institution staff their own
+/// institution's.
+pub fn bills(actor: &Actor) -> Condition {
+    let region = Condition::all().add(bill::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(bill::Column::InstitutionId.eq(inst)),
         _ => nothing(),
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate, Utc};
 use ltci_shared::Page;
+use ltci_shared::api::settlement::BillStatus;
 use ltci_shared::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, MAX_CHARGES_PER_REPORT, Stay,
     StayCharge, StayFilter,
@@ -22,7 +23,9 @@ use super::plans::serving_institution;
 use crate::assessment::certificates;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{enum_from_db, enum_to_db, insured_person, service_relation as rel, stay, stay_charge as charge};
+use crate::entities::{
+    bill, enum_from_db, enum_to_db, insured_person, service_relation as rel, stay, stay_charge as charge,
+};
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::institutions::relations;
@@ -256,7 +259,7 @@ pub async fn list(state: &AppState, actor: &Actor, filter: StayFilter, page: Pag
 }
 
 /// The first and last day of a `YYYY-MM` month.
-fn month_bounds(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+pub(crate) fn month_bounds(text: &str) -> Option<(NaiveDate, NaiveDate)> {
     let (y, m) = text.split_once('-')?;
     if y.len() != 4 || m.len() != 2 {
         return None;
@@ -304,6 +307,21 @@ pub async fn report_charges(state: &AppState, actor: &Actor, req: ChargeReport) 
         ));
     }
     let txn = state.db.begin().await?;
+    // A month whose bill is submitted is closed: its bill stays as it was submitted. The bill's
+    // row is the lock, so a submission and a report of the same month do not interleave.
+    if let Some(b) = bill::Entity::find()
+        .filter(bill::Column::InstitutionId.eq(institution_id))
+        .filter(bill::Column::Month.eq(&req.month))
+        .lock(LockType::Update)
+        .one(&txn)
+        .await?
+        && b.status != enum_to_db(&BillStatus::Draft)
+    {
+        return Err(ApiError::conflict(
+            "month",
+            format!("the bill for {} is {}: the month's charges no longer change", req.month, b.status),
+        ));
+    }
     let ids: Vec<Uuid> = req.charges.iter().map(|c| c.stay_id).collect::<HashSet<_>>().into_iter().collect();
     let stays: HashMap<Uuid, stay::Model> = stay::Entity::find()
         .filter(scope::stays(actor))

@@ -8,6 +8,8 @@ pub mod assessment_round_assessor;
 pub mod assessment_setting;
 pub mod assessor_profile;
 pub mod audit_event;
+pub mod bill;
+pub mod bill_line;
 pub mod care_plan;
 pub mod caregiver;
 pub mod caregiver_assignment;

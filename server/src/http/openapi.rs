@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         (name = "sync", description = "The caregiver phone's offline sync: visit events up, changes down"),
         (name = "stays", description = "Stays in wards and institutions (入住/出院) and their daily charges"),
         (name = "partners", description = "Hospital stays and deaths reported by medical insurance (医保) and civil affairs (民政)"),
+        (name = "settlement", description = "Monthly settlement (月度结算): bills, approval, payment, institution statements"),
         (name = "audit", description = "Audit trail"),
         (name = "ops", description = "Health and metrics"),
     )

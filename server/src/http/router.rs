@@ -17,7 +17,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use super::error::ApiError;
 use super::{metrics, openapi::ApiDoc, ops};
 use crate::state::AppState;
-use crate::{assessment, audit, auth, care, funding, institutions, policy, registry, users, workforce};
+use crate::{assessment, audit, auth, care, funding, institutions, policy, registry, settlement, users, workforce};
 
 /// The API routes (under `/api/v1`) and the operational ones, with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -34,6 +34,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(policy::routes::router())
         .merge(care::routes::router())
         .merge(care::stay_routes::router())
+        .merge(settlement::routes::router())
         .merge(audit::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)

@@ -9,6 +9,7 @@ pub mod institutions;
 pub mod partners;
 pub mod policy;
 pub mod registry;
+pub mod settlement;
 pub mod stays;
 pub mod users;
 pub mod workforce;

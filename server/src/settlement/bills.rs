@@ -1,0 +1,392 @@
+//! A bill's life after it is computed: read, submitted by the institution, returned or approved
+//! by the agency (the payable posted), paid (the payment posted, the quality deposit withheld).
+//! Every step is audited with the status before and after; an approved bill never changes.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use ltci_shared::Page;
+use ltci_shared::api::assessment::CareMode;
+use ltci_shared::api::funding::AccountKind;
+use ltci_shared::api::registry::Scheme;
+use ltci_shared::api::settlement::{Bill, BillFilter, BillLine, BillStatus, BillSubtotal, PayBill, ReturnBill};
+use ltci_shared::error::codes;
+use ltci_shared::money::to_yuan;
+use sea_orm::sea_query::{Expr, LockType};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::pricing::share_of_fen;
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission, scope};
+use crate::entities::{bill, bill_line, enum_from_db, enum_to_db, institution, ledger_account as acct};
+use crate::funding::income::fund;
+use crate::funding::ledger::{self, AccountSpec, NewEntry};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::pagination::{PageRequest, try_fetch_page};
+use crate::policy::service::in_force_document;
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+/// What the fund owes an institution for approved bills (应付机构款).
+pub fn payable(institution_id: Uuid) -> AccountSpec {
+    AccountSpec {
+        code: format!("payable:{institution_id}"),
+        name: "应付定点机构结算款".into(),
+        kind: AccountKind::Liability,
+    }
+}
+
+/// Quality deposits (质量保证金) withheld from an institution's payments.
+pub fn deposit(institution_id: Uuid) -> AccountSpec {
+    AccountSpec {
+        code: format!("deposit:{institution_id}"), name: "质量保证金".into(), kind: AccountKind::Liability
+    }
+}
+
+/// Benefits paid in a care mode from a scheme's fund (待遇支出).
+pub fn expense(mode: CareMode, scheme: Scheme) -> AccountSpec {
+    AccountSpec {
+        code: format!("expense:{}:{}", enum_to_db(&mode), enum_to_db(&scheme)),
+        name: format!("{}待遇支出 ({})", crate::funding::income::scheme_name(scheme), enum_to_db(&mode)),
+        kind: AccountKind::Expense,
+    }
+}
+
+/// The fund's amount per (care mode, scheme) of each bill, summed by the database.
+async fn subtotals<C: ConnectionTrait>(db: &C, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, Vec<BillSubtotal>>> {
+    let rows: Vec<(Uuid, String, String, i64, Option<i64>)> = bill_line::Entity::find()
+        .select_only()
+        .column(bill_line::Column::BillId)
+        .column(bill_line::Column::CareMode)
+        .column(bill_line::Column::Scheme)
+        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "lines")
+        .column_as(Expr::cust("CAST(SUM(bill_lines.fund_fen) AS BIGINT)"), "fund")
+        .filter(bill_line::Column::BillId.is_in(ids))
+        .group_by(bill_line::Column::BillId)
+        .group_by(bill_line::Column::CareMode)
+        .group_by(bill_line::Column::Scheme)
+        .order_by_asc(bill_line::Column::CareMode)
+        .order_by_asc(bill_line::Column::Scheme)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<BillSubtotal>> = HashMap::new();
+    for (id, mode, scheme, lines, fund) in rows {
+        out.entry(id).or_default().push(BillSubtotal {
+            care_mode: enum_from_db(&mode)?,
+            scheme: enum_from_db(&scheme)?,
+            lines: u32::try_from(lines).unwrap_or(0),
+            fund_amount: to_yuan(fund.unwrap_or(0)),
+        });
+    }
+    Ok(out)
+}
+
+fn view(m: bill::Model, subtotals: Vec<BillSubtotal>) -> ApiResult<Bill> {
+    Ok(Bill {
+        status: enum_from_db(&m.status)?,
+        paid: m.withheld_fen.map(|w| to_yuan(m.fund_fen - w)),
+        withheld: m.withheld_fen.map(to_yuan),
+        id: m.id,
+        institution_id: m.institution_id,
+        month: m.month,
+        line_count: u32::try_from(m.line_count).unwrap_or(0),
+        rejected_lines: u32::try_from(m.rejected_lines).unwrap_or(0),
+        claimed: to_yuan(m.claimed_fen),
+        fund_amount: to_yuan(m.fund_fen),
+        subtotals,
+        computed_at: m.computed_at,
+        submitted_at: m.submitted_at,
+        return_reason: m.return_reason,
+        approved_at: m.approved_at,
+        approval_entry_id: m.approval_entry_id,
+        paid_on: m.paid_on,
+        payment_entry_id: m.payment_entry_id,
+    })
+}
+
+/// The API views of bills, with their subtotals (one query).
+pub async fn views<C: ConnectionTrait>(db: &C, bills: Vec<bill::Model>) -> ApiResult<Vec<Bill>> {
+    let mut subs = subtotals(db, bills.iter().map(|b| b.id).collect()).await?;
+    bills.into_iter().map(|b| view(b.clone(), subs.remove(&b.id).unwrap_or_default())).collect()
+}
+
+pub async fn view_one<C: ConnectionTrait>(db: &C, m: bill::Model) -> ApiResult<Bill> {
+    views(db, vec![m]).await?.pop().ok_or_else(|| ApiError::internal(anyhow::anyhow!("bill view missing")))
+}
+
+async fn find<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid, lock: bool) -> ApiResult<bill::Model> {
+    let mut q = bill::Entity::find_by_id(id).filter(scope::bills(actor));
+    if lock {
+        q = q.lock(LockType::Update);
+    }
+    q.one(db).await?.ok_or_else(|| ApiError::not_found("bill"))
+}
+
+pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill> {
+    actor.require(Permission::ReadBills)?;
+    view_one(&state.db, find(&state.db, actor, id, false).await?).await
+}
+
+/// Bills in scope, latest month first.
+pub async fn list(state: &AppState, actor: &Actor, f: BillFilter, page: PageRequest) -> ApiResult<Page<Bill>> {
+    actor.require(Permission::ReadBills)?;
+    let mut q = bill::Entity::find().filter(scope::bills(actor));
+    if let Some(i) = f.institution_id {
+        q = q.filter(bill::Column::InstitutionId.eq(i));
+    }
+    if let Some(m) = f.month {
+        q = q.filter(bill::Column::Month.eq(m));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(bill::Column::Status.eq(enum_to_db(&s)));
+    }
+    let q = q.order_by_desc(bill::Column::Month).order_by_asc(bill::Column::InstitutionId);
+    let page = try_fetch_page(&state.db, q, page, Ok).await?;
+    let items = views(&state.db, page.items).await?;
+    Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
+}
+
+fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
+    Ok(BillLine {
+        line_no: u32::try_from(m.line_no).unwrap_or(0),
+        insured_person_id: m.insured_person_id,
+        care_mode: enum_from_db(&m.care_mode)?,
+        scheme: enum_from_db(&m.scheme)?,
+        level: m.level.and_then(|l| u8::try_from(l).ok()),
+        service_on: m.service_on,
+        source: m.source,
+        source_id: m.source_id,
+        policy_version_id: m.policy_version_id,
+        rule: m.rule,
+        claimed: to_yuan(m.claimed_fen),
+        allowed: to_yuan(m.allowed_fen),
+        fund_amount: to_yuan(m.fund_fen),
+        rejection: m.rejection.as_deref().map(enum_from_db).transpose()?,
+        explanation: serde_json::from_str(&m.explanation).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?,
+    })
+}
+
+/// A bill's lines in order.
+pub async fn lines(state: &AppState, actor: &Actor, id: Uuid, page: PageRequest) -> ApiResult<Page<BillLine>> {
+    actor.require(Permission::ReadBills)?;
+    let b = find(&state.db, actor, id, false).await?;
+    let q =
+        bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id)).order_by_asc(bill_line::Column::LineNo);
+    try_fetch_page(&state.db, q, page, line_view).await
+}
+
+/// Moves a bill from `from` to `to` if nobody moved it meanwhile, with the columns `set`, and
+/// audits the step.
+async fn step(
+    db: &DatabaseTransaction,
+    actor: &Actor,
+    b: &bill::Model,
+    to: BillStatus,
+    set: Vec<(bill::Column, sea_orm::sea_query::SimpleExpr)>,
+) -> ApiResult<()> {
+    let mut update = bill::Entity::update_many()
+        .col_expr(bill::Column::Status, Expr::value(enum_to_db(&to)))
+        .col_expr(bill::Column::Version, Expr::value(b.version + 1));
+    for (col, value) in set {
+        update = update.col_expr(col, value);
+    }
+    let done = update.filter(bill::Column::Id.eq(b.id)).filter(bill::Column::Version.eq(b.version)).exec(db).await?;
+    if done.rows_affected != 1 {
+        return Err(ApiError::conflict("version", "the bill was changed by someone else meanwhile"));
+    }
+    let to = enum_to_db(&to);
+    audit::record_transition(db, &AuditActor::from(actor), &format!("bill.{to}"), "bill", b.id, Some(&b.status), &to)
+        .await
+}
+
+fn expect(b: &bill::Model, status: BillStatus, what: &str) -> ApiResult<()> {
+    if b.status == enum_to_db(&status) {
+        Ok(())
+    } else {
+        Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &b.status, format!("only a {what}")))
+    }
+}
+
+/// The institution (or an officer for it) submits a draft for review.
+pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill> {
+    actor.require(Permission::PrepareBills)?;
+    let txn = state.db.begin().await?;
+    let b = find(&txn, actor, id, true).await?;
+    expect(&b, BillStatus::Draft, "draft is submitted")?;
+    let set = vec![
+        (bill::Column::SubmittedBy, Expr::value(actor.user_id)),
+        (bill::Column::SubmittedAt, Expr::value(Utc::now())),
+        (bill::Column::ReturnReason, Expr::value(Option::<String>::None)),
+    ];
+    step(&txn, actor, &b, BillStatus::Submitted, set).await?;
+    txn.commit().await?;
+    get(state, actor, id).await
+}
+
+/// The agency sends a submitted bill back as a draft, with the reason.
+pub async fn return_bill(state: &AppState, actor: &Actor, id: Uuid, req: ReturnBill) -> ApiResult<Bill> {
+    actor.require(Permission::SettleBills)?;
+    let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let txn = state.db.begin().await?;
+    let b = find(&txn, actor, id, true).await?;
+    expect(&b, BillStatus::Submitted, "submitted bill is returned")?;
+    step(&txn, actor, &b, BillStatus::Draft, vec![(bill::Column::ReturnReason, Expr::value(reason))]).await?;
+    txn.commit().await?;
+    get(state, actor, id).await
+}
+
+/// Amounts per (care mode, scheme) and per scheme of a bill, in fen.
+async fn amounts<C: ConnectionTrait>(db: &C, b: &bill::Model) -> ApiResult<Vec<(CareMode, Scheme, i64)>> {
+    Ok(subtotals(db, vec![b.id])
+        .await?
+        .remove(&b.id)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|s| ltci_shared::money::to_fen(s.fund_amount).ok().map(|f| (s.care_mode, s.scheme, f)))
+        .filter(|(_, _, f)| *f != 0)
+        .collect())
+}
+
+/// The agency approves a submitted bill: the payable is posted (debit each mode and scheme's
+/// benefit expense, credit the institution's payable) and the bill is approved, in one
+/// transaction. A bill the fund pays nothing for is approved without an entry.
+pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill> {
+    actor.require(Permission::SettleBills)?;
+    let b = find(&state.db, actor, id, false).await?;
+    expect(&b, BillStatus::Submitted, "submitted bill is approved")?;
+    let parts = amounts(&state.db, &b).await?;
+    let mut lines: Vec<(AccountSpec, i64)> = parts.iter().map(|(m, s, f)| (expense(*m, *s), *f)).collect();
+    lines.push((payable(b.institution_id), -b.fund_fen));
+    let now = Utc::now();
+    let set = move |entry: Option<Uuid>| {
+        vec![
+            (bill::Column::ApprovedBy, Expr::value(actor.user_id)),
+            (bill::Column::ApprovedAt, Expr::value(now)),
+            (bill::Column::ApprovalEntryId, Expr::value(entry)),
+        ]
+    };
+    if b.fund_fen == 0 {
+        let txn = state.db.begin().await?;
+        step(&txn, actor, &b, BillStatus::Approved, set(None)).await?;
+        txn.commit().await?;
+        return get(state, actor, id).await;
+    }
+    let entry = NewEntry {
+        reference: format!("settlement:{}", b.id),
+        kind: "settlement_payable",
+        description: format!("{} 月度结算 (机构 {})", b.month, b.institution_id),
+        effective_on: actor.today,
+        reverses_entry_id: None,
+        request: serde_json::json!({"kind": "settlement_payable", "bill": b.id, "version": b.version}),
+        lines,
+    };
+    let row = b.clone();
+    ledger::post(&state.db, actor, entry, async |txn, e| {
+        step(txn, actor, &row, BillStatus::Approved, set(Some(e.id))).await
+    })
+    .await?;
+    tracing::info!(bill_id = %id, "bill approved");
+    get(state, actor, id).await
+}
+
+/// The agency pays an approved bill: debit the institution's payable, credit each scheme's fund
+/// with what is transferred and the institution's deposit with the quality deposit withheld (the
+/// policy's `quality_withholding` in force on the month's last day, half up to the fen per
+/// scheme). A scheme's fund must hold what it pays (`409 insufficient_fund`).
+pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> ApiResult<Bill> {
+    actor.require(Permission::SettleBills)?;
+    let paid_on = req.paid_on.unwrap_or(actor.today);
+    if paid_on > actor.today {
+        return Err(ApiError::invalid_field("paid_on", "in_future", "record a payment on or after its day"));
+    }
+    let b = find(&state.db, actor, id, false).await?;
+    expect(&b, BillStatus::Approved, "approved bill is paid")?;
+    let last = crate::care::stays::month_bounds(&b.month).map(|(_, l)| l).unwrap_or(actor.today);
+    let share =
+        in_force_document(&state.db, actor.region_id, last).await?.map(|d| d.quality_withholding).unwrap_or_default();
+    let mut per_scheme: Vec<(Scheme, i64)> = Vec::new();
+    for (_, scheme, fen) in amounts(&state.db, &b).await? {
+        match per_scheme.iter_mut().find(|(s, _)| *s == scheme) {
+            Some((_, total)) => *total += fen,
+            None => per_scheme.push((scheme, fen)),
+        }
+    }
+    let withheld: Vec<(Scheme, i64, i64)> =
+        per_scheme.iter().map(|(s, f)| (*s, f - share_of_fen(*f, share), share_of_fen(*f, share))).collect();
+    let withheld_total: i64 = withheld.iter().map(|(_, _, w)| w).sum();
+    let set = move |entry: Option<Uuid>| {
+        vec![
+            (bill::Column::PaidBy, Expr::value(actor.user_id)),
+            (bill::Column::PaidOn, Expr::value(paid_on)),
+            (bill::Column::WithheldFen, Expr::value(withheld_total)),
+            (bill::Column::PaymentEntryId, Expr::value(entry)),
+        ]
+    };
+    if b.fund_fen == 0 {
+        let txn = state.db.begin().await?;
+        step(&txn, actor, &b, BillStatus::Paid, set(None)).await?;
+        txn.commit().await?;
+        return get(state, actor, id).await;
+    }
+    let mut lines = vec![(payable(b.institution_id), b.fund_fen)];
+    lines.extend(withheld.iter().map(|(s, net, _)| (fund(*s), -net)));
+    lines.push((deposit(b.institution_id), -withheld_total));
+    let entry = NewEntry {
+        reference: format!("settlement-payment:{}", b.id),
+        kind: "settlement_payment",
+        description: format!("{} 月度结算支付 (机构 {})", b.month, b.institution_id),
+        effective_on: paid_on,
+        reverses_entry_id: None,
+        request: serde_json::json!({"kind": "settlement_payment", "bill": b.id, "paid_on": paid_on}),
+        lines,
+    };
+    let row = b.clone();
+    let region_id = actor.region_id;
+    ledger::post(&state.db, actor, entry, async |txn, e| {
+        // Checked inside the transaction under a lock on each fund account, so two payments at
+        // once cannot together overdraw a fund (`FOR NO KEY UPDATE`: see reserve draws).
+        for (scheme, _, _) in &withheld {
+            let account = acct::Entity::find()
+                .filter(acct::Column::RegionId.eq(region_id))
+                .filter(acct::Column::Code.eq(fund(*scheme).code))
+                .lock(LockType::NoKeyUpdate)
+                .one(txn)
+                .await?
+                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("fund account missing")))?;
+            let left = ledger::sums(txn, region_id).await?.get(&account.id).copied().unwrap_or(0);
+            if left < 0 {
+                return Err(ApiError::other(
+                    axum::http::StatusCode::CONFLICT,
+                    codes::INSUFFICIENT_FUND,
+                    format!(
+                        "the {} fund holds {} less than this payment; draw from the reserve first",
+                        enum_to_db(scheme),
+                        to_yuan(-left)
+                    ),
+                ));
+            }
+        }
+        step(txn, actor, &row, BillStatus::Paid, set(Some(e.id))).await
+    })
+    .await?;
+    tracing::info!(bill_id = %id, "bill paid");
+    get(state, actor, id).await
+}
+
+/// The institution of a bill-related request, in the actor's scope (`404` otherwise).
+pub async fn institution_in_scope<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> ApiResult<institution::Model> {
+    institution::Entity::find_by_id(id)
+        .filter(scope::institutions(actor))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found("institution"))
+}

@@ -1,0 +1,172 @@
+//! Computing an institution's draft bill for a month that is over: every charged bed-day priced,
+//! the monthly caps applied, the lines written in one transaction. Computing a draft again
+//! replaces its lines; a submitted bill is never computed again.
+
+use chrono::Utc;
+use ltci_shared::api::settlement::{Bill, BillStatus, ComputeBill};
+use ltci_shared::error::codes;
+use sea_orm::sea_query::LockType;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::bills;
+use super::facts::{self, Facts};
+use super::pricing::{Priced, apply_monthly_caps, price_day};
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission};
+use crate::care::plans::serving_institution;
+use crate::care::stays::month_bounds;
+use crate::entities::{bill, bill_line, enum_to_db, institution};
+use crate::http::error::{ApiError, ApiResult, unique_as};
+use crate::state::AppState;
+
+/// Lines per multi-row insert (17 columns: well under every bind-parameter limit).
+const CHUNK: usize = 1000;
+
+/// The priced lines of a month, numbered: by beneficiary, then day, then stay.
+fn priced_lines(facts: &Facts, tier: Option<u8>) -> Vec<(usize, Priced)> {
+    let mut order: Vec<usize> = (0..facts.days.len()).collect();
+    order.sort_by_key(|&i| (facts.days[i].person_id, facts.days[i].on, facts.days[i].stay_id));
+    let mut lines: Vec<(Uuid, Priced)> =
+        order.iter().map(|&i| (facts.days[i].person_id, price_day(&facts.day(&facts.days[i], tier)))).collect();
+    apply_monthly_caps(&mut lines);
+    order.into_iter().zip(lines).map(|(i, (_, p))| (i, p)).collect()
+}
+
+/// Computes the bill of an institution for a month: `201` for a new draft, `200` when a draft was
+/// computed again.
+pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiResult<(bool, Bill)> {
+    actor.require(Permission::PrepareBills)?;
+    let institution_id = serving_institution(actor, req.institution_id)?;
+    let (first, last) = month_bounds(&req.month)
+        .ok_or_else(|| ApiError::invalid_field("month", "invalid_month", "a month is written YYYY-MM"))?;
+    if last >= actor.today {
+        return Err(ApiError::invalid_field("month", "month_not_over", "a month is billed once it is over"));
+    }
+    let inst = institution::Entity::find_by_id(institution_id)
+        .filter(institution::Column::RegionId.eq(actor.region_id))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid_field("institution_id", "unknown_institution", "no such institution in your region")
+        })?;
+    let tier = inst.hospital_tier.and_then(|t| u8::try_from(t).ok());
+
+    let txn = state.db.begin().await?;
+    let existing = bill::Entity::find()
+        .filter(bill::Column::InstitutionId.eq(institution_id))
+        .filter(bill::Column::Month.eq(&req.month))
+        .lock(LockType::Update)
+        .one(&txn)
+        .await?;
+    if let Some(b) = &existing
+        && b.status != enum_to_db(&BillStatus::Draft)
+    {
+        return Err(ApiError::state_conflict(
+            codes::INVALID_STATE_TRANSITION,
+            &b.status,
+            "only a draft is computed again; an approved bill never changes",
+        ));
+    }
+    let facts = facts::read(&txn, actor.region_id, institution_id, first, last).await?;
+    if facts.days.is_empty() {
+        return Err(ApiError::invalid_field(
+            "month",
+            "nothing_to_bill",
+            format!("no charged bed-days in {}: report the month's charges first", req.month),
+        ));
+    }
+    let lines = priced_lines(&facts, tier);
+    let claimed: i64 = lines.iter().map(|(i, _)| facts.days[*i].charged_fen).sum();
+    let fund: i64 = lines.iter().map(|(_, p)| p.fund_fen).sum();
+    let rejected = lines.iter().filter(|(_, p)| p.rejection.is_some()).count();
+    let now = Utc::now();
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    let created = existing.is_none();
+    let bill = match existing {
+        Some(b) => {
+            bill_line::Entity::delete_many().filter(bill_line::Column::BillId.eq(b.id)).exec(&txn).await?;
+            let version = b.version;
+            let mut a = b.into_active_model();
+            a.line_count = Set(count(lines.len()));
+            a.rejected_lines = Set(count(rejected));
+            a.claimed_fen = Set(claimed);
+            a.fund_fen = Set(fund);
+            a.computed_by = Set(actor.user_id);
+            a.computed_at = Set(now);
+            a.version = Set(version + 1);
+            a.update(&txn).await?
+        }
+        None => bill::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            region_id: Set(actor.region_id),
+            institution_id: Set(institution_id),
+            month: Set(req.month.clone()),
+            status: Set(enum_to_db(&BillStatus::Draft)),
+            line_count: Set(count(lines.len())),
+            rejected_lines: Set(count(rejected)),
+            claimed_fen: Set(claimed),
+            fund_fen: Set(fund),
+            withheld_fen: Set(None),
+            computed_by: Set(actor.user_id),
+            computed_at: Set(now),
+            submitted_by: Set(None),
+            submitted_at: Set(None),
+            return_reason: Set(None),
+            approved_by: Set(None),
+            approved_at: Set(None),
+            approval_entry_id: Set(None),
+            paid_by: Set(None),
+            paid_on: Set(None),
+            payment_entry_id: Set(None),
+            version: Set(1),
+        }
+        .insert(&txn)
+        .await
+        .map_err(unique_as(|| ApiError::conflict("month", "this bill is being computed by someone else")))?,
+    };
+    let rows: Vec<bill_line::ActiveModel> = lines
+        .into_iter()
+        .enumerate()
+        .map(|(n, (i, p))| {
+            let d = &facts.days[i];
+            let day = facts.day(d, tier);
+            bill_line::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                bill_id: Set(bill.id),
+                line_no: Set(count(n + 1)),
+                insured_person_id: Set(d.person_id),
+                care_mode: Set(enum_to_db(&d.mode)),
+                scheme: Set(enum_to_db(&day.scheme)),
+                level: Set(day.level.map(i32::from)),
+                service_on: Set(d.on),
+                source: Set("stay".into()),
+                source_id: Set(d.stay_id),
+                policy_version_id: Set(p.policy_version_id),
+                rule: Set(p.rule.map(|r| enum_to_db(&r))),
+                claimed_fen: Set(d.charged_fen),
+                allowed_fen: Set(p.allowed_fen),
+                fund_fen: Set(p.fund_fen),
+                rejection: Set(p.rejection.map(|r| enum_to_db(&r))),
+                explanation: Set(p.explanation.to_string()),
+            }
+        })
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        bill_line::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+    }
+    audit::record(
+        &txn,
+        &AuditActor::from(actor),
+        "bill.compute",
+        "bill",
+        bill.id,
+        &["lines", "claimed", "fund_amount"],
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(bill_id = %bill.id, lines = bill.line_count, created, "bill computed");
+    Ok((created, bills::view_one(&state.db, bill).await?))
+}

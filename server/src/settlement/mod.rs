@@ -1,0 +1,10 @@
+//! Monthly settlement (月度结算): an institution's bill for a month priced under the policy of each
+//! day, its review and approval, the payable and the payment posted to the ledger with the quality
+//! deposit withheld, and the institution's statement.
+
+pub mod bills;
+pub mod compute;
+pub mod facts;
+pub mod pricing;
+pub mod routes;
+pub mod statement;

@@ -1,0 +1,194 @@
+//! Monthly settlement (月度结算): an institution's bill for a month, its priced lines, and the
+//! institution's statement (对账单) of what the fund owes and paid it. Amounts are yuan as decimal
+//! strings with two decimals.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::assessment::CareMode;
+use super::registry::Scheme;
+
+/// Where a bill stands: computed (and recomputable) as a `draft`, `submitted` by the institution,
+/// `approved` by the agency (the payable is posted), `paid` (the payment is posted, the quality
+/// deposit withheld).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BillStatus {
+    /// 草稿
+    Draft,
+    /// 已提交
+    Submitted,
+    /// 已审核
+    Approved,
+    /// 已支付
+    Paid,
+}
+
+/// Why a line is not paid (拒付原因).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LineRejection {
+    /// The beneficiary had no valid disability certificate that day.
+    NotCertified,
+    /// The certified level is not served in this care mode under the policy of the day.
+    NotEligible,
+    /// In hospital that day (reported by the medical-insurance system).
+    Hospitalised,
+    /// On or after the day of death.
+    Deceased,
+    /// No benefit policy was in force that day.
+    NoPolicy,
+    /// The policy of the day prices nothing for this scheme, mode, level and tier.
+    NoRate,
+    /// The beneficiary's monthly cap under the rate was already reached.
+    OverCap,
+}
+
+/// `POST /api/v1/settlements`: compute (or compute again) an institution's draft bill for a month
+/// that is over.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ComputeBill {
+    /// The institution; institution staff may leave it out (their own).
+    #[serde(default)]
+    pub institution_id: Option<Uuid>,
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// The fund's amount of a bill for one care mode and scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BillSubtotal {
+    pub care_mode: CareMode,
+    pub scheme: Scheme,
+    pub lines: u32,
+    #[schema(value_type = String, example = "1350.00")]
+    pub fund_amount: Decimal,
+}
+
+/// A monthly bill (月度结算单).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Bill {
+    pub id: Uuid,
+    pub institution_id: Uuid,
+    pub month: String,
+    pub status: BillStatus,
+    pub line_count: u32,
+    pub rejected_lines: u32,
+    /// What the institution charged, over all lines.
+    #[schema(value_type = String, example = "2850.00")]
+    pub claimed: Decimal,
+    /// What the fund pays: the sum of the lines' fund amounts.
+    #[schema(value_type = String, example = "1350.00")]
+    pub fund_amount: Decimal,
+    pub subtotals: Vec<BillSubtotal>,
+    /// The quality deposit (质量保证金) withheld from the payment, once paid.
+    #[schema(value_type = Option<String>, example = "67.50")]
+    pub withheld: Option<Decimal>,
+    /// What was transferred to the institution, once paid.
+    #[schema(value_type = Option<String>, example = "1282.50")]
+    pub paid: Option<Decimal>,
+    pub computed_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Why the agency sent the bill back, when it did.
+    pub return_reason: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    /// The journal entry of the payable (debit expense, credit the institution's payable).
+    pub approval_entry_id: Option<Uuid>,
+    pub paid_on: Option<NaiveDate>,
+    /// The journal entry of the payment (debit the payable, credit the funds and the deposit).
+    pub payment_entry_id: Option<Uuid>,
+}
+
+/// One line of a bill: a beneficiary-day priced under the policy in force that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BillLine {
+    pub line_no: u32,
+    pub insured_person_id: Uuid,
+    pub care_mode: CareMode,
+    pub scheme: Scheme,
+    /// The certified level that day.
+    pub level: Option<u8>,
+    pub service_on: NaiveDate,
+    /// What the line bills: `stay` (a charged bed-day).
+    pub source: String,
+    pub source_id: Uuid,
+    /// The policy version the day was priced under.
+    pub policy_version_id: Option<Uuid>,
+    /// The payment basis applied (`capped_per_day`, `flat_per_day`).
+    pub rule: Option<String>,
+    #[schema(value_type = String, example = "95.00")]
+    pub claimed: Decimal,
+    /// The amount the rule allows (the charge up to the daily cap, or the flat amount).
+    #[schema(value_type = String, example = "60.00")]
+    pub allowed: Decimal,
+    /// The fund's share of the allowed amount, rounded half up to the fen (0 when rejected).
+    #[schema(value_type = String, example = "45.00")]
+    pub fund_amount: Decimal,
+    pub rejection: Option<LineRejection>,
+    /// The inputs and the steps, so the line explains itself.
+    #[schema(value_type = Object)]
+    pub explanation: serde_json::Value,
+}
+
+/// `GET /api/v1/settlements`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BillFilter {
+    pub institution_id: Option<Uuid>,
+    /// `YYYY-MM`.
+    pub month: Option<String>,
+    pub status: Option<BillStatus>,
+}
+
+/// `POST /api/v1/settlements/{id}/return`: the agency sends a submitted bill back as a draft.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReturnBill {
+    pub reason: String,
+}
+
+/// `POST /api/v1/settlements/{id}/payment`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct PayBill {
+    /// The day of the transfer; today when left out.
+    #[serde(default)]
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// One ledger entry that moved the institution's accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct StatementEntry {
+    pub entry_id: Uuid,
+    pub reference: String,
+    /// `settlement_payable`, `settlement_payment`.
+    pub kind: String,
+    pub description: String,
+    pub effective_on: NaiveDate,
+    /// What the entry added to (positive) or took from what the fund owes the institution.
+    #[schema(value_type = String, example = "1350.00")]
+    pub payable: Decimal,
+    /// What the entry added to the quality deposit withheld.
+    #[schema(value_type = String, example = "67.50")]
+    pub deposit: Decimal,
+}
+
+/// `GET /api/v1/institutions/{id}/statement`: an institution's statement (对账单).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Statement {
+    pub institution_id: Uuid,
+    /// Approved and not yet paid (应付未付).
+    #[schema(value_type = String, example = "0.00")]
+    pub payable: Decimal,
+    /// Quality deposits withheld and held by the fund (质量保证金).
+    #[schema(value_type = String, example = "67.50")]
+    pub deposit_withheld: Decimal,
+    /// Transferred to the institution, over all payments.
+    #[schema(value_type = String, example = "1282.50")]
+    pub paid: Decimal,
+    /// The institution's bills, latest month first.
+    pub bills: Vec<Bill>,
+    /// The ledger entries on its accounts, oldest first.
+    pub entries: Vec<StatementEntry>,
+}

@@ -1,0 +1,334 @@
+//! Monthly settlement of stays: a month's charged bed-days priced under the policy of each day
+//! (daily cap, fund share, fen rounding, days in hospital and after death refused), computed
+//! again while a draft, submitted, returned, approved (the payable posted), paid (the quality
+//! deposit withheld), and the institution's statement that shows only its own money.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use ltci_e2e::world::{person, policy_for_region_a};
+use ltci_e2e::{TestApp, World, field_code, on_both_databases, today};
+use ltci_server::entities::region;
+use ltci_shared::PageQuery;
+use ltci_shared::api::assessment::CareMode;
+use ltci_shared::api::funding::{EntryFilter, FundingSource, HealthQuery, ReceiptRequest};
+use ltci_shared::api::institutions::CreateServiceRelation;
+use ltci_shared::api::partners::{PartnerBatch, PartnerEvent, PartnerEventKind, PartnerSource};
+use ltci_shared::api::registry::Scheme;
+use ltci_shared::api::settlement::{BillFilter, BillLine, BillStatus, ComputeBill, LineRejection, PayBill, ReturnBill};
+use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
+use ltci_shared::client::{ApiClient, ClientError};
+use rust_decimal::Decimal;
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+on_both_databases!(a_month_of_stays_is_billed_approved_and_paid);
+
+fn yuan(s: &str) -> Decimal {
+    s.parse().expect("amount")
+}
+
+fn status(e: &ClientError) -> u16 {
+    match e {
+        ClientError::Api { status, .. } => status.as_u16(),
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+fn code(e: &ClientError) -> String {
+    match e {
+        ClientError::Api { body, .. } => body.error.code.clone(),
+        other => panic!("expected an API error, got {other}"),
+    }
+}
+
+/// The first and last day of last month.
+fn last_month() -> (NaiveDate, NaiveDate, String) {
+    let first_this = today().with_day(1).expect("first of the month");
+    let last = first_this - Duration::days(1);
+    let first = last.with_day(1).expect("first of last month");
+    (first, last, format!("{:04}-{:02}", first.year(), first.month()))
+}
+
+/// A level-4 resident of institution a1 since before last month: certified, under an
+/// institutional relation, admitted on `admitted_on`. Answers the person and the stay.
+async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate) -> (Uuid, String, Uuid) {
+    let (first, _, _) = last_month();
+    let req = person("入住老人", seq);
+    let p = world.as_user("admin_a").create_insured_person(&req).await.expect("register");
+    let region = region::Entity::find_by_id(world.region_a).one(&app.db).await.expect("region").expect("region a");
+    ltci_server::assessment::certificates::record_existing(
+        &app.db,
+        ltci_server::assessment::certificates::Existing {
+            region,
+            person_id: p.id,
+            institution_id: None,
+            care_mode: CareMode::Institutional,
+            level: 4,
+            effective_on: first - Duration::days(30),
+            expires_on: today() + Duration::days(700),
+            recorded_by: Uuid::nil(),
+            reason: "test".into(),
+        },
+    )
+    .await
+    .expect("certificate");
+    let a1 = world.as_user("inst_a1");
+    a1.start_service_relation(&CreateServiceRelation {
+        insured_person_id: p.id,
+        institution_id: world.institution("a1"),
+        care_mode: CareMode::Institutional,
+        start_on: first - Duration::days(10),
+    })
+    .await
+    .expect("relation");
+    let stay = a1
+        .admit(&AdmitRequest {
+            institution_id: None,
+            insured_person_id: p.id,
+            care_mode: CareMode::Institutional,
+            admitted_on,
+        })
+        .await
+        .expect("admit");
+    (p.id, req.id_number, stay.id)
+}
+
+async fn all_lines(client: &ApiClient, bill: Uuid) -> Vec<BillLine> {
+    let mut out = Vec::new();
+    loop {
+        let page = client
+            .bill_lines(bill, PageQuery { limit: Some(20), offset: Some(out.len() as u64) })
+            .await
+            .expect("lines");
+        let done = page.items.is_empty();
+        out.extend(page.items);
+        if done || out.len() as u64 >= page.total {
+            return out;
+        }
+    }
+}
+
+async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
+    let world = app.world().await;
+    let (first, last, month) = last_month();
+    // The demo policy (institutional care: the charge up to 60.00 a day, 75 % from the fund; a
+    // quality deposit of 5 %) in force since before last month.
+    let policy = policy_for_region_a().replace(
+        &format!("effective_from = \"{}-01-01\"", today().year()),
+        &format!("effective_from = \"{}-01-01\"", today().year() - 1),
+    );
+    world.as_user("admin_a").import_policy(policy, "application/toml").await.expect("policy");
+    let (admin, a1, a2, auditor) =
+        (world.as_user("admin_a"), world.as_user("inst_a1"), world.as_user("inst_a2"), world.as_user("auditor_a"));
+
+    // 张: in all month, 95.00 a day (above the cap); dies on the 25th, reported after the charges.
+    // 李: from the 10th to the 20th at 33.33 (below the cap: 24.9975 from the fund, 25.00 to the
+    // fen); in hospital from the 15th, discharged on the 18th.
+    let (zhang, zhang_id, zhang_stay) = resident(&app, &world, 401, first).await;
+    let (li, li_id, li_stay) = resident(&app, &world, 402, first + Duration::days(9)).await;
+    let days = |from: NaiveDate, to: NaiveDate| from.iter_days().take_while(move |d| *d <= to);
+    let mut charges: Vec<DailyCharge> =
+        days(first, last).map(|on| DailyCharge { stay_id: zhang_stay, on, amount: yuan("95.00") }).collect();
+    charges.extend(days(first + Duration::days(9), first + Duration::days(19)).map(|on| DailyCharge {
+        stay_id: li_stay,
+        on,
+        amount: yuan("33.33"),
+    }));
+    let report = ChargeReport { institution_id: None, month: month.clone(), charges };
+    a1.report_stay_charges(&report).await.expect("charges");
+    let event = |external_ref: &str, kind, id_number: &str, on, episode: Option<&str>| PartnerEvent {
+        source: if kind == PartnerEventKind::Death {
+            PartnerSource::CivilAffairs
+        } else {
+            PartnerSource::MedicalInsurance
+        },
+        external_ref: external_ref.into(),
+        kind,
+        id_number: id_number.into(),
+        on,
+        episode_ref: episode.map(Into::into),
+        hospital: episode.map(|_| "市人民医院".into()),
+    };
+    let events = vec![
+        event("YB-1", PartnerEventKind::HospitalAdmission, &li_id, first + Duration::days(14), Some("ZY-1")),
+        event("YB-2", PartnerEventKind::HospitalDischarge, &li_id, first + Duration::days(17), Some("ZY-1")),
+        event("MZ-1", PartnerEventKind::Death, &zhang_id, first + Duration::days(24), None),
+    ];
+    admin.record_partner_events(&PartnerBatch { events }).await.expect("partner events");
+
+    // A month that is not over is not billed; only agency and institution staff compute bills,
+    // and an institution only its own.
+    let this_month = format!("{:04}-{:02}", today().year(), today().month());
+    let e = a1.compute_bill(&ComputeBill { institution_id: None, month: this_month }).await.expect_err("not over");
+    assert_eq!(field_code(&e, "month"), "month_not_over");
+    let e =
+        a1.compute_bill(&ComputeBill { institution_id: None, month: "2026-13".into() }).await.expect_err("bad month");
+    assert_eq!(field_code(&e, "month"), "invalid_month");
+    let e = a2.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect_err("nothing");
+    assert_eq!(field_code(&e, "month"), "nothing_to_bill");
+    let theirs = ComputeBill { institution_id: Some(world.institution("a1")), month: month.clone() };
+    assert_eq!(status(&a2.compute_bill(&theirs).await.expect_err("not a2's")), 403);
+    assert_eq!(status(&auditor.compute_bill(&theirs).await.expect_err("auditors read")), 403);
+
+    let draft = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect("bill");
+    let n = u32::try_from(days(first, last).count()).expect("days");
+    let zhang_rejected = n - 24;
+    assert_eq!((draft.status, draft.month.as_str(), draft.line_count), (BillStatus::Draft, month.as_str(), n + 11));
+    assert_eq!(draft.rejected_lines, zhang_rejected + 3);
+    assert_eq!(draft.claimed, Decimal::from(95 * n) + yuan("366.63"));
+    // 24 days × 45.00 + 8 days × 25.00.
+    assert_eq!(draft.fund_amount, yuan("1280.00"));
+    assert_eq!(draft.subtotals.len(), 1);
+    assert_eq!(
+        (draft.subtotals[0].care_mode, draft.subtotals[0].scheme, draft.subtotals[0].fund_amount),
+        (CareMode::Institutional, Scheme::Resident, yuan("1280.00"))
+    );
+
+    // Every line explains itself.
+    let lines = all_lines(a1, draft.id).await;
+    assert_eq!(lines.len() as u32, n + 11);
+    assert_eq!(lines.iter().map(|l| l.line_no).collect::<Vec<_>>(), (1..=n + 11).collect::<Vec<_>>());
+    let line = |who: Uuid, on: NaiveDate| {
+        lines.iter().find(|l| l.insured_person_id == who && l.service_on == on).expect("a line for the day").clone()
+    };
+    let capped = line(zhang, first);
+    assert_eq!(
+        (capped.claimed, capped.allowed, capped.fund_amount, capped.rejection),
+        (yuan("95.00"), yuan("60.00"), yuan("45.00"), None)
+    );
+    assert_eq!(
+        (capped.level, capped.rule.as_deref(), capped.source.as_str()),
+        (Some(4), Some("capped_per_day"), "stay")
+    );
+    assert!(
+        capped.explanation["steps"].to_string().contains("min(charged 95.00, daily cap 60.00)"),
+        "{}",
+        capped.explanation
+    );
+    let rounded = line(li, first + Duration::days(9));
+    assert_eq!((rounded.allowed, rounded.fund_amount), (yuan("33.33"), yuan("25.00")));
+    for (who, on, why) in [
+        (li, first + Duration::days(14), LineRejection::Hospitalised),
+        (li, first + Duration::days(16), LineRejection::Hospitalised),
+        (zhang, first + Duration::days(24), LineRejection::Deceased),
+        (zhang, last, LineRejection::Deceased),
+    ] {
+        let l = line(who, on);
+        assert_eq!((l.rejection, l.fund_amount), (Some(why), Decimal::ZERO), "{on}");
+    }
+    // Discharged from hospital on the 18th: that day is paid again.
+    assert_eq!(line(li, first + Duration::days(17)).rejection, None);
+
+    // Computing the draft again gives the identical bill.
+    let again = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect("again");
+    assert_eq!((again.id, again.fund_amount, again.line_count), (draft.id, draft.fund_amount, draft.line_count));
+    assert_eq!(all_lines(a1, draft.id).await, lines);
+
+    // Nobody else's: another institution does not find it, nor lists it.
+    assert_eq!(status(&a2.bill(draft.id).await.expect_err("a1's")), 404);
+    assert!(a2.bills(&BillFilter::default(), PageQuery::default()).await.expect("list").items.is_empty());
+    assert_eq!(auditor.bills(&BillFilter::default(), PageQuery::default()).await.expect("list").total, 1);
+
+    // Submitted: no longer computed again, its month's charges closed; approving needs a submission.
+    assert_eq!(code(&admin.approve_bill(draft.id).await.expect_err("a draft")), "invalid_state_transition");
+    let submitted = a1.submit_bill(draft.id).await.expect("submit");
+    assert_eq!(submitted.status, BillStatus::Submitted);
+    let e = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect_err("submitted");
+    assert_eq!(code(&e), "invalid_state_transition");
+    let fix = ChargeReport {
+        institution_id: None,
+        month: month.clone(),
+        charges: vec![DailyCharge { stay_id: li_stay, on: first + Duration::days(9), amount: yuan("40.00") }],
+    };
+    let e = a1.report_stay_charges(&fix).await.expect_err("month closed");
+    assert_eq!((status(&e), field_code(&e, "month")), (409, "conflict".to_string()));
+
+    // The agency sends it back; the institution corrects a day and computes it again.
+    assert_eq!(
+        status(&a1.return_bill(draft.id, &ReturnBill { reason: "x".into() }).await.expect_err("agency only")),
+        403
+    );
+    let e = admin.return_bill(draft.id, &ReturnBill { reason: " ".into() }).await.expect_err("a reason");
+    assert_eq!(field_code(&e, "reason"), "required");
+    let returned = admin.return_bill(draft.id, &ReturnBill { reason: "10日收费有误".into() }).await.expect("returned");
+    assert_eq!((returned.status, returned.return_reason.as_deref()), (BillStatus::Draft, Some("10日收费有误")));
+    a1.report_stay_charges(&fix).await.expect("corrected charge");
+    let corrected = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect("again");
+    assert_eq!(corrected.fund_amount, yuan("1285.00"));
+    a1.submit_bill(draft.id).await.expect("submitted again");
+
+    // Approval posts the payable once: expense debited, the institution's payable credited.
+    assert_eq!(status(&a1.approve_bill(draft.id).await.expect_err("agency only")), 403);
+    let approved = admin.approve_bill(draft.id).await.expect("approve");
+    assert_eq!(approved.status, BillStatus::Approved);
+    let entry = approved.approval_entry_id.expect("payable entry");
+    assert_eq!(code(&admin.approve_bill(draft.id).await.expect_err("once")), "invalid_state_transition");
+    let posted = admin
+        .journal_entries(
+            &EntryFilter { reference: Some(format!("settlement:{}", draft.id)), ..Default::default() },
+            PageQuery::default(),
+        )
+        .await
+        .expect("entries");
+    assert_eq!(posted.items.iter().map(|e| e.id).collect::<Vec<_>>(), [entry]);
+    let health =
+        admin.fund_health(&HealthQuery { scheme: Scheme::Resident, on: None, from: None }).await.expect("health");
+    let this = format!("{:04}-{:02}", today().year(), today().month());
+    let spent = health.expenditure_by_month.iter().find(|m| m.month == this).expect("this month").amount;
+    assert_eq!(spent, yuan("1285.00"));
+
+    // Paying needs the money in the resident fund: first refused, then paid with 5 % withheld.
+    let e = admin.pay_bill(draft.id, &PayBill::default()).await.expect_err("empty fund");
+    assert_eq!((status(&e), code(&e)), (409, "insufficient_fund".to_string()));
+    admin
+        .post_receipt(&ReceiptRequest {
+            reference: "CZ-1".into(),
+            scheme: Scheme::Resident,
+            source: FundingSource::FiscalSubsidy,
+            amount: yuan("10000.00"),
+            description: "财政补助".into(),
+            received_on: None,
+        })
+        .await
+        .expect("receipt");
+    let e =
+        admin.pay_bill(draft.id, &PayBill { paid_on: Some(today() + Duration::days(1)) }).await.expect_err("future");
+    assert_eq!(field_code(&e, "paid_on"), "in_future");
+    let paid = admin.pay_bill(draft.id, &PayBill::default()).await.expect("pay");
+    assert_eq!((paid.status, paid.withheld, paid.paid), (BillStatus::Paid, Some(yuan("64.25")), Some(yuan("1220.75"))));
+    assert_eq!(
+        code(&admin.pay_bill(draft.id, &PayBill::default()).await.expect_err("once")),
+        "invalid_state_transition"
+    );
+
+    // The institution's statement: only its own accounts, reconciled with the ledger.
+    let statement = a1.institution_statement(world.institution("a1")).await.expect("statement");
+    assert_eq!(
+        (statement.payable, statement.deposit_withheld, statement.paid),
+        (Decimal::ZERO, yuan("64.25"), yuan("1220.75"))
+    );
+    assert_eq!(statement.bills.iter().map(|b| b.id).collect::<Vec<_>>(), [draft.id]);
+    let moves: Vec<(&str, Decimal, Decimal)> =
+        statement.entries.iter().map(|e| (e.kind.as_str(), e.payable, e.deposit)).collect();
+    assert_eq!(
+        moves,
+        [
+            ("settlement_payable", yuan("1285.00"), Decimal::ZERO),
+            ("settlement_payment", yuan("-1285.00"), yuan("64.25"))
+        ]
+    );
+    assert_eq!(status(&a2.institution_statement(world.institution("a1")).await.expect_err("a1's")), 404);
+    let own = a2.institution_statement(world.institution("a2")).await.expect("a2's own");
+    assert!(own.bills.is_empty() && own.entries.is_empty() && own.payable.is_zero());
+    assert_eq!(status(&a1.funding_accounts().await.expect_err("not the ledger")), 403);
+    assert_eq!(auditor.institution_statement(world.institution("a1")).await.expect("auditor reads"), statement);
+
+    let report = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert!(report.is_sound(), "{report:?}");
+    let sum = |code: String| report.sums.get(&(world.region_a, code)).copied().unwrap_or(0);
+    let a1_id = world.institution("a1");
+    assert_eq!(sum(format!("payable:{a1_id}")), 0);
+    assert_eq!(sum(format!("deposit:{a1_id}")), -6_425);
+    assert_eq!(sum("expense:institutional:resident".into()), 128_500);
+    // 10,000.00 received, 95 % into the fund, 1,220.75 paid out of it.
+    assert_eq!(sum("fund:resident".into()), 950_000 - 122_075);
+}
