@@ -82,6 +82,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(BillLines::ServiceOn).date().not_null())
                     .col(ColumnDef::new(BillLines::Source).string_len(16).not_null())
                     .col(ColumnDef::new(BillLines::SourceId).uuid().not_null())
+                    .col(ColumnDef::new(BillLines::Item).string_len(16))
+                    .col(ColumnDef::new(BillLines::Times).integer())
                     .col(ColumnDef::new(BillLines::PolicyVersionId).uuid())
                     .col(ColumnDef::new(BillLines::Rule).string_len(20))
                     .col(ColumnDef::new(BillLines::ClaimedFen).big_integer().not_null())
@@ -169,6 +171,8 @@ enum BillLines {
     ServiceOn,
     Source,
     SourceId,
+    Item,
+    Times,
     PolicyVersionId,
     Rule,
     ClaimedFen,

@@ -4,23 +4,29 @@
 //! deposit withheld), and the institution's statement that shows only its own money.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use ltci_e2e::phone::{gps, proper_visit, upload};
 use ltci_e2e::world::{person, policy_for_region_a};
 use ltci_e2e::{TestApp, World, field_code, on_both_databases, today};
 use ltci_server::entities::region;
 use ltci_shared::PageQuery;
 use ltci_shared::api::assessment::CareMode;
+use ltci_shared::api::care::{
+    CorrectionReason, CorrectionRequest, CreateCarePlan, ExceptionCode, PlanItem, ResolutionCode, ScheduleRequest,
+    Visit, VisitState,
+};
 use ltci_shared::api::funding::{EntryFilter, FundingSource, HealthQuery, ReceiptRequest};
 use ltci_shared::api::institutions::CreateServiceRelation;
 use ltci_shared::api::partners::{PartnerBatch, PartnerEvent, PartnerEventKind, PartnerSource};
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::{BillFilter, BillLine, BillStatus, ComputeBill, LineRejection, PayBill, ReturnBill};
 use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
+use ltci_shared::api::workforce::CreateAssignment;
 use ltci_shared::client::{ApiClient, ClientError};
 use rust_decimal::Decimal;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-on_both_databases!(a_month_of_stays_is_billed_approved_and_paid);
+on_both_databases!(a_month_of_stays_is_billed_approved_and_paid, a_month_of_home_and_family_care_is_billed);
 
 fn yuan(s: &str) -> Decimal {
     s.parse().expect("amount")
@@ -48,11 +54,19 @@ fn last_month() -> (NaiveDate, NaiveDate, String) {
     (first, last, format!("{:04}-{:02}", first.year(), first.month()))
 }
 
-/// A level-4 resident of institution a1 since before last month: certified, under an
-/// institutional relation, admitted on `admitted_on`. Answers the person and the stay.
-async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate) -> (Uuid, String, Uuid) {
+/// Region A's officer imports the demo policy, in force since 1 January of last year.
+async fn import_policy(world: &World) {
+    let year = today().year();
+    let policy = policy_for_region_a()
+        .replace(&format!("effective_from = \"{year}-01-01\""), &format!("effective_from = \"{}-01-01\"", year - 1));
+    world.as_user("admin_a").import_policy(policy, "application/toml").await.expect("policy");
+}
+
+/// A person of region A certified at `level` since a month before last month, served by a1 in
+/// `mode` from ten days before last month.
+async fn beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: u8, mode: CareMode) -> (Uuid, String) {
     let (first, _, _) = last_month();
-    let req = person("入住老人", seq);
+    let req = person(name, seq);
     let p = world.as_user("admin_a").create_insured_person(&req).await.expect("register");
     let region = region::Entity::find_by_id(world.region_a).one(&app.db).await.expect("region").expect("region a");
     ltci_server::assessment::certificates::record_existing(
@@ -61,8 +75,8 @@ async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate
             region,
             person_id: p.id,
             institution_id: None,
-            care_mode: CareMode::Institutional,
-            level: 4,
+            care_mode: mode,
+            level,
             effective_on: first - Duration::days(30),
             expires_on: today() + Duration::days(700),
             recorded_by: Uuid::nil(),
@@ -71,25 +85,34 @@ async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate
     )
     .await
     .expect("certificate");
-    let a1 = world.as_user("inst_a1");
-    a1.start_service_relation(&CreateServiceRelation {
-        insured_person_id: p.id,
-        institution_id: world.institution("a1"),
-        care_mode: CareMode::Institutional,
-        start_on: first - Duration::days(10),
-    })
-    .await
-    .expect("relation");
-    let stay = a1
+    world
+        .as_user("inst_a1")
+        .start_service_relation(&CreateServiceRelation {
+            insured_person_id: p.id,
+            institution_id: world.institution("a1"),
+            care_mode: mode,
+            start_on: first - Duration::days(10),
+        })
+        .await
+        .expect("relation");
+    (p.id, req.id_number)
+}
+
+/// A level-4 resident of institution a1 since before last month, admitted on `admitted_on`.
+/// Answers the person, the ID number and the stay.
+async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate) -> (Uuid, String, Uuid) {
+    let (person, id_number) = beneficiary(app, world, "入住老人", seq, 4, CareMode::Institutional).await;
+    let stay = world
+        .as_user("inst_a1")
         .admit(&AdmitRequest {
             institution_id: None,
-            insured_person_id: p.id,
+            insured_person_id: person,
             care_mode: CareMode::Institutional,
             admitted_on,
         })
         .await
         .expect("admit");
-    (p.id, req.id_number, stay.id)
+    (person, id_number, stay.id)
 }
 
 async fn all_lines(client: &ApiClient, bill: Uuid) -> Vec<BillLine> {
@@ -331,4 +354,127 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(sum("expense:institutional:resident".into()), 128_500);
     // 10,000.00 received, 95 % into the fund, 1,220.75 paid out of it.
     assert_eq!(sum("fund:resident".into()), 950_000 - 122_075);
+}
+
+async fn a_month_of_home_and_family_care_is_billed(app: TestApp) {
+    let world = app.world().await;
+    let (first, last, month) = last_month();
+    // Home visits per item at catalogue prices, 80 % for residents; family care 30.00 a day.
+    import_policy(&world).await;
+    let (a1, carer) = (world.as_user("inst_a1"), world.as_user("carer_a1"));
+
+    // 王 at home, visited on the first week of last month; one visit checked in 1 km away.
+    let (wang, _) = beneficiary(&app, &world, "居家老人", 501, 3, CareMode::HomeVisit).await;
+    a1.assign_caregiver(&CreateAssignment {
+        caregiver_id: world.caregiver("carer_a1"),
+        insured_person_id: wang,
+        start_on: first - Duration::days(10),
+    })
+    .await
+    .expect("assign");
+    let plan = a1
+        .create_care_plan(&CreateCarePlan {
+            institution_id: None,
+            insured_person_id: wang,
+            care_mode: CareMode::HomeVisit,
+            start_on: first,
+            end_on: last,
+            items: vec![PlanItem { code: "SF-01".into(), per_week: 7 }, PlanItem { code: "SF-03".into(), per_week: 2 }],
+        })
+        .await
+        .expect("plan");
+    let visits = a1
+        .schedule_visits(&ScheduleRequest {
+            plan_id: plan.id,
+            caregiver_id: world.caregiver("carer_a1"),
+            from: first,
+            to: first + Duration::days(6),
+        })
+        .await
+        .expect("schedule")
+        .created;
+    assert_eq!(visits.len(), 7);
+    for (n, v) in visits.iter().enumerate() {
+        let at = if n == 2 { gps(0.01) } else { gps(0.0) };
+        upload(carer, &proper_visit(v, at)).await;
+    }
+    let far = &visits[2];
+    assert_eq!(a1.visit(far.id).await.expect("visit").state, VisitState::NeedsReview);
+
+    // 赵 cared for by the family from the 21st.
+    let (zhao, _) = beneficiary(&app, &world, "亲情护理", 502, 4, CareMode::FamilyCare).await;
+    a1.create_care_plan(&CreateCarePlan {
+        institution_id: None,
+        insured_person_id: zhao,
+        care_mode: CareMode::FamilyCare,
+        start_on: first + Duration::days(20),
+        end_on: last + Duration::days(30),
+        items: vec![],
+    })
+    .await
+    .expect("family-care plan");
+    let family_days = u32::try_from((last - first).num_days() - 19).expect("days");
+
+    // What the visits delivered, at the fund's 80 %: SF-01 12.00, SF-03 32.00 each time.
+    let fund_of = |v: &Visit| -> Decimal {
+        v.planned_items
+            .iter()
+            .map(|p| Decimal::from(p.times) * if p.code == "SF-01" { yuan("12.00") } else { yuan("32.00") })
+            .sum()
+    };
+    let items = |v: &Visit| u32::try_from(v.planned_items.len()).expect("items");
+    let all_items: u32 = visits.iter().map(items).sum();
+    let verified_fund: Decimal = visits.iter().filter(|v| v.id != far.id).map(fund_of).sum();
+    let family = Decimal::from(30 * family_days);
+
+    let bill = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect("bill");
+    assert_eq!(bill.line_count, all_items + family_days);
+    assert_eq!(bill.rejected_lines, items(far));
+    assert_eq!(bill.fund_amount, verified_fund + family);
+    let mut subtotals: Vec<(CareMode, Decimal)> = bill.subtotals.iter().map(|s| (s.care_mode, s.fund_amount)).collect();
+    subtotals.sort_by_key(|(m, _)| *m as u8);
+    assert_eq!(subtotals, [(CareMode::HomeVisit, verified_fund), (CareMode::FamilyCare, family)]);
+
+    let lines = all_lines(a1, bill.id).await;
+    let far_lines: Vec<&BillLine> = lines.iter().filter(|l| l.source_id == far.id).collect();
+    assert_eq!(far_lines.len() as u32, items(far));
+    for l in &far_lines {
+        assert_eq!(
+            (l.source.as_str(), l.rejection, l.fund_amount),
+            ("visit", Some(LineRejection::VisitNotVerified), Decimal::ZERO)
+        );
+    }
+    let sf01 = lines
+        .iter()
+        .find(|l| l.source_id == visits[0].id && l.item.as_deref() == Some("SF-01"))
+        .expect("SF-01 on the first visit");
+    assert_eq!(
+        (sf01.times, sf01.claimed, sf01.allowed, sf01.fund_amount, sf01.rule.as_deref()),
+        (Some(1), yuan("15.00"), yuan("15.00"), yuan("12.00"), Some("per_item"))
+    );
+    assert_eq!(sf01.explanation["inputs"]["item_name"], "头面部清洁护理");
+    let care_day = lines.iter().find(|l| l.insured_person_id == zhao).expect("a family-care day");
+    assert_eq!(
+        (care_day.source.as_str(), care_day.service_on, care_day.allowed, care_day.fund_amount),
+        ("family_care", first + Duration::days(20), yuan("30.00"), yuan("30.00"))
+    );
+
+    // The institution has the far visit confirmed, computes again and the visit is paid.
+    a1.correct_visit(
+        far.id,
+        &CorrectionRequest {
+            id: Uuid::now_v7(),
+            reason: CorrectionReason::GpsDrift,
+            exception: Some(ExceptionCode::OutsideGeofence),
+            resolution: Some(ResolutionCode::ConfirmedBySupervisor),
+            check_in_at: None,
+            check_out_at: None,
+            note: Some("电话回访确认".into()),
+        },
+    )
+    .await
+    .expect("confirmed");
+    let again = a1.compute_bill(&ComputeBill { institution_id: None, month }).await.expect("again");
+    assert_eq!((again.id, again.rejected_lines), (bill.id, 0));
+    assert_eq!(again.fund_amount, verified_fund + fund_of(far) + family);
 }

@@ -1,4 +1,5 @@
-//! Table `bill_lines`: one priced line of a bill — a bed-day — with its rule and inputs.
+//! Table `bill_lines`: one priced line of a bill — a bed-day, a delivered item or a family-care
+//! day — with its rule and inputs.
 
 use sea_orm::entity::prelude::*;
 
@@ -14,9 +15,13 @@ pub struct Model {
     pub scheme: String,
     pub level: Option<i32>,
     pub service_on: Date,
-    /// What the line bills: `stay` (a charged bed-day).
+    /// What the line bills: `stay` (a charged bed-day), `visit` (an item delivered on a home
+    /// visit), `family_care` (a day of a family-care plan).
     pub source: String,
     pub source_id: Uuid,
+    /// For a visit line: the catalogue item and how many times it was delivered.
+    pub item: Option<String>,
+    pub times: Option<i32>,
     pub policy_version_id: Option<Uuid>,
     /// The payment basis applied (`capped_per_day`, `flat_per_day`, …).
     pub rule: Option<String>,

@@ -161,6 +161,8 @@ fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
         service_on: m.service_on,
         source: m.source,
         source_id: m.source_id,
+        item: m.item,
+        times: m.times.and_then(|t| u32::try_from(t).ok()),
         policy_version_id: m.policy_version_id,
         rule: m.rule,
         claimed: to_yuan(m.claimed_fen),

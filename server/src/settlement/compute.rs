@@ -1,5 +1,5 @@
-//! Computing an institution's draft bill for a month that is over: every charged bed-day priced,
-//! the monthly caps applied, the lines written in one transaction. Computing a draft again
+//! Computing an institution's draft bill for a month that is over: every charged bed-day,
+//! delivered visit item and family-care day priced, the lines written in one transaction. Computing a draft again
 //! replaces its lines; a submitted bill is never computed again.
 
 use chrono::Utc;
@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::bills;
 use super::facts::{self, Facts};
-use super::pricing::{Priced, apply_monthly_caps, price_day};
+use super::pricing::{Claim, Priced, price_month};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::care::plans::serving_institution;
@@ -22,17 +22,13 @@ use crate::entities::{bill, bill_line, enum_to_db, institution};
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::state::AppState;
 
-/// Lines per multi-row insert (17 columns: well under every bind-parameter limit).
+/// Lines per multi-row insert (19 columns: well under every bind-parameter limit).
 const CHUNK: usize = 1000;
 
-/// The priced lines of a month, numbered: by beneficiary, then day, then stay.
-fn priced_lines(facts: &Facts, tier: Option<u8>) -> Vec<(usize, Priced)> {
-    let mut order: Vec<usize> = (0..facts.days.len()).collect();
-    order.sort_by_key(|&i| (facts.days[i].person_id, facts.days[i].on, facts.days[i].stay_id));
-    let mut lines: Vec<(Uuid, Priced)> =
-        order.iter().map(|&i| (facts.days[i].person_id, price_day(&facts.day(&facts.days[i], tier)))).collect();
-    apply_monthly_caps(&mut lines);
-    order.into_iter().zip(lines).map(|(i, (_, p))| (i, p)).collect()
+/// The month's lines priced, in the bill's order.
+fn priced_lines(facts: &Facts) -> Vec<Priced> {
+    let claims: Vec<Claim<'_>> = facts.lines.iter().map(|l| facts.claim(l)).collect();
+    price_month(&claims, &facts.prior)
 }
 
 /// Computes the bill of an institution for a month: `201` for a new draft, `200` when a draft was
@@ -70,18 +66,18 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             "only a draft is computed again; an approved bill never changes",
         ));
     }
-    let facts = facts::read(&txn, actor.region_id, institution_id, first, last).await?;
-    if facts.days.is_empty() {
+    let facts = facts::read(&txn, actor.region_id, institution_id, tier, (first, last)).await?;
+    if facts.lines.is_empty() {
         return Err(ApiError::invalid_field(
             "month",
             "nothing_to_bill",
-            format!("no charged bed-days in {}: report the month's charges first", req.month),
+            format!("no charged bed-day, delivered visit or family-care day in {}", req.month),
         ));
     }
-    let lines = priced_lines(&facts, tier);
-    let claimed: i64 = lines.iter().map(|(i, _)| facts.days[*i].charged_fen).sum();
-    let fund: i64 = lines.iter().map(|(_, p)| p.fund_fen).sum();
-    let rejected = lines.iter().filter(|(_, p)| p.rejection.is_some()).count();
+    let lines = priced_lines(&facts);
+    let claimed: i64 = lines.iter().map(|p| p.claimed_fen).sum();
+    let fund: i64 = lines.iter().map(|p| p.fund_fen).sum();
+    let rejected = lines.iter().filter(|p| p.rejection.is_some()).count();
     let now = Utc::now();
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     let created = existing.is_none();
@@ -127,31 +123,31 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
         .await
         .map_err(unique_as(|| ApiError::conflict("month", "this bill is being computed by someone else")))?,
     };
-    let rows: Vec<bill_line::ActiveModel> = lines
-        .into_iter()
+    let rows: Vec<bill_line::ActiveModel> = facts
+        .lines
+        .iter()
+        .zip(lines)
         .enumerate()
-        .map(|(n, (i, p))| {
-            let d = &facts.days[i];
-            let day = facts.day(d, tier);
-            bill_line::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                bill_id: Set(bill.id),
-                line_no: Set(count(n + 1)),
-                insured_person_id: Set(d.person_id),
-                care_mode: Set(enum_to_db(&d.mode)),
-                scheme: Set(enum_to_db(&day.scheme)),
-                level: Set(day.level.map(i32::from)),
-                service_on: Set(d.on),
-                source: Set("stay".into()),
-                source_id: Set(d.stay_id),
-                policy_version_id: Set(p.policy_version_id),
-                rule: Set(p.rule.map(|r| enum_to_db(&r))),
-                claimed_fen: Set(d.charged_fen),
-                allowed_fen: Set(p.allowed_fen),
-                fund_fen: Set(p.fund_fen),
-                rejection: Set(p.rejection.map(|r| enum_to_db(&r))),
-                explanation: Set(p.explanation.to_string()),
-            }
+        .map(|(n, (l, p))| bill_line::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            bill_id: Set(bill.id),
+            line_no: Set(count(n + 1)),
+            insured_person_id: Set(l.person_id),
+            care_mode: Set(enum_to_db(&l.mode)),
+            scheme: Set(enum_to_db(&facts.scheme(l.person_id))),
+            level: Set(facts.level(l).map(i32::from)),
+            service_on: Set(l.on),
+            source: Set(l.source.code().into()),
+            source_id: Set(l.source_id),
+            item: Set(l.item().map(|(code, _)| code.to_string())),
+            times: Set(l.item().map(|(_, times)| i32::try_from(times).unwrap_or(i32::MAX))),
+            policy_version_id: Set(p.policy_version_id),
+            rule: Set(p.rule.map(|r| enum_to_db(&r))),
+            claimed_fen: Set(p.claimed_fen),
+            allowed_fen: Set(p.allowed_fen),
+            fund_fen: Set(p.fund_fen),
+            rejection: Set(p.rejection.map(|r| enum_to_db(&r))),
+            explanation: Set(p.explanation.to_string()),
         })
         .collect();
     for chunk in rows.chunks(CHUNK) {

@@ -1,34 +1,73 @@
 //! The facts a month's bill is priced from, read in a handful of queries: the institution's
-//! charged bed-days, its beneficiaries' schemes, deaths, certificates and hospital stays, and the
-//! region's policy versions.
+//! charged bed-days, delivered visit items and family-care days; its beneficiaries' schemes,
+//! deaths, certificates and hospital stays; and the region's policy versions.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use ltci_shared::api::assessment::CareMode;
+use ltci_shared::api::care::{PlannedItem, Severity, TaskResult, VisitException, VisitState};
 use ltci_shared::api::registry::Scheme;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use super::pricing::{Day, Policy};
+use super::pricing::{Claim, Policy, What, week_of};
 use crate::assessment::certificates::{ACTIVE, SUPERSEDED};
 use crate::care::partners::in_hospital;
+use crate::care::verify::delivered;
 use crate::entities::{
-    certificate, enum_from_db, hospitalisation as hosp, insured_person, policy_version as pv, stay,
-    stay_charge as charge,
+    care_plan, certificate, enum_from_db, enum_to_db, hospitalisation as hosp, insured_person, policy_version as pv,
+    stay, stay_charge as charge, visit,
 };
-use crate::http::error::ApiResult;
+use crate::http::error::{ApiError, ApiResult};
 use crate::policy::service::document_of;
 
-/// One charged bed-day of one of the institution's stays.
+/// What a line bills, as the bill records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    Stay,
+    Visit,
+    FamilyCare,
+}
+
+impl Source {
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Stay => "stay",
+            Source::Visit => "visit",
+            Source::FamilyCare => "family_care",
+        }
+    }
+}
+
+/// One line to price: a charged bed-day, an item delivered on a visit, or a family-care day.
 #[derive(Debug, Clone)]
-pub struct ChargedDay {
-    pub stay_id: Uuid,
+pub struct Line {
     pub person_id: Uuid,
-    pub mode: CareMode,
     pub on: NaiveDate,
-    pub charged_fen: i64,
+    pub mode: CareMode,
+    pub source: Source,
+    pub source_id: Uuid,
+    /// Orders a day's visit items: the check-in, then the item code.
+    order: (Option<chrono::DateTime<chrono::Utc>>, String),
+    pub what: What,
+}
+
+impl Line {
+    /// The bill's order: by beneficiary, then day, then stays, visits (by check-in, item) and
+    /// family care.
+    fn key(&self) -> (Uuid, NaiveDate, Source, Option<chrono::DateTime<chrono::Utc>>, Uuid, String) {
+        (self.person_id, self.on, self.source, self.order.0, self.source_id, self.order.1.clone())
+    }
+
+    /// The item and times of a visit line.
+    pub fn item(&self) -> Option<(&str, u32)> {
+        match &self.what {
+            What::VisitItem { code, times, .. } => Some((code, *times)),
+            _ => None,
+        }
+    }
 }
 
 /// A certificate that was in force at some time: its validity, level and when it was issued.
@@ -46,22 +85,29 @@ type Spell = (Option<NaiveDate>, Option<NaiveDate>);
 /// Everything a month's bill is priced from.
 #[derive(Debug)]
 pub struct Facts {
-    pub days: Vec<ChargedDay>,
+    /// In the bill's order.
+    pub lines: Vec<Line>,
+    /// Items delivered before the month in the week it starts in, per (beneficiary, item, Monday).
+    pub prior: HashMap<(Uuid, String, NaiveDate), u32>,
     persons: HashMap<Uuid, (Scheme, Option<NaiveDate>)>,
     certificates: HashMap<Uuid, Vec<Cert>>,
     hospital: HashMap<Uuid, Vec<Spell>>,
     /// The region's versions, by effective date then import order.
     policies: Vec<(NaiveDate, Policy)>,
+    tier: Option<u8>,
 }
 
-/// Reads the facts of an institution's month `first..=last`.
-pub async fn read<C: ConnectionTrait>(
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> ApiResult<T> {
+    serde_json::from_str(text).map_err(|e| ApiError::internal(anyhow::anyhow!("stored JSON unreadable: {e}")))
+}
+
+/// The charged bed-days of the institution's stays in `first..=last`.
+async fn bed_days<C: ConnectionTrait>(
     db: &C,
-    region_id: Uuid,
     institution_id: Uuid,
     first: NaiveDate,
     last: NaiveDate,
-) -> ApiResult<Facts> {
+) -> ApiResult<Vec<Line>> {
     let stays_of_month = Query::select()
         .column(stay::Column::Id)
         .from(stay::Entity)
@@ -81,22 +127,115 @@ pub async fn read<C: ConnectionTrait>(
     let charges = charge::Entity::find()
         .filter(charge::Column::StayId.in_subquery(stays_of_month))
         .filter(charge::Column::ServiceOn.between(first, last))
-        .order_by_asc(charge::Column::ServiceOn)
-        .order_by_asc(charge::Column::StayId)
         .all(db)
         .await?;
-    let mut days = Vec::with_capacity(charges.len());
+    let mut out = Vec::with_capacity(charges.len());
     for c in charges {
         let Some(s) = stays.get(&c.stay_id) else { continue };
-        days.push(ChargedDay {
-            stay_id: s.id,
+        out.push(Line {
             person_id: s.insured_person_id,
-            mode: enum_from_db(&s.care_mode)?,
             on: c.service_on,
-            charged_fen: c.amount_fen,
+            mode: enum_from_db(&s.care_mode)?,
+            source: Source::Stay,
+            source_id: s.id,
+            order: (None, String::new()),
+            what: What::BedDay { charged_fen: c.amount_fen },
         });
     }
-    let mut ids: Vec<Uuid> = days.iter().map(|d| d.person_id).collect();
+    Ok(out)
+}
+
+/// The items delivered on the institution's home visits from the Monday of `first`'s week to
+/// `last`: the month's as lines, the days before it counted for the weekly frequency.
+async fn visit_items<C: ConnectionTrait>(
+    db: &C,
+    institution_id: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> ApiResult<(Vec<Line>, HashMap<(Uuid, String, NaiveDate), u32>)> {
+    let visits = visit::Entity::find()
+        .filter(visit::Column::InstitutionId.eq(institution_id))
+        .filter(visit::Column::ScheduledOn.between(week_of(first), last))
+        .filter(visit::Column::State.ne(enum_to_db(&VisitState::Scheduled)))
+        .all(db)
+        .await?;
+    let (mut lines, mut prior) = (Vec::new(), HashMap::new());
+    for v in visits {
+        let planned: Vec<PlannedItem> = json(&v.planned_items)?;
+        let tasks: Vec<TaskResult> = json(&v.tasks)?;
+        let findings: Vec<VisitException> = json(&v.exceptions)?;
+        let verified = v.state == enum_to_db(&VisitState::Verified);
+        for (code, times) in delivered(&planned, &tasks) {
+            let blocked_by = findings
+                .iter()
+                .find(|f| f.severity == Severity::Block && f.item.as_deref() == Some(code.as_str()))
+                .map(|f| enum_to_db(&f.code));
+            if v.scheduled_on < first {
+                if verified && blocked_by.is_none() {
+                    *prior.entry((v.insured_person_id, code, week_of(v.scheduled_on))).or_insert(0) += times;
+                }
+                continue;
+            }
+            lines.push(Line {
+                person_id: v.insured_person_id,
+                on: v.scheduled_on,
+                mode: CareMode::HomeVisit,
+                source: Source::Visit,
+                source_id: v.id,
+                order: (v.checked_in_at, code.clone()),
+                what: What::VisitItem { code, times, verified, blocked_by },
+            });
+        }
+    }
+    Ok((lines, prior))
+}
+
+/// The days of the institution's family-care plans in `first..=last`.
+async fn family_care_days<C: ConnectionTrait>(
+    db: &C,
+    institution_id: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> ApiResult<Vec<Line>> {
+    let plans = care_plan::Entity::find()
+        .filter(care_plan::Column::InstitutionId.eq(institution_id))
+        .filter(care_plan::Column::CareMode.eq(enum_to_db(&CareMode::FamilyCare)))
+        .filter(care_plan::Column::StartOn.lte(last))
+        .filter(care_plan::Column::EndOn.gte(first))
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for p in plans {
+        for on in p.start_on.max(first).iter_days().take_while(|d| *d <= p.end_on.min(last)) {
+            out.push(Line {
+                person_id: p.insured_person_id,
+                on,
+                mode: CareMode::FamilyCare,
+                source: Source::FamilyCare,
+                source_id: p.id,
+                order: (None, String::new()),
+                what: What::FamilyCareDay,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the facts of an institution's month `first..=last`.
+pub async fn read<C: ConnectionTrait>(
+    db: &C,
+    region_id: Uuid,
+    institution_id: Uuid,
+    tier: Option<u8>,
+    (first, last): (NaiveDate, NaiveDate),
+) -> ApiResult<Facts> {
+    let mut lines = bed_days(db, institution_id, first, last).await?;
+    let (items, prior) = visit_items(db, institution_id, first, last).await?;
+    lines.extend(items);
+    lines.extend(family_care_days(db, institution_id, first, last).await?);
+    lines.sort_by_key(Line::key);
+
+    let mut ids: Vec<Uuid> = lines.iter().map(|d| d.person_id).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut persons = HashMap::new();
@@ -140,13 +279,13 @@ pub async fn read<C: ConnectionTrait>(
     {
         policies.push((v.effective_from, Policy { id: v.id, version: v.version, document: document_of(&v)? }));
     }
-    Ok(Facts { days, persons, certificates, hospital, policies })
+    Ok(Facts { lines, prior, persons, certificates, hospital, policies, tier })
 }
 
 impl Facts {
     /// The version in force on `on`: the latest effective on or before it, the later import of
     /// two on one date.
-    pub fn policy_on(&self, on: NaiveDate) -> Option<&Policy> {
+    fn policy_on(&self, on: NaiveDate) -> Option<&Policy> {
         self.policies.iter().rev().find(|(from, _)| *from <= on).map(|(_, p)| p)
     }
 
@@ -161,22 +300,32 @@ impl Facts {
             .map(|c| c.level)
     }
 
-    /// A charged day with everything the pricing needs.
-    pub fn day(&self, d: &ChargedDay, tier: Option<u8>) -> Day<'_> {
-        let (scheme, died_on) = self.persons.get(&d.person_id).copied().unwrap_or((Scheme::Resident, None));
-        Day {
-            on: d.on,
-            mode: d.mode,
-            scheme,
-            tier: if d.mode == CareMode::HospitalWard { tier } else { None },
-            claimed_fen: d.charged_fen,
-            level: self.level_on(d.person_id, d.on),
+    /// The beneficiary's scheme (the register's foreign key guarantees the person).
+    pub fn scheme(&self, person: Uuid) -> Scheme {
+        self.persons.get(&person).map_or(Scheme::Resident, |(s, _)| *s)
+    }
+
+    /// A line with everything the pricing needs.
+    pub fn claim(&self, l: &Line) -> Claim<'_> {
+        Claim {
+            person: l.person_id,
+            on: l.on,
+            mode: l.mode,
+            scheme: self.scheme(l.person_id),
+            tier: if l.mode == CareMode::HospitalWard { self.tier } else { None },
+            level: self.level_on(l.person_id, l.on),
             hospitalised: self
                 .hospital
-                .get(&d.person_id)
-                .is_some_and(|spells| spells.iter().any(|(a, b)| in_hospital(*a, *b, d.on))),
-            died_on,
-            policy: self.policy_on(d.on),
+                .get(&l.person_id)
+                .is_some_and(|spells| spells.iter().any(|(a, b)| in_hospital(*a, *b, l.on))),
+            died_on: self.persons.get(&l.person_id).and_then(|(_, d)| *d),
+            policy: self.policy_on(l.on),
+            what: l.what.clone(),
         }
+    }
+
+    /// The level of a line's day, as the bill records it.
+    pub fn level(&self, l: &Line) -> Option<u8> {
+        self.level_on(l.person_id, l.on)
     }
 }

@@ -1,13 +1,16 @@
-//! Pricing one beneficiary-day under the policy in force that day, and the monthly caps: pure
-//! functions, so a bill computed twice from the same facts is the same bill.
+//! Pricing a month's lines under the policy in force on each day: pure functions, so a bill
+//! computed twice from the same facts is the same bill. A line is checked (the first reason not to
+//! pay it), then the month's lines pass, in order, through the weekly frequency of catalogue items,
+//! the daily limit of the rate (a cap, or a flat amount paid once a day), the fund's share rounded
+//! half up to the fen, and the rate's monthly cap.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, NaiveDate};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::LineRejection;
-use ltci_shared::money::to_yuan;
+use ltci_shared::money::{to_fen, to_yuan};
 use ltci_shared::policy::{PaymentBasis, PolicyDocument};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Value, json};
@@ -21,35 +24,70 @@ pub struct Policy {
     pub document: PolicyDocument,
 }
 
-/// The facts of one beneficiary-day.
+/// What a line bills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum What {
+    /// A charged bed-day of a stay, with the charge in fen.
+    BedDay { charged_fen: i64 },
+    /// A catalogue item delivered `times` on a home visit.
+    VisitItem { code: String, times: u32, verified: bool, blocked_by: Option<String> },
+    /// A day of a family-care plan (亲情护理), paid an allowance.
+    FamilyCareDay,
+}
+
+/// The facts of one line.
 #[derive(Debug, Clone)]
-pub struct Day<'a> {
+pub struct Claim<'a> {
+    pub person: Uuid,
     pub on: NaiveDate,
     pub mode: CareMode,
     pub scheme: Scheme,
     /// The hospital's tier, for hospital wards.
     pub tier: Option<u8>,
-    /// What the institution charged for the day, in fen.
-    pub claimed_fen: i64,
     /// The level certified that day, if any certificate was valid.
     pub level: Option<u8>,
     pub hospitalised: bool,
     pub died_on: Option<NaiveDate>,
     /// The version in force that day.
     pub policy: Option<&'a Policy>,
+    pub what: What,
 }
 
-/// A priced day.
+/// A daily limit of a rate: the allowed amounts of a beneficiary's day up to a cap, or a flat
+/// amount paid once a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Daily {
+    Cap(i64),
+    Flat(i64),
+}
+
+/// A rate row: (policy version, row index).
+type RateKey = (Uuid, usize);
+
+/// A priced line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Priced {
     pub policy_version_id: Option<Uuid>,
     pub rule: Option<PaymentBasis>,
+    pub claimed_fen: i64,
     pub allowed_fen: i64,
     pub fund_fen: i64,
     pub rejection: Option<LineRejection>,
-    /// The rate's monthly cap in fen, with the rate it belongs to (policy version, row).
-    pub monthly_cap: Option<((Uuid, usize), i64)>,
     pub explanation: Value,
+    rate: Option<RateKey>,
+    share: Decimal,
+    daily: Option<Daily>,
+    monthly_cap: Option<i64>,
+    /// For an item: (code, most per week, times, unit price in fen).
+    frequency: Option<(String, u32, u32, i64)>,
+}
+
+impl Priced {
+    fn step(&mut self, text: String) {
+        if let Some(steps) = self.explanation.get_mut("steps").and_then(Value::as_array_mut) {
+            steps.push(Value::String(text));
+        }
+    }
 }
 
 /// `fen × share`, rounded half up to the fen (shares are exact decimals).
@@ -62,100 +100,216 @@ fn yuan(fen: i64) -> String {
     to_yuan(fen).to_string()
 }
 
-/// Prices one day: the first reason not to pay it, else the rate of the day applied.
-pub fn price_day(day: &Day<'_>) -> Priced {
-    let inputs = json!({
-        "service_on": day.on,
-        "care_mode": day.mode,
-        "scheme": day.scheme,
-        "tier": day.tier,
-        "charged": yuan(day.claimed_fen),
-        "certified_level": day.level,
-        "hospitalised": day.hospitalised,
-        "died_on": day.died_on,
-    });
-    let reject = |code: LineRejection, why: &str| Priced {
-        policy_version_id: day.policy.map(|p| p.id),
-        rule: None,
-        allowed_fen: 0,
-        fund_fen: 0,
-        rejection: Some(code),
-        monthly_cap: None,
-        explanation: json!({"inputs": inputs, "policy_version": day.policy.map(|p| p.version), "steps": [why]}),
-    };
-    if day.died_on.is_some_and(|d| d <= day.on) {
-        return reject(LineRejection::Deceased, "no benefit on or after the day of death");
-    }
-    let Some(level) = day.level else {
-        return reject(LineRejection::NotCertified, "no valid disability certificate on the day");
-    };
-    if day.hospitalised {
-        return reject(LineRejection::Hospitalised, "no long-term care benefit while in hospital");
-    }
-    let Some(policy) = day.policy else {
-        return reject(LineRejection::NoPolicy, "no benefit policy in force on the day");
-    };
-    let doc = &policy.document;
-    if !doc.eligible(day.mode, level) {
-        return reject(LineRejection::NotEligible, "the certified level is not served in this care mode");
-    }
-    let Some(rate) = doc.rate_for(day.scheme, day.mode, level, day.tier) else {
-        return reject(LineRejection::NoRate, "the policy prices nothing for this scheme, mode, level and tier");
-    };
-    let amount_fen = rate.amount.and_then(|a| ltci_shared::money::to_fen(a).ok());
-    let (allowed_fen, step) = match (rate.basis, amount_fen) {
-        (PaymentBasis::CappedPerDay, Some(cap)) => {
-            let allowed = day.claimed_fen.min(cap);
-            (
-                allowed,
-                format!(
-                    "allowed = min(charged {}, daily cap {}) = {}",
-                    yuan(day.claimed_fen),
-                    yuan(cap),
-                    yuan(allowed)
-                ),
-            )
-        }
-        (PaymentBasis::FlatPerDay, Some(flat)) => (flat, format!("allowed = the flat daily amount {}", yuan(flat))),
-        _ => return reject(LineRejection::NoRate, "the rate of this mode does not price days"),
-    };
-    let fund_fen = share_of_fen(allowed_fen, rate.fund_share);
-    let row = doc.rates.iter().position(|r| std::ptr::eq(r, rate)).unwrap_or(0);
-    Priced {
-        policy_version_id: Some(policy.id),
-        rule: Some(rate.basis),
-        allowed_fen,
-        fund_fen,
-        rejection: None,
-        monthly_cap: rate.monthly_cap.and_then(|c| ltci_shared::money::to_fen(c).ok()).map(|c| ((policy.id, row), c)),
-        explanation: json!({
-            "inputs": inputs,
-            "policy_version": policy.version,
-            "rate": {"row": row, "basis": rate.basis, "amount": rate.amount.map(|a| a.to_string()),
-                     "fund_share": rate.fund_share.to_string(),
-                     "monthly_cap": rate.monthly_cap.map(|c| c.to_string())},
-            "steps": [step, format!("fund = {} × {} = {} (half up to the fen)", yuan(allowed_fen), rate.fund_share, yuan(fund_fen))],
-        }),
-    }
+/// The Monday of `on`'s ISO week.
+pub fn week_of(on: NaiveDate) -> NaiveDate {
+    on - Days::new(u64::from(on.weekday().num_days_from_monday()))
 }
 
-/// Applies each rate's monthly cap per beneficiary, in the order of `lines` (by day): the line
-/// that reaches the cap is paid what is left of it, later ones are `over_cap`.
-pub fn apply_monthly_caps(lines: &mut [(Uuid, Priced)]) {
-    let mut used: HashMap<(Uuid, (Uuid, usize)), i64> = HashMap::new();
-    for (person, p) in lines.iter_mut() {
-        let Some((rate, cap)) = p.monthly_cap else { continue };
-        if p.rejection.is_some() {
+/// Checks one line and applies its rate's basis; the month's passes come after.
+fn price_line(c: &Claim<'_>) -> Priced {
+    let mut inputs = json!({
+        "service_on": c.on,
+        "care_mode": c.mode,
+        "scheme": c.scheme,
+        "certified_level": c.level,
+        "hospitalised": c.hospitalised,
+        "died_on": c.died_on,
+    });
+    let item = match &c.what {
+        What::BedDay { charged_fen } => {
+            inputs["charged"] = json!(yuan(*charged_fen));
+            inputs["tier"] = json!(c.tier);
+            None
+        }
+        What::VisitItem { code, times, verified, blocked_by } => {
+            inputs["item"] = json!(code);
+            inputs["times"] = json!(times);
+            inputs["visit_verified"] = json!(verified);
+            inputs["blocked_by"] = json!(blocked_by);
+            c.policy.and_then(|p| p.document.item(code)).map(|i| (i, *times))
+        }
+        What::FamilyCareDay => None,
+    };
+    let unit_fen = item.and_then(|(i, _)| to_fen(i.unit_price).ok());
+    let claimed_fen = match &c.what {
+        What::BedDay { charged_fen } => *charged_fen,
+        What::VisitItem { times, .. } => unit_fen.unwrap_or(0) * i64::from(*times),
+        What::FamilyCareDay => 0,
+    };
+    if let (Some((i, times)), Some(unit)) = (item, unit_fen) {
+        inputs["unit_price"] = json!(yuan(unit));
+        inputs["item_name"] = json!(i.name);
+        inputs["items"] = json!(yuan(unit * i64::from(times)));
+    }
+    let mut priced = Priced {
+        policy_version_id: c.policy.map(|p| p.id),
+        rule: None,
+        claimed_fen,
+        allowed_fen: 0,
+        fund_fen: 0,
+        rejection: None,
+        explanation: json!({"inputs": inputs, "policy_version": c.policy.map(|p| p.version), "steps": []}),
+        rate: None,
+        share: Decimal::ZERO,
+        daily: None,
+        monthly_cap: None,
+        frequency: None,
+    };
+    let reject = |mut p: Priced, code: LineRejection, why: &str| {
+        p.rejection = Some(code);
+        p.step(why.to_string());
+        p
+    };
+    if c.died_on.is_some_and(|d| d <= c.on) {
+        return reject(priced, LineRejection::Deceased, "no benefit on or after the day of death");
+    }
+    let Some(level) = c.level else {
+        return reject(priced, LineRejection::NotCertified, "no valid disability certificate on the day");
+    };
+    if c.hospitalised {
+        return reject(priced, LineRejection::Hospitalised, "no long-term care benefit while in hospital");
+    }
+    if let What::VisitItem { verified: false, .. } = c.what {
+        return reject(priced, LineRejection::VisitNotVerified, "the visit is not verified");
+    }
+    if let What::VisitItem { blocked_by: Some(finding), .. } = &c.what {
+        let why = format!("the finding {finding} blocks this item");
+        return reject(priced, LineRejection::ItemBlocked, &why);
+    }
+    let Some(policy) = c.policy else {
+        return reject(priced, LineRejection::NoPolicy, "no benefit policy in force on the day");
+    };
+    let doc = &policy.document;
+    if !doc.eligible(c.mode, level) {
+        return reject(priced, LineRejection::NotEligible, "the certified level is not served in this care mode");
+    }
+    if matches!(c.what, What::VisitItem { .. }) && item.is_none() {
+        return reject(priced, LineRejection::UnknownItem, "the item is not in the catalogue of the policy of the day");
+    }
+    let Some(rate) = doc.rate_for(c.scheme, c.mode, level, c.tier) else {
+        return reject(
+            priced,
+            LineRejection::NoRate,
+            "the policy prices nothing for this scheme, mode, level and tier",
+        );
+    };
+    let amount_fen = rate.amount.and_then(|a| to_fen(a).ok());
+    let daily = match (rate.basis, amount_fen) {
+        (PaymentBasis::CappedPerDay, Some(cap)) => Some(Daily::Cap(cap)),
+        (PaymentBasis::FlatPerDay, Some(flat)) => Some(Daily::Flat(flat)),
+        (PaymentBasis::PerItem, _) if item.is_some() => None,
+        _ => return reject(priced, LineRejection::NoRate, "the rate of this mode does not price this kind of line"),
+    };
+    let row = doc.rates.iter().position(|r| std::ptr::eq(r, rate)).unwrap_or(0);
+    priced.explanation["rate"] = json!({
+        "row": row, "basis": rate.basis, "amount": rate.amount.map(|a| a.to_string()),
+        "fund_share": rate.fund_share.to_string(), "monthly_cap": rate.monthly_cap.map(|c| c.to_string()),
+    });
+    priced.rule = Some(rate.basis);
+    priced.rate = Some((policy.id, row));
+    priced.share = rate.fund_share;
+    priced.daily = daily;
+    priced.monthly_cap = rate.monthly_cap.and_then(|c| to_fen(c).ok());
+    priced.allowed_fen = claimed_fen;
+    if let (Some((i, times)), Some(unit)) = (item, unit_fen) {
+        priced.frequency = Some((i.code.clone(), i.max_per_week, times, unit));
+        priced.step(format!("items = {} × {times} = {}", yuan(unit), yuan(claimed_fen)));
+    }
+    priced
+}
+
+/// Prices a month's lines, given in their bill order (by beneficiary, then day). `prior` counts
+/// the items delivered before the month in the week the month starts in, per (beneficiary, item,
+/// Monday of the week).
+pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDate), u32>) -> Vec<Priced> {
+    let mut lines: Vec<Priced> = claims.iter().map(price_line).collect();
+    let payable = |p: &Priced| p.rejection.is_none() && p.rate.is_some();
+
+    // The catalogue's weekly frequency per beneficiary and item.
+    let mut delivered: HashMap<(Uuid, String, NaiveDate), u32> = prior.clone();
+    for (c, p) in claims.iter().zip(lines.iter_mut()) {
+        let Some((code, max, times, unit)) = p.frequency.clone() else { continue };
+        if !payable(p) {
             continue;
         }
-        let so_far = used.entry((*person, rate)).or_insert(0);
+        let used = delivered.entry((c.person, code.clone(), week_of(c.on))).or_insert(0);
+        let left = max.saturating_sub(*used);
+        if times > left {
+            p.step(format!("{code} at most {max} times a week: {used} delivered earlier this week, {left} paid"));
+            p.allowed_fen = unit * i64::from(left);
+            if left == 0 {
+                p.rejection = Some(LineRejection::OverFrequency);
+            }
+        }
+        *used += times.min(left);
+    }
+
+    // The rate's daily limit per beneficiary and day.
+    let mut day_used: HashMap<(Uuid, NaiveDate, RateKey), i64> = HashMap::new();
+    for (c, p) in claims.iter().zip(lines.iter_mut()) {
+        let (Some(daily), Some(rate)) = (p.daily, p.rate) else { continue };
+        if !payable(p) {
+            continue;
+        }
+        let used = day_used.entry((c.person, c.on, rate)).or_insert(0);
+        let what = if matches!(c.what, What::BedDay { .. }) { "charged" } else { "items" };
+        match daily {
+            Daily::Cap(cap) => {
+                let left = (cap - *used).max(0);
+                let allowed = p.allowed_fen.min(left);
+                p.step(if *used == 0 {
+                    format!(
+                        "allowed = min({what} {}, daily cap {}) = {}",
+                        yuan(p.allowed_fen),
+                        yuan(cap),
+                        yuan(allowed)
+                    )
+                } else {
+                    format!(
+                        "allowed = min({what} {}, daily cap {} less {} allowed earlier that day) = {}",
+                        yuan(p.allowed_fen),
+                        yuan(cap),
+                        yuan(*used),
+                        yuan(allowed)
+                    )
+                });
+                if allowed == 0 && p.allowed_fen > 0 {
+                    p.rejection = Some(LineRejection::OverCap);
+                }
+                p.allowed_fen = allowed;
+                *used += allowed;
+            }
+            Daily::Flat(flat) => {
+                if *used == 0 {
+                    p.allowed_fen = flat;
+                    p.step(format!("allowed = the flat daily amount {}", yuan(flat)));
+                    *used = flat;
+                } else {
+                    p.allowed_fen = 0;
+                    p.step("allowed = 0.00: the day's flat amount is on an earlier line".into());
+                }
+            }
+        }
+    }
+
+    // The fund's share of every allowed amount, per line.
+    for p in lines.iter_mut().filter(|p| payable(p)) {
+        p.fund_fen = share_of_fen(p.allowed_fen, p.share);
+        let step = format!("fund = {} × {} = {} (half up to the fen)", yuan(p.allowed_fen), p.share, yuan(p.fund_fen));
+        p.step(step);
+    }
+
+    // The rate's monthly cap per beneficiary.
+    let mut month_used: HashMap<(Uuid, RateKey), i64> = HashMap::new();
+    for (c, p) in claims.iter().zip(lines.iter_mut()) {
+        let (Some(cap), Some(rate)) = (p.monthly_cap, p.rate) else { continue };
+        if !payable(p) {
+            continue;
+        }
+        let so_far = month_used.entry((c.person, rate)).or_insert(0);
         let left = (cap - *so_far).max(0);
         if p.fund_fen > left {
-            let step =
-                format!("monthly cap {}: {} paid before this day, {} left", yuan(cap), yuan(*so_far), yuan(left));
-            if let Some(steps) = p.explanation.get_mut("steps").and_then(Value::as_array_mut) {
-                steps.push(Value::String(step));
-            }
+            p.step(format!("monthly cap {}: {} paid before this line, {} left", yuan(cap), yuan(*so_far), yuan(left)));
             p.fund_fen = left;
             if left == 0 {
                 p.rejection = Some(LineRejection::OverCap);
@@ -163,6 +317,12 @@ pub fn apply_monthly_caps(lines: &mut [(Uuid, Priced)]) {
         }
         *so_far += p.fund_fen;
     }
+    // A line not paid allows nothing.
+    for p in lines.iter_mut().filter(|p| p.rejection.is_some()) {
+        p.allowed_fen = 0;
+        p.fund_fen = 0;
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -173,9 +333,8 @@ mod tests {
         s.parse().expect("date")
     }
 
-    fn policy(extra: &str) -> Policy {
-        let text = format!(
-            r#"
+    fn policy() -> Policy {
+        let text = r#"
 name = "test"
 effective_from = "2026-01-01"
 reserve_share = "0.05"
@@ -183,6 +342,8 @@ quality_withholding = "0.05"
 [eligibility]
 hospital_ward = [4, 5]
 institutional = [3, 4, 5]
+home_visit = [2, 3, 4, 5]
+family_care = [3, 4, 5]
 [[rates]]
 mode = "hospital_ward"
 levels = [4, 5]
@@ -209,7 +370,34 @@ levels = [3, 4, 5]
 basis = "capped_per_day"
 amount = "60.00"
 fund_share = "0.75"
-{extra}
+[[rates]]
+mode = "home_visit"
+levels = [2, 3, 4, 5]
+basis = "per_item"
+fund_share = "0.90"
+monthly_cap = "100.00"
+[[rates]]
+mode = "family_care"
+levels = [3, 4, 5]
+basis = "flat_per_day"
+amount = "30.00"
+fund_share = "1"
+[[catalogue]]
+code = "SF-01"
+name = "头面部清洁护理"
+unit_price = "15.00"
+unit = "次"
+min_minutes = 20
+qualification = "caregiver_certified"
+max_per_week = 3
+[[catalogue]]
+code = "SF-03"
+name = "协助沐浴"
+unit_price = "40.00"
+unit = "次"
+min_minutes = 45
+qualification = "caregiver_certified"
+max_per_week = 2
 [assessment]
 min_assessors = 2
 publicity_days = 5
@@ -221,102 +409,192 @@ recertify_after_months = 6
 geofence_radius_m = 300
 duration_tolerance_pct = 10
 max_travel_speed_kmh = 60
-"#
-        );
-        let document: PolicyDocument = toml::from_str(&text).expect("test policy");
+"#;
+        let document: PolicyDocument = toml::from_str(text).expect("test policy");
         Policy { id: Uuid::nil(), version: 1, document }
     }
 
-    fn day<'a>(p: &'a Policy, charged_fen: i64) -> Day<'a> {
-        Day {
+    const A: Uuid = Uuid::from_u128(1);
+    const B: Uuid = Uuid::from_u128(2);
+
+    fn bed<'a>(p: &'a Policy, charged_fen: i64) -> Claim<'a> {
+        Claim {
+            person: A,
             on: d("2026-10-05"),
             mode: CareMode::Institutional,
             scheme: Scheme::Resident,
             tier: None,
-            claimed_fen: charged_fen,
             level: Some(4),
             hospitalised: false,
             died_on: None,
             policy: Some(p),
+            what: What::BedDay { charged_fen },
         }
+    }
+
+    fn item<'a>(p: &'a Policy, on: &str, code: &str, times: u32) -> Claim<'a> {
+        Claim {
+            on: d(on),
+            mode: CareMode::HomeVisit,
+            what: What::VisitItem { code: code.into(), times, verified: true, blocked_by: None },
+            ..bed(p, 0)
+        }
+    }
+
+    fn one(c: Claim<'_>) -> Priced {
+        price_month(&[c], &HashMap::new()).remove(0)
+    }
+
+    fn paid(lines: &[Priced]) -> Vec<(i64, i64, Option<LineRejection>)> {
+        lines.iter().map(|p| (p.allowed_fen, p.fund_fen, p.rejection)).collect()
     }
 
     #[test]
     fn below_the_cap_the_charge_is_used_above_it_the_cap() {
-        let p = policy("");
-        let below = price_day(&day(&p, 5_000));
-        assert_eq!((below.allowed_fen, below.fund_fen, below.rejection), (5_000, 3_750, None));
-        let above = price_day(&day(&p, 9_500));
-        assert_eq!((above.allowed_fen, above.fund_fen), (6_000, 4_500));
+        let p = policy();
+        assert_eq!(paid(&[one(bed(&p, 5_000))]), [(5_000, 3_750, None)]);
+        let above = one(bed(&p, 9_500));
+        assert_eq!((above.claimed_fen, above.allowed_fen, above.fund_fen), (9_500, 6_000, 4_500));
         assert_eq!(above.rule, Some(PaymentBasis::CappedPerDay));
         let steps = above.explanation["steps"].to_string();
-        assert!(steps.contains("min(charged 95.00, daily cap 60.00) = 60.00"), "{steps}");
-        assert!(steps.contains("60.00 × 0.75 = 45.00"), "{steps}");
+        assert!(steps.contains("allowed = min(charged 95.00, daily cap 60.00) = 60.00"), "{steps}");
+        assert!(steps.contains("fund = 60.00 × 0.75 = 45.00"), "{steps}");
     }
 
     #[test]
     fn the_fund_share_is_rounded_half_up_to_the_fen() {
-        let p = policy("");
+        let p = policy();
         // 33.33 × 0.75 = 24.9975 → 25.00; 0.02 × 0.75 = 0.015 → 0.02; 0.01 × 0.75 = 0.0075 → 0.01.
-        assert_eq!(price_day(&day(&p, 3_333)).fund_fen, 2_500);
-        assert_eq!(price_day(&day(&p, 2)).fund_fen, 2);
-        assert_eq!(price_day(&day(&p, 1)).fund_fen, 1);
+        assert_eq!(one(bed(&p, 3_333)).fund_fen, 2_500);
+        assert_eq!(one(bed(&p, 2)).fund_fen, 2);
+        assert_eq!(one(bed(&p, 1)).fund_fen, 1);
         assert_eq!(share_of_fen(1_234_567_890_123, "0.7".parse().expect("share")), 864_197_523_086);
     }
 
     #[test]
     fn hospital_wards_are_priced_by_tier_with_a_row_for_every_other_tier() {
-        let p = policy("");
-        let ward = |tier| Day { mode: CareMode::HospitalWard, tier, ..day(&p, 15_000) };
-        assert_eq!(price_day(&ward(Some(1))).fund_fen, 6_400); // 80 × 0.80
-        assert_eq!(price_day(&ward(Some(3))).fund_fen, 8_400); // 120 × 0.70
-        assert_eq!(price_day(&ward(Some(2))).fund_fen, 7_500); // 100 × 0.75, the row for every tier
+        let p = policy();
+        let ward = |tier| Claim { mode: CareMode::HospitalWard, tier, ..bed(&p, 15_000) };
+        assert_eq!(one(ward(Some(1))).fund_fen, 6_400); // 80 × 0.80
+        assert_eq!(one(ward(Some(3))).fund_fen, 8_400); // 120 × 0.70
+        assert_eq!(one(ward(Some(2))).fund_fen, 7_500); // 100 × 0.75, the row for every tier
     }
 
     #[test]
-    fn days_not_paid_say_why_in_this_order() {
-        let p = policy("");
-        let base = day(&p, 9_500);
+    fn lines_not_paid_say_why_in_this_order() {
+        let p = policy();
+        let base = bed(&p, 9_500);
+        let visit = |verified, blocked_by: Option<&str>| What::VisitItem {
+            code: "SF-01".into(),
+            times: 1,
+            verified,
+            blocked_by: blocked_by.map(Into::into),
+        };
         let cases = [
-            (Day { died_on: Some(d("2026-10-05")), level: None, ..base.clone() }, LineRejection::Deceased),
-            (Day { died_on: Some(d("2026-10-06")), ..base.clone() }, LineRejection::Deceased),
-            (Day { level: None, hospitalised: true, ..base.clone() }, LineRejection::NotCertified),
-            (Day { hospitalised: true, ..base.clone() }, LineRejection::Hospitalised),
-            (Day { policy: None, ..base.clone() }, LineRejection::NoPolicy),
-            (Day { level: Some(2), ..base.clone() }, LineRejection::NotEligible),
-            (Day { mode: CareMode::HospitalWard, level: Some(3), ..base.clone() }, LineRejection::NotEligible),
+            (Claim { died_on: Some(d("2026-10-05")), level: None, ..base.clone() }, LineRejection::Deceased),
+            (Claim { level: None, hospitalised: true, ..base.clone() }, LineRejection::NotCertified),
+            (Claim { hospitalised: true, what: visit(false, None), ..base.clone() }, LineRejection::Hospitalised),
+            (Claim { policy: None, what: visit(false, None), ..base.clone() }, LineRejection::VisitNotVerified),
+            (
+                Claim { policy: None, what: visit(true, Some("unqualified_caregiver")), ..base.clone() },
+                LineRejection::ItemBlocked,
+            ),
+            (Claim { policy: None, ..base.clone() }, LineRejection::NoPolicy),
+            (Claim { level: Some(2), ..base.clone() }, LineRejection::NotEligible),
+            (Claim { mode: CareMode::HospitalWard, level: Some(3), ..base.clone() }, LineRejection::NotEligible),
+            (item(&p, "2026-10-05", "XX-99", 1), LineRejection::UnknownItem),
         ];
-        for (i, (case, code)) in cases.iter().enumerate() {
-            let priced = price_day(case);
-            if i == 1 {
-                // Dying the next day: this day is still paid.
-                assert_eq!((priced.rejection, priced.fund_fen), (None, 4_500));
-                continue;
-            }
-            assert_eq!((priced.rejection, priced.fund_fen, priced.allowed_fen), (Some(*code), 0, 0), "case {i}");
+        for (i, (case, code)) in cases.into_iter().enumerate() {
+            let priced = one(case);
+            assert_eq!((priced.rejection, priced.fund_fen, priced.allowed_fen), (Some(code), 0, 0), "case {i}");
             assert!(priced.explanation["steps"][0].is_string(), "case {i} explains itself");
         }
+        // Dying the next day: this day is still paid.
+        assert_eq!(paid(&[one(Claim { died_on: Some(d("2026-10-06")), ..base })]), [(6_000, 4_500, None)]);
     }
 
     #[test]
-    fn flat_rates_ignore_the_charge_and_monthly_caps_stop_the_fund() {
-        let p = policy("");
-        let mut doc = p.document.clone();
-        doc.rates[3].basis = PaymentBasis::FlatPerDay;
-        doc.rates[3].amount = Some("50.00".parse().expect("amount"));
-        doc.rates[3].monthly_cap = Some("100.00".parse().expect("cap"));
-        let flat = Policy { document: doc, ..p };
-        let priced = price_day(&day(&flat, 1));
-        assert_eq!((priced.allowed_fen, priced.fund_fen), (5_000, 3_750));
-        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
-        let mut lines: Vec<(Uuid, Priced)> =
-            [a, a, b, a, a].iter().map(|who| (*who, price_day(&day(&flat, 1)))).collect();
-        apply_monthly_caps(&mut lines);
-        let paid: Vec<(i64, Option<LineRejection>)> = lines.iter().map(|(_, p)| (p.fund_fen, p.rejection)).collect();
+    fn items_are_paid_at_catalogue_prices_up_to_their_weekly_frequency() {
+        let p = policy();
+        // SF-03 at most twice a week: once before the month (Thursday 1 October's week began on
+        // Monday 28 September), then twice on 2 October (one paid), then once more on 3 October.
+        let prior = HashMap::from([((A, "SF-03".to_string(), d("2026-09-28")), 1)]);
+        let claims = [
+            item(&p, "2026-10-02", "SF-03", 2),
+            item(&p, "2026-10-03", "SF-03", 1),
+            // A new week: paid again.
+            item(&p, "2026-10-05", "SF-03", 1),
+            Claim { person: B, ..item(&p, "2026-10-03", "SF-03", 2) },
+        ];
+        let lines = price_month(&claims, &prior);
         assert_eq!(
-            paid,
-            vec![(3_750, None), (3_750, None), (3_750, None), (2_500, None), (0, Some(LineRejection::OverCap))]
+            paid(&lines),
+            [
+                (4_000, 3_600, None),
+                (0, 0, Some(LineRejection::OverFrequency)),
+                (4_000, 3_600, None),
+                (8_000, 7_200, None)
+            ]
         );
-        assert!(lines[3].1.explanation["steps"].to_string().contains("monthly cap 100.00: 75.00 paid before this day"));
+        assert_eq!(lines[0].claimed_fen, 8_000);
+        assert!(
+            lines[0].explanation["steps"]
+                .to_string()
+                .contains("SF-03 at most 2 times a week: 1 delivered earlier this week, 1 paid")
+        );
+    }
+
+    #[test]
+    fn monthly_caps_stop_the_fund() {
+        let p = policy();
+        // 100.00 a month from the fund: 36.00 (40 × 0.9) three times reaches it on the third.
+        let claims: Vec<Claim<'_>> = ["2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26"]
+            .iter()
+            .map(|on| item(&p, on, "SF-03", 1))
+            .collect();
+        let lines = price_month(&claims, &HashMap::new());
+        assert_eq!(
+            paid(&lines),
+            [(4_000, 3_600, None), (4_000, 3_600, None), (4_000, 2_800, None), (0, 0, Some(LineRejection::OverCap))]
+        );
+        assert!(
+            lines[2].explanation["steps"]
+                .to_string()
+                .contains("monthly cap 100.00: 72.00 paid before this line, 28.00 left")
+        );
+    }
+
+    #[test]
+    fn daily_caps_spread_over_a_days_items_and_flat_amounts_are_paid_once_a_day() {
+        let p = policy();
+        let mut doc = p.document.clone();
+        doc.rates[4].basis = PaymentBasis::CappedPerDay;
+        doc.rates[4].amount = Some("45.00".parse().expect("amount"));
+        doc.rates[4].monthly_cap = None;
+        let capped = Policy { document: doc, ..p.clone() };
+        let day = [
+            item(&capped, "2026-10-05", "SF-01", 1),
+            item(&capped, "2026-10-05", "SF-03", 1),
+            item(&capped, "2026-10-05", "SF-01", 1),
+        ];
+        let lines = price_month(&day, &HashMap::new());
+        // 15 + 40 = 55 of which 45 allowed: 15, then 30, then nothing.
+        assert_eq!(paid(&lines), [(1_500, 1_350, None), (3_000, 2_700, None), (0, 0, Some(LineRejection::OverCap))]);
+        assert!(
+            lines[1].explanation["steps"].to_string().contains("daily cap 45.00 less 15.00 allowed earlier that day")
+        );
+
+        let family =
+            |on: &str| Claim { on: d(on), mode: CareMode::FamilyCare, what: What::FamilyCareDay, ..bed(&p, 0) };
+        let lines = price_month(&[family("2026-10-05"), family("2026-10-05"), family("2026-10-06")], &HashMap::new());
+        assert_eq!(paid(&lines), [(3_000, 3_000, None), (0, 0, None), (3_000, 3_000, None)]);
+        assert_eq!(lines[0].rule, Some(PaymentBasis::FlatPerDay));
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        assert_eq!(week_of(d("2026-10-01")), d("2026-09-28"));
+        assert_eq!(week_of(d("2026-10-05")), d("2026-10-05"));
+        assert_eq!(week_of(d("2026-10-11")), d("2026-10-05"));
     }
 }

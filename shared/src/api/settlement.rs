@@ -45,6 +45,14 @@ pub enum LineRejection {
     NoRate,
     /// The beneficiary's monthly cap under the rate was already reached.
     OverCap,
+    /// A home visit that is not verified (in progress, waiting for review, or rejected).
+    VisitNotVerified,
+    /// An item-level finding blocks this item (e.g. a caregiver without the qualification).
+    ItemBlocked,
+    /// The item is not in the catalogue of the policy of the day.
+    UnknownItem,
+    /// The item was already delivered as often this week (ISO week) as the catalogue allows.
+    OverFrequency,
 }
 
 /// `POST /api/v1/settlements`: compute (or compute again) an institution's draft bill for a month
@@ -102,7 +110,8 @@ pub struct Bill {
     pub payment_entry_id: Option<Uuid>,
 }
 
-/// One line of a bill: a beneficiary-day priced under the policy in force that day.
+/// One line of a bill: a bed-day, a delivered item or a family-care day, priced under the policy
+/// in force that day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BillLine {
     pub line_no: u32,
@@ -112,16 +121,21 @@ pub struct BillLine {
     /// The certified level that day.
     pub level: Option<u8>,
     pub service_on: NaiveDate,
-    /// What the line bills: `stay` (a charged bed-day).
+    /// What the line bills: `stay` (a charged bed-day; `source_id` the stay), `visit` (an item
+    /// delivered on a home visit; the visit), `family_care` (a day of a family-care plan; the plan).
     pub source: String,
     pub source_id: Uuid,
+    /// For a visit line: the catalogue item and how many times it was delivered.
+    pub item: Option<String>,
+    pub times: Option<u32>,
     /// The policy version the day was priced under.
     pub policy_version_id: Option<Uuid>,
-    /// The payment basis applied (`capped_per_day`, `flat_per_day`).
+    /// The payment basis applied (`capped_per_day`, `per_item`, `flat_per_day`).
     pub rule: Option<String>,
     #[schema(value_type = String, example = "95.00")]
     pub claimed: Decimal,
-    /// The amount the rule allows (the charge up to the daily cap, or the flat amount).
+    /// The amount the rule allows (the charge or the items' price up to the daily cap, the items'
+    /// price, or the flat amount).
     #[schema(value_type = String, example = "60.00")]
     pub allowed: Decimal,
     /// The fund's share of the allowed amount, rounded half up to the fen (0 when rejected).
