@@ -22,6 +22,7 @@ impl MigrationTrait for Migration {
                     // Whole fen.
                     .col(ColumnDef::new(Bills::ClaimedFen).big_integer().not_null())
                     .col(ColumnDef::new(Bills::FundFen).big_integer().not_null())
+                    .col(ColumnDef::new(Bills::DeductedFen).big_integer().not_null())
                     .col(ColumnDef::new(Bills::WithheldFen).big_integer())
                     .col(ColumnDef::new(Bills::ComputedBy).uuid().not_null())
                     .col(ColumnDef::new(Bills::ComputedAt).timestamp_with_time_zone().not_null())
@@ -90,6 +91,9 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(BillLines::AllowedFen).big_integer().not_null())
                     .col(ColumnDef::new(BillLines::FundFen).big_integer().not_null())
                     .col(ColumnDef::new(BillLines::Rejection).string_len(24))
+                    .col(ColumnDef::new(BillLines::DeductedFen).big_integer().not_null())
+                    .col(ColumnDef::new(BillLines::DeductionReason).string_len(300))
+                    .col(ColumnDef::new(BillLines::Sampled).boolean().not_null())
                     // JSON: the inputs and the steps of the rule.
                     .col(ColumnDef::new(BillLines::Explanation).text().not_null())
                     .foreign_key(
@@ -144,6 +148,7 @@ enum Bills {
     RejectedLines,
     ClaimedFen,
     FundFen,
+    DeductedFen,
     WithheldFen,
     ComputedBy,
     ComputedAt,
@@ -179,5 +184,8 @@ enum BillLines {
     AllowedFen,
     FundFen,
     Rejection,
+    DeductedFen,
+    DeductionReason,
+    Sampled,
     Explanation,
 }

@@ -33,7 +33,9 @@ use crate::api::registry::{
     County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
     Region, UpdateInsuredPersonRequest,
 };
-use crate::api::settlement::{Bill, BillFilter, BillLine, ComputeBill, PayBill, ReturnBill, Statement};
+use crate::api::settlement::{
+    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, PayBill, ReturnBill, SampleRequest, Statement,
+};
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
 };
@@ -769,8 +771,22 @@ impl ApiClient {
         self.get(&format!("/settlements/{id}"), &()).await
     }
 
-    pub async fn bill_lines(&self, id: Uuid, page: PageQuery) -> Result<Page<BillLine>, ClientError> {
-        self.get(&format!("/settlements/{id}/lines"), &page).await
+    pub async fn bill_lines(&self, id: Uuid, q: &LinesQuery, page: PageQuery) -> Result<Page<BillLine>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/settlements/{id}/lines")).query(q).query(&page)).await
+    }
+
+    /// Draws (once per submission) lines for the agency's review; answers the sample.
+    pub async fn sample_bill(&self, id: Uuid, req: &SampleRequest) -> Result<Vec<BillLine>, ClientError> {
+        self.call(Method::POST, &format!("/settlements/{id}/sample"), Some(req)).await
+    }
+
+    pub async fn deduct(&self, id: Uuid, line_no: u32, req: &Deduction) -> Result<BillLine, ClientError> {
+        self.call(Method::PUT, &format!("/settlements/{id}/lines/{line_no}/deduction"), Some(req)).await
+    }
+
+    /// The bill's lines as CSV (for the institution's own reconciliation).
+    pub async fn bill_lines_csv(&self, id: Uuid) -> Result<String, ClientError> {
+        self.get_text(&format!("/settlements/{id}/lines.csv"), &()).await
     }
 
     pub async fn submit_bill(&self, id: Uuid) -> Result<Bill, ClientError> {

@@ -172,6 +172,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/settlements",
         "GET /api/v1/settlements/{id}",
         "GET /api/v1/settlements/{id}/lines",
+        "GET /api/v1/settlements/{id}/lines.csv",
         "GET /api/v1/stays",
         "GET /api/v1/stays/{id}",
         "GET /api/v1/stays/{id}/charges",
@@ -240,6 +241,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/settlements/{id}/approval",
         "POST /api/v1/settlements/{id}/payment",
         "POST /api/v1/settlements/{id}/return",
+        "POST /api/v1/settlements/{id}/sample",
         "POST /api/v1/settlements/{id}/submission",
         "POST /api/v1/stays",
         "POST /api/v1/stays/{id}/discharge",
@@ -253,6 +255,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "PUT /api/v1/assessors/{id}/profile",
         "PUT /api/v1/evaluation-schemes/{year}",
         "PUT /api/v1/funding/settings",
+        "PUT /api/v1/settlements/{id}/lines/{line_no}/deduction",
         "PUT /api/v1/stays/charges",
     ];
     assert_eq!(routes, expected);
@@ -263,7 +266,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
             .replace("{id}", &uuid::Uuid::nil().to_string())
             .replace("{version}", "CN-NHSA-2021")
             .replace("{attachment_id}", &uuid::Uuid::nil().to_string())
-            .replace("{year}", "2026");
+            .replace("{year}", "2026")
+            .replace("{line_no}", "1");
         let resp = app.client.request(method.parse().expect("method"), &path).send().await.expect("send");
         assert_ne!(resp.status(), StatusCode::NOT_FOUND, "{route} is documented but not routed");
         assert_ne!(resp.status(), StatusCode::METHOD_NOT_ALLOWED, "{route}");

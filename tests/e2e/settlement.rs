@@ -18,7 +18,10 @@ use ltci_shared::api::funding::{EntryFilter, FundingSource, HealthQuery, Receipt
 use ltci_shared::api::institutions::CreateServiceRelation;
 use ltci_shared::api::partners::{PartnerBatch, PartnerEvent, PartnerEventKind, PartnerSource};
 use ltci_shared::api::registry::Scheme;
-use ltci_shared::api::settlement::{BillFilter, BillLine, BillStatus, ComputeBill, LineRejection, PayBill, ReturnBill};
+use ltci_shared::api::settlement::{
+    BillFilter, BillLine, BillStatus, ComputeBill, Deduction, LineRejection, LinesQuery, PayBill, ReturnBill,
+    SampleRequest,
+};
 use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
 use ltci_shared::api::workforce::CreateAssignment;
 use ltci_shared::client::{ApiClient, ClientError};
@@ -119,7 +122,7 @@ async fn all_lines(client: &ApiClient, bill: Uuid) -> Vec<BillLine> {
     let mut out = Vec::new();
     loop {
         let page = client
-            .bill_lines(bill, PageQuery { limit: Some(20), offset: Some(out.len() as u64) })
+            .bill_lines(bill, &LinesQuery::default(), PageQuery { limit: Some(20), offset: Some(out.len() as u64) })
             .await
             .expect("lines");
         let done = page.items.is_empty();
@@ -279,12 +282,53 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(corrected.fund_amount, yuan("1285.00"));
     a1.submit_bill(draft.id).await.expect("submitted again");
 
-    // Approval posts the payable once: expense debited, the institution's payable credited.
+    // The agency audits: five paid lines drawn for review (the same five when asked again), and a
+    // deduction from one of 张's days with its reason.
+    let sample = admin.sample_bill(draft.id, &SampleRequest { size: 5 }).await.expect("sample");
+    assert_eq!(sample.len(), 5);
+    assert!(sample.iter().all(|l| l.sampled && l.rejection.is_none()), "{sample:?}");
+    let again = admin.sample_bill(draft.id, &SampleRequest { size: 9 }).await.expect("same sample");
+    assert_eq!(again, sample);
+    let drawn = a1
+        .bill_lines(draft.id, &LinesQuery { sampled: Some(true), rejected: None }, PageQuery::default())
+        .await
+        .expect("the sample");
+    assert_eq!(drawn.items, sample);
+    let day2 = line(zhang, first + Duration::days(1)).line_no;
+    let cut = |amount: &str, reason: Option<&str>| Deduction { amount: yuan(amount), reason: reason.map(Into::into) };
+    let e = admin.deduct(draft.id, day2, &cut("45.01", Some("超出"))).await.expect_err("more than the line");
+    assert_eq!(field_code(&e, "amount"), "out_of_range");
+    let e = admin.deduct(draft.id, day2, &cut("45.00", None)).await.expect_err("a reason");
+    assert_eq!(field_code(&e, "reason"), "required");
+    assert_eq!(status(&a1.deduct(draft.id, day2, &cut("1.00", Some("x"))).await.expect_err("agency only")), 403);
+    assert_eq!(status(&admin.deduct(draft.id, 9_999, &cut("1.00", Some("x"))).await.expect_err("no line")), 404);
+    let deducted = admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("deduct");
+    assert_eq!((deducted.deducted, deducted.deduction_reason.as_deref()), (yuan("45.00"), Some("护理记录缺失")));
+    admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the same again");
+    let audited = admin.bill(draft.id).await.expect("bill");
+    assert_eq!(
+        (audited.fund_amount, audited.deducted, audited.payable),
+        (yuan("1285.00"), yuan("45.00"), yuan("1240.00"))
+    );
+    assert_eq!(audited.subtotals[0].deducted, yuan("45.00"));
+    // The institution reads its lines, the deduction and its reason as CSV.
+    let csv = a1.bill_lines_csv(draft.id).await.expect("csv");
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len() as u32, 1 + n + 11);
+    assert!(rows[0].starts_with("line_no,insured_person_id,care_mode,scheme,level,service_on,source"), "{}", rows[0]);
+    assert!(rows[day2 as usize].ends_with(",45.00,护理记录缺失"), "{}", rows[day2 as usize]);
+
+    // Approval posts the payable once (less the deduction): expense debited, the institution's
+    // payable credited.
     assert_eq!(status(&a1.approve_bill(draft.id).await.expect_err("agency only")), 403);
     let approved = admin.approve_bill(draft.id).await.expect("approve");
     assert_eq!(approved.status, BillStatus::Approved);
     let entry = approved.approval_entry_id.expect("payable entry");
     assert_eq!(code(&admin.approve_bill(draft.id).await.expect_err("once")), "invalid_state_transition");
+    assert_eq!(
+        code(&admin.deduct(draft.id, day2, &cut("0", None)).await.expect_err("approved bills never change")),
+        "invalid_state_transition"
+    );
     let posted = admin
         .journal_entries(
             &EntryFilter { reference: Some(format!("settlement:{}", draft.id)), ..Default::default() },
@@ -297,7 +341,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
         admin.fund_health(&HealthQuery { scheme: Scheme::Resident, on: None, from: None }).await.expect("health");
     let this = format!("{:04}-{:02}", today().year(), today().month());
     let spent = health.expenditure_by_month.iter().find(|m| m.month == this).expect("this month").amount;
-    assert_eq!(spent, yuan("1285.00"));
+    assert_eq!(spent, yuan("1240.00"));
 
     // Paying needs the money in the resident fund: first refused, then paid with 5 % withheld.
     let e = admin.pay_bill(draft.id, &PayBill::default()).await.expect_err("empty fund");
@@ -317,7 +361,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
         admin.pay_bill(draft.id, &PayBill { paid_on: Some(today() + Duration::days(1)) }).await.expect_err("future");
     assert_eq!(field_code(&e, "paid_on"), "in_future");
     let paid = admin.pay_bill(draft.id, &PayBill::default()).await.expect("pay");
-    assert_eq!((paid.status, paid.withheld, paid.paid), (BillStatus::Paid, Some(yuan("64.25")), Some(yuan("1220.75"))));
+    assert_eq!((paid.status, paid.withheld, paid.paid), (BillStatus::Paid, Some(yuan("62.00")), Some(yuan("1178.00"))));
     assert_eq!(
         code(&admin.pay_bill(draft.id, &PayBill::default()).await.expect_err("once")),
         "invalid_state_transition"
@@ -327,7 +371,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let statement = a1.institution_statement(world.institution("a1")).await.expect("statement");
     assert_eq!(
         (statement.payable, statement.deposit_withheld, statement.paid),
-        (Decimal::ZERO, yuan("64.25"), yuan("1220.75"))
+        (Decimal::ZERO, yuan("62.00"), yuan("1178.00"))
     );
     assert_eq!(statement.bills.iter().map(|b| b.id).collect::<Vec<_>>(), [draft.id]);
     let moves: Vec<(&str, Decimal, Decimal)> =
@@ -335,8 +379,8 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(
         moves,
         [
-            ("settlement_payable", yuan("1285.00"), Decimal::ZERO),
-            ("settlement_payment", yuan("-1285.00"), yuan("64.25"))
+            ("settlement_payable", yuan("1240.00"), Decimal::ZERO),
+            ("settlement_payment", yuan("-1240.00"), yuan("62.00"))
         ]
     );
     assert_eq!(status(&a2.institution_statement(world.institution("a1")).await.expect_err("a1's")), 404);
@@ -350,10 +394,10 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let sum = |code: String| report.sums.get(&(world.region_a, code)).copied().unwrap_or(0);
     let a1_id = world.institution("a1");
     assert_eq!(sum(format!("payable:{a1_id}")), 0);
-    assert_eq!(sum(format!("deposit:{a1_id}")), -6_425);
-    assert_eq!(sum("expense:institutional:resident".into()), 128_500);
-    // 10,000.00 received, 95 % into the fund, 1,220.75 paid out of it.
-    assert_eq!(sum("fund:resident".into()), 950_000 - 122_075);
+    assert_eq!(sum(format!("deposit:{a1_id}")), -6_200);
+    assert_eq!(sum("expense:institutional:resident".into()), 124_000);
+    // 10,000.00 received, 95 % into the fund, 1,178.00 paid out of it.
+    assert_eq!(sum("fund:resident".into()), 950_000 - 117_800);
 }
 
 async fn a_month_of_home_and_family_care_is_billed(app: TestApp) {

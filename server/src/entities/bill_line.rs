@@ -29,6 +29,11 @@ pub struct Model {
     pub allowed_fen: i64,
     pub fund_fen: i64,
     pub rejection: Option<String>,
+    /// Deducted by the agency's audit, with the reason.
+    pub deducted_fen: i64,
+    pub deduction_reason: Option<String>,
+    /// Drawn for the agency's manual review.
+    pub sampled: bool,
     /// JSON: the inputs and the steps of the rule.
     pub explanation: String,
 }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::ledger::balance_of;
 use crate::auth::{Actor, Permission};
 use crate::entities::{enum_from_db, journal_entry as je, ledger_account as acct, ledger_posting as lp};
+use crate::http::download::csv_text;
 use crate::http::error::{ApiError, ApiResult};
 
 /// Per account: (debits, credits) in fen, over the entries of the region effective in `[from, to]`.
@@ -48,15 +49,6 @@ async fn totals<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|(id, d, c)| (id, (d.unwrap_or(0), c.unwrap_or(0)))).collect())
-}
-
-fn csv_text(rows: Vec<Vec<String>>) -> ApiResult<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).map_err(anyhow::Error::from)?;
-    }
-    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
-    Ok(String::from_utf8(bytes).map_err(anyhow::Error::from)?)
 }
 
 fn check_period(from: NaiveDate, to: NaiveDate) -> ApiResult<()> {

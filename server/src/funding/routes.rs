@@ -16,6 +16,7 @@ use super::{chart, health, import, income, ledger, reports, reserve};
 use crate::auth::actor::request_id;
 use crate::auth::{Actor, Permission};
 use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
+use crate::http::download::csv_response;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, CsvBody};
 use crate::http::pagination::fetch_page;
@@ -220,16 +221,6 @@ async fn reject_draw(
     ApiJson(req): ApiJson<DrawRejection>,
 ) -> ApiResult<ApiJson<ReserveDraw>> {
     reserve::reject(&state, &actor, id, req).await.map(ApiJson)
-}
-
-/// A CSV download.
-fn csv_response(file_name: &str, body: String) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let headers = [
-        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-    ];
-    (headers, body).into_response()
 }
 
 /// Income by source and scheme for a period, as CSV (`source,scheme,account,amount`, then the

@@ -1,6 +1,7 @@
 //! The HTTP layer: every route in [`router`], the error envelope, extractors, pagination,
-//! metrics, request ids and the operational endpoints.
+//! metrics, request ids, CSV downloads and the operational endpoints.
 
+pub mod download;
 pub mod error;
 pub mod extract;
 pub mod metrics;

@@ -9,9 +9,12 @@ use ltci_shared::Page;
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::funding::AccountKind;
 use ltci_shared::api::registry::Scheme;
-use ltci_shared::api::settlement::{Bill, BillFilter, BillLine, BillStatus, BillSubtotal, PayBill, ReturnBill};
+use ltci_shared::api::settlement::{
+    Bill, BillFilter, BillLine, BillStatus, BillSubtotal, LinesQuery, PayBill, ReturnBill,
+};
 use ltci_shared::error::codes;
 use ltci_shared::money::to_yuan;
+use rust_decimal::Decimal;
 use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -56,31 +59,44 @@ pub fn expense(mode: CareMode, scheme: Scheme) -> AccountSpec {
     }
 }
 
+/// One bill's lines of one care mode and scheme, summed.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct SubtotalRow {
+    bill_id: Uuid,
+    care_mode: String,
+    scheme: String,
+    lines: i64,
+    fund: Option<i64>,
+    deducted: Option<i64>,
+}
+
 /// The fund's amount per (care mode, scheme) of each bill, summed by the database.
 async fn subtotals<C: ConnectionTrait>(db: &C, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, Vec<BillSubtotal>>> {
-    let rows: Vec<(Uuid, String, String, i64, Option<i64>)> = bill_line::Entity::find()
+    let rows = bill_line::Entity::find()
         .select_only()
         .column(bill_line::Column::BillId)
         .column(bill_line::Column::CareMode)
         .column(bill_line::Column::Scheme)
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "lines")
         .column_as(Expr::cust("CAST(SUM(bill_lines.fund_fen) AS BIGINT)"), "fund")
+        .column_as(Expr::cust("CAST(SUM(bill_lines.deducted_fen) AS BIGINT)"), "deducted")
         .filter(bill_line::Column::BillId.is_in(ids))
         .group_by(bill_line::Column::BillId)
         .group_by(bill_line::Column::CareMode)
         .group_by(bill_line::Column::Scheme)
         .order_by_asc(bill_line::Column::CareMode)
         .order_by_asc(bill_line::Column::Scheme)
-        .into_tuple()
+        .into_model::<SubtotalRow>()
         .all(db)
         .await?;
     let mut out: HashMap<Uuid, Vec<BillSubtotal>> = HashMap::new();
-    for (id, mode, scheme, lines, fund) in rows {
-        out.entry(id).or_default().push(BillSubtotal {
-            care_mode: enum_from_db(&mode)?,
-            scheme: enum_from_db(&scheme)?,
-            lines: u32::try_from(lines).unwrap_or(0),
-            fund_amount: to_yuan(fund.unwrap_or(0)),
+    for r in rows {
+        out.entry(r.bill_id).or_default().push(BillSubtotal {
+            care_mode: enum_from_db(&r.care_mode)?,
+            scheme: enum_from_db(&r.scheme)?,
+            lines: u32::try_from(r.lines).unwrap_or(0),
+            fund_amount: to_yuan(r.fund.unwrap_or(0)),
+            deducted: to_yuan(r.deducted.unwrap_or(0)),
         });
     }
     Ok(out)
@@ -89,7 +105,7 @@ async fn subtotals<C: ConnectionTrait>(db: &C, ids: Vec<Uuid>) -> ApiResult<Hash
 fn view(m: bill::Model, subtotals: Vec<BillSubtotal>) -> ApiResult<Bill> {
     Ok(Bill {
         status: enum_from_db(&m.status)?,
-        paid: m.withheld_fen.map(|w| to_yuan(m.fund_fen - w)),
+        paid: m.withheld_fen.map(|w| to_yuan(m.fund_fen - m.deducted_fen - w)),
         withheld: m.withheld_fen.map(to_yuan),
         id: m.id,
         institution_id: m.institution_id,
@@ -98,6 +114,8 @@ fn view(m: bill::Model, subtotals: Vec<BillSubtotal>) -> ApiResult<Bill> {
         rejected_lines: u32::try_from(m.rejected_lines).unwrap_or(0),
         claimed: to_yuan(m.claimed_fen),
         fund_amount: to_yuan(m.fund_fen),
+        deducted: to_yuan(m.deducted_fen),
+        payable: to_yuan(m.fund_fen - m.deducted_fen),
         subtotals,
         computed_at: m.computed_at,
         submitted_at: m.submitted_at,
@@ -119,7 +137,7 @@ pub async fn view_one<C: ConnectionTrait>(db: &C, m: bill::Model) -> ApiResult<B
     views(db, vec![m]).await?.pop().ok_or_else(|| ApiError::internal(anyhow::anyhow!("bill view missing")))
 }
 
-async fn find<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid, lock: bool) -> ApiResult<bill::Model> {
+pub(crate) async fn find<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid, lock: bool) -> ApiResult<bill::Model> {
     let mut q = bill::Entity::find_by_id(id).filter(scope::bills(actor));
     if lock {
         q = q.lock(LockType::Update);
@@ -151,7 +169,7 @@ pub async fn list(state: &AppState, actor: &Actor, f: BillFilter, page: PageRequ
     Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
 }
 
-fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
+pub(crate) fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
     Ok(BillLine {
         line_no: u32::try_from(m.line_no).unwrap_or(0),
         insured_person_id: m.insured_person_id,
@@ -169,22 +187,92 @@ fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
         allowed: to_yuan(m.allowed_fen),
         fund_amount: to_yuan(m.fund_fen),
         rejection: m.rejection.as_deref().map(enum_from_db).transpose()?,
+        deducted: to_yuan(m.deducted_fen),
+        deduction_reason: m.deduction_reason,
+        sampled: m.sampled,
         explanation: serde_json::from_str(&m.explanation).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?,
     })
 }
 
 /// A bill's lines in order.
-pub async fn lines(state: &AppState, actor: &Actor, id: Uuid, page: PageRequest) -> ApiResult<Page<BillLine>> {
+pub async fn lines(
+    state: &AppState,
+    actor: &Actor,
+    id: Uuid,
+    f: LinesQuery,
+    page: PageRequest,
+) -> ApiResult<Page<BillLine>> {
     actor.require(Permission::ReadBills)?;
     let b = find(&state.db, actor, id, false).await?;
-    let q =
-        bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id)).order_by_asc(bill_line::Column::LineNo);
-    try_fetch_page(&state.db, q, page, line_view).await
+    let mut q = bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id));
+    if let Some(sampled) = f.sampled {
+        q = q.filter(bill_line::Column::Sampled.eq(sampled));
+    }
+    match f.rejected {
+        Some(true) => q = q.filter(bill_line::Column::Rejection.is_not_null()),
+        Some(false) => q = q.filter(bill_line::Column::Rejection.is_null()),
+        None => {}
+    }
+    try_fetch_page(&state.db, q.order_by_asc(bill_line::Column::LineNo), page, line_view).await
+}
+
+/// A bill's lines as CSV, in order: what an institution reconciles its own records with.
+pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(String, String)> {
+    actor.require(Permission::ReadBills)?;
+    let b = find(&state.db, actor, id, false).await?;
+    let rows = bill_line::Entity::find()
+        .filter(bill_line::Column::BillId.eq(b.id))
+        .order_by_asc(bill_line::Column::LineNo)
+        .all(&state.db)
+        .await?;
+    let header = [
+        "line_no",
+        "insured_person_id",
+        "care_mode",
+        "scheme",
+        "level",
+        "service_on",
+        "source",
+        "source_id",
+        "item",
+        "times",
+        "rule",
+        "claimed",
+        "allowed",
+        "fund_amount",
+        "rejection",
+        "deducted",
+        "deduction_reason",
+    ];
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let mut out = vec![header.iter().map(|h| (*h).to_string()).collect::<Vec<_>>()];
+    for l in rows {
+        out.push(vec![
+            l.line_no.to_string(),
+            l.insured_person_id.to_string(),
+            l.care_mode,
+            l.scheme,
+            opt(l.level.map(|v| v.to_string())),
+            l.service_on.to_string(),
+            l.source,
+            l.source_id.to_string(),
+            opt(l.item),
+            opt(l.times.map(|v| v.to_string())),
+            opt(l.rule),
+            to_yuan(l.claimed_fen).to_string(),
+            to_yuan(l.allowed_fen).to_string(),
+            to_yuan(l.fund_fen).to_string(),
+            opt(l.rejection),
+            to_yuan(l.deducted_fen).to_string(),
+            opt(l.deduction_reason),
+        ]);
+    }
+    Ok((format!("bill-{}-{}.csv", b.month, b.institution_id), crate::http::download::csv_text(out)?))
 }
 
 /// Moves a bill from `from` to `to` if nobody moved it meanwhile, with the columns `set`, and
 /// audits the step.
-async fn step(
+pub(crate) async fn step(
     db: &DatabaseTransaction,
     actor: &Actor,
     b: &bill::Model,
@@ -206,7 +294,7 @@ async fn step(
         .await
 }
 
-fn expect(b: &bill::Model, status: BillStatus, what: &str) -> ApiResult<()> {
+pub(crate) fn expect(b: &bill::Model, status: BillStatus, what: &str) -> ApiResult<()> {
     if b.status == enum_to_db(&status) {
         Ok(())
     } else {
@@ -242,20 +330,22 @@ pub async fn return_bill(state: &AppState, actor: &Actor, id: Uuid, req: ReturnB
     get(state, actor, id).await
 }
 
-/// Amounts per (care mode, scheme) and per scheme of a bill, in fen.
+/// What the fund owes per (care mode, scheme) of a bill after the audit's deductions, in fen.
 async fn amounts<C: ConnectionTrait>(db: &C, b: &bill::Model) -> ApiResult<Vec<(CareMode, Scheme, i64)>> {
-    Ok(subtotals(db, vec![b.id])
-        .await?
-        .remove(&b.id)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|s| ltci_shared::money::to_fen(s.fund_amount).ok().map(|f| (s.care_mode, s.scheme, f)))
-        .filter(|(_, _, f)| *f != 0)
-        .collect())
+    let fen = |d: Decimal| ltci_shared::money::to_fen(d).map_err(|e| ApiError::internal(anyhow::anyhow!(e)));
+    let mut out = Vec::new();
+    for s in subtotals(db, vec![b.id]).await?.remove(&b.id).unwrap_or_default() {
+        let owed = fen(s.fund_amount)? - fen(s.deducted)?;
+        if owed != 0 {
+            out.push((s.care_mode, s.scheme, owed));
+        }
+    }
+    Ok(out)
 }
 
-/// The agency approves a submitted bill: the payable is posted (debit each mode and scheme's
-/// benefit expense, credit the institution's payable) and the bill is approved, in one
+/// The agency approves a submitted bill: the payable — what the lines pay less the audit's
+/// deductions — is posted (debit each mode and scheme's benefit expense, credit the institution's
+/// payable) and the bill is approved, in one
 /// transaction. A bill the fund pays nothing for is approved without an entry.
 pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill> {
     actor.require(Permission::SettleBills)?;
@@ -263,7 +353,8 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
     expect(&b, BillStatus::Submitted, "submitted bill is approved")?;
     let parts = amounts(&state.db, &b).await?;
     let mut lines: Vec<(AccountSpec, i64)> = parts.iter().map(|(m, s, f)| (expense(*m, *s), *f)).collect();
-    lines.push((payable(b.institution_id), -b.fund_fen));
+    let owed = b.fund_fen - b.deducted_fen;
+    lines.push((payable(b.institution_id), -owed));
     let now = Utc::now();
     let set = move |entry: Option<Uuid>| {
         vec![
@@ -272,7 +363,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
             (bill::Column::ApprovalEntryId, Expr::value(entry)),
         ]
     };
-    if b.fund_fen == 0 {
+    if owed == 0 {
         let txn = state.db.begin().await?;
         step(&txn, actor, &b, BillStatus::Approved, set(None)).await?;
         txn.commit().await?;
@@ -329,13 +420,14 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
             (bill::Column::PaymentEntryId, Expr::value(entry)),
         ]
     };
-    if b.fund_fen == 0 {
+    let owed = b.fund_fen - b.deducted_fen;
+    if owed == 0 {
         let txn = state.db.begin().await?;
         step(&txn, actor, &b, BillStatus::Paid, set(None)).await?;
         txn.commit().await?;
         return get(state, actor, id).await;
     }
-    let mut lines = vec![(payable(b.institution_id), b.fund_fen)];
+    let mut lines = vec![(payable(b.institution_id), owed)];
     lines.extend(withheld.iter().map(|(s, net, _)| (fund(*s), -net)));
     lines.push((deposit(b.institution_id), -withheld_total));
     let entry = NewEntry {

@@ -90,6 +90,7 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             a.rejected_lines = Set(count(rejected));
             a.claimed_fen = Set(claimed);
             a.fund_fen = Set(fund);
+            a.deducted_fen = Set(0);
             a.computed_by = Set(actor.user_id);
             a.computed_at = Set(now);
             a.version = Set(version + 1);
@@ -105,6 +106,7 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             rejected_lines: Set(count(rejected)),
             claimed_fen: Set(claimed),
             fund_fen: Set(fund),
+            deducted_fen: Set(0),
             withheld_fen: Set(None),
             computed_by: Set(actor.user_id),
             computed_at: Set(now),
@@ -147,6 +149,9 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             allowed_fen: Set(p.allowed_fen),
             fund_fen: Set(p.fund_fen),
             rejection: Set(p.rejection.map(|r| enum_to_db(&r))),
+            deducted_fen: Set(0),
+            deduction_reason: Set(None),
+            sampled: Set(false),
             explanation: Set(p.explanation.to_string()),
         })
         .collect();

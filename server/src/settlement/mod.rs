@@ -6,5 +6,6 @@ pub mod bills;
 pub mod compute;
 pub mod facts;
 pub mod pricing;
+pub mod review;
 pub mod routes;
 pub mod statement;

@@ -2,13 +2,16 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use ltci_shared::api::settlement::{Bill, BillFilter, BillLine, ComputeBill, PayBill, ReturnBill, Statement};
+use ltci_shared::api::settlement::{
+    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, PayBill, ReturnBill, SampleRequest, Statement,
+};
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{bills, compute, statement};
+use super::{bills, compute, review, statement};
 use crate::auth::Actor;
+use crate::http::download::csv_response;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -18,6 +21,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_bills, compute_bill))
         .routes(routes!(get_bill))
         .routes(routes!(bill_lines))
+        .routes(routes!(bill_lines_csv))
+        .routes(routes!(sample_bill))
+        .routes(routes!(deduct))
         .routes(routes!(submit_bill))
         .routes(routes!(return_bill))
         .routes(routes!(approve_bill))
@@ -57,16 +63,56 @@ async fn get_bill(actor: Actor, State(state): State<AppState>, ApiPath(id): ApiP
     bills::get(&state, &actor, id).await.map(ApiJson)
 }
 
-/// A bill's lines in order, each with its rule, inputs and rejection.
+/// A bill's lines in order, each with its rule, inputs, rejection and deduction.
 #[utoipa::path(get, path = "/settlements/{id}/lines", tag = "settlement", security(("bearer" = [])),
-    params(("id" = Uuid, Path), PageQuery), responses((status = 200, body = Page<BillLine>), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path), LinesQuery, PageQuery), responses((status = 200, body = Page<BillLine>), (status = 404, body = ErrorBody)))]
 async fn bill_lines(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(q): ApiQuery<LinesQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<Page<BillLine>>> {
-    bills::lines(&state, &actor, id, page.try_into()?).await.map(ApiJson)
+    bills::lines(&state, &actor, id, q, page.try_into()?).await.map(ApiJson)
+}
+
+/// A bill's lines as CSV (`line_no,insured_person_id,care_mode,…,deducted,deduction_reason`).
+#[utoipa::path(get, path = "/settlements/{id}/lines.csv", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, content_type = "text/csv", body = String), (status = 404, body = ErrorBody)))]
+async fn bill_lines_csv(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::response::Response> {
+    let (name, body) = bills::lines_csv(&state, &actor, id).await?;
+    Ok(csv_response(&name, body))
+}
+
+/// Draw paid lines of a submitted bill at random for manual review (once per submission; asked
+/// again, the same lines).
+#[utoipa::path(post, path = "/settlements/{id}/sample", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = SampleRequest,
+    responses((status = 200, body = Vec<BillLine>), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn sample_bill(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<SampleRequest>,
+) -> ApiResult<ApiJson<Vec<BillLine>>> {
+    review::sample(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Set the agency's deduction from one line of a submitted bill, with the reason (`0` takes it back).
+#[utoipa::path(put, path = "/settlements/{id}/lines/{line_no}/deduction", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("line_no" = u32, Path)), request_body = Deduction,
+    responses((status = 200, body = BillLine), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn deduct(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath((id, line_no)): ApiPath<(Uuid, u32)>,
+    ApiJson(req): ApiJson<Deduction>,
+) -> ApiResult<ApiJson<BillLine>> {
+    review::deduct(&state, &actor, id, line_no, req).await.map(ApiJson)
 }
 
 /// The institution submits its draft for review.

@@ -71,7 +71,7 @@ pub async fn statement(state: &AppState, actor: &Actor, institution_id: Uuid) ->
     let paid: i64 = rows
         .iter()
         .filter(|b| b.status == enum_to_db(&BillStatus::Paid))
-        .map(|b| b.fund_fen - b.withheld_fen.unwrap_or(0))
+        .map(|b| b.fund_fen - b.deducted_fen - b.withheld_fen.unwrap_or(0))
         .sum();
     Ok(Statement {
         institution_id: inst.id,

@@ -72,8 +72,12 @@ pub struct BillSubtotal {
     pub care_mode: CareMode,
     pub scheme: Scheme,
     pub lines: u32,
+    /// What the lines pay before the agency's audit.
     #[schema(value_type = String, example = "1350.00")]
     pub fund_amount: Decimal,
+    /// Deducted by the audit.
+    #[schema(value_type = String, example = "45.00")]
+    pub deducted: Decimal,
 }
 
 /// A monthly bill (月度结算单).
@@ -88,9 +92,15 @@ pub struct Bill {
     /// What the institution charged, over all lines.
     #[schema(value_type = String, example = "2850.00")]
     pub claimed: Decimal,
-    /// What the fund pays: the sum of the lines' fund amounts.
+    /// What the lines pay: the sum of their fund amounts.
     #[schema(value_type = String, example = "1350.00")]
     pub fund_amount: Decimal,
+    /// Deducted by the agency's audit (审核扣款), over all lines.
+    #[schema(value_type = String, example = "45.00")]
+    pub deducted: Decimal,
+    /// What the fund owes: `fund_amount − deducted`, posted as the payable on approval.
+    #[schema(value_type = String, example = "1305.00")]
+    pub payable: Decimal,
     pub subtotals: Vec<BillSubtotal>,
     /// The quality deposit (质量保证金) withheld from the payment, once paid.
     #[schema(value_type = Option<String>, example = "67.50")]
@@ -142,6 +152,12 @@ pub struct BillLine {
     #[schema(value_type = String, example = "45.00")]
     pub fund_amount: Decimal,
     pub rejection: Option<LineRejection>,
+    /// Deducted by the agency's audit, with the reason.
+    #[schema(value_type = String, example = "0.00")]
+    pub deducted: Decimal,
+    pub deduction_reason: Option<String>,
+    /// Drawn for the agency's manual review.
+    pub sampled: bool,
     /// The inputs and the steps, so the line explains itself.
     #[schema(value_type = Object)]
     pub explanation: serde_json::Value,
@@ -155,6 +171,35 @@ pub struct BillFilter {
     /// `YYYY-MM`.
     pub month: Option<String>,
     pub status: Option<BillStatus>,
+}
+
+/// `GET /api/v1/settlements/{id}/lines`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LinesQuery {
+    /// Only the lines drawn for review (`true`) or the others (`false`).
+    pub sampled: Option<bool>,
+    /// Only the lines not paid (`true`) or the paid ones (`false`).
+    pub rejected: Option<bool>,
+}
+
+/// `POST /api/v1/settlements/{id}/sample`: draw lines at random for the agency's manual review.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SampleRequest {
+    /// How many of the paid lines to draw, 1–500.
+    pub size: u32,
+}
+
+/// `PUT /api/v1/settlements/{id}/lines/{line_no}/deduction`: the agency's deduction from one line
+/// (`0` takes it back).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Deduction {
+    /// Yuan, at most the line's fund amount.
+    #[schema(value_type = String, example = "45.00")]
+    pub amount: Decimal,
+    /// Why (required unless the amount is 0).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// `POST /api/v1/settlements/{id}/return`: the agency sends a submitted bill back as a draft.

@@ -1,0 +1,118 @@
+//! The agency's audit of a submitted bill (审核): a random sample of its paid lines drawn once for
+//! manual review, and deductions from lines with reasons (审核扣款), which lower what is posted as
+//! the payable on approval.
+
+use chrono::Utc;
+use ltci_shared::api::settlement::{BillLine, BillStatus, Deduction, SampleRequest};
+use ltci_shared::money::to_fen;
+use rand::seq::IndexedRandom;
+use sea_orm::sea_query::{Expr, LockType};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use uuid::Uuid;
+
+use super::bills::{expect, find, line_view};
+use crate::audit::{self, AuditActor};
+use crate::auth::{Actor, Permission};
+use crate::entities::bill_line;
+use crate::http::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::users::service::check_text;
+
+/// The most lines drawn for review at once.
+const MAX_SAMPLE: u32 = 500;
+
+/// Draws `size` of the bill's paid lines at random for manual review, once per submission: asked
+/// again, it answers the lines drawn the first time.
+pub async fn sample(state: &AppState, actor: &Actor, id: Uuid, req: SampleRequest) -> ApiResult<Vec<BillLine>> {
+    actor.require(Permission::SettleBills)?;
+    if req.size == 0 || req.size > MAX_SAMPLE {
+        return Err(ApiError::invalid_field("size", "out_of_range", format!("between 1 and {MAX_SAMPLE}")));
+    }
+    let txn = state.db.begin().await?;
+    let b = find(&txn, actor, id, true).await?;
+    expect(&b, BillStatus::Submitted, "submitted bill is reviewed")?;
+    let of_bill = || bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id));
+    let drawn =
+        of_bill().filter(bill_line::Column::Sampled.eq(true)).order_by_asc(bill_line::Column::LineNo).all(&txn).await?;
+    if !drawn.is_empty() {
+        return drawn.into_iter().map(line_view).collect();
+    }
+    let paid: Vec<i32> = of_bill()
+        .select_only()
+        .column(bill_line::Column::LineNo)
+        .filter(bill_line::Column::Rejection.is_null())
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let size = usize::try_from(req.size).unwrap_or(usize::MAX).min(paid.len());
+    let chosen: Vec<i32> = paid.choose_multiple(&mut rand::rng(), size).copied().collect();
+    bill_line::Entity::update_many()
+        .col_expr(bill_line::Column::Sampled, Expr::value(true))
+        .filter(bill_line::Column::BillId.eq(b.id))
+        .filter(bill_line::Column::LineNo.is_in(chosen))
+        .exec(&txn)
+        .await?;
+    audit::record(&txn, &AuditActor::from(actor), "bill.sample", "bill", b.id, &["sampled"]).await?;
+    let drawn =
+        of_bill().filter(bill_line::Column::Sampled.eq(true)).order_by_asc(bill_line::Column::LineNo).all(&txn).await?;
+    txn.commit().await?;
+    drawn.into_iter().map(line_view).collect()
+}
+
+/// Sets the agency's deduction from one line of a submitted bill: at most what the line pays,
+/// with a reason; `0` takes it back. Setting the same deduction again changes nothing.
+pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req: Deduction) -> ApiResult<BillLine> {
+    actor.require(Permission::SettleBills)?;
+    let fen = to_fen(req.amount).map_err(|e| ApiError::invalid_field("amount", e.code(), e.to_string()))?;
+    if fen < 0 {
+        return Err(ApiError::invalid_field("amount", "out_of_range", "a deduction is 0 or more"));
+    }
+    let reason = match (fen, req.reason.as_deref()) {
+        (0, _) => None,
+        (_, r) => Some(check_text(r.unwrap_or(""), 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?),
+    };
+    let txn = state.db.begin().await?;
+    let b = find(&txn, actor, id, true).await?;
+    expect(&b, BillStatus::Submitted, "submitted bill is audited")?;
+    let line = bill_line::Entity::find()
+        .filter(bill_line::Column::BillId.eq(b.id))
+        .filter(bill_line::Column::LineNo.eq(i32::try_from(line_no).unwrap_or(-1)))
+        .lock(LockType::Update)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found("bill line"))?;
+    if fen > line.fund_fen {
+        return Err(ApiError::invalid_field(
+            "amount",
+            "out_of_range",
+            format!("the line pays {}", ltci_shared::money::to_yuan(line.fund_fen)),
+        ));
+    }
+    if line.deducted_fen == fen && line.deduction_reason == reason {
+        return line_view(line);
+    }
+    let change = fen - line.deducted_fen;
+    bill_line::Entity::update_many()
+        .col_expr(bill_line::Column::DeductedFen, Expr::value(fen))
+        .col_expr(bill_line::Column::DeductionReason, Expr::value(reason))
+        .filter(bill_line::Column::Id.eq(line.id))
+        .exec(&txn)
+        .await?;
+    let done = crate::entities::bill::Entity::update_many()
+        .col_expr(crate::entities::bill::Column::DeductedFen, Expr::value(b.deducted_fen + change))
+        .col_expr(crate::entities::bill::Column::Version, Expr::value(b.version + 1))
+        .filter(crate::entities::bill::Column::Id.eq(b.id))
+        .filter(crate::entities::bill::Column::Version.eq(b.version))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(ApiError::conflict("version", "the bill was changed by someone else meanwhile"));
+    }
+    audit::record(&txn, &AuditActor::from(actor), "bill.deduct", "bill", b.id, &["deducted", "deduction_reason"])
+        .await?;
+    txn.commit().await?;
+    tracing::info!(bill_id = %b.id, line_no, at = %Utc::now(), "deduction set");
+    let line =
+        bill_line::Entity::find_by_id(line.id).one(&state.db).await?.ok_or_else(|| ApiError::not_found("bill line"))?;
+    line_view(line)
+}
