@@ -4,7 +4,7 @@
 //! of visits for the caregiver) and an application waiting for its on-site assessment by
 //! `assessor1` and `assessor2`. The password `demo1234` exists only here.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
 use ltci_shared::api::institutions::{InstitutionKind, InstitutionStatus, ServiceMode};
 use ltci_shared::api::users::Role;
@@ -88,13 +88,14 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     }
     .insert(&txn)
     .await?;
-    let today = now.date_naive();
+    // Signed a year ago, for three years.
+    let signed_on = now.date_naive().checked_sub_months(chrono::Months::new(12)).unwrap_or(now.date_naive());
     agreement::ActiveModel {
         id: Set(Uuid::now_v7()),
         institution_id: Set(institution_id),
-        number: Set(format!("{DEMO_REGION_CODE}-XY-{}-000001", today.format("%Y"))),
-        start_on: Set(today),
-        end_on: Set(today.checked_add_months(chrono::Months::new(36)).unwrap_or(today)),
+        number: Set(format!("{DEMO_REGION_CODE}-XY-{}-000001", signed_on.format("%Y"))),
+        start_on: Set(signed_on),
+        end_on: Set(signed_on.checked_add_months(chrono::Months::new(36)).unwrap_or(signed_on)),
         modes: Set(modes_json),
         bed_quota: Set(0),
         signed_at: Set(now),
@@ -259,7 +260,7 @@ pub async fn seed_policy(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// posted through the ledger as `admin`, so the funding pages have figures. Posting is idempotent
 /// by reference, so running it again adds nothing.
 pub async fn seed_funding(db: &DatabaseConnection) -> anyhow::Result<()> {
-    use chrono::{Datelike, Months};
+    use chrono::Months;
     use ltci_shared::api::funding::FundingSource;
     use ltci_shared::api::registry::Scheme;
 
@@ -324,8 +325,9 @@ pub async fn seed_funding(db: &DatabaseConnection) -> anyhow::Result<()> {
 
 /// Home care for the demo: four of the persons certified (levels 3, 4, 5 and 2; the fifth is left
 /// for an assessment), served at home by the demo agency, assigned to `carer1`, each with a care
-/// plan and the coming week of visits scheduled — what the caregiver's phone downloads. Done once:
-/// a region that already has care plans is left alone.
+/// plan and the coming week of visits scheduled — what the caregiver's phone downloads. The level-4
+/// person was cared for by the family (亲情护理) from the first of last month until today. Done
+/// once: a region that already has care plans is left alone.
 pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
     use chrono::Days;
     use ltci_shared::api::assessment::CareMode;
@@ -358,6 +360,7 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
         (2, vec![item("SF-01", 3)]),
     ];
     let today = actor.today;
+    let first_of_last_month = (today.with_day(1).unwrap_or(today) - Days::new(1)).with_day(1).unwrap_or(today);
     let region = region::Entity::find_by_id(actor.region_id)
         .one(db)
         .await?
@@ -370,12 +373,32 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
             institution_id: Some(institution.id),
             care_mode: CareMode::HomeVisit,
             level,
-            effective_on: today - Days::new(30),
+            effective_on: first_of_last_month - Days::new(30),
             expires_on: today + Days::new(700),
             recorded_by: actor.user_id,
             reason: "示范数据：居家失能老人".into(),
         };
         crate::assessment::certificates::record_existing(db, existing).await.map_err(fail)?;
+        if level == 4 {
+            // Cared for by the family, with the agency's supervision, from the first of last month
+            // until the agency's home visits begin today: last month's bill has those days.
+            let family = CreateServiceRelation {
+                insured_person_id: p.id,
+                institution_id: institution.id,
+                care_mode: CareMode::FamilyCare,
+                start_on: first_of_last_month,
+            };
+            crate::institutions::relations::create(state, &actor, family).await.map_err(fail)?;
+            let plan = CreateCarePlan {
+                institution_id: Some(institution.id),
+                insured_person_id: p.id,
+                care_mode: CareMode::FamilyCare,
+                start_on: first_of_last_month,
+                end_on: today - Days::new(1),
+                items: vec![],
+            };
+            crate::care::plans::create(state, &actor, plan).await.map_err(fail)?;
+        }
 
         let relation = CreateServiceRelation {
             insured_person_id: p.id,
@@ -398,6 +421,49 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
         let week = ScheduleRequest { plan_id: plan.id, caregiver_id: carer.id, from: today, to: today + Days::new(6) };
         crate::care::schedule::schedule(state, &actor, week).await.map_err(fail)?;
     }
+    Ok(())
+}
+
+/// Last month's bill of the demo agency, computed and submitted by `inst1`: what an officer audits,
+/// approves and pays. Done once: nothing when the bill exists.
+pub async fn seed_settlement(state: &crate::state::AppState) -> anyhow::Result<()> {
+    use chrono::Days;
+    use ltci_shared::api::settlement::ComputeBill;
+
+    use crate::entities::bill;
+
+    let db = &state.db;
+    let admin = crate::auth::Actor::for_command_line(db, "admin").await?;
+    let institution = demo_institution(db, admin.region_id).await?;
+    let inst1 = user::Entity::find()
+        .filter(user::Column::Username.eq("inst1"))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo user inst1 is missing"))?;
+    // The agency's staff member, as their requests would carry them.
+    let staff = crate::auth::Actor {
+        user_id: inst1.id,
+        username: inst1.username,
+        role: Role::Institution,
+        institution_id: Some(institution.id),
+        ..admin
+    };
+    let today = staff.today;
+    let last_month = today.with_day(1).unwrap_or(today) - Days::new(1);
+    let month = last_month.format("%Y-%m").to_string();
+    let existing = bill::Entity::find()
+        .filter(bill::Column::InstitutionId.eq(institution.id))
+        .filter(bill::Column::Month.eq(&month))
+        .one(db)
+        .await?;
+    if existing.is_some() {
+        return Ok(());
+    }
+    let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo settlement: {}: {:?}", e.message(), e.details());
+    let (_, draft) = crate::settlement::compute::compute(state, &staff, ComputeBill { institution_id: None, month })
+        .await
+        .map_err(fail)?;
+    crate::settlement::bills::submit(state, &staff, draft.id).await.map_err(fail)?;
     Ok(())
 }
 

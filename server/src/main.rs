@@ -99,6 +99,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             let state = ltci_server::state::AppState::new(cli.config.clone(), conn.clone())?;
             demo::seed_care(&state).await?;
             demo::seed_assessment(&state).await?;
+            demo::seed_settlement(&state).await?;
             conn.close().await.ok();
             let app = Application::build(cli.config).await?;
             let url = format!("http://127.0.0.1:{}", app.port());

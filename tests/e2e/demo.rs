@@ -1,12 +1,14 @@
 //! The demo data seeds cleanly on both databases, its ledger is sound, its benefit policy is in
-//! force, its caregiver has a week of home visits to download, its assessors a case to assess, and
-//! seeding again adds nothing.
+//! force, its caregiver has a week of home visits to download, its assessors a case to assess, its
+//! officer last month's bill to audit, and seeding again adds nothing.
 
-use ltci_e2e::{TestApp, on_both_databases};
+use chrono::Datelike;
+use ltci_e2e::{TestApp, on_both_databases, today};
 use ltci_server::pii::PiiCipher;
 use ltci_shared::PageQuery;
 use ltci_shared::api::assessment::{CaseFilter, CaseState};
 use ltci_shared::api::care::{ChangesQuery, VisitState};
+use ltci_shared::api::settlement::{BillFilter, BillStatus};
 
 on_both_databases!(demo_data_is_sound_and_seeding_twice_adds_nothing);
 
@@ -57,4 +59,17 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     assert_eq!(case.rounds.last().map(|r| r.lead_assessor_id), Some(me.id));
     let person = lead.get_insured_person(case.insured_person_id).await.expect("the applicant");
     assert!(!day.beneficiaries.iter().any(|b| b.id == person.id), "the applicant is not yet certified");
+
+    // Last month's bill of the demo agency, submitted for the officer's audit, once: the level-4
+    // person's family-care days at 30.00.
+    ltci_server::demo::seed_settlement(&app.state).await.expect("settlement");
+    ltci_server::demo::seed_settlement(&app.state).await.expect("settlement again");
+    let bills = admin.bills(&BillFilter::default(), PageQuery::default()).await.expect("bills");
+    assert_eq!(bills.items.len(), 1);
+    let bill = &bills.items[0];
+    let first_of_month = today().with_day(1).expect("first");
+    let last_month = first_of_month - chrono::Duration::days(1);
+    assert_eq!((bill.status, bill.month.clone()), (BillStatus::Submitted, last_month.format("%Y-%m").to_string()));
+    assert_eq!(bill.line_count, last_month.day());
+    assert_eq!((bill.rejected_lines, bill.fund_amount), (0, rust_decimal::Decimal::from(30 * last_month.day())));
 }

@@ -302,6 +302,15 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(field_code(&e, "reason"), "required");
     assert_eq!(status(&a1.deduct(draft.id, day2, &cut("1.00", Some("x"))).await.expect_err("agency only")), 403);
     assert_eq!(status(&admin.deduct(draft.id, 9_999, &cut("1.00", Some("x"))).await.expect_err("no line")), 404);
+    let resp = admin
+        .request(reqwest::Method::PUT, &format!("/api/v1/settlements/{}/lines/first/deduction", draft.id))
+        .json(&cut("1.00", Some("x")))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status().as_u16(), 422);
+    let body: serde_json::Value = resp.json().await.expect("envelope");
+    assert_eq!(body["error"]["details"]["line_no"]["code"], "invalid_value", "{body}");
     let deducted = admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("deduct");
     assert_eq!((deducted.deducted, deducted.deduction_reason.as_deref()), (yuan("45.00"), Some("护理记录缺失")));
     admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the same again");

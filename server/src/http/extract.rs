@@ -149,7 +149,8 @@ where
     }
 }
 
-/// Path parameters (ids). A malformed id is a `422` on that parameter.
+/// Path parameters (ids, numbers). A malformed one is a `422` on that parameter: `invalid_id` for
+/// an id, `invalid_value` for anything else.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiPath<T>(pub T);
 
@@ -163,7 +164,23 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
-            Err(rejection) => Err(ApiError::invalid_field("id", "invalid_id", rejection.body_text())),
+            Err(rejection) => {
+                use axum::extract::path::ErrorKind;
+                use axum::extract::rejection::PathRejection;
+                let index = match &rejection {
+                    PathRejection::FailedToDeserializePathParams(e) => match e.kind() {
+                        ErrorKind::ParseErrorAtIndex { index, .. } => Some(*index),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let raw = axum::extract::RawPathParams::from_request_parts(parts, state).await.ok();
+                let key = index
+                    .and_then(|i| raw.as_ref().and_then(|r| r.iter().nth(i)).map(|(k, _)| k.to_string()))
+                    .unwrap_or_else(|| "id".into());
+                let code = if key == "id" || key.ends_with("_id") { "invalid_id" } else { "invalid_value" };
+                Err(ApiError::invalid_field(&key, code, rejection.body_text()))
+            }
         }
     }
 }

@@ -372,7 +372,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
     let entry = NewEntry {
         reference: format!("settlement:{}", b.id),
         kind: "settlement_payable",
-        description: format!("{} 月度结算 (机构 {})", b.month, b.institution_id),
+        description: format!("{} 月度结算 {}", b.month, institution_name(&state.db, b.institution_id).await?),
         effective_on: actor.today,
         reverses_entry_id: None,
         request: serde_json::json!({"kind": "settlement_payable", "bill": b.id, "version": b.version}),
@@ -433,7 +433,7 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
     let entry = NewEntry {
         reference: format!("settlement-payment:{}", b.id),
         kind: "settlement_payment",
-        description: format!("{} 月度结算支付 (机构 {})", b.month, b.institution_id),
+        description: format!("{} 月度结算支付 {}", b.month, institution_name(&state.db, b.institution_id).await?),
         effective_on: paid_on,
         reverses_entry_id: None,
         request: serde_json::json!({"kind": "settlement_payment", "bill": b.id, "paid_on": paid_on}),
@@ -470,6 +470,12 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
     .await?;
     tracing::info!(bill_id = %id, "bill paid");
     get(state, actor, id).await
+}
+
+/// An institution's name, for the descriptions of its entries (at most 100 characters).
+async fn institution_name<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<String> {
+    let name = institution::Entity::find_by_id(id).one(db).await?.map(|i| i.name).unwrap_or_default();
+    Ok(name.chars().take(100).collect())
 }
 
 /// The institution of a bill-related request, in the actor's scope (`404` otherwise).
