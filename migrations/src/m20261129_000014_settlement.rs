@@ -94,6 +94,9 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(BillLines::DeductedFen).big_integer().not_null())
                     .col(ColumnDef::new(BillLines::DeductionReason).string_len(300))
                     .col(ColumnDef::new(BillLines::Sampled).boolean().not_null())
+                    // For an adjustment line: the approved bill and line it corrects.
+                    .col(ColumnDef::new(BillLines::AdjustsBillId).uuid())
+                    .col(ColumnDef::new(BillLines::AdjustsLineNo).integer())
                     // JSON: the inputs and the steps of the rule.
                     .col(ColumnDef::new(BillLines::Explanation).text().not_null())
                     .foreign_key(
@@ -110,6 +113,15 @@ impl MigrationTrait for Migration {
                     .col(BillLines::BillId)
                     .col(BillLines::LineNo)
                     .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_bill_lines_adjusts")
+                    .table(BillLines::Table)
+                    .col(BillLines::AdjustsBillId)
                     .to_owned(),
             )
             .await
@@ -187,5 +199,7 @@ enum BillLines {
     DeductedFen,
     DeductionReason,
     Sampled,
+    AdjustsBillId,
+    AdjustsLineNo,
     Explanation,
 }

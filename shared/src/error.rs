@@ -68,6 +68,10 @@ pub mod codes {
     pub const INSUFFICIENT_RESERVE: &str = "insufficient_reserve";
     /// A payment larger than what the scheme's fund holds (draw from the reserve first).
     pub const INSUFFICIENT_FUND: &str = "insufficient_fund";
+    /// A bill submitted while an earlier month's bill of the institution is still open.
+    pub const EARLIER_BILL_OPEN: &str = "earlier_bill_open";
+    /// A draft submitted after its facts changed: compute it again and review it.
+    pub const STALE_DRAFT: &str = "stale_draft";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const INTERNAL: &str = "internal_error";

@@ -29,7 +29,11 @@ use rust_decimal::Decimal;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-on_both_databases!(a_month_of_stays_is_billed_approved_and_paid, a_month_of_home_and_family_care_is_billed);
+on_both_databases!(
+    a_month_of_stays_is_billed_approved_and_paid,
+    a_month_of_home_and_family_care_is_billed,
+    a_death_reported_after_approval_is_recovered_next_month
+);
 
 fn yuan(s: &str) -> Decimal {
     s.parse().expect("amount")
@@ -65,10 +69,18 @@ async fn import_policy(world: &World) {
     world.as_user("admin_a").import_policy(policy, "application/toml").await.expect("policy");
 }
 
-/// A person of region A certified at `level` since a month before last month, served by a1 in
-/// `mode` from ten days before last month.
+/// The first and last day of the month before last month.
+fn month_before_last() -> (NaiveDate, NaiveDate, String) {
+    let (first_of_last, _, _) = last_month();
+    let last = first_of_last - Duration::days(1);
+    let first = last.with_day(1).expect("first of the month before");
+    (first, last, format!("{:04}-{:02}", first.year(), first.month()))
+}
+
+/// A person of region A certified at `level` since a month before the month before last, served
+/// by a1 in `mode` from ten days before the month before last.
 async fn beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: u8, mode: CareMode) -> (Uuid, String) {
-    let (first, _, _) = last_month();
+    let (first, _, _) = month_before_last();
     let req = person(name, seq);
     let p = world.as_user("admin_a").create_insured_person(&req).await.expect("register");
     let region = region::Entity::find_by_id(world.region_a).one(&app.db).await.expect("region").expect("region a");
@@ -530,4 +542,110 @@ async fn a_month_of_home_and_family_care_is_billed(app: TestApp) {
     let again = a1.compute_bill(&ComputeBill { institution_id: None, month }).await.expect("again");
     assert_eq!((again.id, again.rejected_lines), (bill.id, 0));
     assert_eq!(again.fund_amount, verified_fund + fund_of(far) + family);
+}
+
+async fn a_death_reported_after_approval_is_recovered_next_month(app: TestApp) {
+    let world = app.world().await;
+    import_policy(&world).await;
+    let (admin, a1) = (world.as_user("admin_a"), world.as_user("inst_a1"));
+    let (first2, last2, month2) = month_before_last();
+    let (first1, _, month1) = last_month();
+
+    // 孙 in the institution from the first of the month before last, 95.00 a day (45.00 from the
+    // fund): that whole month, and the first ten days of last month.
+    let (sun, sun_id, stay) = resident(&app, &world, 601, first2).await;
+    let charge = |on: NaiveDate| DailyCharge { stay_id: stay, on, amount: yuan("95.00") };
+    let report =
+        |month: &str, days: Vec<DailyCharge>| ChargeReport { institution_id: None, month: month.into(), charges: days };
+    a1.report_stay_charges(&report(&month2, first2.iter_days().take_while(|d| *d <= last2).map(charge).collect()))
+        .await
+        .expect("charges");
+    a1.report_stay_charges(&report(&month1, first1.iter_days().take(10).map(charge).collect())).await.expect("charges");
+    let days2 = u32::try_from((last2 - first2).num_days() + 1).expect("days");
+
+    // Last month's draft waits for the month before: months are settled in order.
+    let earlier = a1.compute_bill(&ComputeBill { institution_id: None, month: month2.clone() }).await.expect("bill");
+    let later = a1.compute_bill(&ComputeBill { institution_id: None, month: month1.clone() }).await.expect("bill");
+    assert_eq!(later.fund_amount, yuan("450.00"));
+    let e = a1.submit_bill(later.id).await.expect_err("the earlier month is open");
+    assert_eq!((status(&e), code(&e)), (409, "earlier_bill_open".to_string()));
+    a1.submit_bill(earlier.id).await.expect("submit");
+    admin.approve_bill(earlier.id).await.expect("approve");
+    admin
+        .post_receipt(&ReceiptRequest {
+            reference: "CZ-2".into(),
+            scheme: Scheme::Resident,
+            source: FundingSource::FiscalSubsidy,
+            amount: yuan("10000.00"),
+            description: "财政补助".into(),
+            received_on: None,
+        })
+        .await
+        .expect("receipt");
+    let paid = admin.pay_bill(earlier.id, &PayBill::default()).await.expect("pay");
+    assert_eq!(paid.payable, Decimal::from(45 * days2));
+
+    // Civil affairs reports, after the payment, that 孙 died on the 20th of that month.
+    let died_on = first2 + Duration::days(19);
+    let death = PartnerEvent {
+        source: PartnerSource::CivilAffairs,
+        external_ref: "MZ-601".into(),
+        kind: PartnerEventKind::Death,
+        id_number: sun_id,
+        on: died_on,
+        episode_ref: None,
+        hospital: None,
+    };
+    admin.record_partner_events(&PartnerBatch { events: vec![death] }).await.expect("death");
+
+    // The paid bill does not change; the draft computed before the news is stale.
+    assert_eq!(admin.bill(earlier.id).await.expect("bill"), paid);
+    let e = a1.submit_bill(later.id).await.expect_err("stale");
+    assert_eq!((status(&e), code(&e)), (409, "stale_draft".to_string()));
+
+    // Computed again: last month's days are after the death, and the days paid after it the month
+    // before are recovered, line by line.
+    let recovered = u32::try_from((last2 - died_on).num_days() + 1).expect("days");
+    let bill = a1.compute_bill(&ComputeBill { institution_id: None, month: month1.clone() }).await.expect("again");
+    assert_eq!((bill.line_count, bill.rejected_lines), (10 + recovered, 10));
+    assert_eq!(bill.fund_amount, -Decimal::from(45 * recovered));
+    let lines = all_lines(a1, bill.id).await;
+    let adjustments: Vec<&BillLine> = lines.iter().filter(|l| l.adjusts_bill_id.is_some()).collect();
+    assert_eq!(adjustments.len() as u32, recovered);
+    let first_recovered = adjustments[0];
+    assert_eq!(
+        (
+            first_recovered.adjusts_bill_id,
+            first_recovered.service_on,
+            first_recovered.fund_amount,
+            first_recovered.insured_person_id
+        ),
+        (Some(earlier.id), died_on, yuan("-45.00"), sun)
+    );
+    assert_eq!(first_recovered.adjusts_line_no, Some(20));
+    let steps = first_recovered.explanation["steps"].to_string();
+    assert!(
+        steps.contains(&format!("line 20 of {month2} settled 45.00; the facts pay 0.00 now (deceased)")),
+        "{steps}"
+    );
+
+    // Submitted, approved and settled by the institution's refund into the resident fund.
+    a1.submit_bill(bill.id).await.expect("submit");
+    let approved = admin.approve_bill(bill.id).await.expect("approve");
+    assert_eq!(approved.payable, -Decimal::from(45 * recovered));
+    let before = ltci_server::funding::check::run(&app.db).await.expect("check");
+    let refunded = admin.pay_bill(bill.id, &PayBill::default()).await.expect("refund");
+    assert_eq!((refunded.withheld, refunded.paid), (Some(Decimal::ZERO), Some(-Decimal::from(45 * recovered))));
+    let after = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert!(after.is_sound(), "{after:?}");
+    let sum = |r: &ltci_server::funding::check::LedgerReport, code: &str| {
+        r.sums.get(&(world.region_a, code.to_string())).copied().unwrap_or(0)
+    };
+    assert_eq!(sum(&after, "fund:resident") - sum(&before, "fund:resident"), i128::from(4_500 * recovered));
+    let a1_id = world.institution("a1");
+    assert_eq!(sum(&after, &format!("payable:{a1_id}")), 0);
+    // What the fund spent on 孙 is the days up to the death.
+    assert_eq!(sum(&after, "expense:institutional:resident"), i128::from(4_500 * (days2 - recovered)));
+    let statement = a1.institution_statement(a1_id).await.expect("statement");
+    assert_eq!(statement.paid, Decimal::from(45 * days2) * yuan("0.95") - Decimal::from(45 * recovered));
 }

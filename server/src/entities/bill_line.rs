@@ -1,5 +1,5 @@
-//! Table `bill_lines`: one priced line of a bill — a bed-day, a delivered item or a family-care
-//! day — with its rule and inputs.
+//! Table `bill_lines`: one priced line of a bill — a bed-day, a delivered item, a family-care
+//! day or an adjustment of an approved bill — with its rule and inputs.
 
 use sea_orm::entity::prelude::*;
 
@@ -34,6 +34,9 @@ pub struct Model {
     pub deduction_reason: Option<String>,
     /// Drawn for the agency's manual review.
     pub sampled: bool,
+    /// For an adjustment line: the approved bill and its line this line corrects.
+    pub adjusts_bill_id: Option<Uuid>,
+    pub adjusts_line_no: Option<i32>,
     /// JSON: the inputs and the steps of the rule.
     pub explanation: String,
 }

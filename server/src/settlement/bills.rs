@@ -23,6 +23,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::pricing::share_of_fen;
+use super::rows::Row;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{bill, bill_line, enum_from_db, enum_to_db, institution, ledger_account as acct};
@@ -190,6 +191,8 @@ pub(crate) fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
         deducted: to_yuan(m.deducted_fen),
         deduction_reason: m.deduction_reason,
         sampled: m.sampled,
+        adjusts_bill_id: m.adjusts_bill_id,
+        adjusts_line_no: m.adjusts_line_no.and_then(|n| u32::try_from(n).ok()),
         explanation: serde_json::from_str(&m.explanation).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?,
     })
 }
@@ -308,6 +311,42 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
     expect(&b, BillStatus::Draft, "draft is submitted")?;
+    // Months are settled in order: an adjustment is carried by exactly one bill.
+    let open = [enum_to_db(&BillStatus::Draft), enum_to_db(&BillStatus::Submitted)];
+    if let Some(earlier) = bill::Entity::find()
+        .filter(bill::Column::InstitutionId.eq(b.institution_id))
+        .filter(bill::Column::Month.lt(&b.month))
+        .filter(bill::Column::Status.is_in(open))
+        .order_by_asc(bill::Column::Month)
+        .one(&txn)
+        .await?
+    {
+        return Err(ApiError::other(
+            axum::http::StatusCode::CONFLICT,
+            codes::EARLIER_BILL_OPEN,
+            format!("the bill for {} is {}: settle it first", earlier.month, earlier.status),
+        ));
+    }
+    // What is submitted is what the facts say now.
+    let inst = institution_in_scope(&txn, actor, b.institution_id).await?;
+    let bounds = crate::care::stays::month_bounds(&b.month)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored month {} unreadable", b.month)))?;
+    let now = super::compute::draft_rows(&txn, &inst, bounds, Some(b.id)).await?;
+    let stored: Vec<Row> = bill_line::Entity::find()
+        .filter(bill_line::Column::BillId.eq(b.id))
+        .order_by_asc(bill_line::Column::LineNo)
+        .all(&txn)
+        .await?
+        .iter()
+        .map(Row::of_model)
+        .collect();
+    if now != stored {
+        return Err(ApiError::other(
+            axum::http::StatusCode::CONFLICT,
+            codes::STALE_DRAFT,
+            "the facts changed since the draft was computed: compute it again and review it",
+        ));
+    }
     let set = vec![
         (bill::Column::SubmittedBy, Expr::value(actor.user_id)),
         (bill::Column::SubmittedAt, Expr::value(Utc::now())),
@@ -390,7 +429,9 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
 /// The agency pays an approved bill: debit the institution's payable, credit each scheme's fund
 /// with what is transferred and the institution's deposit with the quality deposit withheld (the
 /// policy's `quality_withholding` in force on the month's last day, half up to the fen per
-/// scheme). A scheme's fund must hold what it pays (`409 insufficient_fund`).
+/// scheme). A scheme's fund must hold what it pays (`409 insufficient_fund`). A scheme's part that
+/// is negative — adjustments recovering more than the month bills — is the institution's refund:
+/// the same entry debits that fund.
 pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> ApiResult<Bill> {
     actor.require(Permission::SettleBills)?;
     let paid_on = req.paid_on.unwrap_or(actor.today);
@@ -409,8 +450,15 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
             None => per_scheme.push((scheme, fen)),
         }
     }
-    let withheld: Vec<(Scheme, i64, i64)> =
-        per_scheme.iter().map(|(s, f)| (*s, f - share_of_fen(*f, share), share_of_fen(*f, share))).collect();
+    // The deposit is withheld from what is transferred; a scheme's part that is negative (more
+    // recovered by adjustments than billed) is what the institution refunds to that fund.
+    let withheld: Vec<(Scheme, i64, i64)> = per_scheme
+        .iter()
+        .map(|(s, f)| {
+            let w = if *f > 0 { share_of_fen(*f, share) } else { 0 };
+            (*s, f - w, w)
+        })
+        .collect();
     let withheld_total: i64 = withheld.iter().map(|(_, _, w)| w).sum();
     let set = move |entry: Option<Uuid>| {
         vec![
@@ -444,7 +492,7 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
     ledger::post(&state.db, actor, entry, async |txn, e| {
         // Checked inside the transaction under a lock on each fund account, so two payments at
         // once cannot together overdraw a fund (`FOR NO KEY UPDATE`: see reserve draws).
-        for (scheme, _, _) in &withheld {
+        for (scheme, _, _) in withheld.iter().filter(|(_, net, _)| *net > 0) {
             let account = acct::Entity::find()
                 .filter(acct::Column::RegionId.eq(region_id))
                 .filter(acct::Column::Code.eq(fund(*scheme).code))

@@ -1,19 +1,20 @@
 //! Computing an institution's draft bill for a month that is over: every charged bed-day,
-//! delivered visit item and family-care day priced, the lines written in one transaction. Computing a draft again
+//! delivered visit item and family-care day priced, the adjustments of earlier approved bills
+//! added, the lines written in one transaction. Computing a draft again
 //! replaces its lines; a submitted bill is never computed again.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use ltci_shared::api::settlement::{Bill, BillStatus, ComputeBill};
 use ltci_shared::error::codes;
 use sea_orm::sea_query::LockType;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::bills;
-use super::facts::{self, Facts};
-use super::pricing::{Claim, Priced, price_month};
+use super::rows::{Row, rows_of};
+use super::{adjust, bills, facts};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::care::plans::serving_institution;
@@ -22,13 +23,22 @@ use crate::entities::{bill, bill_line, enum_to_db, institution};
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::state::AppState;
 
-/// Lines per multi-row insert (19 columns: well under every bind-parameter limit).
+/// Lines per multi-row insert (24 columns: well under every bind-parameter limit).
 const CHUNK: usize = 1000;
 
-/// The month's lines priced, in the bill's order.
-fn priced_lines(facts: &Facts) -> Vec<Priced> {
-    let claims: Vec<Claim<'_>> = facts.lines.iter().map(|l| facts.claim(l)).collect();
-    price_month(&claims, &facts.prior)
+/// A draft's lines as the facts give them now: the month's lines, then the adjustments of the
+/// bills approved before it.
+pub async fn draft_rows<C: ConnectionTrait>(
+    db: &C,
+    institution: &institution::Model,
+    (first, last): (NaiveDate, NaiveDate),
+    this_bill: Option<Uuid>,
+) -> ApiResult<Vec<Row>> {
+    let tier = institution.hospital_tier.and_then(|t| u8::try_from(t).ok());
+    let facts = facts::read(db, institution.region_id, institution.id, tier, (first, last), None).await?;
+    let mut rows = rows_of(&facts);
+    rows.extend(adjust::rows(db, institution.region_id, institution.id, tier, first, this_bill).await?);
+    Ok(rows)
 }
 
 /// Computes the bill of an institution for a month: `201` for a new draft, `200` when a draft was
@@ -48,7 +58,6 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
         .ok_or_else(|| {
             ApiError::invalid_field("institution_id", "unknown_institution", "no such institution in your region")
         })?;
-    let tier = inst.hospital_tier.and_then(|t| u8::try_from(t).ok());
 
     let txn = state.db.begin().await?;
     let existing = bill::Entity::find()
@@ -66,15 +75,14 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             "only a draft is computed again; an approved bill never changes",
         ));
     }
-    let facts = facts::read(&txn, actor.region_id, institution_id, tier, (first, last)).await?;
-    if facts.lines.is_empty() {
+    let lines = draft_rows(&txn, &inst, (first, last), existing.as_ref().map(|b| b.id)).await?;
+    if lines.is_empty() {
         return Err(ApiError::invalid_field(
             "month",
             "nothing_to_bill",
-            format!("no charged bed-day, delivered visit or family-care day in {}", req.month),
+            format!("no charged bed-day, delivered visit, family-care day or adjustment in {}", req.month),
         ));
     }
-    let lines = priced_lines(&facts);
     let claimed: i64 = lines.iter().map(|p| p.claimed_fen).sum();
     let fund: i64 = lines.iter().map(|p| p.fund_fen).sum();
     let rejected = lines.iter().filter(|p| p.rejection.is_some()).count();
@@ -125,36 +133,8 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
         .await
         .map_err(unique_as(|| ApiError::conflict("month", "this bill is being computed by someone else")))?,
     };
-    let rows: Vec<bill_line::ActiveModel> = facts
-        .lines
-        .iter()
-        .zip(lines)
-        .enumerate()
-        .map(|(n, (l, p))| bill_line::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            bill_id: Set(bill.id),
-            line_no: Set(count(n + 1)),
-            insured_person_id: Set(l.person_id),
-            care_mode: Set(enum_to_db(&l.mode)),
-            scheme: Set(enum_to_db(&facts.scheme(l.person_id))),
-            level: Set(facts.level(l).map(i32::from)),
-            service_on: Set(l.on),
-            source: Set(l.source.code().into()),
-            source_id: Set(l.source_id),
-            item: Set(l.item().map(|(code, _)| code.to_string())),
-            times: Set(l.item().map(|(_, times)| i32::try_from(times).unwrap_or(i32::MAX))),
-            policy_version_id: Set(p.policy_version_id),
-            rule: Set(p.rule.map(|r| enum_to_db(&r))),
-            claimed_fen: Set(p.claimed_fen),
-            allowed_fen: Set(p.allowed_fen),
-            fund_fen: Set(p.fund_fen),
-            rejection: Set(p.rejection.map(|r| enum_to_db(&r))),
-            deducted_fen: Set(0),
-            deduction_reason: Set(None),
-            sampled: Set(false),
-            explanation: Set(p.explanation.to_string()),
-        })
-        .collect();
+    let rows: Vec<bill_line::ActiveModel> =
+        lines.into_iter().enumerate().map(|(n, row)| row.into_active(bill.id, count(n + 1))).collect();
     for chunk in rows.chunks(CHUNK) {
         bill_line::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
     }

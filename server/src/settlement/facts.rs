@@ -9,7 +9,7 @@ use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{PlannedItem, Severity, TaskResult, VisitException, VisitState};
 use ltci_shared::api::registry::Scheme;
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::pricing::{Claim, Policy, What, week_of};
@@ -108,14 +108,13 @@ async fn bed_days<C: ConnectionTrait>(
     first: NaiveDate,
     last: NaiveDate,
 ) -> ApiResult<Vec<Line>> {
+    // Every stay admitted by the month's end: a charge may lie after a discharge that a reported
+    // death made later, and is then billed as not payable.
     let stays_of_month = Query::select()
         .column(stay::Column::Id)
         .from(stay::Entity)
         .and_where(stay::Column::InstitutionId.eq(institution_id))
         .and_where(stay::Column::AdmittedOn.lte(last))
-        .cond_where(
-            Condition::any().add(stay::Column::DischargedOn.is_null()).add(stay::Column::DischargedOn.gte(first)),
-        )
         .to_owned();
     let stays: HashMap<Uuid, stay::Model> = stay::Entity::find()
         .filter(stay::Column::Id.in_subquery(stays_of_month.clone()))
@@ -221,13 +220,15 @@ async fn family_care_days<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Reads the facts of an institution's month `first..=last`.
+/// Reads the facts of an institution's month `first..=last`, with the policy versions imported
+/// by `imported_by` (all of them when `None`).
 pub async fn read<C: ConnectionTrait>(
     db: &C,
     region_id: Uuid,
     institution_id: Uuid,
     tier: Option<u8>,
     (first, last): (NaiveDate, NaiveDate),
+    imported_by: Option<chrono::DateTime<chrono::Utc>>,
 ) -> ApiResult<Facts> {
     let mut lines = bed_days(db, institution_id, first, last).await?;
     let (items, prior) = visit_items(db, institution_id, first, last).await?;
@@ -269,8 +270,11 @@ pub async fn read<C: ConnectionTrait>(
         hospital.entry(h.insured_person_id).or_default().push((h.admitted_on, h.discharged_on));
     }
     let mut policies = Vec::new();
-    for v in pv::Entity::find()
-        .filter(pv::Column::RegionId.eq(region_id))
+    let mut versions = pv::Entity::find().filter(pv::Column::RegionId.eq(region_id));
+    if let Some(at) = imported_by {
+        versions = versions.filter(pv::Column::ImportedAt.lte(at));
+    }
+    for v in versions
         .filter(pv::Column::EffectiveFrom.lte(last))
         .order_by_asc(pv::Column::EffectiveFrom)
         .order_by_asc(pv::Column::Version)

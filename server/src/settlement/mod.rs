@@ -2,10 +2,12 @@
 //! day, its review and approval, the payable and the payment posted to the ledger with the quality
 //! deposit withheld, and the institution's statement.
 
+pub mod adjust;
 pub mod bills;
 pub mod compute;
 pub mod facts;
 pub mod pricing;
 pub mod review;
 pub mod routes;
+pub mod rows;
 pub mod statement;

@@ -158,6 +158,10 @@ pub struct BillLine {
     pub deduction_reason: Option<String>,
     /// Drawn for the agency's manual review.
     pub sampled: bool,
+    /// For an adjustment (补差/追回) of an approved bill: that bill, and its line when the care was
+    /// billed there. The line's `fund_amount` is then the difference (negative: recovered).
+    pub adjusts_bill_id: Option<Uuid>,
+    pub adjusts_line_no: Option<u32>,
     /// The inputs and the steps, so the line explains itself.
     #[schema(value_type = Object)]
     pub explanation: serde_json::Value,

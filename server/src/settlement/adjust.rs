@@ -1,0 +1,201 @@
+//! Late corrections (补差 / 追回): an approved bill never changes, but the facts it was priced from
+//! may (a death or a hospital stay reported late, a visit confirmed after review, a plan ended
+//! earlier). The next bill the institution computes carries the difference, for every bill
+//! approved in the twelve months before, as adjustment lines — priced under the policy versions
+//! that had been imported when that bill was approved.
+
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate};
+use ltci_shared::api::settlement::BillStatus;
+use ltci_shared::money::to_yuan;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::facts;
+use super::rows::{Key, Row, rows_of};
+use crate::care::stays::month_bounds;
+use crate::entities::{bill, bill_line, enum_to_db};
+use crate::http::error::ApiResult;
+
+/// How far back approved bills are corrected.
+pub const LOOKBACK_MONTHS: u32 = 12;
+
+/// The adjustment rows for one approved bill: per line (by key) what the facts pay now less what
+/// was settled — the bill's own line and the adjustments already carried by other bills.
+pub fn deltas(
+    bill_id: Uuid,
+    month: &str,
+    settled: &[(i32, Row)],
+    earlier: &HashMap<Key, i64>,
+    now: &[Row],
+) -> Vec<Row> {
+    let now_by_key: HashMap<Key, &Row> = now.iter().map(|r| (r.key(), r)).collect();
+    let settled_keys: HashMap<Key, ()> = settled.iter().map(|(_, r)| (r.key(), ())).collect();
+    let mut out = Vec::new();
+    let mut push = |line_no: Option<i32>, was: Option<&Row>, current: Option<&Row>| {
+        let Some(basis) = current.or(was) else { return };
+        let key = basis.key();
+        let before = was.map_or(0, |r| r.fund_fen) + earlier.get(&key).copied().unwrap_or(0);
+        let after = current.map_or(0, |r| r.fund_fen);
+        if after == before {
+            return;
+        }
+        let why = current.and_then(|r| r.rejection.clone()).unwrap_or_else(|| "paid".into());
+        let step = match line_no {
+            Some(n) => format!(
+                "line {n} of {month} settled {}; the facts pay {} now ({why}): adjustment {}",
+                to_yuan(before),
+                to_yuan(after),
+                to_yuan(after - before)
+            ),
+            None => format!(
+                "not in the bill of {month}; the facts pay {} now: adjustment {}",
+                to_yuan(after),
+                to_yuan(after)
+            ),
+        };
+        let now_explanation: serde_json::Value =
+            current.and_then(|r| serde_json::from_str(&r.explanation).ok()).unwrap_or(serde_json::Value::Null);
+        out.push(Row {
+            claimed_fen: 0,
+            allowed_fen: 0,
+            fund_fen: after - before,
+            rejection: None,
+            explanation: json!({
+                "adjusts": {"bill_id": bill_id, "month": month, "line_no": line_no},
+                "settled": to_yuan(before).to_string(),
+                "now": to_yuan(after).to_string(),
+                "now_explanation": now_explanation,
+                "steps": [step],
+            })
+            .to_string(),
+            adjusts_bill_id: Some(bill_id),
+            adjusts_line_no: line_no,
+            ..basis.clone()
+        });
+    };
+    for (n, was) in settled {
+        push(Some(*n), Some(was), now_by_key.get(&was.key()).copied());
+    }
+    for r in now.iter().filter(|r| !settled_keys.contains_key(&r.key())) {
+        push(None, None, Some(r));
+    }
+    out
+}
+
+/// The adjustment rows for the institution's bill of the month starting `first` (`this_bill`
+/// once it exists): every bill approved or paid in the twelve months before, priced again.
+pub async fn rows<C: ConnectionTrait>(
+    db: &C,
+    region_id: Uuid,
+    institution_id: Uuid,
+    tier: Option<u8>,
+    first: NaiveDate,
+    this_bill: Option<Uuid>,
+) -> ApiResult<Vec<Row>> {
+    let month_of = |d: NaiveDate| d.format("%Y-%m").to_string();
+    let since = month_of(first.checked_sub_months(Months::new(LOOKBACK_MONTHS)).unwrap_or(first));
+    let settled_statuses = [enum_to_db(&BillStatus::Approved), enum_to_db(&BillStatus::Paid)];
+    let bills = bill::Entity::find()
+        .filter(bill::Column::InstitutionId.eq(institution_id))
+        .filter(bill::Column::Status.is_in(settled_statuses))
+        .filter(bill::Column::Month.gte(since))
+        .filter(bill::Column::Month.lt(month_of(first)))
+        .order_by_asc(bill::Column::Month)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for b in bills {
+        let Some(bounds) = month_bounds(&b.month) else { continue };
+        let facts = facts::read(db, region_id, institution_id, tier, bounds, b.approved_at).await?;
+        let now = rows_of(&facts);
+        let settled: Vec<(i32, Row)> = bill_line::Entity::find()
+            .filter(bill_line::Column::BillId.eq(b.id))
+            .filter(bill_line::Column::AdjustsBillId.is_null())
+            .order_by_asc(bill_line::Column::LineNo)
+            .all(db)
+            .await?
+            .iter()
+            .map(|m| (m.line_no, Row::of_model(m)))
+            .collect();
+        // Adjustments of this bill already carried by other bills that are not drafts.
+        let mut earlier: HashMap<Key, i64> = HashMap::new();
+        let carried = bill_line::Entity::find()
+            .filter(bill_line::Column::AdjustsBillId.eq(b.id))
+            .filter(
+                bill_line::Column::BillId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(bill::Column::Id)
+                        .from(bill::Entity)
+                        .and_where(bill::Column::Status.ne(enum_to_db(&BillStatus::Draft)))
+                        .to_owned(),
+                ),
+            )
+            .all(db)
+            .await?;
+        for m in carried.iter().filter(|m| Some(m.bill_id) != this_bill) {
+            *earlier.entry(Row::of_model(m).key()).or_insert(0) += m.fund_fen;
+        }
+        out.extend(deltas(b.id, &b.month, &settled, &earlier, &now));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(source_id: u128, day: u32, fund: i64, rejection: Option<&str>) -> Row {
+        Row {
+            person_id: Uuid::from_u128(9),
+            care_mode: "institutional".into(),
+            scheme: "resident".into(),
+            level: Some(4),
+            on: NaiveDate::from_ymd_opt(2026, 9, day).expect("day"),
+            source: "stay".into(),
+            source_id: Uuid::from_u128(source_id),
+            item: None,
+            times: None,
+            policy_version_id: None,
+            rule: Some("capped_per_day".into()),
+            claimed_fen: 9_500,
+            allowed_fen: 6_000,
+            fund_fen: fund,
+            rejection: rejection.map(Into::into),
+            explanation: "{}".into(),
+            adjusts_bill_id: None,
+            adjusts_line_no: None,
+        }
+    }
+
+    #[test]
+    fn what_the_facts_pay_now_less_what_was_settled() {
+        let bill = Uuid::from_u128(1);
+        let settled =
+            vec![(1, row(7, 24, 4_500, None)), (2, row(7, 25, 4_500, None)), (3, row(7, 26, 0, Some("hospitalised")))];
+        // A death reported on the 25th; the hospital stay turned out to end before the 26th; a
+        // day found that was not billed.
+        let now = vec![
+            row(7, 24, 4_500, None),
+            row(7, 25, 0, Some("deceased")),
+            row(7, 26, 4_500, None),
+            row(8, 27, 1_000, None),
+        ];
+        let out = deltas(bill, "2026-09", &settled, &HashMap::new(), &now);
+        let got: Vec<(u32, i64, Option<i32>)> =
+            out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen, r.adjusts_line_no)).collect();
+        assert_eq!(got, [(25, -4_500, Some(2)), (26, 4_500, Some(3)), (27, 1_000, None)]);
+        assert!(out.iter().all(|r| r.adjusts_bill_id == Some(bill) && r.claimed_fen == 0 && r.rejection.is_none()));
+        assert!(
+            out[0]
+                .explanation
+                .contains("line 2 of 2026-09 settled 45.00; the facts pay 0.00 now (deceased): adjustment -45.00")
+        );
+
+        // Once another bill carries them, nothing is adjusted twice.
+        let earlier: HashMap<Key, i64> = out.iter().map(|r| (r.key(), r.fund_fen)).collect();
+        assert!(deltas(bill, "2026-09", &settled, &earlier, &now).is_empty());
+    }
+}
