@@ -287,9 +287,18 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     );
     let e = admin.return_bill(draft.id, &ReturnBill { reason: " ".into() }).await.expect_err("a reason");
     assert_eq!(field_code(&e, "reason"), "required");
+    // A first look drew lines and deducted from one; the return takes both back.
+    admin.sample_bill(draft.id, &SampleRequest { size: 3 }).await.expect("first sample");
+    let early = Deduction { amount: yuan("10.00"), reason: Some("初审".into()) };
+    admin.deduct(draft.id, 1, &early).await.expect("first deduction");
     let returned = admin.return_bill(draft.id, &ReturnBill { reason: "10日收费有误".into() }).await.expect("returned");
     assert_eq!((returned.status, returned.return_reason.as_deref()), (BillStatus::Draft, Some("10日收费有误")));
+    assert_eq!((returned.deducted, returned.payable), (Decimal::ZERO, returned.fund_amount));
+    let kept = all_lines(a1, draft.id).await;
+    assert!(kept.iter().all(|l| !l.sampled && l.deducted.is_zero() && l.deduction_reason.is_none()));
+    // Submitting again without computing: the corrected charge makes the draft stale.
     a1.report_stay_charges(&fix).await.expect("corrected charge");
+    assert_eq!(code(&a1.submit_bill(draft.id).await.expect_err("stale")), "stale_draft");
     let corrected = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect("again");
     assert_eq!(corrected.fund_amount, yuan("1285.00"));
     a1.submit_bill(draft.id).await.expect("submitted again");

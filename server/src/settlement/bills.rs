@@ -357,14 +357,23 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
     get(state, actor, id).await
 }
 
-/// The agency sends a submitted bill back as a draft, with the reason.
+/// The agency sends a submitted bill back as a draft, with the reason. Its sample and deductions
+/// go with it: the bill submitted again is audited afresh.
 pub async fn return_bill(state: &AppState, actor: &Actor, id: Uuid, req: ReturnBill) -> ApiResult<Bill> {
     actor.require(Permission::SettleBills)?;
     let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
     expect(&b, BillStatus::Submitted, "submitted bill is returned")?;
-    step(&txn, actor, &b, BillStatus::Draft, vec![(bill::Column::ReturnReason, Expr::value(reason))]).await?;
+    bill_line::Entity::update_many()
+        .col_expr(bill_line::Column::DeductedFen, Expr::value(0i64))
+        .col_expr(bill_line::Column::DeductionReason, Expr::value(Option::<String>::None))
+        .col_expr(bill_line::Column::Sampled, Expr::value(false))
+        .filter(bill_line::Column::BillId.eq(b.id))
+        .exec(&txn)
+        .await?;
+    let set = vec![(bill::Column::ReturnReason, Expr::value(reason)), (bill::Column::DeductedFen, Expr::value(0i64))];
+    step(&txn, actor, &b, BillStatus::Draft, set).await?;
     txn.commit().await?;
     get(state, actor, id).await
 }
