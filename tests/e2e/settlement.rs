@@ -130,6 +130,21 @@ async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate
     (person, id_number, stay.id)
 }
 
+/// A fiscal transfer of 10,000.00 into the resident scheme (95 % into the fund).
+async fn fiscal_transfer(admin: &ApiClient, reference: &str) {
+    admin
+        .post_receipt(&ReceiptRequest {
+            reference: reference.into(),
+            scheme: Scheme::Resident,
+            source: FundingSource::FiscalSubsidy,
+            amount: yuan("10000.00"),
+            description: "财政补助".into(),
+            received_on: None,
+        })
+        .await
+        .expect("receipt");
+}
+
 async fn all_lines(client: &ApiClient, bill: Uuid) -> Vec<BillLine> {
     let mut out = Vec::new();
     loop {
@@ -376,17 +391,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     // Paying needs the money in the resident fund: first refused, then paid with 5 % withheld.
     let e = admin.pay_bill(draft.id, &PayBill::default()).await.expect_err("empty fund");
     assert_eq!((status(&e), code(&e)), (409, "insufficient_fund".to_string()));
-    admin
-        .post_receipt(&ReceiptRequest {
-            reference: "CZ-1".into(),
-            scheme: Scheme::Resident,
-            source: FundingSource::FiscalSubsidy,
-            amount: yuan("10000.00"),
-            description: "财政补助".into(),
-            received_on: None,
-        })
-        .await
-        .expect("receipt");
+    fiscal_transfer(admin, "CZ-1").await;
     let e =
         admin.pay_bill(draft.id, &PayBill { paid_on: Some(today() + Duration::days(1)) }).await.expect_err("future");
     assert_eq!(field_code(&e, "paid_on"), "in_future");
@@ -580,17 +585,7 @@ async fn a_death_reported_after_approval_is_recovered_next_month(app: TestApp) {
     assert_eq!((status(&e), code(&e)), (409, "earlier_bill_open".to_string()));
     a1.submit_bill(earlier.id).await.expect("submit");
     admin.approve_bill(earlier.id).await.expect("approve");
-    admin
-        .post_receipt(&ReceiptRequest {
-            reference: "CZ-2".into(),
-            scheme: Scheme::Resident,
-            source: FundingSource::FiscalSubsidy,
-            amount: yuan("10000.00"),
-            description: "财政补助".into(),
-            received_on: None,
-        })
-        .await
-        .expect("receipt");
+    fiscal_transfer(admin, "CZ-2").await;
     let paid = admin.pay_bill(earlier.id, &PayBill::default()).await.expect("pay");
     assert_eq!(paid.payable, Decimal::from(45 * days2));
 
