@@ -50,6 +50,15 @@ enum Command {
         #[command(subcommand)]
         action: PolicyCommand,
     },
+    /// The month-end run (docs/settlement.md): compute every institution's draft bill for MONTH
+    /// (`YYYY-MM`, over), each claimed so that several runs share the work; prints one line per
+    /// institution.
+    MonthEnd {
+        month: String,
+        /// The agency officer the run is made by (and audited as).
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
     /// Check the funding ledger from its raw postings (every entry balanced, postings within their
     /// region) and print each account's balance; exit code 1 if anything is wrong.
     LedgerCheck,
@@ -129,6 +138,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::Policy { action: PolicyCommand::Import { file, as_user } } => {
             return import_policy(&cli.config, &file, &as_user).await;
         }
+        Command::MonthEnd { month, as_user } => return month_end(cli.config, month, &as_user).await,
         Command::LedgerCheck => {
             let conn = db::connect_current(&cli.config).await?;
             let report = ltci_server::funding::check::run(&conn).await?;
@@ -212,6 +222,33 @@ fn refused(file: &std::path::Path, e: &ltci_server::http::error::ApiError) -> Ex
         eprintln!("  {field}: {} ({})", issue.message, issue.code);
     }
     ExitCode::from(2)
+}
+
+async fn month_end(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {
+    use ltci_shared::api::settlement::MonthEndRequest;
+    let conn = db::connect_current(&config).await?;
+    let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
+    let state = ltci_server::state::AppState::new(config, conn)?;
+    match ltci_server::settlement::month_end::run(&state, &actor, MonthEndRequest { month }).await {
+        Ok(report) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "month-end run for {}", report.month)?;
+            for r in &report.results {
+                let outcome = ltci_server::entities::enum_to_db(&r.outcome);
+                let amount = r.fund_amount.map(|a| a.to_string()).unwrap_or_default();
+                writeln!(out, "  {} {outcome:<18} {amount}", r.institution_id)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            writeln!(err, "{}: {}", e.code(), e.message())?;
+            for (field, issue) in e.details() {
+                writeln!(err, "  {field}: {} ({})", issue.message, issue.code)?;
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
 }
 
 async fn import_partner_events(config: Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {

@@ -34,7 +34,8 @@ use crate::api::registry::{
     Region, UpdateInsuredPersonRequest,
 };
 use crate::api::settlement::{
-    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, PayBill, ReturnBill, SampleRequest, Statement,
+    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, MonthEndReport, MonthEndRequest, PayBill,
+    ReturnBill, SampleRequest, Statement,
 };
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
@@ -803,6 +804,10 @@ impl ApiClient {
 
     pub async fn pay_bill(&self, id: Uuid, req: &PayBill) -> Result<Bill, ClientError> {
         self.call(Method::POST, &format!("/settlements/{id}/payment"), Some(req)).await
+    }
+
+    pub async fn month_end(&self, req: &MonthEndRequest) -> Result<MonthEndReport, ClientError> {
+        self.call(Method::POST, "/settlements/month-end", Some(req)).await
     }
 
     pub async fn institution_statement(&self, institution_id: Uuid) -> Result<Statement, ClientError> {

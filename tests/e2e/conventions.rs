@@ -238,6 +238,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/service-relations/{id}/end",
         "POST /api/v1/service-relations/{id}/transfer",
         "POST /api/v1/settlements",
+        "POST /api/v1/settlements/month-end",
         "POST /api/v1/settlements/{id}/approval",
         "POST /api/v1/settlements/{id}/payment",
         "POST /api/v1/settlements/{id}/return",

@@ -19,8 +19,8 @@ use ltci_shared::api::institutions::CreateServiceRelation;
 use ltci_shared::api::partners::{PartnerBatch, PartnerEvent, PartnerEventKind, PartnerSource};
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::{
-    BillFilter, BillLine, BillStatus, ComputeBill, Deduction, LineRejection, LinesQuery, PayBill, ReturnBill,
-    SampleRequest,
+    BillFilter, BillLine, BillStatus, ComputeBill, Deduction, LineRejection, LinesQuery, MonthEndOutcome,
+    MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest,
 };
 use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
 use ltci_shared::api::workforce::CreateAssignment;
@@ -32,7 +32,8 @@ use uuid::Uuid;
 on_both_databases!(
     a_month_of_stays_is_billed_approved_and_paid,
     a_month_of_home_and_family_care_is_billed,
-    a_death_reported_after_approval_is_recovered_next_month
+    a_death_reported_after_approval_is_recovered_next_month,
+    the_month_end_run_computes_every_institution_once
 );
 
 fn yuan(s: &str) -> Decimal {
@@ -652,4 +653,54 @@ async fn a_death_reported_after_approval_is_recovered_next_month(app: TestApp) {
     assert_eq!(sum(&after, "expense:institutional:resident"), i128::from(4_500 * (days2 - recovered)));
     let statement = a1.institution_statement(a1_id).await.expect("statement");
     assert_eq!(statement.paid, Decimal::from(45 * days2) * yuan("0.95") - Decimal::from(45 * recovered));
+}
+
+async fn the_month_end_run_computes_every_institution_once(app: TestApp) {
+    let world = app.world().await;
+    import_policy(&world).await;
+    let (first, _, month) = last_month();
+    let (_, _, stay) = resident(&app, &world, 701, first).await;
+    let charges =
+        first.iter_days().take(5).map(|on| DailyCharge { stay_id: stay, on, amount: yuan("50.00") }).collect();
+    let a1 = world.as_user("inst_a1");
+    a1.report_stay_charges(&ChargeReport { institution_id: None, month: month.clone(), charges })
+        .await
+        .expect("charges");
+    let (admin, a1_id, a2_id) = (world.as_user("admin_a"), world.institution("a1"), world.institution("a2"));
+    let run = MonthEndRequest { month: month.clone() };
+    assert_eq!(status(&a1.month_end(&run).await.expect_err("agency only")), 403);
+    let e = admin.month_end(&MonthEndRequest { month: "2026-1".into() }).await.expect_err("bad month");
+    assert_eq!(field_code(&e, "month"), "invalid_month");
+
+    // Two runs at once: a1 is computed by one of them (the other finds it claimed, or computes
+    // the same draft again after it), a2 has nothing to bill; one bill in the end.
+    let (one, two) = tokio::join!(admin.month_end(&run), admin.month_end(&run));
+    let (one, two) = (one.expect("run"), two.expect("run"));
+    let outcome = |r: &MonthEndReport, id| {
+        r.results.iter().find(|x| x.institution_id == id).map(|x| x.outcome).expect("every institution")
+    };
+    let mut a1_outcomes = [outcome(&one, a1_id), outcome(&two, a1_id)];
+    a1_outcomes.sort_by_key(|o| *o as u8);
+    assert!(
+        matches!(a1_outcomes, [MonthEndOutcome::Created, MonthEndOutcome::Computed | MonthEndOutcome::Busy]),
+        "{a1_outcomes:?}"
+    );
+    assert_eq!(
+        (outcome(&one, a2_id), outcome(&two, a2_id)),
+        (MonthEndOutcome::NothingToBill, MonthEndOutcome::NothingToBill)
+    );
+    let bills = admin
+        .bills(&BillFilter { month: Some(month.clone()), ..Default::default() }, PageQuery::default())
+        .await
+        .expect("bills");
+    assert_eq!(
+        bills.items.iter().map(|b| (b.institution_id, b.fund_amount)).collect::<Vec<_>>(),
+        [(a1_id, yuan("187.50"))]
+    );
+
+    // Once submitted, the run leaves the bill alone.
+    a1.submit_bill(bills.items[0].id).await.expect("submit");
+    let again = admin.month_end(&run).await.expect("run");
+    let a1_result = again.results.iter().find(|r| r.institution_id == a1_id).expect("a1");
+    assert_eq!((a1_result.outcome, a1_result.bill_id), (MonthEndOutcome::AlreadySubmitted, Some(bills.items[0].id)));
 }

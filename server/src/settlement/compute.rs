@@ -8,8 +8,8 @@ use ltci_shared::api::settlement::{Bill, BillStatus, ComputeBill};
 use ltci_shared::error::codes;
 use sea_orm::sea_query::LockType;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -46,11 +46,7 @@ pub async fn draft_rows<C: ConnectionTrait>(
 pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiResult<(bool, Bill)> {
     actor.require(Permission::PrepareBills)?;
     let institution_id = serving_institution(actor, req.institution_id)?;
-    let (first, last) = month_bounds(&req.month)
-        .ok_or_else(|| ApiError::invalid_field("month", "invalid_month", "a month is written YYYY-MM"))?;
-    if last >= actor.today {
-        return Err(ApiError::invalid_field("month", "month_not_over", "a month is billed once it is over"));
-    }
+    let bounds = month_over(actor, &req.month)?;
     let inst = institution::Entity::find_by_id(institution_id)
         .filter(institution::Column::RegionId.eq(actor.region_id))
         .one(&state.db)
@@ -58,13 +54,37 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
         .ok_or_else(|| {
             ApiError::invalid_field("institution_id", "unknown_institution", "no such institution in your region")
         })?;
-
     let txn = state.db.begin().await?;
+    let (created, bill) = compute_in(&txn, actor, &inst, &req.month, bounds).await?;
+    txn.commit().await?;
+    tracing::info!(bill_id = %bill.id, lines = bill.line_count, created, "bill computed");
+    Ok((created, bills::view_one(&state.db, bill).await?))
+}
+
+/// The first and last day of `month`, once it is over.
+pub fn month_over(actor: &Actor, month: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
+    let (first, last) = month_bounds(month)
+        .ok_or_else(|| ApiError::invalid_field("month", "invalid_month", "a month is written YYYY-MM"))?;
+    if last >= actor.today {
+        return Err(ApiError::invalid_field("month", "month_not_over", "a month is billed once it is over"));
+    }
+    Ok((first, last))
+}
+
+/// Computes the draft in the caller's transaction: `(created, bill)`.
+pub async fn compute_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    inst: &institution::Model,
+    month: &str,
+    (first, last): (NaiveDate, NaiveDate),
+) -> ApiResult<(bool, bill::Model)> {
+    let institution_id = inst.id;
     let existing = bill::Entity::find()
         .filter(bill::Column::InstitutionId.eq(institution_id))
-        .filter(bill::Column::Month.eq(&req.month))
+        .filter(bill::Column::Month.eq(month))
         .lock(LockType::Update)
-        .one(&txn)
+        .one(txn)
         .await?;
     if let Some(b) = &existing
         && b.status != enum_to_db(&BillStatus::Draft)
@@ -75,12 +95,12 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             "only a draft is computed again; an approved bill never changes",
         ));
     }
-    let lines = draft_rows(&txn, &inst, (first, last), existing.as_ref().map(|b| b.id)).await?;
+    let lines = draft_rows(txn, inst, (first, last), existing.as_ref().map(|b| b.id)).await?;
     if lines.is_empty() {
         return Err(ApiError::invalid_field(
             "month",
             "nothing_to_bill",
-            format!("no charged bed-day, delivered visit, family-care day or adjustment in {}", req.month),
+            format!("no charged bed-day, delivered visit, family-care day or adjustment in {month}"),
         ));
     }
     let claimed: i64 = lines.iter().map(|p| p.claimed_fen).sum();
@@ -91,7 +111,7 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
     let created = existing.is_none();
     let bill = match existing {
         Some(b) => {
-            bill_line::Entity::delete_many().filter(bill_line::Column::BillId.eq(b.id)).exec(&txn).await?;
+            bill_line::Entity::delete_many().filter(bill_line::Column::BillId.eq(b.id)).exec(txn).await?;
             let version = b.version;
             let mut a = b.into_active_model();
             a.line_count = Set(count(lines.len()));
@@ -102,13 +122,13 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             a.computed_by = Set(actor.user_id);
             a.computed_at = Set(now);
             a.version = Set(version + 1);
-            a.update(&txn).await?
+            a.update(txn).await?
         }
         None => bill::ActiveModel {
             id: Set(Uuid::now_v7()),
             region_id: Set(actor.region_id),
             institution_id: Set(institution_id),
-            month: Set(req.month.clone()),
+            month: Set(month.to_string()),
             status: Set(enum_to_db(&BillStatus::Draft)),
             line_count: Set(count(lines.len())),
             rejected_lines: Set(count(rejected)),
@@ -129,25 +149,16 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
             payment_entry_id: Set(None),
             version: Set(1),
         }
-        .insert(&txn)
+        .insert(txn)
         .await
         .map_err(unique_as(|| ApiError::conflict("month", "this bill is being computed by someone else")))?,
     };
     let rows: Vec<bill_line::ActiveModel> =
         lines.into_iter().enumerate().map(|(n, row)| row.into_active(bill.id, count(n + 1))).collect();
     for chunk in rows.chunks(CHUNK) {
-        bill_line::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+        bill_line::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
     }
-    audit::record(
-        &txn,
-        &AuditActor::from(actor),
-        "bill.compute",
-        "bill",
-        bill.id,
-        &["lines", "claimed", "fund_amount"],
-    )
-    .await?;
-    txn.commit().await?;
-    tracing::info!(bill_id = %bill.id, lines = bill.line_count, created, "bill computed");
-    Ok((created, bills::view_one(&state.db, bill).await?))
+    audit::record(txn, &AuditActor::from(actor), "bill.compute", "bill", bill.id, &["lines", "claimed", "fund_amount"])
+        .await?;
+    Ok((created, bill))
 }

@@ -6,6 +6,7 @@ pub mod adjust;
 pub mod bills;
 pub mod compute;
 pub mod facts;
+pub mod month_end;
 pub mod pricing;
 pub mod review;
 pub mod routes;

@@ -3,13 +3,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::settlement::{
-    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, PayBill, ReturnBill, SampleRequest, Statement,
+    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, MonthEndReport, MonthEndRequest, PayBill,
+    ReturnBill, SampleRequest, Statement,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{bills, compute, review, statement};
+use super::{bills, compute, month_end, review, statement};
 use crate::auth::Actor;
 use crate::http::download::csv_response;
 use crate::http::error::ApiResult;
@@ -29,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approve_bill))
         .routes(routes!(pay_bill))
         .routes(routes!(institution_statement))
+        .routes(routes!(month_end))
 }
 
 /// Bills in scope, latest month first.
@@ -173,4 +175,16 @@ async fn institution_statement(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<Statement>> {
     statement::statement(&state, &actor, id).await.map(ApiJson)
+}
+
+/// The month-end run: every institution's draft for a month that is over, each claimed so that
+/// several runs share the work.
+#[utoipa::path(post, path = "/settlements/month-end", tag = "settlement", security(("bearer" = [])),
+    request_body = MonthEndRequest, responses((status = 200, body = MonthEndReport), (status = 422, body = ErrorBody)))]
+async fn month_end(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<MonthEndRequest>,
+) -> ApiResult<ApiJson<MonthEndReport>> {
+    month_end::run(&state, &actor, req).await.map(ApiJson)
 }

@@ -255,3 +255,44 @@ pub struct Statement {
     /// The ledger entries on its accounts, oldest first.
     pub entries: Vec<StatementEntry>,
 }
+
+/// `POST /api/v1/settlements/month-end`: compute every institution's draft for a month that is
+/// over (月末结算).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MonthEndRequest {
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// What the month-end run did for one institution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthEndOutcome {
+    /// A new draft.
+    Created,
+    /// Its draft computed again.
+    Computed,
+    /// Nothing to bill that month.
+    NothingToBill,
+    /// Its bill is already submitted, approved or paid: left as it is.
+    AlreadySubmitted,
+    /// Another run (or the institution) was computing it at that moment.
+    Busy,
+}
+
+/// One institution's result of the month-end run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthEndResult {
+    pub institution_id: Uuid,
+    pub outcome: MonthEndOutcome,
+    pub bill_id: Option<Uuid>,
+    #[schema(value_type = Option<String>, example = "1350.00")]
+    pub fund_amount: Option<Decimal>,
+}
+
+/// The month-end run's report, one result per institution of the region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthEndReport {
+    pub month: String,
+    pub results: Vec<MonthEndResult>,
+}
