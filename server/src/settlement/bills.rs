@@ -393,8 +393,8 @@ async fn amounts<C: ConnectionTrait>(db: &C, b: &bill::Model) -> ApiResult<Vec<(
 
 /// The agency approves a submitted bill: the payable — what the lines pay less the audit's
 /// deductions — is posted (debit each mode and scheme's benefit expense, credit the institution's
-/// payable) and the bill is approved, in one
-/// transaction. A bill the fund pays nothing for is approved without an entry.
+/// payable) and the bill is approved, in one transaction. A bill whose every subtotal is zero is
+/// approved without an entry.
 pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill> {
     actor.require(Permission::SettleBills)?;
     let b = find(&state.db, actor, id, false).await?;
@@ -411,7 +411,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
             (bill::Column::ApprovalEntryId, Expr::value(entry)),
         ]
     };
-    if owed == 0 {
+    if parts.is_empty() {
         let txn = state.db.begin().await?;
         step(&txn, actor, &b, BillStatus::Approved, set(None)).await?;
         txn.commit().await?;
@@ -478,7 +478,7 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
         ]
     };
     let owed = b.fund_fen - b.deducted_fen;
-    if owed == 0 {
+    if withheld.iter().all(|(_, net, w)| *net == 0 && *w == 0) {
         let txn = state.db.begin().await?;
         step(&txn, actor, &b, BillStatus::Paid, set(None)).await?;
         txn.commit().await?;
