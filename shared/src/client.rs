@@ -34,8 +34,8 @@ use crate::api::registry::{
     Region, UpdateInsuredPersonRequest,
 };
 use crate::api::settlement::{
-    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, MonthEndReport, MonthEndRequest, PayBill,
-    ReturnBill, SampleRequest, Statement,
+    Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
+    MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest, Statement,
 };
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
@@ -804,6 +804,14 @@ impl ApiClient {
 
     pub async fn pay_bill(&self, id: Uuid, req: &PayBill) -> Result<Bill, ClientError> {
         self.call(Method::POST, &format!("/settlements/{id}/payment"), Some(req)).await
+    }
+
+    pub async fn release_deposit(
+        &self,
+        institution_id: Uuid,
+        req: &DepositReleaseRequest,
+    ) -> Result<DepositRelease, ClientError> {
+        self.call(Method::POST, &format!("/institutions/{institution_id}/deposit-releases"), Some(req)).await
     }
 
     pub async fn month_end(&self, req: &MonthEndRequest) -> Result<MonthEndReport, ClientError> {

@@ -220,6 +220,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/institutions/{id}/agreement",
         "POST /api/v1/institutions/{id}/attachments",
         "POST /api/v1/institutions/{id}/decision",
+        "POST /api/v1/institutions/{id}/deposit-releases",
         "POST /api/v1/institutions/{id}/document-review",
         "POST /api/v1/institutions/{id}/evaluations",
         "POST /api/v1/institutions/{id}/inspection",

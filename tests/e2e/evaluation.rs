@@ -2,7 +2,7 @@
 //! deduct once, history, and who may do what.
 
 use chrono::{Datelike, Duration, NaiveDate};
-use ltci_e2e::world::World;
+use ltci_e2e::world::{World, evaluation_scores};
 use ltci_e2e::{TestApp, field_code, on_both_databases, today};
 use ltci_shared::api::evaluation::{
     CategoryScore, CreditClass, EvaluationCategory, EvaluationRequest, EvaluationScheme, Grade, GradeThresholds,
@@ -19,29 +19,8 @@ on_both_databases!(
     sheets_are_configurable_per_year
 );
 
-/// Scores on the default sheet adding up to `total` (filled category by category).
-fn scores(total: u32) -> Vec<CategoryScore> {
-    let maxima = [
-        ("management", 150),
-        ("service_quality", 300),
-        ("staffing", 150),
-        ("fund_use", 200),
-        ("records", 100),
-        ("satisfaction", 100),
-    ];
-    let mut left = total;
-    maxima
-        .iter()
-        .map(|(code, max)| {
-            let points = left.min(*max);
-            left -= points;
-            CategoryScore { category: (*code).into(), points, note: None }
-        })
-        .collect()
-}
-
 fn request(year: i32, total: u32) -> EvaluationRequest {
-    EvaluationRequest { year, scores: scores(total), evaluated_on: None, notes: Some("年度评鉴".into()) }
+    EvaluationRequest { year, scores: evaluation_scores(total), evaluated_on: None, notes: Some("年度评鉴".into()) }
 }
 
 fn violation(points: u32, serious: bool) -> ViolationRequest {

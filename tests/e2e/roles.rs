@@ -58,6 +58,7 @@ async fn role_endpoint_matrix(app: TestApp) {
     let partner_batch: Body = Box::new(|_| json!({"events": []}));
     let bill: Body = Box::new(move |_| json!({"institution_id": a1, "month": "2026-01"}));
     let month_end: Body = Box::new(|_| json!({"month": "2026-01"}));
+    let deposit_release: Body = Box::new(|_| json!({"year": 2026}));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
@@ -115,6 +116,13 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::POST, format!("/api/v1/settlements/{nil}/approval"), None, [404, 403, 403, 403, 403, 404]),
         (Method::POST, "/api/v1/settlements/month-end".into(), Some(month_end), [200, 403, 403, 403, 403, 200]),
         (Method::GET, format!("/api/v1/institutions/{a1}/statement"), None, [200, 403, 200, 200, 403, 404]),
+        // Not evaluated; region B's officer does not find region A's institution.
+        (
+            Method::POST,
+            format!("/api/v1/institutions/{a1}/deposit-releases"),
+            Some(deposit_release),
+            [422, 403, 403, 403, 403, 404],
+        ),
         (
             Method::POST,
             format!("/api/v1/assessment/cases/{}/certificate", uuid::Uuid::nil()),

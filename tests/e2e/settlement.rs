@@ -5,7 +5,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate};
 use ltci_e2e::phone::{gps, proper_visit, upload};
-use ltci_e2e::world::{person, policy_for_region_a};
+use ltci_e2e::world::{evaluation_scores, person, policy_for_region_a};
 use ltci_e2e::{TestApp, World, field_code, on_both_databases, today};
 use ltci_server::entities::region;
 use ltci_shared::PageQuery;
@@ -14,13 +14,14 @@ use ltci_shared::api::care::{
     CorrectionReason, CorrectionRequest, CreateCarePlan, ExceptionCode, PlanItem, ResolutionCode, ScheduleRequest,
     Visit, VisitState,
 };
+use ltci_shared::api::evaluation::EvaluationRequest;
 use ltci_shared::api::funding::{EntryFilter, FundingSource, HealthQuery, ReceiptRequest};
 use ltci_shared::api::institutions::CreateServiceRelation;
 use ltci_shared::api::partners::{PartnerBatch, PartnerEvent, PartnerEventKind, PartnerSource};
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::{
-    BillFilter, BillLine, BillStatus, ComputeBill, Deduction, LineRejection, LinesQuery, MonthEndOutcome,
-    MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest,
+    BillFilter, BillLine, BillStatus, ComputeBill, Deduction, DepositReleaseRequest, LineRejection, LinesQuery,
+    MonthEndOutcome, MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest,
 };
 use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
 use ltci_shared::api::workforce::CreateAssignment;
@@ -430,10 +431,43 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let sum = |code: String| report.sums.get(&(world.region_a, code)).copied().unwrap_or(0);
     let a1_id = world.institution("a1");
     assert_eq!(sum(format!("payable:{a1_id}")), 0);
-    assert_eq!(sum(format!("deposit:{a1_id}")), -6_200);
+    assert_eq!(sum(format!("deposit:{a1_id}:resident")), -6_200);
     assert_eq!(sum("expense:institutional:resident".into()), 124_000);
     // 10,000.00 received, 95 % into the fund, 1,178.00 paid out of it.
     assert_eq!(sum("fund:resident".into()), 950_000 - 117_800);
+
+    // The year's evaluation (850 points: B, 80 % of the deposit released) settles the deposit:
+    // 49.60 paid back to the institution, 12.40 kept by the fund; once.
+    let year = today().year();
+    let release = DepositReleaseRequest { year };
+    assert_eq!(status(&a1.release_deposit(a1_id, &release).await.expect_err("agency only")), 403);
+    let e = admin.release_deposit(a1_id, &release).await.expect_err("not evaluated");
+    assert_eq!(field_code(&e, "year"), "not_evaluated");
+    let evaluation = EvaluationRequest { year, scores: evaluation_scores(850), evaluated_on: None, notes: None };
+    admin.evaluate_institution(a1_id, &evaluation).await.expect("evaluation");
+    admin.evaluate_institution(world.institution("a2"), &evaluation).await.expect("a2's evaluation");
+    let e = admin.release_deposit(world.institution("a2"), &release).await.expect_err("nothing withheld");
+    assert_eq!(field_code(&e, "year"), "nothing_withheld");
+    let released = admin.release_deposit(a1_id, &release).await.expect("release");
+    assert_eq!(
+        (
+            released.credit_class.as_str(),
+            released.release_percent,
+            released.withheld,
+            released.released,
+            released.forfeited
+        ),
+        ("B", 80, yuan("62.00"), yuan("49.60"), yuan("12.40"))
+    );
+    assert_eq!(admin.release_deposit(a1_id, &release).await.expect("again"), released);
+    let statement = a1.institution_statement(a1_id).await.expect("statement");
+    assert_eq!((statement.deposit_withheld, statement.entries.len()), (Decimal::ZERO, 3));
+    assert_eq!((statement.entries[2].kind.as_str(), statement.entries[2].deposit), ("deposit_release", yuan("-62.00")));
+    let report = ltci_server::funding::check::run(&app.db).await.expect("check");
+    let sum = |code: String| report.sums.get(&(world.region_a, code)).copied().unwrap_or(0);
+    assert_eq!(sum(format!("deposit:{a1_id}:resident")), 0);
+    assert_eq!(sum("income:forfeited_deposit:resident".into()), -1_240);
+    assert_eq!(sum("fund:resident".into()), 950_000 - 117_800 - 4_960);
 }
 
 async fn a_month_of_home_and_family_care_is_billed(app: TestApp) {

@@ -326,3 +326,24 @@ pub async fn home_care_beneficiary(app: &TestApp, world: &World, name: &str, seq
         .expect("assign carer_a1");
     p.id
 }
+
+/// Scores on the default evaluation sheet adding up to `total` (filled category by category).
+pub fn evaluation_scores(total: u32) -> Vec<ltci_shared::api::evaluation::CategoryScore> {
+    let maxima = [
+        ("management", 150),
+        ("service_quality", 300),
+        ("staffing", 150),
+        ("fund_use", 200),
+        ("records", 100),
+        ("satisfaction", 100),
+    ];
+    let mut left = total;
+    maxima
+        .iter()
+        .map(|(code, max)| {
+            let points = left.min(*max);
+            left -= points;
+            ltci_shared::api::evaluation::CategoryScore { category: (*code).into(), points, note: None }
+        })
+        .collect()
+}

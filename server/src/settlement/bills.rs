@@ -44,11 +44,41 @@ pub fn payable(institution_id: Uuid) -> AccountSpec {
     }
 }
 
-/// Quality deposits (质量保证金) withheld from an institution's payments.
-pub fn deposit(institution_id: Uuid) -> AccountSpec {
+/// Quality deposits (质量保证金) withheld from an institution's payments out of a scheme's fund.
+pub fn deposit(institution_id: Uuid, scheme: Scheme) -> AccountSpec {
     AccountSpec {
-        code: format!("deposit:{institution_id}"), name: "质量保证金".into(), kind: AccountKind::Liability
+        code: format!("deposit:{institution_id}:{}", enum_to_db(&scheme)),
+        name: format!("质量保证金（{}）", crate::funding::income::scheme_name(scheme)),
+        kind: AccountKind::Liability,
     }
+}
+
+/// `409 insufficient_fund` when, after what the caller's transaction posted, one of `schemes`'
+/// funds holds less than nothing. Checked under a lock on each fund account, so two payments at
+/// once cannot together overdraw a fund (`FOR NO KEY UPDATE`: see reserve draws).
+pub(crate) async fn refuse_overdraft(txn: &DatabaseTransaction, region_id: Uuid, schemes: &[Scheme]) -> ApiResult<()> {
+    for scheme in schemes {
+        let account = acct::Entity::find()
+            .filter(acct::Column::RegionId.eq(region_id))
+            .filter(acct::Column::Code.eq(fund(*scheme).code))
+            .lock(LockType::NoKeyUpdate)
+            .one(txn)
+            .await?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("fund account missing")))?;
+        let left = ledger::sums(txn, region_id).await?.get(&account.id).copied().unwrap_or(0);
+        if left < 0 {
+            return Err(ApiError::other(
+                axum::http::StatusCode::CONFLICT,
+                codes::INSUFFICIENT_FUND,
+                format!(
+                    "the {} fund holds {} less than this payment; draw from the reserve first",
+                    enum_to_db(scheme),
+                    to_yuan(-left)
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Benefits paid in a care mode from a scheme's fund (待遇支出).
@@ -486,7 +516,7 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
     }
     let mut lines = vec![(payable(b.institution_id), owed)];
     lines.extend(withheld.iter().map(|(s, net, _)| (fund(*s), -net)));
-    lines.push((deposit(b.institution_id), -withheld_total));
+    lines.extend(withheld.iter().map(|(s, _, w)| (deposit(b.institution_id, *s), -w)));
     let entry = NewEntry {
         reference: format!("settlement-payment:{}", b.id),
         kind: "settlement_payment",
@@ -499,29 +529,8 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
     let row = b.clone();
     let region_id = actor.region_id;
     ledger::post(&state.db, actor, entry, async |txn, e| {
-        // Checked inside the transaction under a lock on each fund account, so two payments at
-        // once cannot together overdraw a fund (`FOR NO KEY UPDATE`: see reserve draws).
-        for (scheme, _, _) in withheld.iter().filter(|(_, net, _)| *net > 0) {
-            let account = acct::Entity::find()
-                .filter(acct::Column::RegionId.eq(region_id))
-                .filter(acct::Column::Code.eq(fund(*scheme).code))
-                .lock(LockType::NoKeyUpdate)
-                .one(txn)
-                .await?
-                .ok_or_else(|| ApiError::internal(anyhow::anyhow!("fund account missing")))?;
-            let left = ledger::sums(txn, region_id).await?.get(&account.id).copied().unwrap_or(0);
-            if left < 0 {
-                return Err(ApiError::other(
-                    axum::http::StatusCode::CONFLICT,
-                    codes::INSUFFICIENT_FUND,
-                    format!(
-                        "the {} fund holds {} less than this payment; draw from the reserve first",
-                        enum_to_db(scheme),
-                        to_yuan(-left)
-                    ),
-                ));
-            }
-        }
+        let paying: Vec<Scheme> = withheld.iter().filter(|(_, net, _)| *net > 0).map(|(s, _, _)| *s).collect();
+        refuse_overdraft(txn, region_id, &paying).await?;
         step(txn, actor, &row, BillStatus::Paid, set(Some(e.id))).await
     })
     .await?;

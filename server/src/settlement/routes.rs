@@ -3,14 +3,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::settlement::{
-    Bill, BillFilter, BillLine, ComputeBill, Deduction, LinesQuery, MonthEndReport, MonthEndRequest, PayBill,
-    ReturnBill, SampleRequest, Statement,
+    Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
+    MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest, Statement,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{bills, compute, month_end, review, statement};
+use super::{bills, compute, deposits, month_end, review, statement};
 use crate::auth::Actor;
 use crate::http::download::csv_response;
 use crate::http::error::ApiResult;
@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pay_bill))
         .routes(routes!(institution_statement))
         .routes(routes!(month_end))
+        .routes(routes!(release_deposit))
 }
 
 /// Bills in scope, latest month first.
@@ -187,4 +188,21 @@ async fn month_end(
     ApiJson(req): ApiJson<MonthEndRequest>,
 ) -> ApiResult<ApiJson<MonthEndReport>> {
     month_end::run(&state, &actor, req).await.map(ApiJson)
+}
+
+/// Settle the quality deposits withheld from an institution's payments in a year, by its
+/// evaluation's credit class: the released share paid back, the rest kept (`201`; `200` with the
+/// same release when asked again).
+#[utoipa::path(post, path = "/institutions/{id}/deposit-releases", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DepositReleaseRequest,
+    responses((status = 201, body = DepositRelease), (status = 200, body = DepositRelease), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn release_deposit(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<DepositReleaseRequest>,
+) -> ApiResult<(StatusCode, ApiJson<DepositRelease>)> {
+    let (created, r) = deposits::release(&state, &actor, id, req).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(r)))
 }

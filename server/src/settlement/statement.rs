@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::{BillStatus, Statement, StatementEntry};
 use ltci_shared::money::to_yuan;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -17,10 +18,13 @@ use crate::state::AppState;
 pub async fn statement(state: &AppState, actor: &Actor, institution_id: Uuid) -> ApiResult<Statement> {
     actor.require(Permission::ReadBills)?;
     let inst = bills::institution_in_scope(&state.db, actor, institution_id).await?;
-    let (payable_code, deposit_code) = (payable(inst.id).code, deposit(inst.id).code);
+    let payable_code = payable(inst.id).code;
+    let deposit_codes: Vec<String> = [Scheme::Employee, Scheme::Resident].map(|s| deposit(inst.id, s).code).to_vec();
+    let mut codes = deposit_codes.clone();
+    codes.push(payable_code.clone());
     let accounts: HashMap<Uuid, String> = acct::Entity::find()
         .filter(acct::Column::RegionId.eq(actor.region_id))
-        .filter(acct::Column::Code.is_in([payable_code.clone(), deposit_code.clone()]))
+        .filter(acct::Column::Code.is_in(codes))
         .all(&state.db)
         .await?
         .into_iter()
@@ -38,10 +42,10 @@ pub async fn statement(state: &AppState, actor: &Actor, institution_id: Uuid) ->
         .all(&state.db)
         .await?;
     // Liabilities: a credit (negative posting) adds to what the fund owes.
-    let owed = |entry: Uuid, code: &str| -> i64 {
+    let owed = |entry: Uuid, of: &dyn Fn(&str) -> bool| -> i64 {
         postings
             .iter()
-            .filter(|p| p.entry_id == entry && accounts.get(&p.account_id).is_some_and(|c| c == code))
+            .filter(|p| p.entry_id == entry && accounts.get(&p.account_id).is_some_and(|c| of(c)))
             .map(|p| -p.amount_fen)
             .sum()
     };
@@ -49,7 +53,7 @@ pub async fn statement(state: &AppState, actor: &Actor, institution_id: Uuid) ->
     let mut deposit_total = 0;
     let mut entries = Vec::with_capacity(journal.len());
     for e in journal {
-        let (p, d) = (owed(e.id, &payable_code), owed(e.id, &deposit_code));
+        let (p, d) = (owed(e.id, &|c| c == payable_code), owed(e.id, &|c| deposit_codes.iter().any(|d| d == c)));
         payable_total += p;
         deposit_total += d;
         entries.push(StatementEntry {

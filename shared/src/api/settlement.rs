@@ -296,3 +296,31 @@ pub struct MonthEndReport {
     pub month: String,
     pub results: Vec<MonthEndResult>,
 }
+
+/// `POST /api/v1/institutions/{id}/deposit-releases`: settle the quality deposits withheld from
+/// an institution's payments in a year, by the credit class of its evaluation for that year.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DepositReleaseRequest {
+    pub year: i32,
+}
+
+/// A year's quality deposit settled (质量保证金返还): the released share paid to the institution,
+/// the rest kept by the fund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DepositRelease {
+    pub institution_id: Uuid,
+    pub year: i32,
+    /// The evaluation's credit class (信用等级) and the share of the deposit it releases.
+    pub credit_class: String,
+    pub release_percent: u32,
+    /// Withheld from the payments made in the year.
+    #[schema(value_type = String, example = "62.00")]
+    pub withheld: Decimal,
+    /// Paid back to the institution.
+    #[schema(value_type = String, example = "49.60")]
+    pub released: Decimal,
+    /// Kept by the fund (income `forfeited_deposit`).
+    #[schema(value_type = String, example = "12.40")]
+    pub forfeited: Decimal,
+    pub entry_id: Uuid,
+}
