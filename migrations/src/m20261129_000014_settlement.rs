@@ -22,7 +22,6 @@ impl MigrationTrait for Migration {
                     // Whole fen.
                     .col(ColumnDef::new(Bills::ClaimedFen).big_integer().not_null())
                     .col(ColumnDef::new(Bills::FundFen).big_integer().not_null())
-                    .col(ColumnDef::new(Bills::DeductedFen).big_integer().not_null())
                     .col(ColumnDef::new(Bills::WithheldFen).big_integer())
                     .col(ColumnDef::new(Bills::ComputedBy).uuid().not_null())
                     .col(ColumnDef::new(Bills::ComputedAt).timestamp_with_time_zone().not_null())
@@ -160,7 +159,6 @@ enum Bills {
     RejectedLines,
     ClaimedFen,
     FundFen,
-    DeductedFen,
     WithheldFen,
     ComputedBy,
     ComputedAt,

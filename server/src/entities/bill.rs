@@ -15,10 +15,8 @@ pub struct Model {
     pub line_count: i32,
     pub rejected_lines: i32,
     pub claimed_fen: i64,
-    /// What the lines pay before the agency's audit.
+    /// What the lines pay before the agency's audit (its deductions are on the lines).
     pub fund_fen: i64,
-    /// Deducted by the agency's audit (审核扣款), over all lines.
-    pub deducted_fen: i64,
     pub withheld_fen: Option<i64>,
     pub computed_by: Uuid,
     pub computed_at: DateTimeUtc,

@@ -4,7 +4,7 @@
 //! approved in the twelve months before, as adjustment lines — priced under the policy versions
 //! that had been imported when that bill was approved.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Months, NaiveDate};
 use ltci_shared::api::settlement::BillStatus;
@@ -32,7 +32,7 @@ pub fn deltas(
     now: &[Row],
 ) -> Vec<Row> {
     let now_by_key: HashMap<Key, &Row> = now.iter().map(|r| (r.key(), r)).collect();
-    let settled_keys: HashMap<Key, ()> = settled.iter().map(|(_, r)| (r.key(), ())).collect();
+    let settled_keys: HashSet<Key> = settled.iter().map(|(_, r)| r.key()).collect();
     let mut out = Vec::new();
     let mut push = |line_no: Option<i32>, was: Option<&Row>, current: Option<&Row>| {
         let Some(basis) = current.or(was) else { return };
@@ -79,7 +79,7 @@ pub fn deltas(
     for (n, was) in settled {
         push(Some(*n), Some(was), now_by_key.get(&was.key()).copied());
     }
-    for r in now.iter().filter(|r| !settled_keys.contains_key(&r.key())) {
+    for r in now.iter().filter(|r| !settled_keys.contains(&r.key())) {
         push(None, None, Some(r));
     }
     out

@@ -134,9 +134,11 @@ async fn subtotals<C: ConnectionTrait>(db: &C, ids: Vec<Uuid>) -> ApiResult<Hash
 }
 
 fn view(m: bill::Model, subtotals: Vec<BillSubtotal>) -> ApiResult<Bill> {
+    let deducted: Decimal = subtotals.iter().map(|s| s.deducted).sum();
+    let payable = to_yuan(m.fund_fen) - deducted;
     Ok(Bill {
         status: enum_from_db(&m.status)?,
-        paid: m.withheld_fen.map(|w| to_yuan(m.fund_fen - m.deducted_fen - w)),
+        paid: m.withheld_fen.map(|w| payable - to_yuan(w)),
         withheld: m.withheld_fen.map(to_yuan),
         id: m.id,
         institution_id: m.institution_id,
@@ -145,8 +147,8 @@ fn view(m: bill::Model, subtotals: Vec<BillSubtotal>) -> ApiResult<Bill> {
         rejected_lines: u32::try_from(m.rejected_lines).unwrap_or(0),
         claimed: to_yuan(m.claimed_fen),
         fund_amount: to_yuan(m.fund_fen),
-        deducted: to_yuan(m.deducted_fen),
-        payable: to_yuan(m.fund_fen - m.deducted_fen),
+        deducted,
+        payable,
         subtotals,
         computed_at: m.computed_at,
         submitted_at: m.submitted_at,
@@ -402,8 +404,7 @@ pub async fn return_bill(state: &AppState, actor: &Actor, id: Uuid, req: ReturnB
         .filter(bill_line::Column::BillId.eq(b.id))
         .exec(&txn)
         .await?;
-    let set = vec![(bill::Column::ReturnReason, Expr::value(reason)), (bill::Column::DeductedFen, Expr::value(0i64))];
-    step(&txn, actor, &b, BillStatus::Draft, set).await?;
+    step(&txn, actor, &b, BillStatus::Draft, vec![(bill::Column::ReturnReason, Expr::value(reason))]).await?;
     txn.commit().await?;
     get(state, actor, id).await
 }
@@ -431,7 +432,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
     expect(&b, BillStatus::Submitted, "submitted bill is approved")?;
     let parts = amounts(&state.db, &b).await?;
     let mut lines: Vec<(AccountSpec, i64)> = parts.iter().map(|(m, s, f)| (expense(*m, *s), *f)).collect();
-    let owed = b.fund_fen - b.deducted_fen;
+    let owed: i64 = parts.iter().map(|(_, _, f)| f).sum();
     lines.push((payable(b.institution_id), -owed));
     let now = Utc::now();
     let set = move |entry: Option<Uuid>| {
@@ -507,7 +508,7 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
             (bill::Column::PaymentEntryId, Expr::value(entry)),
         ]
     };
-    let owed = b.fund_fen - b.deducted_fen;
+    let owed: i64 = per_scheme.iter().map(|(_, f)| f).sum();
     if withheld.iter().all(|(_, net, w)| *net == 0 && *w == 0) {
         let txn = state.db.begin().await?;
         step(&txn, actor, &b, BillStatus::Paid, set(None)).await?;

@@ -118,7 +118,6 @@ pub async fn compute_in(
             a.rejected_lines = Set(count(rejected));
             a.claimed_fen = Set(claimed);
             a.fund_fen = Set(fund);
-            a.deducted_fen = Set(0);
             a.computed_by = Set(actor.user_id);
             a.computed_at = Set(now);
             a.version = Set(version + 1);
@@ -134,7 +133,6 @@ pub async fn compute_in(
             rejected_lines: Set(count(rejected)),
             claimed_fen: Set(claimed),
             fund_fen: Set(fund),
-            deducted_fen: Set(0),
             withheld_fen: Set(None),
             computed_by: Set(actor.user_id),
             computed_at: Set(now),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::bills::{expect, find, line_view};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
-use crate::entities::bill_line;
+use crate::entities::{bill, bill_line};
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::users::service::check_text;
@@ -91,18 +91,18 @@ pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req
     if line.deducted_fen == fen && line.deduction_reason == reason {
         return line_view(line);
     }
-    let change = fen - line.deducted_fen;
     bill_line::Entity::update_many()
         .col_expr(bill_line::Column::DeductedFen, Expr::value(fen))
         .col_expr(bill_line::Column::DeductionReason, Expr::value(reason))
         .filter(bill_line::Column::Id.eq(line.id))
         .exec(&txn)
         .await?;
-    let done = crate::entities::bill::Entity::update_many()
-        .col_expr(crate::entities::bill::Column::DeductedFen, Expr::value(b.deducted_fen + change))
-        .col_expr(crate::entities::bill::Column::Version, Expr::value(b.version + 1))
-        .filter(crate::entities::bill::Column::Id.eq(b.id))
-        .filter(crate::entities::bill::Column::Version.eq(b.version))
+    // The bill's version moves, so an approval that read the bill before this deduction cannot
+    // post the amount it read.
+    let done = bill::Entity::update_many()
+        .col_expr(bill::Column::Version, Expr::value(b.version + 1))
+        .filter(bill::Column::Id.eq(b.id))
+        .filter(bill::Column::Version.eq(b.version))
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
