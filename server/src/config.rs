@@ -16,6 +16,8 @@
 //! | `LTCI_STORAGE_DIR` | `<data dir>/attachments` | where uploaded documents are kept, named by their SHA-256 (not in the database) |
 //! | `LTCI_ATTACHMENT_MAX_BYTES` | `10485760` (10 MiB) | largest document accepted |
 //! | `LTCI_DB_MAX_CONNECTIONS` | `10` (PostgreSQL) | pool size; SQLite always uses one writer connection |
+//! | `LTCI_LANG` | `zh` | language of what the command line prints (`zh` or `en`); HTTP answers follow each request's `Accept-Language` |
+//! | `LTCI_DATE_HORIZON_DAYS` | `3660` | how far after the region's today a planned date (an agreement's or plan's end, a schedule) may lie |
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -60,9 +62,18 @@ pub struct Config {
     pub storage_dir: Option<PathBuf>,
     #[arg(long, env = "LTCI_ATTACHMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub attachment_max_bytes: u64,
+    #[arg(long, env = "LTCI_LANG", default_value = "zh", value_parser = ["zh", "en"])]
+    pub lang: String,
+    #[arg(long, env = "LTCI_DATE_HORIZON_DAYS", default_value_t = 3660)]
+    pub date_horizon_days: u32,
 }
 
 impl Config {
+    /// The language the command line prints in.
+    pub fn language(&self) -> ltci_shared::text::Lang {
+        ltci_shared::text::Lang::from_code(&self.lang).unwrap_or_default()
+    }
+
     /// Defaults for a given database and secret: what tests and tools build on.
     pub fn for_database(database_url: impl Into<String>, jwt_secret: impl Into<String>) -> Self {
         let jwt_secret = jwt_secret.into();
@@ -81,6 +92,8 @@ impl Config {
             db_max_connections: 10,
             storage_dir: None,
             attachment_max_bytes: 10 * 1024 * 1024,
+            lang: "zh".into(),
+            date_horizon_days: 3660,
         }
     }
 

@@ -5,6 +5,8 @@
 use std::io::Read;
 
 use csv::StringRecord;
+use ltci_shared::messages as m;
+use ltci_shared::text::Text;
 
 /// What is wrong with a line of the file, before its columns are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +16,7 @@ pub struct LineProblem {
     /// `line` or `header`.
     pub column: &'static str,
     pub code: &'static str,
-    pub message: String,
+    pub message: Text,
 }
 
 /// The data lines of a CSV file with a fixed header, trimmed. An unreadable line, a wrong header
@@ -49,7 +51,7 @@ impl<R: Read> CsvLines<R> {
         line: u64,
         column: &'static str,
         code: &'static str,
-        message: String,
+        message: Text,
     ) -> Option<<Self as Iterator>::Item> {
         self.done = true;
         Some(Err(LineProblem { line, column, code, message }))
@@ -72,25 +74,25 @@ impl<R: Read> Iterator for CsvLines<R> {
                     return None;
                 }
                 Ok(false) => {
-                    let message = format!("the file is empty; the first line is {}", self.header.join(","));
+                    let message = m::csv_empty_file(self.header.join(","));
                     return self.stop(1, "header", "empty_file", message);
                 }
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line());
-                    return self.stop(line, "line", "unreadable", "not valid CSV in UTF-8".into());
+                    return self.stop(line, "line", "unreadable", m::csv_unreadable());
                 }
             }
             let line = record.position().map_or(0, |p| p.line());
             if !self.seen_header {
                 self.seen_header = true;
                 if record.iter().map(|f| f.trim_start_matches('\u{feff}')).ne(self.header.iter().copied()) {
-                    let message = format!("the first line is {}", self.header.join(","));
+                    let message = m::csv_header(self.header.join(","));
                     return self.stop(line, "header", "invalid_header", message);
                 }
                 continue;
             }
             if record.len() != self.header.len() {
-                let message = format!("{} columns, not {}", record.len(), self.header.len());
+                let message = m::csv_column_count(record.len(), self.header.len());
                 return Some(Err(LineProblem { line, column: "line", code: "wrong_column_count", message }));
             }
             return Some(Ok((line, record)));

@@ -252,7 +252,7 @@ pub async fn seed_policy(db: &DatabaseConnection) -> anyhow::Result<()> {
     use crate::policy::document::{Format, parse};
     let actor = crate::auth::Actor::for_command_line(db, "admin").await?;
     let doc = parse(DEMO_POLICY, Format::Toml).map_err(|e| anyhow::anyhow!("demo policy: {:?}", e.details()))?;
-    crate::policy::service::import(db, &actor, doc).await.map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+    crate::policy::service::import(db, &actor, doc).await.map_err(|e| anyhow::anyhow!("{}", e.message().zh()))?;
     Ok(())
 }
 
@@ -280,7 +280,7 @@ pub async fn seed_funding(db: &DatabaseConnection) -> anyhow::Result<()> {
             Ok(())
         })
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+        .map_err(|e| anyhow::anyhow!("{}", e.message().zh()))?;
         Ok(())
     };
     for back in (1..=12u32).rev() {
@@ -365,7 +365,7 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo region is missing"))?;
-    let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo care: {}: {:?}", e.message(), e.details());
+    let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo care: {}: {:?}", e.message().zh(), e.details());
     for (p, (level, items)) in persons.iter().zip(plans) {
         let existing = crate::assessment::certificates::Existing {
             region: region.clone(),
@@ -459,7 +459,8 @@ pub async fn seed_settlement(state: &crate::state::AppState) -> anyhow::Result<(
     if existing.is_some() {
         return Ok(());
     }
-    let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo settlement: {}: {:?}", e.message(), e.details());
+    let fail =
+        |e: crate::http::error::ApiError| anyhow::anyhow!("demo settlement: {}: {:?}", e.message().zh(), e.details());
     let (_, draft) = crate::settlement::compute::compute(state, &staff, ComputeBill { institution_id: None, month })
         .await
         .map_err(fail)?;
@@ -508,7 +509,8 @@ pub async fn seed_assessment(state: &crate::state::AppState) -> anyhow::Result<(
             .ok_or_else(|| anyhow::anyhow!("the demo user {name} is missing"))
     };
     let (lead, second) = (assessor("assessor1").await?, assessor("assessor2").await?);
-    let fail = |e: crate::http::error::ApiError| anyhow::anyhow!("demo assessment: {}: {:?}", e.message(), e.details());
+    let fail =
+        |e: crate::http::error::ApiError| anyhow::anyhow!("demo assessment: {}: {:?}", e.message().zh(), e.details());
     let application = ApplyRequest {
         insured_person_id: person.id,
         care_mode: CareMode::HomeVisit,

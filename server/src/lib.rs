@@ -16,6 +16,7 @@ pub mod db;
 pub mod demo;
 pub mod digest;
 pub mod entities;
+pub mod fields;
 pub mod funding;
 pub mod http;
 pub mod institutions;

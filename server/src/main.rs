@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use ltci_server::pii::PiiCipher;
 use ltci_server::{Application, Config, db, demo, telemetry};
+use ltci_shared::text::Lang;
 
 /// Long-term care insurance (长期护理保险) management server.
 #[derive(Debug, Parser)]
@@ -128,7 +129,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             drop(out);
             app.run_until_stopped().await?;
         }
-        Command::Assess { file, instrument } => return assess(file, instrument.as_deref()),
+        Command::Assess { file, instrument } => return assess(file, instrument.as_deref(), cli.config.language()),
         Command::ImportContributions { file, as_user } => {
             return import_contributions(&cli.config, &file, &as_user).await;
         }
@@ -166,7 +167,7 @@ async fn main() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn assess(file: Option<PathBuf>, instrument: Option<&str>) -> anyhow::Result<ExitCode> {
+fn assess(file: Option<PathBuf>, instrument: Option<&str>, lang: Lang) -> anyhow::Result<ExitCode> {
     let input = match &file {
         Some(path) => std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?,
         None => {
@@ -175,7 +176,7 @@ fn assess(file: Option<PathBuf>, instrument: Option<&str>) -> anyhow::Result<Exi
             s
         }
     };
-    match ltci_server::assessment::assess_document(&input, instrument) {
+    match ltci_server::assessment::assess_document(&input, instrument, lang) {
         Ok(json) => {
             writeln!(std::io::stdout(), "{json}")?;
             Ok(ExitCode::SUCCESS)
@@ -191,6 +192,7 @@ fn assess(file: Option<PathBuf>, instrument: Option<&str>) -> anyhow::Result<Exi
 }
 
 async fn import_policy(config: &Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
+    let lang = config.language();
     use ltci_server::policy::document::{self, Format};
     let format =
         Format::of_path(file).ok_or_else(|| anyhow::anyhow!("{}: name a .toml or .json file", file.display()))?;
@@ -211,20 +213,21 @@ async fn import_policy(config: &Config, file: &std::path::Path, username: &str) 
             writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Ok(refused(file, &e)),
+        Err(e) => Ok(refused(file, &e, lang)),
     }
 }
 
 /// Every problem of a refused file on standard error, with the key it concerns; exit code 2.
-fn refused(file: &std::path::Path, e: &ltci_server::http::error::ApiError) -> ExitCode {
-    eprintln!("{}: {}", file.display(), e.message());
+fn refused(file: &std::path::Path, e: &ltci_server::http::error::ApiError, lang: Lang) -> ExitCode {
+    eprintln!("{}: {}", file.display(), e.message().render(lang));
     for (field, issue) in e.details() {
-        eprintln!("  {field}: {} ({})", issue.message, issue.code);
+        eprintln!("  {field}: {} ({})", issue.text.render(lang), issue.code);
     }
     ExitCode::from(2)
 }
 
 async fn month_end(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {
+    let state_lang = config.language();
     use ltci_shared::api::settlement::MonthEndRequest;
     let conn = db::connect_current(&config).await?;
     let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
@@ -242,9 +245,10 @@ async fn month_end(config: Config, month: String, username: &str) -> anyhow::Res
         }
         Err(e) => {
             let mut err = std::io::stderr().lock();
-            writeln!(err, "{}: {}", e.code(), e.message())?;
+            let lang = state_lang;
+            writeln!(err, "{}: {}", e.code(), e.message().render(lang))?;
             for (field, issue) in e.details() {
-                writeln!(err, "  {field}: {} ({})", issue.message, issue.code)?;
+                writeln!(err, "  {field}: {} ({})", issue.text.render(lang), issue.code)?;
             }
             Ok(ExitCode::from(2))
         }
@@ -252,6 +256,7 @@ async fn month_end(config: Config, month: String, username: &str) -> anyhow::Res
 }
 
 async fn import_partner_events(config: Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
+    let lang = config.language();
     use ltci_server::care::partners;
     let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
     let conn = db::connect_current(&config).await?;
@@ -266,11 +271,12 @@ async fn import_partner_events(config: Config, file: &std::path::Path, username:
             writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&outcome)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Ok(refused(file, &e)),
+        Err(e) => Ok(refused(file, &e, lang)),
     }
 }
 
 async fn import_contributions(config: &Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
+    let lang = config.language();
     let conn = db::connect_current(config).await?;
     let pii = PiiCipher::new(&config.resolve_data_key()?)?;
     let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
@@ -292,7 +298,7 @@ async fn import_contributions(config: &Config, file: &std::path::Path, username:
         }
         Err(e) => {
             eprintln!();
-            Ok(refused(file, &e))
+            Ok(refused(file, &e, lang))
         }
     }
 }

@@ -4,7 +4,13 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn assess(args: &[&str], stdin: &str) -> (i32, String, String) {
+    assess_in("zh", args, stdin)
+}
+
+/// `ltci-server assess` printing in `lang` (`LTCI_LANG`).
+fn assess_in(lang: &str, args: &[&str], stdin: &str) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ltci-server"))
+        .env("LTCI_LANG", lang)
         .arg("assess")
         .args(args)
         .stdin(Stdio::piped())
@@ -63,7 +69,10 @@ fn bad_answers_exit_2_naming_each_item() {
     assert!(stdout.is_empty(), "no level is printed: {stdout}");
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 2, "{stderr}");
-    assert!(lines[0].starts_with("adl.eating: 7 is not an allowed answer"), "{stderr}");
+    // Chinese unless the command line is asked for English.
+    assert!(lines[0].starts_with("adl.eating: 7 不是允许的答案"), "{stderr}");
+    let (_, _, english) = assess_in("en", &[], &bad);
+    assert!(english.starts_with("adl.eating: 7 is not an allowed answer"), "{english}");
     assert!(lines[1].starts_with("sen.vision: "), "{stderr}");
 
     let (code, _, stderr) = assess(&[], r#"{"adl.eating": 10}"#);
@@ -76,5 +85,5 @@ fn bad_answers_exit_2_naming_each_item() {
         assert!(stdout.is_empty() && !stderr.is_empty(), "{not_answers}");
     }
     let (code, _, stderr) = assess(&["--instrument", "NO-SUCH-1"], SEVERE_ADL);
-    assert_eq!((code, stderr.trim()), (2, "unknown instrument version NO-SUCH-1"));
+    assert_eq!((code, stderr.trim()), (2, "没有版本为 NO-SUCH-1 的评估量表"));
 }

@@ -117,18 +117,19 @@ pub struct Grading {
 }
 
 /// What is wrong with the answer to one item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerError {
     /// The item code, e.g. `adl.walking`.
     pub item: String,
     /// `missing`, `unknown_item`, `not_a_number` or `not_allowed`.
     pub code: String,
-    pub message: String,
+    pub text: crate::text::Text,
 }
 
-impl std::fmt::Display for AnswerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.item, self.message)
+impl AnswerError {
+    /// `item: message`, in `lang`.
+    pub fn render(&self, lang: crate::text::Lang) -> String {
+        format!("{}: {}", self.item, self.text.render(lang))
     }
 }
 
@@ -250,7 +251,7 @@ impl Instrument {
                 errors.push(AnswerError {
                     item: code.clone(),
                     code: "unknown_item".into(),
-                    message: format!("{code} is not an item of {}", self.version),
+                    text: crate::messages::unknown_item(code, &self.version),
                 });
             }
         }
@@ -293,20 +294,18 @@ fn allowed_list(item: &Item) -> String {
 }
 
 fn answer_points(item: &Item, value: Option<&Value>) -> Result<u32, AnswerError> {
-    let err = |code: &str, message: String| AnswerError { item: item.code.clone(), code: code.into(), message };
+    use crate::messages as m;
+    let err = |code: &str, text| AnswerError { item: item.code.clone(), code: code.into(), text };
     let Some(value) = value else {
-        return Err(err("missing", format!("no answer given ({})", item.name_zh)));
+        return Err(err("missing", m::answer_missing(&item.name_zh)));
     };
     let Value::Number(n) = value else {
-        return Err(err(
-            "not_a_number",
-            format!("the answer must be a number of points, one of {}", allowed_list(item)),
-        ));
+        return Err(err("not_a_number", m::answer_not_a_number(allowed_list(item))));
     };
     let points = n.as_u64().and_then(|p| u32::try_from(p).ok());
     match points {
         Some(p) if item.options.iter().any(|o| o.points == p) => Ok(p),
-        _ => Err(err("not_allowed", format!("{n} is not an allowed answer; allowed: {}", allowed_list(item)))),
+        _ => Err(err("not_allowed", m::answer_not_allowed(n, allowed_list(item)))),
     }
 }
 

@@ -85,6 +85,9 @@ pub struct ApiClient {
     http: reqwest::Client,
     base_url: String,
     access_token: Option<String>,
+    /// The language the server's messages are asked in (`Accept-Language`); the server's
+    /// default, Chinese, when not set.
+    language: Option<crate::text::Lang>,
 }
 
 impl ApiClient {
@@ -94,7 +97,13 @@ impl ApiClient {
             http: reqwest::Client::new(),
             base_url: base_url.into().trim_end_matches('/').to_string(),
             access_token: None,
+            language: None,
         }
+    }
+
+    /// A copy of this client that asks for the server's messages in `lang`.
+    pub fn with_language(&self, lang: crate::text::Lang) -> Self {
+        Self { language: Some(lang), ..self.clone() }
     }
 
     /// A copy of this client that sends `token` as its bearer token.
@@ -113,7 +122,10 @@ impl ApiClient {
     /// A request to `path` (relative to the server root) carrying the bearer token, for calls
     /// that have no typed method.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let req = self.http.request(method, format!("{}{path}", self.base_url));
+        let mut req = self.http.request(method, format!("{}{path}", self.base_url));
+        if let Some(lang) = self.language {
+            req = req.header(reqwest::header::ACCEPT_LANGUAGE, lang.code());
+        }
         match &self.access_token {
             Some(t) => req.bearer_auth(t),
             None => req,

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::text::{Lang, Text};
+
 /// `{"error": {"code": ..., "message": ..., "details": {...}}}`: the body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ErrorBody {
@@ -16,7 +18,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable, snake_case, machine-readable: the app localises by this code.
     pub code: String,
-    /// Human-readable explanation in English; never contains personal data.
+    /// Human-readable explanation, in Chinese unless the request asked for English
+    /// (`Accept-Language: en`); never contains personal data.
     pub message: String,
     /// One entry per offending field (the key is the field's path, e.g. `address.latitude`).
     #[serde(default)]
@@ -37,6 +40,25 @@ impl FieldIssue {
     }
 }
 
+/// What is wrong with one field, before it is put into the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    /// The stable reason code.
+    pub code: String,
+    pub text: Text,
+}
+
+impl Issue {
+    pub fn new(code: impl Into<String>, text: Text) -> Self {
+        Self { code: code.into(), text }
+    }
+
+    /// The wire form, in `lang`.
+    pub fn render(&self, lang: Lang) -> FieldIssue {
+        FieldIssue { code: self.code.clone(), message: self.text.render(lang) }
+    }
+}
+
 /// The stable top-level error codes. The app keys its translations on these strings.
 pub mod codes {
     pub const MALFORMED_JSON: &str = "malformed_json";
@@ -51,6 +73,8 @@ pub mod codes {
     pub const INVALID_TOKEN: &str = "invalid_token";
     pub const REFRESH_TOKEN_REUSED: &str = "refresh_token_reused";
     pub const FORBIDDEN: &str = "forbidden";
+    /// A lead assessor confirming or returning their own submission (双人评估).
+    pub const OWN_SUBMISSION: &str = "own_submission";
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const CONFLICT: &str = "conflict";

@@ -39,6 +39,18 @@ pub enum IdNumberError {
 }
 
 impl IdNumberError {
+    /// The message for a person, in the catalogue. It never repeats the digits of the number.
+    pub fn text(&self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            Self::WrongLength(n) => m::id_wrong_length(n),
+            Self::InvalidCharacters => m::id_invalid_characters(),
+            Self::UnknownRegion(c) => m::id_unknown_region(c),
+            Self::InvalidBirthDate(_) => m::id_invalid_birth_date(),
+            Self::InvalidCheckCharacter { expected, found } => m::id_invalid_check_character(found, expected),
+        }
+    }
+
     /// The stable reason code used in API error details.
     pub fn code(&self) -> &'static str {
         match self {

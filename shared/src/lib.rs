@@ -9,16 +9,19 @@ pub mod assessment;
 pub mod error;
 pub mod geo;
 pub mod id_number;
+pub mod messages;
 pub mod money;
 pub mod page;
 pub mod policy;
+pub mod strict;
+pub mod text;
 pub mod uscc;
 pub mod visit;
 
 #[cfg(feature = "client")]
 pub mod client;
 
-pub use error::{ErrorBody, ErrorDetail, FieldIssue};
+pub use error::{ErrorBody, ErrorDetail, FieldIssue, Issue};
 pub use id_number::{IdNumber, IdNumberError, Sex};
 pub use page::{Page, PageQuery};
 pub use uscc::{Uscc, UsccError};

@@ -19,6 +19,16 @@ pub enum MoneyError {
 }
 
 impl MoneyError {
+    /// The message for a person, in the catalogue.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            MoneyError::TooPrecise => m::money_too_precise(),
+            MoneyError::OutOfRange => m::money_out_of_range(),
+            MoneyError::NotPositive => m::money_not_positive(),
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             MoneyError::TooPrecise => "too_precise",

@@ -5,6 +5,9 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Largest page a client may ask for.
 pub const MAX_LIMIT: u64 = 200;
+/// Largest offset a client may ask for (far past any list; keeps the number a database binds
+/// within range).
+pub const MAX_OFFSET: u64 = 1_000_000_000;
 /// Page size when the client does not say.
 pub const DEFAULT_LIMIT: u64 = 50;
 
@@ -14,7 +17,7 @@ pub const DEFAULT_LIMIT: u64 = 50;
 pub struct PageQuery {
     /// Items per page, 1–200 (default 50).
     pub limit: Option<u64>,
-    /// Items to skip (default 0).
+    /// Items to skip (default 0, at most 1,000,000,000).
     pub offset: Option<u64>,
 }
 

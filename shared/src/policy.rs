@@ -12,10 +12,12 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::FieldIssue;
+use crate::Issue;
 use crate::api::assessment::{AssessmentSettings, CareMode};
 use crate::api::registry::Scheme;
 use crate::api::workforce::CaregiverQualification;
+use crate::messages as m;
+use crate::text::Text;
 
 /// Disability levels a policy may make eligible (1 轻度 … 5 重度三级; 0 is "basically normal").
 pub const LEVELS: std::ops::RangeInclusive<u8> = 1..=5;
@@ -165,7 +167,7 @@ pub struct Monitoring {
 
 impl AssessmentSettings {
     /// What is out of range, keyed by field name.
-    pub fn problems(&self) -> BTreeMap<String, FieldIssue> {
+    pub fn problems(&self) -> BTreeMap<String, Issue> {
         let mut out = BTreeMap::new();
         for (field, v, lo, hi) in [
             ("min_assessors", self.min_assessors, 2, 9),
@@ -176,7 +178,7 @@ impl AssessmentSettings {
             ("recertify_after_months", self.recertify_after_months, 0, 60),
         ] {
             if !(lo..=hi).contains(&v) {
-                out.insert(field.to_owned(), FieldIssue::new("out_of_range", format!("between {lo} and {hi}")));
+                out.insert(field.to_owned(), Issue::new("out_of_range", m::between(lo, hi)));
             }
         }
         out
@@ -185,43 +187,45 @@ impl AssessmentSettings {
 
 /// Collects problems keyed by the path of the offending key.
 #[derive(Default)]
-struct Problems(BTreeMap<String, FieldIssue>);
+struct Problems(BTreeMap<String, Issue>);
 
 impl Problems {
-    fn add(&mut self, path: impl Into<String>, code: &str, message: impl Into<String>) {
-        self.0.entry(path.into()).or_insert_with(|| FieldIssue::new(code, message));
+    fn add(&mut self, path: impl Into<String>, code: &str, message: Text) {
+        self.0.entry(path.into()).or_insert_with(|| Issue::new(code, message));
     }
 
     fn money(&mut self, path: impl Into<String>, v: Decimal) {
         if v <= Decimal::ZERO {
-            self.add(path, "not_positive", "yuan, more than 0");
+            self.add(path, "not_positive", m::policy_money_positive());
         } else if v.normalize().scale() > 2 {
-            self.add(path, "too_precise", "yuan, at most two decimals");
+            self.add(path, "too_precise", m::money_too_precise());
         }
     }
 
     fn share(&mut self, path: impl Into<String>, v: Decimal, zero_ok: bool) {
         let path = path.into();
         if v > Decimal::ONE || v < Decimal::ZERO || (!zero_ok && v.is_zero()) {
-            let lo = if zero_ok { "from 0" } else { "more than 0" };
-            self.add(path, "out_of_range", format!("a share {lo} up to 1, e.g. 0.75"));
+            let text = if zero_ok { m::policy_share_from_zero() } else { m::policy_share_above_zero() };
+            self.add(path, "out_of_range", text);
         } else if v.normalize().scale() > 4 {
-            self.add(path, "too_precise", "at most four decimals (basis points)");
+            self.add(path, "too_precise", m::policy_share_precision());
         }
     }
 
     fn range(&mut self, path: impl Into<String>, v: u32, lo: u32, hi: u32) {
         if !(lo..=hi).contains(&v) {
-            self.add(path, "out_of_range", format!("between {lo} and {hi}"));
+            self.add(path, "out_of_range", m::between(lo, hi));
         }
     }
 
     fn text(&mut self, path: impl Into<String>, v: &str, max: usize) {
         let n = v.trim().chars().count();
         if n == 0 {
-            self.add(path, "required", "must not be empty");
+            self.add(path, "required", m::must_not_be_empty());
+        } else if v.chars().any(char::is_control) {
+            self.add(path, "invalid_characters", m::one_line_only());
         } else if n > max {
-            self.add(path, "too_long", format!("at most {max} characters"));
+            self.add(path, "too_long", m::too_long(max));
         }
     }
 }
@@ -229,28 +233,28 @@ impl Problems {
 impl PolicyDocument {
     /// Everything wrong with the document, keyed by the path of the offending key (`rates[2].amount`,
     /// `catalogue[0].code`, `eligibility.home_visit`); empty when it is sound.
-    pub fn problems(&self) -> BTreeMap<String, FieldIssue> {
+    pub fn problems(&self) -> BTreeMap<String, Issue> {
         let mut p = Problems::default();
         p.text("name", &self.name, 200);
         if let Some(code) = &self.region
             && !(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()))
         {
-            p.add("region", "invalid_format", "a 6-digit administrative division code");
+            p.add("region", "invalid_format", m::region_code_format());
         }
         for mode in MODES {
             let levels = self.eligibility.levels(mode);
             let path = format!("eligibility.{}", mode_key(mode));
             if levels.iter().any(|l| !LEVELS.contains(l)) {
-                p.add(&path, "out_of_range", "levels from 1 to 5");
+                p.add(&path, "out_of_range", m::policy_levels_range());
             } else if levels.iter().collect::<BTreeSet<_>>().len() != levels.len() {
-                p.add(&path, "duplicate", "a level is listed twice");
+                p.add(&path, "duplicate", m::policy_level_twice());
             }
         }
         for (i, r) in self.rates.iter().enumerate() {
             self.rate_problems(&mut p, i, r);
         }
         if !self.eligibility.home_visit.is_empty() && self.catalogue.is_empty() {
-            p.add("catalogue", "required", "home visits are offered: list the service items");
+            p.add("catalogue", "required", m::policy_catalogue_required());
         }
         self.coverage_problems(&mut p);
         let mut seen = BTreeSet::new();
@@ -260,9 +264,9 @@ impl PolicyDocument {
                 || c.code.len() > 16
                 || !c.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
             {
-                p.add(at("code"), "invalid_format", "1–16 characters: A–Z, digits and -");
+                p.add(at("code"), "invalid_format", m::policy_item_code_format());
             } else if !seen.insert(c.code.as_str()) {
-                p.add(at("code"), "duplicate", "another item has this code");
+                p.add(at("code"), "duplicate", m::policy_item_code_twice());
             }
             p.text(at("name"), &c.name, 100);
             p.text(at("unit"), &c.unit, 10);
@@ -272,7 +276,7 @@ impl PolicyDocument {
         }
         p.share("reserve_share", self.reserve_share, true);
         if self.quality_withholding > Decimal::new(5, 1) {
-            p.add("quality_withholding", "out_of_range", "a share from 0 up to 0.5");
+            p.add("quality_withholding", "out_of_range", m::policy_withholding_range());
         } else {
             p.share("quality_withholding", self.quality_withholding, true);
         }
@@ -289,26 +293,24 @@ impl PolicyDocument {
         let at = |k: &str| format!("rates[{i}].{k}");
         let eligible = self.eligibility.levels(r.mode);
         if r.levels.is_empty() {
-            p.add(at("levels"), "required", "at least one level");
+            p.add(at("levels"), "required", m::policy_at_least_one_level());
         } else if let Some(l) = r.levels.iter().find(|l| !eligible.contains(l)) {
-            p.add(at("levels"), "not_eligible", format!("level {l} is not eligible for {}", mode_key(r.mode)));
+            p.add(at("levels"), "not_eligible", m::policy_level_not_eligible(l, mode_key(r.mode)));
         }
         match r.tier {
             Some(_) if r.mode != CareMode::HospitalWard => {
-                p.add(at("tier"), "not_allowed", "only hospital-ward rates differ by facility tier")
+                p.add(at("tier"), "not_allowed", m::policy_tier_only_hospital())
             }
-            Some(t) if !(1..=3).contains(&t) => p.add(at("tier"), "out_of_range", "a facility tier from 1 to 3"),
+            Some(t) if !(1..=3).contains(&t) => p.add(at("tier"), "out_of_range", m::policy_tier_range()),
             _ => {}
         }
         match (r.basis, r.amount) {
-            (PaymentBasis::PerItem, Some(_)) => {
-                p.add(at("amount"), "not_allowed", "per_item rates are priced by the catalogue")
-            }
+            (PaymentBasis::PerItem, Some(_)) => p.add(at("amount"), "not_allowed", m::policy_per_item_amount()),
             (PaymentBasis::PerItem, None) if r.mode != CareMode::HomeVisit => {
-                p.add(at("basis"), "not_allowed", "per_item pays home-visit items only")
+                p.add(at("basis"), "not_allowed", m::policy_per_item_home_only())
             }
             (PaymentBasis::CappedPerDay | PaymentBasis::FlatPerDay, None) => {
-                p.add(at("amount"), "required", "the daily cap or daily amount in yuan")
+                p.add(at("amount"), "required", m::policy_daily_amount_required())
             }
             (_, Some(v)) => p.money(at("amount"), v),
             _ => {}
@@ -325,7 +327,7 @@ impl PolicyDocument {
                 && schemes(other).iter().any(|s| schemes(r).contains(s))
                 && other.levels.iter().any(|l| r.levels.contains(l));
             if overlap {
-                p.add(at("levels"), "duplicate_rate", format!("rates[{j}] already prices this scheme, mode and level"));
+                p.add(at("levels"), "duplicate_rate", m::policy_duplicate_rate(format!("rates[{j}]")));
             }
         }
     }
@@ -342,10 +344,7 @@ impl PolicyDocument {
                         p.add(
                             format!("eligibility.{}", mode_key(mode)),
                             "no_rate",
-                            format!(
-                                "level {level} is eligible but no rate prices it for the {} scheme",
-                                scheme.as_str()
-                            ),
+                            m::policy_no_rate(level, scheme.as_str()),
                         );
                     }
                 }
@@ -384,10 +383,19 @@ mod decimal_text {
         s.serialize_str(&v.to_string())
     }
 
+    /// A quoted plain decimal (at most four decimals: shares are basis points); the
+    /// document's own checks then say what each value may be.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        let text = String::deserialize(d)
-            .map_err(|_| D::Error::custom("write the amount as a quoted decimal, e.g. \"80.00\""))?;
-        text.trim().parse().map_err(|_| D::Error::custom(format!("`{text}` is not a decimal number")))
+        let text = String::deserialize(d).map_err(|_| refuse("invalid_amount"))?;
+        parse(&text)
+    }
+
+    fn refuse<E: Error>(code: &str) -> E {
+        E::custom(format!("{}{code}:policy", crate::strict::MARK))
+    }
+
+    fn parse<E: Error>(text: &str) -> Result<Decimal, E> {
+        crate::strict::parse_decimal(text.trim(), 4, "policy").map_err(|(code, _)| refuse(code))
     }
 
     pub mod option {
@@ -401,10 +409,8 @@ mod decimal_text {
         }
 
         pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-            let text = Option::<String>::deserialize(d)
-                .map_err(|_| D::Error::custom("write the amount as a quoted decimal, e.g. \"80.00\""))?;
-            text.map(|t| t.trim().parse().map_err(|_| D::Error::custom(format!("`{t}` is not a decimal number"))))
-                .transpose()
+            let text = Option::<String>::deserialize(d).map_err(|_| refuse("invalid_amount"))?;
+            text.map(|t| parse(&t)).transpose()
         }
     }
 }

@@ -26,6 +26,17 @@ pub enum UsccError {
 }
 
 impl UsccError {
+    /// The message for a person, in the catalogue.
+    pub fn text(&self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            Self::WrongLength(n) => m::uscc_wrong_length(n),
+            Self::InvalidCharacter { position, found } => m::uscc_invalid_character(position, found),
+            Self::InvalidDivisionCode(c) => m::uscc_invalid_division(c),
+            Self::InvalidCheckCharacter { expected, found } => m::uscc_invalid_check_character(found, expected),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::WrongLength(_) => "wrong_length",

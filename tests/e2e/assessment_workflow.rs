@@ -161,8 +161,10 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
     assert_eq!(result.dimensions["adl"].score, 25);
     assert_eq!(result.level, 3, "ADL 25 is severe: level 3, whatever the client said");
 
-    // The lead cannot confirm their own submission; the second assessor can.
-    assert_eq!(p.as_user("doc1").confirm_assessment(id).await.expect_err("own").code(), Some("forbidden"));
+    // The lead cannot confirm their own submission, and hears so by its own code; the second
+    // assessor can.
+    let own = p.as_user("doc1").confirm_assessment(id).await.expect_err("own");
+    assert_eq!((own.status(), own.code()), (Some(StatusCode::FORBIDDEN), Some("own_submission")));
     let published = p.as_user("nurse1").confirm_assessment(id).await.expect("confirm");
     assert_eq!(published.state, CaseState::InPublicity);
     assert!(published.publicity_ends_at.expect("end") > Utc::now() + Duration::days(6));

@@ -224,7 +224,7 @@ async fn contributions_decide_the_contribution_period(app: TestApp) {
     assert_eq!(refused.state, CaseState::Refused);
     let refusal = refused.refusal.expect("refusal");
     assert_eq!(refusal.code, "contribution_period_too_short");
-    assert!(refusal.message.starts_with("11 months of contributions"), "{}", refusal.message);
+    assert!(refusal.message.starts_with("缴费仅 11 个月，须满 12 个月"), "{}", refusal.message);
     let accepted = admin.apply_for_assessment(&apply(enough.id)).await.expect("recorded");
     assert_ne!(accepted.state, CaseState::Refused, "{:?}", accepted.refusal);
 }
@@ -355,16 +355,22 @@ async fn reports_reconcile_to_the_ledger(app: TestApp) {
     let period = PeriodQuery { from: today - chrono::Duration::days(1), to: today };
     let income = world.as_user("auditor_a").income_report_csv(&period).await.expect("income csv");
     let lines: Vec<&str> = income.lines().collect();
-    assert_eq!(lines[0], "source,scheme,account,amount");
+    assert_eq!(lines[0], "来源,险种,科目,金额");
     assert!(lines.contains(&"employer,resident,单位缴费（居民）,200.00"), "{income}");
     assert!(lines.contains(&"individual,resident,个人缴费（居民）,100.00"), "the reversed 0.30 nets out: {income}");
-    assert_eq!(lines.last().copied(), Some("total,,,300.00"));
+    assert_eq!(lines.last().copied(), Some("合计,,,300.00"));
     let earlier = PeriodQuery { from: today - chrono::Duration::days(30), to: today - chrono::Duration::days(2) };
-    assert_eq!(admin.income_report_csv(&earlier).await.expect("empty").lines().last(), Some("total,,,0.00"));
+    assert_eq!(admin.income_report_csv(&earlier).await.expect("empty").lines().last(), Some("合计,,,0.00"));
     let backwards = PeriodQuery { from: today, to: today - chrono::Duration::days(1) };
     assert_eq!(field_code(&admin.income_report_csv(&backwards).await.expect_err("period"), "to"), "before_start");
 
-    let tb = admin.trial_balance_csv(&OnDateQuery::default()).await.expect("trial balance");
+    // Asked in English, the report's header and total line are English; the figures the same.
+    let tb = admin
+        .with_language(ltci_shared::text::Lang::English)
+        .trial_balance_csv(&OnDateQuery::default())
+        .await
+        .expect("trial balance");
+    assert!(tb.starts_with("code,name,kind,debits,credits,balance\n"), "{tb}");
     let total = tb.lines().last().expect("total line");
     let cols: Vec<&str> = total.split(',').collect();
     assert_eq!(cols[0], "total");

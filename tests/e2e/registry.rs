@@ -226,7 +226,7 @@ async fn nothing_is_half_written_and_server_errors_reveal_nothing(app: TestApp) 
     let body: serde_json::Value = resp.json().await.expect("json");
     assert_eq!(
         body,
-        serde_json::json!({"error": {"code": "internal_error", "message": "internal error", "details": {}}})
+        serde_json::json!({"error": {"code": "internal_error", "message": "服务器内部错误", "details": {}}})
     );
     let listed =
         world.as_user("admin_a").list_insured_persons(&Default::default(), Default::default()).await.expect("list");

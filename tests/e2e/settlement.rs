@@ -255,7 +255,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
         (Some(4), Some("capped_per_day"), "stay")
     );
     assert!(
-        capped.explanation["steps"].to_string().contains("min(charged 95.00, daily cap 60.00)"),
+        capped.explanation["steps"].to_string().contains("准予支付 = min(收费 95.00，日限额 60.00) = 60.00"),
         "{}",
         capped.explanation
     );
@@ -362,8 +362,11 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let csv = a1.bill_lines_csv(draft.id).await.expect("csv");
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len() as u32, 1 + n + 11);
-    assert!(rows[0].starts_with("line_no,insured_person_id,care_mode,scheme,level,service_on,source"), "{}", rows[0]);
-    assert!(rows[day2 as usize].ends_with(",45.00,护理记录缺失"), "{}", rows[day2 as usize]);
+    assert!(rows[0].starts_with("行号,参保人编号,护理方式,险种,失能等级,服务日期,明细来源"), "{}", rows[0]);
+    assert!(rows[0].ends_with(",审核扣款,扣款理由,计算说明"), "{}", rows[0]);
+    let deducted_row = rows[day2 as usize];
+    assert!(deducted_row.contains(",45.00,护理记录缺失,"), "{deducted_row}");
+    assert!(deducted_row.contains("基金支付 = 60.00 × 0.75 = 45.00"), "the line explains itself: {deducted_row}");
 
     // Approval posts the payable once (less the deduction): expense debited, the institution's
     // payable credited.
@@ -663,10 +666,7 @@ async fn a_death_reported_after_approval_is_recovered_next_month(app: TestApp) {
     );
     assert_eq!(first_recovered.adjusts_line_no, Some(20));
     let steps = first_recovered.explanation["steps"].to_string();
-    assert!(
-        steps.contains(&format!("line 20 of {month2} settled 45.00; the facts pay 0.00 now (deceased)")),
-        "{steps}"
-    );
+    assert!(steps.contains(&format!("{month2} 结算单第 20 行已结算 45.00；按现有事实应付 0.00（已去世）")), "{steps}");
 
     // Submitted, approved and settled by the institution's refund into the resident fund.
     a1.submit_bill(bill.id).await.expect("submit");

@@ -4,6 +4,7 @@
 use chrono::Utc;
 use ltci_shared::api::assessment::{AssessorProfile, AssessorProfileRequest, Qualification};
 use ltci_shared::api::users::Role;
+use ltci_shared::messages as m;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use uuid::Uuid;
 
@@ -68,13 +69,9 @@ pub async fn put(
         .filter(user::Column::RegionId.eq(actor.region_id))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::not_found("user"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_user()))?;
     if u.role != Role::Assessor.as_str() {
-        return Err(ApiError::invalid_field(
-            "user_id",
-            "not_an_assessor",
-            "only assessor accounts have an assessor profile",
-        ));
+        return Err(ApiError::invalid_field("user_id", "not_an_assessor", m::only_assessors_have_profiles()));
     }
     if let Some(inst) = req.employer_institution_id {
         designation::require_in_region(&state.db, actor.region_id, inst, "employer_institution_id").await?;

@@ -1,6 +1,8 @@
 //! Assessment cases (评估案件): applications with their eligibility checks, and how a case is shown
 //! to each role.
 
+use ltci_shared::messages as m;
+use ltci_shared::text::Text;
 use std::collections::BTreeSet;
 
 use chrono::{Datelike, Months, NaiveDate, Utc};
@@ -21,11 +23,11 @@ use crate::entities::{
     assessment_case as case, assessment_case_event as event, assessment_round as round,
     assessment_round_assessor as round_assessor, certificate, contribution, enum_from_db, enum_to_db, insured_person,
 };
+use crate::fields::check_paragraph;
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::institutions::designation;
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// Purpose under which item answers are encrypted.
 pub const ANSWERS_PURPOSE: &str = "assessment_answers";
@@ -43,8 +45,9 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
     u32::try_from(months.max(0)).unwrap_or(0)
 }
 
-fn refusal(code: &str, message: String) -> Option<(String, String)> {
-    Some((code.to_string(), message))
+/// A refusal, its message kept in the catalogue's stored form (read in the reader's language).
+fn refusal(code: &str, message: Text) -> Option<(String, String)> {
+    Some((code.to_string(), message.stored()))
 }
 
 /// The contribution period (缴费年限) of a person on `today`: the distinct months, up to this one,
@@ -55,14 +58,14 @@ pub async fn contribution_months<C: ConnectionTrait>(
     db: &C,
     person: &insured_person::Model,
     today: NaiveDate,
-) -> ApiResult<(u32, &'static str)> {
+) -> ApiResult<(u32, Text)> {
     let region_posts = contribution::Entity::find()
         .filter(contribution::Column::RegionId.eq(person.region_id))
         .one(db)
         .await?
         .is_some();
     if !region_posts {
-        return Ok((whole_months(person.enrolled_on, today), "enrolment"));
+        return Ok((whole_months(person.enrolled_on, today), m::counted_enrolment()));
     }
     let this_month = today.format("%Y-%m").to_string();
     let months: BTreeSet<String> = contribution::Entity::find()
@@ -74,7 +77,7 @@ pub async fn contribution_months<C: ConnectionTrait>(
         .into_iter()
         .map(|c| c.period)
         .collect();
-    Ok((u32::try_from(months.len()).unwrap_or(u32::MAX), "contributions"))
+    Ok((u32::try_from(months.len()).unwrap_or(u32::MAX), m::counted_contributions()))
 }
 
 /// The eligibility checks of an application; `Some((code, message))` refuses it.
@@ -86,13 +89,13 @@ async fn eligibility<C: ConnectionTrait>(
 ) -> ApiResult<Option<(String, String)>> {
     let s = settings::for_region(db, person.region_id, today).await?;
     if person.status != PersonStatus::Active.as_str() {
-        return Ok(refusal("person_not_active", format!("the insured person's status is {}", person.status)));
+        return Ok(refusal("person_not_active", m::person_not_active(&person.status)));
     }
     let (months, counted) = contribution_months(db, person, today).await?;
     if months < s.min_contribution_months {
         return Ok(refusal(
             "contribution_period_too_short",
-            format!("{months} months of {counted}; {} are required", s.min_contribution_months),
+            m::contribution_period_too_short(months, counted, s.min_contribution_months),
         ));
     }
     let open = case::Entity::find()
@@ -101,25 +104,16 @@ async fn eligibility<C: ConnectionTrait>(
         .one(db)
         .await?;
     if open.is_some() {
-        return Ok(refusal("application_open", "another application for this person is still open".into()));
+        return Ok(refusal("application_open", m::application_open()));
     }
     if let Some(cert) = certificates::active_for_person(db, person.id, today).await? {
         if !req.change_of_condition {
-            return Ok(refusal(
-                "already_certified",
-                format!(
-                    "certificate {} is valid until {}; declare a change of condition to apply again",
-                    cert.number, cert.expires_on
-                ),
-            ));
+            return Ok(refusal("already_certified", m::already_certified(cert.number, cert.expires_on)));
         }
         let allowed_from =
             cert.effective_on.checked_add_months(Months::new(s.recertify_after_months)).unwrap_or(cert.effective_on);
         if today < allowed_from {
-            return Ok(refusal(
-                "too_soon_after_certificate",
-                format!("a change of condition can be declared from {allowed_from}"),
-            ));
+            return Ok(refusal("too_soon_after_certificate", m::too_soon_after_certificate(allowed_from)));
         }
     }
     Ok(None)
@@ -129,7 +123,7 @@ async fn eligibility<C: ConnectionTrait>(
 /// reason (the applicant is owed a written refusal), and answered with `201` and state `refused`.
 pub async fn apply(state: &AppState, actor: &Actor, req: ApplyRequest) -> ApiResult<AssessmentCase> {
     actor.require(Permission::ApplyForAssessment)?;
-    let reason = check_text(&req.reason, 500).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason = check_paragraph(&req.reason, 500).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let (applied_by_institution_id, institution_id) = match actor.role {
         Role::Institution => {
             if req.institution_id.is_some_and(|i| Some(i) != actor.institution_id) {
@@ -150,9 +144,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: ApplyRequest) -> ApiRes
         .filter(insured_person::Column::RegionId.eq(actor.region_id))
         .one(&txn)
         .await?
-        .ok_or_else(|| {
-            ApiError::invalid_field("insured_person_id", "unknown_person", "no such insured person in your region")
-        })?;
+        .ok_or_else(|| ApiError::invalid_field("insured_person_id", "unknown_person", m::unknown_person()))?;
     let refused = eligibility(&txn, &person, &req, today).await?;
     let now = Utc::now();
     let new_state = if refused.is_some() { CaseState::Refused } else { CaseState::AwaitingAssignment };
@@ -180,9 +172,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: ApplyRequest) -> ApiRes
     .insert(&txn)
     .await
     // The partial unique index on open cases: a concurrent application won the race.
-    .map_err(unique_as(|| {
-        ApiError::conflict("insured_person_id", "another application for this person is still open")
-    }))?;
+    .map_err(unique_as(|| ApiError::conflict("insured_person_id", m::application_open())))?;
     audit::record_transition(
         &txn,
         &AuditActor::from(actor),
@@ -205,14 +195,14 @@ pub async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) 
         .filter(scope::assessment_cases(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("assessment case"))
+        .ok_or_else(|| ApiError::not_found(m::thing_assessment_case()))
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<AssessmentCase> {
     actor.require(Permission::ReadAssessmentCases)?;
     let m = find_in_scope(&state.db, actor, id).await?;
     let mut v = views(state, actor, vec![m]).await?;
-    v.pop().ok_or_else(|| ApiError::not_found("assessment case"))
+    v.pop().ok_or_else(|| ApiError::not_found(m::thing_assessment_case()))
 }
 
 pub async fn list(
@@ -308,7 +298,9 @@ pub async fn views(state: &AppState, actor: &Actor, cases: Vec<case::Model>) -> 
             change_of_condition: c.change_of_condition,
             state: CaseState::from_name(&c.state).ok_or_else(|| anyhow::anyhow!("unknown case state {}", c.state))?,
             refusal: match (c.refusal_code, c.refusal_message) {
-                (Some(code), Some(message)) => Some(Refusal { code, message }),
+                (Some(code), Some(message)) => {
+                    Some(Refusal { code, message: Text::from_stored(&message).render(crate::http::lang::current()) })
+                }
                 _ => None,
             },
             publicity_ends_at: c.publicity_ends_at,

@@ -5,6 +5,7 @@ use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use ltci_shared::Page;
 use ltci_shared::api::assessment::{CareMode, Certificate, CertificateFilter};
 use ltci_shared::assessment;
+use ltci_shared::messages as m;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -186,7 +187,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Certifi
         .filter(scope::certificates(actor))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::not_found("certificate"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_certificate()))?;
     view(m)
 }
 
@@ -206,7 +207,7 @@ pub async fn list(
     let q = match filter.expiring_within_days {
         Some(days) => {
             if days > 3660 {
-                return Err(ApiError::invalid_field("expiring_within_days", "out_of_range", "at most 3660 days"));
+                return Err(ApiError::invalid_field("expiring_within_days", "out_of_range", m::between(0, 3660)));
             }
             let today = actor.today;
             let until = today.checked_add_days(Days::new(u64::from(days))).unwrap_or(today);

@@ -10,8 +10,10 @@ pub mod settings;
 pub mod state_machine;
 pub mod workflow;
 
-use ltci_shared::FieldIssue;
+use ltci_shared::Issue;
 use ltci_shared::assessment::{self, AnswerError, Answers, Grading};
+use ltci_shared::messages as m;
+use ltci_shared::text::Lang;
 
 use crate::http::error::ApiError;
 
@@ -35,16 +37,16 @@ pub fn grade(version: Option<&str>, answers: &Answers) -> Result<Grading, GradeF
 
 /// `ltci-server assess`: the answers as a JSON document in, the grading as one line of JSON out,
 /// or the problems (one per line, each naming its item).
-pub fn assess_document(input: &str, version: Option<&str>) -> Result<String, Vec<String>> {
+pub fn assess_document(input: &str, version: Option<&str>, lang: Lang) -> Result<String, Vec<String>> {
     let answers: Answers = match serde_json::from_str::<serde_json::Value>(input) {
         Ok(serde_json::Value::Object(map)) => map.into_iter().collect(),
-        Ok(_) => return Err(vec!["the answers must be a JSON object of item code → points".into()]),
-        Err(e) => return Err(vec![format!("the answers are not valid JSON: {e}")]),
+        Ok(_) => return Err(vec![m::answers_not_an_object().render(lang)]),
+        Err(e) => return Err(vec![m::answers_not_json(e).render(lang)]),
     };
     match grade(version, &answers) {
         Ok(g) => serde_json::to_string(&g).map_err(|e| vec![e.to_string()]),
-        Err(GradeFailure::UnknownInstrument(v)) => Err(vec![format!("unknown instrument version {v}")]),
-        Err(GradeFailure::Answers(errors)) => Err(errors.iter().map(ToString::to_string).collect()),
+        Err(GradeFailure::UnknownInstrument(v)) => Err(vec![m::unknown_instrument_version(v).render(lang)]),
+        Err(GradeFailure::Answers(errors)) => Err(errors.iter().map(|e| e.render(lang)).collect()),
     }
 }
 
@@ -53,10 +55,10 @@ pub fn assess_document(input: &str, version: Option<&str>) -> Result<String, Vec
 pub fn answer_errors(failure: GradeFailure) -> ApiError {
     match failure {
         GradeFailure::UnknownInstrument(_) => {
-            ApiError::invalid_field("instrument", "unknown_instrument", "no instrument has this version")
+            ApiError::invalid_field("instrument", "unknown_instrument", m::no_such_instrument())
         }
         GradeFailure::Answers(errors) => ApiError::validation(
-            errors.into_iter().map(|e| (format!("answers.{}", e.item), FieldIssue::new(e.code, e.message))).collect(),
+            errors.into_iter().map(|e| (format!("answers.{}", e.item), Issue::new(e.code, e.text))).collect(),
         ),
     }
 }

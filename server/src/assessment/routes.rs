@@ -2,6 +2,7 @@
 
 use ltci_shared::ErrorBody;
 use ltci_shared::assessment::{self, Answers, Grading, Instrument};
+use ltci_shared::messages as m;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -67,7 +68,7 @@ async fn list_instruments(actor: Actor) -> ApiResult<ApiJson<Vec<InstrumentSumma
     params(("version" = String, Path)), responses((status = 200, body = Instrument), (status = 404, body = ErrorBody)))]
 async fn get_instrument(actor: Actor, ApiPath(version): ApiPath<String>) -> ApiResult<ApiJson<Instrument>> {
     actor.require(Permission::UseAssessmentInstruments)?;
-    assessment::instrument(&version).cloned().map(ApiJson).ok_or_else(|| ApiError::not_found("instrument"))
+    assessment::instrument(&version).cloned().map(ApiJson).ok_or_else(|| ApiError::not_found(m::thing_instrument()))
 }
 
 /// Grade a set of answers (what the assessor's tablet shows offline, computed by the server).

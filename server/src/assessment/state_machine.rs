@@ -28,6 +28,20 @@ pub enum Step {
 }
 
 impl Step {
+    /// The step's name for people.
+    pub fn text(self) -> ltci_shared::text::Text {
+        use ltci_shared::messages as m;
+        match self {
+            Step::Assign => m::step_assign(),
+            Step::Submit => m::step_submit(),
+            Step::Return => m::step_return(),
+            Step::Confirm => m::step_confirm(),
+            Step::Object => m::step_object(),
+            Step::Certify => m::step_certify(),
+            Step::Appeal => m::step_appeal(),
+        }
+    }
+
     /// The audit action name.
     pub fn action(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 //! state machine, changes the case only if nobody changed it meanwhile, and is audited with the
 //! state before and after, in one transaction.
 
+use ltci_shared::messages as m;
 use std::collections::BTreeSet;
 
 use chrono::{Duration, Utc};
@@ -28,10 +29,10 @@ use crate::entities::{
     assessment_round_assessor as round_assessor, assessor_profile, certificate, enum_from_db, enum_to_db,
     service_relation, user,
 };
+use crate::fields::check_paragraph;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::registry::regions::region_of;
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 fn current_state(c: &case::Model) -> ApiResult<CaseState> {
     CaseState::from_name(&c.state).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown case state {}", c.state)))
@@ -41,7 +42,7 @@ fn not_allowed(state: CaseState, step: Step) -> ApiError {
     ApiError::state_conflict(
         codes::INVALID_STATE_TRANSITION,
         state.as_str(),
-        format!("a case in state {} does not allow {}", state.as_str(), step.action()),
+        m::case_state_does_not_allow(state.text(), step.text()),
     )
 }
 
@@ -76,7 +77,7 @@ async fn advance(
         .exec(txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "the case was changed by someone else; reload it"));
+        return Err(ApiError::conflict("version", m::case_changed_meanwhile()));
     }
     audit::record_transition(
         txn,
@@ -94,9 +95,12 @@ async fn advance(
 
 async fn finish(state: &AppState, actor: &Actor, txn: DatabaseTransaction, id: Uuid) -> ApiResult<AssessmentCase> {
     txn.commit().await?;
-    let c = case::Entity::find_by_id(id).one(&state.db).await?.ok_or_else(|| ApiError::not_found("assessment case"))?;
+    let c = case::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(m::thing_assessment_case()))?;
     let mut v = views(state, actor, vec![c]).await?;
-    v.pop().ok_or_else(|| ApiError::not_found("assessment case"))
+    v.pop().ok_or_else(|| ApiError::not_found(m::thing_assessment_case()))
 }
 
 async fn current_round<C: ConnectionTrait>(db: &C, c: &case::Model) -> ApiResult<Option<round::Model>> {
@@ -194,10 +198,10 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
     }
     let mut errors = FieldErrors::new();
     if ids.len() < s.min_assessors as usize {
-        errors.add("assessor_ids", "too_few_assessors", format!("assign at least {} assessors", s.min_assessors));
+        errors.add("assessor_ids", "too_few_assessors", m::too_few_assessors(s.min_assessors));
     }
     if !ids.contains(&req.lead_assessor_id) {
-        errors.add("lead_assessor_id", "lead_not_assigned", "the lead assessor must be one of assessor_ids");
+        errors.add("lead_assessor_id", "lead_not_assigned", m::lead_not_assigned());
     }
     let users = user::Entity::find().filter(user::Column::Id.is_in(ids.clone())).all(&txn).await?;
     let profiles =
@@ -230,49 +234,33 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
         let Some(u) = users.iter().find(|u| {
             u.id == *assessor_id && u.region_id == c.region_id && u.active && u.role == Role::Assessor.as_str()
         }) else {
-            errors.add(field, "not_an_assessor", "not an active assessor of this region");
+            errors.add(field, "not_an_assessor", m::not_an_active_assessor());
             continue;
         };
         let Some(p) = profiles.iter().find(|p| p.user_id == *assessor_id) else {
-            errors.add(
-                field,
-                "no_assessor_profile",
-                format!("{} has no assessor profile (qualification) yet", u.username),
-            );
+            errors.add(field, "no_assessor_profile", m::no_assessor_profile(&u.username));
             continue;
         };
         if let Some(employer) = p.employer_institution_id {
             let named = Some(employer) == c.institution_id || Some(employer) == c.applied_by_institution_id;
             if named || serving.contains(&employer) {
-                let why = if named {
-                    "the institution named in this application"
-                } else {
-                    "an institution serving the applicant"
-                };
-                errors.add(field, "recusal_required", format!("{} works for {why} and must recuse (回避)", u.username));
+                let why = if named { m::recusal_named_institution() } else { m::recusal_serving_institution() };
+                errors.add(field, "recusal_required", m::recusal_required(&u.username, why));
                 continue;
             }
         }
         if kind != RoundKind::Initial && took_part.contains(assessor_id) {
-            errors.add(
-                field,
-                "took_part_before",
-                format!("{} took part in an earlier assessment of this case", u.username),
-            );
+            errors.add(field, "took_part_before", m::took_part_before(&u.username));
             continue;
         }
         if kind == RoundKind::Appeal && !p.is_expert {
-            errors.add(
-                field,
-                "not_an_expert",
-                format!("{} is not on the expert panel that hears appeals (复核)", u.username),
-            );
+            errors.add(field, "not_an_expert", m::not_an_expert(&u.username));
             continue;
         }
         medical |= is_medical(enum_from_db(&p.qualification)?);
     }
     if errors.is_empty() && !medical {
-        errors.add("assessor_ids", "no_medical_assessor", "at least one assessor must be a physician or a nurse");
+        errors.add("assessor_ids", "no_medical_assessor", m::no_medical_assessor());
     }
     errors.finish()?;
 
@@ -300,13 +288,13 @@ pub async fn submit(
     }
     let mut errors = FieldErrors::new();
     if req.visited_at > Utc::now() + Duration::minutes(5) {
-        errors.add("visited_at", "in_the_future", "the visit cannot be in the future");
+        errors.add("visited_at", "in_the_future", m::visit_in_the_future());
     }
     if req.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
-        errors.add("latitude", "out_of_range", "latitude is between -90 and 90 degrees");
+        errors.add("latitude", "out_of_range", m::latitude_range());
     }
     if req.longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
-        errors.add("longitude", "out_of_range", "longitude is between -180 and 180 degrees");
+        errors.add("longitude", "out_of_range", m::longitude_range());
     }
     errors.finish()?;
     let grading = super::grade(None, &req.answers).map_err(answer_errors)?;
@@ -336,7 +324,12 @@ async fn round_for_second_assessor(
     let kind = r.as_ref().map(|r| enum_from_db::<RoundKind>(&r.kind)).transpose()?;
     let transition = check_step(c, step, kind)?;
     let r = r.ok_or_else(|| not_allowed(transition.0, step))?;
-    if r.lead_assessor_id == actor.user_id || !round_members(txn, r.id).await?.contains(&actor.user_id) {
+    if r.lead_assessor_id == actor.user_id {
+        // 双人评估: the second assessor confirms or returns what the lead submitted, never the
+        // lead themselves.
+        return Err(ApiError::refused(codes::OWN_SUBMISSION, m::own_submission()));
+    }
+    if !round_members(txn, r.id).await?.contains(&actor.user_id) {
         return Err(ApiError::forbidden());
     }
     Ok((r, transition))
@@ -391,7 +384,7 @@ pub async fn return_submission(
     req: ReasonRequest,
 ) -> ApiResult<AssessmentCase> {
     actor.require(Permission::PerformAssessments)?;
-    let reason = check_text(&req.reason, 500).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason = check_paragraph(&req.reason, 500).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let c = find_in_scope(&txn, actor, id).await?;
     let (r, transition) = round_for_second_assessor(&txn, actor, &c, Step::Return).await?;
@@ -407,16 +400,12 @@ pub async fn return_submission(
 /// re-assessment by assessors who did not take part.
 pub async fn object(state: &AppState, actor: &Actor, id: Uuid, req: ReasonRequest) -> ApiResult<AssessmentCase> {
     actor.require(Permission::ManageAssessments)?;
-    let reason = check_text(&req.reason, 500).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason = check_paragraph(&req.reason, 500).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let c = find_in_scope(&txn, actor, id).await?;
     let transition = check_step(&c, Step::Object, None)?;
     if c.publicity_ends_at.is_some_and(|end| Utc::now() >= end) {
-        return Err(ApiError::state_conflict(
-            codes::PUBLICITY_OVER,
-            transition.0.as_str(),
-            "the publicity period has ended",
-        ));
+        return Err(ApiError::state_conflict(codes::PUBLICITY_OVER, transition.0.as_str(), m::publicity_over()));
     }
     add_event(&txn, actor, c.id, "objection", &reason).await?;
     advance(&txn, actor, &c, Step::Object, transition, |m| m.publicity_ends_at = Set(None)).await?;
@@ -433,7 +422,7 @@ pub async fn certify(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Ass
         return Err(ApiError::state_conflict(
             codes::PUBLICITY_NOT_OVER,
             transition.0.as_str(),
-            format!("the publicity period runs until {}", end.format("%Y-%m-%d %H:%M UTC")),
+            m::publicity_runs_until(end.with_timezone(&chrono_tz::Asia::Shanghai).format("%Y-%m-%d %H:%M")),
         ));
     }
     let r = current_round(&txn, &c).await?.ok_or_else(|| not_allowed(transition.0, Step::Certify))?;
@@ -462,7 +451,7 @@ pub async fn certify(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Ass
 /// An appeal (复核申请) within the window after the certificate: an expert panel re-assesses.
 pub async fn appeal(state: &AppState, actor: &Actor, id: Uuid, req: ReasonRequest) -> ApiResult<AssessmentCase> {
     actor.require(Permission::ManageAssessments)?;
-    let reason = check_text(&req.reason, 500).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason = check_paragraph(&req.reason, 500).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let c = find_in_scope(&txn, actor, id).await?;
     let transition = check_step(&c, Step::Appeal, None)?;
@@ -477,8 +466,8 @@ pub async fn appeal(state: &AppState, actor: &Actor, id: Uuid, req: ReasonReques
             codes::APPEAL_WINDOW_CLOSED,
             transition.0.as_str(),
             match deadline {
-                Some(d) => format!("appeals were possible until {d}"),
-                None => "this certificate cannot be appealed".to_string(),
+                Some(d) => m::appeal_window_closed(d),
+                None => m::certificate_not_appealable(),
             },
         ));
     }

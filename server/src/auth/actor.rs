@@ -4,12 +4,14 @@ use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
 use ltci_shared::api::users::Role;
 use ltci_shared::error::codes;
-use sea_orm::EntityTrait;
+use ltci_shared::messages as m;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use tower_http::request_id::RequestId;
 use uuid::Uuid;
 
 use super::permission::{Permission, allows};
-use crate::entities::user;
+use crate::entities::{refresh_token, user};
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -44,7 +46,6 @@ impl Actor {
 impl Actor {
     /// The actor of a command-line operation: an active agency officer by username.
     pub async fn for_command_line(db: &sea_orm::DatabaseConnection, username: &str) -> anyhow::Result<Actor> {
-        use sea_orm::{ColumnTrait, QueryFilter};
         let user = user::Entity::find()
             .filter(user::Column::Username.eq(username.trim().to_lowercase()))
             .one(db)
@@ -54,7 +55,7 @@ impl Actor {
         anyhow::ensure!(user.role == Role::Admin.as_str(), "{username} is not an agency officer");
         let region = crate::registry::regions::region_of(db, user.region_id)
             .await
-            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+            .map_err(|e| anyhow::anyhow!("{}", e.message().zh()))?;
         Ok(Actor {
             today: crate::registry::regions::today(&region),
             user_id: user.id,
@@ -99,9 +100,7 @@ impl FromRequestParts<AppState> for Bearer {
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .ok_or_else(|| {
-                ApiError::unauthorized(codes::UNAUTHENTICATED, "sign in: send Authorization: Bearer <access token>")
-            })?;
+            .ok_or_else(|| ApiError::unauthorized(codes::UNAUTHENTICATED, m::sign_in_first()))?;
         let claims = state.tokens.verify_access(token.trim())?;
         Ok(Bearer { user_id: claims.sub, session_id: claims.sid, request_id: request_id(parts) })
     }
@@ -117,18 +116,21 @@ impl FromRequestParts<AppState> for Actor {
 
 impl Actor {
     /// The actor for user `user_id` in login `session_id`, reloaded from the database: an account
-    /// deactivated since the token or link was issued is refused, a changed role applies at once.
+    /// deactivated, or a login ended (logout, a reused refresh token, a password reset), since the
+    /// token or link was issued is refused; a changed role applies at once. One query: the login
+    /// is checked in the same statement that reads the account.
     pub async fn load(
         state: &AppState,
         user_id: Uuid,
         session_id: Uuid,
         request_id: Option<String>,
     ) -> ApiResult<Actor> {
-        let user = user::Entity::find_by_id(user_id).one(&state.db).await?;
-        let user = match user {
-            Some(u) if u.active => u,
-            _ => return Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this account is no longer active")),
-        };
+        let user = user::Entity::find_by_id(user_id)
+            .filter(user::Column::Active.eq(true))
+            .filter(Expr::exists(live_login(user_id, session_id)))
+            .one(&state.db)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized(codes::INVALID_TOKEN, m::login_ended()))?;
         let role = Role::from_name(&user.role)
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("user {} has unknown role", user.id)))?;
         Ok(Actor {
@@ -142,6 +144,18 @@ impl Actor {
             request_id,
         })
     }
+}
+
+/// A login that has not ended: one of its refresh tokens is not revoked (each refresh adds one,
+/// logout and reuse revoke them all). An access token of an ended login is refused at once.
+pub fn live_login(user_id: Uuid, session_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .expr(Expr::val(1))
+        .from(refresh_token::Entity)
+        .and_where(refresh_token::Column::FamilyId.eq(session_id))
+        .and_where(refresh_token::Column::UserId.eq(user_id))
+        .and_where(refresh_token::Column::RevokedAt.is_null())
+        .to_owned()
 }
 
 /// The request id alone, for handlers that run before anyone is signed in (login, refresh).

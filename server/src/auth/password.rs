@@ -46,13 +46,14 @@ fn hash_blocking(password: &str) -> anyhow::Result<String> {
 }
 
 /// Password rules: 8–128 characters, not all the same character class of digits only.
-pub fn check_password_rules(password: &str) -> Result<(), (&'static str, String)> {
+pub fn check_password_rules(password: &str) -> crate::http::error::Rule<()> {
+    use ltci_shared::messages as m;
     let n = password.chars().count();
     if n < 8 {
-        return Err(("too_short", "a password needs at least 8 characters".into()));
+        return Err(("too_short", m::password_too_short(8)));
     }
     if n > 128 {
-        return Err(("too_long", "a password has at most 128 characters".into()));
+        return Err(("too_long", m::password_too_long(128)));
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 use chrono::{Duration, Utc};
 use ltci_shared::api::auth::TokenPair;
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
@@ -17,7 +18,7 @@ use crate::state::AppState;
 const MAX_USERNAME_LEN: usize = 64;
 
 fn invalid_credentials() -> ApiError {
-    ApiError::unauthorized(codes::INVALID_CREDENTIALS, "wrong username or password")
+    ApiError::unauthorized(codes::INVALID_CREDENTIALS, m::wrong_credentials())
 }
 
 /// Checks the password and opens a new login (refresh-token family).
@@ -101,10 +102,10 @@ pub async fn refresh(state: &AppState, token: &str, request_id: Option<String>) 
     let txn = state.db.begin().await?;
     let Some(row) = refresh_token::Entity::find().filter(refresh_token::Column::TokenHash.eq(&hash)).one(&txn).await?
     else {
-        return Err(ApiError::unauthorized(codes::INVALID_TOKEN, "unknown refresh token"));
+        return Err(ApiError::unauthorized(codes::INVALID_TOKEN, m::unknown_refresh_token()));
     };
     if row.revoked_at.is_some() {
-        return Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this login has ended; sign in again"));
+        return Err(ApiError::unauthorized(codes::INVALID_TOKEN, m::login_ended()));
     }
     if row.used_at.is_some() {
         revoke_family(&txn, row.family_id).await?;
@@ -113,11 +114,11 @@ pub async fn refresh(state: &AppState, token: &str, request_id: Option<String>) 
         return Err(reused());
     }
     if row.expires_at <= now {
-        return Err(ApiError::unauthorized(codes::TOKEN_EXPIRED, "the refresh token has expired; sign in again"));
+        return Err(ApiError::unauthorized(codes::TOKEN_EXPIRED, m::refresh_token_expired()));
     }
     let user = user::Entity::find_by_id(row.user_id).one(&txn).await?;
     let Some(user) = user.filter(|u| u.active) else {
-        return Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this account is no longer active"));
+        return Err(ApiError::unauthorized(codes::INVALID_TOKEN, m::account_inactive()));
     };
     // Claim the token atomically: of two concurrent refreshes with the same token only one
     // updates a row; the other is a reuse.
@@ -141,10 +142,7 @@ pub async fn refresh(state: &AppState, token: &str, request_id: Option<String>) 
 }
 
 fn reused() -> ApiError {
-    ApiError::unauthorized(
-        codes::REFRESH_TOKEN_REUSED,
-        "this refresh token was already used; for safety the login was ended: sign in again",
-    )
+    ApiError::unauthorized(codes::REFRESH_TOKEN_REUSED, m::refresh_token_reused())
 }
 
 /// Ends the login the refresh token belongs to. Unknown or already-ended tokens are fine: logging

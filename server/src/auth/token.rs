@@ -6,6 +6,8 @@ use chrono::Utc;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
+use ltci_shared::text::Text;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -80,7 +82,7 @@ impl TokenKeys {
 
     /// Verifies signature and expiry (no leeway: a token is dead the second it expires).
     pub fn verify_access(&self, token: &str) -> Result<Claims, ApiError> {
-        decode(token, &self.decoding, "the access token has expired; refresh it", "the access token is not valid")
+        decode(token, &self.decoding, m::access_token_expired(), m::access_token_invalid())
     }
 }
 
@@ -94,12 +96,11 @@ impl TokenKeys {
 
     /// Verifies a link's signature and expiry and that it was issued for `resource`.
     pub fn verify_link(&self, link: &str, resource: &str) -> Result<LinkClaims, ApiError> {
-        let claims: LinkClaims =
-            decode(link, &self.link_decoding, "this link has expired; ask for a new one", "this link is not valid")?;
+        let claims: LinkClaims = decode(link, &self.link_decoding, m::link_expired(), m::link_invalid())?;
         if claims.res == resource {
             Ok(claims)
         } else {
-            Err(ApiError::unauthorized(codes::INVALID_TOKEN, "this link was made for another resource"))
+            Err(ApiError::unauthorized(codes::INVALID_TOKEN, m::link_for_another_resource()))
         }
     }
 }
@@ -109,15 +110,15 @@ impl TokenKeys {
 fn decode<T: serde::de::DeserializeOwned>(
     jwt: &str,
     key: &DecodingKey,
-    expired: &str,
-    invalid: &str,
+    expired: Text,
+    invalid: Text,
 ) -> Result<T, ApiError> {
     let mut validation = Validation::new(Algorithm::HS256);
     validation.leeway = 0;
     validation.set_required_spec_claims(&["exp", "sub"]);
     jsonwebtoken::decode::<T>(jwt, key, &validation).map(|data| data.claims).map_err(|e| match e.kind() {
-        ErrorKind::ExpiredSignature => ApiError::unauthorized(codes::TOKEN_EXPIRED, expired.to_owned()),
-        _ => ApiError::unauthorized(codes::INVALID_TOKEN, invalid.to_owned()),
+        ErrorKind::ExpiredSignature => ApiError::unauthorized(codes::TOKEN_EXPIRED, expired),
+        _ => ApiError::unauthorized(codes::INVALID_TOKEN, invalid),
     })
 }
 

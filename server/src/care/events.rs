@@ -2,6 +2,7 @@
 //! corrections. Each event is checked, stored under its UUID in its own transaction, and the
 //! visit's state is derived again from all its events (verified at check-out).
 
+use ltci_shared::messages as m;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, Days, Utc};
@@ -13,6 +14,7 @@ use ltci_shared::api::care::{
 use ltci_shared::api::workforce::{CaregiverQualification, CaregiverStatus};
 use ltci_shared::error::codes;
 use ltci_shared::geo::{self, Point};
+use ltci_shared::text::Text;
 use ltci_shared::visit as fold;
 use sea_orm::sea_query::{LockType, OnConflict};
 use sea_orm::{
@@ -44,8 +46,10 @@ enum Author<'a> {
     Staff,
 }
 
-fn refusal(code: &str, field: Option<&str>, message: impl Into<String>) -> EventError {
-    EventError { code: code.into(), field: field.map(str::to_owned), message: message.into() }
+/// A refused event, its message in the language of the request.
+fn refusal(code: &str, field: Option<&str>, message: Text) -> EventError {
+    let lang = crate::http::lang::current();
+    EventError { code: code.into(), field: field.map(str::to_owned), message: message.render(lang) }
 }
 
 fn rejected(id: Uuid, error: EventError) -> EventResult {
@@ -75,14 +79,20 @@ pub(crate) async fn own_caregiver(state: &AppState, actor: &Actor) -> ApiResult<
 pub async fn apply_batch(state: &AppState, bearer: &Bearer, batch: EventBatch) -> ApiResult<BatchOutcome> {
     let device = batch.device_id.trim();
     if device.is_empty() || device.chars().count() > 64 {
-        return Err(ApiError::invalid_field("device_id", "invalid_format", "1–64 characters"));
+        return Err(ApiError::invalid_field("device_id", "invalid_format", m::characters_between(1, 64)));
     }
     if batch.events.len() > MAX_BATCH {
-        return Err(ApiError::invalid_field("events", "too_many", format!("at most {MAX_BATCH} events a batch")));
+        return Err(ApiError::invalid_field("events", "too_many", m::too_many_events(MAX_BATCH)));
     }
     if !batch.events.is_empty() && batch.events.iter().all(|e| check_body(&e.body, false).is_ok()) {
         let events = batch.events.iter().cloned().map(prepare).collect::<ApiResult<Vec<_>>>()?;
-        let job = Job { user_id: bearer.user_id, device: device.to_owned(), events };
+        let job = Job {
+            user_id: bearer.user_id,
+            session_id: bearer.session_id,
+            lang: crate::http::lang::current(),
+            device: device.to_owned(),
+            events,
+        };
         if let Some(results) = state.visit_writes.submit(state, job).await {
             return Ok(BatchOutcome { results });
         }
@@ -130,12 +140,10 @@ pub async fn correct(state: &AppState, actor: &Actor, visit_id: Uuid, req: Corre
     let result = apply(state, actor, Author::Staff, "web", event).await?;
     match (result.outcome, result.error) {
         (EventOutcome::Applied, _) => visits::get(state, actor, visit_id).await,
-        (EventOutcome::Conflict, _) => {
-            Err(ApiError::conflict("id", "this correction id was used for another correction"))
-        }
+        (EventOutcome::Conflict, _) => Err(ApiError::conflict("id", m::correction_id_reused())),
         (_, Some(e)) => {
             let field = e.field.unwrap_or_else(|| "id".into());
-            Err(ApiError::invalid_field(&field, &e.code, e.message))
+            Err(ApiError::invalid_field(&field, &e.code, m::verbatim(e.message)))
         }
         (_, None) => Err(ApiError::internal(anyhow::anyhow!("correction refused without a reason"))),
     }
@@ -153,58 +161,42 @@ fn check_body(body: &VisitEventBody, by_staff: bool) -> Result<(), EventError> {
     match body {
         VisitEventBody::CheckIn { position, .. } | VisitEventBody::CheckOut { position, .. } => {
             if !position_ok(position) {
-                return Err(refusal(
-                    "invalid_position",
-                    Some("position"),
-                    "latitude −90…90, longitude −180…180, accuracy 0–10,000 m",
-                ));
+                return Err(refusal("invalid_position", Some("position"), m::invalid_position()));
             }
         }
         VisitEventBody::Task { item, done, reason, .. } => {
             if item.is_empty() || item.len() > 16 {
-                return Err(refusal("invalid_format", Some("item"), "a catalogue code"));
+                return Err(refusal("invalid_format", Some("item"), m::catalogue_code_format()));
             }
             if !done && reason.is_none() {
-                return Err(refusal("reason_required", Some("reason"), "say why the item was not done"));
+                return Err(refusal("reason_required", Some("reason"), m::task_reason_required()));
             }
             if *done && reason.is_some() {
-                return Err(refusal("not_allowed", Some("reason"), "a reason goes with an item not done"));
+                return Err(refusal("not_allowed", Some("reason"), m::task_reason_not_allowed()));
             }
         }
         VisitEventBody::Note { text, .. } => {
             if !note_ok(text) {
-                return Err(refusal("invalid_length", Some("text"), "1–500 characters"));
+                return Err(refusal("invalid_length", Some("text"), m::note_length(500)));
             }
         }
         VisitEventBody::Correction { exception, resolution, check_in_at, check_out_at, note, .. } => {
             if !by_staff {
-                return Err(refusal(
-                    "correction_not_allowed",
-                    Some("kind"),
-                    "corrections are made by institution staff, not from the phone",
-                ));
+                return Err(refusal("correction_not_allowed", Some("kind"), m::correction_by_staff()));
             }
             if exception.is_some() != resolution.is_some() {
-                return Err(refusal(
-                    "resolution_required",
-                    Some("resolution"),
-                    "an exception and its resolution go together",
-                ));
+                return Err(refusal("resolution_required", Some("resolution"), m::exception_with_resolution()));
             }
             if exception.is_none() && check_in_at.is_none() && check_out_at.is_none() {
-                return Err(refusal(
-                    "empty_correction",
-                    Some("reason"),
-                    "correct a check-in or check-out time, or resolve an exception",
-                ));
+                return Err(refusal("empty_correction", Some("reason"), m::empty_correction()));
             }
             if let (Some(a), Some(b)) = (check_in_at, check_out_at)
                 && b <= a
             {
-                return Err(refusal("before_check_in", Some("check_out_at"), "check-out must be after check-in"));
+                return Err(refusal("before_check_in", Some("check_out_at"), m::check_out_before_check_in()));
             }
             if note.as_deref().is_some_and(|n| !note_ok(n)) {
-                return Err(refusal("invalid_length", Some("note"), "1–500 characters"));
+                return Err(refusal("invalid_length", Some("note"), m::note_length(500)));
             }
         }
     }
@@ -224,10 +216,16 @@ async fn apply(
     device: &str,
     event: VisitEvent,
 ) -> ApiResult<EventResult> {
+    let Prepared { event, canonical, sha256 } = prepare(event)?;
+    // An id the server holds is answered by what it holds, before anything else is checked: a
+    // retry is a replay even if today's checks would refuse its body (a rule tightened since, a
+    // visit reassigned), and another content under the id is a conflict however it is sent.
+    if let Some(known) = visit_event::Entity::find_by_id(event.id).one(&state.db).await? {
+        return recorded_answer(&state.db, known, event.id, &sha256).await;
+    }
     if let Err(e) = check_body(&event.body, matches!(author, Author::Staff)) {
         return Ok(rejected(event.id, e));
     }
-    let Prepared { event, canonical, sha256 } = prepare(event)?;
     let mut last = None;
     for _ in 0..2 {
         match try_apply(state, actor, author, device, &event, &canonical, &sha256).await {
@@ -252,18 +250,17 @@ async fn try_apply(
     let found = visit::Entity::find_by_id(event.visit_id).lock(LockType::Update).one(&txn).await?;
     let v = match (found, author, &event.unscheduled) {
         (Some(v), Author::Caregiver(cg), _) if v.caregiver_id != cg.id => {
-            // Not even whether the id is known: the visit is none of this caregiver's business.
-            return Ok(rejected(
-                event.id,
-                refusal("not_your_visit", Some("visit_id"), "this visit is another caregiver's"),
-            ));
+            // The visit is none of this caregiver's business; an id stored meanwhile is still
+            // answered by what is stored.
+            return refuse(&txn, event.id, sha256, refusal("not_your_visit", Some("visit_id"), m::not_your_visit()))
+                .await;
         }
         (Some(v), _, Some(u)) if u.insured_person_id != v.insured_person_id => {
             return refuse(
                 &txn,
                 event.id,
                 sha256,
-                refusal("unscheduled_mismatch", Some("unscheduled"), "the visit exists for another beneficiary"),
+                refusal("unscheduled_mismatch", Some("unscheduled"), m::unscheduled_mismatch()),
             )
             .await;
         }
@@ -273,25 +270,15 @@ async fn try_apply(
             Err(e) => return refuse(&txn, event.id, sha256, e).await,
         },
         (None, _, _) => {
-            return refuse(
-                &txn,
-                event.id,
-                sha256,
-                refusal("unknown_visit", Some("visit_id"), "no such visit; an unscheduled visit needs `unscheduled`"),
-            )
-            .await;
+            return refuse(&txn, event.id, sha256, refusal("unknown_visit", Some("visit_id"), m::unknown_visit()))
+                .await;
         }
     };
     if let VisitEventBody::Task { item, .. } = &event.body
         && policy::in_force_document(&txn, v.region_id, v.scheduled_on).await?.is_none_or(|d| d.item(item).is_none())
     {
-        return refuse(
-            &txn,
-            event.id,
-            sha256,
-            refusal("unknown_item", Some("item"), format!("`{item}` is not in the catalogue of the policy in force")),
-        )
-        .await;
+        return refuse(&txn, event.id, sha256, refusal("unknown_item", Some("item"), m::item_not_in_catalogue(item)))
+            .await;
     }
     if let VisitEventBody::Correction { exception: Some(code), .. } = &event.body {
         let current: Vec<VisitException> = serde_json::from_str(&v.exceptions).map_err(ApiError::internal)?;
@@ -301,7 +288,7 @@ async fn try_apply(
                 &txn,
                 event.id,
                 sha256,
-                refusal("no_such_exception", Some("exception"), "the visit has no review exception with this code"),
+                refusal("no_such_exception", Some("exception"), m::no_such_exception()),
             )
             .await;
         }
@@ -345,22 +332,36 @@ async fn already_recorded(txn: &DatabaseTransaction, id: Uuid, sha256: &str) -> 
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("event {id} neither inserted nor found")))?;
+    recorded_answer(txn, existing, id, sha256).await
+}
+
+/// The answer for the stored event `existing` sent again as `sha256`.
+async fn recorded_answer<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    existing: visit_event::Model,
+    id: Uuid,
+    sha256: &str,
+) -> ApiResult<EventResult> {
     if existing.sha256 != sha256 {
-        return Ok(id_reused(id));
+        return Ok(id_reused(id, crate::http::lang::current()));
     }
-    let v = visit::Entity::find_by_id(existing.visit_id).one(txn).await?;
+    let v = visit::Entity::find_by_id(existing.visit_id).one(db).await?;
     let state = v.map(|v| enum_from_db(&v.state)).transpose()?.unwrap_or(VisitState::Scheduled);
     Ok(applied(id, state, true))
 }
 
-/// The answer for an event id already recorded with other content.
-pub(crate) fn id_reused(id: Uuid) -> EventResult {
+/// The answer for an event id already recorded with other content, in `lang`.
+pub(crate) fn id_reused(id: Uuid, lang: ltci_shared::text::Lang) -> EventResult {
     EventResult {
         id,
         outcome: EventOutcome::Conflict,
         replay: false,
         visit_state: None,
-        error: Some(refusal("id_reused", Some("id"), "this event id was already used for different content")),
+        error: Some(EventError {
+            code: "id_reused".into(),
+            field: Some("id".into()),
+            message: m::event_id_reused().render(lang),
+        }),
     }
 }
 
@@ -380,11 +381,7 @@ async fn start_unscheduled(
         .one(txn)
         .await?;
     if assigned.is_none() {
-        return Ok(Err(refusal(
-            "not_assigned",
-            Some("unscheduled.insured_person_id"),
-            "you are not assigned to this beneficiary on that day",
-        )));
+        return Ok(Err(refusal("not_assigned", Some("unscheduled.insured_person_id"), m::not_assigned_that_day())));
     }
     let plan = care_plan::Entity::find()
         .filter(care_plan::Column::InsuredPersonId.eq(u.insured_person_id))
@@ -394,7 +391,7 @@ async fn start_unscheduled(
         .one(txn)
         .await?;
     let Some(plan) = plan else {
-        return Ok(Err(refusal("no_care_plan", Some("unscheduled.on"), "no home-visit plan runs on that day")));
+        return Ok(Err(refusal("no_care_plan", Some("unscheduled.on"), m::no_plan_that_day())));
     };
     let m = visits::NewVisit {
         id,
@@ -408,7 +405,7 @@ async fn start_unscheduled(
     .unscheduled(u.reason)
     .insert(txn)
     .await
-    .map_err(unique_as(|| ApiError::conflict("visit_id", "created concurrently")))?;
+    .map_err(unique_as(|| ApiError::conflict("visit_id", m::created_concurrently())))?;
     Ok(Ok(m))
 }
 
@@ -419,7 +416,7 @@ pub(crate) async fn reverify(state: &AppState, txn: &DatabaseTransaction, id: Uu
         .lock(LockType::Update)
         .one(txn)
         .await?
-        .ok_or_else(|| ApiError::not_found("visit"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_visit()))?;
     refresh(state, txn, v, None).await
 }
 

@@ -27,7 +27,7 @@ use tokio::sync::{Semaphore, oneshot};
 use uuid::Uuid;
 
 use super::events::{derive, store_derived};
-use crate::entities::{caregiver, enum_from_db, enum_to_db, user, visit, visit_event};
+use crate::entities::{caregiver, enum_from_db, enum_to_db, refresh_token, user, visit, visit_event};
 use crate::http::error::{ApiError, ApiResult};
 use crate::policy::service as policy;
 use crate::state::AppState;
@@ -56,6 +56,11 @@ pub struct Prepared {
 pub struct Job {
     /// The caregiver's account (its active caregiver record is looked up with the group's).
     pub user_id: Uuid,
+    /// The login the sender's token belongs to: an ended login goes the one-by-one way, which
+    /// refuses it.
+    pub session_id: Uuid,
+    /// The sender's language, for the refusals the group answers.
+    pub lang: ltci_shared::text::Lang,
     pub device: String,
     pub events: Vec<Prepared>,
 }
@@ -114,7 +119,7 @@ async fn run(state: &AppState, group: Vec<(Job, oneshot::Sender<Reply>)>) {
     let replies = match apply_group(state, &jobs).await {
         Ok(replies) => replies,
         Err(e) => {
-            tracing::warn!(error = %e.message(), "group commit failed; applying its events one by one");
+            tracing::warn!(error = %e.message().en(), "group commit failed; applying its events one by one");
             jobs.iter().map(|_| None).collect()
         }
     };
@@ -260,10 +265,25 @@ async fn apply_group(state: &AppState, jobs: &[Job]) -> ApiResult<Vec<Reply>> {
         .await?
         .into_iter()
         .collect();
+    // The senders' logins that have not ended (logout, a reused refresh token): a token of an
+    // ended login goes the one-by-one way, which refuses it.
+    let sessions: Vec<Uuid> = jobs.iter().map(|j| j.session_id).collect::<HashSet<_>>().into_iter().collect();
+    let live: HashSet<(Uuid, Uuid)> = refresh_token::Entity::find()
+        .select_only()
+        .column(refresh_token::Column::UserId)
+        .column(refresh_token::Column::FamilyId)
+        .filter(refresh_token::Column::FamilyId.is_in(sessions))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .into_tuple::<(Uuid, Uuid)>()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .collect();
     let (mut taken_visits, mut taken_events) = (HashSet::new(), HashSet::new());
     let mut fast = Vec::new();
     for (j, job) in jobs.iter().enumerate() {
-        if eligible(job, caregivers.get(&job.user_id).copied(), &visits, &docs, &taken_visits, &taken_events) {
+        let caregiver = caregivers.get(&job.user_id).copied().filter(|_| live.contains(&(job.user_id, job.session_id)));
+        if eligible(job, caregiver, &visits, &docs, &taken_visits, &taken_events) {
             taken_visits.extend(job.events.iter().map(|p| p.event.visit_id));
             taken_events.extend(job.events.iter().map(|p| p.event.id));
             fast.push(j);
@@ -380,7 +400,7 @@ async fn apply_group(state: &AppState, jobs: &[Job]) -> ApiResult<Vec<Reply>> {
                         error: None,
                     }
                 } else {
-                    super::events::id_reused(id)
+                    super::events::id_reused(id, jobs[j].lang)
                 }
             };
             results.push(result);

@@ -4,6 +4,7 @@
 //! discharged, service relations closed) — and the checked-out visits they now cover verified
 //! again.
 
+use ltci_shared::messages as m;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
@@ -30,10 +31,10 @@ use crate::entities::{
     care_plan, enum_from_db, enum_to_db, hospitalisation as hosp, insured_person, partner_event as pe,
     service_relation as rel, stay, visit,
 };
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::pii::PiiCipher;
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// The header every CSV file starts with.
 pub const HEADER: [&str; 7] = ["source", "external_ref", "kind", "id_number", "on", "episode_ref", "hospital"];
@@ -85,15 +86,14 @@ pub fn parse_csv(input: &[u8]) -> ApiResult<(Vec<PartnerEvent>, Vec<String>)> {
         };
         let at = format!("lines[{line}]");
         let source: Option<PartnerSource> = enum_from_db(&record[0])
-            .map_err(|_| errors.add(format!("{at}.source"), "unknown_value", "medical_insurance or civil_affairs"))
+            .map_err(|_| errors.add(format!("{at}.source"), "unknown_value", m::partner_source_values()))
             .ok();
         let kind: Option<PartnerEventKind> = enum_from_db(&record[2])
-            .map_err(|_| {
-                errors.add(format!("{at}.kind"), "unknown_value", "hospital_admission, hospital_discharge or death")
-            })
+            .map_err(|_| errors.add(format!("{at}.kind"), "unknown_value", m::partner_kind_values()))
             .ok();
-        let on: Option<NaiveDate> =
-            record[4].parse().map_err(|_| errors.add(format!("{at}.on"), "invalid_date", "a date as YYYY-MM-DD")).ok();
+        let on: Option<NaiveDate> = ltci_shared::strict::parse_day(&record[4])
+            .map_err(|(code, key)| errors.add(format!("{at}.on"), code, ltci_shared::strict::text_of(code, key)))
+            .ok();
         let optional = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         if let (Some(source), Some(kind), Some(on)) = (source, kind, on) {
             events.push(PartnerEvent {
@@ -116,14 +116,10 @@ pub fn parse_csv(input: &[u8]) -> ApiResult<(Vec<PartnerEvent>, Vec<String>)> {
 fn check(pii: &PiiCipher, today: NaiveDate, events: Vec<PartnerEvent>, places: Vec<String>) -> ApiResult<Vec<Checked>> {
     let mut errors = FieldErrors::new();
     if events.is_empty() {
-        return Err(ApiError::invalid_field("events", "required", "send at least one event"));
+        return Err(ApiError::invalid_field("events", "required", m::events_required()));
     }
     if events.len() > MAX_PARTNER_EVENTS {
-        return Err(ApiError::invalid_field(
-            "events",
-            "too_many",
-            format!("at most {MAX_PARTNER_EVENTS} events at once; split them"),
-        ));
+        return Err(ApiError::invalid_field("events", "too_many", m::partner_events_too_many(MAX_PARTNER_EVENTS)));
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -132,27 +128,27 @@ fn check(pii: &PiiCipher, today: NaiveDate, events: Vec<PartnerEvent>, places: V
         let f = |name: &str| format!("{at}.{name}");
         match check_text(&event.external_ref, 100) {
             Ok(r) if !seen.insert((event.source, r.clone())) => {
-                errors.add(f("external_ref"), "duplicate_reference", "this reference is on an earlier line")
+                errors.add(f("external_ref"), "duplicate_reference", m::reference_on_earlier_line())
             }
             Ok(r) => event.external_ref = r,
             Err((code, message)) => errors.add(f("external_ref"), code, message),
         }
         let id = IdNumber::parse_on(&event.id_number, today)
-            .map_err(|e| errors.add(f("id_number"), e.code(), e.to_string()))
+            .map_err(|e| errors.add(f("id_number"), e.code(), e.text()))
             .ok();
         if event.on > today {
-            errors.add(f("on"), "in_future", "the day has not come yet");
+            errors.add(f("on"), "in_future", m::day_not_yet_come());
         } else if id.as_ref().is_some_and(|id| event.on < id.birth_date()) {
-            errors.add(f("on"), "before_birth", "the day is before the person's birth date");
+            errors.add(f("on"), "before_birth", m::day_before_birth());
         }
         let hospital_event = event.kind != PartnerEventKind::Death;
         match (hospital_event, event.episode_ref.as_deref()) {
-            (true, None) => errors.add(f("episode_ref"), "required", "hospital events name their episode (住院号)"),
+            (true, None) => errors.add(f("episode_ref"), "required", m::episode_required()),
             (true, Some(e)) => match check_text(e, 100) {
                 Ok(e) => event.episode_ref = Some(e),
                 Err((code, message)) => errors.add(f("episode_ref"), code, message),
             },
-            (false, Some(_)) => errors.add(f("episode_ref"), "not_allowed", "a death has no hospital episode"),
+            (false, Some(_)) => errors.add(f("episode_ref"), "not_allowed", m::death_has_no_episode()),
             (false, None) => {}
         }
         match (hospital_event, event.hospital.as_deref()) {
@@ -160,7 +156,7 @@ fn check(pii: &PiiCipher, today: NaiveDate, events: Vec<PartnerEvent>, places: V
                 Ok(h) => event.hospital = Some(h),
                 Err((code, message)) => errors.add(f("hospital"), code, message),
             },
-            (false, Some(_)) => errors.add(f("hospital"), "not_allowed", "a death names no hospital"),
+            (false, Some(_)) => errors.add(f("hospital"), "not_allowed", m::death_has_no_hospital()),
             (_, None) => {}
         }
         if let (Some(id), true) = (id, errors.len() == before) {
@@ -270,11 +266,7 @@ pub async fn import(
             if old.sha256 == c.sha256 {
                 results.push(result(e, PartnerOutcome::Duplicate, old.insured_person_id));
             } else {
-                errors.add(
-                    format!("{}.external_ref", c.at),
-                    "reference_conflict",
-                    "this reference was recorded before with other content",
-                );
+                errors.add(format!("{}.external_ref", c.at), "reference_conflict", m::reference_recorded_otherwise());
             }
             continue;
         }
@@ -301,7 +293,7 @@ pub async fn import(
         match (e.kind, e.episode_ref.clone()) {
             (PartnerEventKind::Death, _) => {
                 if let Some((other, _)) = deaths.get(&person.id).filter(|(d, _)| *d != e.on) {
-                    errors.add(format!("{}.on", c.at), "conflicting_death", format!("an earlier line says {other}"));
+                    errors.add(format!("{}.on", c.at), "conflicting_death", m::earlier_line_says(other));
                 }
                 deaths.insert(person.id, (e.on, c.at.clone()));
             }
@@ -318,7 +310,7 @@ pub async fn import(
                     errors.add(
                         format!("{}.episode_ref", c.at),
                         "episode_of_another_person",
-                        "this hospital episode belongs to another person",
+                        m::episode_of_another_person(),
                     );
                     continue;
                 }
@@ -331,7 +323,11 @@ pub async fn import(
                     Some(d) if d != e.on => errors.add(
                         format!("{}.on", c.at),
                         "episode_date_differs",
-                        format!("this episode's {} was reported as {d}", enum_to_db(&kind).replace('_', " ")),
+                        if kind == PartnerEventKind::HospitalAdmission {
+                            m::episode_admission_was(d)
+                        } else {
+                            m::episode_discharge_was(d)
+                        },
                     ),
                     _ => *slot = Some(e.on),
                 }
@@ -341,7 +337,7 @@ pub async fn import(
                 if let (Some(a), Some(d)) = (ep.admitted_on, ep.discharged_on)
                     && d < a
                 {
-                    errors.add(format!("{}.on", c.at), "before_admission", format!("the episode's admission was {a}"));
+                    errors.add(format!("{}.on", c.at), "before_admission", m::episode_admission_was(a));
                 }
                 ep.from = [ep.from, ep.admitted_on, Some(e.on)].into_iter().flatten().min();
             }
@@ -349,17 +345,16 @@ pub async fn import(
         }
     }
     let count = errors.len();
-    errors.finish().map_err(|e| {
-        e.with_message(format!("the events were not recorded: {count} problem(s); nothing was changed"))
-    })?;
+    errors.finish().map_err(|e| e.with_message(m::partner_events_refused(count)))?;
 
     // Record the events, then apply them.
     let new_count = new_events.len();
     while !new_events.is_empty() {
         let rest = new_events.split_off(new_events.len().min(CHUNK));
-        pe::Entity::insert_many(std::mem::replace(&mut new_events, rest)).exec(&txn).await.map_err(unique_as(
-            || ApiError::conflict("events", "the same events are being recorded right now; send again"),
-        ))?;
+        pe::Entity::insert_many(std::mem::replace(&mut new_events, rest))
+            .exec(&txn)
+            .await
+            .map_err(unique_as(|| ApiError::conflict("events", m::partner_events_raced())))?;
     }
     let mut reverify_from: BTreeMap<Uuid, NaiveDate> = BTreeMap::new();
     let mut touch = |person: Uuid, from: NaiveDate| {
@@ -464,7 +459,7 @@ async fn record_death(
         let mut a: care_plan::ActiveModel = p.clone().into();
         a.end_on = Set(died_on.max(p.start_on));
         a.status = Set(enum_to_db(&PlanStatus::Ended));
-        a.end_reason = Set(Some(format!("deceased on {died_on} (reported by civil affairs)")));
+        a.end_reason = Set(Some(m::ended_by_reported_death(died_on).zh()));
         a.updated_at = Set(Utc::now());
         a.update(txn).await?;
         audit::record(txn, &audit_actor, "care_plan.end", "care_plan", id, &["end_on", "status", "end_reason"]).await?;
@@ -489,7 +484,7 @@ async fn record_death(
         .all(txn)
         .await?;
     for r in relations {
-        crate::institutions::relations::close(txn, actor, r, died_on, format!("deceased on {died_on}")).await?;
+        crate::institutions::relations::close(txn, actor, r, died_on, m::ended_by_death(died_on).zh()).await?;
     }
     Ok((plans_ended, stays_discharged))
 }

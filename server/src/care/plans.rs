@@ -2,6 +2,7 @@
 //! period, and for home visits the catalogue items with their weekly frequency — checked against
 //! the benefit policy in force on the start date.
 
+use ltci_shared::messages as m;
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, Utc};
@@ -9,7 +10,7 @@ use ltci_shared::Page;
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{CarePlan, CarePlanFilter, CreateCarePlan, EndCarePlan, PlanItem, PlanStatus};
 use ltci_shared::api::users::Role;
-use ltci_shared::policy::{PolicyDocument, mode_key};
+use ltci_shared::policy::PolicyDocument;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -25,7 +26,6 @@ use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::institutions::{designation, relations};
 use crate::policy::service as policy;
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// The longest plan: a year (366 days with a leap day).
 const MAX_DAYS: i64 = 366;
@@ -68,33 +68,29 @@ pub(crate) fn running_on(on: NaiveDate) -> Condition {
 fn check_items(errors: &mut FieldErrors, mode: CareMode, items: &[PlanItem], doc: &PolicyDocument) {
     if mode != CareMode::HomeVisit {
         if !items.is_empty() {
-            errors.add("items", "not_allowed", "only home-visit plans list service items");
+            errors.add("items", "not_allowed", m::only_home_visit_plans_list_items());
         }
         return;
     }
     if items.is_empty() {
-        errors.add("items", "required", "list the home-care items with their weekly frequency");
+        errors.add("items", "required", m::plan_items_required());
     }
     let mut seen = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
         let Some(entry) = doc.item(&item.code) else {
-            errors.add(
-                format!("items[{i}].code"),
-                "unknown_item",
-                format!("`{}` is not in the policy's catalogue", item.code),
-            );
+            errors.add(format!("items[{i}].code"), "unknown_item", m::item_not_in_catalogue(&item.code));
             continue;
         };
         if !seen.insert(item.code.as_str()) {
-            errors.add(format!("items[{i}].code"), "duplicate", "an item is listed twice");
+            errors.add(format!("items[{i}].code"), "duplicate", m::item_listed_twice());
         }
         if item.per_week == 0 {
-            errors.add(format!("items[{i}].per_week"), "out_of_range", "at least once a week");
+            errors.add(format!("items[{i}].per_week"), "out_of_range", m::at_least_once_a_week());
         } else if item.per_week > entry.max_per_week {
             errors.add(
                 format!("items[{i}].per_week"),
                 "over_maximum",
-                format!("the policy allows {} at most {} times a week", entry.name, entry.max_per_week),
+                m::policy_allows_per_week(&entry.name, entry.max_per_week),
             );
         }
     }
@@ -110,7 +106,7 @@ pub(crate) fn serving_institution(actor: &Actor, requested: Option<Uuid>) -> Api
             actor.institution_id.ok_or_else(ApiError::forbidden)
         }
         _ => requested
-            .ok_or_else(|| ApiError::invalid_field("institution_id", "required", "name the serving institution")),
+            .ok_or_else(|| ApiError::invalid_field("institution_id", "required", m::serving_institution_required())),
     }
 }
 
@@ -121,9 +117,9 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
     let institution_id = serving_institution(actor, req.institution_id)?;
     let mut errors = FieldErrors::new();
     if req.end_on < req.start_on {
-        errors.add("end_on", "before_start", "a plan cannot end before it starts");
+        errors.add("end_on", "before_start", m::plan_ends_before_start());
     } else if (req.end_on - req.start_on).num_days() >= MAX_DAYS {
-        errors.add("end_on", "too_long", "a plan runs at most a year; make a new one after it");
+        errors.add("end_on", "too_long", m::plan_at_most_a_year());
     }
     errors.finish()?;
     let txn = state.db.begin().await?;
@@ -132,19 +128,13 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
         .filter(insured_person::Column::RegionId.eq(actor.region_id))
         .one(&txn)
         .await?
-        .ok_or_else(|| {
-            ApiError::invalid_field("insured_person_id", "unknown_person", "no such insured person in your region")
-        })?;
+        .ok_or_else(|| ApiError::invalid_field("insured_person_id", "unknown_person", m::unknown_person()))?;
     if person.died_on.is_some_and(|d| d < req.start_on) {
-        return Err(ApiError::invalid_field("insured_person_id", "deceased", "the person died before the start date"));
+        return Err(ApiError::invalid_field("insured_person_id", "deceased", m::died_before_start()));
     }
-    let certificate = certificates::active_for_person(&txn, person.id, req.start_on).await?.ok_or_else(|| {
-        ApiError::invalid_field(
-            "insured_person_id",
-            "not_certified",
-            "the person has no valid disability certificate on the start date",
-        )
-    })?;
+    let certificate = certificates::active_for_person(&txn, person.id, req.start_on)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("insured_person_id", "not_certified", m::not_certified_on_start()))?;
     let served = service_relation::Entity::find()
         .filter(service_relation::Column::InstitutionId.eq(institution_id))
         .filter(service_relation::Column::InsuredPersonId.eq(person.id))
@@ -153,24 +143,16 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
         .one(&txn)
         .await?;
     if served.is_none() {
-        return Err(ApiError::invalid_field(
-            "care_mode",
-            "not_served",
-            "the institution has no service relation with this person in this mode on the start date",
-        ));
+        return Err(ApiError::invalid_field("care_mode", "not_served", m::no_relation_in_mode()));
     }
-    let version = policy::in_force(&txn, actor.region_id, req.start_on).await?.ok_or_else(|| {
-        ApiError::invalid_field("start_on", "no_policy", "no benefit policy is in force on the start date")
-    })?;
+    let version = policy::in_force(&txn, actor.region_id, req.start_on)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("start_on", "no_policy", m::no_policy_on_start()))?;
     let doc = policy::document_of(&version)?;
     let level = u8::try_from(certificate.level).unwrap_or(0);
     let mut errors = FieldErrors::new();
     if !doc.eligible(req.care_mode, level) {
-        errors.add(
-            "care_mode",
-            "level_not_eligible",
-            format!("level {level} is not eligible for {} under the policy in force", mode_key(req.care_mode)),
-        );
+        errors.add("care_mode", "level_not_eligible", m::level_not_eligible(level, req.care_mode.text()));
     }
     check_items(&mut errors, req.care_mode, &req.items, &doc);
     errors.finish()?;
@@ -182,10 +164,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
         .one(&txn)
         .await?;
     if let Some(o) = overlapping {
-        return Err(ApiError::conflict(
-            "start_on",
-            format!("the person already has a {} plan from {} to {}", mode_key(req.care_mode), o.start_on, o.end_on),
-        ));
+        return Err(ApiError::conflict("start_on", m::plan_overlaps(req.care_mode.text(), o.start_on, o.end_on)));
     }
     let now = Utc::now();
     let m = plan::ActiveModel {
@@ -224,14 +203,15 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
 /// institution (they will not be verified: no plan runs on their day).
 pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndCarePlan) -> ApiResult<CarePlan> {
     actor.require(Permission::ManageCarePlans)?;
-    let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason =
+        crate::fields::check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let m = find_in_scope(&txn, actor, id).await?;
     if req.end_on < m.start_on {
-        return Err(ApiError::invalid_field("end_on", "before_start", "a plan cannot end before it starts"));
+        return Err(ApiError::invalid_field("end_on", "before_start", m::plan_ends_before_start()));
     }
     if req.end_on >= m.end_on {
-        return Err(ApiError::conflict("end_on", format!("the plan already ends on {}", m.end_on)));
+        return Err(ApiError::conflict("end_on", m::plan_already_ends(m.end_on)));
     }
     let mut a: plan::ActiveModel = m.into();
     a.end_on = Set(req.end_on);
@@ -257,7 +237,7 @@ pub(crate) async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id:
         .filter(scope::care_plans(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("care plan"))
+        .ok_or_else(|| ApiError::not_found(m::thing_care_plan()))
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<CarePlan> {

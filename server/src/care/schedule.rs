@@ -2,6 +2,7 @@
 //! week and assigned to one caregiver. Checks made before care is given (事前): days without a
 //! valid certificate, in hospital or after the beneficiary's death get no visit.
 
+use ltci_shared::messages as m;
 use std::collections::HashSet;
 
 use chrono::Datelike;
@@ -60,42 +61,34 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
     actor.require(Permission::ManageCarePlans)?;
     let mut errors = FieldErrors::new();
     if req.to < req.from {
-        errors.add("to", "before_start", "the range ends before it starts");
+        errors.add("to", "before_start", m::period_ends_before_start());
     } else if (req.to - req.from).num_days() >= MAX_RANGE_DAYS {
-        errors.add("to", "too_long", format!("schedule at most {MAX_RANGE_DAYS} days at once"));
+        errors.add("to", "too_long", m::schedule_at_most_days(MAX_RANGE_DAYS));
     }
     errors.finish()?;
     let txn = state.db.begin().await?;
     let plan = plans::find_in_scope(&txn, actor, req.plan_id)
         .await
-        .map_err(|_| ApiError::invalid_field("plan_id", "unknown_plan", "no such care plan in your scope"))?;
+        .map_err(|_| ApiError::invalid_field("plan_id", "unknown_plan", m::unknown_plan()))?;
     let mode: CareMode = enum_from_db(&plan.care_mode)?;
     if mode != CareMode::HomeVisit {
-        return Err(ApiError::invalid_field("plan_id", "not_home_visit", "only home-visit plans have visits"));
+        return Err(ApiError::invalid_field("plan_id", "not_home_visit", m::only_home_visit_plans_have_visits()));
     }
     let (from, to) = (req.from.max(plan.start_on), req.to.min(plan.end_on));
     if from > to {
-        return Err(ApiError::invalid_field(
-            "from",
-            "outside_plan",
-            format!("the plan runs from {} to {}", plan.start_on, plan.end_on),
-        ));
+        return Err(ApiError::invalid_field("from", "outside_plan", m::plan_runs(plan.start_on, plan.end_on)));
     }
     let cg = caregivers::find_in_scope(&txn, actor, req.caregiver_id)
         .await
-        .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", "no such caregiver in your scope"))?;
+        .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", m::unknown_caregiver()))?;
     if cg.institution_id != plan.institution_id || cg.status != enum_to_db(&CaregiverStatus::Active) {
-        return Err(ApiError::invalid_field(
-            "caregiver_id",
-            "not_available",
-            "the caregiver is not an active caregiver of the plan's institution",
-        ));
+        return Err(ApiError::invalid_field("caregiver_id", "not_available", m::caregiver_not_of_plan_institution()));
     }
     if enum_from_db::<CaregiverQualification>(&cg.qualification)? == CaregiverQualification::FamilyCaregiver {
         return Err(ApiError::invalid_field(
             "caregiver_id",
             "qualification_mismatch",
-            "a family caregiver (亲情护理员) serves only under family care",
+            m::family_caregiver_only_family_care(),
         ));
     }
     let assigned = asg::Entity::find()
@@ -106,11 +99,7 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         .one(&txn)
         .await?;
     if assigned.is_none() {
-        return Err(ApiError::invalid_field(
-            "caregiver_id",
-            "not_assigned",
-            "the caregiver is not assigned to this beneficiary for the whole range",
-        ));
+        return Err(ApiError::invalid_field("caregiver_id", "not_assigned", m::caregiver_not_assigned_for_range()));
     }
     let person = insured_person::Entity::find_by_id(plan.insured_person_id)
         .one(&txn)
@@ -162,9 +151,7 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
             already += 1;
             continue;
         }
-        let m = row.insert(&txn).await.map_err(unique_as(|| {
-            ApiError::conflict("plan_id", "these visits are being scheduled by someone else right now; try again")
-        }))?;
+        let m = row.insert(&txn).await.map_err(unique_as(|| ApiError::conflict("plan_id", m::scheduling_raced())))?;
         created.push(visits::view(m)?);
     }
     if !created.is_empty() {

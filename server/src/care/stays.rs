@@ -2,6 +2,7 @@
 //! relation, discharge, and the daily charges institutions report in bulk each month. One
 //! beneficiary is never in two beds on the same day.
 
+use ltci_shared::messages as m;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate, Utc};
@@ -77,14 +78,10 @@ pub async fn admit(state: &AppState, actor: &Actor, req: AdmitRequest) -> ApiRes
     actor.require(Permission::ManageStays)?;
     let institution_id = serving_institution(actor, req.institution_id)?;
     if !req.care_mode.occupies_a_bed() {
-        return Err(ApiError::invalid_field(
-            "care_mode",
-            "not_a_stay_mode",
-            "stays are for hospital_ward and institutional care; home care is recorded as visits",
-        ));
+        return Err(ApiError::invalid_field("care_mode", "not_a_stay_mode", m::not_a_stay_mode()));
     }
     if req.admitted_on > actor.today {
-        return Err(ApiError::invalid_field("admitted_on", "in_future", "record an admission on or after its day"));
+        return Err(ApiError::invalid_field("admitted_on", "in_future", m::admission_in_future()));
     }
     let txn = state.db.begin().await?;
     // Admissions of one person are made one at a time: the person's row is the lock.
@@ -93,22 +90,12 @@ pub async fn admit(state: &AppState, actor: &Actor, req: AdmitRequest) -> ApiRes
         .lock(LockType::Update)
         .one(&txn)
         .await?
-        .ok_or_else(|| {
-            ApiError::invalid_field("insured_person_id", "unknown_person", "no such insured person in your region")
-        })?;
+        .ok_or_else(|| ApiError::invalid_field("insured_person_id", "unknown_person", m::unknown_person()))?;
     if person.died_on.is_some_and(|d| d <= req.admitted_on) {
-        return Err(ApiError::invalid_field(
-            "admitted_on",
-            "deceased",
-            "the person died on or before the admission day",
-        ));
+        return Err(ApiError::invalid_field("admitted_on", "deceased", m::died_before_admission()));
     }
     if certificates::active_for_person(&txn, person.id, req.admitted_on).await?.is_none() {
-        return Err(ApiError::invalid_field(
-            "insured_person_id",
-            "not_certified",
-            "the person has no valid disability certificate on the admission day",
-        ));
+        return Err(ApiError::invalid_field("insured_person_id", "not_certified", m::not_certified_on_admission()));
     }
     let relation = rel::Entity::find()
         .filter(rel::Column::InsuredPersonId.eq(person.id))
@@ -118,11 +105,7 @@ pub async fn admit(state: &AppState, actor: &Actor, req: AdmitRequest) -> ApiRes
         .one(&txn)
         .await?
         .ok_or_else(|| {
-            ApiError::invalid_field(
-                "insured_person_id",
-                "no_service_relation",
-                "the institution has no service relation with the person in this mode on the admission day",
-            )
+            ApiError::invalid_field("insured_person_id", "no_service_relation", m::no_relation_on_admission())
         })?;
     // The new stay is open-ended: every stay still occupying a bed on or after the admission day
     // overlaps it, whichever institution it is in.
@@ -134,12 +117,9 @@ pub async fn admit(state: &AppState, actor: &Actor, req: AdmitRequest) -> ApiRes
     if let Some(o) =
         others.iter().find(|o| bed_days_end(o.admitted_on, o.discharged_on).is_none_or(|end| end > req.admitted_on))
     {
-        let until = o.discharged_on.map_or_else(|| "still in".to_owned(), |d| format!("discharged {d}"));
-        let place = if o.institution_id == institution_id { "this institution" } else { "another institution" };
-        return Err(ApiError::conflict(
-            "admitted_on",
-            format!("the person has a stay in {place} from {} ({until}): one bed per day", o.admitted_on),
-        ));
+        let until = o.discharged_on.map_or_else(m::stay_still_in, m::stay_discharged_on);
+        let place = if o.institution_id == institution_id { m::this_institution() } else { m::another_institution() };
+        return Err(ApiError::conflict("admitted_on", m::stay_overlaps(place, o.admitted_on, until)));
     }
     let now = Utc::now();
     let m = stay::ActiveModel {
@@ -182,10 +162,10 @@ pub(crate) async fn close<C: ConnectionTrait>(
     check_charges: bool,
 ) -> ApiResult<stay::Model> {
     if let Some(d) = m.discharged_on {
-        return Err(ApiError::conflict("discharged_on", format!("the stay ended on {d}")));
+        return Err(ApiError::conflict("discharged_on", m::stay_ended_on(d)));
     }
     if req.discharged_on < m.admitted_on {
-        return Err(ApiError::invalid_field("discharged_on", "before_admission", "a stay cannot end before it starts"));
+        return Err(ApiError::invalid_field("discharged_on", "before_admission", m::stay_ends_before_start()));
     }
     let end = bed_days_end(m.admitted_on, Some(req.discharged_on)).unwrap_or(req.discharged_on);
     let charged_later = if !check_charges {
@@ -199,10 +179,7 @@ pub(crate) async fn close<C: ConnectionTrait>(
             .await?
     };
     if let Some(c) = charged_later {
-        return Err(ApiError::conflict(
-            "discharged_on",
-            format!("a charge is reported for {}, after the stay would end", c.service_on),
-        ));
+        return Err(ApiError::conflict("discharged_on", m::charge_after_discharge(c.service_on)));
     }
     let mut a: stay::ActiveModel = m.into();
     a.discharged_on = Set(Some(req.discharged_on));
@@ -218,7 +195,7 @@ pub(crate) async fn close<C: ConnectionTrait>(
 pub async fn discharge(state: &AppState, actor: &Actor, id: Uuid, req: DischargeRequest) -> ApiResult<Stay> {
     actor.require(Permission::ManageStays)?;
     if req.discharged_on > actor.today {
-        return Err(ApiError::invalid_field("discharged_on", "in_future", "record a discharge on or after its day"));
+        return Err(ApiError::invalid_field("discharged_on", "in_future", m::discharge_in_future()));
     }
     let txn = state.db.begin().await?;
     let m = stay::Entity::find_by_id(id)
@@ -226,7 +203,7 @@ pub async fn discharge(state: &AppState, actor: &Actor, id: Uuid, req: Discharge
         .lock(LockType::Update)
         .one(&txn)
         .await?
-        .ok_or_else(|| ApiError::not_found("stay"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_stay()))?;
     let m = close(&txn, actor, m, &req, true).await?;
     txn.commit().await?;
     view(m)
@@ -238,7 +215,11 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Stay> {
 }
 
 async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<stay::Model> {
-    stay::Entity::find_by_id(id).filter(scope::stays(actor)).one(db).await?.ok_or_else(|| ApiError::not_found("stay"))
+    stay::Entity::find_by_id(id)
+        .filter(scope::stays(actor))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(m::thing_stay()))
 }
 
 /// Stays in scope, latest admission first.
@@ -275,8 +256,8 @@ pub async fn charges(state: &AppState, actor: &Actor, id: Uuid, q: ChargesQuery)
     let m = find_in_scope(&state.db, actor, id).await?;
     let mut select = charge::Entity::find().filter(charge::Column::StayId.eq(m.id));
     if let Some(month) = q.month.as_deref() {
-        let (first, last) = month_bounds(month)
-            .ok_or_else(|| ApiError::invalid_field("month", "invalid_month", "a month is written YYYY-MM"))?;
+        let (first, last) =
+            month_bounds(month).ok_or_else(|| ApiError::invalid_field("month", "invalid_month", m::invalid_month()))?;
         select = select.filter(charge::Column::ServiceOn.between(first, last));
     }
     let rows = select.order_by_asc(charge::Column::ServiceOn).all(&state.db).await?;
@@ -292,19 +273,15 @@ pub async fn report_charges(state: &AppState, actor: &Actor, req: ChargeReport) 
     actor.require(Permission::ManageStays)?;
     let institution_id = serving_institution(actor, req.institution_id)?;
     let (first, last) = month_bounds(&req.month)
-        .ok_or_else(|| ApiError::invalid_field("month", "invalid_month", "a month is written YYYY-MM"))?;
+        .ok_or_else(|| ApiError::invalid_field("month", "invalid_month", m::invalid_month()))?;
     if first > actor.today {
-        return Err(ApiError::invalid_field("month", "in_future", "charges are reported for days that have passed"));
+        return Err(ApiError::invalid_field("month", "in_future", m::charges_for_past_days()));
     }
     if req.charges.is_empty() {
-        return Err(ApiError::invalid_field("charges", "required", "list the charged days"));
+        return Err(ApiError::invalid_field("charges", "required", m::charges_required()));
     }
     if req.charges.len() > MAX_CHARGES_PER_REPORT {
-        return Err(ApiError::invalid_field(
-            "charges",
-            "too_many",
-            format!("at most {MAX_CHARGES_PER_REPORT} days in one report; split it"),
-        ));
+        return Err(ApiError::invalid_field("charges", "too_many", m::charges_too_many(MAX_CHARGES_PER_REPORT)));
     }
     let txn = state.db.begin().await?;
     // A month whose bill is submitted is closed: its bill stays as it was submitted. The bill's
@@ -319,7 +296,7 @@ pub async fn report_charges(state: &AppState, actor: &Actor, req: ChargeReport) 
     {
         return Err(ApiError::conflict(
             "month",
-            format!("the bill for {} is {}: the month's charges no longer change", req.month, b.status),
+            m::month_closed_for_charges(&req.month, enum_from_db::<BillStatus>(&b.status)?.text()),
         ));
     }
     let ids: Vec<Uuid> = req.charges.iter().map(|c| c.stay_id).collect::<HashSet<_>>().into_iter().collect();
@@ -346,30 +323,26 @@ pub async fn report_charges(state: &AppState, actor: &Actor, req: ChargeReport) 
     for (i, c) in req.charges.iter().enumerate() {
         let field = |name: &str| format!("charges[{i}].{name}");
         let Some(s) = stays.get(&c.stay_id) else {
-            errors.add(field("stay_id"), "unknown_stay", "no such stay of the institution");
+            errors.add(field("stay_id"), "unknown_stay", m::unknown_stay());
             continue;
         };
         if c.on < first || c.on > last {
-            errors.add(field("on"), "not_in_month", format!("the report is for {}", req.month));
+            errors.add(field("on"), "not_in_month", m::report_is_for_month(&req.month));
         } else if c.on > actor.today {
-            errors.add(field("on"), "in_future", "the day has not come yet");
+            errors.add(field("on"), "in_future", m::day_not_yet_come());
         } else if !is_bed_day(s.admitted_on, s.discharged_on, c.on) {
-            errors.add(
-                field("on"),
-                "not_a_bed_day",
-                "the day is outside the stay (admission day up to the day before discharge)",
-            );
+            errors.add(field("on"), "not_a_bed_day", m::not_a_bed_day());
         } else if died.get(&s.insured_person_id).is_some_and(|d| c.on >= *d) {
-            errors.add(field("on"), "after_death", "the person had died");
+            errors.add(field("on"), "after_death", m::person_had_died());
         }
         match positive_fen(c.amount) {
             Ok(fen) if fen <= MAX_DAILY_FEN => {
                 if lines.insert((c.stay_id, c.on), fen).is_some() {
-                    errors.add(field("on"), "duplicate_day", "this stay and day are on an earlier line");
+                    errors.add(field("on"), "duplicate_day", m::stay_day_on_earlier_line());
                 }
             }
-            Ok(_) => errors.add(field("amount"), "out_of_range", "at most 10000.00 yuan a day"),
-            Err(e) => errors.add(field("amount"), e.code(), e.to_string()),
+            Ok(_) => errors.add(field("amount"), "out_of_range", m::amount_above(to_yuan(MAX_DAILY_FEN))),
+            Err(e) => errors.add(field("amount"), e.code(), e.text()),
         }
     }
     errors.finish()?;
@@ -408,9 +381,10 @@ pub async fn report_charges(state: &AppState, actor: &Actor, req: ChargeReport) 
     let recorded = u32::try_from(fresh.len()).unwrap_or(u32::MAX);
     while !fresh.is_empty() {
         let rest = fresh.split_off(fresh.len().min(CHUNK));
-        charge::Entity::insert_many(std::mem::replace(&mut fresh, rest)).exec(&txn).await.map_err(unique_as(|| {
-            ApiError::conflict("charges", "the same days were reported at the same moment; send again")
-        }))?;
+        charge::Entity::insert_many(std::mem::replace(&mut fresh, rest))
+            .exec(&txn)
+            .await
+            .map_err(unique_as(|| ApiError::conflict("charges", m::charges_raced())))?;
     }
     if recorded + changed > 0 {
         audit::record(

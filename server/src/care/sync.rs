@@ -7,6 +7,7 @@
 //! little after the time it wrote; the phone applies everything as upserts by id, so a row seen
 //! twice is harmless.
 
+use ltci_shared::messages as m;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
@@ -63,9 +64,10 @@ pub async fn changes(state: &AppState, actor: &Actor, q: ChangesQuery) -> ApiRes
     let cg = events::own_caregiver(state, actor).await?;
     let since = match q.since.as_deref() {
         None => None,
-        Some(text) => Some(Cursor::parse(text).ok_or_else(|| {
-            ApiError::invalid_field("since", "invalid_cursor", "not a cursor this server gave; sync without one")
-        })?),
+        Some(text) => Some(
+            Cursor::parse(text)
+                .ok_or_else(|| ApiError::invalid_field("since", "invalid_cursor", m::invalid_cursor()))?,
+        ),
     };
     let now = Utc::now();
     let today = actor.today;

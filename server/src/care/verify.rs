@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ltci_shared::api::care::{ExceptionCode, PlanItem, PlannedItem, Position, Severity, TaskResult, VisitException};
 use ltci_shared::api::workforce::CaregiverQualification;
 use ltci_shared::geo::{self, Point};
+use ltci_shared::messages as m;
 use ltci_shared::policy::PolicyDocument;
+use ltci_shared::text::Text;
 
 /// Everything the rules need to know about one checked-out visit.
 #[derive(Debug)]
@@ -40,8 +42,10 @@ pub struct Facts<'a> {
     pub delivered_elsewhere_this_week: &'a BTreeMap<String, u32>,
 }
 
-fn finding(code: ExceptionCode, severity: Severity, item: Option<&str>, message: String) -> VisitException {
-    VisitException { code, severity, message, item: item.map(str::to_owned), resolution: None }
+/// A finding; its message is kept in the catalogue's stored form and read in the reader's
+/// language (`visits::view`).
+fn finding(code: ExceptionCode, severity: Severity, item: Option<&str>, message: Text) -> VisitException {
+    VisitException { code, severity, message: message.stored(), item: item.map(str::to_owned), resolution: None }
 }
 
 /// Whether a caregiver holding `have` may deliver an item requiring `need`.
@@ -72,34 +76,18 @@ pub fn delivered(planned: &[PlannedItem], tasks: &[TaskResult]) -> BTreeMap<Stri
 pub fn verify(f: &Facts) -> Vec<VisitException> {
     let mut out = Vec::new();
     if !f.certified {
-        out.push(finding(
-            ExceptionCode::NotCertified,
-            Severity::Block,
-            None,
-            format!("no valid disability certificate on {}", f.day),
-        ));
+        out.push(finding(ExceptionCode::NotCertified, Severity::Block, None, m::finding_not_certified(f.day)));
     }
     if f.hospitalised {
-        out.push(finding(
-            ExceptionCode::Hospitalised,
-            Severity::Block,
-            None,
-            format!("in hospital on {}: no long-term care benefit during a hospital stay", f.day),
-        ));
+        out.push(finding(ExceptionCode::Hospitalised, Severity::Block, None, m::finding_hospitalised(f.day)));
     }
     match f.died_on {
-        Some(d) if d < f.day => out.push(finding(
-            ExceptionCode::Deceased,
-            Severity::Block,
-            None,
-            format!("the beneficiary died on {d}, before the service day"),
-        )),
-        Some(d) if d == f.day => out.push(finding(
-            ExceptionCode::Deceased,
-            Severity::Review,
-            None,
-            format!("the beneficiary died on the service day ({d})"),
-        )),
+        Some(d) if d < f.day => {
+            out.push(finding(ExceptionCode::Deceased, Severity::Block, None, m::finding_died_before(d)))
+        }
+        Some(d) if d == f.day => {
+            out.push(finding(ExceptionCode::Deceased, Severity::Review, None, m::finding_died_that_day(d)))
+        }
         _ => {}
     }
     if f.check_in_day != f.day {
@@ -107,7 +95,7 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
             ExceptionCode::OffScheduleDay,
             Severity::Review,
             None,
-            format!("scheduled for {}, checked in on {}", f.day, f.check_in_day),
+            m::finding_off_schedule_day(f.day, f.check_in_day),
         ));
     }
     if f.overlapping > 0 {
@@ -115,7 +103,7 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
             ExceptionCode::OverlappingVisit,
             Severity::Review,
             None,
-            format!("overlaps {} other visit(s) of the same caregiver", f.overlapping),
+            m::finding_overlapping(f.overlapping),
         ));
     }
     location_findings(f, &mut out);
@@ -126,7 +114,7 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
                 ExceptionCode::TaskNotRecorded,
                 Severity::Review,
                 Some(&p.code),
-                format!("planned item {} has no result", p.code),
+                m::finding_task_not_recorded(&p.code),
             ));
         }
     }
@@ -140,19 +128,16 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
                     ExceptionCode::UnqualifiedCaregiver,
                     Severity::Block,
                     Some(code),
-                    format!("{} ({code}) needs a {:?} caregiver", item.name, item.qualification),
+                    m::finding_unqualified(&item.name, code, item.qualification.text()),
                 ));
             }
         }
     }
     for (code, times) in &done {
         match f.plan_items.iter().find(|p| p.code == *code) {
-            None => out.push(finding(
-                ExceptionCode::NotInPlan,
-                Severity::Review,
-                Some(code),
-                format!("{code} is not in the care plan"),
-            )),
+            None => {
+                out.push(finding(ExceptionCode::NotInPlan, Severity::Review, Some(code), m::finding_not_in_plan(code)))
+            }
             Some(p) => {
                 let week = times + f.delivered_elsewhere_this_week.get(code).copied().unwrap_or(0);
                 if week > p.per_week {
@@ -160,7 +145,7 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
                         ExceptionCode::OverFrequency,
                         Severity::Review,
                         Some(code),
-                        format!("{code} delivered {week} times this week; the plan allows {}", p.per_week),
+                        m::finding_over_frequency(code, week, p.per_week),
                     ));
                 }
             }
@@ -172,14 +157,14 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
 fn location_findings(f: &Facts, out: &mut Vec<VisitException>) {
     let radius = f.policy.map_or(300.0, |p| f64::from(p.monitoring.geofence_radius_m));
     let mut no_home_noted = false;
-    for (which, position) in ["check-in", "check-out"].into_iter().zip(f.positions) {
+    for (which, position) in [m::at_check_in(), m::at_check_out()].into_iter().zip(f.positions) {
         match position {
             None => {}
             Some(Position::Unavailable { reason }) => out.push(finding(
                 ExceptionCode::LocationUnavailable,
                 Severity::Review,
                 None,
-                format!("no GPS position at {which} ({reason:?})"),
+                m::finding_no_gps(which, reason.text()),
             )),
             Some(Position::Gps { latitude, longitude, accuracy_m }) => match f.home {
                 None if !no_home_noted => {
@@ -188,7 +173,7 @@ fn location_findings(f: &Facts, out: &mut Vec<VisitException>) {
                         ExceptionCode::NoRegisteredLocation,
                         Severity::Info,
                         None,
-                        "the beneficiary has no registered coordinates".into(),
+                        m::finding_no_home_coordinates(),
                     ));
                 }
                 None => {}
@@ -199,9 +184,11 @@ fn location_findings(f: &Facts, out: &mut Vec<VisitException>) {
                             ExceptionCode::OutsideGeofence,
                             Severity::Review,
                             None,
-                            format!(
-                                "{which} {:.0} m from the registered address (±{accuracy_m:.0} m; allowed {radius:.0} m)",
-                                geo::distance_m(home, at)
+                            m::finding_outside_geofence(
+                                which,
+                                format!("{:.0}", geo::distance_m(home, at)),
+                                format!("{accuracy_m:.0}"),
+                                format!("{radius:.0}"),
                             ),
                         ));
                     }
@@ -225,10 +212,7 @@ fn duration_finding(f: &Facts, policy: &PolicyDocument, done: &BTreeMap<String, 
             ExceptionCode::TooShort,
             Severity::Review,
             None,
-            format!(
-                "{} minutes between check-in and check-out; the items delivered take at least {required} (less {tolerance}%)",
-                seconds.div_euclid(60)
-            ),
+            m::finding_too_short(seconds.div_euclid(60), required, tolerance),
         ));
     }
 }
@@ -246,7 +230,7 @@ mod tests {
     fn policy() -> PolicyDocument {
         let text = include_str!("../../policies/demo.toml");
         crate::policy::document::parse(text, crate::policy::document::Format::Toml)
-            .unwrap_or_else(|e| panic!("demo policy: {}", e.message()))
+            .unwrap_or_else(|e| panic!("demo policy: {}", e.message().en()))
     }
 
     fn at(min: i64) -> DateTime<Utc> {

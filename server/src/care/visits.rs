@@ -5,6 +5,7 @@ use ltci_shared::Page;
 use ltci_shared::api::care::{
     PlannedItem, RecordedEvent, UnscheduledReason, Visit, VisitEvent, VisitFilter, VisitKind, VisitState,
 };
+use ltci_shared::messages as m;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
@@ -69,6 +70,18 @@ impl NewVisit {
     }
 }
 
+/// The findings with their messages in the reader's language (they are stored in the
+/// catalogue's form).
+fn readable(
+    mut exceptions: Vec<ltci_shared::api::care::VisitException>,
+) -> Vec<ltci_shared::api::care::VisitException> {
+    let lang = crate::http::lang::current();
+    for e in &mut exceptions {
+        e.message = ltci_shared::text::Text::from_stored(&e.message).render(lang);
+    }
+    exceptions
+}
+
 pub(crate) fn view(m: visit::Model) -> ApiResult<Visit> {
     Ok(Visit {
         kind: enum_from_db(&m.kind)?,
@@ -76,7 +89,7 @@ pub(crate) fn view(m: visit::Model) -> ApiResult<Visit> {
         unscheduled_reason: m.unscheduled_reason.as_deref().map(enum_from_db).transpose()?,
         planned_items: json(m.id, "planned items", &m.planned_items)?,
         tasks: json(m.id, "tasks", &m.tasks)?,
-        exceptions: json(m.id, "exceptions", &m.exceptions)?,
+        exceptions: readable(json(m.id, "exceptions", &m.exceptions)?),
         events: u32::try_from(m.event_count).unwrap_or(0),
         id: m.id,
         plan_id: m.plan_id,
@@ -95,7 +108,7 @@ pub(crate) async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id:
         .filter(scope::visits(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("visit"))
+        .ok_or_else(|| ApiError::not_found(m::thing_visit()))
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Visit> {

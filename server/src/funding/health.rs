@@ -5,6 +5,7 @@
 //! months since the ledger began, if fewer). The level is decided on the exact ratio, in integers,
 //! so 2.99 months is never shown as 3.0 and called safe.
 
+use ltci_shared::messages as m;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
@@ -184,7 +185,7 @@ pub async fn health<C: ConnectionTrait>(db: &C, actor: &Actor, q: HealthQuery) -
     let on = q.on.unwrap_or(actor.today);
     let from = q.from.unwrap_or_else(|| NaiveDate::from_ymd_opt(on.year(), 1, 1).unwrap_or(on));
     if on < from {
-        return Err(ApiError::invalid_field("from", "after_end", "the income period starts after the date"));
+        return Err(ApiError::invalid_field("from", "after_end", m::income_period_after_date()));
     }
     let settings = income::settings(db, actor.region_id, actor.today).await?;
     let (months, by_source) = monthly(db, actor.region_id, q.scheme, on).await?;
@@ -227,7 +228,7 @@ pub fn series_months(months: Option<u32>) -> ApiResult<u32> {
     if (1..=120).contains(&count) {
         Ok(count)
     } else {
-        Err(ApiError::invalid_field("months", "out_of_range", "from 1 to 120 months"))
+        Err(ApiError::invalid_field("months", "out_of_range", m::between(1, 120)))
     }
 }
 

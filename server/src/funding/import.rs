@@ -3,6 +3,7 @@
 //! posted — then every new line is posted in one transaction. Lines whose reference was posted
 //! before with the same content are skipped, so importing a file again posts nothing twice.
 
+use ltci_shared::messages as m;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -10,8 +11,8 @@ use chrono::Utc;
 use ltci_shared::api::funding::{FundingSource, ImportOutcome};
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::money::{positive_fen, to_yuan};
-use ltci_shared::{FieldIssue, IdNumber};
-use rust_decimal::Decimal;
+use ltci_shared::text::Text;
+use ltci_shared::{IdNumber, Issue};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -26,9 +27,9 @@ use crate::csv_lines::CsvLines;
 use crate::entities::{
     contribution, enum_from_db, enum_to_db, insured_person, journal_entry as je, ledger_posting as lp,
 };
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult};
 use crate::pii::PiiCipher;
-use crate::users::service::check_text;
 
 /// The header every file starts with.
 pub const HEADER: [&str; 6] = ["reference", "id_number", "period", "scheme", "source", "amount"];
@@ -55,8 +56,8 @@ struct Line {
     fen: i64,
 }
 
-fn issue(errors: &mut Vec<(String, FieldIssue)>, line: u64, field: &str, code: &str, message: impl Into<String>) {
-    errors.push((format!("lines[{line}].{field}"), FieldIssue::new(code, message)));
+fn issue(errors: &mut Vec<(String, Issue)>, line: u64, field: &str, code: &str, message: Text) {
+    errors.push((format!("lines[{line}].{field}"), Issue::new(code, message)));
 }
 
 /// Reads and checks every line; the errors name `lines[<line number>].<column>`.
@@ -64,7 +65,7 @@ fn parse(
     input: impl Read,
     pii: &PiiCipher,
     today: chrono::NaiveDate,
-    errors: &mut Vec<(String, FieldIssue)>,
+    errors: &mut Vec<(String, Issue)>,
     progress: Progress<'_>,
 ) -> ApiResult<(Vec<Line>, String)> {
     let mut hasher = Sha256::new();
@@ -83,7 +84,7 @@ fn parse(
         let reference = match check_text(&record[0], 100) {
             Ok(r) if !seen.contains(&r) => Some(r),
             Ok(_) => {
-                issue(errors, line, "reference", "duplicate_reference", "this reference is on an earlier line");
+                issue(errors, line, "reference", "duplicate_reference", m::reference_on_earlier_line());
                 None
             }
             Err((code, message)) => {
@@ -92,23 +93,20 @@ fn parse(
             }
         };
         let id = IdNumber::parse_on(&record[1], today)
-            .map_err(|e| issue(errors, line, "id_number", e.code(), e.to_string()))
+            .map_err(|e| issue(errors, line, "id_number", e.code(), e.text()))
             .ok();
         if !valid_period(&record[2]) {
-            issue(errors, line, "period", "invalid_period", "a month as YYYY-MM");
+            issue(errors, line, "period", "invalid_period", m::invalid_month());
         }
         let scheme: Option<Scheme> = enum_from_db(&record[3])
-            .map_err(|_| issue(errors, line, "scheme", "unknown_value", "employee or resident"))
+            .map_err(|_| issue(errors, line, "scheme", "unknown_value", m::scheme_values()))
             .ok();
         let source: Option<FundingSource> = enum_from_db(&record[4])
-            .map_err(|_| {
-                issue(errors, line, "source", "unknown_value", "one of the funding sources in docs/funding.md")
-            })
+            .map_err(|_| issue(errors, line, "source", "unknown_value", m::funding_source_values()))
             .ok();
-        let fen = record[5]
-            .parse::<Decimal>()
-            .map_err(|_| ("invalid_amount", "a decimal amount such as 30.00".to_string()))
-            .and_then(|d| positive_fen(d).map_err(|e| (e.code(), e.to_string())))
+        let fen = ltci_shared::strict::parse_money(&record[5])
+            .map_err(|(code, key)| (code, ltci_shared::strict::text_of(code, key)))
+            .and_then(|d| positive_fen(d).map_err(|e| (e.code(), e.text())))
             .map_err(|(code, message)| issue(errors, line, "amount", code, message))
             .ok();
         if let (Some(reference), Some(id), Some(scheme), Some(source), Some(fen)) = (reference, id, scheme, source, fen)
@@ -193,28 +191,20 @@ pub async fn import_contributions(
     let mut already = 0u32;
     for l in &lines {
         let Some(&person) = persons.get(&l.id_hash) else {
-            issue(
-                &mut errors,
-                l.line,
-                "id_number",
-                "unknown_person",
-                "no insured person with this ID number in your region",
-            );
+            issue(&mut errors, l.line, "id_number", "unknown_person", m::no_person_with_id_number());
             continue;
         };
         let request = contribution_request(person, &l.period, l.scheme, l.source, l.fen, None);
         match earlier.get(&l.reference) {
             Some(print) if *print == ledger::fingerprint(&request) => already += 1,
-            Some(_) => {
-                issue(&mut errors, l.line, "reference", "reference_conflict", "already posted with other content")
-            }
+            Some(_) => issue(&mut errors, l.line, "reference", "reference_conflict", m::reference_posted_otherwise()),
             None => new.push((l, person, request)),
         }
     }
     if !errors.is_empty() {
         let count = errors.len();
         let mut e = ApiError::validation(errors.into_iter().collect());
-        e = e.with_message(format!("the file was not imported: {count} problem(s); nothing was posted"));
+        e = e.with_message(m::file_refused(count));
         return Err(e);
     }
 
@@ -278,9 +268,7 @@ pub async fn import_contributions(
                 reversed: Set(false),
             });
         }
-        let conflict = || {
-            ApiError::conflict("reference", "another import posted some of these references meanwhile; import again")
-        };
+        let conflict = || ApiError::conflict("reference", m::import_raced());
         je::Entity::insert_many(entries)
             .exec_without_returning(&txn)
             .await

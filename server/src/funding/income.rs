@@ -7,6 +7,7 @@ use ltci_shared::api::funding::{
     AccountKind, ContributionRequest, FundingSettings, FundingSource, Posted, ReceiptRequest, ReversalRequest,
 };
 use ltci_shared::api::registry::Scheme;
+use ltci_shared::messages as m;
 use ltci_shared::money::{positive_fen, share_of};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -17,9 +18,9 @@ use crate::auth::{Actor, Permission, scope};
 use crate::entities::{
     contribution, enum_to_db, funding_setting, insured_person, journal_entry as je, ledger_posting as lp,
 };
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 pub(crate) fn scheme_name(s: Scheme) -> &'static str {
     match s {
@@ -100,10 +101,10 @@ pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -
     actor.require(Permission::PostFunding)?;
     let mut errors = FieldErrors::new();
     if s.reserve_share_bp > 10_000 {
-        errors.add("reserve_share_bp", "out_of_range", "from 0 to 10000 basis points");
+        errors.add("reserve_share_bp", "out_of_range", m::between(0, 10_000));
     }
     if !(s.critical_months < s.warning_months && s.warning_months < s.surplus_months && s.surplus_months <= 600) {
-        errors.add("warning_months", "not_ascending", "need critical_months < warning_months < surplus_months ≤ 600");
+        errors.add("warning_months", "not_ascending", m::health_months_ascending());
     }
     errors.finish()?;
     crate::policy::service::refuse_change_if_governed(&state.db, actor, "reserve_share_bp", |policy| {
@@ -145,7 +146,7 @@ fn check_reference(errors: &mut FieldErrors, reference: &str) -> Option<String> 
 /// `YYYY-MM`, a real month.
 fn check_period(errors: &mut FieldErrors, period: &str) {
     if !valid_period(period) {
-        errors.add("period", "invalid_period", "a month as YYYY-MM");
+        errors.add("period", "invalid_period", m::invalid_month());
     }
 }
 
@@ -176,13 +177,13 @@ pub async fn contribute(state: &AppState, actor: &Actor, req: ContributionReques
     let mut errors = FieldErrors::new();
     let reference = check_reference(&mut errors, &req.reference);
     check_period(&mut errors, &req.period);
-    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.to_string())));
+    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.text())));
     let person = insured_person::Entity::find_by_id(req.insured_person_id)
         .filter(scope::insured_persons(actor))
         .one(&state.db)
         .await?;
     if person.is_none() {
-        errors.add("insured_person_id", "unknown_person", "no such insured person in your region");
+        errors.add("insured_person_id", "unknown_person", m::unknown_person());
     }
     errors.finish()?;
     let (Some(reference), Some(fen)) = (reference, fen) else {
@@ -227,7 +228,7 @@ pub async fn receive(state: &AppState, actor: &Actor, req: ReceiptRequest) -> Ap
     let mut errors = FieldErrors::new();
     let reference = check_reference(&mut errors, &req.reference);
     let description = errors.take("description", check_text(&req.description, 300));
-    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.to_string())));
+    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.text())));
     errors.finish()?;
     let (Some(reference), Some(description), Some(fen)) = (reference, description, fen) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
@@ -257,7 +258,7 @@ pub async fn reverse(state: &AppState, actor: &Actor, id: Uuid, req: ReversalReq
     actor.require(Permission::PostFunding)?;
     let mut errors = FieldErrors::new();
     let reference = check_reference(&mut errors, &req.reference);
-    let reason = errors.take("reason", check_text(&req.reason, 200));
+    let reason = errors.take("reason", crate::fields::check_paragraph(&req.reason, 200));
     errors.finish()?;
     let (Some(reference), Some(reason)) = (reference, reason) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
@@ -266,10 +267,10 @@ pub async fn reverse(state: &AppState, actor: &Actor, id: Uuid, req: ReversalReq
         .filter(je::Column::RegionId.eq(actor.region_id))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::not_found("journal entry"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_journal_entry()))?;
     let request = serde_json::json!({"kind": "reversal", "of": id, "reason": reason});
     if original.reverses_entry_id.is_some() {
-        return Err(ApiError::conflict("id", "a reversal is not reversed; post the original again instead"));
+        return Err(ApiError::conflict("id", m::reversal_not_reversed()));
     }
     let postings = lp::Entity::find().filter(lp::Column::EntryId.eq(id)).all(&state.db).await?;
     // Reversing twice is refused by the ledger (one reversal per entry, enforced by a unique

@@ -4,6 +4,7 @@
 //! Postings are signed whole fen, debits positive; every entry sums to zero. Nothing here updates
 //! or deletes a posting: a correction is a reversing entry that references the original.
 
+use ltci_shared::messages as m;
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
@@ -103,7 +104,7 @@ fn repeat_of(existing: je::Model, print: &str) -> ApiResult<je::Model> {
     if existing.fingerprint == print {
         Ok(existing)
     } else {
-        Err(ApiError::conflict("reference", "this reference was already posted with other content"))
+        Err(ApiError::conflict("reference", m::reference_posted_otherwise()))
     }
 }
 
@@ -148,7 +149,7 @@ pub async fn post(
             drop(txn);
             return match by_reference(db, actor.region_id, &entry.reference).await? {
                 Some(existing) => repeat_of(existing, &print).map(|e| (false, e)),
-                None => Err(ApiError::conflict("id", "this entry has already been reversed")),
+                None => Err(ApiError::conflict("id", m::already_reversed())),
             };
         }
         Err(e) => return Err(e.into()),

@@ -1,6 +1,7 @@
 //! Funding reports as CSV: income by source and scheme for a period, and the trial balance
 //! (试算平衡表) on a date. Both are computed from the postings in the database, grouped there.
 
+use ltci_shared::messages as m;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -53,7 +54,7 @@ async fn totals<C: ConnectionTrait>(
 
 fn check_period(from: NaiveDate, to: NaiveDate) -> ApiResult<()> {
     if to < from {
-        return Err(ApiError::invalid_field("to", "before_start", "the period ends before it starts"));
+        return Err(ApiError::invalid_field("to", "before_start", m::period_ends_before_start()));
     }
     Ok(())
 }
@@ -75,7 +76,9 @@ pub async fn income_csv<C: ConnectionTrait>(
         .order_by_asc(acct::Column::Code)
         .all(db)
         .await?;
-    let mut rows = vec![vec!["source".into(), "scheme".into(), "account".into(), "amount".into()]];
+    let lang = crate::http::lang::current();
+    let header = [m::col_source(), m::col_scheme(), m::col_account(), m::col_amount()];
+    let mut rows = vec![header.iter().map(|t| t.render(lang)).collect::<Vec<_>>()];
     let mut sum = 0i64;
     for a in accounts {
         let (d, c) = totals.get(&a.id).copied().unwrap_or((0, 0));
@@ -89,7 +92,7 @@ pub async fn income_csv<C: ConnectionTrait>(
             (parts.next().unwrap_or_default().to_string(), parts.next().unwrap_or_default().to_string());
         rows.push(vec![source, scheme, a.name, to_yuan(amount).to_string()]);
     }
-    rows.push(vec!["total".into(), String::new(), String::new(), to_yuan(sum).to_string()]);
+    rows.push(vec![m::row_total().render(lang), String::new(), String::new(), to_yuan(sum).to_string()]);
     csv_text(rows)
 }
 
@@ -103,7 +106,9 @@ pub async fn trial_balance_csv<C: ConnectionTrait>(db: &C, actor: &Actor, on: Na
         .order_by_asc(acct::Column::Code)
         .all(db)
         .await?;
-    let mut rows = vec![["code", "name", "kind", "debits", "credits", "balance"].map(String::from).to_vec()];
+    let lang = crate::http::lang::current();
+    let header = [m::col_code(), m::col_name(), m::col_kind(), m::col_debits(), m::col_credits(), m::col_balance()];
+    let mut rows = vec![header.iter().map(|t| t.render(lang)).collect::<Vec<_>>()];
     let (mut all_d, mut all_c) = (0i64, 0i64);
     for a in accounts {
         let kind: AccountKind = enum_from_db(&a.kind)?;
@@ -120,7 +125,7 @@ pub async fn trial_balance_csv<C: ConnectionTrait>(db: &C, actor: &Actor, on: Na
         ]);
     }
     rows.push(vec![
-        "total".into(),
+        m::row_total().render(lang),
         String::new(),
         String::new(),
         to_yuan(all_d).to_string(),

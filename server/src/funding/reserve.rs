@@ -5,6 +5,7 @@
 use chrono::Utc;
 use ltci_shared::api::funding::{DrawRejection, DrawStatus, ReserveDraw, ReserveDrawRequest};
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
 use ltci_shared::money::{positive_fen, to_yuan};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -18,9 +19,9 @@ use super::ledger::{self, NewEntry};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::{enum_from_db, enum_to_db, ledger_account as acct, reserve_draw as draw};
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 fn view(m: draw::Model) -> ApiResult<ReserveDraw> {
     Ok(ReserveDraw {
@@ -45,7 +46,7 @@ pub async fn request(state: &AppState, actor: &Actor, req: ReserveDrawRequest) -
     let mut errors = FieldErrors::new();
     let reference = errors.take("reference", check_text(&req.reference, 100));
     let reason = errors.take("reason", check_text(&req.reason, 300));
-    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.to_string())));
+    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.text())));
     errors.finish()?;
     let (Some(reference), Some(reason), Some(fen)) = (reference, reason, fen) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
@@ -55,7 +56,7 @@ pub async fn request(state: &AppState, actor: &Actor, req: ReserveDrawRequest) -
         .filter(draw::Column::Reference.eq(&reference))
         .one(&state.db)
         .await?;
-    let conflict = || ApiError::conflict("reference", "this reference was already used for another draw");
+    let conflict = || ApiError::conflict("reference", m::reference_used_for_draw());
     if let Some(d) = existing {
         let same = d.scheme == enum_to_db(&req.scheme) && d.amount_fen == fen && d.reason == reason;
         return if same { Ok((false, view(d)?)) } else { Err(conflict()) };
@@ -100,20 +101,12 @@ async fn pending<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResu
         .filter(draw::Column::RegionId.eq(actor.region_id))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("reserve draw"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_reserve_draw()))?;
     if d.status != enum_to_db(&DrawStatus::Requested) {
-        return Err(ApiError::state_conflict(
-            codes::INVALID_STATE_TRANSITION,
-            &d.status,
-            "this draw is already decided",
-        ));
+        return Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &d.status, m::draw_already_decided()));
     }
     if d.requested_by == actor.user_id {
-        return Err(ApiError::other(
-            axum::http::StatusCode::FORBIDDEN,
-            codes::FOUR_EYES_REQUIRED,
-            "a draw is decided by another officer than the one who requested it",
-        ));
+        return Err(ApiError::refused(codes::FOUR_EYES_REQUIRED, m::draw_four_eyes()));
     }
     Ok(d)
 }
@@ -139,7 +132,7 @@ async fn decide<C: ConnectionTrait>(
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "the draw was decided by someone else meanwhile"));
+        return Err(ApiError::conflict("version", m::draw_decided_meanwhile()));
     }
     audit::record_transition(
         db,
@@ -168,11 +161,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Res
         None => 0,
     };
     if held < d.amount_fen {
-        return Err(ApiError::other(
-            axum::http::StatusCode::CONFLICT,
-            codes::INSUFFICIENT_RESERVE,
-            format!("the reserve holds {}", to_yuan(held)),
-        ));
+        return Err(ApiError::conflict_code(codes::INSUFFICIENT_RESERVE, m::reserve_holds(to_yuan(held))));
     }
     let scheme = enum_from_db(&d.scheme)?;
     let entry = NewEntry {
@@ -200,11 +189,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Res
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("reserve account missing")))?;
         let left = ledger::sums(txn, region_id).await?.get(&account.id).copied().unwrap_or(0);
         if left < 0 {
-            return Err(ApiError::other(
-                axum::http::StatusCode::CONFLICT,
-                codes::INSUFFICIENT_RESERVE,
-                "another draw was approved meanwhile; the reserve no longer holds this amount",
-            ));
+            return Err(ApiError::conflict_code(codes::INSUFFICIENT_RESERVE, m::reserve_drawn_meanwhile()));
         }
         decide(txn, actor, &draw_row, DrawStatus::Approved, None, Some(e.id)).await
     })
@@ -230,7 +215,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Reserve
         .filter(draw::Column::RegionId.eq(actor.region_id))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::not_found("reserve draw"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_reserve_draw()))?;
     view(d)
 }
 

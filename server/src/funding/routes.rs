@@ -7,6 +7,7 @@ use ltci_shared::api::funding::{
     FundingSettings, HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted,
     ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
+use ltci_shared::messages as m;
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -163,7 +164,7 @@ async fn get_entry(
         .filter(je::Column::RegionId.eq(actor.region_id))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::not_found("journal entry"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_journal_entry()))?;
     ledger::view_one(&state.db, m).await.map(ApiJson)
 }
 

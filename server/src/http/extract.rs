@@ -9,6 +9,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -39,18 +40,14 @@ where
             return Err(ApiError::other(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 codes::UNSUPPORTED_MEDIA_TYPE,
-                "send the body as JSON with Content-Type: application/json",
+                m::send_json(),
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::other(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    codes::PAYLOAD_TOO_LARGE,
-                    "the request body is too large",
-                )
+                ApiError::other(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, m::body_too_large())
             } else {
-                ApiError::bad_request(codes::MALFORMED_JSON, "the request body could not be read")
+                ApiError::bad_request(codes::MALFORMED_JSON, m::body_unreadable())
             }
         })?;
         parse_json(&bytes).map(ApiJson)
@@ -78,19 +75,15 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
             return Err(ApiError::other(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 codes::UNSUPPORTED_MEDIA_TYPE,
-                "send the file as text/csv",
+                m::send_csv(),
             ));
         }
         match Limited::new(req.into_body(), MAX_CSV_BYTES).collect().await {
             Ok(c) => Ok(CsvBody(c.to_bytes())),
-            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(ApiError::other(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                codes::PAYLOAD_TOO_LARGE,
-                "split the file: at most 64 MiB over HTTP",
-            )),
-            Err(_) => {
-                Err(ApiError::bad_request("upload_interrupted", "the upload did not arrive whole; send it again"))
+            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+                Err(ApiError::other(StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, m::csv_too_large(64)))
             }
+            Err(_) => Err(ApiError::bad_request("upload_interrupted", m::upload_interrupted())),
         }
     }
 }
@@ -103,7 +96,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = err.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => field_error(&path, &inner.to_string()),
-            _ => ApiError::bad_request(codes::MALFORMED_JSON, format!("the body is not valid JSON: {inner}")),
+            _ => ApiError::bad_request(codes::MALFORMED_JSON, m::not_json(inner)),
         }
     })
 }
@@ -115,11 +108,20 @@ fn field_error(path: &str, message: &str) -> ApiError {
     // A missing field is reported at its parent's path; name the field itself.
     if let Some(name) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
         let field = if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") };
-        return ApiError::invalid_field(&field, "required", format!("{field} is required"));
+        return ApiError::invalid_field(&field, "required", m::field_required(&field));
     }
     let field = if path == "." || path.is_empty() { "body".to_string() } else { path.to_string() };
-    let code = if message.starts_with("unknown variant") { "unknown_value" } else { "invalid_type" };
-    ApiError::invalid_field(&field, code, message)
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (given, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = expected.strip_prefix("one of ").unwrap_or(expected);
+        return ApiError::invalid_field(&field, "unknown_value", m::unknown_value(given, expected));
+    }
+    if let Some(custom) = message.strip_prefix(ltci_shared::strict::MARK) {
+        // One of our own strict readers (money, dates): its code and message, after the mark.
+        let (code, key) = custom.split_once(':').unwrap_or(("invalid_value", custom));
+        return ApiError::invalid_field(&field, code, ltci_shared::strict::text_of(code, key));
+    }
+    ApiError::invalid_field(&field, "invalid_type", m::invalid_type(message))
 }
 
 impl<T: Serialize> IntoResponse for ApiJson<T> {
@@ -179,7 +181,7 @@ where
                     .and_then(|i| raw.as_ref().and_then(|r| r.iter().nth(i)).map(|(k, _)| k.to_string()))
                     .unwrap_or_else(|| "id".into());
                 let code = if key == "id" || key.ends_with("_id") { "invalid_id" } else { "invalid_value" };
-                Err(ApiError::invalid_field(&key, code, rejection.body_text()))
+                Err(ApiError::invalid_field(&key, code, m::invalid_path_value(rejection.body_text())))
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Offset pagination shared by every list endpoint: validate `limit`/`offset`, count, fetch a page.
 
-use ltci_shared::page::{DEFAULT_LIMIT, MAX_LIMIT};
+use ltci_shared::messages as m;
+use ltci_shared::page::{DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET};
 use ltci_shared::{Page, PageQuery};
 use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QuerySelect, Select};
 
@@ -19,13 +20,15 @@ impl TryFrom<PageQuery> for PageRequest {
     fn try_from(q: PageQuery) -> ApiResult<Self> {
         let limit = q.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
-            return Err(ApiError::invalid_field(
-                "limit",
-                "out_of_range",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ));
+            return Err(ApiError::invalid_field("limit", "out_of_range", m::limit_out_of_range(MAX_LIMIT)));
         }
-        Ok(Self { limit, offset: q.offset.unwrap_or(0) })
+        // Bounded here, at the edge: an offset past what the database binds as a signed 64-bit
+        // number would otherwise reach its driver.
+        let offset = q.offset.unwrap_or(0);
+        if offset > MAX_OFFSET {
+            return Err(ApiError::invalid_field("offset", "out_of_range", m::offset_out_of_range(MAX_OFFSET)));
+        }
+        Ok(Self { limit, offset })
     }
 }
 

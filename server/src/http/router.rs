@@ -14,6 +14,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
+use ltci_shared::messages as m;
+
 use super::error::ApiError;
 use super::{metrics, openapi::ApiDoc, ops};
 use crate::state::AppState;
@@ -60,6 +62,8 @@ pub fn app(state: AppState) -> Router {
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::x_request_id())
+                // Messages speak the language the request asks for (Chinese unless English).
+                .layer(axum::middleware::from_fn(super::lang::negotiate))
                 // gzip when the client accepts it: a caregiver's first sync shrinks to a fraction
                 // on a village's weak connection. Bodies under 1 KiB (most answers) gain little
                 // and would cost both ends the work.
@@ -88,13 +92,9 @@ fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::R
 }
 
 async fn not_found() -> ApiError {
-    ApiError::other(StatusCode::NOT_FOUND, codes::NOT_FOUND, "no such endpoint")
+    ApiError::other(StatusCode::NOT_FOUND, codes::NOT_FOUND, m::no_such_endpoint())
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::other(
-        StatusCode::METHOD_NOT_ALLOWED,
-        codes::METHOD_NOT_ALLOWED,
-        "this endpoint does not accept that method",
-    )
+    ApiError::other(StatusCode::METHOD_NOT_ALLOWED, codes::METHOD_NOT_ALLOWED, m::method_not_allowed())
 }

@@ -7,6 +7,8 @@
 //! one transaction. Uploading the same content again for the same institution answers with the
 //! existing attachment.
 
+use ltci_shared::messages as m;
+use ltci_shared::text::Text;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
@@ -51,28 +53,20 @@ fn stored_path(root: &Path, sha256: &str) -> PathBuf {
 }
 
 fn too_large(max: u64) -> ApiError {
-    ApiError::other(axum::http::StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, "the file is too large")
-        .with_field("file", "too_large", format!("at most {max} bytes"))
+    ApiError::other(axum::http::StatusCode::PAYLOAD_TOO_LARGE, codes::PAYLOAD_TOO_LARGE, m::file_too_large())
+        .with_field("file", "too_large", m::at_most_bytes(max))
 }
 
-fn wrong_type(code: &str, message: String) -> ApiError {
-    ApiError::other(
-        axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        codes::UNSUPPORTED_MEDIA_TYPE,
-        "documents are PDF, JPEG or PNG",
-    )
-    .with_field("file", code, message)
+fn wrong_type(code: &str, message: Text) -> ApiError {
+    ApiError::other(axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::UNSUPPORTED_MEDIA_TYPE, m::document_types())
+        .with_field("file", code, message)
 }
 
 /// A file name without directories or control characters, 1–200 characters.
 fn clean_file_name(name: &str) -> ApiResult<String> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default().trim();
     if base.is_empty() || base.chars().count() > 200 || base.chars().any(char::is_control) {
-        return Err(ApiError::invalid_field(
-            "file_name",
-            "invalid_file_name",
-            "1 to 200 characters, no control characters",
-        ));
+        return Err(ApiError::invalid_field("file_name", "invalid_file_name", m::file_name_rule(200)));
     }
     Ok(base.to_string())
 }
@@ -92,10 +86,7 @@ pub async fn upload(
     let file_name = clean_file_name(&meta.file_name)?;
     let declared = content_type.and_then(|c| c.split(';').next()).map(|c| c.trim().to_ascii_lowercase());
     let Some((mime, magic, label)) = TYPES.iter().find(|(m, _, _)| Some(*m) == declared.as_deref()) else {
-        return Err(wrong_type(
-            "unsupported_type",
-            "send Content-Type application/pdf, image/jpeg or image/png".into(),
-        ));
+        return Err(wrong_type("unsupported_type", m::document_content_type()));
     };
     let max = state.config.attachment_max_bytes;
     if content_length.is_some_and(|l| l > max) {
@@ -106,14 +97,14 @@ pub async fn upload(
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large(max)),
         Err(_) => {
-            return Err(ApiError::bad_request("upload_interrupted", "the upload did not arrive whole; send it again"));
+            return Err(ApiError::bad_request("upload_interrupted", m::upload_interrupted()));
         }
     };
     if bytes.is_empty() {
-        return Err(ApiError::invalid_field("file", "empty", "the file is empty"));
+        return Err(ApiError::invalid_field("file", "empty", m::file_empty()));
     }
     if !bytes.starts_with(magic) {
-        return Err(wrong_type("content_mismatch", format!("the content is not a {label} file")));
+        return Err(wrong_type("content_mismatch", m::content_mismatch(label)));
     }
     let sha256 = crate::digest::sha256_hex(&bytes);
 
@@ -213,7 +204,7 @@ pub async fn download(
         .filter(att::Column::InstitutionId.eq(inst.id))
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::not_found("attachment"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_attachment()))?;
     let path = stored_path(&state.config.storage_dir(), &m.sha256);
     let bytes = tokio::fs::read(&path)
         .await

@@ -1,6 +1,7 @@
 //! The designation workflow (定点申请 → 材料审核 → 现场核查 → 审批 → 签订协议), renewal, suspension
 //! and termination; every step audited with the status before and after.
 
+use ltci_shared::messages as m;
 use std::collections::BTreeSet;
 
 use chrono::{Days, Months, NaiveDate, Utc};
@@ -21,17 +22,14 @@ use super::views::{self, modes, relation_view, status};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{agreement, enum_to_db, institution, institution_event, sequence, service_relation};
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::registry::{regions, validate};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// Default agreement term (协议期限): three years.
 const AGREEMENT_MONTHS: u32 = 36;
-
-/// The code and message of an institution id that names none in the actor's region.
-pub const UNKNOWN_INSTITUTION: (&str, &str) = ("unknown_institution", "no such institution in your region");
 
 /// The institution `id` if it belongs to the region.
 pub async fn in_region<C: ConnectionTrait>(db: &C, region_id: Uuid, id: Uuid) -> ApiResult<Option<institution::Model>> {
@@ -45,8 +43,9 @@ pub async fn require_in_region<C: ConnectionTrait>(
     id: Uuid,
     field: &str,
 ) -> ApiResult<institution::Model> {
-    let (code, message) = UNKNOWN_INSTITUTION;
-    in_region(db, region_id, id).await?.ok_or_else(|| ApiError::invalid_field(field, code, message))
+    in_region(db, region_id, id)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field(field, "unknown_institution", m::unknown_institution()))
 }
 
 pub async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<institution::Model> {
@@ -54,18 +53,21 @@ pub async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) 
         .filter(scope::institutions(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("institution"))
+        .ok_or_else(|| ApiError::not_found(m::thing_institution()))
 }
 
 pub(crate) async fn view_one<C: ConnectionTrait>(db: &C, id: Uuid) -> ApiResult<Institution> {
-    let m = institution::Entity::find_by_id(id).one(db).await?.ok_or_else(|| ApiError::not_found("institution"))?;
-    views::institutions(db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found("institution"))
+    let m = institution::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(m::thing_institution()))?;
+    views::institutions(db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found(m::thing_institution()))
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Institution> {
     actor.require(Permission::ReadInstitutions)?;
     let m = find_in_scope(&state.db, actor, id).await?;
-    views::institutions(&state.db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found("institution"))
+    views::institutions(&state.db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found(m::thing_institution()))
 }
 
 pub async fn list(
@@ -94,28 +96,24 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
     actor.require(Permission::ManageInstitutions)?;
     let mut errors = FieldErrors::new();
     let name = errors.take("name", check_text(&req.name, 200));
-    let uscc = errors.take("uscc", Uscc::parse(&req.uscc).map_err(|e| (e.code(), e.to_string())));
+    let uscc = errors.take("uscc", Uscc::parse(&req.uscc).map_err(|e| (e.code(), e.text())));
     match (req.kind, req.hospital_tier) {
-        (InstitutionKind::Hospital, None) => {
-            errors.add("hospital_tier", "required", "a hospital has a tier: 1, 2 or 3")
-        }
+        (InstitutionKind::Hospital, None) => errors.add("hospital_tier", "required", m::hospital_tier_required()),
         (InstitutionKind::Hospital, Some(1..=3)) => {}
-        (InstitutionKind::Hospital, Some(_)) => {
-            errors.add("hospital_tier", "out_of_range", "a hospital tier is 1, 2 or 3")
-        }
-        (_, Some(_)) => errors.add("hospital_tier", "not_allowed", "only hospitals have a tier"),
+        (InstitutionKind::Hospital, Some(_)) => errors.add("hospital_tier", "out_of_range", m::hospital_tier_range()),
+        (_, Some(_)) => errors.add("hospital_tier", "not_allowed", m::only_hospitals_have_tier()),
         (_, None) => {}
     }
     let requested: BTreeSet<ServiceMode> = req.requested_modes.iter().copied().collect();
     if requested.is_empty() {
-        errors.add("requested_modes", "required", "ask for at least one service mode");
+        errors.add("requested_modes", "required", m::at_least_one_mode());
     }
     if requested.contains(&ServiceMode::HospitalWard) && req.kind != InstitutionKind::Hospital {
-        errors.add("requested_modes", "not_allowed", "only hospitals run medical nursing wards (医疗专护)");
+        errors.add("requested_modes", "not_allowed", m::only_hospitals_run_wards());
     }
     let bed_based = requested.contains(&ServiceMode::HospitalWard) || requested.contains(&ServiceMode::Institutional);
     if bed_based && req.licensed_beds == 0 {
-        errors.add("licensed_beds", "required", "ward and institutional care need licensed beds");
+        errors.add("licensed_beds", "required", m::beds_required());
     }
     let address = validate::address(&mut errors, "address", &req.address);
     let contact_name = errors.take("contact_name", check_text(&req.contact_name, 50));
@@ -129,7 +127,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
     let now = Utc::now();
     let txn = state.db.begin().await?;
     if institution::Entity::find().filter(institution::Column::Uscc.eq(uscc.as_str())).one(&txn).await?.is_some() {
-        return Err(ApiError::conflict("uscc", "an institution with this credit code is already registered"));
+        return Err(ApiError::conflict("uscc", m::uscc_taken()));
     }
     let requested_json = serde_json::to_string(&requested).map_err(anyhow::Error::from)?;
     let m = institution::ActiveModel {
@@ -159,7 +157,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
     }
     .insert(&txn)
     .await
-    .map_err(unique_as(|| ApiError::conflict("uscc", "an institution with this credit code is already registered")))?;
+    .map_err(unique_as(|| ApiError::conflict("uscc", m::uscc_taken())))?;
     add_event(&txn, actor, m.id, "applied", None, None, None).await?;
     audit::record_transition(
         &txn,
@@ -215,7 +213,7 @@ async fn advance(
         ApiError::state_conflict(
             codes::INVALID_STATE_TRANSITION,
             &from_name,
-            format!("an institution in status {from_name} does not allow {}", step.event_kind()),
+            m::institution_status_does_not_allow(from.text(), step.text()),
         )
     })?;
     let mut next_model = institution::ActiveModel {
@@ -232,7 +230,7 @@ async fn advance(
         .exec(txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "the institution was changed by someone else; reload it"));
+        return Err(ApiError::conflict("version", m::institution_changed_meanwhile()));
     }
     let (reason, effective_on, details) = event;
     add_event(txn, actor, m.id, step.event_kind(), reason, effective_on, details).await?;
@@ -279,14 +277,14 @@ pub async fn inspect(state: &AppState, actor: &Actor, id: Uuid, req: InspectionR
     actor.require(Permission::ManageInstitutions)?;
     let mut errors = FieldErrors::new();
     if req.checklist.is_empty() {
-        errors.add("checklist", "required", "the inspection checklist has at least one item");
+        errors.add("checklist", "required", m::checklist_required());
     }
     for (i, item) in req.checklist.iter().enumerate() {
         if item.item.trim().is_empty() {
-            errors.add(format!("checklist[{i}].item"), "required", "name the checklist item");
+            errors.add(format!("checklist[{i}].item"), "required", m::checklist_item_name());
         }
         if item.points > item.max_points {
-            errors.add(format!("checklist[{i}].points"), "out_of_range", format!("at most {} points", item.max_points));
+            errors.add(format!("checklist[{i}].points"), "out_of_range", m::at_most_points(item.max_points));
         }
     }
     errors.finish()?;
@@ -316,13 +314,13 @@ pub async fn decide(state: &AppState, actor: &Actor, id: Uuid, req: DesignationD
         let approved: BTreeSet<ServiceMode> = req.approved_modes.iter().copied().collect();
         let mut errors = FieldErrors::new();
         if approved.is_empty() {
-            errors.add("approved_modes", "required", "approve at least one service mode");
+            errors.add("approved_modes", "required", m::approve_at_least_one_mode());
         } else if !approved.is_subset(&requested) {
-            errors.add("approved_modes", "not_requested", "only modes the institution asked for can be approved");
+            errors.add("approved_modes", "not_requested", m::mode_not_requested());
         }
         let beds = m.licensed_beds.and_then(|b| u32::try_from(b).ok()).unwrap_or(0);
         if req.bed_quota > beds {
-            errors.add("bed_quota", "out_of_range", format!("at most the {beds} licensed beds"));
+            errors.add("bed_quota", "out_of_range", m::at_most_licensed_beds(beds));
         }
         errors.finish()?;
         let approved_json = serde_json::to_string(&approved).map_err(anyhow::Error::from)?;
@@ -349,10 +347,10 @@ async fn insert_agreement(
         None => start_on
             .checked_add_months(Months::new(AGREEMENT_MONTHS))
             .and_then(|d| d.checked_sub_days(Days::new(1)))
-            .ok_or_else(|| ApiError::invalid_field("start_on", "out_of_range", "start date out of range"))?,
+            .ok_or_else(|| ApiError::invalid_field("start_on", "out_of_range", m::date_out_of_range()))?,
     };
     if end_on <= start_on {
-        return Err(ApiError::invalid_field("end_on", "before_start", "the agreement must end after it starts"));
+        return Err(ApiError::invalid_field("end_on", "before_start", m::agreement_ends_after_start()));
     }
     let region = regions::region_of(txn, m.region_id).await?;
     let year = start_on.format("%Y").to_string();
@@ -399,9 +397,10 @@ pub async fn renew(state: &AppState, actor: &Actor, id: Uuid, req: AgreementRequ
         .one(&txn)
         .await?;
     let default_start = latest.as_ref().and_then(|a| a.end_on.checked_add_days(Days::new(1)));
-    let start = req.start_on.or(default_start).ok_or_else(|| {
-        ApiError::invalid_field("start_on", "required", "there is no agreement to renew; give a start date")
-    })?;
+    let start = req
+        .start_on
+        .or(default_start)
+        .ok_or_else(|| ApiError::invalid_field("start_on", "required", m::no_agreement_to_renew()))?;
     advance(&txn, actor, &m, Step::Renew, (None, Some(start), None), |_| {}).await?;
     insert_agreement(&txn, &m, start, req.end_on).await?;
     txn.commit().await?;

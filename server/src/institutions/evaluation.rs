@@ -5,6 +5,7 @@
 //! from that one only: an evaluation never changes once recorded, and no violation is lost or
 //! counted twice.
 
+use ltci_shared::messages as m;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Datelike, Utc};
@@ -28,15 +29,15 @@ use crate::entities::{
     enum_from_db, enum_to_db, evaluation_scheme as scheme_row, institution, institution_evaluation as ev,
     institution_violation as vio,
 };
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 fn check_year(year: i32) -> ApiResult<()> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(ApiError::invalid_field("year", "out_of_range", "a year from 2000 to 2100"))
+        Err(ApiError::invalid_field("year", "out_of_range", m::year_range(2000, 2100)))
     }
 }
 
@@ -91,7 +92,7 @@ pub async fn put_scheme(state: &AppState, actor: &Actor, year: i32, s: Evaluatio
         .one(&txn)
         .await?;
     if used.is_some() {
-        return Err(ApiError::conflict("year", "evaluations of this year are already recorded on the current sheet"));
+        return Err(ApiError::conflict("year", m::sheet_in_use()));
     }
     let existing = scheme_row::Entity::find()
         .filter(scheme_row::Column::RegionId.eq(actor.region_id))
@@ -191,11 +192,7 @@ async fn evaluation_views<C: ConnectionTrait>(db: &C, rows: Vec<ev::Model>) -> A
 fn ensure_designated(m: &institution::Model) -> ApiResult<()> {
     match status(m)? {
         InstitutionStatus::Active | InstitutionStatus::Suspended | InstitutionStatus::Terminated => Ok(()),
-        _ => Err(ApiError::state_conflict(
-            codes::INVALID_STATE_TRANSITION,
-            &m.status,
-            "only designated institutions are evaluated",
-        )),
+        _ => Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &m.status, m::only_designated_evaluated())),
     }
 }
 
@@ -205,26 +202,27 @@ fn score_sheet(scheme: &EvaluationScheme, scores: &[CategoryScore]) -> ApiResult
     let mut given: HashMap<&str, (usize, &CategoryScore)> = HashMap::new();
     for (i, s) in scores.iter().enumerate() {
         match scheme.categories.iter().find(|c| c.code == s.category) {
-            None => {
-                errors.add(format!("scores[{i}].category"), "unknown_category", "not a category of the year's sheet")
-            }
+            None => errors.add(format!("scores[{i}].category"), "unknown_category", m::not_a_sheet_category()),
             Some(c) if s.points > c.max_points => {
-                errors.add(format!("scores[{i}].points"), "out_of_range", format!("at most {} points", c.max_points))
+                errors.add(format!("scores[{i}].points"), "out_of_range", m::at_most_points(c.max_points))
             }
             Some(_) => {}
         }
-        if s.note.as_deref().is_some_and(|n| n.chars().count() > 500) {
-            errors.add(format!("scores[{i}].note"), "too_long", "at most 500 characters");
+        if let Some(note) = s.note.as_deref()
+            && let Err((code, text)) = crate::fields::check_paragraph(note, 500)
+            && code != "required"
+        {
+            errors.add(format!("scores[{i}].note"), code, text);
         }
         if given.insert(s.category.as_str(), (i, s)).is_some() {
-            errors.add(format!("scores[{i}].category"), "duplicate", "each category is scored once");
+            errors.add(format!("scores[{i}].category"), "duplicate", m::category_scored_once());
         }
     }
     let missing: BTreeSet<&str> =
         scheme.categories.iter().map(|c| c.code.as_str()).filter(|c| !given.contains_key(c)).collect();
     if !missing.is_empty() {
         let list: Vec<&str> = missing.into_iter().collect();
-        errors.add("scores", "missing_category", format!("score every category; missing: {}", list.join(", ")));
+        errors.add("scores", "missing_category", m::missing_categories(list.join(", ")));
     }
     errors.finish()?;
     Ok(scheme
@@ -257,11 +255,7 @@ pub async fn evaluate(state: &AppState, actor: &Actor, id: Uuid, req: Evaluation
     let today = actor.today;
     let on = req.evaluated_on.unwrap_or(today);
     if on.year() < req.year || on > today {
-        return Err(ApiError::invalid_field(
-            "evaluated_on",
-            "out_of_range",
-            "an evaluation is dated within or after the year it covers, and not in the future",
-        ));
+        return Err(ApiError::invalid_field("evaluated_on", "out_of_range", m::evaluation_date_rule()));
     }
     let sheet_in_force = in_force(&txn, inst.region_id, req.year).await?;
     let categories = score_sheet(&sheet_in_force.scheme, &req.scores)?;
@@ -271,7 +265,7 @@ pub async fn evaluate(state: &AppState, actor: &Actor, id: Uuid, req: Evaluation
         .one(&txn)
         .await?;
     if done.is_some() {
-        return Err(ApiError::conflict("year", "this institution is already evaluated for that year"));
+        return Err(ApiError::conflict("year", m::already_evaluated()));
     }
     let pending = vio::Entity::find()
         .filter(vio::Column::InstitutionId.eq(inst.id))
@@ -308,7 +302,7 @@ pub async fn evaluate(state: &AppState, actor: &Actor, id: Uuid, req: Evaluation
     }
     .insert(&txn)
     .await
-    .map_err(unique_as(|| ApiError::conflict("year", "this institution is already evaluated for that year")))?;
+    .map_err(unique_as(|| ApiError::conflict("year", m::already_evaluated())))?;
     let pending_ids: Vec<Uuid> = pending.iter().map(|v| v.id).collect();
     let claimed = vio::Entity::update_many()
         .col_expr(vio::Column::EvaluationId, sea_orm::sea_query::Expr::value(evaluation_id))
@@ -317,7 +311,7 @@ pub async fn evaluate(state: &AppState, actor: &Actor, id: Uuid, req: Evaluation
         .exec(&txn)
         .await?;
     if claimed.rows_affected != pending_ids.len() as u64 {
-        return Err(ApiError::conflict("year", "violations were deducted by another evaluation meanwhile; retry"));
+        return Err(ApiError::conflict("year", m::violations_taken_meanwhile()));
     }
     let details = serde_json::json!({
         "year": req.year, "total": total, "grade": grade, "credit_class": class,
@@ -354,7 +348,7 @@ pub async fn add_violation(state: &AppState, actor: &Actor, id: Uuid, req: Viola
     let mut errors = FieldErrors::new();
     let description = errors.take("description", check_text(&req.description, 500));
     if !(1..=sheet::SHEET_POINTS).contains(&req.points) {
-        errors.add("points", "out_of_range", "deduct from 1 to 1000 points");
+        errors.add("points", "out_of_range", m::between(1, 1000));
     }
     let txn = state.db.begin().await?;
     let inst = find_in_scope(&txn, actor, id).await?;
@@ -362,10 +356,10 @@ pub async fn add_violation(state: &AppState, actor: &Actor, id: Uuid, req: Viola
     let today = actor.today;
     let confirmed_on = req.confirmed_on.unwrap_or(today);
     if confirmed_on > today {
-        errors.add("confirmed_on", "in_future", "a violation is recorded once confirmed");
+        errors.add("confirmed_on", "in_future", m::violation_confirmed_first());
     }
     if req.occurred_on > confirmed_on {
-        errors.add("occurred_on", "after_confirmation", "it cannot have occurred after it was confirmed");
+        errors.add("occurred_on", "after_confirmation", m::violation_after_confirmation());
     }
     errors.finish()?;
     let description = description.ok_or_else(|| ApiError::internal(anyhow::anyhow!("validated field missing")))?;

@@ -28,6 +28,23 @@ pub enum Step {
 
 impl Step {
     /// The event kind recorded on the institution, and the audit action `institution.<kind>`.
+    /// The step's name for people.
+    pub fn text(self) -> ltci_shared::text::Text {
+        use ltci_shared::messages as m;
+        match self {
+            Step::AcceptDocuments => m::istep_accept_documents(),
+            Step::RejectDocuments => m::istep_reject_documents(),
+            Step::Inspect => m::istep_inspect(),
+            Step::Approve => m::istep_approve(),
+            Step::Reject => m::istep_reject(),
+            Step::SignAgreement => m::istep_sign_agreement(),
+            Step::Renew => m::istep_renew(),
+            Step::Suspend => m::istep_suspend(),
+            Step::Resume => m::istep_resume(),
+            Step::Terminate => m::istep_terminate(),
+        }
+    }
+
     pub fn event_kind(self) -> &'static str {
         match self {
             Step::AcceptDocuments => "documents_accepted",

@@ -4,6 +4,7 @@
 use chrono::Utc;
 use ltci_shared::api::institutions::{Institution, InstitutionStatus, UpdateInstitutionProfile};
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
 
@@ -12,10 +13,10 @@ use super::views::status;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::institution;
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::registry::validate;
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 fn count(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
@@ -39,14 +40,10 @@ pub async fn update(
     let m = find_in_scope(&txn, actor, id).await?;
     let st = status(&m)?;
     if matches!(st, InstitutionStatus::Rejected | InstitutionStatus::Terminated) {
-        return Err(ApiError::state_conflict(
-            codes::INVALID_STATE_TRANSITION,
-            &m.status,
-            "a closed record is not edited",
-        ));
+        return Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &m.status, m::closed_record()));
     }
     if m.version != req.version {
-        return Err(ApiError::conflict("version", "the institution was changed by someone else; reload it"));
+        return Err(ApiError::conflict("version", m::institution_changed_meanwhile()));
     }
     let mut next = institution::ActiveModel {
         version: Set(m.version + 1),
@@ -81,7 +78,7 @@ pub async fn update(
         .exec(&txn)
         .await?;
     if result.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "the institution was changed by someone else; reload it"));
+        return Err(ApiError::conflict("version", m::institution_changed_meanwhile()));
     }
     audit::record(&txn, &AuditActor::from(actor), "institution.update", "institution", m.id, &changed).await?;
     txn.commit().await?;

@@ -9,6 +9,7 @@ use ltci_shared::api::institutions::{
     TransferRequest,
 };
 use ltci_shared::api::users::Role;
+use ltci_shared::messages as m;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -19,10 +20,10 @@ use super::views::{modes, relation_view, status};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{agreement, certificate, enum_to_db, insured_person, service_relation as rel};
+use crate::fields::check_paragraph;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
-use crate::users::service::check_text;
 use crate::workforce::assignments;
 
 /// Relations open on `on` (started, not ended before it).
@@ -41,9 +42,7 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
         .filter(insured_person::Column::RegionId.eq(actor.region_id))
         .one(db)
         .await?
-        .ok_or_else(|| {
-            ApiError::invalid_field("insured_person_id", "unknown_person", "no such insured person in your region")
-        })?;
+        .ok_or_else(|| ApiError::invalid_field("insured_person_id", "unknown_person", m::unknown_person()))?;
     let certified = certificate::Entity::find()
         .filter(certificate::Column::InsuredPersonId.eq(person.id))
         .filter(certificate::Column::Status.eq("active"))
@@ -52,18 +51,14 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
         .one(db)
         .await?;
     if certified.is_none() {
-        return Err(ApiError::invalid_field(
-            "insured_person_id",
-            "not_certified",
-            "the person has no valid disability certificate on the start date",
-        ));
+        return Err(ApiError::invalid_field("insured_person_id", "not_certified", m::not_certified_on_start()));
     }
     let inst = super::designation::require_in_region(db, actor.region_id, req.institution_id, "institution_id").await?;
     if status(&inst)? != InstitutionStatus::Active {
         return Err(ApiError::invalid_field(
             "institution_id",
             "institution_not_active",
-            format!("the institution is {}: it takes no new beneficiaries", inst.status),
+            m::institution_takes_no_beneficiaries(status(&inst)?.text()),
         ));
     }
     let needed = ServiceMode::for_care_mode(req.care_mode);
@@ -78,11 +73,7 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
         None => false,
     };
     if !covered {
-        return Err(ApiError::invalid_field(
-            "care_mode",
-            "mode_not_approved",
-            "the institution has no agreement covering this care mode on the start date",
-        ));
+        return Err(ApiError::invalid_field("care_mode", "mode_not_approved", m::no_agreement_for_mode()));
     }
     let open = rel::Entity::find()
         .filter(rel::Column::InsuredPersonId.eq(person.id))
@@ -92,16 +83,10 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
     for o in &open {
         let mode: CareMode = crate::entities::enum_from_db(&o.care_mode)?;
         if o.institution_id == inst.id && mode == req.care_mode {
-            return Err(ApiError::conflict(
-                "insured_person_id",
-                "this institution already serves the person in this mode",
-            ));
+            return Err(ApiError::conflict("insured_person_id", m::already_served_in_mode()));
         }
         if mode.occupies_a_bed() && req.care_mode.occupies_a_bed() {
-            return Err(ApiError::conflict(
-                "insured_person_id",
-                "the person already has a bed-based relation (ward or institutional care) on that date; end or transfer it first",
-            ));
+            return Err(ApiError::conflict("insured_person_id", m::already_in_a_bed()));
         }
     }
     let m = rel::ActiveModel {
@@ -143,7 +128,7 @@ async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> A
         .filter(scope::service_relations(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("service relation"))
+        .ok_or_else(|| ApiError::not_found(m::thing_service_relation()))
 }
 
 pub(crate) async fn close<C: ConnectionTrait>(
@@ -154,10 +139,10 @@ pub(crate) async fn close<C: ConnectionTrait>(
     reason: String,
 ) -> ApiResult<rel::Model> {
     if r.end_on.is_some() {
-        return Err(ApiError::conflict("end_on", "this relation has already ended"));
+        return Err(ApiError::conflict("end_on", m::relation_already_ended()));
     }
     if end_on < r.start_on {
-        return Err(ApiError::invalid_field("end_on", "before_start", "a relation cannot end before it starts"));
+        return Err(ApiError::invalid_field("end_on", "before_start", m::relation_ends_before_start()));
     }
     assignments::end_with_relation(db, actor, &r, end_on, &reason).await?;
     let mut a: rel::ActiveModel = r.into();
@@ -179,7 +164,7 @@ pub(crate) async fn close<C: ConnectionTrait>(
 /// Ends a relation with the last day served and the reason.
 pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndServiceRelation) -> ApiResult<ServiceRelation> {
     actor.require(Permission::ManageServiceRelations)?;
-    let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason = check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let r = find_in_scope(&txn, actor, id).await?;
     let m = close(&txn, actor, r, req.end_on, reason).await?;
@@ -192,7 +177,7 @@ pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndServiceRelat
 pub async fn transfer(state: &AppState, actor: &Actor, id: Uuid, req: TransferRequest) -> ApiResult<ServiceRelation> {
     // Moving a beneficiary between institutions is the agency's decision.
     actor.require(Permission::ManageInstitutions)?;
-    let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason = check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let r = find_in_scope(&txn, actor, id).await?;
     let care_mode = match req.care_mode {
@@ -203,7 +188,7 @@ pub async fn transfer(state: &AppState, actor: &Actor, id: Uuid, req: TransferRe
     let start_on = req
         .end_on
         .checked_add_days(Days::new(1))
-        .ok_or_else(|| ApiError::invalid_field("end_on", "out_of_range", "date out of range"))?;
+        .ok_or_else(|| ApiError::invalid_field("end_on", "out_of_range", m::date_out_of_range()))?;
     close(&txn, actor, r, req.end_on, reason).await?;
     let m = start(
         &txn,

@@ -4,6 +4,7 @@
 use ltci_shared::api::evaluation::{
     CreditClass, DepositRelease, EvaluationCategory, EvaluationScheme, Grade, GradeThresholds,
 };
+use ltci_shared::messages as m;
 
 use crate::http::error::FieldErrors;
 
@@ -34,7 +35,7 @@ pub fn default_scheme() -> EvaluationScheme {
 /// rise from a better class to a worse one.
 pub fn check_scheme(errors: &mut FieldErrors, s: &EvaluationScheme) {
     if s.categories.is_empty() {
-        errors.add("categories", "required", "a sheet has at least one category");
+        errors.add("categories", "required", m::sheet_needs_category());
     }
     let mut seen = std::collections::HashSet::new();
     for (i, c) in s.categories.iter().enumerate() {
@@ -42,33 +43,29 @@ pub fn check_scheme(errors: &mut FieldErrors, s: &EvaluationScheme) {
             && c.code.len() <= 32
             && c.code.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '_');
         if !code_ok {
-            errors.add(format!("categories[{i}].code"), "invalid_code", "1 to 32 of a-z, 0-9 and _");
+            errors.add(format!("categories[{i}].code"), "invalid_code", m::category_code_format());
         } else if !seen.insert(c.code.as_str()) {
-            errors.add(format!("categories[{i}].code"), "duplicate", "each category code appears once");
+            errors.add(format!("categories[{i}].code"), "duplicate", m::category_code_once());
         }
         if c.name.trim().is_empty() || c.name.chars().count() > 50 {
-            errors.add(format!("categories[{i}].name"), "invalid_length", "1 to 50 characters");
+            errors.add(format!("categories[{i}].name"), "invalid_length", m::characters_between(1, 50));
         }
         if c.max_points == 0 {
-            errors.add(format!("categories[{i}].max_points"), "out_of_range", "a category is worth at least 1 point");
+            errors.add(format!("categories[{i}].max_points"), "out_of_range", m::category_min_points());
         }
     }
     let sum: u64 = s.categories.iter().map(|c| u64::from(c.max_points)).sum();
     if !s.categories.is_empty() && sum != u64::from(SHEET_POINTS) {
-        errors.add("categories", "not_thousand", format!("the category maxima add up to {sum}, not {SHEET_POINTS}"));
+        errors.add("categories", "not_thousand", m::categories_sum(sum, SHEET_POINTS));
     }
     let t = s.thresholds;
     if !(t.a <= SHEET_POINTS && t.a > t.b && t.b > t.c && t.c > 0) {
-        errors.add("thresholds", "not_descending", "need 1000 ≥ a > b > c > 0");
+        errors.add("thresholds", "not_descending", m::thresholds_descending());
     }
     let r = s.deposit_release_percent;
     let shares = [r.a, r.b, r.c, r.d, r.e];
     if shares.iter().any(|&p| p > 100) || shares.windows(2).any(|w| w[1] > w[0]) {
-        errors.add(
-            "deposit_release_percent",
-            "out_of_order",
-            "shares are at most 100 and never rise from class A to class E",
-        );
+        errors.add("deposit_release_percent", "out_of_order", m::release_shares_order());
     }
 }
 

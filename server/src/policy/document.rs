@@ -1,9 +1,11 @@
 //! Reading a policy document (TOML or JSON), with errors that name the offending key.
 
+use ltci_shared::messages as m;
 use std::collections::BTreeMap;
 
-use ltci_shared::FieldIssue;
+use ltci_shared::Issue;
 use ltci_shared::policy::PolicyDocument;
+use ltci_shared::text::Text;
 
 use crate::http::error::{ApiError, ApiResult};
 
@@ -42,12 +44,12 @@ pub fn parse(text: &str, format: Format) -> ApiResult<PolicyDocument> {
     let doc = match format {
         Format::Toml => {
             let de = toml::Deserializer::parse(text).map_err(|e| {
-                let at = e.span().map(|s| position(text, s.start)).unwrap_or_default();
-                ApiError::invalid_field("document", "invalid_toml", format!("{}{at}", e.message().trim()))
+                let at = e.span().map_or_else(m::at_unknown_place, |s| position(text, s.start));
+                ApiError::invalid_field("document", "invalid_toml", m::invalid_toml(e.message().trim(), at))
             })?;
             serde_path_to_error::deserialize(de).map_err(|e| {
-                let at = e.inner().span().map(|s| position(text, s.start)).unwrap_or_default();
-                key_error(&e.path().to_string(), e.inner().message().trim(), &at)
+                let at = e.inner().span().map_or_else(m::at_unknown_place, |s| position(text, s.start));
+                key_error(&e.path().to_string(), e.inner().message().trim(), at)
             })?
         }
         Format::Json => {
@@ -55,10 +57,12 @@ pub fn parse(text: &str, format: Format) -> ApiResult<PolicyDocument> {
             serde_path_to_error::deserialize(&mut de).map_err(|e| {
                 let inner = e.inner();
                 if inner.is_syntax() || inner.is_eof() {
-                    ApiError::invalid_field("document", "invalid_json", format!("{inner}"))
+                    ApiError::invalid_field("document", "invalid_json", m::not_json(inner))
                 } else {
-                    // serde_json's message ends with the line and column already.
-                    key_error(&e.path().to_string(), &inner.to_string(), "")
+                    let at = m::at_line_column(inner.line(), inner.column());
+                    let message = inner.to_string();
+                    let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
+                    key_error(&e.path().to_string(), &message, at)
                 }
             })?
         }
@@ -73,12 +77,12 @@ pub fn check(doc: PolicyDocument) -> ApiResult<PolicyDocument> {
         return Ok(doc);
     }
     let count = problems.len();
-    Err(ApiError::validation(problems).with_message(format!("the policy was not imported: {count} problem(s)")))
+    Err(ApiError::validation(problems).with_message(m::policy_refused(count)))
 }
 
 /// A deserialisation error at `path`. serde names a missing or unknown key in its message only, so
 /// the key is taken from there and appended to the path of the table it belongs in.
-fn key_error(path: &str, message: &str, at: &str) -> ApiError {
+fn key_error(path: &str, message: &str, at: Text) -> ApiError {
     let quoted = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').next()).map(str::to_owned);
     let join = |key: &str| {
         if path == "." || path.is_empty() {
@@ -89,23 +93,28 @@ fn key_error(path: &str, message: &str, at: &str) -> ApiError {
             format!("{path}.{key}")
         }
     };
-    let (key, code) = if let Some(key) = quoted("missing field `") {
-        (join(&key), "required")
+    let first = message.lines().next().unwrap_or(message);
+    let (key, code, text) = if let Some(key) = quoted("missing field `") {
+        (join(&key), "required", m::policy_key_missing(at))
     } else if let Some(key) = quoted("unknown field `") {
-        (join(&key), "unknown_key")
+        (join(&key), "unknown_key", m::policy_key_unknown(at))
     } else {
-        (if path == "." { "document".to_owned() } else { path.to_owned() }, "invalid_value")
+        let key = if path == "." { "document".to_owned() } else { path.to_owned() };
+        match first.strip_prefix(ltci_shared::strict::MARK).and_then(|c| c.split_once(':')) {
+            Some(("too_precise", _)) => (key, "too_precise", m::policy_decimal_precision(at)),
+            Some(_) => (key, "invalid_value", m::policy_decimal(at)),
+            None => (key, "invalid_value", m::policy_value(first, at)),
+        }
     };
-    let message = message.lines().next().unwrap_or(message);
-    ApiError::validation(BTreeMap::from([(key, FieldIssue::new(code, format!("{message}{at}")))]))
+    ApiError::validation(BTreeMap::from([(key, Issue::new(code, text))]))
 }
 
-/// " (line L, column C)" of a byte offset.
-fn position(text: &str, offset: usize) -> String {
+/// Where in the text a byte offset is: its line and column.
+fn position(text: &str, offset: usize) -> Text {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!(" (line {line}, column {column})")
+    m::at_line_column(line, column)
 }
 
 #[cfg(test)]
@@ -151,7 +160,9 @@ mod tests {
         let demo = SAMPLES[2].1;
         let err = parse(&demo.replace("name = \"示范市", "name = 示范市"), Format::Toml).expect_err("syntax");
         assert_eq!(issue(&err), [("document".to_owned(), "invalid_toml".to_owned())]);
-        assert!(err.details()["document"].message.contains("line 3"), "{}", err.details()["document"].message);
+        let message = err.details()["document"].text.en();
+        assert!(message.contains("line 3"), "{message}");
+        assert!(err.details()["document"].text.zh().contains("第 3 行"), "{message}");
 
         let err = parse(&demo.replace("amount = \"80.00\"", "amount = 80.0"), Format::Toml).expect_err("type");
         assert_eq!(issue(&err), [("rates[0].amount".to_owned(), "invalid_value".to_owned())]);

@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use ltci_shared::ErrorBody;
 use ltci_shared::api::policy::{InForceQuery, PolicySummary, PolicyVersion};
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -39,16 +40,10 @@ async fn import_policy(
     actor.require(crate::auth::Permission::ManagePolicy)?;
     let format =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::of_content_type).ok_or_else(
-            || {
-                ApiError::other(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    codes::UNSUPPORTED_MEDIA_TYPE,
-                    "send the policy as Content-Type: application/toml or application/json",
-                )
-            },
+            || ApiError::other(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::UNSUPPORTED_MEDIA_TYPE, m::send_policy()),
         )?;
     let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::invalid_field("document", "invalid_encoding", "the document must be UTF-8"))?;
+        .map_err(|_| ApiError::invalid_field("document", "invalid_encoding", m::document_utf8()))?;
     let doc = document::parse(text, format)?;
     let (version, created) = service::import(&state.db, &actor, doc).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(version)))

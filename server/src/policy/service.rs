@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use ltci_shared::api::policy::{PolicySummary, PolicyVersion};
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
 use ltci_shared::policy::PolicyDocument;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -50,11 +51,7 @@ pub async fn import(
     if let Some(code) = &doc.region
         && *code != region.code
     {
-        return Err(ApiError::invalid_field(
-            "region",
-            "wrong_region",
-            format!("the policy is for region {code}; you manage region {}", region.code),
-        ));
+        return Err(ApiError::invalid_field("region", "wrong_region", m::policy_wrong_region(code, &region.code)));
     }
     let canonical = serde_json::to_string(&doc).map_err(ApiError::internal)?;
     let sha256 = crate::digest::sha256_hex(&canonical);
@@ -86,8 +83,7 @@ pub async fn import(
         imported_by: Set(actor.user_id),
         imported_at: Set(Utc::now()),
     };
-    let conflict =
-        || ApiError::conflict("document", "another policy was imported for your region meanwhile; import again");
+    let conflict = || ApiError::conflict("document", m::policy_import_raced());
     let inserted = row.insert(&txn).await.map_err(unique_as(conflict))?;
     audit::record(&txn, &AuditActor::from(actor), "policy.import", "policy_version", inserted.id, &["document"])
         .await?;
@@ -141,10 +137,7 @@ pub async fn refuse_change_if_governed<C: ConnectionTrait>(
 }
 
 fn governed(v: &pv::Model, field: &str) -> ApiError {
-    let message = format!(
-        "the benefit policy in force (version {}, from {}) decides this; import a new policy version to change it",
-        v.version, v.effective_from
-    );
+    let message = m::governed_by_policy(v.version, v.effective_from);
     ApiError::other(StatusCode::CONFLICT, codes::GOVERNED_BY_POLICY, message.clone()).with_field(
         field,
         codes::GOVERNED_BY_POLICY,
@@ -156,7 +149,7 @@ pub async fn current<C: ConnectionTrait>(db: &C, actor: &Actor, on: NaiveDate) -
     actor.require(Permission::ReadPolicy)?;
     match in_force(db, actor.region_id, on).await? {
         Some(m) => to_api(m),
-        None => Err(ApiError::not_found("policy in force on that date")),
+        None => Err(ApiError::not_found(m::thing_policy_in_force())),
     }
 }
 
@@ -164,7 +157,7 @@ pub async fn get<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResu
     actor.require(Permission::ReadPolicy)?;
     match pv::Entity::find_by_id(id).one(db).await? {
         Some(m) if m.region_id == actor.region_id => to_api(m),
-        _ => Err(ApiError::not_found("policy version")),
+        _ => Err(ApiError::not_found(m::thing_policy_version())),
     }
 }
 

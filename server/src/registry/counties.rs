@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use ltci_shared::api::registry::{County, CreateCountyRequest};
+use ltci_shared::messages as m;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
@@ -10,9 +11,9 @@ use uuid::Uuid;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::county;
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 pub fn view(m: county::Model) -> County {
     County { id: m.id, region_id: m.region_id, code: m.code, name: m.name }
@@ -42,17 +43,9 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCountyRequest) -
     let mut errors = FieldErrors::new();
     let code = req.code.trim().to_string();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        errors.add("code", "invalid_county_code", "a county code is the 6-digit administrative division code");
+        errors.add("code", "invalid_county_code", m::county_code_format());
     } else if code[..4] != region.code[..4.min(region.code.len())] || code == region.code {
-        errors.add(
-            "code",
-            "outside_region",
-            format!(
-                "a county of region {} has a code {}xx other than the region's own",
-                region.code,
-                &region.code[..4]
-            ),
-        );
+        errors.add("code", "outside_region", m::county_outside_region(&region.code, &region.code[..4]));
     }
     let name = errors.take("name", check_text(&req.name, 50));
     errors.finish()?;
@@ -64,7 +57,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCountyRequest) -
         .one(&txn)
         .await?;
     if exists.is_some() {
-        return Err(ApiError::conflict("code", "this county is already registered"));
+        return Err(ApiError::conflict("code", m::county_exists()));
     }
     let m = county::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -5,6 +5,7 @@ use ltci_shared::api::registry::{
     Address, CreateInsuredPersonRequest, EmergencyContact, InsuredPerson, InsuredPersonFilter, PersonStatus, Scheme,
     UpdateInsuredPersonRequest,
 };
+use ltci_shared::messages as m;
 use ltci_shared::{IdNumber, Page, Sex};
 use sea_orm::{
     ActiveModelTrait as _, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -16,10 +17,10 @@ use super::validate;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::insured_person as person;
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// The person's emergency contact (家属), when both name and phone are registered.
 pub(crate) fn emergency_contact(m: &person::Model) -> Option<EmergencyContact> {
@@ -66,11 +67,11 @@ pub(crate) fn sex_name(sex: Sex) -> &'static str {
 }
 
 pub(crate) fn id_number_rule(value: &str, today: NaiveDate) -> validate::Rule<IdNumber> {
-    IdNumber::parse_on(value, today).map_err(|e| (e.code(), e.to_string()))
+    IdNumber::parse_on(value, today).map_err(|e| (e.code(), e.text()))
 }
 
 fn duplicate_id() -> ApiError {
-    ApiError::conflict("id_number", "a person with this ID number is already registered in this region")
+    ApiError::conflict("id_number", m::person_id_number_taken())
 }
 
 async fn id_number_taken<C: ConnectionTrait>(
@@ -101,7 +102,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     if let Some(id) = &id_number
         && req.enrolled_on < id.birth_date()
     {
-        errors.add("enrolled_on", "before_birth", "enrolment cannot be before the birth date");
+        errors.add("enrolled_on", "before_birth", m::enrolled_before_birth());
     }
     errors.finish()?;
     let (Some(name), Some(id_number), Some(address)) = (name, id_number, address) else {
@@ -152,7 +153,7 @@ async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> A
         .filter(scope::insured_persons(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("insured person"))
+        .ok_or_else(|| ApiError::not_found(m::thing_insured_person()))
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<InsuredPerson> {
@@ -199,7 +200,7 @@ pub async fn update(
     let txn = state.db.begin().await?;
     let current = find_in_scope(&txn, actor, id).await?;
     if current.version != req.version {
-        return Err(ApiError::conflict("version", "this person was changed by someone else; reload and try again"));
+        return Err(ApiError::conflict("version", m::person_changed_meanwhile()));
     }
     let mut errors = FieldErrors::new();
     let mut changed: Vec<&str> = Vec::new();
@@ -235,7 +236,7 @@ pub async fn update(
     }
     let enrolled_on = req.enrolled_on.unwrap_or(current.enrolled_on);
     if enrolled_on < birth_date {
-        errors.add("enrolled_on", "before_birth", "enrolment cannot be before the birth date");
+        errors.add("enrolled_on", "before_birth", m::enrolled_before_birth());
     } else if enrolled_on != current.enrolled_on {
         next.enrolled_on = Set(enrolled_on);
         changed.push("enrolled_on");
@@ -266,11 +267,9 @@ pub async fn update(
     }
     let status = req.status.unwrap_or(PersonStatus::from_name(&current.status).unwrap_or(PersonStatus::Active));
     match (status, req.died_on.or(current.died_on)) {
-        (PersonStatus::Deceased, None) => {
-            errors.add("died_on", "required", "a deceased person needs the date of death")
-        }
+        (PersonStatus::Deceased, None) => errors.add("died_on", "required", m::died_on_required()),
         (PersonStatus::Deceased, Some(d)) if d > today || d < birth_date => {
-            errors.add("died_on", "out_of_range", "the date of death must be between the birth date and today")
+            errors.add("died_on", "out_of_range", m::died_on_out_of_range())
         }
         (PersonStatus::Deceased, Some(d)) => {
             if Some(d) != current.died_on {
@@ -278,9 +277,7 @@ pub async fn update(
                 changed.push("died_on");
             }
         }
-        (_, _) if req.died_on.is_some() => {
-            errors.add("died_on", "not_allowed", "a date of death goes with status deceased")
-        }
+        (_, _) if req.died_on.is_some() => errors.add("died_on", "not_allowed", m::died_on_without_death()),
         (_, _) => {
             if current.died_on.is_some() {
                 next.died_on = Set(None);
@@ -307,11 +304,13 @@ pub async fn update(
         .await
         .map_err(unique_as(duplicate_id))?;
     if result.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "this person was changed by someone else; reload and try again"));
+        return Err(ApiError::conflict("version", m::person_changed_meanwhile()));
     }
     audit::record(&txn, &AuditActor::from(actor), "insured_person.update", "insured_person", id, &changed).await?;
-    let updated =
-        person::Entity::find_by_id(id).one(&txn).await?.ok_or_else(|| ApiError::not_found("insured person"))?;
+    let updated = person::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::not_found(m::thing_insured_person()))?;
     txn.commit().await?;
     tracing::info!(person_id = %id, fields = ?changed, "insured person updated");
     view(state, actor, updated)

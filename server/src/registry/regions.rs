@@ -3,16 +3,17 @@
 use chrono::Utc;
 use ltci_shared::Page;
 use ltci_shared::api::registry::{CreateRegionRequest, Region};
+use ltci_shared::messages as m;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use uuid::Uuid;
 
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::region;
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// Time zone of business dates when a region does not say.
 pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
@@ -78,18 +79,18 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateRegionRequest) -
     let mut errors = FieldErrors::new();
     let code = req.code.trim().to_string();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        errors.add("code", "invalid_region_code", "a region code is the 6-digit administrative division code");
+        errors.add("code", "invalid_region_code", m::region_code_format());
     }
     let name = errors.take("name", check_text(&req.name, 100));
     let tz = req.time_zone.as_deref().map(str::trim).unwrap_or(DEFAULT_TIME_ZONE).to_string();
     if tz.parse::<chrono_tz::Tz>().is_err() {
-        errors.add("time_zone", "unknown_time_zone", "use an IANA time zone name such as Asia/Shanghai");
+        errors.add("time_zone", "unknown_time_zone", m::unknown_time_zone());
     }
     errors.finish()?;
     let name = name.ok_or_else(|| ApiError::internal(anyhow::anyhow!("validated name missing")))?;
     let txn = state.db.begin().await?;
     if region::Entity::find().filter(region::Column::Code.eq(&code)).one(&txn).await?.is_some() {
-        return Err(ApiError::conflict("code", "a region with this code exists"));
+        return Err(ApiError::conflict("code", m::region_exists()));
     }
     let model = region::ActiveModel {
         id: Set(Uuid::now_v7()),

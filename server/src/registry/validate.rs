@@ -1,11 +1,12 @@
 //! Field rules for registry input: phones, coordinates, addresses, contacts.
 
 use ltci_shared::api::registry::{Address, EmergencyContact};
+use ltci_shared::messages as m;
 
+use crate::fields::check_text;
 use crate::http::error::FieldErrors;
-use crate::users::service::check_text;
 
-pub type Rule<T> = Result<T, (&'static str, String)>;
+pub use crate::http::error::Rule;
 
 /// Phone numbers as people write them: digits with optional `+`, `-`, spaces, parentheses;
 /// 5–20 characters with at least 5 digits (an 11-digit mobile or a landline with area code).
@@ -14,7 +15,7 @@ pub fn phone(value: &str) -> Rule<String> {
     let digits = v.chars().filter(char::is_ascii_digit).count();
     let allowed = v.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' ' | '(' | ')'));
     if !allowed || digits < 5 || v.len() > 20 {
-        return Err(("invalid_phone", "a phone number is 5–20 characters of digits, '+', '-', spaces".into()));
+        return Err(("invalid_phone", m::invalid_phone()));
     }
     Ok(v.to_string())
 }
@@ -26,18 +27,18 @@ pub fn address(errors: &mut FieldErrors, prefix: &str, a: &Address) -> Option<Ad
     if let Some(lat) = a.latitude
         && (!(-90.0..=90.0).contains(&lat) || !lat.is_finite())
     {
-        errors.add(format!("{prefix}.latitude"), "out_of_range", "latitude is between -90 and 90 degrees");
+        errors.add(format!("{prefix}.latitude"), "out_of_range", m::latitude_range());
         ok = false;
     }
     if let Some(lng) = a.longitude
         && (!(-180.0..=180.0).contains(&lng) || !lng.is_finite())
     {
-        errors.add(format!("{prefix}.longitude"), "out_of_range", "longitude is between -180 and 180 degrees");
+        errors.add(format!("{prefix}.longitude"), "out_of_range", m::longitude_range());
         ok = false;
     }
     if a.latitude.is_some() != a.longitude.is_some() {
         let missing = if a.latitude.is_none() { "latitude" } else { "longitude" };
-        errors.add(format!("{prefix}.{missing}"), "required", "give both latitude and longitude, or neither");
+        errors.add(format!("{prefix}.{missing}"), "required", m::coordinates_in_pairs());
         ok = false;
     }
     match (text, ok) {

@@ -4,6 +4,7 @@
 //! approved in the twelve months before, as adjustment lines — priced under the policy versions
 //! that had been imported when that bill was approved.
 
+use ltci_shared::messages as m;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Months, NaiveDate};
@@ -42,19 +43,15 @@ pub fn deltas(
         if after == before {
             return;
         }
-        let why = current.and_then(|r| r.rejection.clone()).unwrap_or_else(|| "paid".into());
+        let why = match current.and_then(|r| r.rejection.as_deref()) {
+            Some(code) => crate::entities::enum_from_db::<ltci_shared::api::settlement::LineRejection>(code)
+                .map(|r| r.text())
+                .unwrap_or_else(|_| m::verbatim(code)),
+            None => m::word_paid(),
+        };
         let step = match line_no {
-            Some(n) => format!(
-                "line {n} of {month} settled {}; the facts pay {} now ({why}): adjustment {}",
-                to_yuan(before),
-                to_yuan(after),
-                to_yuan(after - before)
-            ),
-            None => format!(
-                "not in the bill of {month}; the facts pay {} now: adjustment {}",
-                to_yuan(after),
-                to_yuan(after)
-            ),
+            Some(n) => m::step_adjust_line(n, month, to_yuan(before), to_yuan(after), why, to_yuan(after - before)),
+            None => m::step_adjust_new(month, to_yuan(after), to_yuan(after)),
         };
         let now_explanation: serde_json::Value =
             current.and_then(|r| serde_json::from_str(&r.explanation).ok()).unwrap_or(serde_json::Value::Null);
@@ -68,7 +65,7 @@ pub fn deltas(
                 "settled": to_yuan(before).to_string(),
                 "now": to_yuan(after).to_string(),
                 "now_explanation": now_explanation,
-                "steps": [step],
+                "steps": [step.stored_value()],
             })
             .to_string(),
             adjusts_bill_id: Some(bill_id),
@@ -188,10 +185,13 @@ mod tests {
             out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen, r.adjusts_line_no)).collect();
         assert_eq!(got, [(25, -4_500, Some(2)), (26, 4_500, Some(3)), (27, 1_000, None)]);
         assert!(out.iter().all(|r| r.adjusts_bill_id == Some(bill) && r.claimed_fen == 0 && r.rejection.is_none()));
+        let mut explanation: serde_json::Value = serde_json::from_str(&out[0].explanation).expect("json");
+        ltci_shared::text::render_stored_in(&mut explanation, ltci_shared::text::Lang::English);
         assert!(
-            out[0]
-                .explanation
-                .contains("line 2 of 2026-09 settled 45.00; the facts pay 0.00 now (deceased): adjustment -45.00")
+            explanation["steps"][0].as_str().is_some_and(
+                |s| s == "line 2 of 2026-09 settled 45.00; the facts pay 0.00 now (deceased): adjustment -45.00"
+            ),
+            "{explanation}"
         );
 
         // Once another bill carries them, nothing is adjusted twice.

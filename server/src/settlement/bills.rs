@@ -2,6 +2,8 @@
 //! by the agency (the payable posted), paid (the payment posted, the quality deposit withheld).
 //! Every step is audited with the status before and after; an approved bill never changes.
 
+use ltci_shared::messages as m;
+use ltci_shared::text::Text;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -27,13 +29,13 @@ use super::rows::Row;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{bill, bill_line, enum_from_db, enum_to_db, institution, ledger_account as acct};
+use crate::fields::check_text;
 use crate::funding::income::fund;
 use crate::funding::ledger::{self, AccountSpec, NewEntry};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::policy::service::in_force_document;
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// What the fund owes an institution for approved bills (应付机构款).
 pub fn payable(institution_id: Uuid) -> AccountSpec {
@@ -67,14 +69,9 @@ pub(crate) async fn refuse_overdraft(txn: &DatabaseTransaction, region_id: Uuid,
             .ok_or_else(|| ApiError::internal(anyhow::anyhow!("fund account missing")))?;
         let left = ledger::sums(txn, region_id).await?.get(&account.id).copied().unwrap_or(0);
         if left < 0 {
-            return Err(ApiError::other(
-                axum::http::StatusCode::CONFLICT,
+            return Err(ApiError::conflict_code(
                 codes::INSUFFICIENT_FUND,
-                format!(
-                    "the {} fund holds {} less than this payment; draw from the reserve first",
-                    enum_to_db(scheme),
-                    to_yuan(-left)
-                ),
+                m::insufficient_fund(scheme.text(), to_yuan(-left)),
             ));
         }
     }
@@ -175,7 +172,7 @@ pub(crate) async fn find<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid, lo
     if lock {
         q = q.lock(LockType::Update);
     }
-    q.one(db).await?.ok_or_else(|| ApiError::not_found("bill"))
+    q.one(db).await?.ok_or_else(|| ApiError::not_found(m::thing_bill()))
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill> {
@@ -225,8 +222,23 @@ pub(crate) fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
         sampled: m.sampled,
         adjusts_bill_id: m.adjusts_bill_id,
         adjusts_line_no: m.adjusts_line_no.and_then(|n| u32::try_from(n).ok()),
-        explanation: serde_json::from_str(&m.explanation).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?,
+        explanation: readable_explanation(&m.explanation)?,
     })
+}
+
+/// A stored explanation with its steps in the reader's language.
+fn readable_explanation(stored: &str) -> ApiResult<serde_json::Value> {
+    let mut v: serde_json::Value = serde_json::from_str(stored).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+    ltci_shared::text::render_stored_in(&mut v, crate::http::lang::current());
+    Ok(v)
+}
+
+/// The steps of an explanation as one line of text, for the CSV.
+fn steps_text(explanation: &serde_json::Value) -> String {
+    explanation["steps"]
+        .as_array()
+        .map(|steps| steps.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join("; "))
+        .unwrap_or_default()
 }
 
 /// A bill's lines in order.
@@ -260,28 +272,31 @@ pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(
         .order_by_asc(bill_line::Column::LineNo)
         .all(&state.db)
         .await?;
+    let lang = crate::http::lang::current();
     let header = [
-        "line_no",
-        "insured_person_id",
-        "care_mode",
-        "scheme",
-        "level",
-        "service_on",
-        "source",
-        "source_id",
-        "item",
-        "times",
-        "rule",
-        "claimed",
-        "allowed",
-        "fund_amount",
-        "rejection",
-        "deducted",
-        "deduction_reason",
+        m::col_line_no(),
+        m::col_insured_person_id(),
+        m::col_care_mode(),
+        m::col_scheme(),
+        m::col_level(),
+        m::col_service_on(),
+        m::col_line_source(),
+        m::col_source_id(),
+        m::col_item(),
+        m::col_times(),
+        m::col_rule(),
+        m::col_claimed(),
+        m::col_allowed(),
+        m::col_fund_amount(),
+        m::col_rejection(),
+        m::col_deducted(),
+        m::col_deduction_reason(),
+        m::col_explanation(),
     ];
     let opt = |v: Option<String>| v.unwrap_or_default();
-    let mut out = vec![header.iter().map(|h| (*h).to_string()).collect::<Vec<_>>()];
+    let mut out = vec![header.iter().map(|h| h.render(lang)).collect::<Vec<_>>()];
     for l in rows {
+        let explanation = steps_text(&readable_explanation(&l.explanation)?);
         out.push(vec![
             l.line_no.to_string(),
             l.insured_person_id.to_string(),
@@ -300,6 +315,7 @@ pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(
             opt(l.rejection),
             to_yuan(l.deducted_fen).to_string(),
             opt(l.deduction_reason),
+            explanation,
         ]);
     }
     Ok((format!("bill-{}-{}.csv", b.month, b.institution_id), crate::http::download::csv_text(out)?))
@@ -322,18 +338,20 @@ pub(crate) async fn step(
     }
     let done = update.filter(bill::Column::Id.eq(b.id)).filter(bill::Column::Version.eq(b.version)).exec(db).await?;
     if done.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "the bill was changed by someone else meanwhile"));
+        return Err(ApiError::conflict("version", m::bill_changed_meanwhile()));
     }
     let to = enum_to_db(&to);
     audit::record_transition(db, &AuditActor::from(actor), &format!("bill.{to}"), "bill", b.id, Some(&b.status), &to)
         .await
 }
 
-pub(crate) fn expect(b: &bill::Model, status: BillStatus, what: &str) -> ApiResult<()> {
+/// `Ok` if the bill is in `status`; `409 invalid_state_transition` with `what` (which bills the
+/// step takes) otherwise.
+pub(crate) fn expect(b: &bill::Model, status: BillStatus, what: Text) -> ApiResult<()> {
     if b.status == enum_to_db(&status) {
         Ok(())
     } else {
-        Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &b.status, format!("only a {what}")))
+        Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &b.status, what))
     }
 }
 
@@ -342,7 +360,7 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
     actor.require(Permission::PrepareBills)?;
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
-    expect(&b, BillStatus::Draft, "draft is submitted")?;
+    expect(&b, BillStatus::Draft, m::only_draft_submitted())?;
     // Months are settled in order: an adjustment is carried by exactly one bill.
     let open = [enum_to_db(&BillStatus::Draft), enum_to_db(&BillStatus::Submitted)];
     if let Some(earlier) = bill::Entity::find()
@@ -353,11 +371,8 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
         .one(&txn)
         .await?
     {
-        return Err(ApiError::other(
-            axum::http::StatusCode::CONFLICT,
-            codes::EARLIER_BILL_OPEN,
-            format!("the bill for {} is {}: settle it first", earlier.month, earlier.status),
-        ));
+        let status = enum_from_db::<BillStatus>(&earlier.status)?.text();
+        return Err(ApiError::conflict_code(codes::EARLIER_BILL_OPEN, m::earlier_bill_open(&earlier.month, status)));
     }
     // What is submitted is what the facts say now.
     let inst = institution_in_scope(&txn, actor, b.institution_id).await?;
@@ -373,11 +388,7 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
         .map(Row::of_model)
         .collect();
     if now != stored {
-        return Err(ApiError::other(
-            axum::http::StatusCode::CONFLICT,
-            codes::STALE_DRAFT,
-            "the facts changed since the draft was computed: compute it again and review it",
-        ));
+        return Err(ApiError::conflict_code(codes::STALE_DRAFT, m::stale_draft()));
     }
     let set = vec![
         (bill::Column::SubmittedBy, Expr::value(actor.user_id)),
@@ -396,7 +407,7 @@ pub async fn return_bill(state: &AppState, actor: &Actor, id: Uuid, req: ReturnB
     let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
-    expect(&b, BillStatus::Submitted, "submitted bill is returned")?;
+    expect(&b, BillStatus::Submitted, m::only_submitted_returned())?;
     bill_line::Entity::update_many()
         .col_expr(bill_line::Column::DeductedFen, Expr::value(0i64))
         .col_expr(bill_line::Column::DeductionReason, Expr::value(Option::<String>::None))
@@ -429,7 +440,7 @@ async fn amounts<C: ConnectionTrait>(db: &C, b: &bill::Model) -> ApiResult<Vec<(
 pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill> {
     actor.require(Permission::SettleBills)?;
     let b = find(&state.db, actor, id, false).await?;
-    expect(&b, BillStatus::Submitted, "submitted bill is approved")?;
+    expect(&b, BillStatus::Submitted, m::only_submitted_approved())?;
     let parts = amounts(&state.db, &b).await?;
     let mut lines: Vec<(AccountSpec, i64)> = parts.iter().map(|(m, s, f)| (expense(*m, *s), *f)).collect();
     let owed: i64 = parts.iter().map(|(_, _, f)| f).sum();
@@ -476,10 +487,10 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
     actor.require(Permission::SettleBills)?;
     let paid_on = req.paid_on.unwrap_or(actor.today);
     if paid_on > actor.today {
-        return Err(ApiError::invalid_field("paid_on", "in_future", "record a payment on or after its day"));
+        return Err(ApiError::invalid_field("paid_on", "in_future", m::payment_in_future()));
     }
     let b = find(&state.db, actor, id, false).await?;
-    expect(&b, BillStatus::Approved, "approved bill is paid")?;
+    expect(&b, BillStatus::Approved, m::only_approved_paid())?;
     let last = crate::care::stays::month_bounds(&b.month).map(|(_, l)| l).unwrap_or(actor.today);
     let share =
         in_force_document(&state.db, actor.region_id, last).await?.map(|d| d.quality_withholding).unwrap_or_default();
@@ -555,5 +566,5 @@ pub async fn institution_in_scope<C: ConnectionTrait>(
         .filter(scope::institutions(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("institution"))
+        .ok_or_else(|| ApiError::not_found(m::thing_institution()))
 }

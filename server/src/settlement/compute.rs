@@ -6,6 +6,7 @@
 use chrono::{NaiveDate, Utc};
 use ltci_shared::api::settlement::{Bill, BillStatus, ComputeBill};
 use ltci_shared::error::codes;
+use ltci_shared::messages as m;
 use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
@@ -51,9 +52,7 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
         .filter(institution::Column::RegionId.eq(actor.region_id))
         .one(&state.db)
         .await?
-        .ok_or_else(|| {
-            ApiError::invalid_field("institution_id", "unknown_institution", "no such institution in your region")
-        })?;
+        .ok_or_else(|| ApiError::invalid_field("institution_id", "unknown_institution", m::unknown_institution()))?;
     let txn = state.db.begin().await?;
     let (created, bill) = compute_in(&txn, actor, &inst, &req.month, bounds).await?;
     txn.commit().await?;
@@ -63,10 +62,10 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
 
 /// The first and last day of `month`, once it is over.
 pub fn month_over(actor: &Actor, month: &str) -> ApiResult<(NaiveDate, NaiveDate)> {
-    let (first, last) = month_bounds(month)
-        .ok_or_else(|| ApiError::invalid_field("month", "invalid_month", "a month is written YYYY-MM"))?;
+    let (first, last) =
+        month_bounds(month).ok_or_else(|| ApiError::invalid_field("month", "invalid_month", m::invalid_month()))?;
     if last >= actor.today {
-        return Err(ApiError::invalid_field("month", "month_not_over", "a month is billed once it is over"));
+        return Err(ApiError::invalid_field("month", "month_not_over", m::month_not_over()));
     }
     Ok((first, last))
 }
@@ -89,19 +88,11 @@ pub async fn compute_in(
     if let Some(b) = &existing
         && b.status != enum_to_db(&BillStatus::Draft)
     {
-        return Err(ApiError::state_conflict(
-            codes::INVALID_STATE_TRANSITION,
-            &b.status,
-            "only a draft is computed again; an approved bill never changes",
-        ));
+        return Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &b.status, m::only_draft_computed()));
     }
     let lines = draft_rows(txn, inst, (first, last), existing.as_ref().map(|b| b.id)).await?;
     if lines.is_empty() {
-        return Err(ApiError::invalid_field(
-            "month",
-            "nothing_to_bill",
-            format!("no charged bed-day, delivered visit, family-care day or adjustment in {month}"),
-        ));
+        return Err(ApiError::invalid_field("month", "nothing_to_bill", m::nothing_to_bill(month)));
     }
     let claimed: i64 = lines.iter().map(|p| p.claimed_fen).sum();
     let fund: i64 = lines.iter().map(|p| p.fund_fen).sum();
@@ -149,7 +140,7 @@ pub async fn compute_in(
         }
         .insert(txn)
         .await
-        .map_err(unique_as(|| ApiError::conflict("month", "this bill is being computed by someone else")))?,
+        .map_err(unique_as(|| ApiError::conflict("month", m::bill_being_computed())))?,
     };
     let rows: Vec<bill_line::ActiveModel> =
         lines.into_iter().enumerate().map(|(n, row)| row.into_active(bill.id, count(n + 1))).collect();

@@ -6,6 +6,7 @@
 use ltci_shared::api::funding::AccountKind;
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::{DepositRelease, DepositReleaseRequest};
+use ltci_shared::messages as m;
 use ltci_shared::money::to_yuan;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -46,17 +47,11 @@ pub async fn release(
         .filter(evaluation::Column::Year.eq(req.year))
         .one(&state.db)
         .await?
-        .ok_or_else(|| {
-            ApiError::invalid_field(
-                "year",
-                "not_evaluated",
-                format!("the institution has no evaluation for {}", req.year),
-            )
-        })?;
+        .ok_or_else(|| ApiError::invalid_field("year", "not_evaluated", m::no_evaluation_for_year(req.year)))?;
     let (first, last) =
         (chrono::NaiveDate::from_ymd_opt(req.year, 1, 1), chrono::NaiveDate::from_ymd_opt(req.year, 12, 31));
     let (Some(first), Some(last)) = (first, last) else {
-        return Err(ApiError::invalid_field("year", "out_of_range", "not a year"));
+        return Err(ApiError::invalid_field("year", "out_of_range", m::year_range(2000, 2100)));
     };
     let percent = u32::try_from(eval.deposit_release_percent).unwrap_or(0).min(100);
     let share = rust_decimal::Decimal::new(i64::from(percent), 2);
@@ -69,11 +64,7 @@ pub async fn release(
         }
     }
     if parts.is_empty() {
-        return Err(ApiError::invalid_field(
-            "year",
-            "nothing_withheld",
-            format!("nothing was withheld in {}", req.year),
-        ));
+        return Err(ApiError::invalid_field("year", "nothing_withheld", m::nothing_withheld(req.year)));
     }
     let mut lines = Vec::new();
     for (scheme, withheld, released, kept) in &parts {
@@ -103,10 +94,7 @@ pub async fn release(
             .await
             .map_err(|e| {
                 if e.details().contains_key("reference") {
-                    ApiError::conflict(
-                        "year",
-                        format!("the deposits of {} were released before, from other payments", req.year),
-                    )
+                    ApiError::conflict("year", m::deposits_released_before(req.year))
                 } else {
                     e
                 }

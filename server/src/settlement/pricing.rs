@@ -4,6 +4,8 @@
 //! the daily limit of the rate (a cap, or a flat amount paid once a day), the fund's share rounded
 //! half up to the fen, and the rate's monthly cap.
 
+use ltci_shared::messages as m;
+use ltci_shared::text::Text;
 use std::collections::HashMap;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -83,9 +85,11 @@ pub struct Priced {
 }
 
 impl Priced {
-    fn step(&mut self, text: String) {
+    /// Adds a step to the explanation, in the catalogue's stored form: the line is read in the
+    /// reader's language (`bills::line_view`).
+    fn step(&mut self, text: Text) {
         if let Some(steps) = self.explanation.get_mut("steps").and_then(Value::as_array_mut) {
-            steps.push(Value::String(text));
+            steps.push(text.stored_value());
         }
     }
 }
@@ -155,50 +159,45 @@ fn price_line(c: &Claim<'_>) -> Priced {
         monthly_cap: None,
         frequency: None,
     };
-    let reject = |mut p: Priced, code: LineRejection, why: &str| {
+    let reject = |mut p: Priced, code: LineRejection, why: Text| {
         p.rejection = Some(code);
-        p.step(why.to_string());
+        p.step(why);
         p
     };
     if c.died_on.is_some_and(|d| d <= c.on) {
-        return reject(priced, LineRejection::Deceased, "no benefit on or after the day of death");
+        return reject(priced, LineRejection::Deceased, m::why_deceased());
     }
     let Some(level) = c.level else {
-        return reject(priced, LineRejection::NotCertified, "no valid disability certificate on the day");
+        return reject(priced, LineRejection::NotCertified, m::why_not_certified());
     };
     if c.hospitalised {
-        return reject(priced, LineRejection::Hospitalised, "no long-term care benefit while in hospital");
+        return reject(priced, LineRejection::Hospitalised, m::why_hospitalised());
     }
     if let What::VisitItem { verified: false, .. } = c.what {
-        return reject(priced, LineRejection::VisitNotVerified, "the visit is not verified");
+        return reject(priced, LineRejection::VisitNotVerified, m::why_visit_not_verified());
     }
     if let What::VisitItem { blocked_by: Some(finding), .. } = &c.what {
-        let why = format!("the finding {finding} blocks this item");
-        return reject(priced, LineRejection::ItemBlocked, &why);
+        return reject(priced, LineRejection::ItemBlocked, m::why_item_blocked(finding));
     }
     let Some(policy) = c.policy else {
-        return reject(priced, LineRejection::NoPolicy, "no benefit policy in force on the day");
+        return reject(priced, LineRejection::NoPolicy, m::why_no_policy());
     };
     let doc = &policy.document;
     if !doc.eligible(c.mode, level) {
-        return reject(priced, LineRejection::NotEligible, "the certified level is not served in this care mode");
+        return reject(priced, LineRejection::NotEligible, m::why_not_eligible());
     }
     if matches!(c.what, What::VisitItem { .. }) && item.is_none() {
-        return reject(priced, LineRejection::UnknownItem, "the item is not in the catalogue of the policy of the day");
+        return reject(priced, LineRejection::UnknownItem, m::why_unknown_item());
     }
     let Some(rate) = doc.rate_for(c.scheme, c.mode, level, c.tier) else {
-        return reject(
-            priced,
-            LineRejection::NoRate,
-            "the policy prices nothing for this scheme, mode, level and tier",
-        );
+        return reject(priced, LineRejection::NoRate, m::why_no_rate());
     };
     let amount_fen = rate.amount.and_then(|a| to_fen(a).ok());
     let daily = match (rate.basis, amount_fen) {
         (PaymentBasis::CappedPerDay, Some(cap)) => Some(Daily::Cap(cap)),
         (PaymentBasis::FlatPerDay, Some(flat)) => Some(Daily::Flat(flat)),
         (PaymentBasis::PerItem, _) if item.is_some() => None,
-        _ => return reject(priced, LineRejection::NoRate, "the rate of this mode does not price this kind of line"),
+        _ => return reject(priced, LineRejection::NoRate, m::why_rate_does_not_price()),
     };
     let row = doc.rates.iter().position(|r| std::ptr::eq(r, rate)).unwrap_or(0);
     priced.explanation["rate"] = json!({
@@ -213,7 +212,7 @@ fn price_line(c: &Claim<'_>) -> Priced {
     priced.allowed_fen = claimed_fen;
     if let (Some((i, times)), Some(unit)) = (item, unit_fen) {
         priced.frequency = Some((i.code.clone(), i.max_per_week, times, unit));
-        priced.step(format!("items = {} × {times} = {}", yuan(unit), yuan(claimed_fen)));
+        priced.step(m::step_items(yuan(unit), times, yuan(claimed_fen)));
     }
     priced
 }
@@ -235,7 +234,7 @@ pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDat
         let used = delivered.entry((c.person, code.clone(), week_of(c.on))).or_insert(0);
         let left = max.saturating_sub(*used);
         if times > left {
-            p.step(format!("{code} at most {max} times a week: {used} delivered earlier this week, {left} paid"));
+            p.step(m::step_frequency(&code, max, *used, left));
             p.allowed_fen = unit * i64::from(left);
             if left == 0 {
                 p.rejection = Some(LineRejection::OverFrequency);
@@ -252,26 +251,15 @@ pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDat
             continue;
         }
         let used = day_used.entry((c.person, c.on, rate)).or_insert(0);
-        let what = if matches!(c.what, What::BedDay { .. }) { "charged" } else { "items" };
+        let what = if matches!(c.what, What::BedDay { .. }) { m::word_charged() } else { m::word_items() };
         match daily {
             Daily::Cap(cap) => {
                 let left = (cap - *used).max(0);
                 let allowed = p.allowed_fen.min(left);
                 p.step(if *used == 0 {
-                    format!(
-                        "allowed = min({what} {}, daily cap {}) = {}",
-                        yuan(p.allowed_fen),
-                        yuan(cap),
-                        yuan(allowed)
-                    )
+                    m::step_daily_cap(what, yuan(p.allowed_fen), yuan(cap), yuan(allowed))
                 } else {
-                    format!(
-                        "allowed = min({what} {}, daily cap {} less {} allowed earlier that day) = {}",
-                        yuan(p.allowed_fen),
-                        yuan(cap),
-                        yuan(*used),
-                        yuan(allowed)
-                    )
+                    m::step_daily_cap_shared(what, yuan(p.allowed_fen), yuan(cap), yuan(*used), yuan(allowed))
                 });
                 if allowed == 0 && p.allowed_fen > 0 {
                     p.rejection = Some(LineRejection::OverCap);
@@ -282,11 +270,11 @@ pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDat
             Daily::Flat(flat) => {
                 if *used == 0 {
                     p.allowed_fen = flat;
-                    p.step(format!("allowed = the flat daily amount {}", yuan(flat)));
+                    p.step(m::step_flat(yuan(flat)));
                     *used = flat;
                 } else {
                     p.allowed_fen = 0;
-                    p.step("allowed = 0.00: the day's flat amount is on an earlier line".into());
+                    p.step(m::step_flat_earlier_line());
                 }
             }
         }
@@ -295,7 +283,7 @@ pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDat
     // The fund's share of every allowed amount, per line.
     for p in lines.iter_mut().filter(|p| payable(p)) {
         p.fund_fen = share_of_fen(p.allowed_fen, p.share);
-        let step = format!("fund = {} × {} = {} (half up to the fen)", yuan(p.allowed_fen), p.share, yuan(p.fund_fen));
+        let step = m::step_fund_share(yuan(p.allowed_fen), p.share, yuan(p.fund_fen));
         p.step(step);
     }
 
@@ -309,7 +297,7 @@ pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDat
         let so_far = month_used.entry((c.person, rate)).or_insert(0);
         let left = (cap - *so_far).max(0);
         if p.fund_fen > left {
-            p.step(format!("monthly cap {}: {} paid before this line, {} left", yuan(cap), yuan(*so_far), yuan(left)));
+            p.step(m::step_monthly_cap(yuan(cap), yuan(*so_far), yuan(left)));
             p.fund_fen = left;
             if left == 0 {
                 p.rejection = Some(LineRejection::OverCap);
@@ -327,7 +315,20 @@ pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDat
 
 #[cfg(test)]
 mod tests {
+    use ltci_shared::text::{Lang, render_stored_in};
+
     use super::*;
+
+    /// A line's steps as a person reads them in `lang`.
+    fn steps_in(p: &Priced, lang: Lang) -> String {
+        let mut steps = p.explanation["steps"].clone();
+        render_stored_in(&mut steps, lang);
+        steps.to_string()
+    }
+
+    fn steps(p: &Priced) -> String {
+        steps_in(p, Lang::English)
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().expect("date")
@@ -456,9 +457,12 @@ max_travel_speed_kmh = 60
         let above = one(bed(&p, 9_500));
         assert_eq!((above.claimed_fen, above.allowed_fen, above.fund_fen), (9_500, 6_000, 4_500));
         assert_eq!(above.rule, Some(PaymentBasis::CappedPerDay));
-        let steps = above.explanation["steps"].to_string();
-        assert!(steps.contains("allowed = min(charged 95.00, daily cap 60.00) = 60.00"), "{steps}");
-        assert!(steps.contains("fund = 60.00 × 0.75 = 45.00"), "{steps}");
+        let en = steps(&above);
+        assert!(en.contains("allowed = min(charged 95.00, daily cap 60.00) = 60.00"), "{en}");
+        assert!(en.contains("fund = 60.00 × 0.75 = 45.00"), "{en}");
+        let zh = steps_in(&above, Lang::Zh);
+        assert!(zh.contains("准予支付 = min(收费 95.00，日限额 60.00) = 60.00"), "{zh}");
+        assert!(zh.contains("基金支付 = 60.00 × 0.75 = 45.00（四舍五入到分）"), "{zh}");
     }
 
     #[test]
@@ -507,7 +511,9 @@ max_travel_speed_kmh = 60
         for (i, (case, code)) in cases.into_iter().enumerate() {
             let priced = one(case);
             assert_eq!((priced.rejection, priced.fund_fen, priced.allowed_fen), (Some(code), 0, 0), "case {i}");
-            assert!(priced.explanation["steps"][0].is_string(), "case {i} explains itself");
+            let mut first = priced.explanation["steps"][0].clone();
+            render_stored_in(&mut first, Lang::Zh);
+            assert!(first.as_str().is_some_and(|s| !s.is_empty()), "case {i} explains itself");
         }
         // Dying the next day: this day is still paid.
         assert_eq!(paid(&[one(Claim { died_on: Some(d("2026-10-06")), ..base })]), [(6_000, 4_500, None)]);
@@ -537,11 +543,7 @@ max_travel_speed_kmh = 60
             ]
         );
         assert_eq!(lines[0].claimed_fen, 8_000);
-        assert!(
-            lines[0].explanation["steps"]
-                .to_string()
-                .contains("SF-03 at most 2 times a week: 1 delivered earlier this week, 1 paid")
-        );
+        assert!(steps(&lines[0]).contains("SF-03 at most 2 times a week: 1 delivered earlier this week, 1 paid"));
     }
 
     #[test]
@@ -557,11 +559,7 @@ max_travel_speed_kmh = 60
             paid(&lines),
             [(4_000, 3_600, None), (4_000, 3_600, None), (4_000, 2_800, None), (0, 0, Some(LineRejection::OverCap))]
         );
-        assert!(
-            lines[2].explanation["steps"]
-                .to_string()
-                .contains("monthly cap 100.00: 72.00 paid before this line, 28.00 left")
-        );
+        assert!(steps(&lines[2]).contains("monthly cap 100.00: 72.00 paid before this line, 28.00 left"));
     }
 
     #[test]
@@ -580,9 +578,7 @@ max_travel_speed_kmh = 60
         let lines = price_month(&day, &HashMap::new());
         // 15 + 40 = 55 of which 45 allowed: 15, then 30, then nothing.
         assert_eq!(paid(&lines), [(1_500, 1_350, None), (3_000, 2_700, None), (0, 0, Some(LineRejection::OverCap))]);
-        assert!(
-            lines[1].explanation["steps"].to_string().contains("daily cap 45.00 less 15.00 allowed earlier that day")
-        );
+        assert!(steps(&lines[1]).contains("daily cap 45.00 less 15.00 allowed earlier that day"));
 
         let family =
             |on: &str| Claim { on: d(on), mode: CareMode::FamilyCare, what: What::FamilyCareDay, ..bed(&p, 0) };

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use ltci_shared::api::settlement::{BillLine, BillStatus, Deduction, SampleRequest};
+use ltci_shared::messages as m;
 use ltci_shared::money::to_fen;
 use rand::seq::IndexedRandom;
 use sea_orm::sea_query::{Expr, LockType};
@@ -16,7 +17,6 @@ use crate::auth::{Actor, Permission};
 use crate::entities::{bill, bill_line};
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// The most lines drawn for review at once.
 const MAX_SAMPLE: u32 = 500;
@@ -26,11 +26,11 @@ const MAX_SAMPLE: u32 = 500;
 pub async fn sample(state: &AppState, actor: &Actor, id: Uuid, req: SampleRequest) -> ApiResult<Vec<BillLine>> {
     actor.require(Permission::SettleBills)?;
     if req.size == 0 || req.size > MAX_SAMPLE {
-        return Err(ApiError::invalid_field("size", "out_of_range", format!("between 1 and {MAX_SAMPLE}")));
+        return Err(ApiError::invalid_field("size", "out_of_range", m::between(1, MAX_SAMPLE)));
     }
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
-    expect(&b, BillStatus::Submitted, "submitted bill is reviewed")?;
+    expect(&b, BillStatus::Submitted, m::only_submitted_reviewed())?;
     let of_bill = || bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id));
     let drawn =
         of_bill().filter(bill_line::Column::Sampled.eq(true)).order_by_asc(bill_line::Column::LineNo).all(&txn).await?;
@@ -63,29 +63,32 @@ pub async fn sample(state: &AppState, actor: &Actor, id: Uuid, req: SampleReques
 /// with a reason; `0` takes it back. Setting the same deduction again changes nothing.
 pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req: Deduction) -> ApiResult<BillLine> {
     actor.require(Permission::SettleBills)?;
-    let fen = to_fen(req.amount).map_err(|e| ApiError::invalid_field("amount", e.code(), e.to_string()))?;
+    let fen = to_fen(req.amount).map_err(|e| ApiError::invalid_field("amount", e.code(), e.text()))?;
     if fen < 0 {
-        return Err(ApiError::invalid_field("amount", "out_of_range", "a deduction is 0 or more"));
+        return Err(ApiError::invalid_field("amount", "out_of_range", m::deduction_not_negative()));
     }
     let reason = match (fen, req.reason.as_deref()) {
         (0, _) => None,
-        (_, r) => Some(check_text(r.unwrap_or(""), 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?),
+        (_, r) => Some(
+            crate::fields::check_paragraph(r.unwrap_or(""), 300)
+                .map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?,
+        ),
     };
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
-    expect(&b, BillStatus::Submitted, "submitted bill is audited")?;
+    expect(&b, BillStatus::Submitted, m::only_submitted_audited())?;
     let line = bill_line::Entity::find()
         .filter(bill_line::Column::BillId.eq(b.id))
         .filter(bill_line::Column::LineNo.eq(i32::try_from(line_no).unwrap_or(-1)))
         .lock(LockType::Update)
         .one(&txn)
         .await?
-        .ok_or_else(|| ApiError::not_found("bill line"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
     if fen > line.fund_fen {
         return Err(ApiError::invalid_field(
             "amount",
             "out_of_range",
-            format!("the line pays {}", ltci_shared::money::to_yuan(line.fund_fen)),
+            m::line_pays(ltci_shared::money::to_yuan(line.fund_fen)),
         ));
     }
     if line.deducted_fen == fen && line.deduction_reason == reason {
@@ -106,13 +109,15 @@ pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "the bill was changed by someone else meanwhile"));
+        return Err(ApiError::conflict("version", m::bill_changed_meanwhile()));
     }
     audit::record(&txn, &AuditActor::from(actor), "bill.deduct", "bill", b.id, &["deducted", "deduction_reason"])
         .await?;
     txn.commit().await?;
     tracing::info!(bill_id = %b.id, line_no, at = %Utc::now(), "deduction set");
-    let line =
-        bill_line::Entity::find_by_id(line.id).one(&state.db).await?.ok_or_else(|| ApiError::not_found("bill line"))?;
+    let line = bill_line::Entity::find_by_id(line.id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
     line_view(line)
 }

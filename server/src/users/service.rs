@@ -9,9 +9,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::audit::{self, AuditActor};
+use ltci_shared::messages as m;
+
 use crate::auth::password::check_password_rules;
 use crate::auth::{Actor, Permission, scope, service::revoke_all_for_user};
 use crate::entities::user;
+use crate::fields::{check_text, check_username};
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::institutions::designation;
@@ -30,37 +33,13 @@ pub fn view(m: user::Model) -> UserView {
     }
 }
 
-/// Usernames: 3–32 of `a-z 0-9 . _ -`, stored lower-case.
-pub fn check_username(username: &str) -> Result<String, (&'static str, String)> {
-    let u = username.trim().to_lowercase();
-    if u.len() < 3 || u.len() > 32 {
-        return Err(("invalid_length", "a username has 3 to 32 characters".into()));
-    }
-    if !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
-        return Err(("invalid_characters", "a username uses only a-z, 0-9, '.', '_' and '-'".into()));
-    }
-    Ok(u)
-}
-
-/// A required text field of 1..=max characters, trimmed.
-pub fn check_text(value: &str, max: usize) -> Result<String, (&'static str, String)> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(("required", "must not be empty".into()));
-    }
-    if v.chars().count() > max {
-        return Err(("too_long", format!("at most {max} characters")));
-    }
-    Ok(v.to_string())
-}
-
 /// The user `id` if the actor may see it (or it is the actor), else 404.
 pub async fn find_in_scope_or_self(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<user::Model> {
     let mut q = user::Entity::find_by_id(id);
     if id != actor.user_id {
         q = q.filter(scope::users(actor));
     }
-    q.one(&state.db).await?.ok_or_else(|| ApiError::not_found("user"))
+    q.one(&state.db).await?.ok_or_else(|| ApiError::not_found(m::thing_user()))
 }
 
 /// Whether the actor may change this (visible) account: institution staff only manage caregivers.
@@ -91,29 +70,18 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateUserRequest) -> 
         _ => req.institution_id,
     };
     match (req.role.belongs_to_institution(), institution_id) {
-        (true, None) => {
-            errors.add("institution_id", "required", "institution staff and caregivers belong to an institution")
-        }
-        (false, Some(_)) => errors.add(
-            "institution_id",
-            "not_allowed",
-            "only institution staff and caregivers belong to an institution",
-        ),
+        (true, None) => errors.add("institution_id", "required", m::staff_belong_to_institution()),
+        (false, Some(_)) => errors.add("institution_id", "not_allowed", m::only_staff_belong_to_institution()),
         (true, Some(inst)) => {
             if designation::in_region(&state.db, actor.region_id, inst).await?.is_none() {
-                let (code, message) = designation::UNKNOWN_INSTITUTION;
-                errors.add("institution_id", code, message);
+                errors.add("institution_id", "unknown_institution", m::unknown_institution());
             }
         }
         (false, None) => {}
     }
     if req.role == Role::Caregiver {
         // One way in: the account hangs off the caregiver's record, which holds who they are.
-        errors.add(
-            "role",
-            "use_caregiver_registry",
-            "caregiver accounts are created from the caregiver's record: POST /api/v1/caregivers/{id}/account",
-        );
+        errors.add("role", "use_caregiver_registry", m::use_caregiver_registry());
     }
     errors.finish()?;
     let (Some(username), Some(display_name)) = (username, display_name) else {
@@ -138,7 +106,7 @@ pub(crate) async fn insert_account<C: ConnectionTrait>(
     role: Role,
     institution_id: Option<Uuid>,
 ) -> ApiResult<user::Model> {
-    let taken = || ApiError::conflict("username", "this username is taken");
+    let taken = || ApiError::conflict("username", m::username_taken());
     if user::Entity::find().filter(user::Column::Username.eq(&username)).one(db).await?.is_some() {
         return Err(taken());
     }
@@ -191,7 +159,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<UserVie
 pub async fn deactivate(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<UserView> {
     actor.require(Permission::ManageUsers)?;
     if id == actor.user_id {
-        return Err(ApiError::invalid_field("id", "cannot_deactivate_self", "you cannot deactivate your own account"));
+        return Err(ApiError::invalid_field("id", "cannot_deactivate_self", m::cannot_deactivate_self()));
     }
     let target = find_in_scope_or_self(state, actor, id).await?;
     ensure_manageable(actor, &target)?;

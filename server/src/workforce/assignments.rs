@@ -9,6 +9,7 @@ use ltci_shared::api::institutions::InstitutionStatus;
 use ltci_shared::api::workforce::{
     Assignment, AssignmentFilter, CaregiverQualification, CaregiverStatus, CreateAssignment, EndAssignment,
 };
+use ltci_shared::messages as m;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -19,11 +20,11 @@ use super::caregivers;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{caregiver_assignment as asg, enum_from_db, enum_to_db, institution, service_relation};
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::institutions::relations;
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 fn view(m: asg::Model) -> Assignment {
     Assignment {
@@ -49,13 +50,9 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
     let txn = state.db.begin().await?;
     let cg = caregivers::find_in_scope(&txn, actor, req.caregiver_id)
         .await
-        .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", "no such caregiver in your scope"))?;
+        .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", m::unknown_caregiver()))?;
     if cg.status != enum_to_db(&CaregiverStatus::Active) {
-        return Err(ApiError::invalid_field(
-            "caregiver_id",
-            "caregiver_left",
-            "the caregiver has left the institution",
-        ));
+        return Err(ApiError::invalid_field("caregiver_id", "caregiver_left", m::caregiver_left()));
     }
     let inst = institution::Entity::find_by_id(cg.institution_id)
         .one(&txn)
@@ -66,7 +63,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
         return Err(ApiError::invalid_field(
             "caregiver_id",
             "institution_not_active",
-            format!("the caregiver's institution is {}", inst.status),
+            m::caregiver_institution_status(status.text()),
         ));
     }
     let relations = service_relation::Entity::find()
@@ -79,7 +76,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
         return Err(ApiError::invalid_field(
             "insured_person_id",
             "not_served",
-            "the caregiver's institution does not serve this person on the start date",
+            m::caregiver_institution_does_not_serve(),
         ));
     }
     let qualification: CaregiverQualification = enum_from_db(&cg.qualification)?;
@@ -89,7 +86,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
             return Err(ApiError::invalid_field(
                 "caregiver_id",
                 "qualification_mismatch",
-                "a family caregiver (亲情护理员) serves only under family care",
+                m::family_caregiver_only_family_care(),
             ));
         }
     }
@@ -100,7 +97,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
         .one(&txn)
         .await?;
     if overlapping.is_some() {
-        return Err(ApiError::conflict("insured_person_id", "the caregiver is already assigned to this person"));
+        return Err(ApiError::conflict("insured_person_id", m::already_assigned()));
     }
     let m = asg::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -137,12 +134,12 @@ pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndAssignment) 
         .filter(scope::caregiver_assignments(actor))
         .one(&txn)
         .await?
-        .ok_or_else(|| ApiError::not_found("caregiver assignment"))?;
+        .ok_or_else(|| ApiError::not_found(m::thing_caregiver_assignment()))?;
     if m.end_on.is_some_and(|e| e <= req.end_on) {
-        return Err(ApiError::conflict("end_on", "this assignment has already ended"));
+        return Err(ApiError::conflict("end_on", m::assignment_already_ended()));
     }
     if req.end_on < m.start_on {
-        return Err(ApiError::invalid_field("end_on", "before_start", "an assignment cannot end before it starts"));
+        return Err(ApiError::invalid_field("end_on", "before_start", m::assignment_ends_before_start()));
     }
     let mut a: asg::ActiveModel = m.into();
     a.end_on = Set(Some(req.end_on));
@@ -177,7 +174,7 @@ async fn end_matching<C: ConnectionTrait>(
         .all(db)
         .await?;
     if open.iter().any(|a| a.start_on > end_on) {
-        return Err(ApiError::conflict(field, "caregiver assignments start after this date; end them first"));
+        return Err(ApiError::conflict(field, m::assignments_start_later()));
     }
     for a in open {
         let mut am: asg::ActiveModel = a.into();

@@ -1,6 +1,7 @@
 //! Caregivers (护理员): register under an institution, keep the record, leave, and the app
 //! account — scoped, masked, audited.
 
+use ltci_shared::messages as m;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -23,13 +24,14 @@ use crate::auth::password::check_password_rules;
 use crate::auth::service::revoke_all_for_user;
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{caregiver, enum_from_db, enum_to_db, institution, user};
+use crate::fields::{check_text, check_username};
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::institutions::designation;
 use crate::registry::persons::{id_number_rule, sex_name};
 use crate::registry::{counties, validate};
 use crate::state::AppState;
-use crate::users::service::{check_text, check_username, insert_account};
+use crate::users::service::insert_account;
 
 /// The youngest a caregiver may be registered (legal working age).
 const MIN_AGE: u32 = 16;
@@ -69,7 +71,7 @@ async fn views<C: ConnectionTrait>(db: &C, list: Vec<caregiver::Model>) -> ApiRe
 }
 
 async fn view_one<C: ConnectionTrait>(db: &C, m: caregiver::Model) -> ApiResult<Caregiver> {
-    views(db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found("caregiver"))
+    views(db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found(m::thing_caregiver()))
 }
 
 pub(crate) async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<caregiver::Model> {
@@ -77,7 +79,7 @@ pub(crate) async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id:
         .filter(scope::caregivers(actor))
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::not_found("caregiver"))
+        .ok_or_else(|| ApiError::not_found(m::thing_caregiver()))
 }
 
 /// Which certificate fields a qualification needs (`certificate_level`, `certificate_number`).
@@ -85,20 +87,18 @@ fn check_qualification(errors: &mut FieldErrors, q: CaregiverQualification, leve
     let number = number.map(str::trim).filter(|n| !n.is_empty());
     match q {
         CaregiverQualification::CaregiverCertified => match level {
-            None => errors.add("certificate_level", "required", "a certified caregiver has a level from 1 to 5"),
+            None => errors.add("certificate_level", "required", m::certificate_level_required()),
             Some(1..=5) => {}
-            Some(_) => errors.add("certificate_level", "out_of_range", "vocational levels run from 1 (高级技师) to 5"),
+            Some(_) => errors.add("certificate_level", "out_of_range", m::certificate_level_range()),
         },
-        _ if level.is_some() => {
-            errors.add("certificate_level", "not_allowed", "only certified caregivers have a vocational level")
-        }
+        _ if level.is_some() => errors.add("certificate_level", "not_allowed", m::certificate_level_not_allowed()),
         _ => {}
     }
     if matches!(q, CaregiverQualification::Nurse | CaregiverQualification::CaregiverCertified) && number.is_none() {
-        errors.add("certificate_number", "required", "give the practising or vocational certificate number");
+        errors.add("certificate_number", "required", m::certificate_number_required());
     }
     if number.is_some_and(|n| n.chars().count() > 50) {
-        errors.add("certificate_number", "too_long", "at most 50 characters");
+        errors.add("certificate_number", "too_long", m::too_long(50));
     }
 }
 
@@ -120,28 +120,23 @@ async fn employing_institution<C: ConnectionTrait>(
         _ => requested,
     };
     let Some(id) = id else {
-        errors.add("institution_id", "required", "name the employing institution");
+        errors.add("institution_id", "required", m::employing_institution_required());
         return Ok(None);
     };
     let Some(inst) = designation::in_region(db, actor.region_id, id).await? else {
-        let (code, message) = designation::UNKNOWN_INSTITUTION;
-        errors.add("institution_id", code, message);
+        errors.add("institution_id", "unknown_institution", m::unknown_institution());
         return Ok(None);
     };
     let status: InstitutionStatus = enum_from_db(&inst.status)?;
     if matches!(status, InstitutionStatus::Rejected | InstitutionStatus::Terminated) {
-        errors.add(
-            "institution_id",
-            "institution_closed",
-            format!("the institution is {}: it registers no caregivers", inst.status),
-        );
+        errors.add("institution_id", "institution_closed", m::institution_registers_no_caregivers(status.text()));
         return Ok(None);
     }
     Ok(Some(inst))
 }
 
 fn duplicate() -> ApiError {
-    ApiError::conflict("id_number", "this person is already registered as an active caregiver in this region")
+    ApiError::conflict("id_number", m::caregiver_id_number_taken())
 }
 
 /// Registers a caregiver (institution staff for their institution; officers for any).
@@ -155,12 +150,12 @@ pub async fn register(state: &AppState, actor: &Actor, req: CreateCaregiverReque
     if let Some(id) = &id_number
         && id.age_on(today) < MIN_AGE
     {
-        errors.add("id_number", "too_young", format!("a caregiver is at least {MIN_AGE} years old"));
+        errors.add("id_number", "too_young", m::caregiver_too_young(MIN_AGE));
     }
     let phone = errors.take("phone", validate::phone(&req.phone));
     check_qualification(&mut errors, req.qualification, req.certificate_level, req.certificate_number.as_deref());
     if counties::in_region(&state.db, actor.region_id, req.county_id).await?.is_none() {
-        errors.add("county_id", "unknown_county", "no such county in your region");
+        errors.add("county_id", "unknown_county", m::unknown_county());
     }
     errors.finish()?;
     let (Some(inst), Some(name), Some(id_number), Some(phone)) = (inst, name, id_number, phone) else {
@@ -249,7 +244,7 @@ async fn find_manageable<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) ->
         return Err(ApiError::state_conflict(
             ltci_shared::error::codes::INVALID_STATE_TRANSITION,
             &m.status,
-            "the caregiver has left the institution",
+            m::caregiver_left(),
         ));
     }
     Ok(m)
@@ -266,7 +261,7 @@ async fn save<C: ConnectionTrait>(db: &C, id: Uuid, expected: i32, mut next: car
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
-        return Err(ApiError::conflict("version", "the caregiver was changed by someone else; reload it"));
+        return Err(ApiError::conflict("version", m::caregiver_changed_meanwhile()));
     }
     Ok(())
 }
@@ -276,7 +271,7 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, req: UpdateCaregi
     let txn = state.db.begin().await?;
     let m = find_manageable(&txn, actor, id).await?;
     if m.version != req.version {
-        return Err(ApiError::conflict("version", "the caregiver was changed by someone else; reload it"));
+        return Err(ApiError::conflict("version", m::caregiver_changed_meanwhile()));
     }
     let mut errors = FieldErrors::new();
     let phone = req.phone.as_deref().map(|p| errors.take("phone", validate::phone(p)));
@@ -297,7 +292,7 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, req: UpdateCaregi
     if let Some(c) = req.county_id
         && counties::in_region(&txn, actor.region_id, c).await?.is_none()
     {
-        errors.add("county_id", "unknown_county", "no such county in your region");
+        errors.add("county_id", "unknown_county", m::unknown_county());
     }
     errors.finish()?;
     let mut next = <caregiver::ActiveModel as Default>::default();
@@ -326,15 +321,12 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, req: UpdateCaregi
 /// The caregiver leaves (离职): open assignments end on the last working day, and the app
 /// account is disabled with its sessions revoked.
 pub async fn depart(state: &AppState, actor: &Actor, id: Uuid, req: CaregiverDeparture) -> ApiResult<Caregiver> {
-    let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason =
+        crate::fields::check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let m = find_manageable(&txn, actor, id).await?;
     if req.left_on < m.created_at.date_naive() {
-        return Err(ApiError::invalid_field(
-            "left_on",
-            "before_registration",
-            "the caregiver left before being registered",
-        ));
+        return Err(ApiError::invalid_field("left_on", "before_registration", m::left_before_registration()));
     }
     assignments::end_all_of_caregiver(&txn, actor, m.id, req.left_on, &reason).await?;
     let next = caregiver::ActiveModel {
@@ -373,7 +365,7 @@ pub async fn create_account(
     errors.finish()?;
     let username = username.ok_or_else(|| ApiError::internal(anyhow::anyhow!("validated username missing")))?;
     if m.user_id.is_some() {
-        return Err(ApiError::conflict("username", "this caregiver already has an account"));
+        return Err(ApiError::conflict("username", m::caregiver_has_account()));
     }
     let password_hash = state.passwords.hash(&req.password).await?;
     let txn = state.db.begin().await?;

@@ -1,6 +1,7 @@
 //! Training records of caregivers (培训记录) and the training programme's report: hours per
 //! caregiver and per county. Hours are kept as whole tenths, so sums are exact.
 
+use ltci_shared::messages as m;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
@@ -19,9 +20,9 @@ use super::caregivers::find_in_scope;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{caregiver, caregiver_training as tr, county, enum_from_db, enum_to_db};
+use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::state::AppState;
-use crate::users::service::check_text;
 
 /// The most hours one course record may carry.
 const MAX_HOURS_TENTHS: i64 = 5_000;
@@ -31,14 +32,14 @@ fn hours(tenths: i64) -> Decimal {
 }
 
 /// Whole tenths of an hour, or why not.
-fn tenths(h: Decimal) -> Result<i64, (&'static str, String)> {
+fn tenths(h: Decimal) -> crate::http::error::Rule<i64> {
     let t = h * Decimal::TEN;
     if !t.fract().is_zero() {
-        return Err(("too_precise", "give hours with at most one decimal place".into()));
+        return Err(("too_precise", m::hours_precision()));
     }
     match t.to_i64() {
         Some(v) if v > 0 && v <= MAX_HOURS_TENTHS => Ok(v),
-        _ => Err(("out_of_range", format!("more than 0 and at most {} hours", MAX_HOURS_TENTHS / 10))),
+        _ => Err(("out_of_range", m::hours_range(MAX_HOURS_TENTHS / 10))),
     }
 }
 
@@ -82,13 +83,13 @@ pub async fn add(state: &AppState, actor: &Actor, caregiver_id: Uuid, req: Train
     let txn = state.db.begin().await?;
     let cg = find_in_scope(&txn, actor, caregiver_id).await?;
     if req.completed_on > actor.today {
-        errors.add("completed_on", "in_future", "a course is recorded once completed");
+        errors.add("completed_on", "in_future", m::course_not_completed());
     }
     errors.finish()?;
     let (Some(course), Some(t)) = (course, t) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));
     };
-    let duplicate = || ApiError::conflict("course", "this course is already recorded for that day");
+    let duplicate = || ApiError::conflict("course", m::course_already_recorded());
     let exists = tr::Entity::find()
         .filter(tr::Column::CaregiverId.eq(cg.id))
         .filter(tr::Column::Course.eq(&course))
@@ -134,7 +135,7 @@ pub async fn list(state: &AppState, actor: &Actor, caregiver_id: Uuid) -> ApiRes
 pub async fn report(state: &AppState, actor: &Actor, q: TrainingReportQuery) -> ApiResult<TrainingReport> {
     actor.require(Permission::ReadWorkforceReports)?;
     if q.to < q.from {
-        return Err(ApiError::invalid_field("to", "before_start", "the period ends before it starts"));
+        return Err(ApiError::invalid_field("to", "before_start", m::period_ends_before_start()));
     }
     let mut cq = caregiver::Entity::find()
         .filter(scope::caregivers(actor))

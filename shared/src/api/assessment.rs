@@ -22,6 +22,17 @@ pub enum CareMode {
 }
 
 impl CareMode {
+    /// The mode's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            CareMode::HospitalWard => m::mode_hospital_ward(),
+            CareMode::Institutional => m::mode_institutional(),
+            CareMode::HomeVisit => m::mode_home_visit(),
+            CareMode::FamilyCare => m::mode_family_care(),
+        }
+    }
+
     /// Whether care in this mode takes a bed (ward or institution): a person has one such
     /// relation, and one stay, at a time.
     pub fn occupies_a_bed(self) -> bool {
@@ -137,6 +148,22 @@ pub enum CaseState {
 }
 
 impl CaseState {
+    /// The state's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            CaseState::Refused => m::case_state_refused(),
+            CaseState::AwaitingAssignment => m::case_state_awaiting_assignment(),
+            CaseState::Assigned => m::case_state_assigned(),
+            CaseState::AwaitingConfirmation => m::case_state_awaiting_confirmation(),
+            CaseState::InPublicity => m::case_state_in_publicity(),
+            CaseState::ReassessmentPending => m::case_state_reassessment_pending(),
+            CaseState::Certified => m::case_state_certified(),
+            CaseState::AppealPending => m::case_state_appeal_pending(),
+            CaseState::Final => m::case_state_final(),
+        }
+    }
+
     pub const ALL: [CaseState; 9] = [
         CaseState::Refused,
         CaseState::AwaitingAssignment,

@@ -297,6 +297,19 @@ pub enum NoGpsReason {
     Other,
 }
 
+impl NoGpsReason {
+    /// The reason's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            NoGpsReason::NoSignal => m::no_gps_no_signal(),
+            NoGpsReason::PermissionDenied => m::no_gps_permission_denied(),
+            NoGpsReason::DeviceFault => m::no_gps_device_fault(),
+            NoGpsReason::Other => m::no_gps_other(),
+        }
+    }
+}
+
 /// Where the phone was: a GPS fix, or none with a reason.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "source", rename_all = "snake_case")]

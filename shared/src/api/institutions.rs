@@ -72,6 +72,23 @@ pub enum InstitutionStatus {
     Terminated,
 }
 
+impl InstitutionStatus {
+    /// The status's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            InstitutionStatus::Submitted => m::institution_status_submitted(),
+            InstitutionStatus::InspectionPending => m::institution_status_inspection_pending(),
+            InstitutionStatus::Inspected => m::institution_status_inspected(),
+            InstitutionStatus::Approved => m::institution_status_approved(),
+            InstitutionStatus::Rejected => m::institution_status_rejected(),
+            InstitutionStatus::Active => m::institution_status_active(),
+            InstitutionStatus::Suspended => m::institution_status_suspended(),
+            InstitutionStatus::Terminated => m::institution_status_terminated(),
+        }
+    }
+}
+
 /// `POST /api/v1/institutions`: an application for designation.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct InstitutionApplication {

@@ -173,6 +173,14 @@ pub struct InsuredPersonFilter {
 }
 
 impl Scheme {
+    /// The scheme's name for people.
+    pub fn text(self) -> crate::text::Text {
+        match self {
+            Scheme::Employee => crate::messages::scheme_employee(),
+            Scheme::Resident => crate::messages::scheme_resident(),
+        }
+    }
+
     pub const ALL: [Scheme; 2] = [Scheme::Employee, Scheme::Resident];
 
     /// The snake_case name used in the API and the database.

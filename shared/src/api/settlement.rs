@@ -55,6 +55,39 @@ pub enum LineRejection {
     OverFrequency,
 }
 
+impl BillStatus {
+    /// The status's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            BillStatus::Draft => m::bill_status_draft(),
+            BillStatus::Submitted => m::bill_status_submitted(),
+            BillStatus::Approved => m::bill_status_approved(),
+            BillStatus::Paid => m::bill_status_paid(),
+        }
+    }
+}
+
+impl LineRejection {
+    /// The reason's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            LineRejection::NotCertified => m::rejection_not_certified(),
+            LineRejection::NotEligible => m::rejection_not_eligible(),
+            LineRejection::Hospitalised => m::rejection_hospitalised(),
+            LineRejection::Deceased => m::rejection_deceased(),
+            LineRejection::NoPolicy => m::rejection_no_policy(),
+            LineRejection::NoRate => m::rejection_no_rate(),
+            LineRejection::OverCap => m::rejection_over_cap(),
+            LineRejection::VisitNotVerified => m::rejection_visit_not_verified(),
+            LineRejection::ItemBlocked => m::rejection_item_blocked(),
+            LineRejection::UnknownItem => m::rejection_unknown_item(),
+            LineRejection::OverFrequency => m::rejection_over_frequency(),
+        }
+    }
+}
+
 /// `POST /api/v1/settlements`: compute (or compute again) an institution's draft bill for a month
 /// that is over.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -21,6 +21,18 @@ pub enum CaregiverQualification {
     FamilyCaregiver,
 }
 
+impl CaregiverQualification {
+    /// The qualification's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            CaregiverQualification::Nurse => m::qualification_nurse(),
+            CaregiverQualification::CaregiverCertified => m::qualification_certified(),
+            CaregiverQualification::FamilyCaregiver => m::qualification_family(),
+        }
+    }
+}
+
 /// Whether the caregiver still works for the institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

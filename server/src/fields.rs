@@ -1,0 +1,75 @@
+//! Field rules every capability applies to what people type: one line of text, a paragraph,
+//! usernames. Each rule gives the clean value or the reason code with its message.
+
+use ltci_shared::messages as m;
+
+use crate::http::error::Rule;
+
+/// Whether `c` may stand in a paragraph (line breaks and tabs allowed, other control characters
+/// not: a NUL cannot even be stored by PostgreSQL).
+fn paragraph_char(c: char) -> bool {
+    !c.is_control() || matches!(c, '\n' | '\t')
+}
+
+/// A required one-line text field of 1..=max characters, trimmed: names, titles, references.
+/// Line breaks, tabs and other control characters are refused.
+pub fn check_text(value: &str, max: usize) -> Rule<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(("required", m::must_not_be_empty()));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(("invalid_characters", m::one_line_only()));
+    }
+    if v.chars().count() > max {
+        return Err(("too_long", m::too_long(max)));
+    }
+    Ok(v.to_string())
+}
+
+/// A required text of 1..=max characters that may span lines (reasons, notes, comments),
+/// trimmed, with `\r\n` made `\n`. Control characters other than line breaks and tabs are
+/// refused.
+pub fn check_paragraph(value: &str, max: usize) -> Rule<String> {
+    let v = value.replace("\r\n", "\n");
+    let v = v.trim();
+    if v.is_empty() {
+        return Err(("required", m::must_not_be_empty()));
+    }
+    if !v.chars().all(paragraph_char) {
+        return Err(("invalid_characters", m::no_control_characters()));
+    }
+    if v.chars().count() > max {
+        return Err(("too_long", m::too_long(max)));
+    }
+    Ok(v.to_string())
+}
+
+/// Usernames: 3–32 of `a-z 0-9 . _ -`, stored lower-case.
+pub fn check_username(username: &str) -> Rule<String> {
+    let u = username.trim().to_lowercase();
+    if u.len() < 3 || u.len() > 32 {
+        return Err(("invalid_length", m::username_length(3, 32)));
+    }
+    if !u.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')) {
+        return Err(("invalid_characters", m::username_characters()));
+    }
+    Ok(u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_refuses_line_breaks_and_control_characters_a_paragraph_only_the_latter() {
+        assert_eq!(check_text(" 王秀英 ", 10).map_err(|e| e.0), Ok("王秀英".to_string()));
+        assert_eq!(check_text("空\u{0}字", 10).map_err(|e| e.0), Err("invalid_characters"));
+        assert_eq!(check_text("两\n行", 10).map_err(|e| e.0), Err("invalid_characters"));
+        assert_eq!(check_text("   ", 10).map_err(|e| e.0), Err("required"));
+        assert_eq!(check_text("一二三", 2).map_err(|e| e.0), Err("too_long"));
+        assert_eq!(check_paragraph("第一行\r\n第二行", 20).map_err(|e| e.0), Ok("第一行\n第二行".to_string()));
+        assert_eq!(check_paragraph("空\u{0}字", 20).map_err(|e| e.0), Err("invalid_characters"));
+        assert_eq!(check_paragraph("响\u{7}铃", 20).map_err(|e| e.0), Err("invalid_characters"));
+    }
+}

@@ -1,0 +1,56 @@
+//! assessment
+
+crate::catalogue! {
+    const ASSESSMENT;
+    unknown_item(code, version) = "{code} 不是量表 {version} 的评估项目" / "{code} is not an item of {version}";
+    answer_missing(item) = "未作答（{item}）" / "no answer given ({item})";
+    answer_not_a_number(allowed) = "答案须为分值，可选：{allowed}" / "the answer must be a number of points, one of {allowed}";
+    answer_not_allowed(given, allowed) = "{given} 不是允许的答案；可选：{allowed}" / "{given} is not an allowed answer; allowed: {allowed}";
+    answers_not_an_object() = "答案须为 JSON 对象：项目代码 → 分值" / "the answers must be a JSON object of item code → points";
+    answers_not_json(detail) = "答案不是有效的 JSON：{detail}" / "the answers are not valid JSON: {detail}";
+    unknown_instrument_version(version) = "没有版本为 {version} 的评估量表" / "unknown instrument version {version}";
+    no_such_instrument() = "没有该版本的评估量表" / "no instrument has this version";
+    case_state_does_not_allow(state, step) = "案件处于“{state}”状态，不能{step}" / "a case in state {state} does not allow {step}";
+    case_changed_meanwhile() = "该案件已被他人修改，请刷新后重试" / "the case was changed by someone else; reload it";
+    too_few_assessors(min) = "至少指派 {min} 名评估员" / "assign at least {min} assessors";
+    lead_not_assigned() = "主评估员须是所指派评估员之一" / "the lead assessor must be one of assessor_ids";
+    not_an_active_assessor() = "不是本统筹区在岗的评估员" / "not an active assessor of this region";
+    no_assessor_profile(username) = "{username} 尚无评估员资质档案" / "{username} has no assessor profile (qualification) yet";
+    recusal_named_institution() = "本申请所列的机构" / "the institution named in this application";
+    recusal_serving_institution() = "正在为申请人服务的机构" / "an institution serving the applicant";
+    recusal_required(username, why) = "{username} 任职于{why}，须回避" / "{username} works for {why} and must recuse (回避)";
+    took_part_before(username) = "{username} 参加过本案此前的评估" / "{username} took part in an earlier assessment of this case";
+    not_an_expert(username) = "{username} 不在复核专家组中" / "{username} is not on the expert panel that hears appeals (复核)";
+    no_medical_assessor() = "至少一名评估员须为医师或护士" / "at least one assessor must be a physician or a nurse";
+    visit_in_the_future() = "评估时间不能晚于现在" / "the visit cannot be in the future";
+    publicity_over() = "公示期已结束" / "the publicity period has ended";
+    publicity_runs_until(end) = "公示期至 {end}（北京时间）" / "the publicity period runs until {end} (China time)";
+    appeal_window_closed(deadline) = "复核申请期限已于 {deadline} 截止" / "appeals were possible until {deadline}";
+    certificate_not_appealable() = "此证书不能申请复核" / "this certificate cannot be appealed";
+    own_submission() = "主评估员不能确认或退回自己提交的评估，须由同组另一名评估员进行" / "the lead assessor cannot confirm or return their own submission: another assessor of the round does";
+    person_not_active(status) = "参保人当前参保状态为 {status}" / "the insured person's status is {status}";
+    contribution_period_too_short(months, counted, required) = "{counted}仅 {months} 个月，须满 {required} 个月" / "{months} months of {counted}; {required} are required";
+    application_open() = "此人另有一份申请尚未办结" / "another application for this person is still open";
+    already_certified(number, until) = "证书 {number} 有效期至 {until}；如病情变化请申报后再申请" / "certificate {number} is valid until {until}; declare a change of condition to apply again";
+    too_soon_after_certificate(from) = "自 {from} 起方可申报病情变化" / "a change of condition can be declared from {from}";
+    unknown_person() = "您的统筹区内没有这个参保人" / "no such insured person in your region";
+    only_assessors_have_profiles() = "只有评估员账号才有评估员资质档案" / "only assessor accounts have an assessor profile";
+    case_state_refused() = "不予受理" / "refused";
+    case_state_awaiting_assignment() = "已受理待派单" / "awaiting assignment";
+    case_state_assigned() = "已派单" / "assigned";
+    case_state_awaiting_confirmation() = "待确认" / "awaiting confirmation";
+    case_state_in_publicity() = "公示中" / "in publicity";
+    case_state_reassessment_pending() = "待复评" / "reassessment pending";
+    case_state_certified() = "已发证" / "certified";
+    case_state_appeal_pending() = "复核中" / "appeal pending";
+    case_state_final() = "终结" / "final";
+    step_assign() = "派单" / "assignment";
+    step_submit() = "提交评估" / "submission";
+    step_return() = "退回" / "return";
+    step_confirm() = "确认" / "confirmation";
+    step_object() = "提出异议" / "objection";
+    step_certify() = "发证" / "certification";
+    step_appeal() = "申请复核" / "appeal";
+    counted_enrolment() = "参保" / "enrolment";
+    counted_contributions() = "缴费" / "contributions";
+}
