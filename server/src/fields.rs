@@ -1,9 +1,11 @@
 //! Field rules every capability applies to what people type: one line of text, a paragraph,
-//! usernames. Each rule gives the clean value or the reason code with its message.
+//! usernames, business dates in their window. Each rule gives the clean value or the reason code
+//! with its message.
 
+use chrono::{Days, NaiveDate};
 use ltci_shared::messages as m;
 
-use crate::http::error::Rule;
+use crate::http::error::{FieldErrors, Rule};
 
 /// Whether `c` may stand in a paragraph (line breaks and tabs allowed, other control characters
 /// not: a NUL cannot even be stored by PostgreSQL).
@@ -55,6 +57,39 @@ pub fn check_username(username: &str) -> Rule<String> {
         return Err(("invalid_characters", m::username_characters()));
     }
     Ok(u)
+}
+
+/// A day on which something happened (money received, a person enrolled, a course completed):
+/// not after the region's today. (Every day of a request is already within 1900–2100: see
+/// `ltci_shared::strict`.)
+pub fn happened(errors: &mut FieldErrors, field: &str, day: NaiveDate, today: NaiveDate) {
+    if day > today {
+        errors.add(field, "in_future", m::date_after_today(today));
+    }
+}
+
+/// A day something is planned for (an agreement's or a plan's end, a relation's start): not
+/// further after the region's today than the configured horizon (`LTCI_DATE_HORIZON_DAYS`).
+pub fn within_horizon(errors: &mut FieldErrors, field: &str, day: NaiveDate, today: NaiveDate, horizon_days: u32) {
+    let last = today.checked_add_days(Days::new(u64::from(horizon_days))).unwrap_or(NaiveDate::MAX);
+    if day > last {
+        errors.add(field, "out_of_range", m::date_beyond_horizon(last));
+    }
+}
+
+/// [`within_horizon`] for one field: `422` on it if the day lies beyond the horizon.
+pub fn planned(field: &str, day: NaiveDate, today: NaiveDate, horizon_days: u32) -> crate::http::error::ApiResult<()> {
+    let mut errors = FieldErrors::new();
+    within_horizon(&mut errors, field, day, today, horizon_days);
+    errors.finish()
+}
+
+/// A month as `YYYY-MM`, 1900–2100: its first and last day.
+pub fn month(text: &str) -> Rule<(NaiveDate, NaiveDate)> {
+    let first = ltci_shared::strict::parse_month(text.trim())
+        .map_err(|(code, key)| (code, ltci_shared::strict::text_of(code, key)))?;
+    let last = first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(first);
+    Ok((first, last))
 }
 
 #[cfg(test)]

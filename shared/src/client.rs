@@ -42,9 +42,9 @@ use crate::api::stays::{
 };
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
 use crate::api::workforce::{
-    Assignment, AssignmentFilter, Caregiver, CaregiverAccountRequest, CaregiverDeparture, CaregiverFilter,
-    CreateAssignment, CreateCaregiverRequest, EndAssignment, Training, TrainingReport, TrainingReportQuery,
-    TrainingRequest, UpdateCaregiverRequest,
+    Assignment, AssignmentFilter, Caregiver, CaregiverAccount, CaregiverAccountRequest, CaregiverDeparture,
+    CaregiverFilter, CreateAssignment, CreateCaregiverRequest, EndAssignment, Training, TrainingReport,
+    TrainingReportQuery, TrainingRequest, UpdateCaregiverRequest,
 };
 use crate::{ErrorBody, Page, PageQuery};
 
@@ -276,8 +276,8 @@ impl ApiClient {
         self.call(Method::PUT, &format!("/assessors/{user_id}/profile"), Some(req)).await
     }
 
-    pub async fn list_assessors(&self) -> Result<Vec<AssessorProfile>, ClientError> {
-        self.get("/assessors", &()).await
+    pub async fn list_assessors(&self, page: PageQuery) -> Result<Page<AssessorProfile>, ClientError> {
+        Self::send(self.api(Method::GET, "/assessors").query(&page)).await
     }
 
     pub async fn apply_for_assessment(&self, req: &ApplyRequest) -> Result<AssessmentCase, ClientError> {
@@ -457,8 +457,12 @@ impl ApiClient {
         Self::send(req).await
     }
 
-    pub async fn list_attachments(&self, institution_id: Uuid) -> Result<Vec<Attachment>, ClientError> {
-        self.get(&format!("/institutions/{institution_id}/attachments"), &()).await
+    pub async fn list_attachments(
+        &self,
+        institution_id: Uuid,
+        page: PageQuery,
+    ) -> Result<Page<Attachment>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/institutions/{institution_id}/attachments")).query(&page)).await
     }
 
     /// The content of a document.
@@ -480,22 +484,22 @@ impl ApiClient {
         self.call(Method::POST, &format!("/institutions/{id}/evaluations"), Some(req)).await
     }
 
-    pub async fn list_evaluations(&self, id: Uuid) -> Result<Vec<Evaluation>, ClientError> {
-        self.get(&format!("/institutions/{id}/evaluations"), &()).await
+    pub async fn list_evaluations(&self, id: Uuid, page: PageQuery) -> Result<Page<Evaluation>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/institutions/{id}/evaluations")).query(&page)).await
     }
 
     pub async fn record_violation(&self, id: Uuid, req: &ViolationRequest) -> Result<Violation, ClientError> {
         self.call(Method::POST, &format!("/institutions/{id}/violations"), Some(req)).await
     }
 
-    pub async fn list_violations(&self, id: Uuid) -> Result<Vec<Violation>, ClientError> {
-        self.get(&format!("/institutions/{id}/violations"), &()).await
+    pub async fn list_violations(&self, id: Uuid, page: PageQuery) -> Result<Page<Violation>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/institutions/{id}/violations")).query(&page)).await
     }
 
     // ---- counties and workforce ----
 
-    pub async fn list_counties(&self) -> Result<Vec<County>, ClientError> {
-        self.get("/counties", &()).await
+    pub async fn list_counties(&self, page: PageQuery) -> Result<Page<County>, ClientError> {
+        Self::send(self.api(Method::GET, "/counties").query(&page)).await
     }
 
     pub async fn create_county(&self, req: &CreateCountyRequest) -> Result<County, ClientError> {
@@ -530,7 +534,7 @@ impl ApiClient {
         &self,
         id: Uuid,
         req: &CaregiverAccountRequest,
-    ) -> Result<Caregiver, ClientError> {
+    ) -> Result<CaregiverAccount, ClientError> {
         self.call(Method::POST, &format!("/caregivers/{id}/account"), Some(req)).await
     }
 
@@ -538,8 +542,8 @@ impl ApiClient {
         self.call(Method::POST, &format!("/caregivers/{caregiver_id}/trainings"), Some(req)).await
     }
 
-    pub async fn list_trainings(&self, caregiver_id: Uuid) -> Result<Vec<Training>, ClientError> {
-        self.get(&format!("/caregivers/{caregiver_id}/trainings"), &()).await
+    pub async fn list_trainings(&self, caregiver_id: Uuid, page: PageQuery) -> Result<Page<Training>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/caregivers/{caregiver_id}/trainings")).query(&page)).await
     }
 
     pub async fn training_report(&self, q: &TrainingReportQuery) -> Result<TrainingReport, ClientError> {
@@ -564,8 +568,8 @@ impl ApiClient {
 
     // ---- funding ----
 
-    pub async fn funding_accounts(&self) -> Result<Vec<Account>, ClientError> {
-        self.get("/funding/accounts", &()).await
+    pub async fn funding_accounts(&self, page: PageQuery) -> Result<Page<Account>, ClientError> {
+        Self::send(self.api(Method::GET, "/funding/accounts").query(&page)).await
     }
 
     pub async fn post_contribution(&self, req: &ContributionRequest) -> Result<Posted, ClientError> {
@@ -621,8 +625,8 @@ impl ApiClient {
         self.call(Method::POST, &format!("/funding/reserve-draws/{id}/rejection"), Some(req)).await
     }
 
-    pub async fn reserve_draws(&self) -> Result<Vec<ReserveDraw>, ClientError> {
-        self.get("/funding/reserve-draws", &()).await
+    pub async fn reserve_draws(&self, page: PageQuery) -> Result<Page<ReserveDraw>, ClientError> {
+        Self::send(self.api(Method::GET, "/funding/reserve-draws").query(&page)).await
     }
 
     /// The body of a non-JSON download (a document, CSV, SVG).
@@ -677,8 +681,8 @@ impl ApiClient {
         .await
     }
 
-    pub async fn policies(&self) -> Result<Vec<PolicySummary>, ClientError> {
-        self.get("/policies", &()).await
+    pub async fn policies(&self, page: PageQuery) -> Result<Page<PolicySummary>, ClientError> {
+        Self::send(self.api(Method::GET, "/policies").query(&page)).await
     }
 
     pub async fn policy(&self, id: Uuid) -> Result<PolicyVersion, ClientError> {
@@ -729,8 +733,8 @@ impl ApiClient {
         self.get(&format!("/visits/{id}"), &()).await
     }
 
-    pub async fn visit_events(&self, id: Uuid) -> Result<Vec<RecordedEvent>, ClientError> {
-        self.get(&format!("/visits/{id}/events"), &()).await
+    pub async fn visit_events(&self, id: Uuid, page: PageQuery) -> Result<Page<RecordedEvent>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/visits/{id}/events")).query(&page)).await
     }
 
     pub async fn correct_visit(&self, id: Uuid, req: &CorrectionRequest) -> Result<Visit, ClientError> {
@@ -767,8 +771,13 @@ impl ApiClient {
         self.call(Method::PUT, "/stays/charges", Some(req)).await
     }
 
-    pub async fn stay_charges(&self, id: Uuid, q: &ChargesQuery) -> Result<Vec<StayCharge>, ClientError> {
-        self.get(&format!("/stays/{id}/charges"), q).await
+    pub async fn stay_charges(
+        &self,
+        id: Uuid,
+        q: &ChargesQuery,
+        page: PageQuery,
+    ) -> Result<Page<StayCharge>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/stays/{id}/charges")).query(q).query(&page)).await
     }
 
     /// Computes (or computes again) a draft bill.

@@ -1,9 +1,10 @@
 //! Strict readers for what a request may say about money and days, used with
 //! `#[serde(with = "…")]` on the request types:
 //!
-//! - money: a JSON string of a plain decimal with at most two decimals (`"30.00"`, `"5"`,
-//!   `"0.5"`) — never a JSON number (binary floats lose fen), nor `"1e9"`, `"+5"`, `"5."`, `".5"`
-//!   or a negative amount;
+//! - money: a JSON string of a plain decimal (`"30.00"`, `"5"`, `"0.5"`) — never a JSON number
+//!   (binary floats lose fen), nor `"1e9"`, `"+5"`, `"5."`, `".5"` or a negative amount. How many
+//!   decimals (two: fen) and how large an amount may be is each field's rule, checked with the
+//!   request's other fields so that every problem is reported at once;
 //! - days: exactly `YYYY-MM-DD`, in the years 1900–2100 (no year 0, no negative or five-digit
 //!   years); each capability then applies its own, stricter window (e.g. not after today).
 //!
@@ -35,7 +36,6 @@ fn refuse<E: de::Error>(code: &str, key: &str) -> E {
 pub fn text_of(code: &str, key: &str) -> Text {
     match (code, key) {
         ("too_precise", _) => m::money_too_precise(),
-        ("out_of_range", "money") => m::money_out_of_range(),
         ("out_of_range", _) => m::date_out_of_window(FIRST_YEAR, LAST_YEAR),
         ("invalid_date", _) => m::invalid_date(),
         ("invalid_month", _) => m::invalid_month(),
@@ -44,11 +44,8 @@ pub fn text_of(code: &str, key: &str) -> Text {
     }
 }
 
-/// Whole fen beyond which no single amount of the API goes: ten billion yuan.
-pub const MAX_AMOUNT_FEN: i64 = 1_000_000_000_000;
-
-/// Parses a plain decimal text with at most `scale` decimals: digits, optionally a point and 1 to
-/// `scale` digits. `Err((code, key))`.
+/// Parses a plain decimal text: digits (at most 15), optionally a point and at most `scale`
+/// digits. `Err((code, key))`.
 pub fn parse_decimal(text: &str, scale: u32, key: &'static str) -> Result<Decimal, (&'static str, &'static str)> {
     let bad = ("invalid_amount", key);
     let (int, frac) = match text.split_once('.') {
@@ -69,13 +66,12 @@ pub fn parse_decimal(text: &str, scale: u32, key: &'static str) -> Result<Decima
     text.parse::<Decimal>().map_err(|_| bad)
 }
 
+/// Decimals a request's amount may be written with; the field's rule then allows two (fen).
+const WRITTEN_SCALE: u32 = 10;
+
 /// Parses an amount of money: see the module's rules.
 pub fn parse_money(text: &str) -> Result<Decimal, (&'static str, &'static str)> {
-    let d = parse_decimal(text, 2, "money")?;
-    if d * Decimal::ONE_HUNDRED > Decimal::from(MAX_AMOUNT_FEN) {
-        return Err(("out_of_range", "money"));
-    }
-    Ok(d.round_dp(2))
+    parse_decimal(text, WRITTEN_SCALE, "money")
 }
 
 /// Parses a day: exactly `YYYY-MM-DD`, 1900–2100.
@@ -154,7 +150,7 @@ pub mod money {
 }
 
 fn parse_hours(text: &str) -> Result<Decimal, (&'static str, &'static str)> {
-    parse_decimal(text, 1, "hours").map_err(|(code, _)| (code, "hours"))
+    parse_decimal(text, WRITTEN_SCALE, "hours").map_err(|(code, _)| (code, "hours"))
 }
 
 /// `#[serde(with = "strict::hours")]`: hours with at most one decimal, as a string (`"7.5"`).
@@ -230,9 +226,10 @@ mod tests {
         for bad in ["1e9", "+5", "5.", ".5", "-1.00", " 5", "5 ", "", "0x10", "1,000", "NaN", "١٢"] {
             assert_eq!(parse_money(bad).map_err(|e| e.0), Err("invalid_amount"), "{bad}");
         }
-        assert_eq!(parse_money("1.005").map_err(|e| e.0), Err("too_precise"));
-        assert_eq!(parse_money("1.500").map(|d| d.to_string()), Ok("1.50".to_string()));
-        assert_eq!(parse_money("10000000000.01").map_err(|e| e.0), Err("out_of_range"));
+        // Precision and size are each field's rule, checked with the request's other fields.
+        assert_eq!(parse_money("1.005").map(|d| d.to_string()), Ok("1.005".to_string()));
+        assert_eq!(parse_money("1.00000000001").map_err(|e| e.0), Err("too_precise"));
+        assert_eq!(parse_money("1234567890123456").map_err(|e| e.0), Err("invalid_amount"));
         let number: Result<Wrapper, _> = serde_json::from_str(r#"{"amount": 30.5}"#);
         assert!(number.expect_err("a number").to_string().contains("invalid_amount"));
         let text: Wrapper = serde_json::from_str(r#"{"amount": "30.50"}"#).expect("a string");

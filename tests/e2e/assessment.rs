@@ -13,8 +13,8 @@ async fn the_app_can_fetch_the_form(app: TestApp) {
     let assessor = world.as_user("assessor_a");
     let list: Value =
         ApiClient::send(assessor.request(Method::GET, "/api/v1/assessment/instruments")).await.expect("list");
-    assert_eq!(list[0]["version"], "CN-NHSA-2021");
-    assert_eq!(list[0]["current"], true);
+    assert_eq!(list["items"][0]["version"], "CN-NHSA-2021");
+    assert_eq!(list["items"][0]["current"], true);
     let inst: Instrument =
         ApiClient::send(assessor.request(Method::GET, "/api/v1/assessment/instruments/CN-NHSA-2021"))
             .await

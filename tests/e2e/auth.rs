@@ -127,16 +127,44 @@ async fn reusing_a_refresh_token_ends_the_whole_login(app: TestApp) {
     assert_eq!(err.code(), Some("refresh_token_reused"));
     // The legitimate newer token is revoked too: both holders must sign in again.
     assert_eq!(app.client.refresh(&second.refresh_token).await.expect_err("revoked").code(), Some("invalid_token"));
+    // The access tokens of the ended login stop working at once, not when they expire.
+    for access in [&first.access_token, &second.access_token] {
+        let err = app.client.with_token(access.clone()).me().await.expect_err("ended login");
+        assert_eq!((err.status(), err.code()), (Some(StatusCode::UNAUTHORIZED), Some("invalid_token")));
+    }
     // A separate login of the same user is unaffected.
-    assert!(app.client.login("carer_a1", TEST_PASSWORD).await.is_ok());
+    let other = app.client.login("carer_a1", TEST_PASSWORD).await.expect("another login");
+    assert!(app.client.with_token(other.access_token).me().await.is_ok());
 }
 
 async fn logout_ends_the_login(app: TestApp) {
     app.world().await;
     let pair = app.client.login("assessor_a", TEST_PASSWORD).await.expect("login");
+    let signed_in = app.client.with_token(pair.access_token.clone());
+    assert!(signed_in.me().await.is_ok());
     app.client.logout(&pair.refresh_token).await.expect("logout");
     app.client.logout(&pair.refresh_token).await.expect("logging out twice is fine");
     assert_eq!(app.client.refresh(&pair.refresh_token).await.expect_err("ended").code(), Some("invalid_token"));
+    // The access token of the login is refused at once.
+    let err = signed_in.me().await.expect_err("signed out");
+    assert_eq!((err.status(), err.code()), (Some(StatusCode::UNAUTHORIZED), Some("invalid_token")));
+
+    // So is a caregiver's, on the phone's own path (events are applied together with other
+    // phones' there, without loading the account one by one).
+    let carer = app.client.login("carer_a1", TEST_PASSWORD).await.expect("login");
+    let phone = app.client.with_token(carer.access_token.clone());
+    let batch = ltci_shared::api::care::EventBatch { device_id: "phone-1".into(), events: vec![] };
+    phone.sync_events(&batch).await.expect("signed in");
+    app.client.logout(&carer.refresh_token).await.expect("logout");
+    let note = ltci_shared::api::care::VisitEvent {
+        id: uuid::Uuid::now_v7(),
+        visit_id: uuid::Uuid::now_v7(),
+        unscheduled: None,
+        body: ltci_shared::api::care::VisitEventBody::Note { at: chrono::Utc::now(), text: "到访".into() },
+    };
+    let batch = ltci_shared::api::care::EventBatch { device_id: "phone-1".into(), events: vec![note] };
+    let err = phone.sync_events(&batch).await.expect_err("signed out");
+    assert_eq!((err.status(), err.code()), (Some(StatusCode::UNAUTHORIZED), Some("invalid_token")));
 }
 
 async fn deactivation_and_password_reset_take_effect_at_once(app: TestApp) {
@@ -146,6 +174,7 @@ async fn deactivation_and_password_reset_take_effect_at_once(app: TestApp) {
 
     admin.reset_password(world.user("carer_a1"), "new-password-123").await.expect("reset");
     assert_eq!(app.client.refresh(&carer_pair.refresh_token).await.expect_err("revoked").code(), Some("invalid_token"));
+    assert_eq!(carer.me().await.expect_err("reset ends the login").code(), Some("invalid_token"));
     assert_eq!(app.client.login("carer_a1", TEST_PASSWORD).await.expect_err("old").code(), Some("invalid_credentials"));
     assert!(app.client.login("carer_a1", "new-password-123").await.is_ok());
 

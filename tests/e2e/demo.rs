@@ -24,13 +24,13 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     let second = ltci_server::funding::check::run(&app.db).await.expect("check");
     assert_eq!((second.entries, second.sums), (first.entries, first.sums));
     let (admin, _) = app.client.signed_in("admin", ltci_server::demo::DEMO_PASSWORD).await.expect("demo officer");
-    let accounts = admin.funding_accounts().await.expect("accounts");
+    let accounts = admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items;
     assert!(accounts.iter().any(|a| a.code == "reserve" && a.balance > rust_decimal::Decimal::ZERO));
 
     // The demo city's benefit policy is in force, once however often it is seeded.
     ltci_server::demo::seed_policy(&app.db).await.expect("policy");
     ltci_server::demo::seed_policy(&app.db).await.expect("policy again");
-    let versions = admin.policies().await.expect("policies");
+    let versions = admin.policies(ltci_e2e::all()).await.expect("policies").items;
     assert_eq!(versions.iter().map(|v| (v.version, v.in_force)).collect::<Vec<_>>(), [(1, true)]);
 
     // Home care: carer1's phone downloads four beneficiaries and their coming week, once.

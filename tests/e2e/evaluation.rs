@@ -53,7 +53,7 @@ async fn grades_change_at_each_boundary(app: TestApp) {
         assert_eq!(e.credit_class, class);
     }
     // History, latest year first, visible to the institution itself.
-    let history = world.as_user("inst_a1").list_evaluations(a1).await.expect("history");
+    let history = world.as_user("inst_a1").list_evaluations(a1, ltci_e2e::all()).await.expect("history").items;
     assert_eq!(history.iter().map(|e| e.total).collect::<Vec<_>>(), [900, 899, 800, 799, 700, 699]);
     assert_eq!(history[0].deposit_release_percent, 100);
     assert_eq!(history[5].deposit_release_percent, 0);
@@ -83,7 +83,10 @@ async fn grades_change_at_each_boundary(app: TestApp) {
         world.as_user("inst_a1").evaluate_institution(a1, &request(year, 900)).await.expect_err("staff").code(),
         Some("forbidden")
     );
-    assert_eq!(world.as_user("inst_a2").list_evaluations(a1).await.expect_err("other").code(), Some("not_found"));
+    assert_eq!(
+        world.as_user("inst_a2").list_evaluations(a1, ltci_e2e::all()).await.expect_err("other").code(),
+        Some("not_found")
+    );
     // An institution not yet designated is not evaluated.
     let applicant = admin.apply_for_designation(&applicant()).await.expect("apply");
     let err = admin.evaluate_institution(applicant.id, &request(year, 900)).await.expect_err("not designated");
@@ -132,7 +135,7 @@ async fn violations_deduct_once_and_serious_ones_make_credit_e(app: TestApp) {
     // Already deducted: the next evaluation does not count it again.
     let next = admin.evaluate_institution(a2, &request(year - 2, 920)).await.expect("evaluate");
     assert_eq!((next.deducted_points, next.total), (0, 920));
-    let listed = world.as_user("inst_a2").list_violations(a2).await.expect("own violations");
+    let listed = world.as_user("inst_a2").list_violations(a2, ltci_e2e::all()).await.expect("own violations").items;
     assert_eq!(listed[0].evaluation_id, Some(e.id));
 
     // A serious violation: credit class E and no deposit released, whatever the points.
@@ -146,7 +149,10 @@ async fn violations_deduct_once_and_serious_ones_make_credit_e(app: TestApp) {
         world.as_user("inst_a2").record_violation(a2, &violation(5, false)).await.expect_err("staff").code(),
         Some("forbidden")
     );
-    assert_eq!(world.as_user("admin_b").list_violations(a2).await.expect_err("other region").code(), Some("not_found"));
+    assert_eq!(
+        world.as_user("admin_b").list_violations(a2, ltci_e2e::all()).await.expect_err("other region").code(),
+        Some("not_found")
+    );
 }
 
 async fn sheets_are_configurable_per_year(app: TestApp) {

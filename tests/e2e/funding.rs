@@ -52,9 +52,9 @@ async fn contributions_fill_fund_and_reserve_exactly(app: TestApp) {
     let world = app.world().await;
     let admin = world.as_user("admin_a");
     let p = admin.create_insured_person(&person("缴费人", 801)).await.expect("person");
-    // 0.10 + 0.20 must be 0.30, and a large total must stay exact.
+    // 0.10 + 0.20 must be 0.30, and the largest contribution a person may pay must stay exact.
     let mut entries = Vec::new();
-    for (reference, amount) in [("R-1", "0.10"), ("R-2", "0.20"), ("R-3", "9999999999.99")] {
+    for (reference, amount) in [("R-1", "0.10"), ("R-2", "0.20"), ("R-3", "99999.99")] {
         let posted = admin.post_contribution(&contribution(reference, p.id, amount)).await.expect("post");
         assert!(posted.created);
         assert_balanced(&posted.entry);
@@ -77,13 +77,14 @@ async fn contributions_fill_fund_and_reserve_exactly(app: TestApp) {
     };
     assert!(admin.post_receipt(&fiscal).await.expect("receipt").created);
 
-    let accounts = world.as_user("auditor_a").funding_accounts().await.expect("accounts");
-    assert_eq!(balance(&accounts, "income:individual:resident"), yuan("10000000000.29"));
+    let accounts = world.as_user("auditor_a").funding_accounts(ltci_e2e::all()).await.expect("accounts").items;
+    assert_eq!(balance(&accounts, "income:individual:resident"), yuan("100000.29"));
     assert_eq!(balance(&accounts, "income:fiscal_subsidy:resident"), yuan("2000000.00"));
     let reserve = balance(&accounts, "reserve");
     let fund = balance(&accounts, "fund:resident");
-    assert_eq!(reserve + fund, yuan("10002000000.29"), "every fen received is in the fund or the reserve");
-    assert_eq!(reserve, yuan("0.01") + yuan("0.01") + yuan("500000000.00") + yuan("100000.00"));
+    assert_eq!(reserve + fund, yuan("2100000.29"), "every fen received is in the fund or the reserve");
+    // 5 % of 99999.99 is 4999.9995: 5000.00, half up.
+    assert_eq!(reserve, yuan("0.01") + yuan("0.01") + yuan("5000.00") + yuan("100000.00"));
     assert_eq!(balance(&accounts, "income:fiscal_subsidy:resident").to_string(), "2000000.00", "two decimals");
 
     // Amounts are validated: sub-fen, zero, unknown person, malformed month — all at once.
@@ -101,8 +102,11 @@ async fn contributions_fill_fund_and_reserve_exactly(app: TestApp) {
     // Only officers post; auditors read; institutions and caregivers see nothing of it.
     let err = world.as_user("auditor_a").post_contribution(&contribution("R-9", p.id, "1")).await.expect_err("auditor");
     assert_eq!(err.code(), Some("forbidden"));
-    assert_eq!(world.as_user("inst_a1").funding_accounts().await.expect_err("institution").code(), Some("forbidden"));
-    assert!(world.as_user("admin_b").funding_accounts().await.expect("region B").is_empty());
+    assert_eq!(
+        world.as_user("inst_a1").funding_accounts(ltci_e2e::all()).await.expect_err("institution").code(),
+        Some("forbidden")
+    );
+    assert!(world.as_user("admin_b").funding_accounts(ltci_e2e::all()).await.expect("region B").items.is_empty());
 }
 
 async fn references_make_posting_idempotent(app: TestApp) {
@@ -120,7 +124,7 @@ async fn references_make_posting_idempotent(app: TestApp) {
     changed.amount = yuan("31.00");
     let err = admin.post_contribution(&changed).await.expect_err("other content");
     assert_eq!((err.status(), field_code(&err, "reference").as_str()), (Some(StatusCode::CONFLICT), "conflict"));
-    let accounts = admin.funding_accounts().await.expect("accounts");
+    let accounts = admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items;
     assert_eq!(balance(&accounts, "income:individual:resident"), yuan("30.00"), "posted once");
     let listed = admin
         .journal_entries(&EntryFilter { reference: Some("JF-0001".into()), account_code: None }, Default::default())
@@ -155,7 +159,7 @@ async fn reversals_cancel_entries_once(app: TestApp) {
         admin.journal_entry(posted.entry.id).await.expect("original").reversed_by_entry_id,
         Some(reversal.entry.id)
     );
-    for a in admin.funding_accounts().await.expect("accounts") {
+    for a in admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items {
         assert_eq!(a.balance, Decimal::ZERO, "{} is back to zero", a.code);
     }
     // A retry of the same reversal is answered with it; a second reversal is refused, as is
@@ -309,7 +313,7 @@ async fn reserve_draws_need_a_second_officer(app: TestApp) {
         (DrawStatus::Approved, true, true)
     );
     assert_eq!(second.approve_reserve_draw(d.id).await.expect_err("again").code(), Some("invalid_state_transition"));
-    let accounts = admin.funding_accounts().await.expect("accounts");
+    let accounts = admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items;
     assert_eq!(balance(&accounts, "reserve"), yuan("20.00"));
     assert_eq!(balance(&accounts, "fund:resident"), yuan("30.00"));
     // More than the reserve holds is refused; a rejection needs a reason and posts nothing.
@@ -318,8 +322,11 @@ async fn reserve_draws_need_a_second_officer(app: TestApp) {
     let rejected =
         second.reject_reserve_draw(big.id, &DrawRejection { reason: "超出调剂金余额".into() }).await.expect("reject");
     assert_eq!(rejected.status, DrawStatus::Rejected);
-    assert_eq!(balance(&admin.funding_accounts().await.expect("accounts"), "reserve"), yuan("20.00"));
-    assert_eq!(admin.reserve_draws().await.expect("list").len(), 2);
+    assert_eq!(
+        balance(&admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items, "reserve"),
+        yuan("20.00")
+    );
+    assert_eq!(admin.reserve_draws(ltci_e2e::all()).await.expect("list").items.len(), 2);
     // Two draws approved at the same moment cannot together take more than the reserve holds.
     let a = admin.request_reserve_draw(&ask("DR-3", "15.00")).await.expect("request");
     let b = admin.request_reserve_draw(&ask("DR-4", "15.00")).await.expect("request");
@@ -328,7 +335,10 @@ async fn reserve_draws_need_a_second_officer(app: TestApp) {
         [ra, rb].into_iter().map(|r| r.err().and_then(|e| e.code().map(str::to_string))).collect();
     assert_eq!(codes.iter().filter(|c| c.is_none()).count(), 1, "exactly one approved: {codes:?}");
     assert!(codes.contains(&Some("insufficient_reserve".into())), "{codes:?}");
-    assert_eq!(balance(&admin.funding_accounts().await.expect("accounts"), "reserve"), yuan("5.00"));
+    assert_eq!(
+        balance(&admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items, "reserve"),
+        yuan("5.00")
+    );
     assert!(ltci_server::funding::check::run(&app.db).await.expect("check").is_sound());
 }
 

@@ -57,7 +57,15 @@ async fn good_bad_and_repeated_files(app: TestApp) {
     ];
     expected.sort();
     assert_eq!(found, expected);
-    assert!(admin.funding_accounts().await.expect("accounts").iter().all(|a| a.balance == Decimal::ZERO));
+    assert!(
+        admin
+            .funding_accounts(ltci_e2e::all())
+            .await
+            .expect("accounts")
+            .items
+            .iter()
+            .all(|a| a.balance == Decimal::ZERO)
+    );
     assert_eq!(admin.journal_entries(&EntryFilter::default(), Default::default()).await.expect("entries").total, 0);
 
     // A good file, with a byte-order mark as spreadsheets write it.
@@ -70,7 +78,7 @@ async fn good_bad_and_repeated_files(app: TestApp) {
     let outcome = admin.import_contributions(good.clone()).await.expect("import");
     assert_eq!((outcome.lines, outcome.posted, outcome.already_posted), (3, 3, 0));
     assert_eq!(outcome.posted_amount, "90.10".parse::<Decimal>().expect("decimal"));
-    let accounts = admin.funding_accounts().await.expect("accounts");
+    let accounts = admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items;
     let balance = |code: &str| accounts.iter().find(|a| a.code == code).map(|a| a.balance).unwrap_or_default();
     assert_eq!(balance("income:individual:resident"), "30.00".parse::<Decimal>().expect("d"));
     assert_eq!(balance("income:employer:employee"), "0.10".parse::<Decimal>().expect("d"));

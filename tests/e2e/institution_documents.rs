@@ -86,7 +86,7 @@ async fn documents_are_checked_stored_and_downloaded(backend: Backend) {
         "invalid_file_name"
     );
     assert_eq!(stored_files(&app).len(), 1, "rejected uploads leave nothing behind");
-    assert_eq!(world.as_user("admin_a").list_attachments(a1).await.expect("list").len(), 1);
+    assert_eq!(world.as_user("admin_a").list_attachments(a1, ltci_e2e::all()).await.expect("list").items.len(), 1);
 
     // A PNG is accepted too.
     let png = [&[0x89u8, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], b"fake image data"].concat();

@@ -1,7 +1,7 @@
 //! Care institutions: designation from application to agreement, rejection, suspension,
 //! termination with the beneficiaries to transfer; service relations and their rules; scoping.
 
-use chrono::{Datelike, Duration, Months, Utc};
+use chrono::{Datelike, Duration, Months};
 use ltci_e2e::world::{TEST_PASSWORD, person, seed_certificate, seed_user};
 use ltci_e2e::{TestApp, field_code, on_both_databases};
 use ltci_shared::api::assessment::CareMode;
@@ -172,7 +172,7 @@ async fn designation_from_application_to_agreement(app: TestApp) {
     let evaluation = EvaluationRequest { year, scores, evaluated_on: None, notes: None };
     let e = admin.evaluate_institution(inst.id, &evaluation).await.expect("evaluate");
     assert_eq!((e.total, e.grade, e.credit_class, e.deposit_release_percent), (925, Grade::A, CreditClass::A, 100));
-    assert_eq!(staff.list_evaluations(inst.id).await.expect("own evaluations")[0].id, e.id);
+    assert_eq!(staff.list_evaluations(inst.id, ltci_e2e::all()).await.expect("own evaluations").items[0].id, e.id);
 }
 
 async fn rejection_and_illegal_steps(app: TestApp) {
@@ -229,11 +229,12 @@ async fn service_relations_follow_certificates_agreements_and_status(app: TestAp
         bed_quota: 0,
     };
     admin.decide_designation(inst.id, &approve).await.expect("approve");
-    let start_on = Utc::now().date_naive() - Duration::days(1);
-    admin
-        .sign_agreement(inst.id, &AgreementRequest { start_on: Some(start_on - Duration::days(5)), end_on: None })
-        .await
-        .expect("sign");
+    let start_on = ltci_e2e::today();
+    // Care before the designation decision is not billed: no agreement starts before it.
+    let early = AgreementRequest { start_on: Some(start_on - Duration::days(5)), end_on: None };
+    let err = admin.sign_agreement(inst.id, &early).await.expect_err("before the decision");
+    assert_eq!(field_code(&err, "start_on"), "before_designation");
+    admin.sign_agreement(inst.id, &AgreementRequest { start_on: Some(start_on), end_on: None }).await.expect("sign");
     seed_user(&app, "fuwu_staff", Role::Institution, world.region_a, Some(inst.id)).await;
     let (staff, _) = app.client.signed_in("fuwu_staff", TEST_PASSWORD).await.expect("login");
 

@@ -6,6 +6,7 @@ mod auth;
 mod care_plans;
 mod conventions;
 mod demo;
+mod edges;
 mod evaluation;
 mod fund_health;
 mod funding;

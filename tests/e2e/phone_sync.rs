@@ -125,7 +125,7 @@ async fn an_offline_day_reaches_the_server_exactly_once_over_a_lossy_connection(
     let staff = world.as_user("inst_a1");
     let mut on_server: HashMap<Uuid, u32> = HashMap::new();
     for v in &visits {
-        for e in staff.visit_events(v.id).await.expect("history") {
+        for e in staff.visit_events(v.id, ltci_e2e::all()).await.expect("history").items {
             *on_server.entry(e.id).or_default() += 1;
         }
     }
@@ -198,7 +198,7 @@ async fn signed_in_across_restarts_and_expiry_and_no_work_lost_when_the_refresh_
     let session = Session::sign_in(&store, &app.base_url, "carer_a1", TEST_PASSWORD).await.expect("sign in again");
     sync_once(&store, &session, "phone-97", 50).await.expect("sync");
     assert_eq!(store.status().await.expect("status").pending, 0);
-    let history = world.as_user("inst_a1").visit_events(v.id).await.expect("history");
+    let history = world.as_user("inst_a1").visit_events(v.id, ltci_e2e::all()).await.expect("history").items;
     assert_eq!(history.len(), 2, "the check-in and the note, once each");
     assert!(history.iter().any(|e| e.id == note.id));
 }

@@ -352,6 +352,14 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let deducted = admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("deduct");
     assert_eq!((deducted.deducted, deducted.deduction_reason.as_deref()), (yuan("45.00"), Some("护理记录缺失")));
     admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the same again");
+    // A reason a spreadsheet would run as a formula reaches the institution's CSV as text.
+    let formula = "=HYPERLINK(\"http://x.example\",\"详情\")";
+    admin.deduct(draft.id, day2, &cut("45.00", Some(formula))).await.expect("a reason like a formula");
+    let csv = a1.bill_lines_csv(draft.id).await.expect("csv");
+    let row = csv.lines().nth(day2 as usize).expect("the line");
+    assert!(row.contains(",\"'=HYPERLINK(\"\"http://x.example\"\","), "{row}");
+    assert!(!csv.lines().any(|l| l.contains(",=")), "no cell begins a formula: {csv}");
+    admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the reason corrected");
     let audited = admin.bill(draft.id).await.expect("bill");
     assert_eq!(
         (audited.fund_amount, audited.deducted, audited.payable),
@@ -426,7 +434,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(status(&a2.institution_statement(world.institution("a1")).await.expect_err("a1's")), 404);
     let own = a2.institution_statement(world.institution("a2")).await.expect("a2's own");
     assert!(own.bills.is_empty() && own.entries.is_empty() && own.payable.is_zero());
-    assert_eq!(status(&a1.funding_accounts().await.expect_err("not the ledger")), 403);
+    assert_eq!(status(&a1.funding_accounts(ltci_e2e::all()).await.expect_err("not the ledger")), 403);
     assert_eq!(auditor.institution_statement(world.institution("a1")).await.expect("auditor reads"), statement);
 
     let report = ltci_server::funding::check::run(&app.db).await.expect("check");

@@ -127,7 +127,10 @@ async fn one_bed_a_day_and_monthly_charges(app: TestApp) {
     ] {
         assert!(codes.contains(&(field.to_owned(), code.to_owned())), "{field} {code} in {codes:?}");
     }
-    assert!(a1.stay_charges(stay.id, &ChargesQuery::default()).await.expect("charges").is_empty(), "nothing written");
+    assert!(
+        a1.stay_charges(stay.id, &ChargesQuery::default(), ltci_e2e::all()).await.expect("charges").items.is_empty(),
+        "nothing written"
+    );
     // Another institution cannot charge a1's stay.
     let theirs = ChargeReport { institution_id: None, month: month.clone(), charges: vec![charge(days[0], "95.00")] };
     assert_eq!(
@@ -150,7 +153,11 @@ async fn one_bed_a_day_and_monthly_charges(app: TestApp) {
     let fixed = a1.report_stay_charges(&fix).await.expect("corrected");
     assert_eq!((fixed.recorded, fixed.changed), (0, 1));
     assert_eq!(fixed.month_total, to_yuan(9500 * i64::from(n) - 1450));
-    let stored = a1.stay_charges(stay.id, &ChargesQuery { month: Some(month.clone()) }).await.expect("charges");
+    let stored = a1
+        .stay_charges(stay.id, &ChargesQuery { month: Some(month.clone()) }, ltci_e2e::all())
+        .await
+        .expect("charges")
+        .items;
     assert_eq!(stored.len(), days.len());
     assert_eq!((stored[0].on, stored[0].amount), (days[0], yuan("80.50")));
 

@@ -126,7 +126,7 @@ async fn a_caregivers_day_offline_then_uploaded(app: TestApp) {
     assert_eq!(field_code(&bad, "since"), "invalid_cursor");
 
     // The institution reads the whole history; the other institution sees nothing.
-    let history = world.as_user("inst_a1").visit_events(today_visit.id).await.expect("history");
+    let history = world.as_user("inst_a1").visit_events(today_visit.id, ltci_e2e::all()).await.expect("history").items;
     assert_eq!(history.len(), events.len());
     assert!(world.as_user("inst_a2").visit(today_visit.id).await.is_err());
     assert_eq!(scheduled.len(), 7);
@@ -186,7 +186,7 @@ async fn verification_findings_corrections_and_death(app: TestApp) {
     };
     let corrected = staff.correct_visit(v.id, &forgot).await.expect("check-out recorded");
     assert_eq!((corrected.state, corrected.checked_out_at), (VisitState::Verified, Some(local(v.scheduled_on, 75))));
-    let history = staff.visit_events(v.id).await.expect("history");
+    let history = staff.visit_events(v.id, ltci_e2e::all()).await.expect("history").items;
     assert_eq!(history.len(), events.len() + 1, "the correction is an event; nothing overwritten");
 
     // Day 3: ten minutes for items that take an hour: too short. No GPS at check-out: review too.
@@ -345,7 +345,7 @@ async fn phones_sending_at_once_are_applied_once_each(app: TestApp) {
         phone.sync_events(&EventBatch { device_id: "p3".into(), events: vec![reused, note] }).await.expect("send");
     assert_eq!(out.results[0].error.as_ref().map(|e| e.code.as_str()), Some("id_reused"));
     assert_eq!((out.results[1].outcome, out.results[1].replay), (EventOutcome::Applied, false));
-    let kept = phone.visit_events(visits[0].id).await.expect("history");
+    let kept = phone.visit_events(visits[0].id, ltci_e2e::all()).await.expect("history").items;
     assert_eq!(kept.len(), 3, "check-in and two notes");
     assert_eq!(kept.iter().filter(|e| e.body.at() == local(visits[0].scheduled_on, 9)).count(), 0);
     for v in &visits[1..] {

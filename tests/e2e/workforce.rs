@@ -92,8 +92,16 @@ async fn caregivers_are_registered_with_qualifications_and_accounts(app: TestApp
     };
     assert_eq!(field_code(&staff.create_user(&direct).await.expect_err("direct"), "role"), "use_caregiver_registry");
     let account = CaregiverAccountRequest { username: "Wang.HL".into(), password: "a-long-password".into() };
-    let with_account = staff.create_caregiver_account(carer.id, &account).await.expect("account");
-    assert!(with_account.user_id.is_some());
+    let created = staff
+        .request(reqwest::Method::POST, &format!("/api/v1/caregivers/{}/account", carer.id))
+        .json(&account)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(created.status(), StatusCode::CREATED, "an account is created");
+    let with_account: ltci_shared::api::workforce::CaregiverAccount = created.json().await.expect("json");
+    assert_eq!(with_account.caregiver.user_id, Some(with_account.account.id));
+    assert_eq!((with_account.account.username.as_str(), with_account.account.role), ("wang.hl", Role::Caregiver));
     let again = CaregiverAccountRequest { username: "wang2".into(), ..account.clone() };
     assert_eq!(
         staff.create_caregiver_account(carer.id, &again).await.expect_err("twice").status(),
@@ -111,12 +119,12 @@ async fn caregivers_are_registered_with_qualifications_and_accounts(app: TestApp
 
     // Updates need the current version; a new qualification replaces the certificate fields.
     let stale = UpdateCaregiverRequest {
-        version: with_account.version,
+        version: with_account.caregiver.version,
         phone: Some("13911112222".into()),
         ..Default::default()
     };
     let updated = staff.update_caregiver(carer.id, &stale).await.expect("update");
-    assert_eq!((updated.phone.as_str(), updated.version), ("13911112222", with_account.version + 1));
+    assert_eq!((updated.phone.as_str(), updated.version), ("13911112222", with_account.caregiver.version + 1));
     assert_eq!(staff.update_caregiver(carer.id, &stale).await.expect_err("stale").status(), Some(StatusCode::CONFLICT));
     let to_family = UpdateCaregiverRequest {
         version: updated.version,
@@ -168,7 +176,7 @@ async fn training_records_and_the_county_report(app: TestApp) {
     other.certificate_level = None;
     let li = world.as_user("inst_a2").register_caregiver(&other).await.expect("register");
     world.as_user("inst_a2").add_training(li.id, &training("亲情护理技能", "3", 20)).await.expect("course");
-    let listed = world.as_user("auditor_a").list_trainings(a1).await.expect("trainings");
+    let listed = world.as_user("auditor_a").list_trainings(a1, ltci_e2e::all()).await.expect("trainings").items;
     assert_eq!(
         listed.iter().map(|t| t.course.as_str()).collect::<Vec<_>>(),
         ["压疮预防与护理", "失能老人照护基础", "岗前培训"]
@@ -310,7 +318,7 @@ async fn institutions_cannot_reach_each_others_caregivers(app: TestApp) {
         .expect_err("update"),
     );
     not_found(a1.add_training(theirs, &training("越权培训", "2", 1)).await.expect_err("training"));
-    not_found(a1.list_trainings(theirs).await.expect_err("trainings"));
+    not_found(a1.list_trainings(theirs, ltci_e2e::all()).await.expect_err("trainings"));
     not_found(
         a1.caregiver_departure(theirs, &CaregiverDeparture { left_on: today(), reason: "x".into() })
             .await

@@ -182,3 +182,8 @@ impl TestApp {
         self._dir.path()
     }
 }
+
+/// The largest page: the whole of a short list.
+pub fn all() -> ltci_shared::PageQuery {
+    ltci_shared::PageQuery { limit: Some(ltci_shared::page::MAX_LIMIT), offset: None }
+}

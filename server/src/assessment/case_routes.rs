@@ -1,6 +1,7 @@
 //! HTTP handlers of the assessment workflow: settings, assessors, cases and their steps,
 //! certificates.
 
+use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::assessment::{
@@ -57,10 +58,15 @@ async fn put_settings(
 }
 
 /// Assessors with their profiles (agency officers and auditors).
-#[utoipa::path(get, path = "/assessors", tag = "assessment", security(("bearer" = [])),
-    responses((status = 200, body = Vec<AssessorProfile>)))]
-async fn list_assessors(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<AssessorProfile>>> {
-    assessors::list(&state, &actor).await.map(ApiJson)
+#[utoipa::path(get, path = "/assessors", tag = "assessment", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<AssessorProfile>)))]
+async fn list_assessors(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<AssessorProfile>>> {
+    let page: PageRequest = page.try_into()?;
+    assessors::list(&state, &actor).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Set an assessor's qualification, expert-panel membership and employer.

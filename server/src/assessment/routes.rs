@@ -1,6 +1,10 @@
 //! HTTP handlers under `/assessment`: the instruments (for the app to render the form) and grading.
 
+use crate::http::extract::ApiQuery;
+use crate::http::pagination::PageRequest;
 use ltci_shared::ErrorBody;
+use ltci_shared::Page;
+use ltci_shared::PageQuery;
 use ltci_shared::assessment::{self, Answers, Grading, Instrument};
 use ltci_shared::messages as m;
 use serde::{Deserialize, Serialize};
@@ -43,13 +47,17 @@ pub struct GradeRequest {
 }
 
 /// The instruments the server knows.
-#[utoipa::path(get, path = "/assessment/instruments", tag = "assessment", security(("bearer" = [])),
-    responses((status = 200, body = Vec<InstrumentSummary>), (status = 403, body = ErrorBody)))]
-async fn list_instruments(actor: Actor) -> ApiResult<ApiJson<Vec<InstrumentSummary>>> {
+#[utoipa::path(get, path = "/assessment/instruments", tag = "assessment", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<InstrumentSummary>), (status = 403, body = ErrorBody)))]
+async fn list_instruments(
+    actor: Actor,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<InstrumentSummary>>> {
     actor.require(Permission::UseAssessmentInstruments)?;
+    let page: PageRequest = page.try_into()?;
     let current = assessment::current().version.clone();
     Ok(ApiJson(
-        assessment::instruments()
+        page.of(assessment::instruments()
             .iter()
             .map(|i| InstrumentSummary {
                 version: i.version.clone(),
@@ -58,7 +66,7 @@ async fn list_instruments(actor: Actor) -> ApiResult<ApiJson<Vec<InstrumentSumma
                 source: i.source.clone(),
                 current: i.version == current,
             })
-            .collect(),
+            .collect()),
     ))
 }
 

@@ -116,6 +116,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
     actor.require(Permission::ManageCarePlans)?;
     let institution_id = serving_institution(actor, req.institution_id)?;
     let mut errors = FieldErrors::new();
+    crate::fields::within_horizon(&mut errors, "start_on", req.start_on, actor.today, state.config.date_horizon_days);
     if req.end_on < req.start_on {
         errors.add("end_on", "before_start", m::plan_ends_before_start());
     } else if (req.end_on - req.start_on).num_days() >= MAX_DAYS {

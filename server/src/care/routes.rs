@@ -1,5 +1,6 @@
 //! HTTP handlers under `/care-plans`, `/visits` and `/sync`.
 
+use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::care::{
@@ -113,14 +114,16 @@ async fn get_visit(
 }
 
 /// A visit's events, corrections included, as received.
-#[utoipa::path(get, path = "/visits/{id}/events", tag = "care", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<RecordedEvent>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/visits/{id}/events", tag = "care", security(("bearer" = [])), params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<RecordedEvent>), (status = 404, body = ErrorBody)))]
 async fn visit_events(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<Vec<RecordedEvent>>> {
-    visits::events(&state, &actor, id).await.map(ApiJson)
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<RecordedEvent>>> {
+    let page: PageRequest = page.try_into()?;
+    visits::events(&state, &actor, id).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Correct a visit or resolve one of its review exceptions (a new event; nothing is overwritten).

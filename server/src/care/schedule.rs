@@ -60,6 +60,7 @@ pub fn weekly_pattern(items: &[PlanItem]) -> [Vec<PlannedItem>; 7] {
 pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> ApiResult<ScheduleOutcome> {
     actor.require(Permission::ManageCarePlans)?;
     let mut errors = FieldErrors::new();
+    crate::fields::within_horizon(&mut errors, "to", req.to, actor.today, state.config.date_horizon_days);
     if req.to < req.from {
         errors.add("to", "before_start", m::period_ends_before_start());
     } else if (req.to - req.from).num_days() >= MAX_RANGE_DAYS {

@@ -1,5 +1,6 @@
 //! HTTP handlers under `/stays`, `/partner-events` and `/hospitalisations`.
 
+use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::partners::{Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerImportOutcome};
@@ -74,14 +75,16 @@ async fn discharge(
 
 /// A stay's charged bed-days.
 #[utoipa::path(get, path = "/stays/{id}/charges", tag = "stays", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ChargesQuery), responses((status = 200, body = Vec<StayCharge>), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path), ChargesQuery, PageQuery), responses((status = 200, body = Page<StayCharge>), (status = 404, body = ErrorBody)))]
 async fn stay_charges(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
     ApiQuery(q): ApiQuery<ChargesQuery>,
-) -> ApiResult<ApiJson<Vec<StayCharge>>> {
-    stays::charges(&state, &actor, id, q).await.map(ApiJson)
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<StayCharge>>> {
+    let page: PageRequest = page.try_into()?;
+    stays::charges(&state, &actor, id, q).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Report an institution's daily charges for a month, in bulk (all or nothing; a retry changes

@@ -241,13 +241,7 @@ pub async fn list(state: &AppState, actor: &Actor, filter: StayFilter, page: Pag
 
 /// The first and last day of a `YYYY-MM` month.
 pub(crate) fn month_bounds(text: &str) -> Option<(NaiveDate, NaiveDate)> {
-    let (y, m) = text.split_once('-')?;
-    if y.len() != 4 || m.len() != 2 {
-        return None;
-    }
-    let first = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, 1)?;
-    let next = first.checked_add_months(chrono::Months::new(1))?;
-    Some((first, next.pred_opt()?))
+    crate::fields::month(text).ok()
 }
 
 /// The charged bed-days of a stay, by day.

@@ -10,7 +10,7 @@ use std::io::Read;
 use chrono::Utc;
 use ltci_shared::api::funding::{FundingSource, ImportOutcome};
 use ltci_shared::api::registry::Scheme;
-use ltci_shared::money::{positive_fen, to_yuan};
+use ltci_shared::money::to_yuan;
 use ltci_shared::text::Text;
 use ltci_shared::{IdNumber, Issue};
 use sea_orm::{
@@ -19,7 +19,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::income::{self, contribution_request, split, valid_period};
+use super::income::{self, contribution_fen, contribution_request, period_rule, split};
 use super::ledger::{self, AccountSpec};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
@@ -95,8 +95,8 @@ fn parse(
         let id = IdNumber::parse_on(&record[1], today)
             .map_err(|e| issue(errors, line, "id_number", e.code(), e.text()))
             .ok();
-        if !valid_period(&record[2]) {
-            issue(errors, line, "period", "invalid_period", m::invalid_month());
+        if let Err((code, text)) = period_rule(&record[2], today) {
+            issue(errors, line, "period", code, text);
         }
         let scheme: Option<Scheme> = enum_from_db(&record[3])
             .map_err(|_| issue(errors, line, "scheme", "unknown_value", m::scheme_values()))
@@ -106,7 +106,7 @@ fn parse(
             .ok();
         let fen = ltci_shared::strict::parse_money(&record[5])
             .map_err(|(code, key)| (code, ltci_shared::strict::text_of(code, key)))
-            .and_then(|d| positive_fen(d).map_err(|e| (e.code(), e.text())))
+            .and_then(contribution_fen)
             .map_err(|(code, message)| issue(errors, line, "amount", code, message))
             .ok();
         if let (Some(reference), Some(id), Some(scheme), Some(source), Some(fen)) = (reference, id, scheme, source, fen)

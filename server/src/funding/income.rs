@@ -8,7 +8,7 @@ use ltci_shared::api::funding::{
 };
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::messages as m;
-use ltci_shared::money::{positive_fen, share_of};
+use ltci_shared::money::{positive_fen, share_of, to_yuan};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -144,10 +144,8 @@ fn check_reference(errors: &mut FieldErrors, reference: &str) -> Option<String> 
 }
 
 /// `YYYY-MM`, a real month.
-fn check_period(errors: &mut FieldErrors, period: &str) {
-    if !valid_period(period) {
-        errors.add("period", "invalid_period", m::invalid_month());
-    }
+fn check_period(errors: &mut FieldErrors, period: &str, today: NaiveDate) {
+    errors.take("period", period_rule(period, today));
 }
 
 /// What identifies a contribution's content, for the idempotency of its reference: the same for
@@ -167,8 +165,26 @@ pub(crate) fn contribution_request(
 }
 
 /// A month as `YYYY-MM`.
-pub(crate) fn valid_period(period: &str) -> bool {
-    period.len() == 7 && NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok()
+/// The most one contribution of one person for one month may be: far above any scheme's.
+pub(crate) const MAX_CONTRIBUTION_FEN: i64 = 10_000_000;
+
+/// A contribution's month (缴费所属期): `YYYY-MM`, paid at most a year ahead.
+pub(crate) fn period_rule(period: &str, today: NaiveDate) -> crate::http::error::Rule<()> {
+    let (first, _) = crate::fields::month(period).map_err(|(_, t)| ("invalid_period", t))?;
+    let last = today.checked_add_months(chrono::Months::new(12)).unwrap_or(today);
+    if first > last {
+        return Err(("out_of_range", m::period_too_far_ahead(last.format("%Y-%m"))));
+    }
+    Ok(())
+}
+
+/// A contribution's amount: more than zero, at most [`MAX_CONTRIBUTION_FEN`].
+pub(crate) fn contribution_fen(amount: rust_decimal::Decimal) -> crate::http::error::Rule<i64> {
+    match positive_fen(amount) {
+        Ok(fen) if fen <= MAX_CONTRIBUTION_FEN => Ok(fen),
+        Ok(_) => Err(("out_of_range", m::amount_above(to_yuan(MAX_CONTRIBUTION_FEN)))),
+        Err(e) => Err((e.code(), e.text())),
+    }
 }
 
 /// Posts one person's contribution for one month.
@@ -176,8 +192,11 @@ pub async fn contribute(state: &AppState, actor: &Actor, req: ContributionReques
     actor.require(Permission::PostFunding)?;
     let mut errors = FieldErrors::new();
     let reference = check_reference(&mut errors, &req.reference);
-    check_period(&mut errors, &req.period);
-    let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.text())));
+    check_period(&mut errors, &req.period, actor.today);
+    let fen = errors.take("amount", contribution_fen(req.amount));
+    if let Some(on) = req.received_on {
+        crate::fields::happened(&mut errors, "received_on", on, actor.today);
+    }
     let person = insured_person::Entity::find_by_id(req.insured_person_id)
         .filter(scope::insured_persons(actor))
         .one(&state.db)
@@ -229,6 +248,9 @@ pub async fn receive(state: &AppState, actor: &Actor, req: ReceiptRequest) -> Ap
     let reference = check_reference(&mut errors, &req.reference);
     let description = errors.take("description", check_text(&req.description, 300));
     let fen = errors.take("amount", positive_fen(req.amount).map_err(|e| (e.code(), e.text())));
+    if let Some(on) = req.received_on {
+        crate::fields::happened(&mut errors, "received_on", on, actor.today);
+    }
     errors.finish()?;
     let (Some(reference), Some(description), Some(fen)) = (reference, description, fen) else {
         return Err(ApiError::internal(anyhow::anyhow!("validated fields missing")));

@@ -1,5 +1,6 @@
 //! HTTP handlers under `/funding` and `/ledger`.
 
+use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use ltci_shared::api::funding::{
@@ -50,11 +51,16 @@ fn posted(p: Posted) -> (StatusCode, ApiJson<Posted>) {
 }
 
 /// The region's ledger accounts with their balances (derived from the postings), by code.
-#[utoipa::path(get, path = "/funding/accounts", tag = "funding", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Account>)))]
-async fn list_accounts(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<Account>>> {
+#[utoipa::path(get, path = "/funding/accounts", tag = "funding", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<Account>)))]
+async fn list_accounts(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Account>>> {
     actor.require(Permission::ReadFunding)?;
-    ledger::accounts(&state.db, actor.region_id).await.map(ApiJson)
+    let page: PageRequest = page.try_into()?;
+    ledger::accounts(&state.db, actor.region_id).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Post one person's contribution for a month: the fund and the reserve are debited, the
@@ -182,10 +188,15 @@ async fn reverse(
 }
 
 /// Draws from the reserve (调剂金), newest first.
-#[utoipa::path(get, path = "/funding/reserve-draws", tag = "funding", security(("bearer" = [])),
-    responses((status = 200, body = Vec<ReserveDraw>)))]
-async fn list_draws(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<ReserveDraw>>> {
-    reserve::list(&state, &actor).await.map(ApiJson)
+#[utoipa::path(get, path = "/funding/reserve-draws", tag = "funding", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<ReserveDraw>)))]
+async fn list_draws(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<ReserveDraw>>> {
+    let page: PageRequest = page.try_into()?;
+    reserve::list(&state, &actor).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Request a draw from the reserve into a fund; another officer approves or rejects it.

@@ -88,8 +88,18 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
     }
 }
 
-/// Deserialises JSON, mapping serde's error to the envelope with the failing field's path.
+/// Deserialises JSON, mapping serde's error to the envelope with the failing field's path. A
+/// string holding a control character (NUL, bell, …; line breaks and tabs are for the fields
+/// that take them to decide) is refused here, for every field, naming it: PostgreSQL cannot
+/// even store a NUL.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if may_hold_control_characters(bytes)
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some(path) = control_character_at(&value, String::new())
+    {
+        let field = if path.is_empty() { "body".to_owned() } else { path };
+        return Err(ApiError::invalid_field(&field, "invalid_characters", m::invalid_control_in_body()));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -99,6 +109,60 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             _ => ApiError::bad_request(codes::MALFORMED_JSON, m::not_json(inner)),
         }
     })
+}
+
+/// Whether a JSON text can hold a control character other than a line break or tab in a string:
+/// raw JSON cannot, so only an escape (`\u0000`, `\b`, `\f`), a raw DEL or a C1 character can
+/// put one there. Cheap, so the body is parsed a second time only when it may.
+fn may_hold_control_characters(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => {
+                match bytes.get(i + 1) {
+                    Some(b'b' | b'f') => return true,
+                    Some(b'u') => {
+                        let hex = bytes.get(i + 2..i + 6).and_then(|h| std::str::from_utf8(h).ok());
+                        if hex
+                            .and_then(|h| u32::from_str_radix(h, 16).ok())
+                            .and_then(char::from_u32)
+                            .is_some_and(refused)
+                        {
+                            return true;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 2;
+            }
+            0x7f => return true,
+            0xc2 if bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)) => return true,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// A control character no text field takes.
+fn refused(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\t' | '\r')
+}
+
+/// The path (`a.b[2].c`, as serde names fields) of the first string holding a refused control
+/// character, keys included.
+fn control_character_at(v: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => s.chars().any(refused).then_some(path),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| control_character_at(item, format!("{path}[{i}]")))
+        }
+        Value::Object(o) => o.iter().find_map(|(k, item)| {
+            let at = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            if k.chars().any(refused) { Some(at) } else { control_character_at(item, at) }
+        }),
+        _ => None,
+    }
 }
 
 /// Turns a serde data error at `path` into a 422 naming the field.
@@ -184,5 +248,32 @@ where
                 Err(ApiError::invalid_field(&key, code, m::invalid_path_value(rejection.body_text())))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_on_the_field_that_holds_them() {
+        #[derive(Debug, serde::Deserialize)]
+        #[expect(dead_code, reason = "only read by the deserialiser")]
+        struct Body {
+            name: String,
+            notes: Vec<String>,
+        }
+        let field = |json: &str| {
+            parse_json::<Body>(json.as_bytes())
+                .err()
+                .map(|e| e.details().iter().map(|(k, v)| (k.clone(), v.code.clone())).collect::<Vec<_>>())
+        };
+        let bad = |f: &str| Some(vec![(f.to_owned(), "invalid_characters".to_owned())]);
+        assert_eq!(field(r#"{"name":"空\u0000字","notes":[]}"#), bad("name"));
+        assert_eq!(field(r#"{"name":"x","notes":["a","响\u0007铃"]}"#), bad("notes[1]"));
+        assert_eq!(field(r#"{"name":"退\b格","notes":[]}"#), bad("name"));
+        assert_eq!(field("{\"name\":\"\u{7f}\",\"notes\":[]}"), bad("name"));
+        // Line breaks and tabs are for the field's own rule; an escaped backslash is no escape.
+        assert_eq!(field(r#"{"name":"两\n行\t","notes":["C:\\u0000"]}"#), None);
     }
 }

@@ -1,4 +1,5 @@
-//! The OpenAPI document's frame; the paths come from the route modules themselves.
+//! The OpenAPI document's frame; the paths come from the route modules themselves. Bodies that
+//! are not JSON (documents, policy files) are described here as what they are.
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -43,4 +44,33 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
+}
+
+/// Describes the request bodies that are files rather than JSON: a document upload is a binary
+/// PDF, JPEG or PNG; a policy is TOML text or the same document as JSON.
+pub fn describe_raw_bodies(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::json;
+    let Ok(mut v) = serde_json::to_value(&doc) else { return doc };
+    let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    let bodies = [
+        (
+            "/api/v1/institutions/{id}/attachments",
+            json!({"application/pdf": binary, "image/jpeg": binary, "image/png": binary}),
+        ),
+        (
+            "/api/v1/policies",
+            json!({
+                "application/toml": {"schema": {"type": "string", "description": "a policy document in TOML (docs/policy.md)"}},
+                "application/json": {"schema": {"$ref": "#/components/schemas/PolicyDocument"}},
+            }),
+        ),
+    ];
+    for (path, content) in bodies {
+        if let Some(body) =
+            v.pointer_mut(&format!("/paths/{}/post/requestBody", path.replace('~', "~0").replace('/', "~1")))
+        {
+            body["content"] = content;
+        }
+    }
+    serde_json::from_value(v).unwrap_or(doc)
 }

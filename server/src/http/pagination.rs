@@ -32,6 +32,17 @@ impl TryFrom<PageQuery> for PageRequest {
     }
 }
 
+impl PageRequest {
+    /// One page of a list already loaded whole, in its order: for lists their owner bounds (a
+    /// visit's events, a region's accounts or policy versions), answered like every other list.
+    pub fn of<T>(self, items: Vec<T>) -> Page<T> {
+        let total = items.len() as u64;
+        let skip = usize::try_from(self.offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        Page { items: items.into_iter().skip(skip).take(take).collect(), total, limit: self.limit, offset: self.offset }
+    }
+}
+
 /// Runs `select` (already filtered and ordered) for one page, with the total count.
 pub async fn fetch_page<E, C, T>(
     db: &C,

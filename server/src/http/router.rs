@@ -38,10 +38,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(care::stay_routes::router())
         .merge(settlement::routes::router())
         .merge(audit::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)
         .merge(ops::router())
-        .split_for_parts()
+        .split_for_parts();
+    (router, super::openapi::describe_raw_bodies(doc))
 }
 
 /// The whole application: routes, API docs at `/docs`, error fallbacks, metrics, request ids, logs.

@@ -325,7 +325,8 @@ pub async fn decide(state: &AppState, actor: &Actor, id: Uuid, req: DesignationD
         errors.finish()?;
         let approved_json = serde_json::to_string(&approved).map_err(anyhow::Error::from)?;
         let quota = count(req.bed_quota);
-        advance(&txn, actor, &m, Step::Approve, (req.reason, None, None), move |n| {
+        // The decision day: no agreement may start before it.
+        advance(&txn, actor, &m, Step::Approve, (req.reason, Some(actor.today), None), move |n| {
             n.approved_modes = Set(Some(approved_json));
             n.bed_quota = Set(Some(quota));
         })
@@ -369,6 +370,34 @@ async fn insert_agreement(
     .await?)
 }
 
+/// The day the institution was approved (the last approval, in the region's time zone when the
+/// decision was recorded without its day).
+async fn approval_day<C: ConnectionTrait>(db: &C, m: &institution::Model) -> ApiResult<Option<NaiveDate>> {
+    let approved = institution_event::Entity::find()
+        .filter(institution_event::Column::InstitutionId.eq(m.id))
+        .filter(institution_event::Column::Kind.eq(Step::Approve.event_kind()))
+        .order_by_desc(institution_event::Column::At)
+        .one(db)
+        .await?;
+    let Some(e) = approved else { return Ok(None) };
+    if let Some(day) = e.effective_on {
+        return Ok(Some(day));
+    }
+    let region = regions::region_of(db, m.region_id).await?;
+    Ok(Some(regions::local_date(&region, e.at)))
+}
+
+/// An agreement's start and end lie within the planning horizon.
+fn agreement_dates(state: &AppState, actor: &Actor, start: NaiveDate, end: Option<NaiveDate>) -> ApiResult<()> {
+    let mut errors = FieldErrors::new();
+    let horizon = state.config.date_horizon_days;
+    crate::fields::within_horizon(&mut errors, "start_on", start, actor.today, horizon);
+    if let Some(end) = end {
+        crate::fields::within_horizon(&mut errors, "end_on", end, actor.today, horizon);
+    }
+    errors.finish()
+}
+
 /// Signs the agreement (协议): the institution becomes active.
 pub async fn sign_agreement(
     state: &AppState,
@@ -380,6 +409,18 @@ pub async fn sign_agreement(
     let txn = state.db.begin().await?;
     let m = find_in_scope(&txn, actor, id).await?;
     let start = req.start_on.unwrap_or(actor.today);
+    agreement_dates(state, actor, start, req.end_on)?;
+    // Care before the designation decision is not the scheme's to pay: the first agreement
+    // starts on or after the day the institution was approved.
+    if let Some(approved_on) = approval_day(&txn, &m).await?
+        && start < approved_on
+    {
+        return Err(ApiError::invalid_field(
+            "start_on",
+            "before_designation",
+            m::agreement_before_designation(approved_on),
+        ));
+    }
     advance(&txn, actor, &m, Step::SignAgreement, (None, Some(start), None), |_| {}).await?;
     insert_agreement(&txn, &m, start, req.end_on).await?;
     txn.commit().await?;
@@ -401,6 +442,7 @@ pub async fn renew(state: &AppState, actor: &Actor, id: Uuid, req: AgreementRequ
         .start_on
         .or(default_start)
         .ok_or_else(|| ApiError::invalid_field("start_on", "required", m::no_agreement_to_renew()))?;
+    agreement_dates(state, actor, start, req.end_on)?;
     advance(&txn, actor, &m, Step::Renew, (None, Some(start), None), |_| {}).await?;
     insert_agreement(&txn, &m, start, req.end_on).await?;
     txn.commit().await?;
@@ -415,6 +457,9 @@ async fn status_change(
     step: Step,
 ) -> ApiResult<(Institution, NaiveDate)> {
     actor.require(Permission::ManageInstitutions)?;
+    if let Some(on) = req.effective_on {
+        crate::fields::planned("effective_on", on, actor.today, state.config.date_horizon_days)?;
+    }
     let reason = reason_required(Some(&req.reason))?;
     let txn = state.db.begin().await?;
     let m = find_in_scope(&txn, actor, id).await?;
@@ -434,13 +479,17 @@ pub async fn resume(state: &AppState, actor: &Actor, id: Uuid, req: StatusChange
     status_change(state, actor, id, req, Step::Resume).await.map(|(i, _)| i)
 }
 
-/// Terminates the agreement (解除): answers with the beneficiaries still served on that date,
-/// who must be transferred to another institution.
+/// Terminates the agreement (解除): answers with the beneficiaries the institution would still
+/// serve after that date, who must be transferred to another institution.
 pub async fn terminate(state: &AppState, actor: &Actor, id: Uuid, req: StatusChange) -> ApiResult<TerminationOutcome> {
     let (institution, on) = status_change(state, actor, id, req, Step::Terminate).await?;
     let open = service_relation::Entity::find()
         .filter(service_relation::Column::InstitutionId.eq(id))
-        .filter(super::relations::open_on(on))
+        .filter(
+            sea_orm::Condition::any()
+                .add(service_relation::Column::EndOn.is_null())
+                .add(service_relation::Column::EndOn.gt(on)),
+        )
         .order_by_asc(service_relation::Column::StartOn)
         .all(&state.db)
         .await?;

@@ -1,8 +1,12 @@
 //! HTTP handlers under `/evaluation-schemes` and `/institutions/{id}/evaluations|violations`.
 
+use crate::http::extract::ApiQuery;
+use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::ErrorBody;
+use ltci_shared::Page;
+use ltci_shared::PageQuery;
 use ltci_shared::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
@@ -48,14 +52,16 @@ async fn put_scheme(
 }
 
 /// An institution's evaluation history, latest year first.
-#[utoipa::path(get, path = "/institutions/{id}/evaluations", tag = "evaluation", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Evaluation>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/institutions/{id}/evaluations", tag = "evaluation", security(("bearer" = [])), params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<Evaluation>), (status = 404, body = ErrorBody)))]
 async fn list_evaluations(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<Vec<Evaluation>>> {
-    evaluation::list(&state, &actor, id).await.map(ApiJson)
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Evaluation>>> {
+    let page: PageRequest = page.try_into()?;
+    evaluation::list(&state, &actor, id).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Record the annual evaluation (评鉴): the server totals the sheet, deducts pending violations,
@@ -73,14 +79,16 @@ async fn evaluate(
 }
 
 /// An institution's confirmed violations, latest first.
-#[utoipa::path(get, path = "/institutions/{id}/violations", tag = "evaluation", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Violation>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/institutions/{id}/violations", tag = "evaluation", security(("bearer" = [])), params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<Violation>), (status = 404, body = ErrorBody)))]
 async fn list_violations(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<Vec<Violation>>> {
-    evaluation::list_violations(&state, &actor, id).await.map(ApiJson)
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Violation>>> {
+    let page: PageRequest = page.try_into()?;
+    evaluation::list_violations(&state, &actor, id).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Record a confirmed violation; its points come off the next evaluation.

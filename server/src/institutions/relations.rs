@@ -117,6 +117,7 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
 /// Starts a relation (agency officers, or institution staff for their own institution).
 pub async fn create(state: &AppState, actor: &Actor, req: CreateServiceRelation) -> ApiResult<ServiceRelation> {
     actor.require(Permission::ManageServiceRelations)?;
+    crate::fields::planned("start_on", req.start_on, actor.today, state.config.date_horizon_days)?;
     let txn = state.db.begin().await?;
     let m = start(&txn, actor, &req).await?;
     txn.commit().await?;
@@ -165,6 +166,7 @@ pub(crate) async fn close<C: ConnectionTrait>(
 pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndServiceRelation) -> ApiResult<ServiceRelation> {
     actor.require(Permission::ManageServiceRelations)?;
     let reason = check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
+    crate::fields::planned("end_on", req.end_on, actor.today, state.config.date_horizon_days)?;
     let txn = state.db.begin().await?;
     let r = find_in_scope(&txn, actor, id).await?;
     let m = close(&txn, actor, r, req.end_on, reason).await?;
@@ -178,6 +180,7 @@ pub async fn transfer(state: &AppState, actor: &Actor, id: Uuid, req: TransferRe
     // Moving a beneficiary between institutions is the agency's decision.
     actor.require(Permission::ManageInstitutions)?;
     let reason = check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
+    crate::fields::planned("end_on", req.end_on, actor.today, state.config.date_horizon_days)?;
     let txn = state.db.begin().await?;
     let r = find_in_scope(&txn, actor, id).await?;
     let care_mode = match req.care_mode {

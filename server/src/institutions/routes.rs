@@ -1,5 +1,6 @@
 //! HTTP handlers under `/institutions` and `/service-relations`.
 
+use crate::http::pagination::PageRequest;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -85,14 +86,16 @@ async fn update_profile(
 }
 
 /// The institution's documents, latest first.
-#[utoipa::path(get, path = "/institutions/{id}/attachments", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Attachment>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/institutions/{id}/attachments", tag = "institutions", security(("bearer" = [])), params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<Attachment>), (status = 404, body = ErrorBody)))]
 async fn list_attachments(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<Vec<Attachment>>> {
-    attachments::list(&state, &actor, id).await.map(ApiJson)
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Attachment>>> {
+    let page: PageRequest = page.try_into()?;
+    attachments::list(&state, &actor, id).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Upload a document: the body is the file, `Content-Type` says which (PDF, JPEG or PNG).

@@ -1,9 +1,12 @@
 //! HTTP handlers under `/policies`.
 
+use crate::http::pagination::PageRequest;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use ltci_shared::ErrorBody;
+use ltci_shared::Page;
+use ltci_shared::PageQuery;
 use ltci_shared::api::policy::{InForceQuery, PolicySummary, PolicyVersion};
 use ltci_shared::error::codes;
 use ltci_shared::messages as m;
@@ -50,10 +53,15 @@ async fn import_policy(
 }
 
 /// Your region's policy versions, newest first, marking the one in force today.
-#[utoipa::path(get, path = "/policies", tag = "policy", security(("bearer" = [])),
-    responses((status = 200, body = Vec<PolicySummary>)))]
-async fn list_policies(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<PolicySummary>>> {
-    service::list(&state.db, &actor).await.map(ApiJson)
+#[utoipa::path(get, path = "/policies", tag = "policy", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<PolicySummary>)))]
+async fn list_policies(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<PolicySummary>>> {
+    let page: PageRequest = page.try_into()?;
+    service::list(&state.db, &actor).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// The policy version in force on a date (today when not given).

@@ -99,6 +99,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     let phone = req.phone.as_deref().filter(|p| !p.trim().is_empty()).map(|p| errors.take("phone", validate::phone(p)));
     let contact =
         req.emergency_contact.as_ref().map(|c| validate::emergency_contact(&mut errors, "emergency_contact", c));
+    crate::fields::within_horizon(&mut errors, "enrolled_on", req.enrolled_on, today, state.config.date_horizon_days);
     if let Some(id) = &id_number
         && req.enrolled_on < id.birth_date()
     {
@@ -235,6 +236,7 @@ pub async fn update(
         changed.push("scheme");
     }
     let enrolled_on = req.enrolled_on.unwrap_or(current.enrolled_on);
+    crate::fields::within_horizon(&mut errors, "enrolled_on", enrolled_on, today, state.config.date_horizon_days);
     if enrolled_on < birth_date {
         errors.add("enrolled_on", "before_birth", m::enrolled_before_birth());
     } else if enrolled_on != current.enrolled_on {

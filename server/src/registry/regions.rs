@@ -66,7 +66,12 @@ pub async fn region_of<C: sea_orm::ConnectionTrait>(db: &C, region_id: Uuid) -> 
 
 /// Today's business date in the region.
 pub fn today(m: &region::Model) -> chrono::NaiveDate {
-    Utc::now().with_timezone(&time_zone(m)).date_naive()
+    local_date(m, Utc::now())
+}
+
+/// The business date of an instant in the region.
+pub fn local_date(m: &region::Model, at: chrono::DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&time_zone(m)).date_naive()
 }
 
 pub async fn list(state: &AppState, actor: &Actor, page: PageRequest) -> ApiResult<Page<Region>> {

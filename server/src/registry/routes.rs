@@ -1,5 +1,6 @@
 //! HTTP handlers under `/regions`, `/counties` and `/insured-persons`.
 
+use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::registry::{
@@ -47,10 +48,15 @@ async fn create_region(
 }
 
 /// The counties (区县) of the caller's region, by code.
-#[utoipa::path(get, path = "/counties", tag = "registry", security(("bearer" = [])),
-    responses((status = 200, body = Vec<County>)))]
-async fn list_counties(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<County>>> {
-    counties::list(&state, &actor).await.map(ApiJson)
+#[utoipa::path(get, path = "/counties", tag = "registry", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<County>)))]
+async fn list_counties(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<County>>> {
+    let page: PageRequest = page.try_into()?;
+    counties::list(&state, &actor).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Add a county to the caller's region (agency officers).

@@ -20,7 +20,6 @@ use super::caregivers;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{caregiver_assignment as asg, enum_from_db, enum_to_db, institution, service_relation};
-use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::institutions::relations;
@@ -47,6 +46,7 @@ fn not_ended_before(on: NaiveDate) -> Condition {
 /// on the start date and not be terminated; a family caregiver only serves under family care.
 pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> ApiResult<Assignment> {
     actor.require(Permission::ManageCaregiverAssignments)?;
+    crate::fields::planned("start_on", req.start_on, actor.today, state.config.date_horizon_days)?;
     let txn = state.db.begin().await?;
     let cg = caregivers::find_in_scope(&txn, actor, req.caregiver_id)
         .await
@@ -128,7 +128,9 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
 /// Ends one assignment on its last day.
 pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndAssignment) -> ApiResult<Assignment> {
     actor.require(Permission::ManageCaregiverAssignments)?;
-    let reason = check_text(&req.reason, 300).map_err(|(c, m)| ApiError::invalid_field("reason", c, m))?;
+    let reason =
+        crate::fields::check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
+    crate::fields::planned("end_on", req.end_on, actor.today, state.config.date_horizon_days)?;
     let txn = state.db.begin().await?;
     let m = asg::Entity::find_by_id(id)
         .filter(scope::caregiver_assignments(actor))

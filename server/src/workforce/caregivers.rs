@@ -8,8 +8,8 @@ use chrono::Utc;
 use ltci_shared::api::institutions::InstitutionStatus;
 use ltci_shared::api::users::Role;
 use ltci_shared::api::workforce::{
-    Caregiver, CaregiverAccountRequest, CaregiverDeparture, CaregiverFilter, CaregiverQualification, CaregiverStatus,
-    CreateCaregiverRequest, UpdateCaregiverRequest,
+    Caregiver, CaregiverAccount, CaregiverAccountRequest, CaregiverDeparture, CaregiverFilter, CaregiverQualification,
+    CaregiverStatus, CreateCaregiverRequest, UpdateCaregiverRequest,
 };
 use ltci_shared::{IdNumber, Page};
 use rust_decimal::Decimal;
@@ -325,6 +325,7 @@ pub async fn depart(state: &AppState, actor: &Actor, id: Uuid, req: CaregiverDep
         crate::fields::check_paragraph(&req.reason, 300).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
     let txn = state.db.begin().await?;
     let m = find_manageable(&txn, actor, id).await?;
+    crate::fields::planned("left_on", req.left_on, actor.today, state.config.date_horizon_days)?;
     if req.left_on < m.created_at.date_naive() {
         return Err(ApiError::invalid_field("left_on", "before_registration", m::left_before_registration()));
     }
@@ -357,7 +358,7 @@ pub async fn create_account(
     actor: &Actor,
     id: Uuid,
     req: CaregiverAccountRequest,
-) -> ApiResult<Caregiver> {
+) -> ApiResult<CaregiverAccount> {
     let m = find_manageable(&state.db, actor, id).await?;
     let mut errors = FieldErrors::new();
     let username = errors.take("username", check_username(&req.username));
@@ -378,5 +379,5 @@ pub async fn create_account(
     audit::record(&txn, &AuditActor::from(actor), "caregiver.account", "caregiver", m.id, &["user_id"]).await?;
     let m = find_in_scope(&txn, actor, id).await?;
     txn.commit().await?;
-    view_one(&state.db, m).await
+    Ok(CaregiverAccount { account: crate::users::service::view(user), caregiver: view_one(&state.db, m).await? })
 }

@@ -1,11 +1,12 @@
 //! HTTP handlers under `/caregivers`, `/caregiver-assignments` and `/reports/caregiver-training`.
 
+use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::workforce::{
-    Assignment, AssignmentFilter, Caregiver, CaregiverAccountRequest, CaregiverDeparture, CaregiverFilter,
-    CreateAssignment, CreateCaregiverRequest, EndAssignment, Training, TrainingReport, TrainingReportQuery,
-    TrainingRequest, UpdateCaregiverRequest,
+    Assignment, AssignmentFilter, Caregiver, CaregiverAccount, CaregiverAccountRequest, CaregiverDeparture,
+    CaregiverFilter, CreateAssignment, CreateCaregiverRequest, EndAssignment, Training, TrainingReport,
+    TrainingReportQuery, TrainingRequest, UpdateCaregiverRequest,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -90,25 +91,27 @@ async fn caregiver_departure(
 /// Create the caregiver's phone-app account (role `caregiver`).
 #[utoipa::path(post, path = "/caregivers/{id}/account", tag = "workforce", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = CaregiverAccountRequest,
-    responses((status = 200, body = Caregiver), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CaregiverAccount), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn caregiver_account(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<CaregiverAccountRequest>,
-) -> CaregiverResult {
-    caregivers::create_account(&state, &actor, id, req).await.map(ApiJson)
+) -> ApiResult<(StatusCode, ApiJson<CaregiverAccount>)> {
+    Ok((StatusCode::CREATED, ApiJson(caregivers::create_account(&state, &actor, id, req).await?)))
 }
 
 /// A caregiver's training records, latest first.
-#[utoipa::path(get, path = "/caregivers/{id}/trainings", tag = "workforce", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Training>), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/caregivers/{id}/trainings", tag = "workforce", security(("bearer" = [])), params(("id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Page<Training>), (status = 404, body = ErrorBody)))]
 async fn list_trainings(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<Vec<Training>>> {
-    training::list(&state, &actor, id).await.map(ApiJson)
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Training>>> {
+    let page: PageRequest = page.try_into()?;
+    training::list(&state, &actor, id).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Record a completed course (the same course on the same day only once).

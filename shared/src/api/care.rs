@@ -26,8 +26,10 @@ pub struct CreateCarePlan {
     pub institution_id: Option<Uuid>,
     pub insured_person_id: Uuid,
     pub care_mode: CareMode,
+    #[serde(with = "crate::strict::day")]
     pub start_on: NaiveDate,
     /// Last day of the plan, at most a year after the start.
+    #[serde(with = "crate::strict::day")]
     pub end_on: NaiveDate,
     /// For home visits: the planned items (at least one). Other modes plan no items.
     #[serde(default)]
@@ -69,6 +71,7 @@ pub struct CarePlanFilter {
     pub insured_person_id: Option<Uuid>,
     pub institution_id: Option<Uuid>,
     /// Only plans running on this date.
+    #[serde(default, with = "crate::strict::day_opt")]
     pub active_on: Option<NaiveDate>,
 }
 
@@ -76,6 +79,7 @@ pub struct CarePlanFilter {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct EndCarePlan {
     /// The new last day (not before the start, not after the planned end).
+    #[serde(with = "crate::strict::day")]
     pub end_on: NaiveDate,
     pub reason: String,
 }
@@ -87,8 +91,10 @@ pub struct EndCarePlan {
 pub struct ScheduleRequest {
     pub plan_id: Uuid,
     pub caregiver_id: Uuid,
+    #[serde(with = "crate::strict::day")]
     pub from: NaiveDate,
     /// Last day, at most 62 days after `from`.
+    #[serde(with = "crate::strict::day")]
     pub to: NaiveDate,
 }
 
@@ -280,8 +286,10 @@ pub struct VisitFilter {
     pub insured_person_id: Option<Uuid>,
     pub state: Option<VisitState>,
     /// First service day.
+    #[serde(default, with = "crate::strict::day_opt")]
     pub from: Option<NaiveDate>,
     /// Last service day.
+    #[serde(default, with = "crate::strict::day_opt")]
     pub to: Option<NaiveDate>,
 }
 
@@ -408,6 +416,7 @@ impl VisitEventBody {
 pub struct UnscheduledVisit {
     pub insured_person_id: Uuid,
     /// The service day (the phone's local date).
+    #[serde(with = "crate::strict::day")]
     pub on: NaiveDate,
     pub reason: UnscheduledReason,
 }

@@ -114,7 +114,7 @@ pub struct EvaluationRequest {
     pub year: i32,
     pub scores: Vec<CategoryScore>,
     /// Default: today.
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub evaluated_on: Option<NaiveDate>,
     #[serde(default)]
     pub notes: Option<String>,
@@ -170,9 +170,10 @@ pub enum ViolationSource {
 /// `POST /api/v1/institutions/{id}/violations`: a violation confirmed by the agency.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ViolationRequest {
+    #[serde(with = "crate::strict::day")]
     pub occurred_on: NaiveDate,
     /// When it was confirmed (default: today).
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub confirmed_on: Option<NaiveDate>,
     pub description: String,
     /// Points deducted from the next evaluation (1–1000).

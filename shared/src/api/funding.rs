@@ -95,9 +95,10 @@ pub struct ContributionRequest {
     pub scheme: Scheme,
     pub source: FundingSource,
     #[schema(value_type = String, example = "30.00")]
+    #[serde(with = "crate::strict::money")]
     pub amount: Decimal,
     /// Posting date (default: today).
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub received_on: Option<NaiveDate>,
 }
 
@@ -108,9 +109,10 @@ pub struct ReceiptRequest {
     pub scheme: Scheme,
     pub source: FundingSource,
     #[schema(value_type = String, example = "2000000.00")]
+    #[serde(with = "crate::strict::money")]
     pub amount: Decimal,
     pub description: String,
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub received_on: Option<NaiveDate>,
 }
 
@@ -196,8 +198,10 @@ pub enum WarningLevel {
 pub struct HealthQuery {
     pub scheme: Scheme,
     /// The date (default: today).
+    #[serde(default, with = "crate::strict::day_opt")]
     pub on: Option<NaiveDate>,
     /// Start of the income period (default: 1 January of the date's year).
+    #[serde(default, with = "crate::strict::day_opt")]
     pub from: Option<NaiveDate>,
 }
 
@@ -327,6 +331,7 @@ pub struct ReserveDrawRequest {
     /// The fund that receives the money.
     pub scheme: Scheme,
     #[schema(value_type = String, example = "500000.00")]
+    #[serde(with = "crate::strict::money")]
     pub amount: Decimal,
     pub reason: String,
 }
@@ -360,7 +365,9 @@ pub struct ReserveDraw {
 #[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    #[serde(with = "crate::strict::day")]
     pub from: NaiveDate,
+    #[serde(with = "crate::strict::day")]
     pub to: NaiveDate,
 }
 
@@ -369,5 +376,6 @@ pub struct PeriodQuery {
 #[into_params(parameter_in = Query)]
 pub struct OnDateQuery {
     /// Entries effective on or before this date (default: today).
+    #[serde(default, with = "crate::strict::day_opt")]
     pub on: Option<NaiveDate>,
 }

@@ -153,10 +153,10 @@ pub struct DesignationDecision {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AgreementRequest {
     /// First day of the agreement (for a renewal: the day after the current one ends, by default).
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub start_on: Option<NaiveDate>,
     /// Last day; by default three years from the start, less a day.
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub end_on: Option<NaiveDate>,
 }
 
@@ -165,7 +165,7 @@ pub struct AgreementRequest {
 pub struct StatusChange {
     pub reason: String,
     /// From when it applies (default: today).
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub effective_on: Option<NaiveDate>,
 }
 
@@ -258,6 +258,7 @@ pub struct CreateServiceRelation {
     pub insured_person_id: Uuid,
     pub institution_id: Uuid,
     pub care_mode: CareMode,
+    #[serde(with = "crate::strict::day")]
     pub start_on: NaiveDate,
 }
 
@@ -265,6 +266,7 @@ pub struct CreateServiceRelation {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct EndServiceRelation {
     /// Last day served.
+    #[serde(with = "crate::strict::day")]
     pub end_on: NaiveDate,
     pub reason: String,
 }
@@ -275,6 +277,7 @@ pub struct EndServiceRelation {
 pub struct TransferRequest {
     pub to_institution_id: Uuid,
     /// Last day with the current institution.
+    #[serde(with = "crate::strict::day")]
     pub end_on: NaiveDate,
     pub reason: String,
     /// Care mode with the new institution (default: unchanged).

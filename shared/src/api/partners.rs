@@ -41,6 +41,7 @@ pub struct PartnerEvent {
     pub kind: PartnerEventKind,
     /// The person's resident ID number (18 characters).
     pub id_number: String,
+    #[serde(with = "crate::strict::day")]
     pub on: NaiveDate,
     /// For hospital events: the hospital episode (住院号) an admission and its discharge share.
     #[serde(default)]
@@ -112,5 +113,6 @@ pub struct Hospitalisation {
 pub struct HospitalisationFilter {
     pub insured_person_id: Option<Uuid>,
     /// Only hospital stays covering this date.
+    #[serde(default, with = "crate::strict::day_opt")]
     pub on: Option<NaiveDate>,
 }

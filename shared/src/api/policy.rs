@@ -41,5 +41,6 @@ pub struct PolicySummary {
 #[into_params(parameter_in = Query)]
 pub struct InForceQuery {
     /// The date (`YYYY-MM-DD`); today in the region when absent.
+    #[serde(default, with = "crate::strict::day_opt")]
     pub on: Option<NaiveDate>,
 }

@@ -97,6 +97,7 @@ pub struct CreateInsuredPersonRequest {
     pub id_number: String,
     pub scheme: Scheme,
     /// Date of enrolment in the LTCI scheme.
+    #[serde(with = "crate::strict::day")]
     pub enrolled_on: NaiveDate,
     pub address: Address,
     #[serde(default)]
@@ -118,7 +119,7 @@ pub struct UpdateInsuredPersonRequest {
     pub id_number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<Scheme>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::strict::day_opt", default, skip_serializing_if = "Option::is_none")]
     pub enrolled_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
@@ -129,7 +130,7 @@ pub struct UpdateInsuredPersonRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<PersonStatus>,
     /// Required when `status` becomes `deceased`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(with = "crate::strict::day_opt", default, skip_serializing_if = "Option::is_none")]
     pub died_on: Option<NaiveDate>,
 }
 

@@ -233,6 +233,7 @@ pub struct SampleRequest {
 pub struct Deduction {
     /// Yuan, at most the line's fund amount.
     #[schema(value_type = String, example = "45.00")]
+    #[serde(with = "crate::strict::money")]
     pub amount: Decimal,
     /// Why (required unless the amount is 0).
     #[serde(default)]
@@ -249,7 +250,7 @@ pub struct ReturnBill {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PayBill {
     /// The day of the transfer; today when left out.
-    #[serde(default)]
+    #[serde(with = "crate::strict::day_opt", default)]
     pub paid_on: Option<NaiveDate>,
 }
 

@@ -24,6 +24,7 @@ pub struct AdmitRequest {
     pub insured_person_id: Uuid,
     /// `hospital_ward` or `institutional`.
     pub care_mode: CareMode,
+    #[serde(with = "crate::strict::day")]
     pub admitted_on: NaiveDate,
 }
 
@@ -46,6 +47,7 @@ pub enum DischargeReason {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct DischargeRequest {
     /// The day the beneficiary left (not a bed-day unless it is also the admission day).
+    #[serde(with = "crate::strict::day")]
     pub discharged_on: NaiveDate,
     pub reason: DischargeReason,
 }
@@ -71,6 +73,7 @@ pub struct StayFilter {
     pub insured_person_id: Option<Uuid>,
     pub institution_id: Option<Uuid>,
     /// Only stays with a bed-day on this date.
+    #[serde(default, with = "crate::strict::day_opt")]
     pub present_on: Option<NaiveDate>,
 }
 
@@ -78,9 +81,11 @@ pub struct StayFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DailyCharge {
     pub stay_id: Uuid,
+    #[serde(with = "crate::strict::day")]
     pub on: NaiveDate,
     /// Yuan, at most two decimals, more than zero.
     #[schema(value_type = String, example = "95.00")]
+    #[serde(with = "crate::strict::money")]
     pub amount: Decimal,
 }
 

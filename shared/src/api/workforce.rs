@@ -83,6 +83,7 @@ pub struct UpdateCaregiverRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CaregiverDeparture {
     /// Last working day.
+    #[serde(with = "crate::strict::day")]
     pub left_on: NaiveDate,
     pub reason: String,
 }
@@ -120,6 +121,14 @@ pub struct Caregiver {
     pub created_at: DateTime<Utc>,
 }
 
+/// `POST /api/v1/caregivers/{id}/account` (201): the new app account and the caregiver's record
+/// that now names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CaregiverAccount {
+    pub account: crate::api::users::UserView,
+    pub caregiver: Caregiver,
+}
+
 /// Filters of `GET /api/v1/caregivers`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -137,7 +146,9 @@ pub struct TrainingRequest {
     pub course: String,
     /// Hours, as a decimal string with at most one decimal place, e.g. `"7.5"`.
     #[schema(value_type = String, example = "7.5")]
+    #[serde(with = "crate::strict::hours")]
     pub hours: Decimal,
+    #[serde(with = "crate::strict::day")]
     pub completed_on: NaiveDate,
     #[serde(default)]
     pub provider: Option<String>,
@@ -163,7 +174,9 @@ pub struct Training {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TrainingReportQuery {
+    #[serde(with = "crate::strict::day")]
     pub from: NaiveDate,
+    #[serde(with = "crate::strict::day")]
     pub to: NaiveDate,
     /// Only this county.
     pub county_id: Option<Uuid>,
@@ -220,6 +233,7 @@ pub struct TrainingReport {
 pub struct CreateAssignment {
     pub caregiver_id: Uuid,
     pub insured_person_id: Uuid,
+    #[serde(with = "crate::strict::day")]
     pub start_on: NaiveDate,
 }
 
@@ -227,6 +241,7 @@ pub struct CreateAssignment {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct EndAssignment {
     /// Last day of the assignment.
+    #[serde(with = "crate::strict::day")]
     pub end_on: NaiveDate,
     pub reason: String,
 }

@@ -30,4 +30,5 @@ crate::catalogue! {
     no_person_with_id_number() = "您的统筹区内没有该身份证号码的参保人" / "no insured person with this ID number in your region";
     file_refused(count) = "文件未导入：发现 {count} 处问题，未写入任何数据" / "the file was not imported: {count} problem(s); nothing was written";
     import_raced() = "另一次导入同时写入了其中部分业务编号，请重新导入" / "another import posted some of these references meanwhile; import again";
+    period_too_far_ahead(last) = "缴费所属期最晚为 {last}（最多预缴一年）" / "a contribution's month is at most {last} (a year ahead)";
 }

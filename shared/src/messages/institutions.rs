@@ -72,4 +72,5 @@ crate::catalogue! {
     istep_suspend() = "暂停" / "suspend";
     istep_resume() = "恢复" / "resume";
     istep_terminate() = "解除协议" / "terminate";
+    agreement_before_designation(day) = "协议起始日期不能早于批准定点的日期（{day}）" / "an agreement starts on or after the designation decision ({day})";
 }
