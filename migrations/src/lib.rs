@@ -21,6 +21,7 @@ mod m20261122_000011_policy_versions;
 mod m20261122_000012_care_delivery;
 mod m20261129_000013_stays_partner_events;
 mod m20261129_000014_settlement;
+mod m20261201_000015_id_number_masks;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000012_care_delivery::Migration),
             Box::new(m20261129_000013_stays_partner_events::Migration),
             Box::new(m20261129_000014_settlement::Migration),
+            Box::new(m20261201_000015_id_number_masks::Migration),
         ]
     }
 }

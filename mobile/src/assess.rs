@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use ltci_shared::api::assessment::{AssessmentCase, CareMode, CaseFilter, CaseState, SubmitAssessmentRequest};
 use ltci_shared::api::care::Position;
 use ltci_shared::api::registry::InsuredPerson;
@@ -28,7 +28,9 @@ pub struct Applicant {
     pub name: String,
     /// Masked, as the server shows it to assessors.
     pub id_number: String,
-    pub birth_date: NaiveDate,
+    /// Age in whole years (the server shows assessors the age, not the birth date).
+    #[serde(default)]
+    pub age: u32,
     pub address: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
@@ -71,7 +73,7 @@ impl AssignedCase {
                 id: person.id,
                 name: person.name.clone(),
                 id_number: person.id_number.clone(),
-                birth_date: person.birth_date,
+                age: person.age,
                 address: person.address.text.clone(),
                 latitude: person.address.latitude,
                 longitude: person.address.longitude,
@@ -374,7 +376,7 @@ pub(crate) fn sample_case() -> AssignedCase {
             id: Uuid::now_v7(),
             name: "陈玉梅".into(),
             id_number: "370285********0062".into(),
-            birth_date: NaiveDate::from_ymd_opt(1950, 7, 7).unwrap_or_default(),
+            age: 76,
             address: "示范市莱西市院上镇 后庄扶村 33号".into(),
             latitude: Some(36.8891),
             longitude: Some(120.5173),

@@ -136,22 +136,93 @@ impl IdNumber {
         if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Sex::Male } else { Sex::Female }
     }
 
-    /// The form shown to roles that do not need the full number: first 6 and last 4 kept.
+    /// The form shown to roles that do not need the full number: the first 6 and the check
+    /// character kept (`370202***********6`). The birth date and the sequence stay hidden, so
+    /// with the age and sex a view shows beside it, thousands of numbers still fit
+    /// ([`numbers_fitting`]).
     pub fn masked(&self) -> String {
         mask(&self.0)
     }
 }
 
-/// Masks any ID-like string: keeps the first 6 and last 4 characters, stars the rest.
+/// Masks any ID-like string: keeps the first 6 and the last character, stars the rest.
 pub fn mask(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
-    if chars.len() <= 10 {
+    if chars.len() <= 7 {
         return "*".repeat(chars.len());
     }
     let mut out: String = chars[..6].iter().collect();
-    out.extend(std::iter::repeat_n('*', chars.len() - 10));
-    out.extend(&chars[chars.len() - 4..]);
+    out.extend(std::iter::repeat_n('*', chars.len() - 7));
+    out.push(chars[chars.len() - 1]);
     out
+}
+
+/// What a view shows of a person beside the masked number.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shown {
+    /// Age in whole years on `on`.
+    pub age: Option<(u32, NaiveDate)>,
+    pub birth_date: Option<NaiveDate>,
+    pub sex: Option<Sex>,
+}
+
+/// How many valid ID numbers fit a masked number (its visible characters kept, `*` any digit)
+/// and what else a view shows: the measure of how well a view hides the number. One means the
+/// view gives the number back. Counting stops at `enough`.
+pub fn numbers_fitting(masked: &str, shown: Shown, enough: usize) -> usize {
+    let m: Vec<char> = masked.chars().collect();
+    if m.len() != 18 || m[..6].iter().any(|c| !c.is_ascii_digit()) {
+        return 0;
+    }
+    let digit = |c: char| c.to_digit(10).unwrap_or(0);
+    let fits = |i: usize, d: u32| m[i] == '*' || m[i].to_digit(10) == Some(d);
+    let prefix: u32 = (0..6).map(|i| digit(m[i]) * WEIGHTS[i]).sum();
+    // The birth dates possible: the one shown, those of the age shown, or any.
+    let (mut day, last) = match (shown.birth_date, shown.age) {
+        (Some(b), _) => (b, b),
+        (None, Some((age, on))) => {
+            let latest = on.checked_sub_months(chrono::Months::new(age * 12)).unwrap_or(on);
+            let earliest =
+                on.checked_sub_months(chrono::Months::new((age + 1) * 12)).unwrap_or(on) + chrono::Days::new(1);
+            (earliest, latest)
+        }
+        (None, None) => (
+            NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
+            NaiveDate::from_ymd_opt(2100, 12, 31).unwrap_or_default(),
+        ),
+    };
+    let mut count = 0;
+    while day <= last {
+        let (y, mo, d) = (u32::try_from(day.year()).unwrap_or(0), day.month(), day.day());
+        let date = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, mo / 10, mo % 10, d / 10, d % 10];
+        if date.iter().enumerate().all(|(i, &x)| fits(6 + i, x))
+            && shown.age.is_none_or(|(age, on)| on.years_since(day) == Some(age))
+        {
+            let date_sum: u32 = date.iter().enumerate().map(|(i, &x)| x * WEIGHTS[6 + i]).sum();
+            for seq in 0..1000u32 {
+                let digits = [seq / 100, seq / 10 % 10, seq % 10];
+                if !digits.iter().enumerate().all(|(i, &x)| fits(14 + i, x)) {
+                    continue;
+                }
+                if shown.sex.is_some_and(|s| (s == Sex::Male) != (seq % 2 == 1)) {
+                    continue;
+                }
+                let sum = prefix + date_sum + digits.iter().enumerate().map(|(i, &x)| x * WEIGHTS[14 + i]).sum::<u32>();
+                let check = CHECK_CHARS[(sum % 11) as usize];
+                if m[17] == '*' || m[17] == check {
+                    count += 1;
+                    if count >= enough {
+                        return count;
+                    }
+                }
+            }
+        }
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    count
 }
 
 impl fmt::Debug for IdNumber {
@@ -180,7 +251,20 @@ mod tests {
         let id = IdNumber::parse_on("11010519491231002X", today()).expect("valid");
         assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1949, 12, 31).expect("date"));
         assert_eq!(id.sex(), Sex::Female);
-        assert_eq!(id.masked(), "110105********002X");
+        assert_eq!(id.masked(), "110105***********X");
+    }
+
+    #[test]
+    fn the_masked_number_with_the_age_and_sex_does_not_give_the_number_back() {
+        let id = IdNumber::parse_on("11010519491231002X", today()).expect("valid");
+        let shown = Shown { age: Some((id.age_on(today()), today())), sex: Some(id.sex()), birth_date: None };
+        let fitting = numbers_fitting(&id.masked(), shown, usize::MAX);
+        assert!(fitting > 10_000, "{fitting} numbers fit the masked number, the age and the sex");
+        // The former mask, with the birth date beside it, gave it back.
+        let former = Shown { birth_date: Some(id.birth_date()), sex: Some(id.sex()), age: None };
+        assert_eq!(numbers_fitting("110105********002X", former, usize::MAX), 1);
+        // And with the age instead, a few dozen: a guess, not a secret.
+        assert!(numbers_fitting("110105********002X", shown, usize::MAX) < 50);
     }
 
     #[test]

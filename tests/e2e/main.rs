@@ -18,6 +18,7 @@ mod partners;
 mod phone_assessment;
 mod phone_sync;
 mod policy;
+mod privacy;
 mod registry;
 mod roles;
 mod settlement;

@@ -23,7 +23,11 @@ async fn registering_derives_birth_date_and_sex_and_masks_for_other_roles(app: T
     let world = app.world().await;
     let req = person("王淑芬", 22); // even sequence: female
     let created = world.as_user("admin_a").create_insured_person(&req).await.expect("create");
-    assert_eq!(created.birth_date, NaiveDate::from_ymd_opt(1940, 3, 15).expect("date"));
+    assert_eq!(created.birth_date, Some(NaiveDate::from_ymd_opt(1940, 3, 15).expect("date")));
+    assert_eq!(
+        created.age,
+        ltci_e2e::today().years_since(NaiveDate::from_ymd_opt(1940, 3, 15).expect("date")).unwrap_or(0)
+    );
     assert_eq!(created.sex, Sex::Female);
     assert_eq!(created.status, PersonStatus::Active);
     assert_eq!(created.version, 1);
@@ -32,7 +36,8 @@ async fn registering_derives_birth_date_and_sex_and_masks_for_other_roles(app: T
     for who in ["auditor_a", "assessor_a"] {
         let seen = world.as_user(who).get_insured_person(created.id).await.expect("get");
         assert!(seen.id_number_masked, "{who}");
-        assert_eq!(seen.id_number, format!("{}********{}", &req.id_number[..6], &req.id_number[14..]), "{who}");
+        assert_eq!(seen.id_number, format!("{}***********{}", &req.id_number[..6], &req.id_number[17..]), "{who}");
+        assert_eq!((seen.birth_date, seen.age), (None, created.age), "{who} sees the age, not the birth date");
         assert_eq!(seen.name, "王淑芬");
     }
     let male = world.as_user("admin_a").create_insured_person(&person("赵大山", 23)).await.expect("create");

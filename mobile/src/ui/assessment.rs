@@ -69,7 +69,7 @@ pub fn AssessmentScreen(
         div { class: "card",
             h1 { "{t(lang, Text::Applicant)}: {a.name}" }
             p { "{t(lang, Text::IdNumber)}: {a.id_number}" }
-            p { "{t(lang, Text::BirthDate)}: {a.birth_date}" }
+            p { "{t(lang, Text::Age)}: {a.age}" }
             p { class: "address", "{t(lang, Text::Address)}: {a.address}" }
             p { "{t(lang, Text::Phone)}: {phone}" }
             p { "{t(lang, Text::CareModeLabel)}: {t(lang, care_mode_text(case.care_mode))}" }

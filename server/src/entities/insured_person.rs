@@ -13,7 +13,7 @@ pub struct Model {
     pub id_number_enc: String,
     /// Keyed blind index of the ID number: unique per region, used for exact search.
     pub id_number_hash: String,
-    /// `370202********123X`: what most roles see.
+    /// `370202***********X`: what most roles see.
     pub id_number_masked: String,
     pub birth_date: Date,
     pub sex: String,

@@ -44,7 +44,9 @@ pub fn view(state: &AppState, actor: &Actor, m: person::Model) -> ApiResult<Insu
         name: m.name,
         id_number,
         id_number_masked: !full_id,
-        birth_date: m.birth_date,
+        // Beside a masked number the birth date would give the number back: the age instead.
+        birth_date: full_id.then_some(m.birth_date),
+        age: actor.today.years_since(m.birth_date).unwrap_or(0),
         sex: if m.sex == "male" { Sex::Male } else { Sex::Female },
         scheme: Scheme::from_name(&m.scheme).unwrap_or(Scheme::Resident),
         enrolled_on: m.enrolled_on,

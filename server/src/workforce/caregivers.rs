@@ -36,14 +36,14 @@ use crate::users::service::insert_account;
 /// The youngest a caregiver may be registered (legal working age).
 const MIN_AGE: u32 = 16;
 
-fn view(m: caregiver::Model, training_tenths: i64) -> ApiResult<Caregiver> {
+fn view(m: caregiver::Model, training_tenths: i64, today: chrono::NaiveDate) -> ApiResult<Caregiver> {
     Ok(Caregiver {
         id: m.id,
         region_id: m.region_id,
         institution_id: m.institution_id,
         name: m.name,
         id_number: m.id_number_masked,
-        birth_date: m.birth_date,
+        age: today.years_since(m.birth_date).unwrap_or(0),
         sex: enum_from_db(&m.sex)?,
         phone: m.phone,
         county_id: m.county_id,
@@ -60,18 +60,22 @@ fn view(m: caregiver::Model, training_tenths: i64) -> ApiResult<Caregiver> {
 }
 
 /// The API views, with their training totals (one query).
-async fn views<C: ConnectionTrait>(db: &C, list: Vec<caregiver::Model>) -> ApiResult<Vec<Caregiver>> {
+async fn views<C: ConnectionTrait>(
+    db: &C,
+    list: Vec<caregiver::Model>,
+    today: chrono::NaiveDate,
+) -> ApiResult<Vec<Caregiver>> {
     let totals: HashMap<Uuid, i64> = training::totals(db, list.iter().map(|c| c.id).collect()).await?;
     list.into_iter()
         .map(|m| {
             let t = totals.get(&m.id).copied().unwrap_or(0);
-            view(m, t)
+            view(m, t, today)
         })
         .collect()
 }
 
-async fn view_one<C: ConnectionTrait>(db: &C, m: caregiver::Model) -> ApiResult<Caregiver> {
-    views(db, vec![m]).await?.pop().ok_or_else(|| ApiError::not_found(m::thing_caregiver()))
+async fn view_one<C: ConnectionTrait>(db: &C, m: caregiver::Model, today: chrono::NaiveDate) -> ApiResult<Caregiver> {
+    views(db, vec![m], today).await?.pop().ok_or_else(|| ApiError::not_found(m::thing_caregiver()))
 }
 
 pub(crate) async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<caregiver::Model> {
@@ -201,13 +205,13 @@ pub async fn register(state: &AppState, actor: &Actor, req: CreateCaregiverReque
     audit::record(&txn, &AuditActor::from(actor), "caregiver.register", "caregiver", m.id, &[]).await?;
     txn.commit().await?;
     tracing::info!(caregiver_id = %m.id, institution_id = %m.institution_id, "caregiver registered");
-    view(m, 0)
+    view(m, 0, actor.today)
 }
 
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Caregiver> {
     actor.require(Permission::ReadCaregivers)?;
     let m = find_in_scope(&state.db, actor, id).await?;
-    view_one(&state.db, m).await
+    view_one(&state.db, m, actor.today).await
 }
 
 pub async fn list(
@@ -232,7 +236,7 @@ pub async fn list(
     }
     let q = q.order_by_asc(caregiver::Column::Name).order_by_asc(caregiver::Column::Id);
     let page = fetch_page(&state.db, q, page, |m| m).await?;
-    let items = views(&state.db, page.items).await?;
+    let items = views(&state.db, page.items, actor.today).await?;
     Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
 }
 
@@ -315,7 +319,7 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, req: UpdateCaregi
     audit::record(&txn, &AuditActor::from(actor), "caregiver.update", "caregiver", m.id, &changed).await?;
     let m = find_in_scope(&txn, actor, id).await?;
     txn.commit().await?;
-    view_one(&state.db, m).await
+    view_one(&state.db, m, actor.today).await
 }
 
 /// The caregiver leaves (离职): open assignments end on the last working day, and the app
@@ -349,7 +353,7 @@ pub async fn depart(state: &AppState, actor: &Actor, id: Uuid, req: CaregiverDep
         .await?;
     let m = find_in_scope(&txn, actor, id).await?;
     txn.commit().await?;
-    view_one(&state.db, m).await
+    view_one(&state.db, m, actor.today).await
 }
 
 /// Creates the caregiver's account for the phone app (role `caregiver`, same institution).
@@ -379,5 +383,8 @@ pub async fn create_account(
     audit::record(&txn, &AuditActor::from(actor), "caregiver.account", "caregiver", m.id, &["user_id"]).await?;
     let m = find_in_scope(&txn, actor, id).await?;
     txn.commit().await?;
-    Ok(CaregiverAccount { account: crate::users::service::view(user), caregiver: view_one(&state.db, m).await? })
+    Ok(CaregiverAccount {
+        account: crate::users::service::view(user),
+        caregiver: view_one(&state.db, m, actor.today).await?,
+    })
 }

@@ -528,7 +528,7 @@ pub struct ChangesQuery {
 pub struct OfflineBeneficiary {
     pub id: Uuid,
     pub name: String,
-    /// `370202********123X`.
+    /// `370202***********X`: the first six characters and the check character.
     pub id_number_masked: String,
     pub address: String,
     pub latitude: Option<f64>,

@@ -140,12 +140,16 @@ pub struct InsuredPerson {
     pub id: Uuid,
     pub region_id: Uuid,
     pub name: String,
-    /// Masked (`370402********123X`) unless the caller's role needs the full number.
+    /// Masked (`370402***********X`: the birth date and sequence starred) unless the caller's
+    /// role needs the full number.
     pub id_number: String,
     /// Whether `id_number` is masked in this response.
     pub id_number_masked: bool,
-    /// Derived from the ID number.
-    pub birth_date: NaiveDate,
+    /// Derived from the ID number; only beside the full number — with a masked one it would
+    /// give the number back (docs/api.md, "What each role sees of a person").
+    pub birth_date: Option<NaiveDate>,
+    /// Age in whole years on the region's today, derived from the ID number.
+    pub age: u32,
     /// Derived from the ID number.
     pub sex: Sex,
     pub scheme: Scheme,

@@ -102,9 +102,11 @@ pub struct Caregiver {
     pub region_id: Uuid,
     pub institution_id: Uuid,
     pub name: String,
-    /// Masked, e.g. `370202********123X`.
+    /// Masked, e.g. `370202***********X`.
     pub id_number: String,
-    pub birth_date: NaiveDate,
+    /// Age in whole years on the region's today (the birth date is not shown: beside the masked
+    /// number it would give the number back).
+    pub age: u32,
     pub sex: Sex,
     pub phone: String,
     pub county_id: Uuid,
