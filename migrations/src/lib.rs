@@ -22,6 +22,7 @@ mod m20261122_000012_care_delivery;
 mod m20261129_000013_stays_partner_events;
 mod m20261129_000014_settlement;
 mod m20261201_000015_id_number_masks;
+mod m20261201_000016_provider_choices;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_stays_partner_events::Migration),
             Box::new(m20261129_000014_settlement::Migration),
             Box::new(m20261201_000015_id_number_masks::Migration),
+            Box::new(m20261201_000016_provider_choices::Migration),
         ]
     }
 }

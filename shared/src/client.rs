@@ -23,15 +23,16 @@ use crate::api::funding::{
     ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
 use crate::api::institutions::{
-    AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
-    EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter, ServiceRelation,
-    ServiceRelationFilter, StatusChange, TerminationOutcome, TransferRequest, UpdateInstitutionProfile,
+    AgreementRequest, Attachment, AttachmentUpload, ChoiceWithdrawal, CreateServiceRelation, DesignationDecision,
+    DocumentReview, EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter,
+    ProviderChoice, ProviderChoiceRequest, ServiceRelation, ServiceRelationFilter, StatusChange, TerminationOutcome,
+    TransferRequest, UpdateInstitutionProfile,
 };
 use crate::api::partners::{Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerImportOutcome};
 use crate::api::policy::{InForceQuery, PolicySummary, PolicyVersion};
 use crate::api::registry::{
     County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
-    Region, UpdateInsuredPersonRequest,
+    PersonLookup, PersonLookupRequest, Region, UpdateInsuredPersonRequest,
 };
 use crate::api::settlement::{
     Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
@@ -236,6 +237,34 @@ impl ApiClient {
 
     pub async fn create_insured_person(&self, req: &CreateInsuredPersonRequest) -> Result<InsuredPerson, ClientError> {
         self.call(Method::POST, "/insured-persons", Some(req)).await
+    }
+
+    /// `POST /insured-persons/lookup`: a person by the full ID number, as institution staff find
+    /// the person they are to serve.
+    pub async fn look_up_person(&self, id_number: &str) -> Result<PersonLookup, ClientError> {
+        let body = PersonLookupRequest { id_number: id_number.into() };
+        self.call(Method::POST, "/insured-persons/lookup", Some(&body)).await
+    }
+
+    pub async fn record_provider_choice(
+        &self,
+        person_id: Uuid,
+        req: &ProviderChoiceRequest,
+    ) -> Result<ProviderChoice, ClientError> {
+        self.call(Method::POST, &format!("/insured-persons/{person_id}/provider-choices"), Some(req)).await
+    }
+
+    pub async fn provider_choices(
+        &self,
+        person_id: Uuid,
+        page: PageQuery,
+    ) -> Result<Page<ProviderChoice>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/insured-persons/{person_id}/provider-choices")).query(&page)).await
+    }
+
+    pub async fn withdraw_provider_choice(&self, id: Uuid, reason: &str) -> Result<ProviderChoice, ClientError> {
+        let body = ChoiceWithdrawal { reason: reason.into() };
+        self.call(Method::POST, &format!("/provider-choices/{id}/withdrawal"), Some(&body)).await
     }
 
     pub async fn get_insured_person(&self, id: Uuid) -> Result<InsuredPerson, ClientError> {

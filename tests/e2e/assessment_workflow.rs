@@ -362,6 +362,7 @@ async fn ineligible_applications_are_refused_with_a_reason(app: TestApp) {
     // Refused applications are kept (the applicant is owed a written refusal), and audited.
     let all = admin.list_assessment_cases(&Default::default(), PageQuery::default()).await.expect("list");
     assert_eq!(all.total, 4);
+
     let bad_person = admin.apply_for_assessment(&apply_req(Uuid::new_v4())).await.expect_err("unknown");
     assert_eq!(field_code(&bad_person, "insured_person_id"), "unknown_person");
     // Roles that may not apply.
@@ -371,6 +372,24 @@ async fn ineligible_applications_are_refused_with_a_reason(app: TestApp) {
             Some("forbidden")
         );
     }
+    // An institution applying for someone already certified hears only that the application was
+    // not accepted: the certificate behind the refusal is not its business (the agency tells
+    // the applicant). The agency sees why.
+    let certified = admin.create_insured_person(&person("已认定", 407)).await.expect("person");
+    ltci_e2e::world::seed_certificate(&app, world.region_a, certified.id, 3).await;
+    let by_institution =
+        world.as_user("inst_a1").apply_for_assessment(&apply_req(certified.id)).await.expect("recorded");
+    assert_eq!(by_institution.state, CaseState::Refused);
+    let told = by_institution.refusal.expect("refusal");
+    assert_eq!(told.code, "not_accepted");
+    assert!(!told.message.contains("证书") || told.message.contains("告知"), "{}", told.message);
+    let text =
+        serde_json::to_string(&world.as_user("inst_a1").assessment_case(by_institution.id).await.expect("own case"))
+            .expect("json");
+    assert!(!text.contains("already_certified") && !text.contains("有效期至"), "{text}");
+    let agency_view = admin.assessment_case(by_institution.id).await.expect("case");
+    assert_eq!(agency_view.refusal.map(|r| r.code), Some("already_certified".to_owned()));
+
     // An institution cannot apply in another institution's name.
     let mut other = apply_req(p.id);
     other.institution_id = Some(world.institution("a2"));

@@ -256,9 +256,50 @@ async fn service_relations_follow_certificates_agreements_and_status(app: TestAp
     let err = admin.start_service_relation(&rel(p.id, inst.id, CareMode::Institutional)).await.expect_err("mode");
     assert_eq!(field_code(&err, "care_mode"), "mode_not_approved");
 
-    // Before any relation the institution's staff cannot see the person; after, they can.
+    // Before any relation the institution's staff cannot see the person; after, they can. They
+    // find the person by the full ID number (audited), and open the relation only once the
+    // agency has recorded that the person chose them (选择定点机构): before, the same refusal as
+    // for someone who does not exist, or lives in another region.
     assert_eq!(staff.list_insured_persons(&Default::default(), Default::default()).await.expect("list").total, 0);
+    let found = staff.look_up_person(&person("张奶奶", 603).id_number).await.expect("lookup");
+    assert_eq!((found.id, found.name.as_str(), found.certified), (p.id, "张奶奶", true));
+    assert!(found.id_number.contains('*') && found.chosen_modes.is_empty(), "{found:?}");
+    let other_region = world.as_user("admin_b").create_insured_person(&person("乙市老人", 607)).await.expect("b");
+    let nobody = uuid::Uuid::now_v7();
+    let mut refusals = Vec::new();
+    for who in [p.id, other_region.id, nobody] {
+        let err = staff.start_service_relation(&rel(who, inst.id, CareMode::HomeVisit)).await.expect_err("not chosen");
+        let ltci_shared::client::ClientError::Api { status, body } = err else { panic!("envelope") };
+        refusals
+            .push((status, body.error.details.get("insured_person_id").map(|i| (i.code.clone(), i.message.clone()))));
+    }
+    assert_eq!(refusals[0].1.as_ref().map(|(c, _)| c.as_str()), Some("not_chosen"));
+    assert!(refusals.iter().all(|r| *r == refusals[0]), "the refusal tells nothing about the person: {refusals:?}");
+    assert_eq!(
+        staff.look_up_person(&person("乙市老人", 607).id_number).await.expect_err("other region").code(),
+        Some("not_found")
+    );
+    let chosen = ltci_shared::api::institutions::ProviderChoiceRequest {
+        institution_id: inst.id,
+        care_mode: CareMode::HomeVisit,
+        chosen_on: None,
+    };
+    assert_eq!(staff.record_provider_choice(p.id, &chosen).await.expect_err("the agency's").code(), Some("forbidden"));
+    let choice = admin.record_provider_choice(p.id, &chosen).await.expect("the person's choice");
+    assert_eq!(admin.record_provider_choice(p.id, &chosen).await.expect("again").id, choice.id, "recorded once");
+    assert_eq!(
+        staff.look_up_person(&person("张奶奶", 603).id_number).await.expect("lookup").chosen_modes,
+        [CareMode::HomeVisit]
+    );
     let home = staff.start_service_relation(&rel(p.id, inst.id, CareMode::HomeVisit)).await.expect("start");
+    let lookups = admin
+        .request(reqwest::Method::GET, "/api/v1/audit-events")
+        .query(&[("action", "insured_person.lookup")])
+        .send()
+        .await
+        .expect("send");
+    let lookups: serde_json::Value = lookups.json().await.expect("json");
+    assert_eq!(lookups["total"], 2, "every lookup is audited: {lookups}");
     assert_eq!(staff.get_insured_person(p.id).await.expect("served").name, "张奶奶");
     assert_eq!(
         world.as_user("inst_a1").get_insured_person(p.id).await.expect_err("not served").code(),

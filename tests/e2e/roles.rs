@@ -59,6 +59,9 @@ async fn role_endpoint_matrix(app: TestApp) {
     let bill: Body = Box::new(move |_| json!({"institution_id": a1, "month": "2026-01"}));
     let month_end: Body = Box::new(|_| json!({"month": "2026-01"}));
     let deposit_release: Body = Box::new(|_| json!({"year": 2026}));
+    let choice: Body = Box::new(move |_| json!({"institution_id": a1, "care_mode": "home_visit"}));
+    let seeded_number = person("矩阵测试", 11).id_number;
+    let lookup: Body = Box::new(move |_| json!({"id_number": seeded_number}));
     //                                                                   admin assess audit inst  carer admin_b
     let cases: Vec<Case> = vec![
         (Method::GET, "/api/v1/me".into(), None, [200, 200, 200, 200, 200, 200]),
@@ -74,6 +77,21 @@ async fn role_endpoint_matrix(app: TestApp) {
         (Method::POST, "/api/v1/insured-persons".into(), Some(new_person), [201, 403, 403, 403, 403, 201]),
         (Method::GET, format!("/api/v1/insured-persons/{}", seeded.id), None, [200, 200, 200, 404, 404, 404]),
         (Method::PATCH, format!("/api/v1/insured-persons/{}", seeded.id), Some(patch), [200, 403, 403, 403, 403, 404]),
+        // Only officers record a beneficiary's choice of institution; officers and auditors read them.
+        (
+            Method::POST,
+            format!("/api/v1/insured-persons/{}/provider-choices", seeded.id),
+            Some(choice),
+            [201, 403, 403, 403, 403, 404],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/insured-persons/{}/provider-choices", seeded.id),
+            None,
+            [200, 403, 200, 403, 403, 404],
+        ),
+        // Officers and institution staff look a person up by the full number; region B has nobody by it.
+        (Method::POST, "/api/v1/insured-persons/lookup".into(), Some(lookup), [200, 403, 403, 200, 403, 404]),
         (Method::GET, "/api/v1/audit-events".into(), None, [200, 403, 200, 403, 403, 200]),
         (Method::GET, "/api/v1/assessment/instruments".into(), None, [200, 200, 200, 403, 403, 200]),
         (Method::GET, "/api/v1/assessment/cases".into(), None, [200, 200, 200, 200, 403, 200]),

@@ -102,6 +102,7 @@ async fn beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: 
     )
     .await
     .expect("certificate");
+    ltci_e2e::world::choose(world, p.id, "a1", mode, first - Duration::days(10)).await;
     world
         .as_user("inst_a1")
         .start_service_relation(&CreateServiceRelation {

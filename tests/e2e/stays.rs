@@ -22,6 +22,7 @@ async fn resident(app: &TestApp, world: &World, seq: u16, inst: &str) -> (Uuid, 
     let req = person("入住老人", seq);
     let p = world.as_user("admin_a").create_insured_person(&req).await.expect("register");
     seed_certificate(app, world.region_a, p.id, 4).await;
+    ltci_e2e::world::choose(world, p.id, inst, CareMode::Institutional, today() - Duration::days(20)).await;
     world
         .as_user(&format!("inst_{inst}"))
         .start_service_relation(&CreateServiceRelation {
@@ -83,6 +84,7 @@ async fn one_bed_a_day_and_monthly_charges(app: TestApp) {
     )
     .await
     .expect("end a1's relation");
+    ltci_e2e::world::choose(&world, person, "a2", CareMode::Institutional, moved_on).await;
     a2.start_service_relation(&CreateServiceRelation {
         insured_person_id: person,
         institution_id: world.institution("a2"),

@@ -296,6 +296,21 @@ pub async fn import_policy_a(world: &World) {
         .expect("import the demo policy for region A");
 }
 
+/// Records, as `admin_a`, that the person chose institution `inst` (`a1`, `a2`) for `mode` on
+/// `chosen_on`: what lets the institution's staff open the relation.
+pub async fn choose(
+    world: &World,
+    person: Uuid,
+    inst: &str,
+    mode: ltci_shared::api::assessment::CareMode,
+    chosen_on: NaiveDate,
+) {
+    use ltci_shared::api::institutions::ProviderChoiceRequest;
+    let req =
+        ProviderChoiceRequest { institution_id: world.institution(inst), care_mode: mode, chosen_on: Some(chosen_on) };
+    world.as_user("admin_a").record_provider_choice(person, &req).await.expect("record the choice");
+}
+
 /// A beneficiary of institution a1 at home: registered (at the test address), certified at
 /// `level`, served in home-visit mode by a1 from a week ago and assigned to `carer_a1`.
 pub async fn home_care_beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: u8) -> Uuid {
@@ -305,6 +320,7 @@ pub async fn home_care_beneficiary(app: &TestApp, world: &World, name: &str, seq
     let p = world.as_user("admin_a").create_insured_person(&person(name, seq)).await.expect("register beneficiary");
     seed_certificate(app, world.region_a, p.id, level).await;
     let week_ago = crate::today() - chrono::Duration::days(7);
+    choose(world, p.id, "a1", CareMode::HomeVisit, week_ago).await;
     world
         .as_user("inst_a1")
         .start_service_relation(&CreateServiceRelation {

@@ -298,6 +298,13 @@ pub async fn views(state: &AppState, actor: &Actor, cases: Vec<case::Model>) -> 
             change_of_condition: c.change_of_condition,
             state: CaseState::from_name(&c.state).ok_or_else(|| anyhow::anyhow!("unknown case state {}", c.state))?,
             refusal: match (c.refusal_code, c.refusal_message) {
+                // Why an application was refused rests on the person's records (contributions, a
+                // certificate): an institution that applied hears only that it was refused; the
+                // agency tells the applicant why.
+                (Some(_), Some(_)) if actor.role == Role::Institution => Some(Refusal {
+                    code: "not_accepted".into(),
+                    message: m::application_not_accepted().render(crate::http::lang::current()),
+                }),
                 (Some(code), Some(message)) => {
                     Some(Refusal { code, message: Text::from_stored(&message).render(crate::http::lang::current()) })
                 }

@@ -444,6 +444,19 @@ pub async fn certify(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Ass
         },
     )
     .await?;
+    // The institution the application named is the beneficiary's choice (选择定点机构): its
+    // staff may open the relation in that mode.
+    if let Some(institution) = c.institution_id {
+        let new = crate::institutions::choices::NewChoice {
+            person: c.insured_person_id,
+            institution,
+            mode: enum_from_db(&c.care_mode)?,
+            chosen_on: actor.today,
+            source: ltci_shared::api::institutions::ChoiceSource::Application,
+            case_id: Some(c.id),
+        };
+        crate::institutions::choices::record_in(&txn, actor, c.region_id, new).await?;
+    }
     advance(&txn, actor, &c, Step::Certify, transition, |m| m.certificate_id = Set(Some(cert.id))).await?;
     finish(state, actor, txn, id).await
 }

@@ -40,8 +40,15 @@ pub enum Permission {
     ManageInstitutions,
     /// View institutions and service relations (within scope).
     ReadInstitutions,
-    /// Start and end service relations (officers; institution staff for their own institution).
+    /// Start and end service relations (officers; institution staff for their own institution,
+    /// where the beneficiary chose it).
     ManageServiceRelations,
+    /// Record and withdraw beneficiaries' choices of institution (选择定点机构).
+    RecordProviderChoices,
+    /// Read beneficiaries' choices of institution.
+    ReadProviderChoices,
+    /// Find a person by the full ID number, with only what opening a service relation needs.
+    LookUpPersons,
     /// Keep an institution's own profile (address, contact, staff counts) up to date.
     EditInstitutionProfile,
     /// Upload an institution's documents (licences, certificates).
@@ -109,6 +116,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin, ManageInstitutions) => true,
         (Admin | Auditor | Institution, ReadInstitutions) => true,
         (Admin | Institution, ManageServiceRelations) => true,
+        (Admin, RecordProviderChoices) => true,
+        (Admin | Auditor, ReadProviderChoices) => true,
+        (Admin | Institution, LookUpPersons) => true,
         (Admin | Institution, EditInstitutionProfile | UploadInstitutionDocuments) => true,
         (Admin, EvaluateInstitutions) => true,
         (Admin | Auditor | Institution | Caregiver, ReadCaregivers) => true,

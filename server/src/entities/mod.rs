@@ -32,6 +32,7 @@ pub mod ledger_posting;
 pub mod login_throttle;
 pub mod partner_event;
 pub mod policy_version;
+pub mod provider_choice;
 pub mod refresh_token;
 pub mod region;
 pub mod reserve_draw;

@@ -1,12 +1,14 @@
 //! Care institutions (定点机构): designation from application to agreement, suspension and
-//! termination, their documents and profile, annual evaluation, and service relations (who serves
-//! whom).
+//! termination, their documents and profile, annual evaluation, beneficiaries' choices of
+//! institution, and service relations (who serves whom).
 
 pub mod attachments;
+pub mod choices;
 pub mod designation;
 pub mod evaluation;
 pub mod evaluation_routes;
 pub mod lifecycle;
+pub mod lookup;
 pub mod profile;
 pub mod relations;
 pub mod routes;

@@ -35,8 +35,15 @@ pub(crate) fn open_on(on: NaiveDate) -> Condition {
 
 /// Checks and inserts a relation; the caller owns the transaction.
 async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRelation) -> ApiResult<rel::Model> {
-    if actor.role == Role::Institution && Some(req.institution_id) != actor.institution_id {
-        return Err(ApiError::forbidden());
+    if actor.role == Role::Institution {
+        if Some(req.institution_id) != actor.institution_id {
+            return Err(ApiError::forbidden());
+        }
+        // Institution staff serve only those who chose them, and hear nothing about anyone else:
+        // the same answer whether the person exists, is certified or is served elsewhere.
+        if !super::choices::chosen(db, req.insured_person_id, req.institution_id, req.care_mode, req.start_on).await? {
+            return Err(ApiError::invalid_field("insured_person_id", "not_chosen", m::not_chosen()));
+        }
     }
     let person = insured_person::Entity::find_by_id(req.insured_person_id)
         .filter(insured_person::Column::RegionId.eq(actor.region_id))

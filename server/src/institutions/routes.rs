@@ -1,4 +1,5 @@
-//! HTTP handlers under `/institutions` and `/service-relations`.
+//! HTTP handlers under `/institutions`, `/service-relations` and the provider choices
+//! (`/insured-persons/{id}/provider-choices`, `/provider-choices`).
 
 use crate::http::pagination::PageRequest;
 use axum::body::Body;
@@ -6,15 +7,17 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ltci_shared::api::institutions::{
-    AgreementRequest, Attachment, AttachmentUpload, CreateServiceRelation, DesignationDecision, DocumentReview,
-    EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter, ServiceRelation,
-    ServiceRelationFilter, StatusChange, TerminationOutcome, TransferRequest, UpdateInstitutionProfile,
+    AgreementRequest, Attachment, AttachmentUpload, ChoiceWithdrawal, CreateServiceRelation, DesignationDecision,
+    DocumentReview, EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter,
+    ProviderChoice, ProviderChoiceRequest, ServiceRelation, ServiceRelationFilter, StatusChange, TerminationOutcome,
+    TransferRequest, UpdateInstitutionProfile,
 };
+use ltci_shared::api::registry::{PersonLookup, PersonLookupRequest};
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{attachments, designation, profile, relations};
+use super::{attachments, choices, designation, lookup, profile, relations};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -37,6 +40,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_relations, create_relation))
         .routes(routes!(end_relation))
         .routes(routes!(transfer_relation))
+        .routes(routes!(list_choices, record_choice))
+        .routes(routes!(withdraw_choice))
+        .routes(routes!(look_up_person))
 }
 
 type InstitutionResult = ApiResult<ApiJson<Institution>>;
@@ -281,4 +287,59 @@ async fn transfer_relation(
     ApiJson(req): ApiJson<TransferRequest>,
 ) -> ApiResult<ApiJson<ServiceRelation>> {
     relations::transfer(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// A person's choices of institution (选择定点机构), latest first (agency officers and auditors).
+#[utoipa::path(get, path = "/insured-persons/{id}/provider-choices", tag = "institutions", security(("bearer" = [])),
+    params(("id" = Uuid, Path), PageQuery), responses((status = 200, body = Page<ProviderChoice>), (status = 404, body = ErrorBody)))]
+async fn list_choices(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<ProviderChoice>>> {
+    choices::list(&state, &actor, id, page.try_into()?).await.map(ApiJson)
+}
+
+/// Record that the beneficiary chose this designated institution for this care mode (agency
+/// officers): its staff may then open the service relation. 201 when recorded; 200 with the
+/// choice already in force.
+#[utoipa::path(post, path = "/insured-persons/{id}/provider-choices", tag = "institutions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ProviderChoiceRequest,
+    responses((status = 201, body = ProviderChoice), (status = 200, body = ProviderChoice), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_choice(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<ProviderChoiceRequest>,
+) -> ApiResult<(StatusCode, ApiJson<ProviderChoice>)> {
+    let (created, c) = choices::record(&state, &actor, id, req).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(c)))
+}
+
+/// Withdraw a choice from today (the relations already open go on until ended or transferred).
+#[utoipa::path(post, path = "/provider-choices/{id}/withdrawal", tag = "institutions", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = ChoiceWithdrawal,
+    responses((status = 200, body = ProviderChoice), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn withdraw_choice(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<ChoiceWithdrawal>,
+) -> ApiResult<ApiJson<ProviderChoice>> {
+    choices::withdraw(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Find a person of your region by the full ID number, in the body (never in a URL): name, masked
+/// number, whether certified and for which modes, and the modes the person chose your
+/// institution for — what opening a service relation needs, and nothing more. Audited.
+#[utoipa::path(post, path = "/insured-persons/lookup", tag = "institutions", security(("bearer" = [])),
+    request_body = PersonLookupRequest,
+    responses((status = 200, body = PersonLookup), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn look_up_person(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<PersonLookupRequest>,
+) -> ApiResult<ApiJson<PersonLookup>> {
+    lookup::lookup(&state, &actor, req).await.map(ApiJson)
 }

@@ -252,6 +252,51 @@ pub struct ServiceRelation {
     pub end_reason: Option<String>,
 }
 
+/// Where a beneficiary's choice of institution was recorded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChoiceSource {
+    /// Recorded by an agency officer (the beneficiary or family chose at the agency's window).
+    Agency,
+    /// Named by the assessment application, recorded when the certificate was issued.
+    Application,
+    /// Brought in from the city's former system.
+    Import,
+}
+
+/// A beneficiary's choice of a designated institution for a care mode (选择定点机构). Institution
+/// staff open a service relation only where the beneficiary chose them for that mode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ProviderChoice {
+    pub id: Uuid,
+    pub insured_person_id: Uuid,
+    pub institution_id: Uuid,
+    pub care_mode: CareMode,
+    pub chosen_on: NaiveDate,
+    pub source: ChoiceSource,
+    /// The application that named the institution, for `source: application`.
+    pub case_id: Option<Uuid>,
+    /// Set once the beneficiary withdrew the choice.
+    pub withdrawn_on: Option<NaiveDate>,
+    pub withdrawal_reason: Option<String>,
+}
+
+/// `POST /api/v1/insured-persons/{id}/provider-choices`: record a beneficiary's choice.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ProviderChoiceRequest {
+    pub institution_id: Uuid,
+    pub care_mode: CareMode,
+    /// Default: today.
+    #[serde(default, with = "crate::strict::day_opt")]
+    pub chosen_on: Option<NaiveDate>,
+}
+
+/// `POST /api/v1/provider-choices/{id}/withdrawal`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ChoiceWithdrawal {
+    pub reason: String,
+}
+
 /// `POST /api/v1/service-relations`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateServiceRelation {

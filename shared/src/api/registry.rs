@@ -165,6 +165,28 @@ pub struct InsuredPerson {
     pub updated_at: DateTime<Utc>,
 }
 
+/// `POST /api/v1/insured-persons/lookup`: find a person by the full ID number (in the body, never
+/// in a URL), as institution staff do before opening a service relation.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PersonLookupRequest {
+    pub id_number: String,
+}
+
+/// What a lookup tells: only what opening a service relation needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PersonLookup {
+    pub id: Uuid,
+    pub name: String,
+    /// Masked, e.g. `370202***********X`.
+    pub id_number: String,
+    /// Whether the person holds a valid disability certificate today.
+    pub certified: bool,
+    /// The care modes the certified level is eligible for under the policy in force today.
+    pub eligible_modes: Vec<crate::api::assessment::CareMode>,
+    /// The care modes the person chose the caller's institution for (empty for officers).
+    pub chosen_modes: Vec<crate::api::assessment::CareMode>,
+}
+
 /// Filters of `GET /api/v1/insured-persons`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -53,4 +53,5 @@ crate::catalogue! {
     step_appeal() = "申请复核" / "appeal";
     counted_enrolment() = "参保" / "enrolment";
     counted_contributions() = "缴费" / "contributions";
+    application_not_accepted() = "申请未受理；经办机构将书面告知申请人原因" / "the application was not accepted; the agency tells the applicant why in writing";
 }

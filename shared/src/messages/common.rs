@@ -73,4 +73,5 @@ crate::catalogue! {
     date_after_today(today) = "不能晚于今天（{today}）" / "cannot be after today ({today})";
     date_beyond_horizon(last) = "不能晚于 {last}" / "cannot be after {last}";
     amount_above(max) = "金额不能超过 {max} 元" / "at most {max} yuan";
+    thing_provider_choice() = "定点机构选择" / "provider choice";
 }

@@ -73,4 +73,7 @@ crate::catalogue! {
     istep_resume() = "恢复" / "resume";
     istep_terminate() = "解除协议" / "terminate";
     agreement_before_designation(day) = "协议起始日期不能早于批准定点的日期（{day}）" / "an agreement starts on or after the designation decision ({day})";
+    not_chosen() = "没有此人选择贵机构提供该护理方式的记录；请联系经办机构登记其选择" / "there is no record of this person choosing your institution for this care mode; ask the agency to record the choice";
+    choice_recorded_meanwhile() = "该选择刚由他人登记" / "this choice was recorded by someone else meanwhile";
+    choice_already_withdrawn() = "该选择已撤销" / "this choice is already withdrawn";
 }

@@ -70,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
                 .scheduled(&planned)
             })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+            .map_err(|e| anyhow::anyhow!("{}", e.message().en()))?;
         visit::Entity::insert_many(rows).exec(&app.db).await?;
     }
     sea_orm::ConnectionTrait::execute_unprepared(&app.db, "ANALYZE").await?;

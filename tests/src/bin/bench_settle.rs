@@ -76,7 +76,13 @@ async fn main() -> anyhow::Result<()> {
         };
         ltci_server::assessment::certificates::record_existing(&app.db, existing)
             .await
-            .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
+            .map_err(|e| anyhow::anyhow!("{}", e.message().en()))?;
+        let choice = ltci_shared::api::institutions::ProviderChoiceRequest {
+            institution_id: a1,
+            care_mode: CareMode::Institutional,
+            chosen_on: Some(start - Days::new(10)),
+        };
+        admin.record_provider_choice(p.id, &choice).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let relation = CreateServiceRelation {
             insured_person_id: p.id,
             institution_id: a1,
