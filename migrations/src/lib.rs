@@ -23,6 +23,7 @@ mod m20261129_000013_stays_partner_events;
 mod m20261129_000014_settlement;
 mod m20261201_000015_id_number_masks;
 mod m20261201_000016_provider_choices;
+mod m20261201_000017_bill_payments;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_settlement::Migration),
             Box::new(m20261201_000015_id_number_masks::Migration),
             Box::new(m20261201_000016_provider_choices::Migration),
+            Box::new(m20261201_000017_bill_payments::Migration),
         ]
     }
 }

@@ -24,8 +24,10 @@ pub const DEMO_REGION_CODE: &str = "990100";
 /// Password of every demo user.
 pub const DEMO_PASSWORD: &str = "demo1234";
 /// The demo logins and what they are.
-pub const DEMO_USERS: [(&str, &str, Role); 6] = [
+pub const DEMO_USERS: [(&str, &str, Role); 7] = [
     ("admin", "示范市医保经办 王敏", Role::Admin),
+    // A second officer: a bill's audit, approval and payment are taken by different officers.
+    ("admin2", "示范市医保经办 刘洋", Role::Admin),
     ("assessor1", "评估员 李华", Role::Assessor),
     ("assessor2", "评估员 赵强", Role::Assessor),
     ("inst1", "康乐居家护理服务中心 周静", Role::Institution),

@@ -75,6 +75,12 @@ pub mod codes {
     pub const FORBIDDEN: &str = "forbidden";
     /// A lead assessor confirming or returning their own submission (双人评估).
     pub const OWN_SUBMISSION: &str = "own_submission";
+    /// Separation of duties (不相容岗位分离): the officer who submitted a bill audits it.
+    pub const SAME_OFFICER_SUBMIT_AUDIT: &str = "same_officer_submit_audit";
+    /// The officer who audited a bill approves it.
+    pub const SAME_OFFICER_AUDIT_APPROVE: &str = "same_officer_audit_approve";
+    /// The officer who approved a bill pays it.
+    pub const SAME_OFFICER_APPROVE_PAY: &str = "same_officer_approve_pay";
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     pub const CONFLICT: &str = "conflict";

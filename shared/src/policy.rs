@@ -54,6 +54,36 @@ pub struct PolicyDocument {
     pub quality_withholding: Decimal,
     pub assessment: AssessmentSettings,
     pub monitoring: Monitoring,
+    /// Separation of duties in settlement (不相容岗位分离); every rule on when left out.
+    #[serde(default)]
+    pub duties: Duties,
+}
+
+/// Which steps of a monthly bill different officers must take (不相容岗位分离: 申报、初审、复核、支付).
+/// Safe by default: a document that says nothing separates them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Duties {
+    /// An officer who computed or submitted a bill for an institution does not audit it (draw its
+    /// sample, set a deduction).
+    #[serde(default = "yes")]
+    pub submitter_not_auditor: bool,
+    /// An officer who audited a bill does not approve it.
+    #[serde(default = "yes")]
+    pub auditor_not_approver: bool,
+    /// The officer who approved a bill does not pay it.
+    #[serde(default = "yes")]
+    pub approver_not_payer: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Duties {
+    fn default() -> Self {
+        Duties { submitter_not_auditor: true, auditor_not_approver: true, approver_not_payer: true }
+    }
 }
 
 /// Levels eligible per care mode.

@@ -1,6 +1,6 @@
 //! The demo data seeds cleanly on both databases, its ledger is sound, its benefit policy is in
 //! force, its caregiver has a week of home visits to download, its assessors a case to assess, its
-//! officer last month's bill to audit, and seeding again adds nothing.
+//! two officers last month's bill to audit, approve and pay, and seeding again adds nothing.
 
 use chrono::Datelike;
 use ltci_e2e::{TestApp, on_both_databases, today};
@@ -8,7 +8,7 @@ use ltci_server::pii::PiiCipher;
 use ltci_shared::PageQuery;
 use ltci_shared::api::assessment::{CaseFilter, CaseState};
 use ltci_shared::api::care::{ChangesQuery, VisitState};
-use ltci_shared::api::settlement::{BillFilter, BillStatus};
+use ltci_shared::api::settlement::{BillFilter, BillStatus, PayBill, SampleRequest};
 
 on_both_databases!(demo_data_is_sound_and_seeding_twice_adds_nothing);
 
@@ -72,4 +72,14 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     assert_eq!((bill.status, bill.month.clone()), (BillStatus::Submitted, last_month.format("%Y-%m").to_string()));
     assert_eq!(bill.line_count, last_month.day());
     assert_eq!((bill.rejected_lines, bill.fund_amount), (0, rust_decimal::Decimal::from(30 * last_month.day())));
+
+    // Two officers take it through: admin2 audits, admin approves, admin2 pays.
+    let (second, _) = app.client.signed_in("admin2", ltci_server::demo::DEMO_PASSWORD).await.expect("second officer");
+    second.sample_bill(bill.id, &SampleRequest { size: 3 }).await.expect("admin2 audits");
+    assert_eq!(second.approve_bill(bill.id).await.expect_err("the auditor").code(), Some("same_officer_audit_approve"));
+    admin.approve_bill(bill.id).await.expect("admin approves");
+    let pay = PayBill { bank_reference: "DEMO-YH-1".into(), paid_on: None };
+    assert_eq!(admin.pay_bill(bill.id, &pay).await.expect_err("the approver").code(), Some("same_officer_approve_pay"));
+    let paid = second.pay_bill(bill.id, &pay).await.expect("admin2 pays");
+    assert_eq!(paid.status, BillStatus::Paid);
 }

@@ -272,13 +272,10 @@ async fn the_ledger_check_finds_what_does_not_add_up(app: TestApp) {
 /// A draw from the reserve is requested by one officer and approved by another; it cannot exceed
 /// what the reserve holds.
 async fn reserve_draws_need_a_second_officer(app: TestApp) {
-    use ltci_e2e::world::{TEST_PASSWORD, seed_user};
     use ltci_shared::api::funding::{DrawRejection, DrawStatus, ReserveDrawRequest};
-    use ltci_shared::api::users::Role;
     let world = app.world().await;
     let admin = world.as_user("admin_a");
-    seed_user(&app, "admin_a2", Role::Admin, world.region_a, None).await;
-    let (second, _) = app.client.signed_in("admin_a2", TEST_PASSWORD).await.expect("second officer");
+    let second = world.as_user("admin_a2").clone();
     let receipt = ReceiptRequest {
         reference: "CZ-1".into(),
         scheme: Scheme::Employee,

@@ -34,7 +34,8 @@ on_both_databases!(
     a_month_of_stays_is_billed_approved_and_paid,
     a_month_of_home_and_family_care_is_billed,
     a_death_reported_after_approval_is_recovered_next_month,
-    the_month_end_run_computes_every_institution_once
+    the_month_end_run_computes_every_institution_once,
+    a_bills_steps_are_taken_by_different_officers
 );
 
 fn yuan(s: &str) -> Decimal {
@@ -175,6 +176,8 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     world.as_user("admin_a").import_policy(policy, "application/toml").await.expect("policy");
     let (admin, a1, a2, auditor) =
         (world.as_user("admin_a"), world.as_user("inst_a1"), world.as_user("inst_a2"), world.as_user("auditor_a"));
+    // Separation of duties: one officer audits (samples, deducts) and pays, another approves.
+    let checker = world.as_user("admin_a2");
 
     // 张: in all month, 95.00 a day (above the cap); dies on the 25th, reported after the charges.
     // 李: from the 10th to the 20th at 33.33 (below the cap: 24.9975 from the fund, 25.00 to the
@@ -306,9 +309,9 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let e = admin.return_bill(draft.id, &ReturnBill { reason: " ".into() }).await.expect_err("a reason");
     assert_eq!(field_code(&e, "reason"), "required");
     // A first look drew lines and deducted from one; the return takes both back.
-    admin.sample_bill(draft.id, &SampleRequest { size: 3 }).await.expect("first sample");
+    checker.sample_bill(draft.id, &SampleRequest { size: 3 }).await.expect("first sample");
     let early = Deduction { amount: yuan("10.00"), reason: Some("初审".into()) };
-    admin.deduct(draft.id, 1, &early).await.expect("first deduction");
+    checker.deduct(draft.id, 1, &early).await.expect("first deduction");
     let returned = admin.return_bill(draft.id, &ReturnBill { reason: "10日收费有误".into() }).await.expect("returned");
     assert_eq!((returned.status, returned.return_reason.as_deref()), (BillStatus::Draft, Some("10日收费有误")));
     assert_eq!((returned.deducted, returned.payable), (Decimal::ZERO, returned.fund_amount));
@@ -323,10 +326,10 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
 
     // The agency audits: five paid lines drawn for review (the same five when asked again), and a
     // deduction from one of 张's days with its reason.
-    let sample = admin.sample_bill(draft.id, &SampleRequest { size: 5 }).await.expect("sample");
+    let sample = checker.sample_bill(draft.id, &SampleRequest { size: 5 }).await.expect("sample");
     assert_eq!(sample.len(), 5);
     assert!(sample.iter().all(|l| l.sampled && l.rejection.is_none()), "{sample:?}");
-    let again = admin.sample_bill(draft.id, &SampleRequest { size: 9 }).await.expect("same sample");
+    let again = checker.sample_bill(draft.id, &SampleRequest { size: 9 }).await.expect("same sample");
     assert_eq!(again, sample);
     let drawn = a1
         .bill_lines(draft.id, &LinesQuery { sampled: Some(true), rejected: None }, PageQuery::default())
@@ -335,13 +338,13 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(drawn.items, sample);
     let day2 = line(zhang, first + Duration::days(1)).line_no;
     let cut = |amount: &str, reason: Option<&str>| Deduction { amount: yuan(amount), reason: reason.map(Into::into) };
-    let e = admin.deduct(draft.id, day2, &cut("45.01", Some("超出"))).await.expect_err("more than the line");
+    let e = checker.deduct(draft.id, day2, &cut("45.01", Some("超出"))).await.expect_err("more than the line");
     assert_eq!(field_code(&e, "amount"), "out_of_range");
-    let e = admin.deduct(draft.id, day2, &cut("45.00", None)).await.expect_err("a reason");
+    let e = checker.deduct(draft.id, day2, &cut("45.00", None)).await.expect_err("a reason");
     assert_eq!(field_code(&e, "reason"), "required");
     assert_eq!(status(&a1.deduct(draft.id, day2, &cut("1.00", Some("x"))).await.expect_err("agency only")), 403);
-    assert_eq!(status(&admin.deduct(draft.id, 9_999, &cut("1.00", Some("x"))).await.expect_err("no line")), 404);
-    let resp = admin
+    assert_eq!(status(&checker.deduct(draft.id, 9_999, &cut("1.00", Some("x"))).await.expect_err("no line")), 404);
+    let resp = checker
         .request(reqwest::Method::PUT, &format!("/api/v1/settlements/{}/lines/first/deduction", draft.id))
         .json(&cut("1.00", Some("x")))
         .send()
@@ -350,17 +353,17 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(resp.status().as_u16(), 422);
     let body: serde_json::Value = resp.json().await.expect("envelope");
     assert_eq!(body["error"]["details"]["line_no"]["code"], "invalid_value", "{body}");
-    let deducted = admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("deduct");
+    let deducted = checker.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("deduct");
     assert_eq!((deducted.deducted, deducted.deduction_reason.as_deref()), (yuan("45.00"), Some("护理记录缺失")));
-    admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the same again");
+    checker.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the same again");
     // A reason a spreadsheet would run as a formula reaches the institution's CSV as text.
     let formula = "=HYPERLINK(\"http://x.example\",\"详情\")";
-    admin.deduct(draft.id, day2, &cut("45.00", Some(formula))).await.expect("a reason like a formula");
+    checker.deduct(draft.id, day2, &cut("45.00", Some(formula))).await.expect("a reason like a formula");
     let csv = a1.bill_lines_csv(draft.id).await.expect("csv");
     let row = csv.lines().nth(day2 as usize).expect("the line");
     assert!(row.contains(",\"'=HYPERLINK(\"\"http://x.example\"\","), "{row}");
     assert!(!csv.lines().any(|l| l.contains(",=")), "no cell begins a formula: {csv}");
-    admin.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the reason corrected");
+    checker.deduct(draft.id, day2, &cut("45.00", Some("护理记录缺失"))).await.expect("the reason corrected");
     let audited = admin.bill(draft.id).await.expect("bill");
     assert_eq!(
         (audited.fund_amount, audited.deducted, audited.payable),
@@ -380,12 +383,16 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     // Approval posts the payable once (less the deduction): expense debited, the institution's
     // payable credited.
     assert_eq!(status(&a1.approve_bill(draft.id).await.expect_err("agency only")), 403);
+    // The officer who audited does not approve (不相容岗位分离).
+    let e = checker.approve_bill(draft.id).await.expect_err("the auditor");
+    assert_eq!((status(&e), code(&e)), (403, "same_officer_audit_approve".to_string()));
     let approved = admin.approve_bill(draft.id).await.expect("approve");
+    assert_eq!(approved.approved_by, Some(world.user("admin_a")));
     assert_eq!(approved.status, BillStatus::Approved);
     let entry = approved.approval_entry_id.expect("payable entry");
     assert_eq!(code(&admin.approve_bill(draft.id).await.expect_err("once")), "invalid_state_transition");
     assert_eq!(
-        code(&admin.deduct(draft.id, day2, &cut("0", None)).await.expect_err("approved bills never change")),
+        code(&checker.deduct(draft.id, day2, &cut("0", None)).await.expect_err("approved bills never change")),
         "invalid_state_transition"
     );
     let posted = admin
@@ -403,16 +410,27 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     assert_eq!(spent, yuan("1240.00"));
 
     // Paying needs the money in the resident fund: first refused, then paid with 5 % withheld.
-    let e = admin.pay_bill(draft.id, &PayBill::default()).await.expect_err("empty fund");
+    let transfer = |r: &str| PayBill { bank_reference: r.into(), paid_on: None };
+    let e = checker.pay_bill(draft.id, &transfer("YH-20261101-001")).await.expect_err("empty fund");
     assert_eq!((status(&e), code(&e)), (409, "insufficient_fund".to_string()));
     fiscal_transfer(admin, "CZ-1").await;
-    let e =
-        admin.pay_bill(draft.id, &PayBill { paid_on: Some(today() + Duration::days(1)) }).await.expect_err("future");
+    let e = checker
+        .pay_bill(draft.id, &PayBill { bank_reference: "YH-1".into(), paid_on: Some(today() + Duration::days(1)) })
+        .await
+        .expect_err("future");
     assert_eq!(field_code(&e, "paid_on"), "in_future");
-    let paid = admin.pay_bill(draft.id, &PayBill::default()).await.expect("pay");
+    let e = checker.pay_bill(draft.id, &transfer(" ")).await.expect_err("no bank reference");
+    assert_eq!(field_code(&e, "bank_reference"), "required");
+    // The officer who approved does not pay.
+    let e = admin.pay_bill(draft.id, &transfer("YH-20261101-001")).await.expect_err("the approver");
+    assert_eq!((status(&e), code(&e)), (403, "same_officer_approve_pay".to_string()));
+    let paid = checker.pay_bill(draft.id, &transfer("YH-20261101-001")).await.expect("pay");
     assert_eq!((paid.status, paid.withheld, paid.paid), (BillStatus::Paid, Some(yuan("62.00")), Some(yuan("1178.00"))));
+    assert_eq!((paid.paid_by, paid.bank_reference.as_deref()), (Some(world.user("admin_a2")), Some("YH-20261101-001")));
+    // The same payment sent again is answered as it was; another transfer is refused.
+    assert_eq!(checker.pay_bill(draft.id, &transfer("YH-20261101-001")).await.expect("a retry"), paid);
     assert_eq!(
-        code(&admin.pay_bill(draft.id, &PayBill::default()).await.expect_err("once")),
+        code(&checker.pay_bill(draft.id, &transfer("YH-20261101-002")).await.expect_err("once")),
         "invalid_state_transition"
     );
 
@@ -633,7 +651,9 @@ async fn a_death_reported_after_approval_is_recovered_next_month(app: TestApp) {
     a1.submit_bill(earlier.id).await.expect("submit");
     admin.approve_bill(earlier.id).await.expect("approve");
     fiscal_transfer(admin, "CZ-2").await;
-    let paid = admin.pay_bill(earlier.id, &PayBill::default()).await.expect("pay");
+    let payer = world.as_user("admin_a2");
+    let transfer = |r: &str| PayBill { bank_reference: r.into(), paid_on: None };
+    let paid = payer.pay_bill(earlier.id, &transfer("YH-2")).await.expect("pay");
     assert_eq!(paid.payable, Decimal::from(45 * days2));
 
     // Civil affairs reports, after the payment, that 孙 died on the 20th of that month.
@@ -682,7 +702,10 @@ async fn a_death_reported_after_approval_is_recovered_next_month(app: TestApp) {
     let approved = admin.approve_bill(bill.id).await.expect("approve");
     assert_eq!(approved.payable, -Decimal::from(45 * recovered));
     let before = ltci_server::funding::check::run(&app.db).await.expect("check");
-    let refunded = admin.pay_bill(bill.id, &PayBill::default()).await.expect("refund");
+    // A bank transfer settles one bill only.
+    let e = payer.pay_bill(bill.id, &transfer("YH-2")).await.expect_err("the same transfer");
+    assert_eq!(field_code(&e, "bank_reference"), "conflict");
+    let refunded = payer.pay_bill(bill.id, &transfer("YH-3-退款")).await.expect("refund");
     assert_eq!((refunded.withheld, refunded.paid), (Some(Decimal::ZERO), Some(-Decimal::from(45 * recovered))));
     let after = ltci_server::funding::check::run(&app.db).await.expect("check");
     assert!(after.is_sound(), "{after:?}");
@@ -749,4 +772,73 @@ async fn the_month_end_run_computes_every_institution_once(app: TestApp) {
     let again = admin.month_end(&run).await.expect("run");
     let a1_result = again.results.iter().find(|r| r.institution_id == a1_id).expect("a1");
     assert_eq!((a1_result.outcome, a1_result.bill_id), (MonthEndOutcome::AlreadySubmitted, Some(bills.items[0].id)));
+}
+
+/// 不相容岗位分离: the officer who declared a bill for an institution does not audit it, the one
+/// who audited does not approve it, the one who approved does not pay it — unless the policy in
+/// force says otherwise (`[duties]`), as a one-officer county office may have to.
+async fn a_bills_steps_are_taken_by_different_officers(app: TestApp) {
+    let world = app.world().await;
+    import_policy(&world).await;
+    let (admin, other) = (world.as_user("admin_a"), world.as_user("admin_a2"));
+    let (first2, last2, month2) = month_before_last();
+    let (first1, last1, month1) = last_month();
+    let (_, _, stay) = resident(&app, &world, 801, first2).await;
+    let charges = |first: NaiveDate, last: NaiveDate, month: &str| ChargeReport {
+        institution_id: None,
+        month: month.to_owned(),
+        charges: first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .map(|on| DailyCharge { stay_id: stay, on, amount: yuan("50.00") })
+            .collect(),
+    };
+    let a1 = world.as_user("inst_a1");
+    a1.report_stay_charges(&charges(first2, last2, &month2)).await.expect("charges");
+    a1.report_stay_charges(&charges(first1, last1, &month1)).await.expect("charges");
+    fiscal_transfer(admin, "CZ-SOD").await;
+    let inst = Some(world.institution("a1"));
+
+    // The officer declares the bill for the institution (申报) ...
+    let bill = admin.compute_bill(&ComputeBill { institution_id: inst, month: month2.clone() }).await.expect("bill");
+    let submitted = admin.submit_bill(bill.id).await.expect("submit");
+    assert_eq!(submitted.submitted_by, Some(world.user("admin_a")));
+    // ... so another audits it (初审) ...
+    let refused = |e: ClientError| (status(&e), code(&e));
+    let e = admin.sample_bill(bill.id, &SampleRequest { size: 2 }).await.expect_err("the declarer samples");
+    assert_eq!(refused(e), (403, "same_officer_submit_audit".to_string()));
+    let cut = Deduction { amount: yuan("1.00"), reason: Some("核减".into()) };
+    let e = admin.deduct(bill.id, 1, &cut).await.expect_err("the declarer deducts");
+    assert_eq!(refused(e), (403, "same_officer_submit_audit".to_string()));
+    other.sample_bill(bill.id, &SampleRequest { size: 2 }).await.expect("sample");
+    other.deduct(bill.id, 1, &cut).await.expect("deduct");
+    // ... and not the auditor approves it (复核) ...
+    let e = other.approve_bill(bill.id).await.expect_err("the auditor approves");
+    assert_eq!(refused(e), (403, "same_officer_audit_approve".to_string()));
+    admin.approve_bill(bill.id).await.expect("approve");
+    // ... and not the approver pays it (支付).
+    let pay = |r: &str| PayBill { bank_reference: r.into(), paid_on: None };
+    let e = admin.pay_bill(bill.id, &pay("YH-SOD-1")).await.expect_err("the approver pays");
+    assert_eq!(refused(e), (403, "same_officer_approve_pay".to_string()));
+    let paid = other.pay_bill(bill.id, &pay("YH-SOD-1")).await.expect("pay");
+    assert_eq!(
+        (paid.submitted_by, paid.approved_by, paid.paid_by),
+        (Some(world.user("admin_a")), Some(world.user("admin_a")), Some(world.user("admin_a2")))
+    );
+
+    // A policy version from today that lets one officer do it all: the next bill goes through
+    // one pair of hands.
+    let year = today().year();
+    let relaxed = format!(
+        "{}\n[duties]\nsubmitter_not_auditor = false\nauditor_not_approver = false\napprover_not_payer = false\n",
+        policy_for_region_a()
+            .replace(&format!("effective_from = \"{year}-01-01\""), &format!("effective_from = \"{}\"", today()))
+    );
+    admin.import_policy(relaxed, "application/toml").await.expect("policy without the separation");
+    let next = admin.compute_bill(&ComputeBill { institution_id: inst, month: month1 }).await.expect("bill");
+    admin.submit_bill(next.id).await.expect("submit");
+    admin.sample_bill(next.id, &SampleRequest { size: 1 }).await.expect("sample");
+    admin.approve_bill(next.id).await.expect("approve");
+    let paid = admin.pay_bill(next.id, &pay("YH-SOD-2")).await.expect("pay");
+    assert_eq!((paid.status, paid.paid_by), (BillStatus::Paid, Some(world.user("admin_a"))));
 }

@@ -1,7 +1,7 @@
 //! The standard test world and builders for test data.
 //!
-//! Two regions; region A has two institutions, two counties and one user of every role (two of
-//! the institution roles, one per institution); region B has its own officer, institution and
+//! Two regions; region A has two institutions, two counties and one user of every role (two
+//! officers, two of the institution roles, one per institution); region B has its own officer, institution and
 //! county. The two caregiver accounts belong to caregiver records of their institutions. Each
 //! user is signed in.
 
@@ -25,8 +25,10 @@ use crate::TestApp;
 pub const TEST_PASSWORD: &str = "correct-horse-battery";
 
 /// Who is who in the world: (name, role, region, institution).
-const PEOPLE: [(&str, Role, char, Option<&str>); 8] = [
+const PEOPLE: [(&str, Role, char, Option<&str>); 9] = [
     ("admin_a", Role::Admin, 'a', None),
+    // A second officer of region A: settlement's steps are taken by different officers.
+    ("admin_a2", Role::Admin, 'a', None),
     ("assessor_a", Role::Assessor, 'a', None),
     ("auditor_a", Role::Auditor, 'a', None),
     ("inst_a1", Role::Institution, 'a', Some("a1")),

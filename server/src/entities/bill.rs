@@ -29,6 +29,8 @@ pub struct Model {
     pub paid_by: Option<Uuid>,
     pub paid_on: Option<Date>,
     pub payment_entry_id: Option<Uuid>,
+    /// The bank transfer's reference (银行流水号), unique in the region.
+    pub bank_reference: Option<String>,
     pub version: i32,
 }
 

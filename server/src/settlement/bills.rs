@@ -154,6 +154,11 @@ fn view(m: bill::Model, subtotals: Vec<BillSubtotal>) -> ApiResult<Bill> {
         approval_entry_id: m.approval_entry_id,
         paid_on: m.paid_on,
         payment_entry_id: m.payment_entry_id,
+        computed_by: m.computed_by,
+        submitted_by: m.submitted_by,
+        approved_by: m.approved_by,
+        paid_by: m.paid_by,
+        bank_reference: m.bank_reference,
     })
 }
 
@@ -441,6 +446,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
     actor.require(Permission::SettleBills)?;
     let b = find(&state.db, actor, id, false).await?;
     expect(&b, BillStatus::Submitted, m::only_submitted_approved())?;
+    super::duties::may_approve(&state.db, actor, &b).await?;
     let parts = amounts(&state.db, &b).await?;
     let mut lines: Vec<(AccountSpec, i64)> = parts.iter().map(|(m, s, f)| (expense(*m, *s), *f)).collect();
     let owed: i64 = parts.iter().map(|(_, _, f)| f).sum();
@@ -486,11 +492,28 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
 pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> ApiResult<Bill> {
     actor.require(Permission::SettleBills)?;
     let paid_on = req.paid_on.unwrap_or(actor.today);
+    let mut errors = crate::http::error::FieldErrors::new();
     if paid_on > actor.today {
-        return Err(ApiError::invalid_field("paid_on", "in_future", m::payment_in_future()));
+        errors.add("paid_on", "in_future", m::payment_in_future());
     }
+    let bank_reference = errors.take("bank_reference", check_text(&req.bank_reference, 64));
+    errors.finish()?;
+    let bank_reference = bank_reference.unwrap_or_default();
     let b = find(&state.db, actor, id, false).await?;
+    // A retry of the payment that went through is answered as it was.
+    if b.status == enum_to_db(&BillStatus::Paid) && b.bank_reference.as_deref() == Some(bank_reference.as_str()) {
+        return get(state, actor, id).await;
+    }
     expect(&b, BillStatus::Approved, m::only_approved_paid())?;
+    super::duties::may_pay(&state.db, actor, &b).await?;
+    let used = bill::Entity::find()
+        .filter(bill::Column::RegionId.eq(actor.region_id))
+        .filter(bill::Column::BankReference.eq(&bank_reference))
+        .one(&state.db)
+        .await?;
+    if used.is_some() {
+        return Err(ApiError::conflict("bank_reference", m::bank_reference_used()));
+    }
     let last = crate::care::stays::month_bounds(&b.month).map(|(_, l)| l).unwrap_or(actor.today);
     let share =
         in_force_document(&state.db, actor.region_id, last).await?.map(|d| d.quality_withholding).unwrap_or_default();
@@ -511,10 +534,12 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
         })
         .collect();
     let withheld_total: i64 = withheld.iter().map(|(_, _, w)| w).sum();
+    let recorded_reference = bank_reference.clone();
     let set = move |entry: Option<Uuid>| {
         vec![
             (bill::Column::PaidBy, Expr::value(actor.user_id)),
             (bill::Column::PaidOn, Expr::value(paid_on)),
+            (bill::Column::BankReference, Expr::value(recorded_reference.clone())),
             (bill::Column::WithheldFen, Expr::value(withheld_total)),
             (bill::Column::PaymentEntryId, Expr::value(entry)),
         ]
@@ -535,7 +560,8 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
         description: format!("{} 月度结算支付 {}", b.month, institution_name(&state.db, b.institution_id).await?),
         effective_on: paid_on,
         reverses_entry_id: None,
-        request: serde_json::json!({"kind": "settlement_payment", "bill": b.id, "paid_on": paid_on}),
+        request: serde_json::json!({"kind": "settlement_payment", "bill": b.id, "paid_on": paid_on,
+            "bank_reference": bank_reference}),
         lines,
     };
     let row = b.clone();

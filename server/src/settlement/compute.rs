@@ -136,6 +136,7 @@ pub async fn compute_in(
             paid_by: Set(None),
             paid_on: Set(None),
             payment_entry_id: Set(None),
+            bank_reference: Set(None),
             version: Set(1),
         }
         .insert(txn)

@@ -7,6 +7,7 @@ pub mod adjust;
 pub mod bills;
 pub mod compute;
 pub mod deposits;
+pub mod duties;
 pub mod facts;
 pub mod month_end;
 pub mod pricing;

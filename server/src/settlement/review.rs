@@ -31,6 +31,7 @@ pub async fn sample(state: &AppState, actor: &Actor, id: Uuid, req: SampleReques
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
     expect(&b, BillStatus::Submitted, m::only_submitted_reviewed())?;
+    super::duties::may_audit(&txn, actor, &b).await?;
     let of_bill = || bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id));
     let drawn =
         of_bill().filter(bill_line::Column::Sampled.eq(true)).order_by_asc(bill_line::Column::LineNo).all(&txn).await?;
@@ -77,6 +78,7 @@ pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
     expect(&b, BillStatus::Submitted, m::only_submitted_audited())?;
+    super::duties::may_audit(&txn, actor, &b).await?;
     let line = bill_line::Entity::find()
         .filter(bill_line::Column::BillId.eq(b.id))
         .filter(bill_line::Column::LineNo.eq(i32::try_from(line_no).unwrap_or(-1)))

@@ -151,6 +151,13 @@ pub struct Bill {
     pub paid_on: Option<NaiveDate>,
     /// The journal entry of the payment (debit the payable, credit the funds and the deposit).
     pub payment_entry_id: Option<Uuid>,
+    /// Who took each step (申报、复核、支付): the separation of duties shows.
+    pub computed_by: Uuid,
+    pub submitted_by: Option<Uuid>,
+    pub approved_by: Option<Uuid>,
+    pub paid_by: Option<Uuid>,
+    /// The bank transfer's reference (银行流水号), once paid.
+    pub bank_reference: Option<String>,
 }
 
 /// One line of a bill: a bed-day, a delivered item or a family-care day, priced under the policy
@@ -249,6 +256,8 @@ pub struct ReturnBill {
 /// `POST /api/v1/settlements/{id}/payment`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 pub struct PayBill {
+    /// The bank transfer's reference (银行流水号), unique in the region: the payment's receipt.
+    pub bank_reference: String,
     /// The day of the transfer; today when left out.
     #[serde(with = "crate::strict::day_opt", default)]
     pub paid_on: Option<NaiveDate>,

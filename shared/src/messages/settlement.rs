@@ -79,4 +79,8 @@ crate::catalogue! {
     col_deducted() = "审核扣款" / "deducted";
     col_deduction_reason() = "扣款理由" / "deduction_reason";
     col_explanation() = "计算说明" / "explanation";
+    same_officer_submit_audit() = "您提交了这份结算单，不能再审核（抽查、扣款）：须由另一名经办人审核" / "you submitted this bill: another officer audits it (sample, deductions)";
+    same_officer_audit_approve() = "您审核（抽查或扣款）了这份结算单，不能再复核通过：须由另一名经办人复核" / "you audited this bill (sample or deductions): another officer approves it";
+    same_officer_approve_pay() = "您复核通过了这份结算单，不能再支付：须由另一名经办人支付" / "you approved this bill: another officer pays it";
+    bank_reference_used() = "该银行流水号已用于另一笔结算支付" / "this bank transfer reference already settled another bill";
 }
