@@ -19,6 +19,7 @@ on_both_databases!(
     verification_findings_corrections_and_death,
     first_sync_of_a_typical_caregiver_is_small,
     phones_sending_at_once_are_applied_once_each,
+    a_retry_is_answered_by_its_stored_id_whatever_todays_checks_say,
 );
 
 async fn a_caregivers_day_offline_then_uploaded(app: TestApp) {
@@ -359,4 +360,90 @@ async fn phones_sending_at_once_are_applied_once_each(app: TestApp) {
     let e = phone.sync_events(&EventBatch { device_id: "p1".into(), events: vec![late] }).await.expect_err("inactive");
     assert!(matches!(&e, ltci_shared::client::ClientError::Api { status, .. } if status.as_u16() == 401), "{e}");
     assert_eq!(world.as_user("inst_a1").visit(visits[2].id).await.expect("visit").events, 2);
+}
+
+async fn a_retry_is_answered_by_its_stored_id_whatever_todays_checks_say(app: TestApp) {
+    use ltci_server::entities::visit_event;
+    use sea_orm::{ActiveModelTrait, Set};
+    let world = app.world().await;
+    let (_, visits) = planned_visits(&app, &world, 93, 2).await;
+    let phone = world.as_user("carer_a1");
+    let v = &visits[0];
+    // An event the server took under an earlier rule: an item not done without a reason, which
+    // today's checks refuse.
+    let old = event(
+        v.id,
+        VisitEventBody::Task { at: local(v.scheduled_on, 12), item: "SF-01".into(), done: false, reason: None },
+    );
+    let canonical = serde_json::to_string(&old).expect("json");
+    visit_event::ActiveModel {
+        id: Set(old.id),
+        visit_id: Set(v.id),
+        kind: Set("task".into()),
+        occurred_at: Set(old.body.at()),
+        body: Set(canonical.clone()),
+        sha256: Set(ltci_server::digest::sha256_hex(&canonical)),
+        device_id: Set("phone-001".into()),
+        recorded_by: Set(world.user("carer_a1")),
+        received_at: Set(chrono::Utc::now()),
+    }
+    .insert(&app.db)
+    .await
+    .expect("stored under the earlier rule");
+    // The phone that lost the answer sends it again: a replay, not a refusal it would re-enter.
+    assert_eq!(upload(phone, std::slice::from_ref(&old)).await[0].0, EventOutcome::Applied);
+    let out = phone
+        .sync_events(&EventBatch { device_id: "phone-001".into(), events: vec![old.clone()] })
+        .await
+        .expect("send");
+    assert_eq!((out.results[0].outcome, out.results[0].replay), (EventOutcome::Applied, true), "{:?}", out.results[0]);
+
+    // The id with other content is a conflict — from this phone, or from another caregiver, on
+    // this visit or on their own: never an answer that depends on who asks first.
+    let mut other = old.clone();
+    other.body = VisitEventBody::Note { at: local(v.scheduled_on, 13), text: "另一条".into() };
+    let code_of = |out: ltci_shared::api::care::BatchOutcome| {
+        (out.results[0].outcome, out.results[0].error.as_ref().map(|e| e.code.clone()))
+    };
+    let conflict = (EventOutcome::Conflict, Some("id_reused".to_owned()));
+    let out = phone
+        .sync_events(&EventBatch { device_id: "phone-001".into(), events: vec![other.clone()] })
+        .await
+        .expect("send");
+    assert_eq!(code_of(out), conflict);
+    let stranger = world.as_user("carer_a2");
+    let out =
+        stranger.sync_events(&EventBatch { device_id: "p2".into(), events: vec![other.clone()] }).await.expect("send");
+    assert_eq!(code_of(out), conflict, "another caregiver on this visit");
+    let out =
+        stranger.sync_events(&EventBatch { device_id: "p2".into(), events: vec![old.clone()] }).await.expect("send");
+    assert_eq!(out.results[0].outcome, EventOutcome::Applied, "the very event: a replay that changes nothing");
+
+    // At once: a new event sent six times and its id with other content twice. One of the two
+    // contents is taken, once; every copy of it is answered applied, every copy of the other a
+    // conflict.
+    let fresh = event(v.id, VisitEventBody::Note { at: local(v.scheduled_on, 20), text: "同时".into() });
+    let mut rival = fresh.clone();
+    rival.body = VisitEventBody::Note { at: local(v.scheduled_on, 21), text: "同号".into() };
+    let mut sends = Vec::new();
+    for (n, e) in std::iter::repeat_n(fresh.clone(), 6).chain(std::iter::repeat_n(rival.clone(), 2)).enumerate() {
+        let phone = phone.clone();
+        sends.push(tokio::spawn(async move {
+            let out = phone.sync_events(&EventBatch { device_id: format!("p{n}"), events: vec![e.clone()] }).await;
+            (e, out.expect("send").results.remove(0))
+        }));
+    }
+    let mut answers = Vec::new();
+    for s in sends {
+        answers.push(s.await.expect("task"));
+    }
+    let firsts: Vec<_> = answers.iter().filter(|(_, r)| r.outcome == EventOutcome::Applied && !r.replay).collect();
+    assert_eq!(firsts.len(), 1, "taken once: {answers:?}");
+    let taken = firsts[0].0.body.clone();
+    for (e, r) in &answers {
+        let expected = if e.body == taken { EventOutcome::Applied } else { EventOutcome::Conflict };
+        assert_eq!(r.outcome, expected, "{e:?}: {r:?}");
+    }
+    let stored = phone.visit_events(v.id, ltci_e2e::all()).await.expect("history").items;
+    assert_eq!(stored.iter().filter(|e| e.id == fresh.id).count(), 1);
 }
