@@ -58,9 +58,9 @@ run() { # label file → prints "label seconds peak-kB cpu-seconds"
   /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$bin" "${@:2}" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
   read -r secs kb user sys <"$work/time"; echo "$1 $secs $kb $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')"
 }
-base=$(run baseline import-contributions "$work/base.csv" --as admin)
-big=$(run large import-contributions "$work/big.csv" --as admin)
-again=$(run repeat import-contributions "$work/big.csv" --as admin)
+base=$(run baseline import contributions "$work/base.csv" --as admin)
+big=$(run large import contributions "$work/big.csv" --as admin)
+again=$(run repeat import contributions "$work/big.csv" --as admin)
 check=$(run check ledger-check)
 
 echo "profile: $profile, database: $database${LTCI_DATABASE_URL:+ (PGSSLMODE=${PGSSLMODE:-prefer})}"

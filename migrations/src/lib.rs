@@ -24,6 +24,7 @@ mod m20261129_000014_settlement;
 mod m20261201_000015_id_number_masks;
 mod m20261201_000016_provider_choices;
 mod m20261201_000017_bill_payments;
+mod m20261201_000018_register_imports;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_id_number_masks::Migration),
             Box::new(m20261201_000016_provider_choices::Migration),
             Box::new(m20261201_000017_bill_payments::Migration),
+            Box::new(m20261201_000018_register_imports::Migration),
         ]
     }
 }

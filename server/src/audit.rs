@@ -63,6 +63,22 @@ async fn write<C: ConnectionTrait>(
     changed_fields: &[&str],
     states: Option<(Option<&str>, &str)>,
 ) -> ApiResult<()> {
+    let mut a = row(actor, action, entity_type, entity_id, changed_fields);
+    a.state_before = Set(states.and_then(|(b, _)| b.map(str::to_string)));
+    a.state_after = Set(states.map(|(_, a)| a.to_string()));
+    a.insert(db).await?;
+    Ok(())
+}
+
+/// The audit record of one change, as [`record`] writes it, built for a multi-row insert of
+/// many changes at once.
+pub fn row(
+    actor: &AuditActor,
+    action: &str,
+    entity_type: &str,
+    entity_id: &str,
+    changed_fields: &[&str],
+) -> audit_event::ActiveModel {
     audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         at: Set(Utc::now()),
@@ -74,12 +90,27 @@ async fn write<C: ConnectionTrait>(
         entity_id: Set(entity_id.to_string()),
         request_id: Set(actor.request_id.clone()),
         changed_fields: Set(serde_json::to_string(changed_fields).unwrap_or_else(|_| "[]".into())),
-        state_before: Set(states.and_then(|(b, _)| b.map(str::to_string))),
-        state_after: Set(states.map(|(_, a)| a.to_string())),
+        state_before: Set(None),
+        state_after: Set(None),
+        source: Set(None),
+        reference: Set(None),
     }
-    .insert(db)
-    .await?;
-    Ok(())
+}
+
+/// The audit record of a record brought in from a city's former system: `source` names the import
+/// and its file, `reference` the old system's identifier. Built for a multi-row insert.
+pub fn imported(
+    actor: &AuditActor,
+    action: &str,
+    entity_type: &str,
+    entity_id: Uuid,
+    source: &str,
+    reference: &str,
+) -> audit_event::ActiveModel {
+    let mut a = row(actor, action, entity_type, &entity_id.to_string(), &[]);
+    a.source = Set(Some(source.to_string()));
+    a.reference = Set(Some(reference.to_string()));
+    a
 }
 
 /// One audit record as the API shows it.
@@ -98,6 +129,9 @@ pub struct AuditEventView {
     /// For workflow steps: the state before and after.
     pub state_before: Option<String>,
     pub state_after: Option<String>,
+    /// Where an imported record came from (`import:<kind>:<file>`), and its old reference.
+    pub source: Option<String>,
+    pub reference: Option<String>,
 }
 
 impl From<audit_event::Model> for AuditEventView {
@@ -114,6 +148,8 @@ impl From<audit_event::Model> for AuditEventView {
             changed_fields: serde_json::from_str(&m.changed_fields).unwrap_or_default(),
             state_before: m.state_before,
             state_after: m.state_after,
+            source: m.source,
+            reference: m.reference,
         }
     }
 }

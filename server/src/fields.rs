@@ -63,18 +63,24 @@ pub fn check_username(username: &str) -> Rule<String> {
 /// not after the region's today. (Every day of a request is already within 1900–2100: see
 /// `ltci_shared::strict`.)
 pub fn happened(errors: &mut FieldErrors, field: &str, day: NaiveDate, today: NaiveDate) {
-    if day > today {
-        errors.add(field, "in_future", m::date_after_today(today));
-    }
+    errors.take(field, happened_by(day, today));
+}
+
+/// [`happened`] as a rule.
+pub fn happened_by(day: NaiveDate, today: NaiveDate) -> Rule<()> {
+    if day > today { Err(("in_future", m::date_after_today(today))) } else { Ok(()) }
 }
 
 /// A day something is planned for (an agreement's or a plan's end, a relation's start): not
 /// further after the region's today than the configured horizon (`LTCI_DATE_HORIZON_DAYS`).
 pub fn within_horizon(errors: &mut FieldErrors, field: &str, day: NaiveDate, today: NaiveDate, horizon_days: u32) {
+    errors.take(field, in_horizon(day, today, horizon_days));
+}
+
+/// [`within_horizon`] as a rule.
+pub fn in_horizon(day: NaiveDate, today: NaiveDate, horizon_days: u32) -> Rule<()> {
     let last = today.checked_add_days(Days::new(u64::from(horizon_days))).unwrap_or(NaiveDate::MAX);
-    if day > last {
-        errors.add(field, "out_of_range", m::date_beyond_horizon(last));
-    }
+    if day > last { Err(("out_of_range", m::date_beyond_horizon(last))) } else { Ok(()) }
 }
 
 /// [`within_horizon`] for one field: `422` on it if the day lies beyond the horizon.

@@ -1,12 +1,14 @@
-//! The `ltci-server` command: serve, migrate, or run the demo.
+//! The `ltci-server` command: serve, migrate, run the demo, import, settle, check.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use ltci_server::cli::{self, ImportTarget};
 use ltci_server::pii::PiiCipher;
 use ltci_server::{Application, Config, db, demo, telemetry};
+use ltci_shared::messages as m;
 use ltci_shared::text::Lang;
 
 /// Long-term care insurance (长期护理保险) management server.
@@ -25,24 +27,52 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit (the production path for PostgreSQL).
     Migrate,
-    /// Seed the demo region, users and insured persons into the database, then serve.
-    Demo,
-    /// Import contributions from a CSV file (format in docs/funding.md) as the agency officer
-    /// USERNAME, into their region. The whole file is checked first; any bad line refuses it
-    /// whole (every problem on standard error, exit code 2). Progress goes to standard error.
+    /// Seed the demo region, users and insured persons into the database, then serve. With
+    /// `--scale N`, also a whole city of N beneficiaries in the demo region (docs/imports.md):
+    /// its registers written as CSV files and imported, the past months' services recorded.
+    Demo {
+        /// Certified beneficiaries of the generated city.
+        #[arg(long, value_name = "N")]
+        scale: Option<u32>,
+        /// The generator's seed: the same seed and scale give the same city.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Whole months of services before this one (and this month up to yesterday).
+        #[arg(long, default_value_t = 2)]
+        months: u32,
+        /// Where the city's CSV files are written (default: `city-N` in the data directory).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Build, print the summary and exit instead of serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Import a CSV file of KIND as the agency officer USERNAME, into their region: the registers
+    /// a city brings in (persons, certificates, institutions, caregivers, relations, assignments;
+    /// docs/imports.md), contributions (docs/funding.md) or partner events (docs/care.md). The
+    /// whole file is checked first; any bad line refuses it whole (every problem on standard
+    /// error, exit code 2). A progress bar on standard error; the summary on standard output.
+    Import {
+        kind: ImportTarget,
+        file: PathBuf,
+        /// The agency officer the import is made by (and audited as).
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The former name of `import contributions --json`.
+    #[command(hide = true)]
     ImportContributions {
         file: PathBuf,
-        /// The agency officer the postings are made by (and audited as).
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
-    /// Record hospital admissions, discharges and deaths reported by partner systems from a CSV
-    /// file (format in docs/care.md) as the agency officer USERNAME. The whole file is checked
-    /// first; any bad line refuses it whole (every problem on standard error, exit code 2).
-    /// Lines recorded before are skipped. Prints what was done as JSON.
+    /// The former name of `import partner-events --json`.
+    #[command(hide = true)]
     ImportPartnerEvents {
         file: PathBuf,
-        /// The agency officer the events are recorded by (and audited as).
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
@@ -91,6 +121,12 @@ enum PolicyCommand {
 async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
     telemetry::init(&cli.config);
+    let config = cli.config.clone();
+    cli::in_language(&config, Box::pin(run(cli))).await
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let lang = cli.config.language();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => Application::build(cli.config).await?.run_until_stopped().await?,
         Command::Migrate => {
@@ -98,7 +134,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             db::migrate(&conn).await?;
             tracing::info!("migrations applied");
         }
-        Command::Demo => {
+        Command::Demo { scale, seed, months, out, no_serve } => {
             let conn = db::connect(&cli.config).await?;
             db::migrate(&conn).await?;
             let pii = PiiCipher::new(&cli.config.resolve_data_key()?)?;
@@ -110,66 +146,56 @@ async fn main() -> anyhow::Result<ExitCode> {
             demo::seed_care(&state).await?;
             demo::seed_assessment(&state).await?;
             demo::seed_settlement(&state).await?;
+            if let Some(scale) = scale {
+                let out = out.unwrap_or_else(|| cli.config.data_dir.join(format!("city-{scale}")));
+                let options = demo::city::CityOptions { scale, seed, months, out };
+                cli::city(&state, &options, lang).await?;
+            }
+            if no_serve {
+                return Ok(ExitCode::SUCCESS);
+            }
             conn.close().await.ok();
             let app = Application::build(cli.config).await?;
             let url = format!("http://127.0.0.1:{}", app.port());
             let mut out = std::io::stdout().lock();
-            writeln!(out, "\nLTCI demo {}", if seeded { "data seeded" } else { "data already present" })?;
-            writeln!(out, "  API:       {url}/api/v1")?;
-            writeln!(out, "  API docs:  {url}/docs")?;
-            writeln!(out, "  Logins (password {}):", demo::DEMO_PASSWORD)?;
+            let state = if seeded { m::demo_seeded() } else { m::demo_present() };
+            writeln!(out, "\n{}", m::demo_heading(state).render(lang))?;
+            writeln!(out, "{}", m::demo_api(format!("{url}/api/v1")).render(lang))?;
+            writeln!(out, "{}", m::demo_docs(format!("{url}/docs")).render(lang))?;
+            writeln!(out, "{}", m::demo_logins(demo::DEMO_PASSWORD).render(lang))?;
             for (username, name, role) in demo::DEMO_USERS {
                 writeln!(out, "    {username:<10} {:<12} {name}", role.as_str())?;
             }
-            writeln!(
-                out,
-                "  Try: curl -s {url}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"username\":\"admin\",\"password\":\"{}\"}}'\n",
+            let login = format!(
+                "curl -s {url}/api/v1/auth/login -H 'content-type: application/json' -d '{{\"username\":\"admin\",\"password\":\"{}\"}}'",
                 demo::DEMO_PASSWORD
-            )?;
+            );
+            writeln!(out, "{}\n", m::demo_try(login).render(lang))?;
             drop(out);
             app.run_until_stopped().await?;
         }
-        Command::Assess { file, instrument } => return assess(file, instrument.as_deref(), cli.config.language()),
+        Command::Assess { file, instrument } => return assess(file, instrument.as_deref(), lang),
+        Command::Import { kind, file, as_user, json } => {
+            return cli::import(cli.config, kind, &file, &as_user, json).await;
+        }
         Command::ImportContributions { file, as_user } => {
-            return import_contributions(&cli.config, &file, &as_user).await;
+            return cli::import(cli.config, ImportTarget::Contributions, &file, &as_user, true).await;
         }
         Command::ImportPartnerEvents { file, as_user } => {
-            return import_partner_events(cli.config, &file, &as_user).await;
+            return cli::import(cli.config, ImportTarget::PartnerEvents, &file, &as_user, true).await;
         }
         Command::Policy { action: PolicyCommand::Import { file, as_user } } => {
             return import_policy(&cli.config, &file, &as_user).await;
         }
-        Command::MonthEnd { month, as_user } => return month_end(cli.config, month, &as_user).await,
-        Command::LedgerCheck => {
-            let conn = db::connect_current(&cli.config).await?;
-            let report = ltci_server::funding::check::run(&conn).await?;
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{} entries, {} postings", report.entries, report.postings)?;
-            for ((region, code), fen) in &report.sums {
-                let sign = if *fen < 0 { "-" } else { "" };
-                writeln!(out, "  {region} {code:<40} {sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)?;
-            }
-            for (id, sum) in &report.unbalanced {
-                writeln!(out, "UNBALANCED entry {id}: postings sum to {sum} fen")?;
-            }
-            for id in &report.empty {
-                writeln!(out, "EMPTY entry {id}: no postings")?;
-            }
-            for id in &report.misplaced {
-                writeln!(out, "MISPLACED posting {id}: account missing or of another region")?;
-            }
-            if !report.is_sound() {
-                return Ok(ExitCode::from(1));
-            }
-            writeln!(out, "ledger sound")?;
-        }
+        Command::MonthEnd { month, as_user } => return cli::month_end(cli.config, month, &as_user).await,
+        Command::LedgerCheck => return cli::ledger_check(&cli.config).await,
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn assess(file: Option<PathBuf>, instrument: Option<&str>, lang: Lang) -> anyhow::Result<ExitCode> {
     let input = match &file {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("reading {}: {e}", path.display()))?,
+        Some(path) => std::fs::read_to_string(path).map_err(|e| cli::unreadable(path, &e, lang))?,
         None => {
             let mut s = String::new();
             std::io::stdin().read_to_string(&mut s)?;
@@ -194,9 +220,9 @@ fn assess(file: Option<PathBuf>, instrument: Option<&str>, lang: Lang) -> anyhow
 async fn import_policy(config: &Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
     let lang = config.language();
     use ltci_server::policy::document::{self, Format};
-    let format =
-        Format::of_path(file).ok_or_else(|| anyhow::anyhow!("{}: name a .toml or .json file", file.display()))?;
-    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
+    let format = Format::of_path(file)
+        .ok_or_else(|| anyhow::anyhow!("{}", m::policy_file_kind(file.display().to_string()).render(lang)))?;
+    let text = std::fs::read_to_string(file).map_err(|e| cli::unreadable(file, &e, lang))?;
     let conn = db::connect_current(config).await?;
     let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
     let imported = match document::parse(&text, format) {
@@ -213,92 +239,6 @@ async fn import_policy(config: &Config, file: &std::path::Path, username: &str) 
             writeln!(out, "{}", serde_json::to_string_pretty(&summary)?)?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => Ok(refused(file, &e, lang)),
-    }
-}
-
-/// Every problem of a refused file on standard error, with the key it concerns; exit code 2.
-fn refused(file: &std::path::Path, e: &ltci_server::http::error::ApiError, lang: Lang) -> ExitCode {
-    eprintln!("{}: {}", file.display(), e.message().render(lang));
-    for (field, issue) in e.details() {
-        eprintln!("  {field}: {} ({})", issue.text.render(lang), issue.code);
-    }
-    ExitCode::from(2)
-}
-
-async fn month_end(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {
-    let state_lang = config.language();
-    use ltci_shared::api::settlement::MonthEndRequest;
-    let conn = db::connect_current(&config).await?;
-    let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
-    let state = ltci_server::state::AppState::new(config, conn)?;
-    match ltci_server::settlement::month_end::run(&state, &actor, MonthEndRequest { month }).await {
-        Ok(report) => {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "month-end run for {}", report.month)?;
-            for r in &report.results {
-                let outcome = ltci_server::entities::enum_to_db(&r.outcome);
-                let amount = r.fund_amount.map(|a| a.to_string()).unwrap_or_default();
-                writeln!(out, "  {} {outcome:<18} {amount}", r.institution_id)?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            let mut err = std::io::stderr().lock();
-            let lang = state_lang;
-            writeln!(err, "{}: {}", e.code(), e.message().render(lang))?;
-            for (field, issue) in e.details() {
-                writeln!(err, "  {field}: {} ({})", issue.text.render(lang), issue.code)?;
-            }
-            Ok(ExitCode::from(2))
-        }
-    }
-}
-
-async fn import_partner_events(config: Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
-    let lang = config.language();
-    use ltci_server::care::partners;
-    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?;
-    let conn = db::connect_current(&config).await?;
-    let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
-    let state = ltci_server::state::AppState::new(config, conn)?;
-    let done = match partners::parse_csv(&bytes) {
-        Ok((events, places)) => partners::import(&state, &actor, events, places).await,
-        Err(e) => Err(e),
-    };
-    match done {
-        Ok(outcome) => {
-            writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&outcome)?)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => Ok(refused(file, &e, lang)),
-    }
-}
-
-async fn import_contributions(config: &Config, file: &std::path::Path, username: &str) -> anyhow::Result<ExitCode> {
-    let lang = config.language();
-    let conn = db::connect_current(config).await?;
-    let pii = PiiCipher::new(&config.resolve_data_key()?)?;
-    let actor = ltci_server::auth::Actor::for_command_line(&conn, username).await?;
-    let input = std::io::BufReader::new(std::fs::File::open(file)?);
-    let started = std::time::Instant::now();
-    let mut progress = |stage: &'static str, done: usize, total: usize| {
-        if total > 0 {
-            eprint!("\r{stage} {done}/{total}   ");
-        } else {
-            eprint!("\r{stage} {done} lines   ");
-        }
-    };
-    match ltci_server::funding::import::import_contributions(&conn, &pii, &actor, input, &mut progress).await {
-        Ok(outcome) => {
-            eprintln!();
-            writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&outcome)?)?;
-            eprintln!("done in {:.1} s", started.elapsed().as_secs_f64());
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e) => {
-            eprintln!();
-            Ok(refused(file, &e, lang))
-        }
+        Err(e) => Ok(cli::refused(file, &e, lang)),
     }
 }

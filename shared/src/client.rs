@@ -642,6 +642,20 @@ impl ApiClient {
         Self::send(req).await
     }
 
+    /// Imports a register file (docs/imports.md): the summary, `created` 0 when every line was
+    /// there already.
+    pub async fn import_register(
+        &self,
+        kind: crate::api::imports::ImportKind,
+        csv: String,
+    ) -> Result<crate::api::imports::ImportSummary, ClientError> {
+        let req = self
+            .api(Method::POST, crate::api::imports::path_of(kind))
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv);
+        Self::send(req).await
+    }
+
     pub async fn request_reserve_draw(&self, req: &ReserveDrawRequest) -> Result<ReserveDraw, ClientError> {
         self.call(Method::POST, "/funding/reserve-draws", Some(req)).await
     }

@@ -303,10 +303,10 @@ pub async fn views(state: &AppState, actor: &Actor, cases: Vec<case::Model>) -> 
                 // agency tells the applicant why.
                 (Some(_), Some(_)) if actor.role == Role::Institution => Some(Refusal {
                     code: "not_accepted".into(),
-                    message: m::application_not_accepted().render(crate::http::lang::current()),
+                    message: m::application_not_accepted().render(crate::language::current()),
                 }),
                 (Some(code), Some(message)) => {
-                    Some(Refusal { code, message: Text::from_stored(&message).render(crate::http::lang::current()) })
+                    Some(Refusal { code, message: Text::from_stored(&message).render(crate::language::current()) })
                 }
                 _ => None,
             },

@@ -42,6 +42,7 @@ pub fn view(m: certificate::Model) -> ApiResult<Certificate> {
         appeal_deadline: m.appeal_deadline,
         status: m.status,
         issued_at: m.issued_at,
+        former_number: m.external_ref,
     })
 }
 
@@ -106,6 +107,7 @@ pub async fn issue<C: ConnectionTrait>(db: &C, i: Issue) -> ApiResult<certificat
         status: Set(ACTIVE.to_string()),
         superseded_by: Set(None),
         issued_at: Set(Utc::now()),
+        external_ref: Set(None),
     }
     .insert(db)
     .await?)
@@ -169,6 +171,7 @@ pub async fn record_existing(db: &DatabaseConnection, e: Existing) -> ApiResult<
         status: Set(ACTIVE.into()),
         superseded_by: Set(None),
         issued_at: Set(now),
+        external_ref: Set(None),
     }
     .insert(&txn)
     .await?;

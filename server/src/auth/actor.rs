@@ -51,11 +51,15 @@ impl Actor {
             .one(db)
             .await?
             .filter(|u| u.active)
-            .ok_or_else(|| anyhow::anyhow!("no active user {username}"))?;
-        anyhow::ensure!(user.role == Role::Admin.as_str(), "{username} is not an agency officer");
+            .ok_or_else(|| anyhow::anyhow!("{}", m::no_active_user(username).render(crate::language::current())))?;
+        anyhow::ensure!(
+            user.role == Role::Admin.as_str(),
+            "{}",
+            m::not_an_officer(username).render(crate::language::current())
+        );
         let region = crate::registry::regions::region_of(db, user.region_id)
             .await
-            .map_err(|e| anyhow::anyhow!("{}", e.message().zh()))?;
+            .map_err(|e| anyhow::anyhow!("{}", e.message().render(crate::language::current())))?;
         Ok(Actor {
             today: crate::registry::regions::today(&region),
             user_id: user.id,

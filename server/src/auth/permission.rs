@@ -49,6 +49,8 @@ pub enum Permission {
     ReadProviderChoices,
     /// Find a person by the full ID number, with only what opening a service relation needs.
     LookUpPersons,
+    /// Bring a city's existing registers in (存量数据导入).
+    ImportRegisters,
     /// Keep an institution's own profile (address, contact, staff counts) up to date.
     EditInstitutionProfile,
     /// Upload an institution's documents (licences, certificates).
@@ -119,6 +121,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin, RecordProviderChoices) => true,
         (Admin | Auditor, ReadProviderChoices) => true,
         (Admin | Institution, LookUpPersons) => true,
+        (Admin, ImportRegisters) => true,
         (Admin | Institution, EditInstitutionProfile | UploadInstitutionDocuments) => true,
         (Admin, EvaluateInstitutions) => true,
         (Admin | Auditor | Institution | Caregiver, ReadCaregivers) => true,

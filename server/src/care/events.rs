@@ -48,7 +48,7 @@ enum Author<'a> {
 
 /// A refused event, its message in the language of the request.
 fn refusal(code: &str, field: Option<&str>, message: Text) -> EventError {
-    let lang = crate::http::lang::current();
+    let lang = crate::language::current();
     EventError { code: code.into(), field: field.map(str::to_owned), message: message.render(lang) }
 }
 
@@ -89,7 +89,7 @@ pub async fn apply_batch(state: &AppState, bearer: &Bearer, batch: EventBatch) -
         let job = Job {
             user_id: bearer.user_id,
             session_id: bearer.session_id,
-            lang: crate::http::lang::current(),
+            lang: crate::language::current(),
             device: device.to_owned(),
             events,
         };
@@ -107,7 +107,7 @@ pub async fn apply_batch(state: &AppState, bearer: &Bearer, batch: EventBatch) -
 }
 
 /// An event serialised as it is stored, with the SHA-256 that tells a retry from a reused id.
-fn prepare(event: VisitEvent) -> ApiResult<Prepared> {
+pub(crate) fn prepare(event: VisitEvent) -> ApiResult<Prepared> {
     let canonical = serde_json::to_string(&event).map_err(ApiError::internal)?;
     let sha256 = crate::digest::sha256_hex(&canonical);
     Ok(Prepared { event, canonical, sha256 })
@@ -343,7 +343,7 @@ async fn recorded_answer<C: sea_orm::ConnectionTrait>(
     sha256: &str,
 ) -> ApiResult<EventResult> {
     if existing.sha256 != sha256 {
-        return Ok(id_reused(id, crate::http::lang::current()));
+        return Ok(id_reused(id, crate::language::current()));
     }
     let v = visit::Entity::find_by_id(existing.visit_id).one(db).await?;
     let state = v.map(|v| enum_from_db(&v.state)).transpose()?.unwrap_or(VisitState::Scheduled);
@@ -411,7 +411,7 @@ async fn start_unscheduled(
 
 /// Derives a visit from its events and verifies it again, as facts about its day changed (a
 /// hospital stay or a death reported afterwards). The visit is locked for the caller's transaction.
-pub(crate) async fn reverify(state: &AppState, txn: &DatabaseTransaction, id: Uuid) -> ApiResult<visit::Model> {
+pub async fn reverify(state: &AppState, txn: &DatabaseTransaction, id: Uuid) -> ApiResult<visit::Model> {
     let v = visit::Entity::find_by_id(id)
         .lock(LockType::Update)
         .one(txn)

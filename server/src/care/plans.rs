@@ -37,7 +37,7 @@ pub(crate) fn items_of(m: &plan::Model) -> ApiResult<Vec<PlanItem>> {
     Ok(raw.into_iter().map(|(code, per_week)| PlanItem { code, per_week }).collect())
 }
 
-fn items_json(items: &[PlanItem]) -> ApiResult<String> {
+pub(crate) fn items_json(items: &[PlanItem]) -> ApiResult<String> {
     let raw: Vec<(&str, u32)> = items.iter().map(|i| (i.code.as_str(), i.per_week)).collect();
     serde_json::to_string(&raw).map_err(ApiError::internal)
 }

@@ -75,7 +75,7 @@ impl NewVisit {
 fn readable(
     mut exceptions: Vec<ltci_shared::api::care::VisitException>,
 ) -> Vec<ltci_shared::api::care::VisitException> {
-    let lang = crate::http::lang::current();
+    let lang = crate::language::current();
     for e in &mut exceptions {
         e.message = ltci_shared::text::Text::from_stored(&e.message).render(lang);
     }

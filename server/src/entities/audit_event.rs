@@ -20,6 +20,10 @@ pub struct Model {
     /// For workflow steps: the state before and after.
     pub state_before: Option<String>,
     pub state_after: Option<String>,
+    /// Where an imported record came from: `import:<kind>:<the file's SHA-256, 16 hex>`.
+    pub source: Option<String>,
+    /// The old system's reference of an imported record.
+    pub reference: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ pub struct Model {
     pub status: String,
     pub superseded_by: Option<Uuid>,
     pub issued_at: DateTimeUtc,
+    /// The old system's certificate number, for a certificate issued before this system.
+    pub external_ref: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -76,7 +76,7 @@ pub async fn income_csv<C: ConnectionTrait>(
         .order_by_asc(acct::Column::Code)
         .all(db)
         .await?;
-    let lang = crate::http::lang::current();
+    let lang = crate::language::current();
     let header = [m::col_source(), m::col_scheme(), m::col_account(), m::col_amount()];
     let mut rows = vec![header.iter().map(|t| t.render(lang)).collect::<Vec<_>>()];
     let mut sum = 0i64;
@@ -106,7 +106,7 @@ pub async fn trial_balance_csv<C: ConnectionTrait>(db: &C, actor: &Actor, on: Na
         .order_by_asc(acct::Column::Code)
         .all(db)
         .await?;
-    let lang = crate::http::lang::current();
+    let lang = crate::language::current();
     let header = [m::col_code(), m::col_name(), m::col_kind(), m::col_debits(), m::col_credits(), m::col_balance()];
     let mut rows = vec![header.iter().map(|t| t.render(lang)).collect::<Vec<_>>()];
     let (mut all_d, mut all_c) = (0i64, 0i64);

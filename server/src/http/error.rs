@@ -203,7 +203,7 @@ impl IntoResponse for ApiError {
             // Logged once, here, inside the request span (which carries the request id).
             tracing::error!(status = self.status.as_u16(), code = self.code, error = ?cause, "request failed");
         }
-        let body = self.body(super::lang::current());
+        let body = self.body(crate::language::current());
         let mut resp = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after_secs
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())

@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         (name = "stays", description = "Stays in wards and institutions (入住/出院) and their daily charges"),
         (name = "partners", description = "Hospital stays and deaths reported by medical insurance (医保) and civil affairs (民政)"),
         (name = "settlement", description = "Monthly settlement (月度结算): bills, approval, payment, institution statements"),
+        (name = "imports", description = "Bringing a city's existing registers in (存量数据导入): CSV files, checked whole"),
         (name = "audit", description = "Audit trail"),
         (name = "ops", description = "Health and metrics"),
     )

@@ -19,7 +19,9 @@ use ltci_shared::messages as m;
 use super::error::ApiError;
 use super::{metrics, openapi::ApiDoc, ops};
 use crate::state::AppState;
-use crate::{assessment, audit, auth, care, funding, institutions, policy, registry, settlement, users, workforce};
+use crate::{
+    assessment, audit, auth, care, funding, imports, institutions, policy, registry, settlement, users, workforce,
+};
 
 /// The API routes (under `/api/v1`) and the operational ones, with their OpenAPI document.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
@@ -37,6 +39,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(care::routes::router())
         .merge(care::stay_routes::router())
         .merge(settlement::routes::router())
+        .merge(imports::routes::router())
         .merge(audit::router());
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)

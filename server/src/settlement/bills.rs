@@ -234,7 +234,7 @@ pub(crate) fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
 /// A stored explanation with its steps in the reader's language.
 fn readable_explanation(stored: &str) -> ApiResult<serde_json::Value> {
     let mut v: serde_json::Value = serde_json::from_str(stored).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-    ltci_shared::text::render_stored_in(&mut v, crate::http::lang::current());
+    ltci_shared::text::render_stored_in(&mut v, crate::language::current());
     Ok(v)
 }
 
@@ -277,7 +277,7 @@ pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(
         .order_by_asc(bill_line::Column::LineNo)
         .all(&state.db)
         .await?;
-    let lang = crate::http::lang::current();
+    let lang = crate::language::current();
     let header = [
         m::col_line_no(),
         m::col_insured_person_id(),

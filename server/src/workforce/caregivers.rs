@@ -34,7 +34,7 @@ use crate::state::AppState;
 use crate::users::service::insert_account;
 
 /// The youngest a caregiver may be registered (legal working age).
-const MIN_AGE: u32 = 16;
+pub(crate) const MIN_AGE: u32 = 16;
 
 fn view(m: caregiver::Model, training_tenths: i64, today: chrono::NaiveDate) -> ApiResult<Caregiver> {
     Ok(Caregiver {
@@ -88,22 +88,35 @@ pub(crate) async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id:
 
 /// Which certificate fields a qualification needs (`certificate_level`, `certificate_number`).
 fn check_qualification(errors: &mut FieldErrors, q: CaregiverQualification, level: Option<u8>, number: Option<&str>) {
+    for (field, code, text) in qualification_problems(q, level, number) {
+        errors.add(field, code, text);
+    }
+}
+
+/// What is wrong with a qualification's certificate fields: (field, code, message).
+pub(crate) fn qualification_problems(
+    q: CaregiverQualification,
+    level: Option<u8>,
+    number: Option<&str>,
+) -> Vec<(&'static str, &'static str, ltci_shared::text::Text)> {
+    let mut out = Vec::new();
     let number = number.map(str::trim).filter(|n| !n.is_empty());
     match q {
         CaregiverQualification::CaregiverCertified => match level {
-            None => errors.add("certificate_level", "required", m::certificate_level_required()),
+            None => out.push(("certificate_level", "required", m::certificate_level_required())),
             Some(1..=5) => {}
-            Some(_) => errors.add("certificate_level", "out_of_range", m::certificate_level_range()),
+            Some(_) => out.push(("certificate_level", "out_of_range", m::certificate_level_range())),
         },
-        _ if level.is_some() => errors.add("certificate_level", "not_allowed", m::certificate_level_not_allowed()),
+        _ if level.is_some() => out.push(("certificate_level", "not_allowed", m::certificate_level_not_allowed())),
         _ => {}
     }
     if matches!(q, CaregiverQualification::Nurse | CaregiverQualification::CaregiverCertified) && number.is_none() {
-        errors.add("certificate_number", "required", m::certificate_number_required());
+        out.push(("certificate_number", "required", m::certificate_number_required()));
     }
-    if number.is_some_and(|n| n.chars().count() > 50) {
-        errors.add("certificate_number", "too_long", m::too_long(50));
+    if number.is_some_and(|n| n.chars().count() > 50 || n.chars().any(char::is_control)) {
+        out.push(("certificate_number", "too_long", m::too_long(50)));
     }
+    out
 }
 
 /// The institution a new caregiver joins: the staff member's own, or (for officers) the one

@@ -296,6 +296,8 @@ pub struct Certificate {
     /// `active`, or `superseded` by a later certificate.
     pub status: String,
     pub issued_at: DateTime<Utc>,
+    /// For a certificate brought in from the former system (存量证书), its number there.
+    pub former_number: Option<String>,
 }
 
 /// An assessment case with its history.

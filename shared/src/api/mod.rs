@@ -5,6 +5,7 @@ pub mod auth;
 pub mod care;
 pub mod evaluation;
 pub mod funding;
+pub mod imports;
 pub mod institutions;
 pub mod partners;
 pub mod policy;

@@ -7,6 +7,7 @@
 mod assessment;
 mod auth;
 mod care;
+mod commands;
 mod common;
 mod funding;
 mod imports;
@@ -19,6 +20,7 @@ mod workforce;
 pub use assessment::*;
 pub use auth::*;
 pub use care::*;
+pub use commands::*;
 pub use common::*;
 pub use funding::*;
 pub use imports::*;
@@ -41,7 +43,7 @@ pub fn entry(key: &str) -> Option<&'static Entry> {
 
 /// Every entry of the catalogue.
 pub fn all() -> impl Iterator<Item = &'static Entry> {
-    [ASSESSMENT, AUTH, CARE, COMMON, FUNDING, IMPORTS, INSTITUTIONS, POLICY, REGISTRY, SETTLEMENT, WORKFORCE]
+    [ASSESSMENT, AUTH, CARE, COMMANDS, COMMON, FUNDING, IMPORTS, INSTITUTIONS, POLICY, REGISTRY, SETTLEMENT, WORKFORCE]
         .into_iter()
         .flatten()
 }

@@ -4,6 +4,8 @@
 //! of visits for the caregiver) and an application waiting for its on-site assessment by
 //! `assessor1` and `assessor2`. The password `demo1234` exists only here.
 
+pub mod city;
+
 use chrono::{Datelike, NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
 use ltci_shared::api::institutions::{InstitutionKind, InstitutionStatus, ServiceMode};
@@ -247,7 +249,7 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
 }
 
 /// The demo city's benefit policy (`server/policies/demo.toml`).
-pub const DEMO_POLICY: &str = include_str!("../policies/demo.toml");
+pub const DEMO_POLICY: &str = include_str!("../../policies/demo.toml");
 
 /// Imports the demo city's policy as `admin` (nothing new when it is already there).
 pub async fn seed_policy(db: &DatabaseConnection) -> anyhow::Result<()> {

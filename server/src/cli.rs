@@ -1,0 +1,284 @@
+//! What the `ltci-server` command line does beyond serving: the imports with their progress bar
+//! and summary, the month-end run and the ledger check, printed in the configured language
+//! (`LTCI_LANG`).
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use ltci_shared::api::imports::ImportKind;
+use ltci_shared::messages as m;
+use ltci_shared::text::{Lang, Text};
+
+use crate::auth::Actor;
+use crate::http::error::ApiError;
+use crate::imports::Stage;
+use crate::state::AppState;
+use crate::{Config, db, language};
+
+/// What `ltci-server import KIND` brings in (formats in docs/imports.md, docs/funding.md and
+/// docs/care.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImportTarget {
+    /// Insured persons (参保人).
+    Persons,
+    /// Certificates issued before this system (存量失能等级证书).
+    Certificates,
+    /// Institutions already designated, with their agreements (定点机构).
+    Institutions,
+    /// Caregivers with their qualifications (护理人员).
+    Caregivers,
+    /// Service relations running now (服务关系).
+    Relations,
+    /// Caregiver assignments (护理人员分派).
+    Assignments,
+    /// Contributions (缴费).
+    Contributions,
+    /// Hospital admissions, discharges and deaths reported by partner systems.
+    PartnerEvents,
+}
+
+impl ImportTarget {
+    fn register(self) -> Option<ImportKind> {
+        Some(match self {
+            ImportTarget::Persons => ImportKind::Persons,
+            ImportTarget::Certificates => ImportKind::Certificates,
+            ImportTarget::Institutions => ImportKind::Institutions,
+            ImportTarget::Caregivers => ImportKind::Caregivers,
+            ImportTarget::Relations => ImportKind::Relations,
+            ImportTarget::Assignments => ImportKind::Assignments,
+            ImportTarget::Contributions | ImportTarget::PartnerEvents => return None,
+        })
+    }
+
+    fn name(self) -> Text {
+        match (self, self.register()) {
+            (_, Some(kind)) => kind.text(),
+            (ImportTarget::Contributions, None) => m::kind_contributions(),
+            (_, None) => m::kind_partner_events(),
+        }
+    }
+}
+
+/// A progress bar on standard error (hidden when it is not a terminal).
+fn bar(target: ImportTarget, lang: Lang) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{prefix} {msg:4} [{bar:40}] {pos}/{len} {per_sec} {eta}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_prefix(target.name().render(lang));
+    bar
+}
+
+/// Shows `stage` at `done` of `total` lines.
+fn show(bar: &ProgressBar, stage: Stage, done: usize, total: usize, lang: Lang) {
+    let message = match stage {
+        Stage::Checking => m::stage_checking(),
+        Stage::Writing => m::stage_writing(),
+    }
+    .render(lang);
+    if bar.message() != message {
+        bar.set_message(message);
+        bar.reset();
+    }
+    bar.set_length(total as u64);
+    bar.set_position(done as u64);
+}
+
+fn seconds_and_rate(started: Instant, lines: u32) -> (String, String) {
+    let secs = started.elapsed().as_secs_f64();
+    let rate = if secs > 0.0 { f64::from(lines) / secs } else { 0.0 };
+    (format!("{secs:.1}"), format!("{rate:.0}"))
+}
+
+/// `ltci-server import KIND FILE --as USERNAME`: the whole file checked first, any bad line
+/// refusing it whole (every problem on standard error, exit code 2); a progress bar on standard
+/// error and the summary on standard output (as JSON with `json`).
+pub async fn import(
+    config: Config,
+    target: ImportTarget,
+    file: &Path,
+    username: &str,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let lang = config.language();
+    let bytes = std::fs::read(file).map_err(|e| unreadable(file, &e, lang))?;
+    let conn = db::connect_current(&config).await?;
+    let actor = Actor::for_command_line(&conn, username).await?;
+    let state = AppState::new(config, conn)?;
+    let progress = bar(target, lang);
+    let started = Instant::now();
+    let summary = match target.register() {
+        Some(kind) => {
+            let mut tick = |stage, done, total| show(&progress, stage, done, total, lang);
+            crate::imports::import(&state, &actor, kind, &bytes, &mut tick).await.map(|s| {
+                let (seconds, rate) = seconds_and_rate(started, s.lines);
+                let line = m::register_imported(target.name(), s.lines, s.created, s.unchanged, seconds, rate);
+                (serde_json::to_value(&s), line)
+            })
+        }
+        None if target == ImportTarget::Contributions => {
+            let mut tick = |stage: &'static str, done, total| {
+                let stage = if stage == "posted" { Stage::Writing } else { Stage::Checking };
+                show(&progress, stage, done, total, lang);
+            };
+            crate::funding::import::import_contributions(&state.db, &state.pii, &actor, bytes.as_slice(), &mut tick)
+                .await
+                .map(|o| {
+                    let (seconds, rate) = seconds_and_rate(started, o.lines);
+                    let amount = o.posted_amount.to_string();
+                    let line = m::contributions_imported(o.lines, o.posted, o.already_posted, amount, seconds, rate);
+                    (serde_json::to_value(&o), line)
+                })
+        }
+        None => {
+            use crate::care::partners;
+            let done = match partners::parse_csv(&bytes) {
+                Ok((events, places)) => partners::import(&state, &actor, events, places).await,
+                Err(e) => Err(e),
+            };
+            done.map(|o| {
+                let line = m::partner_events_imported(
+                    o.applied,
+                    o.duplicates,
+                    o.unmatched,
+                    o.visits_reverified,
+                    o.plans_ended,
+                    o.stays_discharged,
+                );
+                (serde_json::to_value(&o), line)
+            })
+        }
+    };
+    progress.finish_and_clear();
+    match summary {
+        Ok((value, line)) => {
+            let mut out = std::io::stdout().lock();
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&value?)?)?;
+            } else {
+                writeln!(out, "{}", line.render(lang))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(refused(file, &e, lang)),
+    }
+}
+
+/// A file that cannot be read, in the reader's language.
+pub fn unreadable(file: &Path, e: &std::io::Error, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!("{}", m::file_unreadable(file.display().to_string(), e.to_string()).render(lang))
+}
+
+/// Every problem of a refused file on standard error, with the key it concerns; exit code 2.
+pub fn refused(file: &Path, e: &ApiError, lang: Lang) -> ExitCode {
+    eprintln!("{}: {}", file.display(), e.message().render(lang));
+    problems(e, lang);
+    ExitCode::from(2)
+}
+
+/// Each problem of `e` on standard error: `field: reason (code)`.
+fn problems(e: &ApiError, lang: Lang) {
+    for (field, issue) in e.details() {
+        eprintln!("  {field}: {} ({})", issue.text.render(lang), issue.code);
+    }
+}
+
+/// `ltci-server month-end MONTH --as USERNAME`: one line per institution.
+pub async fn month_end(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {
+    use ltci_shared::api::settlement::MonthEndRequest;
+    let lang = config.language();
+    let conn = db::connect_current(&config).await?;
+    let actor = Actor::for_command_line(&conn, username).await?;
+    let state = AppState::new(config, conn)?;
+    match crate::settlement::month_end::run(&state, &actor, MonthEndRequest { month }).await {
+        Ok(report) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", m::month_end_heading(report.month.clone()).render(lang))?;
+            for r in &report.results {
+                let outcome = crate::entities::enum_to_db(&r.outcome);
+                let amount = r.fund_amount.map(|a| a.to_string()).unwrap_or_default();
+                writeln!(out, "  {} {outcome:<18} {amount}", r.institution_id)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}: {}", e.code(), e.message().render(lang));
+            problems(&e, lang);
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// `ltci-server ledger-check`: each account's balance; exit code 1 if anything is wrong.
+pub async fn ledger_check(config: &Config) -> anyhow::Result<ExitCode> {
+    let lang = config.language();
+    let conn = db::connect_current(config).await?;
+    let report = crate::funding::check::run(&conn).await?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", m::ledger_counts(report.entries, report.postings).render(lang))?;
+    for ((region, code), fen) in &report.sums {
+        let sign = if *fen < 0 { "-" } else { "" };
+        writeln!(out, "  {region} {code:<40} {sign}{}.{:02}", fen.abs() / 100, fen.abs() % 100)?;
+    }
+    for (id, sum) in &report.unbalanced {
+        writeln!(out, "{}", m::ledger_unbalanced(id.to_string(), sum.to_string()).render(lang))?;
+    }
+    for id in &report.empty {
+        writeln!(out, "{}", m::ledger_empty(id.to_string()).render(lang))?;
+    }
+    for id in &report.misplaced {
+        writeln!(out, "{}", m::ledger_misplaced(id.to_string()).render(lang))?;
+    }
+    if !report.is_sound() {
+        return Ok(ExitCode::from(1));
+    }
+    writeln!(out, "{}", m::ledger_sound().render(lang))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs a command in the configured language.
+pub async fn in_language<F: Future>(config: &Config, f: F) -> F::Output {
+    language::scope(config.language(), f).await
+}
+
+/// `ltci-server demo --scale N`: builds the city in the demo region with a progress bar, then
+/// prints what each stage wrote and how long it took.
+pub async fn city(state: &AppState, o: &crate::demo::city::CityOptions, lang: Lang) -> anyhow::Result<()> {
+    let actor = Actor::for_command_line(&state.db, "admin").await?;
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} {eta}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    let mut tick = |stage: &Text, done: usize, total: usize| {
+        let message = stage.render(lang);
+        if bar.message() != message {
+            bar.set_message(message);
+            bar.reset();
+        }
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let report = crate::demo::city::build(state, &actor, o, &mut tick).await;
+    bar.finish_and_clear();
+    let report = report?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", m::city_heading(o.scale, o.seed, report.first_service_day).render(lang))?;
+    for s in &report.stages {
+        writeln!(out, "{}", m::city_stage_line(s.name.clone(), s.count, format!("{:.1}", s.seconds)).render(lang))?;
+        if s.name.key() == m::city_stage_register().key() {
+            for i in &report.imports {
+                writeln!(out, "{}", m::city_import_line(i.kind.text(), i.lines, i.created).render(lang))?;
+            }
+        }
+    }
+    if let [staff, carer] = report.logins.as_slice() {
+        writeln!(out, "{}", m::city_logins(staff, carer, crate::demo::DEMO_PASSWORD).render(lang))?;
+    }
+    writeln!(out, "{}", m::city_done(format!("{:.1}", report.seconds), o.out.display().to_string()).render(lang))?;
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! commands: what the `ltci-server` command line prints.
+
+crate::catalogue! {
+    const COMMANDS;
+    kind_persons() = "参保人" / "insured persons";
+    kind_certificates() = "存量失能等级证书" / "certificates";
+    kind_institutions() = "定点机构" / "institutions";
+    kind_caregivers() = "护理人员" / "caregivers";
+    kind_relations() = "服务关系" / "service relations";
+    kind_assignments() = "护理人员分派" / "caregiver assignments";
+    kind_contributions() = "缴费" / "contributions";
+    kind_partner_events() = "合作方事件（入院、出院、死亡）" / "partner events (admissions, discharges, deaths)";
+    stage_checking() = "检查" / "checking";
+    stage_writing() = "写入" / "writing";
+    register_imported(kind, lines, created, unchanged, seconds, rate) = "{kind}：共 {lines} 行，新建 {created} 条，已存在未变 {unchanged} 条；用时 {seconds} 秒，每秒 {rate} 行" / "{kind}: {lines} lines, {created} created, {unchanged} there already; {seconds} s, {rate} lines a second";
+    contributions_imported(lines, posted, already, amount, seconds, rate) = "缴费：共 {lines} 行，入账 {posted} 笔（金额 {amount} 元），此前已入账 {already} 笔；用时 {seconds} 秒，每秒 {rate} 行" / "contributions: {lines} lines, {posted} posted ({amount} yuan), {already} posted before; {seconds} s, {rate} lines a second";
+    partner_events_imported(applied, duplicates, unmatched, reverified, plans, stays) = "合作方事件：记录 {applied} 条，此前已记录 {duplicates} 条，无对应人员 {unmatched} 条；重新核验上门服务 {reverified} 次，终止护理计划 {plans} 个，办理出院 {stays} 次" / "partner events: {applied} recorded, {duplicates} recorded before, {unmatched} matching no one; {reverified} visits verified again, {plans} care plans ended, {stays} stays discharged";
+    file_unreadable(path, error) = "无法读取 {path}：{error}" / "cannot read {path}: {error}";
+    policy_file_kind(path) = "{path}：应为 .toml 或 .json 文件" / "{path}: name a .toml or .json file";
+    no_active_user(username) = "没有在用的用户 {username}" / "no active user {username}";
+    not_an_officer(username) = "{username} 不是经办机构工作人员" / "{username} is not an agency officer";
+    month_end_heading(month) = "{month} 月末结算" / "month-end run for {month}";
+    ledger_counts(entries, postings) = "凭证 {entries} 张，分录 {postings} 条" / "{entries} entries, {postings} postings";
+    ledger_unbalanced(id, fen) = "不平衡的凭证 {id}：分录合计 {fen} 分" / "UNBALANCED entry {id}: postings sum to {fen} fen";
+    ledger_empty(id) = "空凭证 {id}：没有分录" / "EMPTY entry {id}: no postings";
+    ledger_misplaced(id) = "错放的分录 {id}：账户不存在或属于其他统筹区" / "MISPLACED posting {id}: account missing or of another region";
+    ledger_sound() = "账簿平衡" / "ledger sound";
+    demo_seeded() = "演示数据已写入" / "demo data seeded";
+    demo_present() = "演示数据已存在" / "demo data already present";
+    demo_heading(state) = "长期护理保险演示：{state}" / "LTCI demo: {state}";
+    demo_api(url) = "  接口：    {url}" / "  API:       {url}";
+    demo_docs(url) = "  接口文档：{url}" / "  API docs:  {url}";
+    demo_logins(password) = "  登录（密码 {password}）：" / "  Logins (password {password}):";
+    demo_try(command) = "  试一试：{command}" / "  Try: {command}";
+    city_needs_a_county() = "统筹区尚无区县，无法生成城市" / "the region has no county to build a city in";
+    city_needs_a_policy() = "统筹区尚无待遇政策，无法生成服务记录" / "the region has no benefit policy to record services under";
+    city_stage_register() = "登记簿导入" / "registers imported";
+    city_stage_contributions() = "缴费" / "contributions";
+    city_stage_accounts() = "登录账号" / "app accounts";
+    city_stage_plans() = "护理计划" / "care plans";
+    city_stage_stays() = "入住" / "stays";
+    city_stage_charges() = "床日费用" / "bed-day charges";
+    city_stage_visits() = "上门服务" / "home visits";
+    city_stage_visit_events() = "上门服务事件" / "visit events";
+    city_stage_partner_events() = "住院与死亡事件" / "hospital stays and deaths";
+    city_heading(scale, seed, first) = "城市规模 {scale}（种子 {seed}），服务记录自 {first} 起：" / "a city of {scale} (seed {seed}), services from {first}:";
+    city_stage_line(name, count, seconds) = "  {name}：{count} 条，{seconds} 秒" / "  {name}: {count}, {seconds} s";
+    city_import_line(kind, lines, created) = "    {kind}：{lines} 行，新建 {created} 条" / "    {kind}: {lines} lines, {created} created";
+    city_done(seconds, dir) = "  共用时 {seconds} 秒；CSV 文件在 {dir}" / "  {seconds} s in all; the CSV files are in {dir}";
+    city_logins(staff, carer, password) = "  机构登录 {staff}，护理员登录 {carer}（密码 {password}），其余编号依次递增" / "  institution login {staff}, caregiver login {carer} (password {password}); the others count up from them";
+}
