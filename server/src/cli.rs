@@ -247,8 +247,24 @@ pub async fn in_language<F: Future>(config: &Config, f: F) -> F::Output {
 
 /// `ltci-server demo --scale N`: builds the city in the demo region with a progress bar, then
 /// prints what each stage wrote and how long it took.
-pub async fn city(state: &AppState, o: &crate::demo::city::CityOptions, lang: Lang) -> anyhow::Result<()> {
+pub async fn city(
+    state: &AppState,
+    o: &crate::demo::city::CityOptions,
+    files_only: bool,
+    lang: Lang,
+) -> anyhow::Result<()> {
     let actor = Actor::for_command_line(&state.db, "admin").await?;
+    if files_only {
+        let mut out = std::io::stdout().lock();
+        for (file, path) in crate::demo::city::write_register(state, &actor, o).await? {
+            writeln!(
+                out,
+                "{}",
+                m::city_file_line(file.kind.text(), file.lines, path.display().to_string()).render(lang)
+            )?;
+        }
+        return Ok(());
+    }
     let bar = ProgressBar::new(0);
     let style = ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} {eta}")
         .expect("a valid template")

@@ -46,6 +46,9 @@ enum Command {
         /// Build, print the summary and exit instead of serving.
         #[arg(long)]
         no_serve: bool,
+        /// Only write the city's register files (to try an import with), then exit.
+        #[arg(long, requires = "scale")]
+        files_only: bool,
     },
     /// Import a CSV file of KIND as the agency officer USERNAME, into their region: the registers
     /// a city brings in (persons, certificates, institutions, caregivers, relations, assignments;
@@ -134,7 +137,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db::migrate(&conn).await?;
             tracing::info!("migrations applied");
         }
-        Command::Demo { scale, seed, months, out, no_serve } => {
+        Command::Demo { scale, seed, months, out, no_serve, files_only } => {
             let conn = db::connect(&cli.config).await?;
             db::migrate(&conn).await?;
             let pii = PiiCipher::new(&cli.config.resolve_data_key()?)?;
@@ -149,9 +152,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(scale) = scale {
                 let out = out.unwrap_or_else(|| cli.config.data_dir.join(format!("city-{scale}")));
                 let options = demo::city::CityOptions { scale, seed, months, out };
-                cli::city(&state, &options, lang).await?;
+                cli::city(&state, &options, files_only, lang).await?;
             }
-            if no_serve {
+            if no_serve || files_only {
                 return Ok(ExitCode::SUCCESS);
             }
             conn.close().await.ok();

@@ -14,6 +14,7 @@ on_both_databases!(
     control_characters_are_refused_on_the_field_that_holds_them,
     money_and_days_are_strict,
     every_request_body_is_described_as_what_it_is,
+    every_operation_documents_the_errors_answered_before_it_runs,
 );
 
 /// The GET operations of the OpenAPI document: (path, operation).
@@ -278,4 +279,67 @@ async fn every_request_body_is_described_as_what_it_is(app: TestApp) {
     assert_eq!(policy["application/json"]["schema"]["$ref"], "#/components/schemas/PolicyDocument", "{policy}");
     assert!(doc["components"]["schemas"]["PolicyDocument"].is_object(), "the policy document's schema is there");
     assert_eq!(policy["application/toml"]["schema"]["type"], "string");
+}
+
+/// A client generated from the document learns every error the common layers answer: each
+/// operation lists them in the envelope, and a call without a token gets one it lists.
+async fn every_operation_documents_the_errors_answered_before_it_runs(app: TestApp) {
+    let doc: Value =
+        app.client.request(Method::GET, "/api/v1/openapi.json").send().await.expect("send").json().await.expect("json");
+    let (mut secured, mut answered_otherwise) = (0, Vec::new());
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("item") {
+            let responses = op["responses"].as_object().expect("responses");
+            let documents = |status: &str| {
+                let r = &responses.get(status).unwrap_or_else(|| panic!("{method} {path}: {status} not documented"));
+                assert_eq!(
+                    r["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",
+                    "{method} {path} {status}"
+                );
+            };
+            let has_params = op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+            if op["requestBody"].is_object() {
+                ["400", "415", "422"].into_iter().for_each(documents);
+            } else if has_params {
+                documents("422");
+            }
+            if path.contains('{') {
+                documents("404");
+            }
+            if op["security"].as_array().is_none_or(|s| s.is_empty()) {
+                continue;
+            }
+            secured += 1;
+            ["401", "403"].into_iter().for_each(documents);
+            // An operation that also takes another credential (a signed link) is not asked here.
+            if op["security"].as_array().is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|o| o.is_empty())))
+            {
+                continue;
+            }
+            // Without a token: an answer the document lists, before anything else is looked at.
+            let concrete = path.replace("{year}", "2026").replace("{version}", "1");
+            let concrete = with_ids_that_name_nothing(&concrete);
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).expect("method");
+            let resp = app.client.request(m, &concrete).send().await.expect("send");
+            if resp.status() != StatusCode::UNAUTHORIZED {
+                answered_otherwise.push(format!("{method} {concrete}: {}", resp.status()));
+            }
+        }
+    }
+    assert_eq!(answered_otherwise, Vec::<String>::new(), "without a token, these did not answer 401");
+    assert!(secured > 100, "{secured} operations that need a token");
+}
+
+/// `path` with every remaining `{param}` replaced by an id that names nothing.
+fn with_ids_that_name_nothing(path: &str) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').map_or(rest.len(), |e| start + e + 1);
+        out.push_str("01890000-0000-7000-8000-000000000000");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }

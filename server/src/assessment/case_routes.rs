@@ -48,7 +48,7 @@ async fn get_settings(actor: Actor, State(state): State<AppState>) -> ApiResult<
 
 /// Change the region's assessment settings (agency officers).
 #[utoipa::path(put, path = "/assessment/settings", tag = "assessment", security(("bearer" = [])), request_body = AssessmentSettings,
-    responses((status = 200, body = AssessmentSettings), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = AssessmentSettings), (status = 409, body = ErrorBody, description = "governed_by_policy: a benefit policy in force sets these"), (status = 422, body = ErrorBody)))]
 async fn put_settings(
     actor: Actor,
     State(state): State<AppState>,

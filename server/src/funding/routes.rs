@@ -111,7 +111,7 @@ async fn get_settings(actor: Actor, State(state): State<AppState>) -> ApiResult<
 
 /// Change the region's funding settings.
 #[utoipa::path(put, path = "/funding/settings", tag = "funding", security(("bearer" = [])), request_body = FundingSettings,
-    responses((status = 200, body = FundingSettings), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = FundingSettings), (status = 409, body = ErrorBody, description = "governed_by_policy: a benefit policy in force sets these"), (status = 422, body = ErrorBody)))]
 async fn put_settings(
     actor: Actor,
     State(state): State<AppState>,

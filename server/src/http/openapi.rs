@@ -1,5 +1,6 @@
 //! The OpenAPI document's frame; the paths come from the route modules themselves. Bodies that
-//! are not JSON (documents, policy files) are described here as what they are.
+//! are not JSON (documents, policy files) are described here as what they are, and so are the
+//! errors every operation may answer whatever it does (a missing token, a malformed body).
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -71,6 +72,57 @@ pub fn describe_raw_bodies(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
             v.pointer_mut(&format!("/paths/{}/post/requestBody", path.replace('~', "~0").replace('/', "~1")))
         {
             body["content"] = content;
+        }
+    }
+    serde_json::from_value(v).unwrap_or(doc)
+}
+
+/// Adds to every operation the errors the API's common layers answer before its own code runs
+/// (docs/api.md), each in the error envelope: 401 and 403 where a token is required (no valid
+/// token; a role the permission table refuses), 404 where the path names an object (none in the
+/// actor's scope), 422 where there are parameters or a body (a parameter or field out of its
+/// range), 400 and 415 where there is a body (not well-formed; another content type). What an
+/// operation documents itself is kept.
+pub fn describe_common_errors(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::{Value, json};
+    let Ok(mut v) = serde_json::to_value(&doc) else { return doc };
+    let error = |description: &str| {
+        json!({
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+        })
+    };
+    let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) else { return doc };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        let path_has_id = path.contains('{');
+        for (method, op) in item.iter_mut() {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
+                continue;
+            }
+            let secured = op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
+            let has_body = op.get("requestBody").is_some();
+            let has_params = op.get("parameters").and_then(Value::as_array).is_some_and(|p| !p.is_empty());
+            let mut add = Vec::new();
+            if secured {
+                add.push(("401", "unauthenticated: no valid access token"));
+                add.push(("403", "forbidden: the actor's role may not do this"));
+            }
+            if path_has_id {
+                add.push(("404", "not_found: no such object in the actor's scope"));
+            }
+            if has_body || has_params {
+                add.push(("422", "validation_failed: the fields named in details are wrong"));
+            }
+            if has_body {
+                add.push(("400", "malformed_json: the body is not well-formed"));
+                add.push(("415", "unsupported_media_type: the body is not of a documented type"));
+            }
+            let responses = op.as_object_mut().and_then(|o| o.get_mut("responses")).and_then(Value::as_object_mut);
+            let Some(responses) = responses else { continue };
+            for (status, description) in add {
+                responses.entry(status).or_insert_with(|| error(description));
+            }
         }
     }
     serde_json::from_value(v).unwrap_or(doc)

@@ -58,6 +58,15 @@ pub(crate) fn rows_per_statement(columns: usize) -> usize {
     (PARAMETERS / columns.max(1)).max(1)
 }
 
+/// `items` in owned chunks of `size`, for multi-row inserts that take their rows by value.
+pub(crate) fn owned_chunks<T>(items: Vec<T>, size: usize) -> impl Iterator<Item = Vec<T>> {
+    let mut items = items.into_iter();
+    std::iter::from_fn(move || {
+        let chunk: Vec<T> = items.by_ref().take(size.max(1)).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    })
+}
+
 /// Imports writing at least this many rows refresh PostgreSQL's planner statistics afterwards.
 const ANALYZE_AFTER: usize = 1_000;
 

@@ -217,22 +217,21 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     let who = super::auditor(actor);
     let total = fresh.len();
     let mut done = 0;
-    for chunk in fresh.chunks(super::rows_per_statement(22)) {
-        let mut rows = Vec::with_capacity(chunk.len());
-        let mut audits: Vec<audit_event::ActiveModel> = Vec::with_capacity(chunk.len());
+    for chunk in super::owned_chunks(fresh, super::rows_per_statement(22)) {
+        let n = chunk.len();
+        let mut rows = Vec::with_capacity(n);
+        let mut audits: Vec<audit_event::ActiveModel> = Vec::with_capacity(n);
         for l in chunk {
             let id = *l.row.id.as_ref();
             audits.push(audit::imported(&who, "insured_person.import", "insured_person", id, &source, &l.reference));
-            rows.push(l.row.clone());
+            rows.push(l.row);
         }
         person::Entity::insert_many(rows)
             .exec_without_returning(&txn)
             .await
             .map_err(unique_as(|| crate::http::error::ApiError::conflict("id_number", m::import_raced())))?;
-        for a in audits.chunks(super::rows_per_statement(14)) {
-            audit_event::Entity::insert_many(a.to_vec()).exec_without_returning(&txn).await?;
-        }
-        done += chunk.len();
+        audit_event::Entity::insert_many(audits).exec_without_returning(&txn).await?;
+        done += n;
         progress(Stage::Writing, done, total);
     }
     txn.commit().await?;

@@ -48,4 +48,5 @@ crate::catalogue! {
     city_import_line(kind, lines, created) = "    {kind}：{lines} 行，新建 {created} 条" / "    {kind}: {lines} lines, {created} created";
     city_done(seconds, dir) = "  共用时 {seconds} 秒；CSV 文件在 {dir}" / "  {seconds} s in all; the CSV files are in {dir}";
     city_logins(staff, carer, password) = "  机构登录 {staff}，护理员登录 {carer}（密码 {password}），其余编号依次递增" / "  institution login {staff}, caregiver login {carer} (password {password}); the others count up from them";
+    city_file_line(kind, lines, path) = "{kind}：{lines} 行，{path}" / "{kind}: {lines} lines, {path}";
 }

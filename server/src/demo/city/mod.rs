@@ -69,14 +69,9 @@ fn first_service_day(today: NaiveDate, months: u32, policy_from: NaiveDate) -> N
     this_month.checked_sub_months(Months::new(months)).unwrap_or(this_month).max(policy_from)
 }
 
-/// Builds the city into the officer's region.
-pub async fn build(
-    state: &AppState,
-    actor: &Actor,
-    o: &CityOptions,
-    progress: Progress<'_>,
-) -> anyhow::Result<CityReport> {
-    let started = Instant::now();
+/// The register's plan for the officer's region: its name and counties, today, the first day
+/// of the services recorded.
+async fn plan_for(state: &AppState, actor: &Actor, o: &CityOptions) -> anyhow::Result<(Plan, Period, region::Model)> {
     let db = &state.db;
     let region = region::Entity::find_by_id(actor.region_id).one(db).await?.ok_or_else(|| anyhow::anyhow!("region"))?;
     let counties: Vec<String> = county::Entity::find()
@@ -100,6 +95,41 @@ pub async fn build(
     let period = Period { first, last: today.pred_opt().unwrap_or(today) };
     let plan =
         Plan { scale: o.scale, seed: o.seed, today, first_service_day: first, city: region.name.clone(), counties };
+    Ok((plan, period, region))
+}
+
+/// Writes the city's register files into `o.out` and nothing else (`demo --scale N --files-only`:
+/// files of a city's size to try an import with). Answers each file's kind and lines.
+pub async fn write_register(
+    state: &AppState,
+    actor: &Actor,
+    o: &CityOptions,
+) -> anyhow::Result<Vec<(ImportSummary, PathBuf)>> {
+    let (plan, _, _) = plan_for(state, actor, o).await?;
+    std::fs::create_dir_all(&o.out)?;
+    let mut out = Vec::new();
+    for (kind, bytes) in Register::generate(&plan).files(&plan) {
+        let path = o.out.join(format!("{}.csv", kind.as_str()));
+        std::fs::write(&path, &bytes)?;
+        let lines = u32::try_from(bytes.iter().filter(|b| **b == b'\n').count().saturating_sub(1)).unwrap_or(u32::MAX);
+        let summary =
+            ImportSummary { kind, lines, created: 0, unchanged: 0, file_sha256: crate::digest::sha256_hex(&bytes) };
+        out.push((summary, path));
+    }
+    Ok(out)
+}
+
+/// Builds the city into the officer's region.
+pub async fn build(
+    state: &AppState,
+    actor: &Actor,
+    o: &CityOptions,
+    progress: Progress<'_>,
+) -> anyhow::Result<CityReport> {
+    let started = Instant::now();
+    let db = &state.db;
+    let (plan, period, region) = plan_for(state, actor, o).await?;
+    let (today, first) = (plan.today, plan.first_service_day);
     let mut stages = Vec::new();
     let mut stage = |name: Text, count: u64, since: Instant| {
         stages.push(Stage { name, count, seconds: since.elapsed().as_secs_f64() });
