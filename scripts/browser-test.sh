@@ -17,15 +17,24 @@ cleanup() { kill "${server_pid:-}" "${pids[@]}" 2>/dev/null || true; rm -rf "$wo
 trap cleanup EXIT
 "$target/debug/ltci-server" --data-dir "$work/data" --bind "127.0.0.1:$server_port" --log-filter warn demo >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$server_port/readyz" >/dev/null && break; sleep 1; done
+# Wait until each one answers (seeding takes longer on a busy machine), or stop if it died.
+wait_for() { # url pid log
+  for _ in $(seq 1 600); do
+    curl -sf "$1" >/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || { echo "it stopped:"; tail -20 "$3"; exit 1; }
+    sleep 0.5
+  done
+  echo "no answer from $1"; exit 1
+}
+wait_for "http://127.0.0.1:$server_port/readyz" "$server_pid" "$work/server.log"
 # One phone per test: the caregiver's and the assessor's, each with its own store.
 for port in "${app_ports[@]}"; do
   "$target/debug/ltci-app-liveview" --server "http://127.0.0.1:$server_port" --store "$work/phone-$port.db" \
     --bind "127.0.0.1:$port" >"$work/app-$port.log" 2>&1 &
   pids+=($!)
 done
-for port in "${app_ports[@]}"; do
-  for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$port/app" >/dev/null && break; sleep 1; done
+for i in "${!app_ports[@]}"; do
+  wait_for "http://127.0.0.1:${app_ports[$i]}/app" "${pids[$i]}" "$work/app-${app_ports[$i]}.log"
 done
 rm -rf tests/browser/out
 passed=0

@@ -65,7 +65,7 @@ try {
 
   await page.locator("button.submit").click();
   // The sync after submitting brings the server's grading back.
-  await page.locator(".status.submitted").waitFor({ timeout: 20000 });
+  await page.locator(".status.submitted").waitFor({ timeout: 60000 });
   const status = await page.locator(".status.submitted").innerText();
   const serverLevel = status.match(/经办系统评定等级: (\d)/);
   if (!serverLevel || serverLevel[1] !== level[1]) fail(`the server graded ${serverLevel?.[1]}, the phone ${level[1]}: ${status}`);

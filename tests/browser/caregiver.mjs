@@ -47,7 +47,7 @@ try {
   await page.locator(".summary").waitFor();
   // The sync after the check-out brings the server's verdict: a visit of a few seconds is shorter
   // than the items' minimum minutes, so it waits for review (需处理).
-  await page.waitForSelector("section.visit-screen[data-badge=NeedsAttention]", { timeout: 20000 });
+  await page.waitForSelector("section.visit-screen[data-badge=NeedsAttention]", { timeout: 60000 });
   await step("checked-out");
 
   await page.locator("button.nav-sync").click();

@@ -19,7 +19,7 @@ export async function openPhone(prefix = "") {
       "--disable-component-update", "--disable-sync", "--disable-quic"],
   });
   const page = await browser.newPage({ viewport: { width: 412, height: 915 }, deviceScaleFactor: 1 });
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(60000);
   let steps = 0;
   const step = async (name, fullPage = true) => {
     steps += 1;

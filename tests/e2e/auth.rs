@@ -42,9 +42,11 @@ async fn wrong_password_and_unknown_user_get_the_same_answer(app: TestApp) {
 }
 
 async fn repeated_failures_lock_the_username_for_a_while(backend: Backend) {
+    // A lock far longer than any request of a busy machine; its end is brought about by moving
+    // the lock's end into the past, as the clock would.
     let Some(app) = TestApp::spawn_with(backend, |c| {
         c.login_max_failures = 3;
-        c.login_lock_secs = 2;
+        c.login_lock_secs = 600;
     })
     .await
     else {
@@ -65,7 +67,7 @@ async fn repeated_failures_lock_the_username_for_a_while(backend: Backend) {
         .expect("send");
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = resp.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds");
-    assert!((1..=2).contains(&retry), "retry-after {retry}");
+    assert!((300..=600).contains(&retry), "retry-after {retry} for a lock of 600 s");
     let body: serde_json::Value = resp.json().await.expect("json");
     assert_eq!(body["error"]["code"], "account_locked");
     // Unknown usernames lock the same way, so a lock reveals nothing about who exists.
@@ -75,18 +77,42 @@ async fn repeated_failures_lock_the_username_for_a_while(backend: Backend) {
     assert_eq!(app.client.login("ghost_user", "guess-guess").await.expect_err("locked").code(), Some("account_locked"));
     // Other users are unaffected.
     assert!(app.client.login("auditor_a", TEST_PASSWORD).await.is_ok());
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    // The lock's time passes.
+    use ltci_server::entities::login_throttle;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let row =
+        login_throttle::Entity::find_by_id("admin_a".to_string()).one(&app.db).await.expect("read").expect("the lock");
+    let ended = chrono::Utc::now() - chrono::Duration::seconds(1);
+    assert!(row.locked_until.is_some_and(|until| until > ended), "locked until {:?}", row.locked_until);
+    let mut lock: login_throttle::ActiveModel = row.into();
+    lock.locked_until = Set(Some(ended));
+    lock.update(&app.db).await.expect("the lock's end in the past");
     assert!(app.client.login("admin_a", TEST_PASSWORD).await.is_ok(), "the lock ends");
+    assert_eq!(
+        app.client.login("ghost_user", "guess-guess").await.expect_err("still locked").code(),
+        Some("account_locked")
+    );
 }
 
 async fn access_tokens_expire(backend: Backend) {
-    let Some(app) = TestApp::spawn_with(backend, |c| c.access_token_ttl_secs = 1).await else { return };
+    const TTL: u64 = 3;
+    let Some(app) = TestApp::spawn_with(backend, |c| c.access_token_ttl_secs = TTL).await else { return };
     app.world().await;
+    let signed_in = std::time::Instant::now();
     let pair = app.client.login("admin_a", TEST_PASSWORD).await.expect("login");
     let client = app.client.with_token(&pair.access_token);
     assert!(client.me().await.is_ok());
-    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
-    let err = client.me().await.expect_err("expired");
+    // Wait for the token to die (a few seconds; a busy machine takes longer, not shorter).
+    let err = loop {
+        match client.me().await {
+            Ok(_) => {
+                assert!(signed_in.elapsed().as_secs() < 60, "the access token never expired");
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(e) => break e,
+        }
+    };
+    assert!(signed_in.elapsed().as_secs() >= TTL, "died after {:?}", signed_in.elapsed());
     assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
     assert_eq!(err.code(), Some("token_expired"));
     // The refresh token still works and gives a token that does.
