@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::{Problems, Progress, Stage, optional};
 use crate::audit;
 use crate::auth::Actor;
-use crate::entities::{audit_event, caregiver, county, enum_to_db, institution};
+use crate::entities::{audit_event, caregiver, county, enum_to_db};
 use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::registry::persons::{id_number_rule, sex_name};
@@ -126,20 +126,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
 
     let txn = super::begin(state, actor).await?;
     // The institutions and counties named, and who is registered already.
-    let codes: Vec<String> = lines.iter().map(|l| l.uscc.clone()).collect::<HashSet<_>>().into_iter().collect();
-    let mut institutions: HashMap<String, institution::Model> = HashMap::new();
-    for chunk in codes.chunks(super::rows_per_statement(1)) {
-        for i in institution::Entity::find()
-            .filter(institution::Column::RegionId.eq(actor.region_id))
-            .filter(institution::Column::Uscc.is_in(chunk.to_vec()))
-            .all(&txn)
-            .await?
-        {
-            if let Some(u) = i.uscc.clone() {
-                institutions.insert(u, i);
-            }
-        }
-    }
+    let institutions = super::institutions_by_uscc(&txn, actor.region_id, lines.iter().map(|l| l.uscc.clone())).await?;
     let counties: HashMap<String, Uuid> = county::Entity::find()
         .filter(county::Column::RegionId.eq(actor.region_id))
         .all(&txn)

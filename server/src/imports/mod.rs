@@ -19,6 +19,8 @@ pub mod persons;
 pub mod relations;
 pub mod routes;
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use csv::StringRecord;
 use ltci_shared::Issue;
@@ -26,12 +28,16 @@ use ltci_shared::api::imports::{ImportKind, ImportSummary};
 use ltci_shared::messages as m;
 use ltci_shared::text::Text;
 use sea_orm::sea_query::LockType;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+use uuid::Uuid;
 
 use crate::audit::AuditActor;
 use crate::auth::{Actor, Permission};
 use crate::csv_lines::CsvLines;
-use crate::entities::region;
+use crate::entities::{institution, region};
 use crate::http::error::{ApiError, ApiResult, Rule};
 use crate::state::AppState;
 
@@ -65,6 +71,29 @@ pub(crate) fn owned_chunks<T>(items: Vec<T>, size: usize) -> impl Iterator<Item 
         let chunk: Vec<T> = items.by_ref().take(size.max(1)).collect();
         (!chunk.is_empty()).then_some(chunk)
     })
+}
+
+/// The region's institutions of these unified social credit codes (统一社会信用代码), by code.
+pub(crate) async fn institutions_by_uscc(
+    txn: &DatabaseTransaction,
+    region_id: Uuid,
+    codes: impl Iterator<Item = String>,
+) -> Result<HashMap<String, institution::Model>, DbErr> {
+    let codes: Vec<String> = codes.collect::<HashSet<_>>().into_iter().collect();
+    let mut found = HashMap::new();
+    for chunk in codes.chunks(rows_per_statement(1)) {
+        for i in institution::Entity::find()
+            .filter(institution::Column::RegionId.eq(region_id))
+            .filter(institution::Column::Uscc.is_in(chunk.to_vec()))
+            .all(txn)
+            .await?
+        {
+            if let Some(u) = i.uscc.clone() {
+                found.insert(u, i);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Imports writing at least this many rows refresh PostgreSQL's planner statistics afterwards.
@@ -159,12 +188,7 @@ pub(crate) fn optional(value: &str) -> Option<&str> {
 
 /// The old system's reference of a line: one line of text, 1–64 characters, not on an earlier
 /// line of the file.
-pub(crate) fn reference(
-    problems: &mut Problems,
-    seen: &mut std::collections::HashSet<String>,
-    line: u64,
-    value: &str,
-) -> Option<String> {
+pub(crate) fn reference(problems: &mut Problems, seen: &mut HashSet<String>, line: u64, value: &str) -> Option<String> {
     let r = problems.take(line, "reference", crate::fields::check_text(value, 64))?;
     if !seen.insert(r.clone()) {
         problems.add(line, "reference", "duplicate_reference", m::reference_on_earlier_line());

@@ -17,8 +17,8 @@ use super::{Problems, Progress, Stage};
 use crate::audit;
 use crate::auth::Actor;
 use crate::entities::{
-    agreement, audit_event, certificate, enum_from_db, enum_to_db, institution, insured_person as person,
-    provider_choice, service_relation as rel,
+    agreement, audit_event, certificate, enum_from_db, enum_to_db, insured_person as person, provider_choice,
+    service_relation as rel,
 };
 use crate::fields::check_text;
 use crate::http::error::ApiResult;
@@ -116,20 +116,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
 
     let txn = super::begin(state, actor).await?;
     let persons = persons_with_status(&txn, actor.region_id, lines.iter().map(|l| l.hash.clone()).collect()).await?;
-    let codes: Vec<String> = lines.iter().map(|l| l.uscc.clone()).collect::<HashSet<_>>().into_iter().collect();
-    let mut institutions: HashMap<String, institution::Model> = HashMap::new();
-    for chunk in codes.chunks(super::rows_per_statement(1)) {
-        for i in institution::Entity::find()
-            .filter(institution::Column::RegionId.eq(actor.region_id))
-            .filter(institution::Column::Uscc.is_in(chunk.to_vec()))
-            .all(&txn)
-            .await?
-        {
-            if let Some(u) = i.uscc.clone() {
-                institutions.insert(u, i);
-            }
-        }
-    }
+    let institutions = super::institutions_by_uscc(&txn, actor.region_id, lines.iter().map(|l| l.uscc.clone())).await?;
     let ids: Vec<Uuid> = persons.values().map(|(id, _)| *id).collect();
     let known = relations_of(&txn, ids.clone()).await?;
     let open: Vec<&rel::Model> = known.iter().filter(|r| r.end_on.is_none()).collect();
