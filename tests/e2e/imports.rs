@@ -21,6 +21,7 @@ on_both_databases!(
     references_across_files_name_the_line_and_the_missing_key,
     only_officers_import_and_only_into_their_own_region,
     two_imports_of_one_file_at_once_write_it_once,
+    the_sample_register_comes_into_the_demo_city,
 );
 
 const PERSONS: &str = "reference,id_number,name,scheme,enrolled_on,address,latitude,longitude,phone,emergency_name,emergency_phone,emergency_relation";
@@ -461,4 +462,34 @@ async fn two_imports_of_one_file_at_once_write_it_once(app: TestApp) {
     assert_eq!(relations.total, 3);
     let choices = admin.provider_choices(relations.items[0].insured_person_id, ltci_e2e::all()).await.expect("choices");
     assert_eq!(choices.total, 1);
+}
+
+/// `server/samples/`, as shipped: the six files come into the demo city as of the day they were
+/// written (2026-12-01; the import checks dates against the region's today), every line created,
+/// and a second time nothing.
+async fn the_sample_register_comes_into_the_demo_city(app: TestApp) {
+    assert!(ltci_server::demo::seed(&app.db, &app.state.pii).await.expect("the demo region"));
+    let mut officer = ltci_server::auth::Actor::for_command_line(&app.db, "admin").await.expect("the demo officer");
+    officer.today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("day");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../server/samples");
+    for kind in [
+        ImportKind::Persons,
+        ImportKind::Certificates,
+        ImportKind::Institutions,
+        ImportKind::Caregivers,
+        ImportKind::Relations,
+        ImportKind::Assignments,
+    ] {
+        let bytes = std::fs::read(format!("{dir}/{}.csv", kind.as_str())).expect("a sample file");
+        let lines = bytes.iter().filter(|b| **b == b'\n').count() - 1;
+        let first = ltci_server::imports::import(&app.state, &officer, kind, &bytes, &mut |_, _, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+        assert!(lines > 0, "{kind:?}");
+        assert_eq!((first.lines as usize, first.created as usize, first.unchanged), (lines, lines, 0), "{kind:?}");
+        let again = ltci_server::imports::import(&app.state, &officer, kind, &bytes, &mut |_, _, _| {})
+            .await
+            .expect("the same file again");
+        assert_eq!((again.created, again.unchanged as usize), (0, lines), "{kind:?}");
+    }
 }
