@@ -48,11 +48,19 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The document as served: the generated one with what the annotations cannot say added (the
+/// bodies that are files, the errors of the common layers), in one pass over its JSON form.
+pub fn complete(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let Ok(mut v) = serde_json::to_value(&doc) else { return doc };
+    describe_raw_bodies(&mut v);
+    describe_common_errors(&mut v);
+    serde_json::from_value(v).unwrap_or(doc)
+}
+
 /// Describes the request bodies that are files rather than JSON: a document upload is a binary
 /// PDF, JPEG or PNG; a policy is TOML text or the same document as JSON.
-pub fn describe_raw_bodies(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+fn describe_raw_bodies(v: &mut serde_json::Value) {
     use serde_json::json;
-    let Ok(mut v) = serde_json::to_value(&doc) else { return doc };
     let binary = json!({"schema": {"type": "string", "format": "binary"}});
     let bodies = [
         (
@@ -74,7 +82,6 @@ pub fn describe_raw_bodies(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
             body["content"] = content;
         }
     }
-    serde_json::from_value(v).unwrap_or(doc)
 }
 
 /// Adds to every operation the errors the API's common layers answer before its own code runs
@@ -83,16 +90,15 @@ pub fn describe_raw_bodies(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
 /// actor's scope), 422 where there are parameters or a body (a parameter or field out of its
 /// range), 400 and 415 where there is a body (not well-formed; another content type). What an
 /// operation documents itself is kept.
-pub fn describe_common_errors(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+fn describe_common_errors(v: &mut serde_json::Value) {
     use serde_json::{Value, json};
-    let Ok(mut v) = serde_json::to_value(&doc) else { return doc };
     let error = |description: &str| {
         json!({
             "description": description,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
         })
     };
-    let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) else { return doc };
+    let Some(paths) = v.get_mut("paths").and_then(Value::as_object_mut) else { return };
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else { continue };
         let path_has_id = path.contains('{');
@@ -125,5 +131,4 @@ pub fn describe_common_errors(doc: utoipa::openapi::OpenApi) -> utoipa::openapi:
             }
         }
     }
-    serde_json::from_value(v).unwrap_or(doc)
 }

@@ -45,7 +45,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .nest(ltci_shared::api::API_PREFIX, v1)
         .merge(ops::router())
         .split_for_parts();
-    (router, super::openapi::describe_common_errors(super::openapi::describe_raw_bodies(doc)))
+    (router, super::openapi::complete(doc))
 }
 
 /// The whole application: routes, API docs at `/docs`, error fallbacks, metrics, request ids, logs.

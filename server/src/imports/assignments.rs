@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::relations::{persons_by_hash, relations_of};
-use super::{Problems, Progress, Stage};
+use super::{Progress, Stage};
 use crate::audit;
 use crate::auth::Actor;
 use crate::entities::{audit_event, caregiver, caregiver_assignment as asg, enum_to_db};
@@ -34,10 +34,7 @@ struct Line {
 /// Imports a file of caregiver assignments into the actor's region; the caregivers and the
 /// service relations first.
 pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Progress<'_>) -> ApiResult<ImportSummary> {
-    super::require(actor)?;
-    let mut problems = Problems::default();
-    let file = super::read(bytes, HEADER, &mut problems);
-    progress(Stage::Checking, 0, file.lines.len());
+    let (mut problems, file) = super::open(actor, bytes, HEADER, progress)?;
     let mut refs = HashSet::new();
     let mut lines = Vec::new();
     for (line, r) in &file.lines {
@@ -144,7 +141,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     problems.finish()?;
 
     let source = super::source(ImportKind::Assignments, &file);
-    let who = super::auditor(actor);
+    let who = audit::AuditActor::from(actor);
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;

@@ -11,7 +11,7 @@ use ltci_shared::messages as m;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::{Problems, Progress, Stage, optional};
+use super::{Progress, Stage, optional};
 use crate::audit;
 use crate::auth::Actor;
 use crate::entities::{audit_event, caregiver, county, enum_to_db};
@@ -46,10 +46,7 @@ struct Line {
 
 /// Imports a file of caregivers into the actor's region; their institutions first.
 pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Progress<'_>) -> ApiResult<ImportSummary> {
-    super::require(actor)?;
-    let mut problems = Problems::default();
-    let file = super::read(bytes, HEADER, &mut problems);
-    progress(Stage::Checking, 0, file.lines.len());
+    let (mut problems, file) = super::open(actor, bytes, HEADER, progress)?;
     let (mut refs, mut numbers) = (HashSet::new(), HashSet::new());
     let now = Utc::now();
     let mut lines = Vec::new();
@@ -176,7 +173,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     problems.finish()?;
 
     let source = super::source(ImportKind::Caregivers, &file);
-    let who = super::auditor(actor);
+    let who = audit::AuditActor::from(actor);
     let total = fresh.len();
     let mut done = 0;
     for chunk in fresh.chunks(super::rows_per_statement(20)) {

@@ -103,10 +103,7 @@ fn check(state: &AppState, actor: &Actor, file: &super::File, problems: &mut Pro
 /// Imports a file of certificates issued before this system into the actor's region; the
 /// persons must be registered (imported) first.
 pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Progress<'_>) -> ApiResult<ImportSummary> {
-    super::require(actor)?;
-    let mut problems = Problems::default();
-    let file = super::read(bytes, HEADER, &mut problems);
-    progress(Stage::Checking, 0, file.lines.len());
+    let (mut problems, file) = super::open(actor, bytes, HEADER, progress)?;
     let lines = check(state, actor, &file, &mut problems);
 
     let txn = super::begin(state, actor).await?;
@@ -178,7 +175,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
 
     let region = crate::registry::regions::region_of(&txn, actor.region_id).await?;
     let source = super::source(ImportKind::Certificates, &file);
-    let who = super::auditor(actor);
+    let who = audit::AuditActor::from(actor);
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;

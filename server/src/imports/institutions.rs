@@ -229,10 +229,7 @@ fn check(actor: &Actor, file: &super::File, problems: &mut Problems) -> Vec<Line
 
 /// Imports a file of designated institutions with their agreements into the actor's region.
 pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Progress<'_>) -> ApiResult<ImportSummary> {
-    super::require(actor)?;
-    let mut problems = Problems::default();
-    let file = super::read(bytes, HEADER, &mut problems);
-    progress(Stage::Checking, 0, file.lines.len());
+    let (mut problems, file) = super::open(actor, bytes, HEADER, progress)?;
     let lines = check(actor, &file, &mut problems);
 
     let txn = super::begin(state, actor).await?;
@@ -270,7 +267,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     problems.finish()?;
 
     let source = super::source(ImportKind::Institutions, &file);
-    let who = super::auditor(actor);
+    let who = audit::AuditActor::from(actor);
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;

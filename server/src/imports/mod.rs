@@ -34,7 +34,6 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::audit::AuditActor;
 use crate::auth::{Actor, Permission};
 use crate::csv_lines::CsvLines;
 use crate::entities::{institution, region};
@@ -152,9 +151,17 @@ pub(crate) struct File {
     pub sha256: String,
 }
 
-/// Reads the data lines of a CSV file with `header`; unreadable, wrongly headed or short lines
-/// become problems.
-pub(crate) fn read(bytes: &[u8], header: &'static [&'static str], problems: &mut Problems) -> File {
+/// The start of every register import: the actor may import, and the file's data lines are read
+/// with `header` (unreadable, wrongly headed or short lines become problems; the check goes on
+/// to find the rest). Reports the checking stage begun.
+pub(crate) fn open(
+    actor: &Actor,
+    bytes: &[u8],
+    header: &'static [&'static str],
+    progress: Progress<'_>,
+) -> ApiResult<(Problems, File)> {
+    actor.require(Permission::ImportRegisters)?;
+    let mut problems = Problems::default();
     let mut lines = Vec::new();
     for item in CsvLines::new(bytes, header) {
         match item {
@@ -162,22 +169,13 @@ pub(crate) fn read(bytes: &[u8], header: &'static [&'static str], problems: &mut
             Err(p) => problems.add(p.line, p.column, p.code, p.message),
         }
     }
-    File { lines, sha256: crate::digest::sha256_hex(bytes) }
+    progress(Stage::Checking, 0, lines.len());
+    Ok((problems, File { lines, sha256: crate::digest::sha256_hex(bytes) }))
 }
 
 /// The audit trail's name of an import of `file`.
 pub(crate) fn source(kind: ImportKind, file: &File) -> String {
     format!("import:{}:{}", kind.as_str(), &file.sha256[..16])
-}
-
-/// Only agency officers bring registers in.
-pub(crate) fn require(actor: &Actor) -> ApiResult<()> {
-    actor.require(Permission::ImportRegisters)
-}
-
-/// The audit actor of an import.
-pub(crate) fn auditor(actor: &Actor) -> AuditActor {
-    AuditActor::from(actor)
 }
 
 /// A column left empty.

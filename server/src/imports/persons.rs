@@ -181,10 +181,7 @@ fn check(state: &AppState, actor: &Actor, file: &super::File, problems: &mut Pro
 
 /// Imports a file of insured persons into the actor's region.
 pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Progress<'_>) -> ApiResult<ImportSummary> {
-    super::require(actor)?;
-    let mut problems = Problems::default();
-    let file = super::read(bytes, HEADER, &mut problems);
-    progress(Stage::Checking, 0, file.lines.len());
+    let (mut problems, file) = super::open(actor, bytes, HEADER, progress)?;
     let lines = check(state, actor, &file, &mut problems);
     progress(Stage::Checking, file.lines.len(), file.lines.len());
 
@@ -214,7 +211,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     problems.finish()?;
 
     let source = super::source(ImportKind::Persons, &file);
-    let who = super::auditor(actor);
+    let who = audit::AuditActor::from(actor);
     let total = fresh.len();
     let mut done = 0;
     for chunk in super::owned_chunks(fresh, super::rows_per_statement(22)) {

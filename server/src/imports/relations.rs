@@ -13,7 +13,7 @@ use ltci_shared::messages as m;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use uuid::Uuid;
 
-use super::{Problems, Progress, Stage};
+use super::{Progress, Stage};
 use crate::audit;
 use crate::auth::Actor;
 use crate::entities::{
@@ -81,10 +81,7 @@ pub(crate) async fn relations_of<C: ConnectionTrait>(db: &C, persons: Vec<Uuid>)
 /// Imports a file of running service relations into the actor's region; the persons, their
 /// certificates and the institutions first.
 pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Progress<'_>) -> ApiResult<ImportSummary> {
-    super::require(actor)?;
-    let mut problems = Problems::default();
-    let file = super::read(bytes, HEADER, &mut problems);
-    progress(Stage::Checking, 0, file.lines.len());
+    let (mut problems, file) = super::open(actor, bytes, HEADER, progress)?;
     let mut refs = HashSet::new();
     let mut lines = Vec::new();
     for (line, r) in &file.lines {
@@ -243,7 +240,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
         chosen.extend(found);
     }
     let source = super::source(ImportKind::Relations, &file);
-    let who = super::auditor(actor);
+    let who = audit::AuditActor::from(actor);
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;
