@@ -2,7 +2,7 @@
 # The browser tests: the demo server (fresh SQLite database) and the phone app served through
 # dioxus liveview — one app (fresh local store) per phone — driven in Debian's Chromium by
 # tests/browser/caregiver.mjs through a caregiver's visit and by tests/browser/assessor.mjs through
-# an assessor's form. Screenshots in tests/browser/out. Needs scripts/install-browser-test.sh first.
+# an assessor's form, and the web console by tests/browser/console.mjs. Screenshots in tests/browser/out. Needs scripts/install-browser-test.sh first.
 # Prints one closing line: "browser: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,5 +50,11 @@ run() {
 }
 run caregiver.mjs "${app_ports[0]}"
 run assessor.mjs "${app_ports[1]}"
+# The web console, on the server itself (after the phones: it works a case of its own).
+if node tests/browser/console.mjs "http://127.0.0.1:$server_port/"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "--- server log"; tail -20 "$work/server.log"
+fi
 echo "browser: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

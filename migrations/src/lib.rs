@@ -25,6 +25,7 @@ mod m20261201_000015_id_number_masks;
 mod m20261201_000016_provider_choices;
 mod m20261201_000017_bill_payments;
 mod m20261201_000018_register_imports;
+mod m20261202_000019_console_sessions;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_provider_choices::Migration),
             Box::new(m20261201_000017_bill_payments::Migration),
             Box::new(m20261201_000018_register_imports::Migration),
+            Box::new(m20261202_000019_console_sessions::Migration),
         ]
     }
 }

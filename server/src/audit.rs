@@ -41,6 +41,22 @@ pub async fn record<C: ConnectionTrait>(
     write(db, actor, action, entity_type, &entity_id.to_string(), changed_fields, None).await
 }
 
+/// Writes the audit record of an access that needs a reason (查看完整号码: who saw a full ID
+/// number, and why).
+pub async fn record_reason<C: ConnectionTrait>(
+    db: &C,
+    actor: &AuditActor,
+    action: &str,
+    entity_type: &str,
+    entity_id: impl ToString,
+    reason: &str,
+) -> ApiResult<()> {
+    let mut a = row(actor, action, entity_type, &entity_id.to_string(), &[]);
+    a.reason = Set(Some(reason.to_string()));
+    a.insert(db).await?;
+    Ok(())
+}
+
 /// Writes the audit record of a workflow step, with the state before and after.
 pub async fn record_transition<C: ConnectionTrait>(
     db: &C,
@@ -94,6 +110,7 @@ pub fn row(
         state_after: Set(None),
         source: Set(None),
         reference: Set(None),
+        reason: Set(None),
     }
 }
 
@@ -119,6 +136,8 @@ pub struct AuditEventView {
     pub id: Uuid,
     pub at: chrono::DateTime<Utc>,
     pub actor_user_id: Option<Uuid>,
+    /// Who acted, by username (in the actor's region).
+    pub actor_username: Option<String>,
     pub actor_role: Option<String>,
     /// `<entity>.<verb>`, e.g. `insured_person.update`.
     pub action: String,
@@ -132,6 +151,8 @@ pub struct AuditEventView {
     /// Where an imported record came from (`import:<kind>:<file>`), and its old reference.
     pub source: Option<String>,
     pub reference: Option<String>,
+    /// Why, where the action needs a reason (viewing a full ID number).
+    pub reason: Option<String>,
 }
 
 impl From<audit_event::Model> for AuditEventView {
@@ -140,6 +161,7 @@ impl From<audit_event::Model> for AuditEventView {
             id: m.id,
             at: m.at,
             actor_user_id: m.actor_user_id,
+            actor_username: None,
             actor_role: m.actor_role,
             action: m.action,
             entity_type: m.entity_type,
@@ -150,6 +172,7 @@ impl From<audit_event::Model> for AuditEventView {
             state_after: m.state_after,
             source: m.source,
             reference: m.reference,
+            reason: m.reason,
         }
     }
 }
@@ -161,6 +184,14 @@ pub struct AuditFilter {
     pub entity_type: Option<String>,
     pub entity_id: Option<String>,
     pub action: Option<String>,
+    /// The username of who acted.
+    pub actor: Option<String>,
+    /// From this day (the region's calendar), inclusive.
+    #[serde(default, with = "ltci_shared::strict::day_opt")]
+    pub from: Option<chrono::NaiveDate>,
+    /// To this day, inclusive.
+    #[serde(default, with = "ltci_shared::strict::day_opt")]
+    pub to: Option<chrono::NaiveDate>,
 }
 
 /// The `/audit-events` route.
@@ -177,19 +208,61 @@ async fn list_audit_events(
     crate::http::extract::ApiQuery(filter): crate::http::extract::ApiQuery<AuditFilter>,
     crate::http::extract::ApiQuery(page): crate::http::extract::ApiQuery<ltci_shared::PageQuery>,
 ) -> ApiResult<crate::http::extract::ApiJson<ltci_shared::Page<AuditEventView>>> {
+    list(&state, &actor, filter, page.try_into()?).await.map(crate::http::extract::ApiJson)
+}
+
+/// The region's audit trail, newest first, filtered; each record names who acted.
+pub async fn list(
+    state: &crate::state::AppState,
+    actor: &Actor,
+    filter: AuditFilter,
+    page: crate::http::pagination::PageRequest,
+) -> ApiResult<ltci_shared::Page<AuditEventView>> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    use crate::entities::user;
     actor.require(crate::auth::Permission::ReadAuditTrail)?;
-    let mut q = audit_event::Entity::find().filter(crate::auth::scope::audit_events(&actor));
-    if let Some(v) = filter.entity_type {
+    let mut q = audit_event::Entity::find().filter(crate::auth::scope::audit_events(actor));
+    let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if let Some(v) = text(filter.entity_type) {
         q = q.filter(audit_event::Column::EntityType.eq(v));
     }
-    if let Some(v) = filter.entity_id {
+    if let Some(v) = text(filter.entity_id) {
         q = q.filter(audit_event::Column::EntityId.eq(v));
     }
-    if let Some(v) = filter.action {
+    if let Some(v) = text(filter.action) {
         q = q.filter(audit_event::Column::Action.eq(v));
     }
+    if let Some(v) = text(filter.actor) {
+        let who = user::Entity::find()
+            .filter(user::Column::RegionId.eq(actor.region_id))
+            .filter(user::Column::Username.eq(v.to_lowercase()))
+            .one(&state.db)
+            .await?;
+        q = q.filter(audit_event::Column::ActorUserId.eq(who.map_or(Uuid::nil(), |u| u.id)));
+    }
+    let tz = state.time_zones.zone(&state.db, actor.region_id).await?;
+    let start_of = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(tz).earliest()).map(|t| t.with_timezone(&Utc))
+    };
+    if let Some(at) = filter.from.and_then(start_of) {
+        q = q.filter(audit_event::Column::At.gte(at));
+    }
+    if let Some(at) = filter.to.and_then(|d| d.succ_opt()).and_then(start_of) {
+        q = q.filter(audit_event::Column::At.lt(at));
+    }
     let q = q.order_by_desc(audit_event::Column::At).order_by_desc(audit_event::Column::Id);
-    let page = crate::http::pagination::fetch_page(&state.db, q, page.try_into()?, AuditEventView::from).await?;
-    Ok(crate::http::extract::ApiJson(page))
+    let mut page = crate::http::pagination::fetch_page(&state.db, q, page, AuditEventView::from).await?;
+    let ids: Vec<Uuid> = page.items.iter().filter_map(|e| e.actor_user_id).collect();
+    if !ids.is_empty() {
+        let users = user::Entity::find()
+            .filter(user::Column::RegionId.eq(actor.region_id))
+            .filter(user::Column::Id.is_in(ids))
+            .all(&state.db)
+            .await?;
+        for e in &mut page.items {
+            e.actor_username = users.iter().find(|u| Some(u.id) == e.actor_user_id).map(|u| u.username.clone());
+        }
+    }
+    Ok(page)
 }

@@ -13,6 +13,8 @@
 //! | `LTCI_REFRESH_TOKEN_TTL_SECS` | `2592000` | refresh token lifetime (30 days: caregivers may be offline for days) |
 //! | `LTCI_LOGIN_MAX_FAILURES` | `5` | consecutive failed logins before a username is locked |
 //! | `LTCI_LOGIN_LOCK_SECS` | `900` | how long the lock lasts |
+//! | `LTCI_CONSOLE_IDLE_SECS` | `1800` | a console session unused this long ends (the officer signs in again) |
+//! | `LTCI_CONSOLE_SECURE_COOKIE` | `false` | mark the console's session cookie `Secure` (set it when the console is reached over HTTPS) |
 //! | `LTCI_STORAGE_DIR` | `<data dir>/attachments` | where uploaded documents are kept, named by their SHA-256 (not in the database) |
 //! | `LTCI_ATTACHMENT_MAX_BYTES` | `10485760` (10 MiB) | largest document accepted |
 //! | `LTCI_DB_MAX_CONNECTIONS` | `10` (PostgreSQL) | pool size; SQLite always uses one writer connection |
@@ -56,6 +58,10 @@ pub struct Config {
     pub login_max_failures: u32,
     #[arg(long, env = "LTCI_LOGIN_LOCK_SECS", default_value_t = 900)]
     pub login_lock_secs: u64,
+    #[arg(long, env = "LTCI_CONSOLE_IDLE_SECS", default_value_t = 1800)]
+    pub console_idle_secs: u64,
+    #[arg(long, env = "LTCI_CONSOLE_SECURE_COOKIE", default_value_t = false)]
+    pub console_secure_cookie: bool,
     #[arg(long, env = "LTCI_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
     #[arg(long, env = "LTCI_STORAGE_DIR")]
@@ -89,6 +95,8 @@ impl Config {
             refresh_token_ttl_secs: 30 * 24 * 3600,
             login_max_failures: 5,
             login_lock_secs: 900,
+            console_idle_secs: 1800,
+            console_secure_cookie: false,
             db_max_connections: 10,
             storage_dir: None,
             attachment_max_bytes: 10 * 1024 * 1024,

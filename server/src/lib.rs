@@ -5,6 +5,9 @@
 //! a thin handler in a capability's `routes` module → that capability's `service` function, which
 //! checks the permission, validates, opens the transaction, queries through [`auth::scope`],
 //! writes, records the [`audit`] event and commits → the response or [`http::error::ApiError`].
+//!
+//! The web [`console`] at `/` is a second door onto the same capability functions: its handlers
+//! take a session cookie in place of a bearer token and answer HTML in place of JSON.
 
 pub mod assessment;
 pub mod audit;
@@ -12,6 +15,7 @@ pub mod auth;
 pub mod care;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod csv_lines;
 pub mod db;
 pub mod demo;

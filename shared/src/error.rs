@@ -73,6 +73,10 @@ pub mod codes {
     pub const INVALID_TOKEN: &str = "invalid_token";
     pub const REFRESH_TOKEN_REUSED: &str = "refresh_token_reused";
     pub const FORBIDDEN: &str = "forbidden";
+    /// A console form sent without its session's CSRF token (403).
+    pub const CSRF_TOKEN_INVALID: &str = "csrf_token_invalid";
+    /// A console session unused for longer than the idle timeout (401).
+    pub const SESSION_IDLE: &str = "session_idle";
     /// A lead assessor confirming or returning their own submission (双人评估).
     pub const OWN_SUBMISSION: &str = "own_submission";
     /// Separation of duties (不相容岗位分离): the officer who submitted a bill audits it.

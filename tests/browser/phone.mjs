@@ -27,3 +27,21 @@ export async function openPhone(prefix = "") {
   };
   return { browser, page, step, out, steps: () => steps };
 }
+
+// Opens a 1366 × 768 page (an office screen) for the console, screenshots named like the phone's.
+export async function openDesk(prefix = "") {
+  const out = process.env.OUT ?? new URL("./out/", import.meta.url).pathname;
+  mkdirSync(out, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+      "--disable-component-update", "--disable-sync", "--disable-quic"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, deviceScaleFactor: 1, locale: "zh-CN" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60000);
+  const step = async (name, on = page) => {
+    await on.screenshot({ path: `${out}/${prefix}${name}.png`, fullPage: true });
+  };
+  return { browser, context, page, step, out };
+}

@@ -237,6 +237,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/insured-persons",
         "POST /api/v1/insured-persons/import",
         "POST /api/v1/insured-persons/lookup",
+        "POST /api/v1/insured-persons/{id}/id-number",
         "POST /api/v1/insured-persons/{id}/provider-choices",
         "POST /api/v1/ledger/entries/{id}/reversal",
         "POST /api/v1/partner-events",

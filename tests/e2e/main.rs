@@ -5,6 +5,7 @@ mod assessment_workflow;
 mod auth;
 mod care_plans;
 mod city;
+mod console;
 mod conventions;
 mod demo;
 mod edges;

@@ -4,14 +4,15 @@
 //! state before and after, in one transaction.
 
 use ltci_shared::messages as m;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Duration, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use ltci_shared::api::assessment::{
     AssessmentCase, AssignRequest, CaseState, ReasonRequest, RoundKind, SubmitAssessmentRequest,
 };
 use ltci_shared::api::users::Role;
 use ltci_shared::error::codes;
+use ltci_shared::text::Text;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -181,6 +182,56 @@ async fn insert_round<C: ConnectionTrait>(
 /// Assigns assessors (派单). At least the configured number, at least one medically qualified;
 /// nobody employed by the institution the application names or that applied (回避); for a
 /// re-assessment nobody who took part before; for an appeal only the expert panel.
+/// The institutions serving the applicant today: their employees must stand aside too.
+async fn serving_institutions<C: ConnectionTrait>(
+    db: &C,
+    c: &case::Model,
+    today: NaiveDate,
+) -> ApiResult<BTreeSet<Uuid>> {
+    Ok(service_relation::Entity::find()
+        .filter(service_relation::Column::InsuredPersonId.eq(c.insured_person_id))
+        .filter(service_relation::Column::StartOn.lte(today))
+        .filter(
+            sea_orm::Condition::any()
+                .add(service_relation::Column::EndOn.is_null())
+                .add(service_relation::Column::EndOn.gte(today)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.institution_id)
+        .collect())
+}
+
+/// Why an assessor employed by `employer` must stand aside from case `c` (回避), if they must:
+/// they work for the institution named on it or for one serving the applicant.
+fn recusal(c: &case::Model, serving: &BTreeSet<Uuid>, employer: Option<Uuid>) -> Option<Text> {
+    let employer = employer?;
+    if Some(employer) == c.institution_id || Some(employer) == c.applied_by_institution_id {
+        Some(m::recusal_named_institution())
+    } else if serving.contains(&employer) {
+        Some(m::recusal_serving_institution())
+    } else {
+        None
+    }
+}
+
+/// The region's assessors who must stand aside from case `id` (回避), with why: what the
+/// assignment form shows before an officer chooses.
+pub async fn recusals(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<BTreeMap<Uuid, Text>> {
+    actor.require(Permission::ReadAssessmentCases)?;
+    let c = find_in_scope(&state.db, actor, id).await?;
+    let serving = serving_institutions(&state.db, &c, actor.today).await?;
+    let profiles = assessor_profile::Entity::find()
+        .filter(assessor_profile::Column::RegionId.eq(c.region_id))
+        .all(&state.db)
+        .await?;
+    Ok(profiles
+        .into_iter()
+        .filter_map(|p| recusal(&c, &serving, p.employer_institution_id).map(|why| (p.user_id, why)))
+        .collect())
+}
+
 pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignRequest) -> ApiResult<AssessmentCase> {
     actor.require(Permission::ManageAssessments)?;
     let txn = state.db.begin().await?;
@@ -213,21 +264,7 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
         .into_iter()
         .map(|a| a.assessor_id)
         .collect();
-    // Institutions serving the applicant now: their employees must recuse too.
-    let today = actor.today;
-    let serving: BTreeSet<Uuid> = service_relation::Entity::find()
-        .filter(service_relation::Column::InsuredPersonId.eq(c.insured_person_id))
-        .filter(service_relation::Column::StartOn.lte(today))
-        .filter(
-            sea_orm::Condition::any()
-                .add(service_relation::Column::EndOn.is_null())
-                .add(service_relation::Column::EndOn.gte(today)),
-        )
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|r| r.institution_id)
-        .collect();
+    let serving = serving_institutions(&txn, &c, actor.today).await?;
     let mut medical = false;
     for (i, assessor_id) in ids.iter().enumerate() {
         let field = format!("assessor_ids[{i}]");
@@ -241,13 +278,9 @@ pub async fn assign(state: &AppState, actor: &Actor, id: Uuid, req: AssignReques
             errors.add(field, "no_assessor_profile", m::no_assessor_profile(&u.username));
             continue;
         };
-        if let Some(employer) = p.employer_institution_id {
-            let named = Some(employer) == c.institution_id || Some(employer) == c.applied_by_institution_id;
-            if named || serving.contains(&employer) {
-                let why = if named { m::recusal_named_institution() } else { m::recusal_serving_institution() };
-                errors.add(field, "recusal_required", m::recusal_required(&u.username, why));
-                continue;
-            }
+        if let Some(why) = recusal(&c, &serving, p.employer_institution_id) {
+            errors.add(field, "recusal_required", m::recusal_required(&u.username, why));
+            continue;
         }
         if kind != RoundKind::Initial && took_part.contains(assessor_id) {
             errors.add(field, "took_part_before", m::took_part_before(&u.username));

@@ -7,6 +7,7 @@ pub mod permission;
 pub mod routes;
 pub mod scope;
 pub mod service;
+pub mod session;
 pub mod token;
 
 pub use actor::Actor;

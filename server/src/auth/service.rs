@@ -28,6 +28,26 @@ pub async fn login(
     password: &str,
     request_id: Option<String>,
 ) -> ApiResult<TokenPair> {
+    let login = open_login(state, username, password, request_id).await?;
+    token_pair(state, login.user.id, login.family_id, login.refresh_token)
+}
+
+/// A login just opened: the account, the login's id (`sid`) and its first refresh token.
+#[derive(Debug)]
+pub struct OpenedLogin {
+    pub user: user::Model,
+    pub family_id: Uuid,
+    pub refresh_token: String,
+}
+
+/// Checks the password (with the lockout) and opens a new login: what both the API's sign-in and
+/// the console's do.
+pub async fn open_login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    request_id: Option<String>,
+) -> ApiResult<OpenedLogin> {
     let username = username.trim().to_lowercase();
     if username.is_empty() || username.len() > MAX_USERNAME_LEN {
         state.passwords.verify(password, None).await?;
@@ -56,7 +76,7 @@ pub async fn login(
     audit::record(&txn, &actor, "auth.login", "user", user.id, &[]).await?;
     txn.commit().await?;
     tracing::info!(user_id = %user.id, "login");
-    token_pair(state, user.id, family_id, refresh)
+    Ok(OpenedLogin { user, family_id, refresh_token: refresh })
 }
 
 /// Counts a failed login for `username` and locks it after too many in a row. An upsert, so
@@ -173,7 +193,8 @@ pub async fn revoke_all_for_user<C: ConnectionTrait>(db: &C, user_id: Uuid) -> A
     Ok(())
 }
 
-async fn revoke_family<C: ConnectionTrait>(db: &C, family_id: Uuid) -> ApiResult<()> {
+/// Ends one login (all its refresh tokens): logout, and a console session left idle.
+pub async fn revoke_family<C: ConnectionTrait>(db: &C, family_id: Uuid) -> ApiResult<()> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(refresh_token::Column::FamilyId.eq(family_id))

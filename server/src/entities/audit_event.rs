@@ -24,6 +24,8 @@ pub struct Model {
     pub source: Option<String>,
     /// The old system's reference of an imported record.
     pub reference: Option<String>,
+    /// Why the actor did it, where the action needs a reason (viewing a full ID number).
+    pub reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ pub mod caregiver;
 pub mod caregiver_assignment;
 pub mod caregiver_training;
 pub mod certificate;
+pub mod console_session;
 pub mod contribution;
 pub mod county;
 pub mod evaluation_scheme;
@@ -41,6 +42,7 @@ pub mod service_relation;
 pub mod stay;
 pub mod stay_charge;
 pub mod user;
+pub mod user_preference;
 pub mod visit;
 pub mod visit_event;
 

@@ -58,6 +58,7 @@ pub fn app(state: AppState) -> Router {
     };
     routes
         .merge(SwaggerUi::new("/docs").url("/api/v1/openapi.json", openapi))
+        .merge(crate::console::router(state.clone()))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::registry::{
     County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
-    Region, UpdateInsuredPersonRequest,
+    Region, RevealIdNumberRequest, RevealedIdNumber, UpdateInsuredPersonRequest,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_counties, create_county))
         .routes(routes!(search_insured_persons, create_insured_person))
         .routes(routes!(get_insured_person, update_insured_person))
+        .routes(routes!(reveal_id_number))
 }
 
 /// List pooling regions.
@@ -116,4 +117,19 @@ async fn update_insured_person(
     ApiJson(req): ApiJson<UpdateInsuredPersonRequest>,
 ) -> ApiResult<ApiJson<InsuredPerson>> {
     persons::update(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// The full ID number (查看完整号码, agency officers): the reason is kept in the audit trail with
+/// who asked and when.
+#[utoipa::path(post, path = "/insured-persons/{id}/id-number", tag = "registry", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = RevealIdNumberRequest,
+    responses((status = 200, body = RevealedIdNumber), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn reveal_id_number(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<RevealIdNumberRequest>,
+) -> ApiResult<ApiJson<RevealedIdNumber>> {
+    let id_number = persons::reveal_id_number(&state, &actor, id, &req.reason).await?;
+    Ok(ApiJson(RevealedIdNumber { id_number }))
 }

@@ -188,6 +188,20 @@ pub struct PersonLookup {
 }
 
 /// Filters of `GET /api/v1/insured-persons`.
+/// `POST /insured-persons/{id}/id-number`: why the officer needs the full number (查看完整号码).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealIdNumberRequest {
+    /// 1–200 characters; kept in the audit trail with who asked and when.
+    pub reason: String,
+}
+
+/// The full ID number, answered to an officer who gave a reason.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RevealedIdNumber {
+    pub id_number: String,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct InsuredPersonFilter {
@@ -197,6 +211,11 @@ pub struct InsuredPersonFilter {
     pub id_number: Option<String>,
     pub status: Option<PersonStatus>,
     pub scheme: Option<Scheme>,
+    /// The county of household registration (户籍地): the 6-digit code that begins the ID number.
+    pub county_code: Option<String>,
+    /// Only people who hold (`true`) or do not hold (`false`) a disability certificate in force
+    /// today.
+    pub certified: Option<bool>,
 }
 
 impl Scheme {

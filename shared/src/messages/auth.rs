@@ -23,5 +23,7 @@ crate::catalogue! {
     staff_belong_to_institution() = "机构人员和护理人员须隶属于一个机构" / "institution staff and caregivers belong to an institution";
     only_staff_belong_to_institution() = "只有机构人员和护理人员隶属于机构" / "only institution staff and caregivers belong to an institution";
     use_caregiver_registry() = "护理人员的账号须从其护理人员档案创建：POST /api/v1/caregivers/<id>/account" / "caregiver accounts are created from the caregiver's record: POST /api/v1/caregivers/<id>/account";
+    console_session_idle() = "长时间未操作，已自动退出，请重新登录" / "signed out after a period of inactivity; sign in again";
+    console_csrf_invalid() = "表单已失效（页面过期或来自其他网站），请刷新页面后重试" / "this form has expired (an old page or another site sent it); reload the page and try again";
     unknown_institution() = "您的统筹区内没有这个机构" / "no such institution in your region";
 }

@@ -9,6 +9,7 @@ mod auth;
 mod care;
 mod commands;
 mod common;
+mod console;
 mod funding;
 mod imports;
 mod institutions;
@@ -22,6 +23,7 @@ pub use auth::*;
 pub use care::*;
 pub use commands::*;
 pub use common::*;
+pub use console::*;
 pub use funding::*;
 pub use imports::*;
 pub use institutions::*;
@@ -43,9 +45,23 @@ pub fn entry(key: &str) -> Option<&'static Entry> {
 
 /// Every entry of the catalogue.
 pub fn all() -> impl Iterator<Item = &'static Entry> {
-    [ASSESSMENT, AUTH, CARE, COMMANDS, COMMON, FUNDING, IMPORTS, INSTITUTIONS, POLICY, REGISTRY, SETTLEMENT, WORKFORCE]
-        .into_iter()
-        .flatten()
+    [
+        ASSESSMENT,
+        AUTH,
+        CARE,
+        COMMANDS,
+        CONSOLE,
+        COMMON,
+        FUNDING,
+        IMPORTS,
+        INSTITUTIONS,
+        POLICY,
+        REGISTRY,
+        SETTLEMENT,
+        WORKFORCE,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 #[cfg(test)]

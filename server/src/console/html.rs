@@ -1,0 +1,311 @@
+//! The console's page frame: the document, the agency's heading, the left menu by role, the
+//! breadcrumb, notices, forms' common parts and the print footer; rendered on the server with
+//! dioxus (`dioxus-ssr`), answered with the headers every console page carries.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use dioxus::prelude::*;
+use ltci_shared::messages as m;
+use ltci_shared::text::{Lang, Text};
+
+use super::menu;
+use super::session::Ctx;
+use crate::http::error::ApiError;
+
+/// The stylesheet's and script's addresses (versioned by the build, so browsers may cache them).
+pub const CSS: &str = concat!("/static/console.css?v=", env!("CARGO_PKG_VERSION"));
+pub const JS: &str = concat!("/static/console.js?v=", env!("CARGO_PKG_VERSION"));
+
+/// What a page says above its content after an action: done, or refused (with the fields).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notice {
+    pub done: Option<String>,
+    pub refused: Option<String>,
+    /// Field name → why it was refused, shown next to the field.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Notice {
+    pub fn done(text: Text, lang: Lang) -> Notice {
+        Notice { done: Some(text.render(lang)), ..Notice::default() }
+    }
+
+    /// A refusal of the service: its message, and each field's reason for the field.
+    pub fn refused(e: &ApiError, lang: Lang) -> Notice {
+        // A refusal naming fields says so above, and each field's reason beside the field.
+        let message = if e.code() == ltci_shared::error::codes::VALIDATION_FAILED {
+            m::ui_check_fields().render(lang)
+        } else {
+            e.message().render(lang)
+        };
+        Notice {
+            refused: Some(message),
+            fields: e.details().iter().map(|(k, v)| (k.clone(), v.text.render(lang))).collect(),
+            done: None,
+        }
+    }
+
+    /// Why `field` was refused, if it was.
+    pub fn field(&self, field: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One page of the console: where it is, what it is called, what it shows.
+#[derive(Debug)]
+pub struct Page {
+    /// The menu entry it belongs to (its path).
+    pub section: &'static str,
+    pub title: String,
+    /// Parent pages above it (label, address); the page itself ends the trail.
+    pub trail: Vec<(String, String)>,
+    pub notice: Notice,
+    pub body: Element,
+    /// Whether the page prints as a document with signature lines (bills, certificates).
+    pub signed_print: bool,
+}
+
+impl Page {
+    pub fn new(section: &'static str, title: impl Into<String>, body: Element) -> Page {
+        Page { section, title: title.into(), trail: Vec::new(), notice: Notice::default(), body, signed_print: false }
+    }
+
+    pub fn under(mut self, label: impl Into<String>, href: impl Into<String>) -> Page {
+        self.trail.push((label.into(), href.into()));
+        self
+    }
+
+    pub fn with_notice(mut self, notice: Notice) -> Page {
+        self.notice = notice;
+        self
+    }
+
+    pub fn signed(mut self) -> Page {
+        self.signed_print = true;
+        self
+    }
+}
+
+/// The answer for a page: 200, or `status` for a page shown again with a refusal.
+pub fn respond(ctx: &Ctx, page: Page) -> Response {
+    let status = if page.notice.refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    document(status, ctx.lang, &page.title.clone(), frame(ctx, page))
+}
+
+fn frame(ctx: &Ctx, page: Page) -> Element {
+    let l = ctx.lang;
+    let home = m::ui_home().render(l);
+    let other_lang = if l == Lang::Zh { "en" } else { "zh" };
+    let other_label = if l == Lang::Zh { "English" } else { "中文" };
+    let role = super::labels::role(ctx.actor.role).render(l);
+    let heading = m::ui_system_name(&ctx.region_name).render(l);
+    let notice = page.notice.clone();
+    let items = menu::for_actor(&ctx.actor);
+    let csrf = ctx.csrf.clone();
+    rsx! {
+        a { class: "skip", href: "#main", {m::ui_skip_to_content().render(l)} }
+        header { class: "top",
+            span { class: "brand", "{heading}" }
+            span { class: "who", "{ctx.actor.username} · {role}" }
+            form { method: "post", action: "/language", class: "inline",
+                input { r#type: "hidden", name: "_csrf", value: "{csrf}" }
+                input { r#type: "hidden", name: "lang", value: "{other_lang}" }
+                input { r#type: "hidden", name: "back", value: "{page.section}" }
+                button { r#type: "submit", class: "link", lang: "{other_lang}", "{other_label}" }
+            }
+            form { method: "post", action: "/logout", class: "inline",
+                input { r#type: "hidden", name: "_csrf", value: "{csrf}" }
+                button { r#type: "submit", class: "link", {m::ui_sign_out().render(l)} }
+            }
+        }
+        div { class: "layout",
+            nav { class: "menu", aria_label: m::ui_main_menu().render(l),
+                ul {
+                    for item in items {
+                        li {
+                            if item.path == page.section {
+                                a { href: item.path, aria_current: "page", class: "current", {item.label.render(l)} }
+                            } else {
+                                a { href: item.path, {item.label.render(l)} }
+                            }
+                        }
+                    }
+                }
+            }
+            main { id: "main",
+                nav { class: "crumbs", aria_label: m::ui_breadcrumb().render(l),
+                    ol {
+                        if page.section != "/" || !page.trail.is_empty() {
+                            li { a { href: "/", "{home}" } }
+                        }
+                        for (label, href) in page.trail.iter() {
+                            li { a { href: "{href}", "{label}" } }
+                        }
+                        li { aria_current: "page", "{page.title}" }
+                    }
+                }
+                p { class: "print-only agency", "{heading}" }
+                h1 { "{page.title}" }
+                {notice_box(&notice)}
+                {page.body}
+                if page.signed_print {
+                    footer { class: "print-only signatures",
+                        span { {m::ui_sign_officer().render(l)} }
+                        span { {m::ui_sign_reviewer().render(l)} }
+                        span { {m::ui_sign_date().render(l)} }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn notice_box(n: &Notice) -> Element {
+    rsx! {
+        if let Some(done) = &n.done {
+            p { class: "notice done", role: "status", "{done}" }
+        }
+        if let Some(refused) = &n.refused {
+            div { class: "notice refused", role: "alert",
+                p { "{refused}" }
+                if !n.fields.is_empty() {
+                    ul {
+                        for (_, why) in n.fields.iter() {
+                            li { "{why}" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf(ctx: &Ctx) -> Element {
+    rsx! { input { r#type: "hidden", name: "_csrf", value: "{ctx.csrf}" } }
+}
+
+/// A labelled text input with the refusal of its field beside it.
+pub fn text_field(name: &str, label: &str, value: &str, notice: &Notice, required: bool) -> Element {
+    input_field("text", name, label, value, notice, required)
+}
+
+/// A labelled date input (YYYY-MM-DD) with its field's refusal beside it.
+pub fn date_field(name: &str, label: &str, value: &str, notice: &Notice) -> Element {
+    input_field("date", name, label, value, notice, false)
+}
+
+fn input_field(kind: &str, name: &str, label: &str, value: &str, notice: &Notice, required: bool) -> Element {
+    let id = format!("f-{name}");
+    let err_id = format!("e-{name}");
+    let why = notice.field(name).map(str::to_owned);
+    rsx! {
+        div { class: if why.is_some() { "field invalid" } else { "field" },
+            label { r#for: "{id}", "{label}" }
+            input { id: "{id}", r#type: "{kind}", name: "{name}", value: "{value}", required: required,
+                aria_invalid: if why.is_some() { "true" } else { "false" },
+                aria_describedby: if why.is_some() { "{err_id}" } else { "" } }
+            if let Some(why) = &why {
+                span { id: "{err_id}", class: "why", "{why}" }
+            }
+        }
+    }
+}
+
+/// A labelled multi-line input (a reason) with its field's refusal beside it.
+pub fn reason_field(name: &str, label: &str, notice: &Notice) -> Element {
+    let id = format!("f-{name}-{}", label.len());
+    let why = notice.field(name).map(str::to_owned);
+    rsx! {
+        div { class: if why.is_some() { "field invalid" } else { "field" },
+            label { r#for: "{id}", "{label}" }
+            textarea { id: "{id}", name: "{name}", rows: "2", required: true, maxlength: "500" }
+            if let Some(why) = &why {
+                span { class: "why", "{why}" }
+            }
+        }
+    }
+}
+
+/// Links to the previous and next page of a list, keeping its filters (`query` without paging).
+pub fn pager(l: Lang, path: &str, query: &str, offset: u64, limit: u64, total: u64) -> Element {
+    let sep = if query.is_empty() { "" } else { "&" };
+    let prev = (offset > 0).then(|| format!("{path}?{query}{sep}offset={}", offset.saturating_sub(limit)));
+    let next = (offset + limit < total).then(|| format!("{path}?{query}{sep}offset={}", offset + limit));
+    let from = if total == 0 { 0 } else { offset + 1 };
+    let to = Ord::min(offset + limit, total);
+    let shown = m::ui_showing(super::format::count(from), super::format::count(to), super::format::count(total));
+    rsx! {
+        nav { class: "pager", aria_label: m::ui_pages().render(l),
+            span { {shown.render(l)} }
+            if let Some(p) = prev { a { href: "{p}", rel: "prev", {m::ui_previous_page().render(l)} } }
+            if let Some(n) = next { a { href: "{n}", rel: "next", {m::ui_next_page().render(l)} } }
+        }
+    }
+}
+
+/// A page outside the frame (signed out, or an error before the frame can be drawn).
+pub fn bare(status: StatusCode, lang: Lang, title: &str, body: Element) -> Response {
+    document(status, lang, title, rsx! { main { id: "main", class: "bare", {body} } })
+}
+
+/// The page for a refusal: what went wrong, and the way back.
+pub fn error_page(status: StatusCode, message: &str, request_id: Option<&str>) -> Response {
+    let l = crate::language::current();
+    let title = match status {
+        StatusCode::FORBIDDEN => m::ui_forbidden_title().render(l),
+        StatusCode::NOT_FOUND => m::ui_not_found_title().render(l),
+        s if s.is_server_error() => m::ui_server_error_title().render(l),
+        _ => m::ui_refused_title().render(l),
+    };
+    let reference = request_id.map(|id| m::ui_request_reference(id).render(l));
+    bare(
+        status,
+        l,
+        &title.clone(),
+        rsx! {
+            h1 { "{title}" }
+            p { class: "notice refused", role: "alert", "{message}" }
+            if let Some(r) = reference { p { class: "muted", "{r}" } }
+            p { a { href: "/", {m::ui_back_home().render(l)} } }
+        },
+    )
+}
+
+fn document(status: StatusCode, lang: Lang, title: &str, body: Element) -> Response {
+    let html_lang = if lang == Lang::Zh { "zh-CN" } else { "en" };
+    let suffix = m::ui_product().render(lang);
+    let inner = dioxus_ssr::render_element(rsx! {
+        head {
+            meta { charset: "utf-8" }
+            meta { name: "viewport", content: "width=device-width, initial-scale=1" }
+            title { "{title} · {suffix}" }
+            link { rel: "stylesheet", href: CSS }
+            script { src: JS, defer: true }
+        }
+        body { {body} }
+    });
+    let html = format!("<!DOCTYPE html><html lang=\"{html_lang}\">{inner}</html>");
+    let mut resp = (status, html).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    secure_headers(h);
+    resp
+}
+
+/// What every console answer carries: no caching (pages show personal data), a
+/// Content-Security-Policy that allows only the console's own stylesheet, script and images (no
+/// inline script, no other site), no framing, no sniffing, no referrer.
+pub fn secure_headers(h: &mut axum::http::HeaderMap) {
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+}

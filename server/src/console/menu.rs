@@ -1,0 +1,32 @@
+//! The console's left menu: each page, the permission that opens it, in the order officers work.
+
+use ltci_shared::messages as m;
+use ltci_shared::text::Text;
+
+use crate::auth::{Actor, Permission};
+
+/// One entry of the menu.
+#[derive(Debug)]
+pub struct Item {
+    pub path: &'static str,
+    pub label: Text,
+}
+
+/// The pages of the menu and what opens each: a role sees the entries its permissions open.
+fn all() -> [(&'static str, Text, Option<Permission>); 4] {
+    [
+        ("/", m::ui_home(), None),
+        ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
+        ("/cases", m::ui_cases(), Some(Permission::ReadAssessmentCases)),
+        ("/audit", m::ui_audit_trail(), Some(Permission::ReadAuditTrail)),
+    ]
+}
+
+/// The menu `actor` sees.
+pub fn for_actor(actor: &Actor) -> Vec<Item> {
+    all()
+        .into_iter()
+        .filter(|(_, _, p)| p.is_none_or(|p| actor.can(p)))
+        .map(|(path, label, _)| Item { path, label })
+        .collect()
+}

@@ -1,0 +1,36 @@
+//! The web console (经办工作台) at `/`: pages rendered on the server whose handlers call the same
+//! capability functions as the JSON API, behind a session cookie bound to the API's login.
+
+pub mod error;
+pub mod format;
+pub mod html;
+pub mod labels;
+pub mod menu;
+mod pages;
+pub mod session;
+mod statics;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+/// Every console route, in one place.
+pub fn router(state: AppState) -> Router<AppState> {
+    let pages = Router::new()
+        .route("/", get(pages::home::show))
+        .route("/login", get(pages::sign_in::form).post(pages::sign_in::submit))
+        .route("/logout", post(pages::sign_in::sign_out))
+        .route("/language", post(pages::sign_in::language))
+        .route("/persons", get(pages::persons::list))
+        .route("/persons/find", post(pages::persons::find))
+        .route("/persons/{id}", get(pages::persons::show))
+        .route("/persons/{id}/id-number", post(pages::persons::reveal))
+        .route("/persons/{id}/apply", post(pages::persons::apply))
+        .route("/cases", get(pages::cases::list))
+        .route("/cases/{id}", get(pages::cases::show))
+        .route("/cases/{id}/{step}", post(pages::cases::step))
+        .route("/audit", get(pages::audit::list))
+        .layer(axum::middleware::from_fn_with_state(state, session::resume));
+    Router::new().merge(pages).merge(statics::router())
+}

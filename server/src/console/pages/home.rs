@@ -1,0 +1,170 @@
+//! 工作台: the signed-in user's queues with their counts, each linking to where the work is done.
+//! Every count is the `total` of the same list the API answers, so permissions and scope apply.
+
+use axum::response::Response;
+use dioxus::prelude::*;
+use ltci_shared::api::assessment::{CaseFilter, CaseState, CertificateFilter};
+use ltci_shared::api::funding::{DrawStatus, HealthQuery, WarningLevel};
+use ltci_shared::api::institutions::{InstitutionFilter, InstitutionStatus};
+use ltci_shared::api::registry::Scheme;
+use ltci_shared::api::settlement::{BillFilter, BillStatus};
+use ltci_shared::messages as m;
+use ltci_shared::text::{Lang, Text};
+
+use crate::auth::Permission;
+use crate::console::error::{PageResult, sign_in_again};
+use crate::console::format;
+use crate::console::html::{self, Page};
+use crate::console::session::{Ctx, NoSession};
+use crate::http::pagination::PageRequest;
+use crate::state::AppState;
+use crate::{assessment, funding, institutions, settlement};
+
+/// One queue: what waits, how many, where it is worked.
+#[derive(Debug)]
+struct Queue {
+    label: Text,
+    count: u64,
+    href: String,
+    /// `warn` or `bad` for a queue that needs attention beyond its count.
+    tone: &'static str,
+}
+
+const ONE: PageRequest = PageRequest { limit: 1, offset: 0 };
+
+/// The home page; the sign-in page for anyone not signed in.
+pub async fn show(
+    ctx: Option<Ctx>,
+    axum::extract::State(state): axum::extract::State<AppState>,
+    why: Option<axum::Extension<NoSession>>,
+) -> PageResult {
+    let Some(ctx) = ctx else {
+        return Ok(sign_in_again(why.map_or(NoSession::Absent, |w| w.0)));
+    };
+    let queues = queues(&state, &ctx).await?;
+    let funds = funds(&state, &ctx).await?;
+    Ok(render(&ctx, queues, funds))
+}
+
+async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::console::error::Refusal> {
+    let a = &ctx.actor;
+    let mut out = Vec::new();
+    if a.can(Permission::ReadAssessmentCases) {
+        for (s, label) in [
+            (CaseState::AwaitingAssignment, m::ui_queue_awaiting_assignment()),
+            (CaseState::ReassessmentPending, m::ui_queue_objections()),
+            (CaseState::AppealPending, m::ui_queue_appeals()),
+            (CaseState::AwaitingConfirmation, m::ui_queue_awaiting_confirmation()),
+            (CaseState::InPublicity, m::ui_queue_in_publicity()),
+        ] {
+            let f = CaseFilter { state: Some(s), insured_person_id: None };
+            let count = assessment::cases::list(state, a, f, ONE).await?.total;
+            out.push(Queue { label, count, href: format!("/cases?state={}", s.as_str()), tone: "" });
+        }
+        let f = CertificateFilter { insured_person_id: None, expiring_within_days: Some(60) };
+        let count = assessment::certificates::list(state, a, f, ONE).await?.total;
+        out.push(Queue { label: m::ui_queue_expiring(), count, href: "/cases?state=certified".into(), tone: "warn" });
+    }
+    if a.can(Permission::ReadInstitutions) && a.can(Permission::ReadFunding) {
+        for s in [InstitutionStatus::Submitted, InstitutionStatus::InspectionPending, InstitutionStatus::Inspected] {
+            let f = InstitutionFilter { status: Some(s) };
+            let count = institutions::designation::list(state, a, f, ONE).await?.total;
+            let label = m::ui_queue_designation(s.text());
+            out.push(Queue { label, count, href: "/api/v1/institutions".into(), tone: "" });
+        }
+    }
+    if a.can(Permission::ReadBills) && a.can(Permission::ReadFunding) {
+        for (s, label) in
+            [(BillStatus::Submitted, m::ui_queue_bills_to_audit()), (BillStatus::Approved, m::ui_queue_bills_to_pay())]
+        {
+            let f = BillFilter { institution_id: None, month: None, status: Some(s) };
+            let count = settlement::bills::list(state, a, f, ONE).await?.total;
+            out.push(Queue { label, count, href: "/api/v1/settlements".into(), tone: "" });
+        }
+    }
+    if a.can(Permission::ReadFunding) {
+        let waiting =
+            funding::reserve::list(state, a).await?.iter().filter(|d| d.status == DrawStatus::Requested).count();
+        out.push(Queue {
+            label: m::ui_queue_reserve_draws(),
+            count: waiting as u64,
+            href: "/api/v1/funding/reserve-draws".into(),
+            tone: "",
+        });
+    }
+    // Until their console pages exist, queues worked elsewhere link to the API's page.
+    for q in &mut out {
+        if q.href.starts_with("/api/") {
+            q.href = "/docs".into();
+        }
+    }
+    Ok(out)
+}
+
+/// Each scheme's fund: balance, months covered and the warning level (officers and auditors).
+async fn funds(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Vec<(Scheme, String, String, WarningLevel)>, crate::console::error::Refusal> {
+    if !ctx.actor.can(Permission::ReadFunding) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for scheme in Scheme::ALL {
+        let h = funding::health::health(&state.db, &ctx.actor, HealthQuery { scheme, on: None, from: None }).await?;
+        let months = h.months_covered.map(|m| m.round_dp(1).to_string()).unwrap_or_else(|| "—".into());
+        out.push((scheme, format::yuan(h.balance), months, h.level));
+    }
+    Ok(out)
+}
+
+fn warning_text(level: WarningLevel) -> (Text, &'static str) {
+    match level {
+        WarningLevel::Critical => (m::ui_fund_critical(), "bad"),
+        WarningLevel::Warning => (m::ui_fund_warning(), "warn"),
+        WarningLevel::Normal => (m::ui_fund_normal(), ""),
+        WarningLevel::ExcessSurplus => (m::ui_fund_surplus(), "warn"),
+        WarningLevel::NoExpenditure => (m::ui_fund_no_expenditure(), ""),
+    }
+}
+
+fn render(ctx: &Ctx, queues: Vec<Queue>, funds: Vec<(Scheme, String, String, WarningLevel)>) -> Response {
+    let l: Lang = ctx.lang;
+    let today = format::day(ctx.actor.today);
+    let body = rsx! {
+        p { class: "muted", {m::ui_today_is(&today).render(l)} }
+        if !queues.is_empty() {
+            h2 { {m::ui_queues().render(l)} }
+            div { class: "cards",
+                for q in queues.iter() {
+                    a { class: if q.count == 0 { "card zero".to_string() } else { format!("card {}", q.tone) }, href: "{q.href}",
+                        span { class: "n", {format::count(q.count)} }
+                        {q.label.render(l)}
+                    }
+                }
+            }
+        }
+        if !funds.is_empty() {
+            h2 { {m::ui_funds().render(l)} }
+            table {
+                thead { tr {
+                    th { scope: "col", {m::ui_scheme().render(l)} }
+                    th { scope: "col", class: "num", {m::ui_balance().render(l)} }
+                    th { scope: "col", class: "num", {m::ui_months_covered().render(l)} }
+                    th { scope: "col", {m::ui_warning_level().render(l)} }
+                } }
+                tbody {
+                    for (scheme, balance, months, level) in funds.iter() {
+                        tr {
+                            td { {scheme.text().render(l)} }
+                            td { class: "num", "{balance}" }
+                            td { class: "num", "{months}" }
+                            td { class: "{warning_text(*level).1}", {warning_text(*level).0.render(l)} }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html::respond(ctx, Page::new("/", m::ui_home().render(l), body))
+}
