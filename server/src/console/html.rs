@@ -227,6 +227,17 @@ pub fn reason_field(name: &str, label: &str, notice: &Notice) -> Element {
     }
 }
 
+/// A list's filters as a query string for its pager's links (empty filters left out).
+pub fn query_of(filters: &[(&str, &Option<String>)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in filters {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            q.append_pair(k, v);
+        }
+    }
+    q.finish()
+}
+
 /// Links to the previous and next page of a list, keeping its filters (`query` without paging).
 pub fn pager(l: Lang, path: &str, query: &str, offset: u64, limit: u64, total: u64) -> Element {
     let sep = if query.is_empty() { "" } else { "&" };

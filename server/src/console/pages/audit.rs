@@ -29,20 +29,14 @@ pub struct ListQuery {
 
 impl ListQuery {
     fn query_string(&self) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
+        html::query_of(&[
             ("entity_type", &self.entity_type),
             ("entity_id", &self.entity_id),
             ("action", &self.action),
             ("actor", &self.actor),
             ("from", &self.from),
             ("to", &self.to),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                q.append_pair(k, v);
-            }
-        }
-        q.finish()
+        ])
     }
 }
 

@@ -26,19 +26,6 @@ use crate::state::AppState;
 
 const PAGE_SIZE: u64 = 20;
 
-/// The states a case list can be filtered by, in the order of the workflow.
-const STATES: [CaseState; 9] = [
-    CaseState::AwaitingAssignment,
-    CaseState::Assigned,
-    CaseState::AwaitingConfirmation,
-    CaseState::InPublicity,
-    CaseState::ReassessmentPending,
-    CaseState::Certified,
-    CaseState::AppealPending,
-    CaseState::Final,
-    CaseState::Refused,
-];
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     state: Option<String>,
@@ -61,7 +48,7 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
                 label { r#for: "f-state", {m::ui_status().render(l)} }
                 select { id: "f-state", name: "state", "data-autosubmit": "true",
                     option { value: "", {m::ui_any().render(l)} }
-                    for s in STATES {
+                    for s in CaseState::ALL {
                         option { value: s.as_str(), selected: chosen == Some(s), {s.text().render(l)} }
                     }
                 }

@@ -57,19 +57,13 @@ impl ListQuery {
 
     /// The filters as a query string, for the pager's links.
     fn query_string(&self) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
+        html::query_of(&[
             ("name", &self.name),
             ("county", &self.county),
             ("scheme", &self.scheme),
             ("status", &self.status),
             ("certified", &self.certified),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-                q.append_pair(k, v);
-            }
-        }
-        q.finish()
+        ])
     }
 }
 

@@ -98,14 +98,7 @@ pub async fn submit(
         return Refusal::BadForm.into_response();
     };
     let lang = f.lang.as_deref().and_then(Lang::from_code).unwrap_or_else(crate::language::current);
-    let expected = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(n, _)| *n == LOGIN_CSRF_COOKIE)
-        .map(|(_, v)| v.to_owned());
+    let expected = session::cookie_named(&headers, LOGIN_CSRF_COOKIE);
     if expected.is_none_or(|e| !sessions::csrf_matches(&e, f.csrf.as_deref())) {
         return page(lang, StatusCode::FORBIDDEN, &f.username, Some(m::console_csrf_invalid().render(lang)));
     }
