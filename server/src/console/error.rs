@@ -52,29 +52,29 @@ impl IntoResponse for Refusal {
         let lang = crate::language::current();
         match self {
             Refusal::SignIn(why) => sign_in_again(why),
-            Refusal::BadForm => html::error_page(StatusCode::BAD_REQUEST, &m::ui_bad_form().render(lang), None),
+            Refusal::BadForm => html::error_page(StatusCode::BAD_REQUEST, &m::ui_bad_form().render(lang)),
             Refusal::Api(e) if e.status() == StatusCode::UNAUTHORIZED => sign_in_again(NoSession::Ended),
-            Refusal::Api(e) if e.status().is_server_error() => {
-                let status = e.status();
-                // The JSON response logs the cause with the request id; the page shows only the id.
-                let logged = e.into_response();
-                let request_id = logged.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-                let mut page = html::error_page(status, &m::ui_server_error().render(lang), request_id.as_deref());
-                if let Some(retry) = logged.headers().get(header::RETRY_AFTER) {
-                    page.headers_mut().insert(header::RETRY_AFTER, retry.clone());
-                }
-                page
-            }
             Refusal::Api(e) => {
-                let mut page = html::error_page(e.status(), &e.message().render(lang), None);
-                if e.code() == ltci_shared::error::codes::ACCOUNT_LOCKED
-                    && let Some(retry) = e.into_response().headers().get(header::RETRY_AFTER).cloned()
-                {
-                    page.headers_mut().insert(header::RETRY_AFTER, retry);
-                }
+                let (status, retry) = (e.status(), e.retry_after_secs());
+                let mut page = if status.is_server_error() {
+                    // Rendering the JSON answer logs the cause inside the request's span (with its
+                    // id, which the answer's `x-request-id` header also carries).
+                    drop(e.into_response());
+                    html::error_page(status, &m::ui_server_error().render(lang))
+                } else {
+                    html::error_page(status, &e.message().render(lang))
+                };
+                with_retry_after(&mut page, retry);
                 page
             }
         }
+    }
+}
+
+/// `Retry-After` on a page answering a lockout or an overload.
+pub fn with_retry_after(resp: &mut Response, secs: Option<u64>) {
+    if let Some(v) = secs.and_then(|s| axum::http::HeaderValue::from_str(&s.to_string()).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
     }
 }
 

@@ -261,7 +261,7 @@ pub fn bare(status: StatusCode, lang: Lang, title: &str, body: Element) -> Respo
 }
 
 /// The page for a refusal: what went wrong, and the way back.
-pub fn error_page(status: StatusCode, message: &str, request_id: Option<&str>) -> Response {
+pub fn error_page(status: StatusCode, message: &str) -> Response {
     let l = crate::language::current();
     let title = match status {
         StatusCode::FORBIDDEN => m::ui_forbidden_title().render(l),
@@ -269,7 +269,6 @@ pub fn error_page(status: StatusCode, message: &str, request_id: Option<&str>) -
         s if s.is_server_error() => m::ui_server_error_title().render(l),
         _ => m::ui_refused_title().render(l),
     };
-    let reference = request_id.map(|id| m::ui_request_reference(id).render(l));
     bare(
         status,
         l,
@@ -277,7 +276,6 @@ pub fn error_page(status: StatusCode, message: &str, request_id: Option<&str>) -
         rsx! {
             h1 { "{title}" }
             p { class: "notice refused", role: "alert", "{message}" }
-            if let Some(r) = reference { p { class: "muted", "{r}" } }
             p { a { href: "/", {m::ui_back_home().render(l)} } }
         },
     )

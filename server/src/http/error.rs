@@ -162,6 +162,11 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         self.code
     }
+
+    /// When to try again (`Retry-After`), for a lockout or an overloaded server.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        self.retry_after_secs
+    }
 }
 
 /// For `.map_err`: a unique-constraint violation becomes `conflict` (the service's own 409 naming

@@ -23,12 +23,11 @@ crate::catalogue! {
     ui_cases() = "失能评估" / "Disability assessment";
     ui_audit_trail() = "审计日志" / "Audit trail";
     ui_bad_form() = "无法读取提交的表单，请刷新页面后重试" / "the form could not be read; reload the page and try again";
-    ui_server_error() = "系统出现错误，请稍后重试；如仍失败，请将下方的请求编号告知管理员" / "something went wrong on our side; try again later, and if it persists give the administrator the reference below";
+    ui_server_error() = "系统出现错误，请稍后重试；如仍失败，请联系系统管理员" / "something went wrong on our side; try again later, and if it persists tell the system administrator";
     ui_server_error_title() = "系统错误" / "System error";
     ui_forbidden_title() = "无权操作" / "Not allowed";
     ui_not_found_title() = "未找到" / "Not found";
     ui_refused_title() = "无法完成" / "Could not be done";
-    ui_request_reference(id) = "请求编号：{id}" / "Reference: {id}";
     ui_back_home() = "返回工作台" / "Back to the workbench";
     ui_check_fields() = "请检查标出的内容" / "check the marked fields";
     ui_showing(from, to, total) = "第 {from}–{to} 条，共 {total} 条" / "{from}–{to} of {total}";

@@ -30,6 +30,8 @@ struct Queue {
     tone: &'static str,
 }
 
+const API_PAGE: &str = "/docs";
+
 const ONE: PageRequest = PageRequest { limit: 1, offset: 0 };
 
 /// The home page; the sign-in page for anyone not signed in.
@@ -65,12 +67,13 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
         let count = assessment::certificates::list(state, a, f, ONE).await?.total;
         out.push(Queue { label: m::ui_queue_expiring(), count, href: "/cases?state=certified".into(), tone: "warn" });
     }
+    // Queues whose console pages are still to come link to the API's page (`API_PAGE`).
     if a.can(Permission::ReadInstitutions) && a.can(Permission::ReadFunding) {
         for s in [InstitutionStatus::Submitted, InstitutionStatus::InspectionPending, InstitutionStatus::Inspected] {
             let f = InstitutionFilter { status: Some(s) };
             let count = institutions::designation::list(state, a, f, ONE).await?.total;
             let label = m::ui_queue_designation(s.text());
-            out.push(Queue { label, count, href: "/api/v1/institutions".into(), tone: "" });
+            out.push(Queue { label, count, href: API_PAGE.into(), tone: "" });
         }
     }
     if a.can(Permission::ReadBills) && a.can(Permission::ReadFunding) {
@@ -79,24 +82,13 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
         {
             let f = BillFilter { institution_id: None, month: None, status: Some(s) };
             let count = settlement::bills::list(state, a, f, ONE).await?.total;
-            out.push(Queue { label, count, href: "/api/v1/settlements".into(), tone: "" });
+            out.push(Queue { label, count, href: API_PAGE.into(), tone: "" });
         }
     }
     if a.can(Permission::ReadFunding) {
         let waiting =
             funding::reserve::list(state, a).await?.iter().filter(|d| d.status == DrawStatus::Requested).count();
-        out.push(Queue {
-            label: m::ui_queue_reserve_draws(),
-            count: waiting as u64,
-            href: "/api/v1/funding/reserve-draws".into(),
-            tone: "",
-        });
-    }
-    // Until their console pages exist, queues worked elsewhere link to the API's page.
-    for q in &mut out {
-        if q.href.starts_with("/api/") {
-            q.href = "/docs".into();
-        }
+        out.push(Queue { label: m::ui_queue_reserve_draws(), count: waiting as u64, href: API_PAGE.into(), tone: "" });
     }
     Ok(out)
 }

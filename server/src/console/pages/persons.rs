@@ -12,7 +12,6 @@ use ltci_shared::api::institutions::ServiceRelationFilter;
 use ltci_shared::api::registry::{InsuredPerson, InsuredPersonFilter, PersonStatus, Scheme};
 use ltci_shared::messages as m;
 use ltci_shared::text::Lang;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -21,7 +20,6 @@ use crate::console::error::{PageResult, Refusal};
 use crate::console::format;
 use crate::console::html::{self, Notice, Page};
 use crate::console::session::{Ctx, Posted};
-use crate::entities::institution;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
 use crate::{assessment, institutions, registry};
@@ -280,14 +278,7 @@ async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<Strin
         Vec::new()
     };
     let ids: Vec<Uuid> = relations.iter().map(|r| r.institution_id).collect();
-    let names: HashMap<Uuid, String> = institution::Entity::find()
-        .filter(institution::Column::Id.is_in(ids))
-        .filter(institution::Column::RegionId.eq(a.region_id))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|i| (i.id, i.name))
-        .collect();
+    let names = if ids.is_empty() { HashMap::new() } else { institutions::designation::names(state, a, &ids).await? };
     let may_reveal = a.can(Permission::SeeFullIdNumbers) && full.is_none();
     let body = rsx! {
         dl { class: "facts",

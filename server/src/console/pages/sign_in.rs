@@ -5,7 +5,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use dioxus::prelude::*;
-use ltci_shared::error::codes;
 use ltci_shared::messages as m;
 use ltci_shared::text::Lang;
 use serde::Deserialize;
@@ -110,13 +109,8 @@ pub async fn submit(
             resp
         }
         Err(e) => {
-            let status = e.status();
-            let mut resp = page(lang, status, &f.username, Some(e.message().render(lang)));
-            if e.code() == codes::ACCOUNT_LOCKED
-                && let Some(retry) = e.into_response().headers().get(header::RETRY_AFTER).cloned()
-            {
-                resp.headers_mut().insert(header::RETRY_AFTER, retry);
-            }
+            let mut resp = page(lang, e.status(), &f.username, Some(e.message().render(lang)));
+            crate::console::error::with_retry_after(&mut resp, e.retry_after_secs());
             resp
         }
     }
