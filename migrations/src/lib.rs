@@ -26,6 +26,7 @@ mod m20261201_000016_provider_choices;
 mod m20261201_000017_bill_payments;
 mod m20261201_000018_register_imports;
 mod m20261202_000019_console_sessions;
+mod m20261202_000020_month_end_runs;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_bill_payments::Migration),
             Box::new(m20261201_000018_register_imports::Migration),
             Box::new(m20261202_000019_console_sessions::Migration),
+            Box::new(m20261202_000020_month_end_runs::Migration),
         ]
     }
 }

@@ -254,15 +254,30 @@ pub async fn list(
     let q = q.order_by_desc(audit_event::Column::At).order_by_desc(audit_event::Column::Id);
     let mut page = crate::http::pagination::fetch_page(&state.db, q, page, AuditEventView::from).await?;
     let ids: Vec<Uuid> = page.items.iter().filter_map(|e| e.actor_user_id).collect();
-    if !ids.is_empty() {
-        let users = user::Entity::find()
-            .filter(user::Column::RegionId.eq(actor.region_id))
-            .filter(user::Column::Id.is_in(ids))
-            .all(&state.db)
-            .await?;
-        for e in &mut page.items {
-            e.actor_username = users.iter().find(|u| Some(u.id) == e.actor_user_id).map(|u| u.username.clone());
-        }
+    let names = usernames(&state.db, actor.region_id, &ids).await?;
+    for e in &mut page.items {
+        e.actor_username = e.actor_user_id.and_then(|id| names.get(&id).cloned());
     }
     Ok(page)
+}
+
+/// The usernames of the region's users among `ids` (who took a step), in one query.
+pub async fn usernames<C: ConnectionTrait>(
+    db: &C,
+    region_id: Uuid,
+    ids: &[Uuid],
+) -> ApiResult<std::collections::HashMap<Uuid, String>> {
+    use crate::entities::user;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::RegionId.eq(region_id))
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username))
+        .collect())
 }

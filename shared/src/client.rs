@@ -36,7 +36,7 @@ use crate::api::registry::{
 };
 use crate::api::settlement::{
     Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
-    MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest, Statement,
+    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest, Statement,
 };
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
@@ -880,6 +880,23 @@ impl ApiClient {
 
     pub async fn month_end(&self, req: &MonthEndRequest) -> Result<MonthEndReport, ClientError> {
         self.call(Method::POST, "/settlements/month-end", Some(req)).await
+    }
+
+    /// Starts the month-end run in the background; answers the run as recorded.
+    pub async fn start_month_end(&self, req: &MonthEndRequest) -> Result<MonthEndRun, ClientError> {
+        self.call(Method::POST, "/settlements/month-end-runs", Some(req)).await
+    }
+
+    pub async fn month_end_run(&self, id: Uuid) -> Result<MonthEndRun, ClientError> {
+        self.get(&format!("/settlements/month-end-runs/{id}"), &()).await
+    }
+
+    pub async fn month_end_runs(
+        &self,
+        f: &MonthEndRunFilter,
+        page: PageQuery,
+    ) -> Result<Page<MonthEndRun>, ClientError> {
+        Self::send(self.api(Method::GET, "/settlements/month-end-runs").query(f).query(&page)).await
     }
 
     pub async fn institution_statement(&self, institution_id: Uuid) -> Result<Statement, ClientError> {

@@ -22,21 +22,21 @@ on_both_databases!(
 );
 
 /// A browser without script: one cookie jar (the console's cookies), no automatic redirects.
-struct Browser {
+pub(crate) struct Browser {
     http: reqwest::Client,
     base: String,
     cookies: Vec<(String, String)>,
 }
 
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    body: String,
-    headers: reqwest::header::HeaderMap,
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
 }
 
 impl Browser {
-    fn new(app: &TestApp) -> Browser {
+    pub(crate) fn new(app: &TestApp) -> Browser {
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         Browser { http, base: app.base_url.clone(), cookies: Vec::new() }
     }
@@ -61,12 +61,12 @@ impl Browser {
         Answer { status, location, body: resp.text().await.expect("body"), headers }
     }
 
-    async fn get(&mut self, path: &str) -> Answer {
+    pub(crate) async fn get(&mut self, path: &str) -> Answer {
         let resp = self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).send().await;
         self.take(resp.expect("GET")).await
     }
 
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Answer {
         let body = serde_urlencoded::to_string(form).expect("form");
         let resp = self
             .http
@@ -80,7 +80,7 @@ impl Browser {
     }
 
     /// Posts a form of the page at `from`, with the CSRF token that page carries.
-    async fn submit(&mut self, from: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn submit(&mut self, from: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
         let page = self.get(from).await;
         let token = csrf_of(&page.body);
         let mut form = vec![("_csrf", token.as_str())];
@@ -88,12 +88,12 @@ impl Browser {
         self.post(action, &form).await
     }
 
-    async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
+    pub(crate) async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
         self.submit("/login", "/login", &[("username", username), ("password", password)]).await
     }
 }
 
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token") + 20;
     html[at..].split('"').next().unwrap_or_default().to_owned()
 }
@@ -264,15 +264,16 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     let case_page = format!("/cases/{}", case.id);
 
     // Role → page → what it answers (200 shown, 403 refused).
-    let pages: [&str; 6] = ["/", "/persons", &person_page, "/cases", &case_page, "/audit"];
-    let expected: [(&str, [u16; 6]); 5] = [
-        ("admin_a", [200, 200, 200, 200, 200, 200]),
-        ("auditor_a", [200, 200, 200, 200, 200, 200]),
-        // Institution staff see only people and cases in their institution's scope; assessors
-        // find the region's people (to assess them) but only the cases they are assigned.
-        ("inst_a1", [200, 200, 404, 200, 404, 403]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403]),
-        ("carer_a1", [200, 200, 404, 403, 403, 403]),
+    let pages: [&str; 7] = ["/", "/persons", &person_page, "/cases", &case_page, "/audit", "/settlements"];
+    let expected: [(&str, [u16; 7]); 5] = [
+        ("admin_a", [200, 200, 200, 200, 200, 200, 200]),
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200]),
+        // Institution staff see only people and cases in their institution's scope (and their
+        // own bills); assessors find the region's people (to assess them) but only the cases
+        // they are assigned.
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 200]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403]),
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

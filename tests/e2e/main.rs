@@ -6,6 +6,7 @@ mod auth;
 mod care_plans;
 mod city;
 mod console;
+mod console_bills;
 mod conventions;
 mod demo;
 mod edges;

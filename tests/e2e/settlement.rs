@@ -21,7 +21,7 @@ use ltci_shared::api::partners::{PartnerBatch, PartnerEvent, PartnerEventKind, P
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::{
     BillFilter, BillLine, BillStatus, ComputeBill, Deduction, DepositReleaseRequest, LineRejection, LinesQuery,
-    MonthEndOutcome, MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest,
+    MonthEndOutcome, MonthEndReport, MonthEndRequest, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest,
 };
 use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
 use ltci_shared::api::workforce::CreateAssignment;
@@ -38,7 +38,7 @@ on_both_databases!(
     a_bills_steps_are_taken_by_different_officers
 );
 
-fn yuan(s: &str) -> Decimal {
+pub(crate) fn yuan(s: &str) -> Decimal {
     s.parse().expect("amount")
 }
 
@@ -57,7 +57,7 @@ fn code(e: &ClientError) -> String {
 }
 
 /// The first and last day of last month.
-fn last_month() -> (NaiveDate, NaiveDate, String) {
+pub(crate) fn last_month() -> (NaiveDate, NaiveDate, String) {
     let first_this = today().with_day(1).expect("first of the month");
     let last = first_this - Duration::days(1);
     let first = last.with_day(1).expect("first of last month");
@@ -65,7 +65,7 @@ fn last_month() -> (NaiveDate, NaiveDate, String) {
 }
 
 /// Region A's officer imports the demo policy, in force since 1 January of last year.
-async fn import_policy(world: &World) {
+pub(crate) async fn import_policy(world: &World) {
     let year = today().year();
     let policy = policy_for_region_a()
         .replace(&format!("effective_from = \"{year}-01-01\""), &format!("effective_from = \"{}-01-01\"", year - 1));
@@ -73,7 +73,7 @@ async fn import_policy(world: &World) {
 }
 
 /// The first and last day of the month before last month.
-fn month_before_last() -> (NaiveDate, NaiveDate, String) {
+pub(crate) fn month_before_last() -> (NaiveDate, NaiveDate, String) {
     let (first_of_last, _, _) = last_month();
     let last = first_of_last - Duration::days(1);
     let first = last.with_day(1).expect("first of the month before");
@@ -119,7 +119,7 @@ async fn beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: 
 
 /// A level-4 resident of institution a1 since before last month, admitted on `admitted_on`.
 /// Answers the person, the ID number and the stay.
-async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate) -> (Uuid, String, Uuid) {
+pub(crate) async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate) -> (Uuid, String, Uuid) {
     let (person, id_number) = beneficiary(app, world, "入住老人", seq, 4, CareMode::Institutional).await;
     let stay = world
         .as_user("inst_a1")
@@ -135,7 +135,7 @@ async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate
 }
 
 /// A fiscal transfer of 10,000.00 into the resident scheme (95 % into the fund).
-async fn fiscal_transfer(admin: &ApiClient, reference: &str) {
+pub(crate) async fn fiscal_transfer(admin: &ApiClient, reference: &str) {
     admin
         .post_receipt(&ReceiptRequest {
             reference: reference.into(),
@@ -277,6 +277,21 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     // Discharged from hospital on the 18th: that day is paid again.
     assert_eq!(line(li, first + Duration::days(17)).rejection, None);
 
+    // The lines filter on the server: by rejection code, beneficiary and day.
+    let found = |q: LinesQuery| async move {
+        let page = a1.bill_lines(draft.id, &q, PageQuery { limit: Some(100), offset: None }).await.expect("lines");
+        page.items.iter().map(|l| (l.insured_person_id, l.service_on)).collect::<Vec<_>>()
+    };
+    let hospital = LinesQuery { rejection: Some(LineRejection::Hospitalised), ..LinesQuery::default() };
+    let in_hospital: Vec<_> =
+        lines.iter().filter(|l| l.rejection == Some(LineRejection::Hospitalised)).map(|l| (li, l.service_on)).collect();
+    assert!(in_hospital.len() >= 2);
+    assert_eq!(found(hospital).await, in_hospital);
+    let one_day = LinesQuery { insured_person_id: Some(zhang), service_on: Some(first), ..LinesQuery::default() };
+    assert_eq!(found(one_day).await, [(zhang, first)]);
+    let deducted = LinesQuery { deducted: Some(true), ..LinesQuery::default() };
+    assert_eq!(found(deducted).await, []);
+
     // Computing the draft again gives the identical bill.
     let again = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect("again");
     assert_eq!((again.id, again.fund_amount, again.line_count), (draft.id, draft.fund_amount, draft.line_count));
@@ -332,7 +347,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let again = checker.sample_bill(draft.id, &SampleRequest { size: 9 }).await.expect("same sample");
     assert_eq!(again, sample);
     let drawn = a1
-        .bill_lines(draft.id, &LinesQuery { sampled: Some(true), rejected: None }, PageQuery::default())
+        .bill_lines(draft.id, &LinesQuery { sampled: Some(true), ..LinesQuery::default() }, PageQuery::default())
         .await
         .expect("the sample");
     assert_eq!(drawn.items, sample);
@@ -772,6 +787,36 @@ async fn the_month_end_run_computes_every_institution_once(app: TestApp) {
     let again = admin.month_end(&run).await.expect("run");
     let a1_result = again.results.iter().find(|r| r.institution_id == a1_id).expect("a1");
     assert_eq!((a1_result.outcome, a1_result.bill_id), (MonthEndOutcome::AlreadySubmitted, Some(bills.items[0].id)));
+
+    // A run started in the background is recorded before the answer and followed to its report;
+    // a bad month is refused before anything starts; auditors follow runs, institutions do not.
+    let e = admin.start_month_end(&MonthEndRequest { month: "2026-13".into() }).await.expect_err("bad month");
+    assert_eq!(field_code(&e, "month"), "invalid_month");
+    assert_eq!(status(&a1.start_month_end(&run).await.expect_err("agency only")), 403);
+    let started = admin.start_month_end(&run).await.expect("start");
+    assert_eq!((started.month.as_str(), started.institutions), (month.as_str(), 2));
+    let finished = loop {
+        let r = admin.month_end_run(started.id).await.expect("run");
+        if r.finished_at.is_some() {
+            break r;
+        }
+        assert!(r.done <= r.institutions);
+        tokio::task::yield_now().await;
+    };
+    assert_eq!((finished.done, finished.failure.as_deref()), (2, None));
+    let report = finished.report.expect("the report");
+    let a1_result = report.results.iter().find(|r| r.institution_id == a1_id).expect("a1");
+    assert_eq!(a1_result.outcome, MonthEndOutcome::AlreadySubmitted);
+    let runs = world
+        .as_user("auditor_a")
+        .month_end_runs(&MonthEndRunFilter { month: Some(month.clone()) }, PageQuery::default())
+        .await
+        .expect("the auditor lists runs");
+    // The four runs above (two at once, one after the submission, one in the background).
+    assert_eq!((runs.total, runs.items[0].id), (4, started.id));
+    assert_eq!(status(&a1.month_end_run(started.id).await.expect_err("not the institution's")), 403);
+    let theirs = world.as_user("admin_b").month_end_run(started.id).await.expect_err("another region's");
+    assert_eq!(status(&theirs), 404);
 }
 
 /// 不相容岗位分离: the officer who declared a bill for an institution does not audit it, the one

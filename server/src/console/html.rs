@@ -45,6 +45,16 @@ impl Notice {
         }
     }
 
+    /// Whether a step's refusal is shown on its page (a bad field, a state that moved on, a rule
+    /// such as the separation of duties) rather than as an error page (not found, not allowed).
+    pub fn belongs_on_page(e: &ApiError) -> bool {
+        match e.status() {
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => true,
+            StatusCode::FORBIDDEN => e.code() != ltci_shared::error::codes::FORBIDDEN,
+            _ => false,
+        }
+    }
+
     /// Why `field` was refused, if it was.
     pub fn field(&self, field: &str) -> Option<&str> {
         self.fields.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_str())
@@ -63,11 +73,26 @@ pub struct Page {
     pub body: Element,
     /// Whether the page prints as a document with signature lines (bills, certificates).
     pub signed_print: bool,
+    /// Seconds after which the browser loads the page again (a run in progress), without script.
+    pub refresh_secs: Option<u32>,
 }
 
 impl Page {
     pub fn new(section: &'static str, title: impl Into<String>, body: Element) -> Page {
-        Page { section, title: title.into(), trail: Vec::new(), notice: Notice::default(), body, signed_print: false }
+        Page {
+            section,
+            title: title.into(),
+            trail: Vec::new(),
+            notice: Notice::default(),
+            body,
+            signed_print: false,
+            refresh_secs: None,
+        }
+    }
+
+    pub fn refreshing(mut self, secs: u32) -> Page {
+        self.refresh_secs = Some(secs);
+        self
     }
 
     pub fn under(mut self, label: impl Into<String>, href: impl Into<String>) -> Page {
@@ -89,7 +114,8 @@ impl Page {
 /// The answer for a page: 200, or `status` for a page shown again with a refusal.
 pub fn respond(ctx: &Ctx, page: Page) -> Response {
     let status = if page.notice.refused.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    document(status, ctx.lang, &page.title.clone(), frame(ctx, page))
+    let refresh = page.refresh_secs;
+    document(status, ctx.lang, &page.title.clone(), refresh, frame(ctx, page))
 }
 
 fn frame(ctx: &Ctx, page: Page) -> Element {
@@ -227,6 +253,28 @@ pub fn reason_field(name: &str, label: &str, notice: &Notice) -> Element {
     }
 }
 
+/// A value of the API's closed lists (a status, a rejection code) from a filter's text; none for
+/// an empty or unknown one.
+pub fn choice<T: serde::de::DeserializeOwned>(v: &Option<String>) -> Option<T> {
+    v.as_deref().filter(|v| !v.is_empty()).and_then(|v| serde_json::from_value(serde_json::Value::from(v)).ok())
+}
+
+/// A form's amount of money (yuan), checked by the API's rules; the refusal names `field`.
+pub fn money_of(field: &str, text: &str) -> Result<rust_decimal::Decimal, ApiError> {
+    ltci_shared::strict::parse_money(text.trim())
+        .map_err(|(code, key)| ApiError::invalid_field(field, code, ltci_shared::strict::text_of(code, key)))
+}
+
+/// A form's optional day (`YYYY-MM-DD`, none when empty), checked by the API's rules.
+pub fn day_of(field: &str, text: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    match text.trim() {
+        "" => Ok(None),
+        t => ltci_shared::strict::parse_day(t)
+            .map(Some)
+            .map_err(|(code, key)| ApiError::invalid_field(field, code, ltci_shared::strict::text_of(code, key))),
+    }
+}
+
 /// A list's filters as a query string for its pager's links (empty filters left out).
 pub fn query_of(filters: &[(&str, &Option<String>)]) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
@@ -257,7 +305,7 @@ pub fn pager(l: Lang, path: &str, query: &str, offset: u64, limit: u64, total: u
 
 /// A page outside the frame (signed out, or an error before the frame can be drawn).
 pub fn bare(status: StatusCode, lang: Lang, title: &str, body: Element) -> Response {
-    document(status, lang, title, rsx! { main { id: "main", class: "bare", {body} } })
+    document(status, lang, title, None, rsx! { main { id: "main", class: "bare", {body} } })
 }
 
 /// The page for a refusal: what went wrong, and the way back.
@@ -281,13 +329,14 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     )
 }
 
-fn document(status: StatusCode, lang: Lang, title: &str, body: Element) -> Response {
+fn document(status: StatusCode, lang: Lang, title: &str, refresh: Option<u32>, body: Element) -> Response {
     let html_lang = if lang == Lang::Zh { "zh-CN" } else { "en" };
     let suffix = m::ui_product().render(lang);
     let inner = dioxus_ssr::render_element(rsx! {
         head {
             meta { charset: "utf-8" }
             meta { name: "viewport", content: "width=device-width, initial-scale=1" }
+            if let Some(secs) = refresh { meta { http_equiv: "refresh", content: "{secs}" } }
             title { "{title} · {suffix}" }
             link { rel: "stylesheet", href: CSS }
             script { src: JS, defer: true }

@@ -30,6 +30,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/cases", get(pages::cases::list))
         .route("/cases/{id}", get(pages::cases::show))
         .route("/cases/{id}/{step}", post(pages::cases::step))
+        .route("/settlements", get(pages::bills::list))
+        .route("/settlements/month-end", post(pages::bills::start_month_end))
+        .route("/settlements/runs/{id}", get(pages::bills::run))
+        .route("/settlements/{id}", get(pages::bills::show))
+        .route("/settlements/{id}/lines.csv", get(pages::bills::lines_csv))
+        .route("/settlements/{id}/{step}", post(pages::bills::step))
         .route("/audit", get(pages::audit::list))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));
     Router::new().merge(pages).merge(statics::router())

@@ -31,6 +31,7 @@ pub mod journal_entry;
 pub mod ledger_account;
 pub mod ledger_posting;
 pub mod login_throttle;
+pub mod month_end_run;
 pub mod partner_event;
 pub mod policy_version;
 pub mod provider_choice;

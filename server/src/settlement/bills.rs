@@ -265,6 +265,20 @@ pub async fn lines(
         Some(false) => q = q.filter(bill_line::Column::Rejection.is_null()),
         None => {}
     }
+    if let Some(r) = f.rejection {
+        q = q.filter(bill_line::Column::Rejection.eq(enum_to_db(&r)));
+    }
+    match f.deducted {
+        Some(true) => q = q.filter(bill_line::Column::DeductedFen.ne(0)),
+        Some(false) => q = q.filter(bill_line::Column::DeductedFen.eq(0)),
+        None => {}
+    }
+    if let Some(p) = f.insured_person_id {
+        q = q.filter(bill_line::Column::InsuredPersonId.eq(p));
+    }
+    if let Some(day) = f.service_on {
+        q = q.filter(bill_line::Column::ServiceOn.eq(day));
+    }
     try_fetch_page(&state.db, q.order_by_asc(bill_line::Column::LineNo), page, line_view).await
 }
 

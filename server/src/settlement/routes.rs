@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::settlement::{
     Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
-    MonthEndReport, MonthEndRequest, PayBill, ReturnBill, SampleRequest, Statement,
+    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest, Statement,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -31,6 +31,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(pay_bill))
         .routes(routes!(institution_statement))
         .routes(routes!(month_end))
+        .routes(routes!(list_month_end_runs, start_month_end))
+        .routes(routes!(get_month_end_run))
         .routes(routes!(release_deposit))
 }
 
@@ -188,6 +190,41 @@ async fn month_end(
     ApiJson(req): ApiJson<MonthEndRequest>,
 ) -> ApiResult<ApiJson<MonthEndReport>> {
     month_end::run(&state, &actor, req).await.map(ApiJson)
+}
+
+/// The region's month-end runs, latest first, with their progress (officers and auditors).
+#[utoipa::path(get, path = "/settlements/month-end-runs", tag = "settlement", security(("bearer" = [])),
+    params(MonthEndRunFilter, PageQuery), responses((status = 200, body = Page<MonthEndRun>)))]
+async fn list_month_end_runs(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<MonthEndRunFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<MonthEndRun>>> {
+    month_end::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// Start the month-end run in the background (`202`): the month is checked and the run recorded
+/// before the answer; follow it at `GET /settlements/month-end-runs/{id}`.
+#[utoipa::path(post, path = "/settlements/month-end-runs", tag = "settlement", security(("bearer" = [])),
+    request_body = MonthEndRequest, responses((status = 202, body = MonthEndRun), (status = 422, body = ErrorBody)))]
+async fn start_month_end(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<MonthEndRequest>,
+) -> ApiResult<(StatusCode, ApiJson<MonthEndRun>)> {
+    Ok((StatusCode::ACCEPTED, ApiJson(month_end::start(&state, &actor, req).await?)))
+}
+
+/// One month-end run: how far it has come and, once finished, its report.
+#[utoipa::path(get, path = "/settlements/month-end-runs/{id}", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = MonthEndRun), (status = 404, body = ErrorBody)))]
+async fn get_month_end_run(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<MonthEndRun>> {
+    month_end::get(&state, &actor, id).await.map(ApiJson)
 }
 
 /// Settle the quality deposits withheld from an institution's payments in a year, by its

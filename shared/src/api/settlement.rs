@@ -56,6 +56,8 @@ pub enum LineRejection {
 }
 
 impl BillStatus {
+    pub const ALL: [BillStatus; 4] = [BillStatus::Draft, BillStatus::Submitted, BillStatus::Approved, BillStatus::Paid];
+
     /// The status's name for people.
     pub fn text(self) -> crate::text::Text {
         use crate::messages as m;
@@ -69,6 +71,20 @@ impl BillStatus {
 }
 
 impl LineRejection {
+    pub const ALL: [LineRejection; 11] = [
+        LineRejection::NotCertified,
+        LineRejection::NotEligible,
+        LineRejection::Hospitalised,
+        LineRejection::Deceased,
+        LineRejection::NoPolicy,
+        LineRejection::NoRate,
+        LineRejection::OverCap,
+        LineRejection::VisitNotVerified,
+        LineRejection::ItemBlocked,
+        LineRejection::UnknownItem,
+        LineRejection::OverFrequency,
+    ];
+
     /// The reason's name for people.
     pub fn text(self) -> crate::text::Text {
         use crate::messages as m;
@@ -225,6 +241,14 @@ pub struct LinesQuery {
     pub sampled: Option<bool>,
     /// Only the lines not paid (`true`) or the paid ones (`false`).
     pub rejected: Option<bool>,
+    /// Only the lines rejected for this reason.
+    pub rejection: Option<LineRejection>,
+    /// Only the lines the audit deducted from (`true`) or the others (`false`).
+    pub deducted: Option<bool>,
+    /// Only one beneficiary's lines.
+    pub insured_person_id: Option<Uuid>,
+    /// Only the lines of one day (`YYYY-MM-DD`).
+    pub service_on: Option<NaiveDate>,
 }
 
 /// `POST /api/v1/settlements/{id}/sample`: draw lines at random for the agency's manual review.
@@ -338,6 +362,33 @@ pub struct MonthEndResult {
 pub struct MonthEndReport {
     pub month: String,
     pub results: Vec<MonthEndResult>,
+}
+
+/// A month-end run (月末结算批次) as it stands: started in the background by
+/// `POST /api/v1/settlements/month-end-runs`, or run at once by `POST /api/v1/settlements/month-end`
+/// and the command line; its progress and, once finished, its report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthEndRun {
+    pub id: Uuid,
+    pub month: String,
+    pub started_by: Uuid,
+    pub started_at: DateTime<Utc>,
+    /// The region's institutions when the run began, and how many it has been through.
+    pub institutions: u32,
+    pub done: u32,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// One result per institution, once finished.
+    pub report: Option<MonthEndReport>,
+    /// The error code the run stopped on, if it stopped on one.
+    pub failure: Option<String>,
+}
+
+/// `GET /api/v1/settlements/month-end-runs`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MonthEndRunFilter {
+    /// `YYYY-MM`.
+    pub month: Option<String>,
 }
 
 /// `POST /api/v1/institutions/{id}/deposit-releases`: settle the quality deposits withheld from

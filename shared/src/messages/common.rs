@@ -61,6 +61,7 @@ crate::catalogue! {
     thing_stay() = "入住记录" / "stay";
     thing_bill() = "结算单" / "bill";
     thing_bill_line() = "结算明细" / "bill line";
+    thing_month_end_run() = "月末结算批次" / "month-end run";
     thing_hospitalisation() = "住院记录" / "hospital stay";
     money_too_precise() = "金额最多两位小数（到分）" / "amounts have at most two decimal places (fen)";
     money_out_of_range() = "金额超出允许范围" / "the amount is out of range";

@@ -14,3 +14,10 @@ document.addEventListener("change", function (event) {
     el.form.submit();
   }
 });
+// A button with data-print prints the page (the print stylesheet lays it out on A4).
+document.addEventListener("click", function (event) {
+  var el = event.target;
+  if (el && el.hasAttribute && el.hasAttribute("data-print")) {
+    window.print();
+  }
+});

@@ -4,7 +4,6 @@
 //! objection, certificate, appeal).
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use dioxus::prelude::*;
 use ltci_shared::api::assessment::{
@@ -175,9 +174,7 @@ pub async fn step(
     match done {
         // After a change, the page's own address (a reload does not send the form again).
         Ok(text) => Ok(Redirect::to(&format!("/cases/{id}?done={}", text.key())).into_response()),
-        Err(e) if matches!(e.status(), StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT) => {
-            render_case(&state, &ctx, id, Notice::refused(&e, ctx.lang)).await
-        }
+        Err(e) if Notice::belongs_on_page(&e) => render_case(&state, &ctx, id, Notice::refused(&e, ctx.lang)).await,
         Err(e) => Err(e.into()),
     }
 }

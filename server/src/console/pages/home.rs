@@ -82,7 +82,8 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
         {
             let f = BillFilter { institution_id: None, month: None, status: Some(s) };
             let count = settlement::bills::list(state, a, f, ONE).await?.total;
-            out.push(Queue { label, count, href: API_PAGE.into(), tone: "" });
+            let href = format!("/settlements?status={}", crate::entities::enum_to_db(&s));
+            out.push(Queue { label, count, href, tone: "" });
         }
     }
     if a.can(Permission::ReadFunding) {

@@ -1,6 +1,7 @@
 //! The console's pages, one module per menu entry.
 
 pub mod audit;
+pub mod bills;
 pub mod cases;
 pub mod home;
 pub mod persons;

@@ -231,7 +231,7 @@ pub async fn apply(State(state): State<AppState>, Path(id): Path<Uuid>, posted: 
     };
     match assessment::cases::apply(&state, &ctx.actor, req).await {
         Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
-        Err(e) if e.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(e) if Notice::belongs_on_page(&e) => {
             render_person(&state, &ctx, id, None, Notice::refused(&e, ctx.lang)).await
         }
         Err(e) => Err(Refusal::Api(e)),
@@ -248,7 +248,7 @@ pub async fn reveal(State(state): State<AppState>, Path(id): Path<Uuid>, posted:
     let Posted { ctx, form } = posted;
     match registry::persons::reveal_id_number(&state, &ctx.actor, id, &form.reason).await {
         Ok(full) => render_person(&state, &ctx, id, Some(full), Notice::done(m::ui_id_number_viewed(), ctx.lang)).await,
-        Err(e) if e.status() == axum::http::StatusCode::UNPROCESSABLE_ENTITY => {
+        Err(e) if Notice::belongs_on_page(&e) => {
             render_person(&state, &ctx, id, None, Notice::refused(&e, ctx.lang)).await
         }
         Err(e) => Err(Refusal::Api(e)),
