@@ -3,7 +3,8 @@
 // application at the window and assigns assessors (recusal shown); assessor1 submits the
 // assessment (through the API, as the phone does) and assessor2 confirms it in the console; the
 // certificate waits for the publicity period; the auditor sees everything, has no forms, and a
-// crafted or CSRF-less POST is refused; English. Screenshots go to OUT as console-*.png.
+// crafted or CSRF-less POST is refused; the month-end run from the page, the demo bill audited,
+// approved by a second officer and paid, its lines downloaded as CSV; English. Screenshots go to OUT as console-*.png.
 // Usage: node console.mjs SERVER_URL
 import { fail, openDesk } from "./phone.mjs";
 
@@ -122,6 +123,48 @@ try {
   await page.locator("[role=alert]").waitFor();
   await step("case");
 
+  // The demo bill: the month-end run from the page, the audit (a sample, a deduction with its
+  // reason), the officer who audited refused approval, a second officer approves, the first pays;
+  // the lines downloaded as CSV; the bill as printed.
+  page.on("dialog", (d) => d.accept());
+  await page.click("nav.menu >> text=月度结算");
+  await page.locator("td .state", { hasText: "已提交" }).first().waitFor();
+  await page.click("form[action='/settlements/month-end'] button");
+  await page.locator("td", { hasText: "已提交，未改变" }).waitFor();
+  await step("month-end");
+  await page.locator("td a[href^='/settlements/']").first().click();
+  await page.locator("h1", { hasText: "结算单" }).waitFor();
+  const billUrl = page.url();
+  await page.fill("#f-size", "3");
+  await page.click("form[action$='/sample'] button");
+  await page.locator("[role=status]", { hasText: "已抽取复核明细" }).waitFor();
+  await page.locator("table.lines tbody tr").nth(1).locator("summary").click();
+  await page.fill("#amount-2", "10.00");
+  await page.fill("#reason-2", "护理记录缺家属签字");
+  await page.locator("form[action$='/deduct']:has(#amount-2) button").click();
+  await page.locator("[role=status]", { hasText: "已记录扣款" }).waitFor();
+  await page.locator("td", { hasText: "护理记录缺家属签字" }).waitFor();
+  await step("bill");
+  await page.click("form[action$='/approve'] button");
+  await page.locator("[role=alert]", { hasText: "须由另一名经办人复核" }).waitFor();
+  const approverCtx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
+  const p4 = await approverCtx.newPage();
+  await signIn(p4, "admin2");
+  await p4.goto(billUrl);
+  await p4.click("form[action$='/approve'] button");
+  await p4.locator("[role=status]", { hasText: "已复核通过" }).waitFor();
+  await approverCtx.close();
+  await page.goto(billUrl);
+  await page.fill("#f-bank_reference", `ICBC-DEMO-${Date.now()}`);
+  await page.click("form[action$='/pay'] button");
+  await page.locator("[role=status]", { hasText: "已支付" }).waitFor();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("a[href$='/lines.csv']")]);
+  const csv = await (await import("node:fs/promises")).readFile(await download.path(), "utf8");
+  if (!csv.includes("护理记录缺家属签字")) fail(`the CSV lacks the deduction: ${csv.slice(0, 400)}`);
+  await page.emulateMedia({ media: "print" });
+  await step("bill-print");
+  await page.emulateMedia({ media: "screen" });
+
   // A form without the session's token is refused.
   const csrfLess = await page.request.post(`${base}/persons/${caseId}/id-number`, { form: { reason: "x" } });
   if (csrfLess.status() !== 403) fail(`a CSRF-less POST answered ${csrfLess.status()}`);
@@ -136,6 +179,9 @@ try {
   const token = await p3.locator("input[name=_csrf]").first().inputValue();
   const crafted = await p3.request.post(`${caseUrl}/object`, { form: { _csrf: token, reason: "异议" } });
   if (crafted.status() !== 403) fail(`the auditor's crafted objection answered ${crafted.status()}`);
+  await p3.goto(billUrl);
+  await p3.locator(".state", { hasText: "已支付" }).first().waitFor();
+  if (await p3.locator("form.step").count() !== 0) fail("the auditor is offered a form on the bill");
   await p3.goto(`${base}/audit?action=insured_person.id_number_viewed`);
   await p3.locator("td", { hasText: "窗口受理失能评估申请" }).first().waitFor();
   await step("audit", p3);

@@ -216,6 +216,11 @@ pub fn text_field(name: &str, label: &str, value: &str, notice: &Notice, require
     input_field("text", name, label, value, notice, required)
 }
 
+/// A labelled password input (never filled in again) with its field's refusal beside it.
+pub fn password_field(name: &str, label: &str, notice: &Notice) -> Element {
+    input_field("password", name, label, "", notice, true)
+}
+
 /// A labelled date input (YYYY-MM-DD) with its field's refusal beside it.
 pub fn date_field(name: &str, label: &str, value: &str, notice: &Notice) -> Element {
     input_field("date", name, label, value, notice, false)

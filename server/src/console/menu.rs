@@ -13,12 +13,13 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 5] {
+fn all() -> [(&'static str, Text, Option<Permission>); 6] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
         ("/cases", m::ui_cases(), Some(Permission::ReadAssessmentCases)),
         ("/settlements", m::ui_settlements(), Some(Permission::ReadBills)),
+        ("/users", m::ui_users(), Some(Permission::ReadUsers)),
         ("/audit", m::ui_audit_trail(), Some(Permission::ReadAuditTrail)),
     ]
 }

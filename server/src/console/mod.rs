@@ -36,6 +36,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/settlements/{id}", get(pages::bills::show))
         .route("/settlements/{id}/lines.csv", get(pages::bills::lines_csv))
         .route("/settlements/{id}/{step}", post(pages::bills::step))
+        .route("/users", get(pages::users::list).post(pages::users::create))
+        .route("/users/{id}", get(pages::users::show))
+        .route("/users/{id}/{step}", post(pages::users::step))
         .route("/audit", get(pages::audit::list))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));
     Router::new().merge(pages).merge(statics::router())

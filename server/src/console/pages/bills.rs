@@ -429,7 +429,7 @@ async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notic
             if let Some(on) = b.paid_on { li { {m::ui_paid_by().render(l)} "：" {name_of(b.paid_by)} " · " {format::day(on)} } }
         }
         p { class: "no-print",
-            a { href: "/settlements/{b.id}/lines.csv", download: "true", {m::ui_download_csv().render(l)} }
+            a { href: "/settlements/{b.id}/lines.csv", {m::ui_download_csv().render(l)} }
             " · "
             button { r#type: "button", class: "link", "data-print": "true", {m::ui_print().render(l)} }
         }
@@ -500,7 +500,7 @@ async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notic
                 th { scope: "col", class: "num", {m::ui_fund_amount().render(l)} }
                 th { scope: "col", {m::ui_rejection().render(l)} }
                 th { scope: "col", class: "num", {m::ui_deducted().render(l)} }
-                th { scope: "col", {m::ui_explanation().render(l)} }
+                th { scope: "col", class: "no-print", {m::ui_explanation().render(l)} }
             } }
             tbody {
                 for x in lines.items.iter() {
@@ -568,7 +568,7 @@ fn line_row(ctx: &Ctx, b: &Bill, x: &BillLine, people: &HashMap<Uuid, String>, a
                 {format::yuan(x.deducted)}
                 if let Some(r) = &x.deduction_reason { br {} span { class: "muted", "{r}" } }
             }
-            td {
+            td { class: "no-print",
                 details {
                     summary { {m::ui_explanation().render(l)} }
                     ol { for s in steps.iter() { li { "{s}" } } }

@@ -6,3 +6,4 @@ pub mod cases;
 pub mod home;
 pub mod persons;
 pub mod sign_in;
+pub mod users;
