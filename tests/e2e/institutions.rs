@@ -27,7 +27,7 @@ fn uscc(n: u32) -> String {
     format!("{first17}{}", check_character(first17.as_bytes()).expect("charset"))
 }
 
-fn application(name: &str, n: u32, modes: Vec<ServiceMode>) -> InstitutionApplication {
+pub(crate) fn application(name: &str, n: u32, modes: Vec<ServiceMode>) -> InstitutionApplication {
     InstitutionApplication {
         name: name.into(),
         uscc: uscc(n),

@@ -99,6 +99,17 @@ pub async fn list(
     if let Some(s) = filter.status {
         q = q.filter(institution::Column::Status.eq(enum_to_db(&s)));
     }
+    if let Some(mode) = filter.mode {
+        // The modes are stored as JSON arrays of their names, each quoted.
+        let quoted = format!("%\"{}\"%", enum_to_db(&mode));
+        q = q.filter(
+            sea_orm::Condition::any().add(institution::Column::ApprovedModes.like(&quoted)).add(
+                sea_orm::Condition::all()
+                    .add(institution::Column::ApprovedModes.is_null())
+                    .add(institution::Column::RequestedModes.like(&quoted)),
+            ),
+        );
+    }
     let q = q.order_by_asc(institution::Column::Name).order_by_asc(institution::Column::Id);
     let page = fetch_page(&state.db, q, page, |m| m).await?;
     let items = views::institutions(&state.db, page.items).await?;

@@ -238,6 +238,8 @@ pub struct Institution {
 #[into_params(parameter_in = Query)]
 pub struct InstitutionFilter {
     pub status: Option<InstitutionStatus>,
+    /// Institutions designated for this mode (before a decision: applying for it).
+    pub mode: Option<ServiceMode>,
 }
 
 /// A service relation: a certified beneficiary served by one institution in one care mode.

@@ -70,10 +70,11 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
     // Queues whose console pages are still to come link to the API's page (`API_PAGE`).
     if a.can(Permission::ReadInstitutions) && a.can(Permission::ReadFunding) {
         for s in [InstitutionStatus::Submitted, InstitutionStatus::InspectionPending, InstitutionStatus::Inspected] {
-            let f = InstitutionFilter { status: Some(s) };
+            let f = InstitutionFilter { status: Some(s), mode: None };
             let count = institutions::designation::list(state, a, f, ONE).await?.total;
             let label = m::ui_queue_designation(s.text());
-            out.push(Queue { label, count, href: API_PAGE.into(), tone: "" });
+            let href = format!("/institutions?status={}", crate::entities::enum_to_db(&s));
+            out.push(Queue { label, count, href, tone: "" });
         }
     }
     if a.can(Permission::ReadBills) && a.can(Permission::ReadFunding) {

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod bills;
 pub mod cases;
 pub mod home;
+pub mod institutions;
 pub mod persons;
 pub mod sign_in;
 pub mod users;
