@@ -264,18 +264,28 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     let case_page = format!("/cases/{}", case.id);
 
     // Role → page → what it answers (200 shown, 403 refused).
-    let pages: [&str; 9] =
-        ["/", "/persons", &person_page, "/cases", &case_page, "/audit", "/settlements", "/users", "/institutions"];
-    let expected: [(&str, [u16; 9]); 5] = [
-        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    let pages: [&str; 10] = [
+        "/",
+        "/persons",
+        &person_page,
+        "/cases",
+        &case_page,
+        "/audit",
+        "/settlements",
+        "/users",
+        "/institutions",
+        "/funds",
+    ];
+    let expected: [(&str, [u16; 10]); 5] = [
+        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Accounts are not the auditor's (the permission table gives auditors no user list).
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200]),
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned.
-        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403]),
-        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403]),
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403]),
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

@@ -6,6 +6,7 @@ pub mod check;
 pub mod health;
 pub mod import;
 pub mod income;
+pub mod journal;
 pub mod ledger;
 pub mod reports;
 pub mod reserve;

@@ -8,20 +8,16 @@ use ltci_shared::api::funding::{
     FundingSettings, HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted,
     ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
-use ltci_shared::messages as m;
 use ltci_shared::{ErrorBody, Page, PageQuery};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{chart, health, import, income, ledger, reports, reserve};
+use super::{chart, health, import, income, journal, reports, reserve};
 use crate::auth::actor::request_id;
 use crate::auth::{Actor, Permission};
-use crate::entities::{journal_entry as je, ledger_account as acct, ledger_posting as lp};
 use crate::http::download::csv_response;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, CsvBody};
-use crate::http::pagination::fetch_page;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -58,9 +54,8 @@ async fn list_accounts(
     State(state): State<AppState>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<Page<Account>>> {
-    actor.require(Permission::ReadFunding)?;
     let page: PageRequest = page.try_into()?;
-    ledger::accounts(&state.db, actor.region_id).await.map(|all| ApiJson(page.of(all)))
+    journal::accounts(&state, &actor).await.map(|all| ApiJson(page.of(all)))
 }
 
 /// Post one person's contribution for a month: the fund and the reserve are debited, the
@@ -129,32 +124,7 @@ async fn list_entries(
     ApiQuery(f): ApiQuery<EntryFilter>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<Page<JournalEntry>>> {
-    actor.require(Permission::ReadFunding)?;
-    let mut q = je::Entity::find().filter(je::Column::RegionId.eq(actor.region_id));
-    if let Some(r) = f.reference {
-        q = q.filter(je::Column::Reference.eq(r));
-    }
-    if let Some(code) = f.account_code {
-        let account = acct::Entity::find()
-            .filter(acct::Column::RegionId.eq(actor.region_id))
-            .filter(acct::Column::Code.eq(code))
-            .one(&state.db)
-            .await?;
-        let id = account.map(|a| a.id).unwrap_or_else(Uuid::nil);
-        q = q.filter(
-            je::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(lp::Column::EntryId)
-                    .from(lp::Entity)
-                    .and_where(lp::Column::AccountId.eq(id))
-                    .to_owned(),
-            ),
-        );
-    }
-    let q = q.order_by_desc(je::Column::CreatedAt).order_by_desc(je::Column::Id);
-    let page = fetch_page(&state.db, q, page.try_into()?, |m| m).await?;
-    let items = ledger::views(&state.db, page.items).await?;
-    Ok(ApiJson(Page { items, total: page.total, limit: page.limit, offset: page.offset }))
+    journal::entries(&state, &actor, f, page.try_into()?).await.map(ApiJson)
 }
 
 /// One journal entry with its postings.
@@ -165,13 +135,7 @@ async fn get_entry(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<JournalEntry>> {
-    actor.require(Permission::ReadFunding)?;
-    let m = je::Entity::find_by_id(id)
-        .filter(je::Column::RegionId.eq(actor.region_id))
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(m::thing_journal_entry()))?;
-    ledger::view_one(&state.db, m).await.map(ApiJson)
+    journal::entry(&state, &actor, id).await.map(ApiJson)
 }
 
 /// Cancel an entry with a reversing entry (once; the reversal references the original).

@@ -30,8 +30,6 @@ struct Queue {
     tone: &'static str,
 }
 
-const API_PAGE: &str = "/docs";
-
 const ONE: PageRequest = PageRequest { limit: 1, offset: 0 };
 
 /// The home page; the sign-in page for anyone not signed in.
@@ -67,7 +65,6 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
         let count = assessment::certificates::list(state, a, f, ONE).await?.total;
         out.push(Queue { label: m::ui_queue_expiring(), count, href: "/cases?state=certified".into(), tone: "warn" });
     }
-    // Queues whose console pages are still to come link to the API's page (`API_PAGE`).
     if a.can(Permission::ReadInstitutions) && a.can(Permission::ReadFunding) {
         for s in [InstitutionStatus::Submitted, InstitutionStatus::InspectionPending, InstitutionStatus::Inspected] {
             let f = InstitutionFilter { status: Some(s), mode: None };
@@ -90,7 +87,7 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
     if a.can(Permission::ReadFunding) {
         let waiting =
             funding::reserve::list(state, a).await?.iter().filter(|d| d.status == DrawStatus::Requested).count();
-        out.push(Queue { label: m::ui_queue_reserve_draws(), count: waiting as u64, href: API_PAGE.into(), tone: "" });
+        out.push(Queue { label: m::ui_queue_reserve_draws(), count: waiting as u64, href: "/funds".into(), tone: "" });
     }
     Ok(out)
 }
@@ -112,7 +109,7 @@ async fn funds(
     Ok(out)
 }
 
-fn warning_text(level: WarningLevel) -> (Text, &'static str) {
+pub(super) fn warning_text(level: WarningLevel) -> (Text, &'static str) {
     match level {
         WarningLevel::Critical => (m::ui_fund_critical(), "bad"),
         WarningLevel::Warning => (m::ui_fund_warning(), "warn"),

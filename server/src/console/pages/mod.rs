@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod bills;
 pub mod cases;
+pub mod funds;
 pub mod home;
 pub mod institutions;
 pub mod persons;
