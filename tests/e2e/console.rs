@@ -88,6 +88,42 @@ impl Browser {
         self.post(action, &form).await
     }
 
+    /// Sends a file from the page at `from` as a browser does (`multipart/form-data`: the CSRF
+    /// token first, then `fields`, then the file).
+    pub(crate) async fn upload(
+        &mut self,
+        from: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Answer {
+        let page = self.get(from).await;
+        let token = csrf_of(&page.body);
+        let boundary = "----ltci-test-boundary-7f3a";
+        let mut body = Vec::new();
+        for (k, v) in std::iter::once(("_csrf", token.as_str())).chain(fields.iter().copied()) {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").bytes());
+        }
+        let (name, content_type, bytes) = file;
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let resp = self
+            .http
+            .post(format!("{}{action}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await;
+        self.take(resp.expect("POST")).await
+    }
+
     pub(crate) async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
         self.submit("/login", "/login", &[("username", username), ("password", password)]).await
     }
@@ -264,7 +300,7 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     let case_page = format!("/cases/{}", case.id);
 
     // Role → page → what it answers (200 shown, 403 refused).
-    let pages: [&str; 10] = [
+    let pages: [&str; 11] = [
         "/",
         "/persons",
         &person_page,
@@ -275,17 +311,19 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         "/users",
         "/institutions",
         "/funds",
+        "/policies",
     ];
-    let expected: [(&str, [u16; 10]); 5] = [
-        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    let expected: [(&str, [u16; 11]); 5] = [
+        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Accounts are not the auditor's (the permission table gives auditors no user list).
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200]),
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned.
-        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403]),
-        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403]),
+        // The benefit policy is public to every role.
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200]),
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

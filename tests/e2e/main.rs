@@ -9,6 +9,7 @@ mod console;
 mod console_bills;
 mod console_funds;
 mod console_institutions;
+mod console_policies;
 mod console_users;
 mod conventions;
 mod demo;

@@ -9,6 +9,7 @@ pub mod menu;
 mod pages;
 pub mod session;
 mod statics;
+pub mod upload;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -40,6 +41,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/settlements/{id}", get(pages::bills::show))
         .route("/settlements/{id}/lines.csv", get(pages::bills::lines_csv))
         .route("/settlements/{id}/{step}", post(pages::bills::step))
+        .route("/policies", get(pages::policies::list).post(pages::policies::import).layer(upload::limit()))
+        .route("/policies/compare", get(pages::policies::compare))
+        .route("/policies/{id}", get(pages::policies::show))
         .route("/funds", get(pages::funds::show))
         .route("/funds/chart.svg", get(pages::funds::chart_svg))
         .route("/funds/income.csv", get(pages::funds::income_csv))

@@ -13,7 +13,7 @@ use ltci_shared::messages as m;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::document::{self, Format};
+use super::document::Format;
 use super::service;
 use crate::auth::Actor;
 use crate::http::error::{ApiError, ApiResult};
@@ -45,10 +45,7 @@ async fn import_policy(
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::of_content_type).ok_or_else(
             || ApiError::other(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::UNSUPPORTED_MEDIA_TYPE, m::send_policy()),
         )?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::invalid_field("document", "invalid_encoding", m::document_utf8()))?;
-    let doc = document::parse(text, format)?;
-    let (version, created) = service::import(&state.db, &actor, doc).await?;
+    let (version, created) = service::import_file(&state.db, &actor, &body, format).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(version)))
 }
 

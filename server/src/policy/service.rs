@@ -38,6 +38,19 @@ fn to_api(m: pv::Model) -> ApiResult<PolicyVersion> {
     })
 }
 
+/// Reads a document file (UTF-8, TOML or JSON) and imports it ([`import`]).
+pub async fn import_file(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    bytes: &[u8],
+    format: super::document::Format,
+) -> ApiResult<(PolicyVersion, bool)> {
+    actor.require(Permission::ManagePolicy)?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| ApiError::invalid_field("document", "invalid_encoding", m::document_utf8()))?;
+    import(db, actor, super::document::parse(text, format)?).await
+}
+
 /// Imports a checked document as the next version of the actor's region. The same document
 /// again answers the version it became the first time (`false`: nothing new).
 pub async fn import(

@@ -7,5 +7,6 @@ pub mod funds;
 pub mod home;
 pub mod institutions;
 pub mod persons;
+pub mod policies;
 pub mod sign_in;
 pub mod users;
