@@ -136,11 +136,7 @@ pub async fn import(
         }
         None => {
             use crate::care::partners;
-            let done = match partners::parse_csv(&bytes) {
-                Ok((events, places)) => partners::import(&state, &actor, events, places).await,
-                Err(e) => Err(e),
-            };
-            done.map(|o| {
+            partners::import_csv(&state, &actor, &bytes).await.map(|o| {
                 let line = m::partner_events_imported(
                     o.applied,
                     o.duplicates,

@@ -300,7 +300,7 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     let case_page = format!("/cases/{}", case.id);
 
     // Role → page → what it answers (200 shown, 403 refused).
-    let pages: [&str; 11] = [
+    let pages: [&str; 12] = [
         "/",
         "/persons",
         &person_page,
@@ -312,18 +312,20 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         "/institutions",
         "/funds",
         "/policies",
+        "/imports",
     ];
-    let expected: [(&str, [u16; 11]); 5] = [
-        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        // Accounts are not the auditor's (the permission table gives auditors no user list).
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200]),
+    let expected: [(&str, [u16; 12]); 5] = [
+        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        // Accounts are not the auditor's (the permission table gives auditors no user list);
+        // imports write, and the auditor writes nothing.
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned.
         // The benefit policy is public to every role.
-        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200]),
-        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200]),
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200, 403]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403]),
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

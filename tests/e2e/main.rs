@@ -8,6 +8,7 @@ mod city;
 mod console;
 mod console_bills;
 mod console_funds;
+mod console_imports;
 mod console_institutions;
 mod console_policies;
 mod console_users;

@@ -183,6 +183,13 @@ struct Episode {
     from: Option<NaiveDate>,
 }
 
+/// Records a CSV file of events (problems keyed `lines[n].<column>`).
+pub async fn import_csv(state: &AppState, actor: &Actor, bytes: &[u8]) -> ApiResult<PartnerImportOutcome> {
+    actor.require(Permission::ImportPartnerEvents)?;
+    let (events, places) = parse_csv(bytes)?;
+    import(state, actor, events, places).await
+}
+
 /// Records a batch sent as JSON (problems keyed `events[i].<field>`).
 pub async fn import_batch(
     state: &AppState,

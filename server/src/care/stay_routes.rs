@@ -12,7 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::{partners, stays};
-use crate::auth::{Actor, Permission};
+use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, CsvBody};
 use crate::state::AppState;
@@ -122,9 +122,7 @@ async fn import_partner_events(
     State(state): State<AppState>,
     CsvBody(bytes): CsvBody,
 ) -> ApiResult<ApiJson<PartnerImportOutcome>> {
-    actor.require(Permission::ImportPartnerEvents)?;
-    let (events, places) = partners::parse_csv(&bytes)?;
-    partners::import(&state, &actor, events, places).await.map(ApiJson)
+    partners::import_csv(&state, &actor, &bytes).await.map(ApiJson)
 }
 
 /// Hospital stays reported by the medical-insurance system (agency staff only).

@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/policies", get(pages::policies::list).post(pages::policies::import).layer(upload::limit()))
         .route("/policies/compare", get(pages::policies::compare))
         .route("/policies/{id}", get(pages::policies::show))
+        .route("/imports", get(pages::imports::show))
+        .route("/imports/{kind}", post(pages::imports::upload).layer(upload::limit()))
         .route("/funds", get(pages::funds::show))
         .route("/funds/chart.svg", get(pages::funds::chart_svg))
         .route("/funds/income.csv", get(pages::funds::income_csv))

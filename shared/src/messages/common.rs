@@ -55,6 +55,7 @@ crate::catalogue! {
     thing_journal_entry() = "记账凭证" / "journal entry";
     thing_reserve_draw() = "调剂金动用" / "reserve draw";
     thing_fund() = "基金" / "fund";
+    thing_import() = "导入类型" / "kind of import";
     thing_policy_version() = "政策版本" / "policy version";
     thing_policy_in_force() = "该日有效的政策" / "policy in force on that date";
     thing_care_plan() = "护理计划" / "care plan";

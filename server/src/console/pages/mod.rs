@@ -5,6 +5,7 @@ pub mod bills;
 pub mod cases;
 pub mod funds;
 pub mod home;
+pub mod imports;
 pub mod institutions;
 pub mod persons;
 pub mod policies;

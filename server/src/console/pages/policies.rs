@@ -51,6 +51,8 @@ async fn render_list(state: &AppState, ctx: &Ctx, notice: Notice) -> PageResult 
     let why = notice.field("document").map(str::to_owned);
     // Every other problem names a key of the document (`rates[2].amount`): listed in full.
     let problems: Vec<(String, String)> = notice.fields.iter().filter(|(k, _)| k != "document").cloned().collect();
+    // Listed once, in the table below.
+    let notice = Notice { fields: Vec::new(), ..notice };
     let body = rsx! {
         table {
             thead { tr {
