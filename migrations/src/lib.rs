@@ -27,6 +27,7 @@ mod m20261201_000017_bill_payments;
 mod m20261201_000018_register_imports;
 mod m20261202_000019_console_sessions;
 mod m20261202_000020_month_end_runs;
+mod m20261202_000021_person_bill_lines;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000018_register_imports::Migration),
             Box::new(m20261202_000019_console_sessions::Migration),
             Box::new(m20261202_000020_month_end_runs::Migration),
+            Box::new(m20261202_000021_person_bill_lines::Migration),
         ]
     }
 }

@@ -19,8 +19,8 @@ use crate::api::evaluation::{
 };
 use crate::api::funding::{
     Account, ChartLinkRequest, ContributionRequest, DrawRejection, EntryFilter, FundHealth, FundingSettings,
-    HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted, ReceiptRequest,
-    ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
+    HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, PersonContribution, Posted,
+    ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, ChoiceWithdrawal, CreateServiceRelation, DesignationDecision,
@@ -36,7 +36,8 @@ use crate::api::registry::{
 };
 use crate::api::settlement::{
     Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
-    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest, Statement,
+    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, PersonBillLine, ReturnBill,
+    SampleRequest, Statement,
 };
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
@@ -880,6 +881,14 @@ impl ApiClient {
 
     pub async fn month_end(&self, req: &MonthEndRequest) -> Result<MonthEndReport, ClientError> {
         self.call(Method::POST, "/settlements/month-end", Some(req)).await
+    }
+
+    pub async fn person_bill_lines(&self, person: Uuid, page: PageQuery) -> Result<Page<PersonBillLine>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/insured-persons/{person}/bill-lines")).query(&page)).await
+    }
+
+    pub async fn person_contributions(&self, person: Uuid) -> Result<Vec<PersonContribution>, ClientError> {
+        self.get(&format!("/insured-persons/{person}/contributions"), &()).await
     }
 
     /// Starts the month-end run in the background; answers the run as recorded.

@@ -29,7 +29,7 @@ async fn a_bill_is_audited_approved_and_paid_from_the_console(app: TestApp) {
     let world = app.world().await;
     import_policy(&world).await;
     let (first, last, month) = month_before_last();
-    let (_, _, stay) = resident(&app, &world, 901, first - Duration::days(5)).await;
+    let (person, _, stay) = resident(&app, &world, 901, first - Duration::days(5)).await;
     let a1 = world.as_user("inst_a1");
     let charges =
         first.iter_days().take_while(|d| *d <= last).map(|on| DailyCharge { stay_id: stay, on, amount: yuan("50.00") });
@@ -132,6 +132,15 @@ async fn a_bill_is_audited_approved_and_paid_from_the_console(app: TestApp) {
     );
     let shown = officer.get(&page).await;
     assert!(shown.body.contains("已支付") && shown.body.contains("YH-CONSOLE-1") && shown.body.contains("admin_a2"));
+
+    // The person's page shows the stay and the lines that paid for it, each leading to its bill.
+    let theirs = officer.get(&format!("/persons/{person}")).await;
+    assert!(
+        theirs.body.contains("入住记录") && theirs.body.contains(&(first - Duration::days(5)).to_string()),
+        "{}",
+        theirs.body
+    );
+    assert!(theirs.body.contains(&format!("href=\"{page}?person={person}\"")), "{}", theirs.body);
 
     // The lines as CSV, for the auditor too.
     let csv = auditor.get(&format!("{page}/lines.csv")).await;

@@ -160,6 +160,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/institutions/{id}/violations",
         "GET /api/v1/insured-persons",
         "GET /api/v1/insured-persons/{id}",
+        "GET /api/v1/insured-persons/{id}/bill-lines",
+        "GET /api/v1/insured-persons/{id}/contributions",
         "GET /api/v1/insured-persons/{id}/provider-choices",
         "GET /api/v1/ledger/entries",
         "GET /api/v1/ledger/entries/{id}",

@@ -224,6 +224,26 @@ async fn contributions_decide_the_contribution_period(app: TestApp) {
         .await
         .expect("reverse");
 
+    // The person's months as the officer reads them: latest first, two sources in a month, the
+    // reversed month marked; the auditor reads them too, institution staff and another region not.
+    let months = admin.person_contributions(short.id).await.expect("months");
+    assert_eq!(months.len(), 13);
+    let latest = this_month.format("%Y-%m").to_string();
+    assert_eq!(
+        months.iter().take(2).map(|c| (c.period.as_str(), c.source, c.amount.to_string())).collect::<Vec<_>>(),
+        [
+            (latest.as_str(), FundingSource::Employer, "10.00".to_string()),
+            (latest.as_str(), FundingSource::Individual, "25.00".to_string())
+        ]
+    );
+    let reversed: Vec<_> = months.iter().filter(|c| c.reversed).map(|c| c.entry_id).collect();
+    assert_eq!(reversed, [extra.entry.id]);
+    assert_eq!(world.as_user("auditor_a").person_contributions(short.id).await.expect("auditor").len(), 13);
+    let e = world.as_user("inst_a1").person_contributions(short.id).await.expect_err("institution");
+    assert_eq!(e.status(), Some(StatusCode::FORBIDDEN));
+    let e = world.as_user("admin_b").person_contributions(short.id).await.expect_err("another region");
+    assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
+
     let refused = admin.apply_for_assessment(&apply(short.id)).await.expect("recorded");
     assert_eq!(refused.state, CaseState::Refused);
     let refusal = refused.refusal.expect("refusal");

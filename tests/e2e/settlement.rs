@@ -292,6 +292,19 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let deducted = LinesQuery { deducted: Some(true), ..LinesQuery::default() };
     assert_eq!(found(deducted).await, []);
 
+    // A person's lines across bills, latest day first, for the officer and the institution;
+    // another institution does not find the person.
+    let theirs = admin.person_bill_lines(zhang, PageQuery { limit: Some(100), offset: None }).await.expect("lines");
+    let mut days: Vec<NaiveDate> =
+        lines.iter().filter(|l| l.insured_person_id == zhang).map(|l| l.service_on).collect();
+    days.sort_by(|a, b| b.cmp(a));
+    assert_eq!(theirs.items.iter().map(|x| x.line.service_on).collect::<Vec<_>>(), days);
+    assert!(
+        theirs.items.iter().all(|x| x.bill_id == draft.id && x.month == month && x.bill_status == BillStatus::Draft)
+    );
+    assert_eq!(a1.person_bill_lines(zhang, PageQuery::default()).await.expect("a1").total, days.len() as u64);
+    assert_eq!(status(&a2.person_bill_lines(zhang, PageQuery::default()).await.expect_err("a2")), 404);
+
     // Computing the draft again gives the identical bill.
     let again = a1.compute_bill(&ComputeBill { institution_id: None, month: month.clone() }).await.expect("again");
     assert_eq!((again.id, again.fund_amount, again.line_count), (draft.id, draft.fund_amount, draft.line_count));

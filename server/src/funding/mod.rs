@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod check;
+pub mod contributions;
 pub mod health;
 pub mod import;
 pub mod income;

@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use ltci_shared::api::funding::{
     Account, ChartLinkRequest, ChartQuery, ContributionRequest, DrawRejection, EntryFilter, FundHealth,
-    FundingSettings, HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, Posted,
-    ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
+    FundingSettings, HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery,
+    PersonContribution, Posted, ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery,
+    SignedLink,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -23,6 +24,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_accounts))
+        .routes(routes!(person_contributions))
         .routes(routes!(contribute))
         .routes(routes!(import_contributions))
         .routes(routes!(receive))
@@ -56,6 +58,17 @@ async fn list_accounts(
 ) -> ApiResult<ApiJson<Page<Account>>> {
     let page: PageRequest = page.try_into()?;
     journal::accounts(&state, &actor).await.map(|all| ApiJson(page.of(all)))
+}
+
+/// A person's contributions month by month, latest first (reversed ones marked).
+#[utoipa::path(get, path = "/insured-persons/{id}/contributions", tag = "funding", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<PersonContribution>), (status = 404, body = ErrorBody)))]
+async fn person_contributions(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<Vec<PersonContribution>>> {
+    super::contributions::of_person(&state, &actor, id).await.map(ApiJson)
 }
 
 /// Post one person's contribution for a month: the fund and the reserve are debited, the

@@ -151,7 +151,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     view(state, actor, model)
 }
 
-async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<person::Model> {
+pub async fn find_in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<person::Model> {
     person::Entity::find_by_id(id)
         .filter(scope::insured_persons(actor))
         .one(db)

@@ -10,6 +10,7 @@ pub mod deposits;
 pub mod duties;
 pub mod facts;
 pub mod month_end;
+pub mod person_lines;
 pub mod pricing;
 pub mod review;
 pub mod routes;

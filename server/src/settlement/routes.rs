@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::settlement::{
     Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
-    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest, Statement,
+    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, PersonBillLine, ReturnBill,
+    SampleRequest, Statement,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -30,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(approve_bill))
         .routes(routes!(pay_bill))
         .routes(routes!(institution_statement))
+        .routes(routes!(person_bill_lines))
         .routes(routes!(month_end))
         .routes(routes!(list_month_end_runs, start_month_end))
         .routes(routes!(get_month_end_run))
@@ -178,6 +180,19 @@ async fn institution_statement(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<Statement>> {
     statement::statement(&state, &actor, id).await.map(ApiJson)
+}
+
+/// A person's bill lines across the bills the caller may read, latest day first: what paid (or
+/// refused) each day of the person's care.
+#[utoipa::path(get, path = "/insured-persons/{id}/bill-lines", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path), PageQuery), responses((status = 200, body = Page<PersonBillLine>), (status = 404, body = ErrorBody)))]
+async fn person_bill_lines(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<PersonBillLine>>> {
+    super::person_lines::of_person(&state, &actor, id, page.try_into()?).await.map(ApiJson)
 }
 
 /// The month-end run: every institution's draft for a month that is over, each claimed so that

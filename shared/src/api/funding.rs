@@ -131,6 +131,21 @@ pub struct Posted {
     pub entry: JournalEntry,
 }
 
+/// One month's contribution of a person (`GET /api/v1/insured-persons/{id}/contributions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PersonContribution {
+    /// `YYYY-MM`.
+    pub period: String,
+    pub scheme: Scheme,
+    pub source: FundingSource,
+    #[schema(value_type = String, example = "30.00")]
+    pub amount: Decimal,
+    /// Cancelled by a reversal: not counted toward the contribution period.
+    pub reversed: bool,
+    /// The journal entry that posted it.
+    pub entry_id: Uuid,
+}
+
 /// Filters of `GET /api/v1/ledger/entries`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -223,6 +223,17 @@ pub struct BillLine {
     pub explanation: serde_json::Value,
 }
 
+/// A person's bill line with its bill (`GET /api/v1/insured-persons/{id}/bill-lines`): what paid
+/// for the care the person received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PersonBillLine {
+    pub bill_id: Uuid,
+    pub institution_id: Uuid,
+    pub month: String,
+    pub bill_status: BillStatus,
+    pub line: BillLine,
+}
+
 /// `GET /api/v1/settlements`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

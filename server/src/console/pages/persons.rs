@@ -279,6 +279,7 @@ async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<Strin
     };
     let ids: Vec<Uuid> = relations.iter().map(|r| r.institution_id).collect();
     let names = if ids.is_empty() { HashMap::new() } else { institutions::designation::names(state, a, &ids).await? };
+    let history = super::person_history::sections(state, ctx, id).await?;
     let may_reveal = a.can(Permission::SeeFullIdNumbers) && full.is_none();
     let body = rsx! {
         dl { class: "facts",
@@ -377,6 +378,7 @@ async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<Strin
                 }
             }
         }
+        {history}
     };
     let page =
         Page::new("/persons", p.name.clone(), body).under(m::ui_persons().render(l), "/persons").with_notice(notice);
