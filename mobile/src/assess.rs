@@ -253,7 +253,7 @@ pub trait CaseTransport: Sync {
 
 impl CaseTransport for ApiClient {
     async fn cases(&self, state: CaseState, page: PageQuery) -> Result<Page<AssessmentCase>, ClientError> {
-        self.list_assessment_cases(&CaseFilter { state: Some(state), insured_person_id: None }, page).await
+        self.list_assessment_cases(&CaseFilter { state: Some(state), ..CaseFilter::default() }, page).await
     }
 
     async fn case(&self, id: Uuid) -> Result<AssessmentCase, ClientError> {

@@ -887,8 +887,12 @@ impl ApiClient {
         Self::send(self.api(Method::GET, &format!("/insured-persons/{person}/bill-lines")).query(&page)).await
     }
 
-    pub async fn person_contributions(&self, person: Uuid) -> Result<Vec<PersonContribution>, ClientError> {
-        self.get(&format!("/insured-persons/{person}/contributions"), &()).await
+    pub async fn person_contributions(
+        &self,
+        person: Uuid,
+        page: PageQuery,
+    ) -> Result<Page<PersonContribution>, ClientError> {
+        Self::send(self.api(Method::GET, &format!("/insured-persons/{person}/contributions")).query(&page)).await
     }
 
     /// Starts the month-end run in the background; answers the run as recorded.

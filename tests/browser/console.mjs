@@ -3,8 +3,10 @@
 // application at the window and assigns assessors (recusal shown); assessor1 submits the
 // assessment (through the API, as the phone does) and assessor2 confirms it in the console; the
 // certificate waits for the publicity period; the auditor sees everything, has no forms, and a
-// crafted or CSRF-less POST is refused; the month-end run from the page, the demo bill audited,
-// approved by a second officer and paid, its lines downloaded as CSV; English. Screenshots go to OUT as console-*.png.
+// crafted or CSRF-less POST is refused; the demo's application whose publicity is over gets its
+// certificate; the month-end run from the page, the demo bill audited, approved by a second officer
+// and paid, its lines downloaded as CSV; the institution, policy, funds, import (a refused file)
+// and users pages; English. Screenshots go to OUT as console-*.png.
 // Usage: node console.mjs SERVER_URL
 import { fail, openDesk } from "./phone.mjs";
 
@@ -123,6 +125,17 @@ try {
   await page.locator("[role=alert]").waitFor();
   await step("case");
 
+  // An application whose publicity is over (the demo's): the home page's queue leads to it and
+  // the certificate is issued.
+  await page.goto(`${base}/`);
+  await page.click(".card >> text=公示期满待发证");
+  await page.locator("td", { hasText: "赵淑珍" }).waitFor();
+  await page.locator("tbody tr", { hasText: "赵淑珍" }).locator("a").first().click();
+  await page.click("form[action$='/certify'] button");
+  await page.locator("[role=status]", { hasText: "已发放失能等级证书" }).waitFor();
+  await page.locator("dd", { hasText: "重度失能" }).waitFor();
+  await step("case-certified");
+
   // The demo bill: the month-end run from the page, the audit (a sample, a deduction with its
   // reason), the officer who audited refused approval, a second officer approves, the first pays;
   // the lines downloaded as CSV; the bill as printed.
@@ -164,6 +177,30 @@ try {
   await page.emulateMedia({ media: "print" });
   await step("bill-print");
   await page.emulateMedia({ media: "screen" });
+
+  // The other pages of the officer's menu, as they look.
+  await page.click("nav.menu >> text=定点机构");
+  await page.locator("tbody tr a").first().click();
+  await page.locator("h2", { hasText: "年度考核" }).waitFor();
+  await step("institution");
+  await page.click("nav.menu >> text=待遇政策");
+  await page.locator("tbody tr a").first().click();
+  await page.locator("h2", { hasText: "支付标准" }).waitFor();
+  await step("policy");
+  await page.click("nav.menu >> text=基金管理");
+  await page.locator("img.chart").first().waitFor();
+  await step("funds");
+  await page.click("nav.menu >> text=数据导入");
+  await page.setInputFiles("#file-contributions", {
+    name: "jf.csv", mimeType: "text/csv",
+    buffer: Buffer.from("reference,id_number,period,scheme,source,amount\nJF-1,12345,2026-13,resident,individual,30.001\n"),
+  });
+  await page.click("form[action='/imports/contributions'] button");
+  await page.locator("table.problems td", { hasText: "period" }).waitFor();
+  await step("import-refused");
+  await page.click("nav.menu >> text=用户管理");
+  await page.locator("td", { hasText: "assessor1" }).waitFor();
+  await step("users");
 
   // A form without the session's token is refused.
   const csrfLess = await page.request.post(`${base}/persons/${caseId}/id-number`, { form: { reason: "x" } });

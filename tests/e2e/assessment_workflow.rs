@@ -169,6 +169,21 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
     assert_eq!(published.state, CaseState::InPublicity);
     assert!(published.publicity_ends_at.expect("end") > Utc::now() + Duration::days(6));
 
+    // The cases whose publicity is over (the certificates to issue) do not include it yet.
+    let publicity =
+        |over| ltci_shared::api::assessment::CaseFilter { publicity_over: Some(over), ..Default::default() };
+    let ids = |f| async move {
+        admin
+            .list_assessment_cases(&f, PageQuery::default())
+            .await
+            .expect("list")
+            .items
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!((ids(publicity(false)).await, ids(publicity(true)).await), (vec![id], vec![]));
+
     // During publicity a certificate is premature; an objection sends the case to re-assessment.
     let early = admin.certify_assessment(id).await.expect_err("publicity");
     assert_eq!(early.code(), Some("publicity_not_over"));
@@ -212,6 +227,7 @@ async fn the_whole_workflow_with_objection_and_appeal(app: TestApp) {
     let settings = AssessmentSettings { publicity_days: 0, ..AssessmentSettings::default() };
     admin.put_assessment_settings(&settings).await.expect("settings");
     p.as_user("nurse2").confirm_assessment(id).await.expect("confirm");
+    assert_eq!((ids(publicity(false)).await, ids(publicity(true)).await), (vec![], vec![id]));
     let certified = admin.certify_assessment(id).await.expect("certify");
     assert_eq!(certified.state, CaseState::Certified);
     let cert = certified.certificate.clone().expect("certificate");

@@ -18,7 +18,7 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     ltci_server::demo::seed_funding(&app.db).await.expect("funding");
     let first = ltci_server::funding::check::run(&app.db).await.expect("check");
     assert!(first.is_sound(), "{first:?}");
-    assert_eq!(first.entries, 5 * 12 * 2, "five persons, twelve months, two sources");
+    assert_eq!(first.entries, 6 * 12 * 2, "six persons, twelve months, two sources");
     assert!(!ltci_server::demo::seed(&app.db, &pii).await.expect("again"), "the demo region exists");
     ltci_server::demo::seed_funding(&app.db).await.expect("funding again");
     let second = ltci_server::funding::check::run(&app.db).await.expect("check");
@@ -47,11 +47,18 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     assert!(day.visits.iter().all(|v| v.state == VisitState::Scheduled));
     assert_eq!(day.catalogue.as_ref().map(Vec::len), Some(6));
 
-    // An application assigned to assessor1 (lead) and assessor2, once.
+    // An application assigned to assessor1 (lead) and assessor2, and one whose publicity is over
+    // (its certificate to issue), once.
     ltci_server::demo::seed_assessment(&app.state).await.expect("assessment");
     ltci_server::demo::seed_assessment(&app.state).await.expect("assessment again");
     let (lead, _) = app.client.signed_in("assessor1", ltci_server::demo::DEMO_PASSWORD).await.expect("demo assessor");
-    let cases = lead.list_assessment_cases(&CaseFilter::default(), PageQuery::default()).await.expect("cases");
+    let all = lead.list_assessment_cases(&CaseFilter::default(), PageQuery::default()).await.expect("cases");
+    assert_eq!(all.total, 2);
+    let over = CaseFilter { publicity_over: Some(true), ..CaseFilter::default() };
+    let to_certify = admin.list_assessment_cases(&over, PageQuery::default()).await.expect("to certify");
+    assert_eq!(to_certify.total, 1);
+    let assigned = CaseFilter { state: Some(CaseState::Assigned), ..CaseFilter::default() };
+    let cases = lead.list_assessment_cases(&assigned, PageQuery::default()).await.expect("cases");
     assert_eq!(cases.items.len(), 1);
     let case = &cases.items[0];
     assert_eq!(case.state, CaseState::Assigned);

@@ -226,7 +226,7 @@ async fn contributions_decide_the_contribution_period(app: TestApp) {
 
     // The person's months as the officer reads them: latest first, two sources in a month, the
     // reversed month marked; the auditor reads them too, institution staff and another region not.
-    let months = admin.person_contributions(short.id).await.expect("months");
+    let months = admin.person_contributions(short.id, ltci_shared::PageQuery::default()).await.expect("months").items;
     assert_eq!(months.len(), 13);
     let latest = this_month.format("%Y-%m").to_string();
     assert_eq!(
@@ -238,10 +238,26 @@ async fn contributions_decide_the_contribution_period(app: TestApp) {
     );
     let reversed: Vec<_> = months.iter().filter(|c| c.reversed).map(|c| c.entry_id).collect();
     assert_eq!(reversed, [extra.entry.id]);
-    assert_eq!(world.as_user("auditor_a").person_contributions(short.id).await.expect("auditor").len(), 13);
-    let e = world.as_user("inst_a1").person_contributions(short.id).await.expect_err("institution");
+    assert_eq!(
+        world
+            .as_user("auditor_a")
+            .person_contributions(short.id, ltci_shared::PageQuery::default())
+            .await
+            .expect("auditor")
+            .total,
+        13
+    );
+    let e = world
+        .as_user("inst_a1")
+        .person_contributions(short.id, ltci_shared::PageQuery::default())
+        .await
+        .expect_err("institution");
     assert_eq!(e.status(), Some(StatusCode::FORBIDDEN));
-    let e = world.as_user("admin_b").person_contributions(short.id).await.expect_err("another region");
+    let e = world
+        .as_user("admin_b")
+        .person_contributions(short.id, ltci_shared::PageQuery::default())
+        .await
+        .expect_err("another region");
     assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
 
     let refused = admin.apply_for_assessment(&apply(short.id)).await.expect("recorded");

@@ -219,6 +219,15 @@ pub async fn list(
     if let Some(p) = filter.insured_person_id {
         q = q.filter(case::Column::InsuredPersonId.eq(p));
     }
+    if let Some(over) = filter.publicity_over {
+        let now = Utc::now();
+        q = q.filter(case::Column::State.eq(CaseState::InPublicity.as_str()));
+        q = if over {
+            q.filter(case::Column::PublicityEndsAt.lte(now))
+        } else {
+            q.filter(case::Column::PublicityEndsAt.gt(now))
+        };
+    }
     let q = q.order_by_desc(case::Column::CreatedAt).order_by_desc(case::Column::Id);
     let page = fetch_page(&state.db, q, page, |m| m).await?;
     let items = views(state, actor, page.items).await?;

@@ -210,6 +210,7 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
         ("王秀英", "37028119450220004", "resident", "示范市胶州市李哥庄镇 西王村 7号", 36.3457, 120.1623),
         ("刘德福", "37020319360918005", "employee", "示范市市北区辽宁路 201号 2单元 502", 36.0789, 120.3574),
         ("陈玉梅", "37028519500707006", "resident", "示范市莱西市院上镇 后庄扶村 33号", 36.8891, 120.5173),
+        ("赵淑珍", "37021219421126007", "resident", "示范市崂山区北宅街道 卧龙村 19号", 36.1875, 120.5612),
     ];
     for (name, first17, scheme, address, lat, lng) in persons {
         let mut digits = [0u8; 17];
@@ -527,6 +528,64 @@ pub async fn seed_assessment(state: &crate::state::AppState) -> anyhow::Result<(
         return Err(anyhow::anyhow!("demo assessment refused: {:?}", case.refusal));
     }
     let assignment = AssignRequest { assessor_ids: vec![lead, second], lead_assessor_id: lead };
+    crate::assessment::workflow::assign(state, &actor, case.id, assignment.clone()).await.map_err(fail)?;
+
+    // A second application taken to publicity, its seven days already over (as if filed a week
+    // ago): the officer issues its certificate (公示期满，发放失能等级证书).
+    let mut other = None;
+    for p in persons.iter().filter(|p| p.id != person.id) {
+        let has_case =
+            assessment_case::Entity::find().filter(assessment_case::Column::InsuredPersonId.eq(p.id)).one(db).await?;
+        let has_certificate = crate::entities::certificate::Entity::find()
+            .filter(crate::entities::certificate::Column::InsuredPersonId.eq(p.id))
+            .one(db)
+            .await?;
+        if has_case.is_none() && has_certificate.is_none() {
+            other = Some(p.clone());
+            break;
+        }
+    }
+    let Some(other) = other else {
+        return Err(anyhow::anyhow!("no demo person is left for a second application"));
+    };
+    let application = ApplyRequest {
+        insured_person_id: other.id,
+        care_mode: CareMode::HomeVisit,
+        reason: "示范数据：脑梗后卧床，进食、如厕需他人帮助".into(),
+        institution_id: None,
+        change_of_condition: false,
+    };
+    let case = crate::assessment::cases::apply(state, &actor, application).await.map_err(fail)?;
     crate::assessment::workflow::assign(state, &actor, case.id, assignment).await.map_err(fail)?;
+    // The assessors, as their requests would carry them.
+    let as_assessor = |user_id: Uuid, username: &str| crate::auth::Actor {
+        user_id,
+        username: username.into(),
+        role: Role::Assessor,
+        institution_id: None,
+        ..actor.clone()
+    };
+    let instrument = ltci_shared::assessment::current();
+    let mut answers = ltci_shared::assessment::Answers::new();
+    for d in &instrument.dimensions {
+        for item in &d.items {
+            let points = item.options.iter().map(|o| o.points);
+            let chosen = if d.code == "adl" { points.min() } else { points.max() }.unwrap_or(0);
+            answers.insert(item.code.clone(), serde_json::Value::from(chosen));
+        }
+    }
+    let visited_at = Utc::now() - chrono::Duration::minutes(30);
+    let form =
+        ltci_shared::api::assessment::SubmitAssessmentRequest { answers, visited_at, latitude: None, longitude: None };
+    crate::assessment::workflow::submit(state, &as_assessor(lead, "assessor1"), case.id, form).await.map_err(fail)?;
+    crate::assessment::workflow::confirm(state, &as_assessor(second, "assessor2"), case.id).await.map_err(fail)?;
+    assessment_case::Entity::update_many()
+        .col_expr(
+            assessment_case::Column::PublicityEndsAt,
+            sea_orm::sea_query::Expr::value(Utc::now() - chrono::Duration::hours(1)),
+        )
+        .filter(assessment_case::Column::Id.eq(case.id))
+        .exec(db)
+        .await?;
     Ok(())
 }

@@ -62,13 +62,14 @@ async fn list_accounts(
 
 /// A person's contributions month by month, latest first (reversed ones marked).
 #[utoipa::path(get, path = "/insured-persons/{id}/contributions", tag = "funding", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 200, body = Vec<PersonContribution>), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path), PageQuery), responses((status = 200, body = Page<PersonContribution>), (status = 404, body = ErrorBody)))]
 async fn person_contributions(
     actor: Actor,
     State(state): State<AppState>,
     ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<ApiJson<Vec<PersonContribution>>> {
-    super::contributions::of_person(&state, &actor, id).await.map(ApiJson)
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<PersonContribution>>> {
+    super::contributions::of_person(&state, &actor, id, page.try_into()?).await.map(ApiJson)
 }
 
 /// Post one person's contribution for a month: the fund and the reserve are debited, the

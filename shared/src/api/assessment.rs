@@ -327,6 +327,9 @@ pub struct AssessmentCase {
 pub struct CaseFilter {
     pub state: Option<CaseState>,
     pub insured_person_id: Option<Uuid>,
+    /// Only cases in publicity whose period is over (`true`: the certificate can be issued) or
+    /// still running (`false`).
+    pub publicity_over: Option<bool>,
 }
 
 /// `GET /api/v1/certificates/expiring?within_days=`.

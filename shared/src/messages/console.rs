@@ -44,6 +44,8 @@ crate::catalogue! {
     ui_queue_appeals() = "申请复核待派专家" / "Appeals awaiting the expert panel";
     ui_queue_awaiting_confirmation() = "评估结果待复核确认" / "Submissions awaiting confirmation";
     ui_queue_in_publicity() = "公示中（期满后发证）" / "In publicity (certificate after it ends)";
+    ui_queue_to_certify() = "公示期满待发证" / "Publicity over: certificates to issue";
+    ui_publicity_over() = "公示期满待发证" / "publicity over, to certify";
     ui_queue_expiring() = "60 天内到期的失能证书" / "Certificates expiring within 60 days";
     ui_queue_designation(status) = "定点申请：{status}" / "Designation applications: {status}";
     ui_queue_bills_to_audit() = "已提交待审核的结算单" / "Bills submitted, awaiting audit";

@@ -28,6 +28,8 @@ const PAGE_SIZE: u64 = 20;
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     state: Option<String>,
+    /// `over`: cases in publicity whose period is over (the certificate can be issued).
+    publicity: Option<String>,
     offset: Option<u64>,
 }
 
@@ -36,11 +38,12 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
     let l = ctx.lang;
     let chosen = q.state.as_deref().and_then(CaseState::from_name);
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
-    let found =
-        assessment::cases::list(&state, &ctx.actor, CaseFilter { state: chosen, insured_person_id: None }, page)
-            .await?;
+    let over = q.publicity.as_deref() == Some("over");
+    let f = CaseFilter { state: chosen, insured_person_id: None, publicity_over: over.then_some(true) };
+    let found = assessment::cases::list(&state, &ctx.actor, f, page).await?;
     let names = person_names(&state, &ctx, found.items.iter().map(|c| c.insured_person_id).collect()).await?;
-    let query = chosen.map(|s| format!("state={}", s.as_str())).unwrap_or_default();
+    let publicity = over.then(|| "over".to_owned());
+    let query = html::query_of(&[("state", &chosen.map(|s| s.as_str().to_owned())), ("publicity", &publicity)]);
     let body = rsx! {
         form { class: "filters", method: "get", action: "/cases",
             div { class: "field",
@@ -51,6 +54,10 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
                         option { value: s.as_str(), selected: chosen == Some(s), {s.text().render(l)} }
                     }
                 }
+            }
+            div { class: "field check",
+                input { id: "f-publicity", r#type: "checkbox", name: "publicity", value: "over", checked: over, "data-autosubmit": "true" }
+                label { r#for: "f-publicity", {m::ui_publicity_over().render(l)} }
             }
             button { r#type: "submit", {m::ui_search().render(l)} }
         }

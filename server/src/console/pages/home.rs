@@ -57,10 +57,15 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
             (CaseState::AwaitingConfirmation, m::ui_queue_awaiting_confirmation()),
             (CaseState::InPublicity, m::ui_queue_in_publicity()),
         ] {
-            let f = CaseFilter { state: Some(s), insured_person_id: None };
+            // In publicity: those still running (the ones over are the next queue's).
+            let publicity_over = (s == CaseState::InPublicity).then_some(false);
+            let f = CaseFilter { state: Some(s), insured_person_id: None, publicity_over };
             let count = assessment::cases::list(state, a, f, ONE).await?.total;
             out.push(Queue { label, count, href: format!("/cases?state={}", s.as_str()), tone: "" });
         }
+        let f = CaseFilter { state: None, insured_person_id: None, publicity_over: Some(true) };
+        let count = assessment::cases::list(state, a, f, ONE).await?.total;
+        out.push(Queue { label: m::ui_queue_to_certify(), count, href: "/cases?publicity=over".into(), tone: "warn" });
         let f = CertificateFilter { insured_person_id: None, expiring_within_days: Some(60) };
         let count = assessment::certificates::list(state, a, f, ONE).await?.total;
         out.push(Queue { label: m::ui_queue_expiring(), count, href: "/cases?state=certified".into(), tone: "warn" });

@@ -22,6 +22,8 @@ use crate::state::AppState;
 /// Visits shown: the last ninety days, at most this many.
 const RECENT_VISITS: u64 = 20;
 const RECENT_LINES: u64 = 30;
+/// Contribution lines shown: five years of two sources.
+const CONTRIBUTIONS: u64 = 120;
 
 /// The sections for person `id`.
 pub async fn sections(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Element, Refusal> {
@@ -29,7 +31,7 @@ pub async fn sections(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Element, 
     let l = ctx.lang;
     let some = |limit| PageRequest { limit, offset: 0 };
     let contributions = if a.can(Permission::ReadFunding) {
-        Some(crate::funding::contributions::of_person(state, a, id).await?)
+        Some(crate::funding::contributions::of_person(state, a, id, some(CONTRIBUTIONS)).await?)
     } else {
         None
     };
@@ -67,8 +69,11 @@ pub async fn sections(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Element, 
     Ok(rsx! {
         if let Some(cs) = &contributions {
             h2 { {m::ui_contributions().render(l)} }
-            if cs.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } } else {
-                p { class: "muted", {m::ui_contribution_months(cs.iter().filter(|c| !c.reversed).map(|c| c.period.as_str()).collect::<std::collections::BTreeSet<_>>().len()).render(l)} }
+            if cs.items.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } } else {
+                p { class: "muted",
+                    {m::ui_contribution_months(cs.items.iter().filter(|c| !c.reversed).map(|c| c.period.as_str()).collect::<std::collections::BTreeSet<_>>().len()).render(l)}
+                    if cs.total > cs.items.len() as u64 { " · " {m::ui_latest_of(cs.items.len(), cs.total).render(l)} }
+                }
                 table {
                     thead { tr {
                         th { scope: "col", {m::ui_month_of().render(l)} }
@@ -78,7 +83,7 @@ pub async fn sections(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Element, 
                         th { scope: "col", {m::ui_status().render(l)} }
                     } }
                     tbody {
-                        for c in cs.iter() {
+                        for c in cs.items.iter() {
                             tr {
                                 td { {format::month_text(l, &c.period)} }
                                 td { {c.scheme.text().render(l)} }

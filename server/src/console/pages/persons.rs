@@ -267,7 +267,14 @@ async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<Strin
         Vec::new()
     };
     let cases = if a.can(Permission::ReadAssessmentCases) {
-        assessment::cases::list(state, a, CaseFilter { state: None, insured_person_id: Some(id) }, all).await?.items
+        assessment::cases::list(
+            state,
+            a,
+            CaseFilter { state: None, insured_person_id: Some(id), publicity_over: None },
+            all,
+        )
+        .await?
+        .items
     } else {
         Vec::new()
     };
