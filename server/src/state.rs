@@ -30,7 +30,9 @@ pub struct AppState {
 
 impl AppState {
     /// The state for `config` over a connected database: keys resolved, metrics empty.
-    pub fn new(config: Config, db: DatabaseConnection) -> anyhow::Result<AppState> {
+    pub fn new(config: Config, mut db: DatabaseConnection) -> anyhow::Result<AppState> {
+        let metrics = Metrics::default();
+        metrics.count_statements(&mut db);
         let secret = config.resolve_jwt_secret()?;
         let tokens = TokenKeys::new(&secret, config.access_token_ttl_secs, config.refresh_token_ttl_secs);
         Ok(AppState {
@@ -39,7 +41,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             tokens: Arc::new(tokens),
-            metrics: Arc::new(Metrics::default()),
+            metrics: Arc::new(metrics),
             time_zones: Arc::default(),
             visit_writes: Arc::default(),
         })

@@ -307,6 +307,17 @@ async fn health_readiness_and_metrics(app: TestApp) {
     let text = app.client.request(Method::GET, "/metrics").send().await.expect("send").text().await.expect("text");
     assert!(text.contains(r#"ltci_http_requests_total{method="GET",route="/api/v1/me",status="401"} 1"#), "{text}");
     assert!(text.contains("ltci_http_request_duration_seconds_bucket"), "{text}");
+    // Every database statement is counted: a sign-in attempt reads the account.
+    let statements = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("ltci_db_statements_total "))
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .expect("the statements counter")
+    };
+    let before = statements(&text);
+    let _ = app.client.login("nobody-here", "wrong-password-1").await;
+    let text = app.client.request(Method::GET, "/metrics").send().await.expect("send").text().await.expect("text");
+    assert!(statements(&text) > before, "{text}");
 }
 
 async fn migrations_are_all_applied(app: TestApp) {

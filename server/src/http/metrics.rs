@@ -1,4 +1,5 @@
-//! Prometheus metrics: request counts and latencies by method, route and status.
+//! Prometheus metrics: request counts and latencies by method, route and status, and the
+//! database statements run.
 
 use std::time::Instant;
 
@@ -32,6 +33,7 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<HttpLabels, Counter>,
     latency: Family<HttpLabels, Histogram, fn() -> Histogram>,
+    statements: Counter,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -49,7 +51,9 @@ impl Default for Metrics {
         );
         registry.register("http_requests", "HTTP requests handled", requests.clone());
         registry.register("http_request_duration_seconds", "HTTP request latency", latency.clone());
-        Self { registry, requests, latency }
+        let statements = Counter::default();
+        registry.register("db_statements", "Database statements run", statements.clone());
+        Self { registry, requests, latency, statements }
     }
 }
 
@@ -57,6 +61,14 @@ impl Metrics {
     pub fn observe(&self, labels: HttpLabels, seconds: f64) {
         self.requests.get_or_create(&labels).inc();
         self.latency.get_or_create(&labels).observe(seconds);
+    }
+
+    /// Counts every statement `db` runs (its transactions' too).
+    pub fn count_statements(&self, db: &mut sea_orm::DatabaseConnection) {
+        let statements = self.statements.clone();
+        db.set_metric_callback(move |_| {
+            statements.inc();
+        });
     }
 
     /// The Prometheus text exposition.
