@@ -30,6 +30,12 @@ impl Notice {
         Notice { done: Some(text.render(lang)), ..Notice::default() }
     }
 
+    /// What a page says after a step redirected to it with `?done=<key>`: the one of `steps`
+    /// with that key (nothing for another key: the address cannot make a page say anything else).
+    pub fn after(done: Option<&str>, steps: &[fn() -> Text], lang: Lang) -> Notice {
+        steps.iter().map(|f| f()).find(|t| Some(t.key()) == done).map(|t| Notice::done(t, lang)).unwrap_or_default()
+    }
+
     /// A refusal of the service: its message, and each field's reason for the field.
     pub fn refused(e: &ApiError, lang: Lang) -> Notice {
         // A refusal naming fields says so above, and each field's reason beside the field.

@@ -38,8 +38,7 @@ const DONE: [fn() -> Text; 3] = [m::ui_done_draw_requested, m::ui_done_draw_appr
 
 /// The funds page.
 pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ShowQuery>) -> PageResult {
-    let done = DONE.iter().map(|f| f()).find(|t| Some(t.key()) == q.done.as_deref());
-    let notice = done.map(|t| Notice::done(t, ctx.lang)).unwrap_or_default();
+    let notice = Notice::after(q.done.as_deref(), &DONE, ctx.lang);
     render(&state, &ctx, &DrawForm::default(), notice).await
 }
 
@@ -327,11 +326,7 @@ pub struct EntriesQuery {
 
 /// The journal, newest first, by reference or account.
 pub async fn entries(ctx: Ctx, State(state): State<AppState>, Query(q): Query<EntriesQuery>) -> PageResult {
-    let notice = if q.done.as_deref() == Some(m::ui_done_reversed().key()) {
-        Notice::done(m::ui_done_reversed(), ctx.lang)
-    } else {
-        Notice::default()
-    };
+    let notice = Notice::after(q.done.as_deref(), &[m::ui_done_reversed], ctx.lang);
     render_entries(&state, &ctx, &q, notice).await
 }
 

@@ -124,8 +124,7 @@ pub async fn show(
     Path(id): Path<Uuid>,
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
-    let done = DONE.iter().map(|f| f()).find(|t| Some(t.key()) == q.done.as_deref());
-    let notice = done.map(|t| Notice::done(t, ctx.lang)).unwrap_or_default();
+    let notice = Notice::after(q.done.as_deref(), &DONE, ctx.lang);
     render(&state, &ctx, id, notice).await
 }
 

@@ -37,10 +37,7 @@ pub struct ListQuery {
 
 /// The versions, newest first, the comparison form and the import.
 pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQuery>) -> PageResult {
-    let notice = match q.done.as_deref() {
-        Some(k) if k == m::ui_done_policy_same().key() => Notice::done(m::ui_done_policy_same(), ctx.lang),
-        _ => Notice::default(),
-    };
+    let notice = Notice::after(q.done.as_deref(), &[m::ui_done_policy_same], ctx.lang);
     render_list(&state, &ctx, notice).await
 }
 
@@ -167,11 +164,7 @@ pub async fn show(
 ) -> PageResult {
     let l = ctx.lang;
     let v = service::get(&state.db, &ctx.actor, id).await?;
-    let notice = if q.done.as_deref() == Some(m::ui_done_policy_imported().key()) {
-        Notice::done(m::ui_done_policy_imported(), l)
-    } else {
-        Notice::default()
-    };
+    let notice = Notice::after(q.done.as_deref(), &[m::ui_done_policy_imported], l);
     let d = &v.document;
     let body = rsx! {
         dl { class: "facts",
