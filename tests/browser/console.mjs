@@ -6,7 +6,8 @@
 // crafted or CSRF-less POST is refused; the demo's application whose publicity is over gets its
 // certificate; the month-end run from the page, the demo bill audited, approved by a second officer
 // and paid, its lines downloaded as CSV; the institution, policy, funds, import (a refused file)
-// and users pages; English. Screenshots go to OUT as console-*.png.
+// and users pages; institution staff and a caregiver with menus of their own; English.
+// Screenshots go to OUT as console-*.png.
 // Usage: node console.mjs SERVER_URL
 import { fail, openDesk } from "./phone.mjs";
 
@@ -223,6 +224,18 @@ try {
   await p3.locator("td", { hasText: "窗口受理失能评估申请" }).first().waitFor();
   await step("audit", p3);
   await audit.close();
+
+  // Institution staff and a caregiver sign in to menus of their own: no audit trail, no funds.
+  for (const who of ["inst1", "carer1"]) {
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: "zh-CN" });
+    const p = await ctx.newPage();
+    await signIn(p, who);
+    if (await p.locator("nav.menu a", { hasText: "审计日志" }).count() !== 0) fail(`${who} is offered the audit trail`);
+    if (await p.locator("nav.menu a", { hasText: "基金管理" }).count() !== 0) fail(`${who} is offered the funds`);
+    const funds = await p.goto(`${base}/funds`);
+    if (funds.status() !== 403) fail(`${who} opened the funds page: ${funds.status()}`);
+    await ctx.close();
+  }
 
   // English, remembered.
   await page.click("header.top button[lang=en]");

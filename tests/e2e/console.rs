@@ -300,7 +300,9 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     let case_page = format!("/cases/{}", case.id);
 
     // Role → page → what it answers (200 shown, 403 refused).
-    let pages: [&str; 12] = [
+    let institution_page = format!("/institutions/{}", world.institution("a1"));
+    let carer_account = format!("/users/{}", world.user("carer_a1"));
+    let pages: [&str; 15] = [
         "/",
         "/persons",
         &person_page,
@@ -313,19 +315,22 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         "/funds",
         "/policies",
         "/imports",
+        &institution_page,
+        "/funds/entries",
+        &carer_account,
     ];
-    let expected: [(&str, [u16; 12]); 5] = [
-        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    let expected: [(&str, [u16; 15]); 5] = [
+        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Accounts are not the auditor's (the permission table gives auditors no user list);
         // imports write, and the auditor writes nothing.
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403]),
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 403]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned.
         // The benefit policy is public to every role.
-        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200, 403]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403]),
-        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403]),
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200, 403, 200, 403, 200]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);
@@ -341,6 +346,8 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         for (theirs, nobody) in [
             (format!("/persons/{}", other.id), format!("/persons/{}", Uuid::now_v7())),
             (format!("/cases/{}", other_case.id), format!("/cases/{}", Uuid::now_v7())),
+            (format!("/institutions/{}", world.institution("b1")), format!("/institutions/{}", Uuid::now_v7())),
+            (format!("/users/{}", world.user("admin_b")), format!("/users/{}", Uuid::now_v7())),
         ] {
             let (x, y) = (b.get(&theirs).await, b.get(&nobody).await);
             assert_eq!(x.status, y.status, "{user} {theirs}");
