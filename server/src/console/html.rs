@@ -8,6 +8,7 @@ use dioxus::prelude::*;
 use ltci_shared::messages as m;
 use ltci_shared::text::{Lang, Text};
 
+use super::error::PageResult;
 use super::menu;
 use super::session::Ctx;
 use crate::http::error::ApiError;
@@ -65,6 +66,23 @@ impl Notice {
     pub fn field(&self, field: &str) -> Option<&str> {
         self.fields.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_str())
     }
+}
+
+/// After a step: its page's own address with `done=<key>`, so a reload does not send the form
+/// again and the page says what was done (`Notice::after`).
+pub fn done_at(path: &str, text: Text) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    axum::response::Redirect::to(&format!("{path}{sep}done={}", text.key())).into_response()
+}
+
+/// A refused step: its page again with the refusal (`render`) when it belongs there, else the
+/// error page.
+pub async fn refused_on_page<F: Future<Output = PageResult>>(
+    e: ApiError,
+    lang: Lang,
+    render: impl FnOnce(Notice) -> F,
+) -> PageResult {
+    if Notice::belongs_on_page(&e) { render(Notice::refused(&e, lang)).await } else { Err(e.into()) }
 }
 
 /// One page of the console: where it is, what it is called, what it shows.

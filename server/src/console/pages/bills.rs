@@ -134,11 +134,10 @@ pub async fn start_month_end(State(state): State<AppState>, posted: Posted<Month
     let Posted { ctx, form } = posted;
     match settlement::month_end::start(&state, &ctx.actor, MonthEndRequest { month: form.month.clone() }).await {
         Ok(run) => Ok(Redirect::to(&format!("/settlements/runs/{}", run.id)).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => {
+        Err(e) => {
             let q = ListQuery { month: Some(form.month), ..ListQuery::default() };
-            render_list(&state, &ctx, &q, Notice::refused(&e, ctx.lang)).await
+            html::refused_on_page(e, ctx.lang, |n| render_list(&state, &ctx, &q, n)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -327,13 +326,12 @@ pub async fn step(
     match done {
         Ok(text) => {
             let q = view.query();
-            let sep = if q.is_empty() { "" } else { "&" };
-            Ok(Redirect::to(&format!("/settlements/{id}?{q}{sep}done={}", text.key())).into_response())
+            Ok(html::done_at(
+                &if q.is_empty() { format!("/settlements/{id}") } else { format!("/settlements/{id}?{q}") },
+                text,
+            ))
         }
-        Err(e) if Notice::belongs_on_page(&e) => {
-            render_bill(&state, &ctx, id, &view, Notice::refused(&e, ctx.lang)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_bill(&state, &ctx, id, &view, n)).await,
     }
 }
 

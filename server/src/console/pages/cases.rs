@@ -4,7 +4,6 @@
 //! objection, certificate, appeal).
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
 use dioxus::prelude::*;
 use ltci_shared::api::assessment::{
     AssessmentCase, AssessorProfile, AssignRequest, CaseFilter, CaseState, Qualification, ReasonRequest, RoundKind,
@@ -179,9 +178,8 @@ pub async fn step(
     };
     match done {
         // After a change, the page's own address (a reload does not send the form again).
-        Ok(text) => Ok(Redirect::to(&format!("/cases/{id}?done={}", text.key())).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => render_case(&state, &ctx, id, Notice::refused(&e, ctx.lang)).await,
-        Err(e) => Err(e.into()),
+        Ok(text) => Ok(html::done_at(&format!("/cases/{id}"), text)),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_case(&state, &ctx, id, n)).await,
     }
 }
 

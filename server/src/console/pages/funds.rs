@@ -5,7 +5,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use dioxus::prelude::*;
 use ltci_shared::api::funding::{
     DrawRejection, DrawStatus, EntryFilter, HealthQuery, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery,
@@ -213,9 +213,8 @@ pub async fn request_draw(State(state): State<AppState>, posted: Posted<DrawForm
         (_, Err(e)) => Err(e),
     };
     match done {
-        Ok(()) => Ok(Redirect::to(&format!("/funds?done={}", m::ui_done_draw_requested().key())).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => render(&state, &ctx, &form, Notice::refused(&e, ctx.lang)).await,
-        Err(e) => Err(e.into()),
+        Ok(()) => Ok(html::done_at("/funds", m::ui_done_draw_requested())),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render(&state, &ctx, &form, n)).await,
     }
 }
 
@@ -240,11 +239,11 @@ pub async fn decide_draw(
         _ => return Err(Refusal::Api(ApiError::not_found(m::thing_reserve_draw()))),
     };
     match done {
-        Ok(text) => Ok(Redirect::to(&format!("/funds?done={}", text.key())).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => {
-            render(&state, &ctx, &DrawForm::default(), Notice::refused(&e, ctx.lang)).await
+        Ok(text) => Ok(html::done_at("/funds", text)),
+        Err(e) => {
+            let blank = DrawForm::default();
+            html::refused_on_page(e, ctx.lang, |n| render(&state, &ctx, &blank, n)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -309,11 +308,8 @@ fn download(mut resp: Response) -> Response {
 }
 
 async fn report_refused(state: &AppState, ctx: &Ctx, e: ApiError) -> PageResult {
-    if Notice::belongs_on_page(&e) {
-        render(state, ctx, &DrawForm::default(), Notice::refused(&e, ctx.lang)).await
-    } else {
-        Err(e.into())
-    }
+    let blank = DrawForm::default();
+    html::refused_on_page(e, ctx.lang, |n| render(state, ctx, &blank, n)).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -407,10 +403,10 @@ pub async fn reverse(State(state): State<AppState>, Path(id): Path<Uuid>, posted
     let Posted { ctx, form } = posted;
     let req = ReversalRequest { reference: format!("CX-{}", id.simple()), reason: form.reason };
     match crate::funding::income::reverse(&state, &ctx.actor, id, req).await {
-        Ok(_) => Ok(Redirect::to(&format!("/funds/entries?done={}", m::ui_done_reversed().key())).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => {
-            render_entries(&state, &ctx, &EntriesQuery::default(), Notice::refused(&e, ctx.lang)).await
+        Ok(_) => Ok(html::done_at("/funds/entries", m::ui_done_reversed())),
+        Err(e) => {
+            let all = EntriesQuery::default();
+            html::refused_on_page(e, ctx.lang, |n| render_entries(&state, &ctx, &all, n)).await
         }
-        Err(e) => Err(e.into()),
     }
 }

@@ -6,7 +6,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use dioxus::prelude::*;
 use ltci_shared::api::evaluation::{CategoryScore, EvaluationRequest, ViolationRequest, ViolationSource};
 use ltci_shared::api::institutions::{
@@ -213,9 +213,8 @@ pub async fn step(
         _ => return Err(Refusal::Api(ApiError::not_found(m::thing_institution()))),
     };
     match done {
-        Ok(text) => Ok(Redirect::to(&format!("/institutions/{id}?done={}", text.key())).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => render(&state, &ctx, id, Notice::refused(&e, ctx.lang)).await,
-        Err(e) => Err(e.into()),
+        Ok(text) => Ok(html::done_at(&format!("/institutions/{id}"), text)),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render(&state, &ctx, id, n)).await,
     }
 }
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::Permission;
-use crate::console::error::{PageResult, Refusal};
+use crate::console::error::PageResult;
 use crate::console::format;
 use crate::console::html::{self, Notice, Page};
 use crate::console::session::{Ctx, Posted};
@@ -231,10 +231,7 @@ pub async fn apply(State(state): State<AppState>, Path(id): Path<Uuid>, posted: 
     };
     match assessment::cases::apply(&state, &ctx.actor, req).await {
         Ok(case) => Ok(Redirect::to(&format!("/cases/{}", case.id)).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => {
-            render_person(&state, &ctx, id, None, Notice::refused(&e, ctx.lang)).await
-        }
-        Err(e) => Err(Refusal::Api(e)),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_person(&state, &ctx, id, None, n)).await,
     }
 }
 
@@ -248,10 +245,7 @@ pub async fn reveal(State(state): State<AppState>, Path(id): Path<Uuid>, posted:
     let Posted { ctx, form } = posted;
     match registry::persons::reveal_id_number(&state, &ctx.actor, id, &form.reason).await {
         Ok(full) => render_person(&state, &ctx, id, Some(full), Notice::done(m::ui_id_number_viewed(), ctx.lang)).await,
-        Err(e) if Notice::belongs_on_page(&e) => {
-            render_person(&state, &ctx, id, None, Notice::refused(&e, ctx.lang)).await
-        }
-        Err(e) => Err(Refusal::Api(e)),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_person(&state, &ctx, id, None, n)).await,
     }
 }
 

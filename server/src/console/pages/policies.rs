@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
 use dioxus::prelude::*;
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::policy::PolicyVersion;
@@ -139,14 +138,9 @@ pub async fn import(State(state): State<AppState>, up: Uploaded) -> PageResult {
         }
     };
     match done {
-        Ok((v, true)) => {
-            Ok(Redirect::to(&format!("/policies/{}?done={}", v.id, m::ui_done_policy_imported().key())).into_response())
-        }
-        Ok((_, false)) => {
-            Ok(Redirect::to(&format!("/policies?done={}", m::ui_done_policy_same().key())).into_response())
-        }
-        Err(e) if Notice::belongs_on_page(&e) => render_list(&state, &ctx, Notice::refused(&e, ctx.lang)).await,
-        Err(e) => Err(e.into()),
+        Ok((v, true)) => Ok(html::done_at(&format!("/policies/{}", v.id), m::ui_done_policy_imported())),
+        Ok((_, false)) => Ok(html::done_at("/policies", m::ui_done_policy_same())),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_list(&state, &ctx, n)).await,
     }
 }
 

@@ -3,7 +3,6 @@
 //! recusal. Each form calls the function the API calls.
 
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect};
 use dioxus::prelude::*;
 use ltci_shared::api::assessment::{AssessorProfileRequest, Qualification};
 use ltci_shared::api::institutions::InstitutionFilter;
@@ -70,11 +69,11 @@ pub async fn create(State(state): State<AppState>, posted: Posted<NewUser>) -> P
         None => Err(ApiError::invalid_field("role", "required", m::ui_choose_role())),
     };
     match done {
-        Ok(u) => Ok(Redirect::to(&format!("/users/{}?done={}", u.id, m::ui_done_user_created().key())).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => {
-            render_list(&state, &ctx, &ListQuery::default(), &form, Notice::refused(&e, ctx.lang)).await
+        Ok(u) => Ok(html::done_at(&format!("/users/{}", u.id), m::ui_done_user_created())),
+        Err(e) => {
+            let all = ListQuery::default();
+            html::refused_on_page(e, ctx.lang, |n| render_list(&state, &ctx, &all, &form, n)).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -248,9 +247,8 @@ pub async fn step(
         _ => return Err(Refusal::Api(ApiError::not_found(m::thing_user()))),
     };
     match done {
-        Ok(text) => Ok(Redirect::to(&format!("/users/{id}?done={}", text.key())).into_response()),
-        Err(e) if Notice::belongs_on_page(&e) => render_user(&state, &ctx, id, Notice::refused(&e, ctx.lang)).await,
-        Err(e) => Err(e.into()),
+        Ok(text) => Ok(html::done_at(&format!("/users/{id}"), text)),
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_user(&state, &ctx, id, n)).await,
     }
 }
 
