@@ -2,7 +2,8 @@
 # The browser tests: the demo server (fresh SQLite database) and the phone app served through
 # dioxus liveview — one app (fresh local store) per phone — driven in Debian's Chromium by
 # tests/browser/caregiver.mjs through a caregiver's visit and by tests/browser/assessor.mjs through
-# an assessor's form, and the web console by tests/browser/console.mjs. Screenshots in tests/browser/out. Needs scripts/install-browser-test.sh first.
+# an assessor's form, and the web console by tests/browser/console.mjs (and, on a second server
+# with a short idle timeout, tests/browser/console-idle.mjs). Screenshots in tests/browser/out. Needs scripts/install-browser-test.sh first.
 # Prints one closing line: "browser: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +14,16 @@ work=$(mktemp -d)
 server_port=18180
 app_ports=(18190 18191)
 pids=()
-cleanup() { kill "${server_pid:-}" "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { kill "${server_pid:-}" "${idle_pid:-}" "${pids[@]}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 "$target/debug/ltci-server" --data-dir "$work/data" --bind "127.0.0.1:$server_port" --log-filter warn demo >"$work/server.log" 2>&1 &
 server_pid=$!
+# A second demo server whose console sessions idle out after a few seconds (console-idle.mjs).
+idle_port=18181
+idle_secs=5
+LTCI_CONSOLE_IDLE_SECS=$idle_secs "$target/debug/ltci-server" --data-dir "$work/idle" --bind "127.0.0.1:$idle_port" \
+  --log-filter warn demo >"$work/idle.log" 2>&1 &
+idle_pid=$!
 # Wait until each one answers (seeding takes longer on a busy machine), or stop if it died.
 wait_for() { # url pid log
   for _ in $(seq 1 600); do
@@ -27,6 +34,7 @@ wait_for() { # url pid log
   echo "no answer from $1"; exit 1
 }
 wait_for "http://127.0.0.1:$server_port/readyz" "$server_pid" "$work/server.log"
+wait_for "http://127.0.0.1:$idle_port/readyz" "$idle_pid" "$work/idle.log"
 # One phone per test: the caregiver's and the assessor's, each with its own store.
 for port in "${app_ports[@]}"; do
   "$target/debug/ltci-app-liveview" --server "http://127.0.0.1:$server_port" --store "$work/phone-$port.db" \
@@ -55,6 +63,11 @@ if node tests/browser/console.mjs "http://127.0.0.1:$server_port/"; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1)); echo "--- server log"; tail -20 "$work/server.log"
+fi
+if node tests/browser/console-idle.mjs "http://127.0.0.1:$idle_port/" "$idle_secs"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1)); echo "--- server log"; tail -20 "$work/idle.log"
 fi
 echo "browser: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

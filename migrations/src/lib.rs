@@ -28,6 +28,7 @@ mod m20261201_000018_register_imports;
 mod m20261202_000019_console_sessions;
 mod m20261202_000020_month_end_runs;
 mod m20261202_000021_person_bill_lines;
+mod m20261202_000022_partner_event_dismissal;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_console_sessions::Migration),
             Box::new(m20261202_000020_month_end_runs::Migration),
             Box::new(m20261202_000021_person_bill_lines::Migration),
+            Box::new(m20261202_000022_partner_event_dismissal::Migration),
         ]
     }
 }

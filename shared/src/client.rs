@@ -28,7 +28,10 @@ use crate::api::institutions::{
     ProviderChoice, ProviderChoiceRequest, ServiceRelation, ServiceRelationFilter, StatusChange, TerminationOutcome,
     TransferRequest, UpdateInstitutionProfile,
 };
-use crate::api::partners::{Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerImportOutcome};
+use crate::api::partners::{
+    DismissRequest, Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerEventFilter, PartnerImportOutcome,
+    RecordedPartnerEvent,
+};
 use crate::api::policy::{InForceQuery, PolicySummary, PolicyVersion};
 use crate::api::registry::{
     County, CreateCountyRequest, CreateInsuredPersonRequest, CreateRegionRequest, InsuredPerson, InsuredPersonFilter,
@@ -926,6 +929,26 @@ impl ApiClient {
             .header(reqwest::header::CONTENT_TYPE, "text/csv")
             .body(csv);
         Self::send(req).await
+    }
+
+    pub async fn partner_events(
+        &self,
+        filter: &PartnerEventFilter,
+        page: PageQuery,
+    ) -> Result<Page<RecordedPartnerEvent>, ClientError> {
+        Self::send(self.api(Method::GET, "/partner-events").query(filter).query(&page)).await
+    }
+
+    pub async fn rematch_partner_events(&self) -> Result<PartnerImportOutcome, ClientError> {
+        self.call::<(), _>(Method::POST, "/partner-events/rematch", None).await
+    }
+
+    pub async fn dismiss_partner_event(
+        &self,
+        id: Uuid,
+        req: &DismissRequest,
+    ) -> Result<RecordedPartnerEvent, ClientError> {
+        self.call(Method::POST, &format!("/partner-events/{id}/dismiss"), Some(req)).await
     }
 
     pub async fn hospitalisations(

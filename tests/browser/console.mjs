@@ -6,7 +6,7 @@
 // crafted or CSRF-less POST is refused; the demo's application whose publicity is over gets its
 // certificate; the month-end run from the page, the demo bill audited, approved by a second officer
 // and paid, its lines downloaded as CSV; the institution, policy, funds, import (a refused file)
-// and users pages; institution staff and a caregiver with menus of their own; English.
+// and users pages; the unmatched partner event put aside; institution staff and a caregiver with menus of their own; English.
 // Screenshots go to OUT as console-*.png.
 // Usage: node console.mjs SERVER_URL
 import { fail, openDesk } from "./phone.mjs";
@@ -199,6 +199,18 @@ try {
   await page.click("form[action='/imports/contributions'] button");
   await page.locator("table.problems td", { hasText: "period" }).waitFor();
   await step("import-refused");
+  // The demo's hospital admission of someone not in the register, from its queue on the home
+  // page: put aside with a reason.
+  await page.click("nav.menu >> text=工作台");
+  await page.click(".card:has-text('未匹配到参保人的合作方事件')");
+  await page.locator("td code", { hasText: "YB-DEMO-0001" }).waitFor();
+  await step("partner-events");
+  await page.selectOption("form[action$='/dismiss'] select[name=code]", "not_insured_here");
+  await page.fill("form[action$='/dismiss'] input[name=reason]", "经核实为胶州市参保人员，已告知医保");
+  await page.click("form[action$='/dismiss'] button");
+  await page.locator(".notice.done", { hasText: "已不予处理" }).waitFor();
+  await page.goto(`${base}/partner-events?state=dismissed`);
+  await page.locator("td", { hasText: "经核实为胶州市参保人员" }).waitFor();
   await page.click("nav.menu >> text=用户管理");
   await page.locator("td", { hasText: "assessor1" }).waitFor();
   await step("users");

@@ -9,6 +9,8 @@ use ltci_e2e::world::{TEST_PASSWORD, person};
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_server::entities::{audit_event, console_session};
 use ltci_shared::api::assessment::{ApplyRequest, CareMode};
+use ltci_shared::api::settlement::{ComputeBill, MonthEndRequest};
+use ltci_shared::api::stays::{ChargeReport, DailyCharge};
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_COOKIE};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -298,11 +300,26 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         .expect("region B case");
     let person_page = format!("/persons/{}", p.id);
     let case_page = format!("/cases/{}", case.id);
+    // A policy version, an institution's draft bill and a month-end run.
+    crate::settlement::import_policy(&world).await;
+    let policy = admin.policies(ltci_shared::PageQuery::default()).await.expect("policies").items[0].id;
+    let (first, _, month) = crate::settlement::month_before_last();
+    let (_, _, stay) = crate::settlement::resident(&app, &world, 902, first - Duration::days(5)).await;
+    let a1 = world.as_user("inst_a1");
+    let charge = DailyCharge { stay_id: stay, on: first, amount: crate::settlement::yuan("50.00") };
+    a1.report_stay_charges(&ChargeReport { institution_id: None, month: month.clone(), charges: vec![charge] })
+        .await
+        .expect("a charged day");
+    let compute = ComputeBill { institution_id: None, month: month.clone() };
+    let bill = a1.compute_bill(&compute).await.expect("draft bill").id;
+    let run = admin.start_month_end(&MonthEndRequest { month }).await.expect("run").id;
+    let (policy_page, bill_page, run_page) =
+        (format!("/policies/{policy}"), format!("/settlements/{bill}"), format!("/settlements/runs/{run}"));
 
     // Role → page → what it answers (200 shown, 403 refused).
     let institution_page = format!("/institutions/{}", world.institution("a1"));
     let carer_account = format!("/users/{}", world.user("carer_a1"));
-    let pages: [&str; 15] = [
+    let pages: [&str; 19] = [
         "/",
         "/persons",
         &person_page,
@@ -318,19 +335,24 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         &institution_page,
         "/funds/entries",
         &carer_account,
+        "/partner-events",
+        &policy_page,
+        &bill_page,
+        &run_page,
     ];
-    let expected: [(&str, [u16; 15]); 5] = [
-        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    let expected: [(&str, [u16; 19]); 5] = [
+        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Accounts are not the auditor's (the permission table gives auditors no user list);
         // imports write, and the auditor writes nothing.
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 403]),
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 403, 200, 200, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
-        // they are assigned.
+        // they are assigned. Partner events are health data of the agency's; month-end runs
+        // are the agency's.
         // The benefit policy is public to every role.
-        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200, 403, 200, 403, 200]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
-        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403]),
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200, 403, 200, 403, 200, 403, 200, 200, 403]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403]),
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

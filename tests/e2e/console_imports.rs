@@ -1,17 +1,25 @@
 //! 数据导入 in the console: a contributions file with bad lines refused whole, every problem
 //! listed by line and column and nothing posted; the file corrected and imported; the same file
 //! again skipped line by line; a partner-events file and a register file checked the same way;
-//! a file without the session's token refused; roles without an import refused the page.
+//! a file without the session's token refused; roles without an import refused the page. The
+//! unmatched partner events counted on the home page, matched again once the person is
+//! registered, or put aside with a reason shown beside the form; the auditor reads them only.
 
 use ltci_e2e::world::{TEST_PASSWORD, person};
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_shared::PageQuery;
 use ltci_shared::api::funding::EntryFilter;
+use ltci_shared::api::partners::{
+    PartnerBatch, PartnerEvent, PartnerEventFilter, PartnerEventKind, PartnerEventState, PartnerSource,
+};
 use reqwest::StatusCode;
 
 use crate::console::Browser;
 
-on_both_databases!(files_are_checked_whole_and_imported_once_from_the_console);
+on_both_databases!(
+    files_are_checked_whole_and_imported_once_from_the_console,
+    unmatched_partner_events_are_worked_from_their_queue
+);
 
 async fn signed_in(app: &TestApp, user: &str) -> Browser {
     let mut b = Browser::new(app);
@@ -86,5 +94,70 @@ async fn files_are_checked_whole_and_imported_once_from_the_console(app: TestApp
     }
     let mut auditor = signed_in(&app, "auditor_a").await;
     let crafted = auditor.upload("/", "/imports/contributions", &[], ("jf.csv", "text/csv", good.as_bytes())).await;
+    assert_eq!(crafted.status, StatusCode::FORBIDDEN);
+}
+
+async fn unmatched_partner_events_are_worked_from_their_queue(app: TestApp) {
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let (later, stranger) = (person("周桂香", 62), person("外地人员", 63));
+    let day = ltci_e2e::today() - chrono::Duration::days(3);
+    let admission = |reference: &str, id: &str| PartnerEvent {
+        source: PartnerSource::MedicalInsurance,
+        external_ref: reference.into(),
+        kind: PartnerEventKind::HospitalAdmission,
+        id_number: id.into(),
+        on: day,
+        episode_ref: Some(format!("ZY-{reference}")),
+        hospital: Some("市人民医院".into()),
+    };
+    let events = vec![admission("YB-71", &later.id_number), admission("YB-72", &stranger.id_number)];
+    admin.record_partner_events(&PartnerBatch { events }).await.expect("two unmatched events");
+
+    // The home page counts them and links to the queue.
+    let mut officer = signed_in(&app, "admin_a").await;
+    let home = officer.get("/").await;
+    assert!(home.body.contains("href=\"/partner-events\"") && home.body.contains("未匹配到参保人的合作方事件"));
+    let queue = officer.get("/partner-events").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("YB-71") && queue.body.contains("YB-72") && queue.body.contains("待匹配"));
+    assert!(!queue.body.contains(&later.id_number), "the ID number is not shown (nor kept)");
+
+    // One of them is registered now: matching again applies it.
+    admin.create_insured_person(&later).await.expect("register");
+    let matched = officer.submit("/partner-events", "/partner-events/rematch", &[]).await;
+    assert_eq!(matched.status, StatusCode::OK, "{}", matched.body);
+    assert!(matched.body.contains("已重新匹配：1 条事件已处理，1 条仍待匹配"), "{}", matched.body);
+    assert!(!matched.body.contains("YB-71") && matched.body.contains("YB-72"));
+
+    // The other is put aside; a blank reason is refused beside its form.
+    let id = admin
+        .partner_events(
+            &PartnerEventFilter { state: Some(PartnerEventState::Unmatched), ..Default::default() },
+            PageQuery::default(),
+        )
+        .await
+        .expect("queue")
+        .items[0]
+        .id;
+    let action = format!("/partner-events/{id}/dismiss");
+    let blank = officer.submit("/partner-events", &action, &[("code", "not_insured_here"), ("reason", " ")]).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(blank.body.contains("class=\"why\""), "{}", blank.body);
+    let done = officer
+        .submit("/partner-events", &action, &[("code", "not_insured_here"), ("reason", "外市参保，已告知医保")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let after = officer.get(done.location.as_deref().expect("back to the queue")).await;
+    assert!(after.body.contains("已不予处理") && after.body.contains("没有符合条件的记录"), "{}", after.body);
+    let aside = officer.get("/partner-events?state=dismissed").await;
+    assert!(aside.body.contains("外市参保，已告知医保") && aside.body.contains("admin_a"), "{}", aside.body);
+
+    // The auditor reads every state and is offered nothing to do; a crafted step is refused.
+    let mut auditor = signed_in(&app, "auditor_a").await;
+    let all = auditor.get("/partner-events?state=all").await;
+    assert!(all.body.contains("YB-71") && all.body.contains("YB-72"));
+    assert!(!all.body.contains("/dismiss\"") && !all.body.contains("/rematch\""));
+    let crafted = auditor.submit("/partner-events", "/partner-events/rematch", &[]).await;
     assert_eq!(crafted.status, StatusCode::FORBIDDEN);
 }

@@ -8,6 +8,7 @@ use ltci_server::pii::PiiCipher;
 use ltci_shared::PageQuery;
 use ltci_shared::api::assessment::{CaseFilter, CaseState};
 use ltci_shared::api::care::{ChangesQuery, VisitState};
+use ltci_shared::api::partners::{PartnerEventFilter, PartnerEventState};
 use ltci_shared::api::settlement::{BillFilter, BillStatus, PayBill, SampleRequest};
 
 on_both_databases!(demo_data_is_sound_and_seeding_twice_adds_nothing);
@@ -89,4 +90,12 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     assert_eq!(admin.pay_bill(bill.id, &pay).await.expect_err("the approver").code(), Some("same_officer_approve_pay"));
     let paid = second.pay_bill(bill.id, &pay).await.expect("admin2 pays");
     assert_eq!(paid.status, BillStatus::Paid);
+
+    // A hospital admission of someone the register does not have waits in the unmatched queue,
+    // once.
+    ltci_server::demo::seed_partner_events(&app.state).await.expect("partner events");
+    ltci_server::demo::seed_partner_events(&app.state).await.expect("partner events again");
+    let unmatched = PartnerEventFilter { state: Some(PartnerEventState::Unmatched), ..PartnerEventFilter::default() };
+    let queue = admin.partner_events(&unmatched, PageQuery::default()).await.expect("queue");
+    assert_eq!(queue.items.iter().map(|e| e.external_ref.as_str()).collect::<Vec<_>>(), ["YB-DEMO-0001"]);
 }

@@ -9,12 +9,17 @@ use ltci_e2e::{TestApp, field_code, field_codes, on_both_databases, today};
 use ltci_shared::PageQuery;
 use ltci_shared::api::care::{ExceptionCode, ScheduleRequest, Severity, VisitState};
 use ltci_shared::api::partners::{
-    HospitalisationFilter, PartnerBatch, PartnerEvent, PartnerEventKind, PartnerOutcome, PartnerSource,
+    DismissRequest, DismissalCode, HospitalisationFilter, PartnerBatch, PartnerEvent, PartnerEventFilter,
+    PartnerEventKind, PartnerEventState, PartnerOutcome, PartnerSource,
 };
 use ltci_shared::api::registry::PersonStatus;
 use ltci_shared::client::ClientError;
 
-on_both_databases!(hospital_stays_and_deaths_stop_benefits, bad_partner_files_are_refused_whole);
+on_both_databases!(
+    hospital_stays_and_deaths_stop_benefits,
+    bad_partner_files_are_refused_whole,
+    unmatched_events_are_matched_again_or_put_aside
+);
 
 fn csv(lines: &[String]) -> String {
     let mut out = String::from("source,external_ref,kind,id_number,on,episode_ref,hospital\n");
@@ -187,4 +192,115 @@ async fn bad_partner_files_are_refused_whole(app: TestApp) {
         .await
         .expect("hospital stays");
     assert!(none.items.is_empty());
+}
+
+fn status(e: &ClientError) -> u16 {
+    e.status().map_or(0, |s| s.as_u16())
+}
+
+fn in_state(state: PartnerEventState) -> PartnerEventFilter {
+    PartnerEventFilter { state: Some(state), ..PartnerEventFilter::default() }
+}
+
+/// An event for someone not (yet) registered waits in the unmatched queue; once the person is
+/// registered, matching again applies it as if it had just arrived; one that will never match
+/// is put aside with a code and a reason, once, and stays recorded.
+async fn unmatched_events_are_matched_again_or_put_aside(app: TestApp) {
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let newcomer = person("后来登记", 501);
+    let stranger = id_number(NaiveDate::from_ymd_opt(1950, 1, 1).expect("date"), 998);
+    let admitted = today() - Duration::days(2);
+    let death = PartnerEvent {
+        source: PartnerSource::CivilAffairs,
+        external_ref: "MZ-1".into(),
+        kind: PartnerEventKind::Death,
+        id_number: stranger.clone(),
+        on: today() - Duration::days(1),
+        episode_ref: None,
+        hospital: None,
+    };
+    let events =
+        vec![hospital(PartnerEventKind::HospitalAdmission, "YB-9", &newcomer.id_number, admitted, "ZY-9"), death];
+    let out = admin.record_partner_events(&PartnerBatch { events: events.clone() }).await.expect("record");
+    assert_eq!((out.applied, out.unmatched), (0, 2));
+    // Another region's unmatched event is not in this region's queue.
+    let b = world.as_user("admin_b");
+    let elsewhere = hospital(PartnerEventKind::HospitalAdmission, "YB-B", &stranger, admitted, "ZY-B");
+    b.record_partner_events(&PartnerBatch { events: vec![elsewhere] }).await.expect("region b");
+
+    let queue =
+        admin.partner_events(&in_state(PartnerEventState::Unmatched), PageQuery::default()).await.expect("queue");
+    assert_eq!(queue.total, 2);
+    assert!(queue.items.iter().all(|e| e.insured_person_id.is_none() && e.dismissal.is_none()));
+    let auditor = world.as_user("auditor_a");
+    assert_eq!(
+        auditor
+            .partner_events(&in_state(PartnerEventState::Unmatched), PageQuery::default())
+            .await
+            .expect("read")
+            .total,
+        2
+    );
+    let staff = world.as_user("inst_a1");
+    assert!(forbidden(
+        &staff.partner_events(&PartnerEventFilter::default(), PageQuery::default()).await.expect_err("agency only")
+    ));
+    assert!(forbidden(&auditor.rematch_partner_events().await.expect_err("read only")));
+
+    // Nobody registered yet: matching again changes nothing.
+    assert_eq!(admin.rematch_partner_events().await.expect("rematch").applied, 0);
+    // The newcomer is registered: the admission applies now, and makes a hospital stay.
+    let registered = admin.create_insured_person(&newcomer).await.expect("register");
+    let out = admin.rematch_partner_events().await.expect("rematch");
+    assert_eq!((out.applied, out.unmatched), (1, 0));
+    assert_eq!(out.results[0].insured_person_id, Some(registered.id));
+    let stays = admin
+        .hospitalisations(
+            &HospitalisationFilter { insured_person_id: Some(registered.id), on: None },
+            PageQuery::default(),
+        )
+        .await
+        .expect("stays");
+    assert_eq!((stays.total, stays.items[0].admitted_on), (1, Some(admitted)));
+    assert_eq!(admin.rematch_partner_events().await.expect("again").applied, 0, "matched once");
+    let matched =
+        admin.partner_events(&in_state(PartnerEventState::Matched), PageQuery::default()).await.expect("matched");
+    assert_eq!(matched.items.iter().map(|e| e.external_ref.as_str()).collect::<Vec<_>>(), ["YB-9"]);
+
+    // The death of someone the city does not insure is put aside, with a reason, once.
+    let left =
+        admin.partner_events(&in_state(PartnerEventState::Unmatched), PageQuery::default()).await.expect("queue");
+    assert_eq!(left.total, 1);
+    let id = left.items[0].id;
+    let blank = DismissRequest { code: DismissalCode::NotInsuredHere, reason: " ".into() };
+    assert_eq!(field_code(&admin.dismiss_partner_event(id, &blank).await.expect_err("reason"), "reason"), "required");
+    let req = DismissRequest { code: DismissalCode::NotInsuredHere, reason: "经核实为外市参保人员".into() };
+    assert!(forbidden(&auditor.dismiss_partner_event(id, &req).await.expect_err("read only")));
+    assert_eq!(status(&b.dismiss_partner_event(id, &req).await.expect_err("another region")), 404);
+    let put_aside = admin.dismiss_partner_event(id, &req).await.expect("dismiss");
+    assert_eq!(put_aside.state, PartnerEventState::Dismissed);
+    let d = put_aside.dismissal.clone().expect("dismissal");
+    assert_eq!(
+        (d.code, d.reason.as_str(), d.by),
+        (DismissalCode::NotInsuredHere, "经核实为外市参保人员", world.user("admin_a"))
+    );
+    assert_eq!(admin.dismiss_partner_event(id, &req).await.expect("same decision again"), put_aside);
+    let other = DismissRequest { code: DismissalCode::ReportedInError, reason: "误报".into() };
+    assert_eq!(status(&admin.dismiss_partner_event(id, &other).await.expect_err("decided")), 409);
+    assert_eq!(status(&admin.dismiss_partner_event(matched.items[0].id, &req).await.expect_err("matched")), 409);
+    assert_eq!(
+        admin.partner_events(&in_state(PartnerEventState::Unmatched), PageQuery::default()).await.expect("queue").total,
+        0
+    );
+
+    // Still recorded: the partner's resending both is a duplicate; registering the stranger
+    // later does not revive the event put aside.
+    let again = admin.record_partner_events(&PartnerBatch { events }).await.expect("resend");
+    assert_eq!(again.duplicates, 2);
+    let mut late = person("外市人员", 1);
+    late.id_number = stranger;
+    let late = admin.create_insured_person(&late).await.expect("register");
+    assert_eq!(admin.rematch_partner_events().await.expect("rematch").applied, 0);
+    assert_eq!(admin.get_insured_person(late.id).await.expect("person").status, PersonStatus::Active);
 }

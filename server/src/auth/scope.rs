@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use super::Actor;
 use crate::entities::{
     assessment_case, assessment_round_assessor, audit_event, bill, care_plan, caregiver, caregiver_assignment,
-    certificate, institution, insured_person, service_relation, stay, user, visit,
+    certificate, institution, insured_person, partner_event, service_relation, stay, user, visit,
 };
 
 /// A condition that matches no row.
@@ -140,6 +140,14 @@ pub fn bills(actor: &Actor) -> Condition {
     match (actor.role, actor.institution_id) {
         (Role::Admin | Role::Auditor, _) => region,
         (Role::Institution, Some(inst)) => region.add(bill::Column::InstitutionId.eq(inst)),
+        _ => nothing(),
+    }
+}
+
+/// Partner events an actor may see: officers and auditors their region's; nobody else any.
+pub fn partner_events(actor: &Actor) -> Condition {
+    match actor.role {
+        Role::Admin | Role::Auditor => Condition::all().add(partner_event::Column::RegionId.eq(actor.region_id)),
         _ => nothing(),
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod group_commit;
+pub mod partner_events;
 pub mod partners;
 pub mod plans;
 pub mod routes;

@@ -65,11 +65,13 @@ pub async fn hospital_spells<C: ConnectionTrait>(
 }
 
 /// One event after checking, with where it came from (`events[i]` or `lines[n]`).
-struct Checked {
-    at: String,
-    event: PartnerEvent,
-    id_hash: String,
-    sha256: String,
+pub(super) struct Checked {
+    pub at: String,
+    pub event: PartnerEvent,
+    pub id_hash: String,
+    pub sha256: String,
+    /// The recorded event's id when an unmatched one is matched again.
+    pub stored: Option<Uuid>,
 }
 
 /// Reads a CSV file into events; problems are keyed `lines[<n>].<column>`.
@@ -164,7 +166,7 @@ fn check(pii: &PiiCipher, today: NaiveDate, events: Vec<PartnerEvent>, places: V
             // The content fingerprint names the person by the blind index, never the number.
             let content = serde_json::json!([event.kind, id_hash, event.on, event.episode_ref, event.hospital]);
             let sha256 = crate::digest::sha256_hex(content.to_string().as_bytes());
-            out.push(Checked { at, event, id_hash, sha256 });
+            out.push(Checked { at, event, id_hash, sha256, stored: None });
         }
     }
     errors.finish()?;
@@ -209,12 +211,19 @@ pub async fn import(
 ) -> ApiResult<PartnerImportOutcome> {
     actor.require(Permission::ImportPartnerEvents)?;
     let checked = check(&state.pii, actor.today, events, places)?;
+    apply(state, actor, checked).await
+}
+
+/// Records the new events of `checked` and applies those whose person is in the register (and
+/// the recorded ones matched again), all or nothing.
+pub(super) async fn apply(state: &AppState, actor: &Actor, checked: Vec<Checked>) -> ApiResult<PartnerImportOutcome> {
     let txn = state.db.begin().await?;
     let mut errors = FieldErrors::new();
 
     // What was recorded before under the same references.
     let mut earlier: HashMap<(String, String), pe::Model> = HashMap::new();
-    let refs: Vec<String> = checked.iter().map(|c| c.event.external_ref.clone()).collect();
+    let refs: Vec<String> =
+        checked.iter().filter(|c| c.stored.is_none()).map(|c| c.event.external_ref.clone()).collect();
     for chunk in refs.chunks(CHUNK) {
         for e in pe::Entity::find()
             .filter(pe::Column::RegionId.eq(actor.region_id))
@@ -263,13 +272,15 @@ pub async fn import(
 
     let mut results = Vec::new();
     let mut new_events = Vec::new();
+    // Recorded events matched again: (event, person).
+    let mut rematched = Vec::new();
     let mut deaths: BTreeMap<Uuid, (NaiveDate, String)> = BTreeMap::new();
     let now = Utc::now();
     for c in &checked {
         let e = &c.event;
         let person = persons.get(&c.id_hash);
         let key = (enum_to_db(&e.source), e.external_ref.clone());
-        if let Some(old) = earlier.get(&key) {
+        if let Some(old) = earlier.get(&key).filter(|_| c.stored.is_none()) {
             if old.sha256 == c.sha256 {
                 results.push(result(e, PartnerOutcome::Duplicate, old.insured_person_id));
             } else {
@@ -277,21 +288,26 @@ pub async fn import(
             }
             continue;
         }
-        new_events.push(pe::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            region_id: Set(actor.region_id),
-            source: Set(key.0),
-            external_ref: Set(key.1),
-            kind: Set(enum_to_db(&e.kind)),
-            insured_person_id: Set(person.map(|p| p.id)),
-            id_number_hash: Set(c.id_hash.clone()),
-            occurred_on: Set(e.on),
-            episode_ref: Set(e.episode_ref.clone()),
-            hospital: Set(e.hospital.clone()),
-            sha256: Set(c.sha256.clone()),
-            received_by: Set(actor.user_id),
-            received_at: Set(now),
-        });
+        if let (Some(row), Some(person)) = (c.stored, person) {
+            rematched.push((row, person.id));
+        } else if c.stored.is_none() {
+            new_events.push(pe::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                region_id: Set(actor.region_id),
+                source: Set(key.0),
+                external_ref: Set(key.1),
+                kind: Set(enum_to_db(&e.kind)),
+                insured_person_id: Set(person.map(|p| p.id)),
+                id_number_hash: Set(c.id_hash.clone()),
+                occurred_on: Set(e.on),
+                episode_ref: Set(e.episode_ref.clone()),
+                hospital: Set(e.hospital.clone()),
+                sha256: Set(c.sha256.clone()),
+                received_by: Set(actor.user_id),
+                received_at: Set(now),
+                ..Default::default()
+            });
+        }
         let Some(person) = person else {
             results.push(result(e, PartnerOutcome::Unmatched, None));
             continue;
@@ -363,6 +379,19 @@ pub async fn import(
             .await
             .map_err(unique_as(|| ApiError::conflict("events", m::partner_events_raced())))?;
     }
+    for (row, person) in &rematched {
+        // Matched once: a second officer's rematch at the same time finds it matched already.
+        let done = pe::Entity::update_many()
+            .col_expr(pe::Column::InsuredPersonId, sea_orm::sea_query::Expr::value(*person))
+            .filter(pe::Column::Id.eq(*row))
+            .filter(pe::Column::InsuredPersonId.is_null())
+            .filter(pe::Column::DismissedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(ApiError::conflict("events", m::partner_events_raced()));
+        }
+    }
     let mut reverify_from: BTreeMap<Uuid, NaiveDate> = BTreeMap::new();
     let mut touch = |person: Uuid, from: NaiveDate| {
         let e = reverify_from.entry(person).or_insert(from);
@@ -405,6 +434,10 @@ pub async fn import(
     }
     if new_count > 0 {
         audit::record(&txn, &AuditActor::from(actor), "partner_events.import", "region", actor.region_id, &["events"])
+            .await?;
+    }
+    if !rematched.is_empty() {
+        audit::record(&txn, &AuditActor::from(actor), "partner_events.rematch", "region", actor.region_id, &["events"])
             .await?;
     }
     txn.commit().await?;

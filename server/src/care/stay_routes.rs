@@ -3,7 +3,10 @@
 use crate::http::pagination::PageRequest;
 use axum::extract::State;
 use axum::http::StatusCode;
-use ltci_shared::api::partners::{Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerImportOutcome};
+use ltci_shared::api::partners::{
+    DismissRequest, Hospitalisation, HospitalisationFilter, PartnerBatch, PartnerEventFilter, PartnerImportOutcome,
+    RecordedPartnerEvent,
+};
 use ltci_shared::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
 };
@@ -11,7 +14,7 @@ use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{partners, stays};
+use super::{partner_events, partners, stays};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, CsvBody};
@@ -24,8 +27,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(discharge))
         .routes(routes!(stay_charges))
         .routes(routes!(report_charges))
-        .routes(routes!(record_partner_events))
+        .routes(routes!(list_partner_events, record_partner_events))
         .routes(routes!(import_partner_events))
+        .routes(routes!(rematch_partner_events))
+        .routes(routes!(dismiss_partner_event))
         .routes(routes!(list_hospitalisations))
 }
 
@@ -123,6 +128,44 @@ async fn import_partner_events(
     CsvBody(bytes): CsvBody,
 ) -> ApiResult<ApiJson<PartnerImportOutcome>> {
     partners::import_csv(&state, &actor, &bytes).await.map(ApiJson)
+}
+
+/// Recorded partner events, latest received first; `state=unmatched` is the queue of events
+/// whose ID number nobody in the register had (agency staff only).
+#[utoipa::path(get, path = "/partner-events", tag = "partners", security(("bearer" = [])),
+    params(PartnerEventFilter, PageQuery), responses((status = 200, body = Page<RecordedPartnerEvent>)))]
+async fn list_partner_events(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<PartnerEventFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<RecordedPartnerEvent>>> {
+    partner_events::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// Match the unmatched events again against the register as it is now and apply those that
+/// match (all or nothing; at most 5,000 at once, oldest first).
+#[utoipa::path(post, path = "/partner-events/rematch", tag = "partners", security(("bearer" = [])),
+    responses((status = 200, body = PartnerImportOutcome), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn rematch_partner_events(
+    actor: Actor,
+    State(state): State<AppState>,
+) -> ApiResult<ApiJson<PartnerImportOutcome>> {
+    partner_events::rematch(&state, &actor).await.map(ApiJson)
+}
+
+/// Put an unmatched event aside (不予处理) with a code and a reason; it stays recorded.
+#[utoipa::path(post, path = "/partner-events/{id}/dismiss", tag = "partners", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = DismissRequest,
+    responses((status = 200, body = RecordedPartnerEvent), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn dismiss_partner_event(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<DismissRequest>,
+) -> ApiResult<ApiJson<RecordedPartnerEvent>> {
+    partner_events::dismiss(&state, &actor, id, req).await.map(ApiJson)
 }
 
 /// Hospital stays reported by the medical-insurance system (agency staff only).

@@ -1,6 +1,7 @@
 //! The console's names for the API's enums that have none of their own in the catalogue.
 
 use ltci_shared::Sex;
+use ltci_shared::api::partners::{DismissalCode, PartnerEventKind, PartnerEventState, PartnerSource};
 use ltci_shared::api::users::Role;
 use ltci_shared::messages as m;
 use ltci_shared::text::Text;
@@ -19,5 +20,35 @@ pub fn sex(s: Sex) -> Text {
     match s {
         Sex::Male => m::ui_male(),
         Sex::Female => m::ui_female(),
+    }
+}
+
+pub fn partner_source(s: PartnerSource) -> Text {
+    match s {
+        PartnerSource::MedicalInsurance => m::ui_source_medical_insurance(),
+        PartnerSource::CivilAffairs => m::ui_source_civil_affairs(),
+    }
+}
+
+pub fn partner_kind(k: PartnerEventKind) -> Text {
+    match k {
+        PartnerEventKind::HospitalAdmission => m::ui_event_admission(),
+        PartnerEventKind::HospitalDischarge => m::ui_event_discharge(),
+        PartnerEventKind::Death => m::ui_event_death(),
+    }
+}
+
+pub fn partner_state(s: PartnerEventState) -> Text {
+    match s {
+        PartnerEventState::Unmatched => m::ui_event_unmatched(),
+        PartnerEventState::Matched => m::ui_event_matched(),
+        PartnerEventState::Dismissed => m::ui_event_dismissed(),
+    }
+}
+
+pub fn dismissal(c: DismissalCode) -> Text {
+    match c {
+        DismissalCode::NotInsuredHere => m::ui_dismissal_not_insured_here(),
+        DismissalCode::ReportedInError => m::ui_dismissal_reported_in_error(),
     }
 }

@@ -13,7 +13,7 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 10] {
+fn all() -> [(&'static str, Text, Option<Permission>); 11] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
@@ -23,6 +23,7 @@ fn all() -> [(&'static str, Text, Option<Permission>); 10] {
         ("/policies", m::ui_policies(), Some(Permission::ReadPolicy)),
         ("/funds", m::ui_funds_page(), Some(Permission::ReadFunding)),
         ("/imports", m::ui_imports(), Some(Permission::ImportRegisters)),
+        ("/partner-events", m::ui_partner_events(), Some(Permission::ReadPartnerEvents)),
         ("/users", m::ui_users(), Some(Permission::ReadUsers)),
         ("/audit", m::ui_audit_trail(), Some(Permission::ReadAuditTrail)),
     ]

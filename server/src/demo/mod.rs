@@ -473,6 +473,29 @@ pub async fn seed_settlement(state: &crate::state::AppState) -> anyhow::Result<(
     Ok(())
 }
 
+/// A hospital admission medical insurance reported for someone the register does not have yet
+/// (insured in another city): what waits in the officer's unmatched queue. The same reference
+/// every time, so seeding again records it once.
+pub async fn seed_partner_events(state: &crate::state::AppState) -> anyhow::Result<()> {
+    use chrono::Days;
+    use ltci_shared::api::partners::{PartnerEvent, PartnerEventKind, PartnerSource};
+
+    let admin = crate::auth::Actor::for_command_line(&state.db, "admin").await?;
+    let admission = PartnerEvent {
+        source: PartnerSource::MedicalInsurance,
+        external_ref: "YB-DEMO-0001".into(),
+        kind: PartnerEventKind::HospitalAdmission,
+        id_number: "370281194803070143".into(),
+        on: admin.today - Days::new(10),
+        episode_ref: Some("ZY-DEMO-0001".into()),
+        hospital: Some("胶州市中心医院".into()),
+    };
+    crate::care::partners::import_batch(state, &admin, vec![admission])
+        .await
+        .map_err(|e| anyhow::anyhow!("demo partner events: {}: {:?}", e.message().zh(), e.details()))?;
+    Ok(())
+}
+
 /// The demo agency.
 async fn demo_institution(db: &DatabaseConnection, region_id: Uuid) -> anyhow::Result<institution::Model> {
     institution::Entity::find()

@@ -21,6 +21,11 @@ pub struct Model {
     pub sha256: String,
     pub received_by: Uuid,
     pub received_at: DateTimeUtc,
+    /// Set when an officer put the unmatched event aside (不予处理).
+    pub dismissed_by: Option<Uuid>,
+    pub dismissed_at: Option<DateTimeUtc>,
+    pub dismissal_code: Option<String>,
+    pub dismissal_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

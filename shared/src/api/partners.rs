@@ -116,3 +116,69 @@ pub struct HospitalisationFilter {
     #[serde(default, with = "crate::strict::day_opt")]
     pub on: Option<NaiveDate>,
 }
+
+/// Where a recorded event stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerEventState {
+    /// Applied to a person of the register.
+    Matched,
+    /// Nobody in the register had the ID number when it arrived: waiting to be matched again
+    /// (after the person is registered) or put aside (待匹配).
+    Unmatched,
+    /// Put aside by an officer with a reason (不予处理).
+    Dismissed,
+}
+
+/// Why an officer put an unmatched event aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DismissalCode {
+    /// 非本统筹区参保人: the person is insured elsewhere (or not at all).
+    NotInsuredHere,
+    /// 合作方误报: the partner confirms the report was wrong (wrong number, wrong person).
+    ReportedInError,
+}
+
+/// An officer's decision to put an event aside.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Dismissal {
+    pub code: DismissalCode,
+    pub reason: String,
+    pub by: Uuid,
+    pub at: DateTime<Utc>,
+}
+
+/// A recorded partner event. The ID number it named is not kept (only its blind index).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RecordedPartnerEvent {
+    pub id: Uuid,
+    pub source: PartnerSource,
+    pub external_ref: String,
+    pub kind: PartnerEventKind,
+    pub on: NaiveDate,
+    pub episode_ref: Option<String>,
+    pub hospital: Option<String>,
+    pub state: PartnerEventState,
+    pub insured_person_id: Option<Uuid>,
+    pub received_by: Uuid,
+    pub received_at: DateTime<Utc>,
+    pub dismissal: Option<Dismissal>,
+}
+
+/// Filter of `GET /api/v1/partner-events`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PartnerEventFilter {
+    pub state: Option<PartnerEventState>,
+    pub source: Option<PartnerSource>,
+    pub kind: Option<PartnerEventKind>,
+}
+
+/// `POST /api/v1/partner-events/{id}/dismiss`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DismissRequest {
+    pub code: DismissalCode,
+    /// What the officer found out (1–200 characters).
+    pub reason: String,
+}

@@ -108,6 +108,10 @@ crate::catalogue! {
     episode_discharge_was(day) = "此次住院的出院日期已报为 {day}" / "this episode's discharge was reported as {day}";
     partner_events_refused(count) = "事件未记录：发现 {count} 处问题，未作任何变更" / "the events were not recorded: {count} problem(s); nothing was changed";
     partner_events_raced() = "相同的事件正在被同时记录，请重新发送" / "the same events are being recorded right now; send again";
+    thing_partner_event() = "合作方事件" / "partner event";
+    partner_event_matched() = "此事件已匹配到参保人，不能不予处理" / "this event is matched to a person and cannot be put aside";
+    partner_event_dismissed() = "此事件已不予处理" / "this event was put aside already";
+    dismissal_code_values() = "not_insured_here（非本统筹区参保人）或 reported_in_error（合作方误报）" / "not_insured_here or reported_in_error";
     ended_by_reported_death(day) = "{day} 去世（民政部门报告）" / "deceased on {day} (reported by civil affairs)";
     ended_by_death(day) = "{day} 去世" / "deceased on {day}";
 }

@@ -6,6 +6,7 @@ use dioxus::prelude::*;
 use ltci_shared::api::assessment::{CaseFilter, CaseState, CertificateFilter};
 use ltci_shared::api::funding::{DrawStatus, HealthQuery, WarningLevel};
 use ltci_shared::api::institutions::{InstitutionFilter, InstitutionStatus};
+use ltci_shared::api::partners::{PartnerEventFilter, PartnerEventState};
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::api::settlement::{BillFilter, BillStatus};
 use ltci_shared::messages as m;
@@ -18,7 +19,7 @@ use crate::console::html::{self, Page};
 use crate::console::session::{Ctx, NoSession};
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
-use crate::{assessment, funding, institutions, settlement};
+use crate::{assessment, care, funding, institutions, settlement};
 
 /// One queue: what waits, how many, where it is worked.
 #[derive(Debug)]
@@ -93,6 +94,12 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
         let waiting =
             funding::reserve::list(state, a).await?.iter().filter(|d| d.status == DrawStatus::Requested).count();
         out.push(Queue { label: m::ui_queue_reserve_draws(), count: waiting as u64, href: "/funds".into(), tone: "" });
+    }
+    if a.can(Permission::ReadPartnerEvents) {
+        let f = PartnerEventFilter { state: Some(PartnerEventState::Unmatched), ..PartnerEventFilter::default() };
+        let count = care::partner_events::list(state, a, f, ONE).await?.total;
+        let href = "/partner-events".into();
+        out.push(Queue { label: m::ui_queue_unmatched_events(), count, href, tone: "warn" });
     }
     Ok(out)
 }

@@ -7,6 +7,7 @@ pub mod funds;
 pub mod home;
 pub mod imports;
 pub mod institutions;
+pub mod partner_events;
 pub mod person_history;
 pub mod persons;
 pub mod policies;
