@@ -103,13 +103,13 @@ enum AccountRole {
     Expense,
 }
 
-/// The scheme's accounts and what each is: its fund, its income accounts (by source) and its
-/// expense accounts (`expense:<what>:<scheme>`, debited by benefit payments).
-async fn roles<C: ConnectionTrait>(db: &C, region_id: Uuid, scheme: Scheme) -> ApiResult<HashMap<Uuid, AccountRole>> {
+/// The scheme's accounts among the region's and what each is: its fund, its income accounts (by
+/// source) and its expense accounts (`expense:<what>:<scheme>`, debited by benefit payments).
+fn roles(accounts: &[acct::Model], scheme: Scheme) -> HashMap<Uuid, AccountRole> {
     let suffix = format!(":{}", enum_to_db(&scheme));
     let fund_code = income::fund(scheme).code;
     let mut out = HashMap::new();
-    for a in acct::Entity::find().filter(acct::Column::RegionId.eq(region_id)).all(db).await? {
+    for a in accounts {
         let role = if a.code == fund_code {
             Some(AccountRole::Fund)
         } else if a.code.starts_with("income:") && a.code.ends_with(&suffix) {
@@ -124,22 +124,34 @@ async fn roles<C: ConnectionTrait>(db: &C, region_id: Uuid, scheme: Scheme) -> A
             out.insert(a.id, r);
         }
     }
-    Ok(out)
+    out
+}
+
+/// What every scheme's health is read from, in two queries: the region's accounts and its
+/// ledger summed per day and account up to a date.
+struct Ledger {
+    accounts: Vec<acct::Model>,
+    daily: Vec<(NaiveDate, Uuid, i64)>,
+}
+
+impl Ledger {
+    async fn read<C: ConnectionTrait>(db: &C, region_id: Uuid, to: NaiveDate) -> ApiResult<Ledger> {
+        let accounts = acct::Entity::find().filter(acct::Column::RegionId.eq(region_id)).all(db).await?;
+        Ok(Ledger { accounts, daily: daily(db, region_id, to).await? })
+    }
 }
 
 /// Per month (first day): (income, expenditure, change of the fund), in fen.
 type Monthly = BTreeMap<NaiveDate, (i64, i64, i64)>;
 
-async fn monthly<C: ConnectionTrait>(
-    db: &C,
-    region_id: Uuid,
-    scheme: Scheme,
-    to: NaiveDate,
-) -> ApiResult<(Monthly, HashMap<Option<ltci_shared::api::funding::FundingSource>, Vec<(NaiveDate, i64)>>)> {
-    let roles = roles(db, region_id, scheme).await?;
+/// Income by source: each day's amount, in fen.
+type BySource = HashMap<Option<ltci_shared::api::funding::FundingSource>, Vec<(NaiveDate, i64)>>;
+
+fn monthly(ledger: &Ledger, scheme: Scheme) -> (Monthly, BySource) {
+    let roles = roles(&ledger.accounts, scheme);
     let mut months = Monthly::new();
-    let mut by_source: HashMap<_, Vec<(NaiveDate, i64)>> = HashMap::new();
-    for (day, account, fen) in daily(db, region_id, to).await? {
+    let mut by_source = BySource::new();
+    for &(day, account, fen) in &ledger.daily {
         let Some(role) = roles.get(&account) else { continue };
         let m = months.entry(month_start(day)).or_default();
         match role {
@@ -151,7 +163,7 @@ async fn monthly<C: ConnectionTrait>(
             AccountRole::Expense => m.1 += fen,
         }
     }
-    Ok((months, by_source))
+    (months, by_source)
 }
 
 /// Balance at the end of each month and the expenditure window ending there.
@@ -180,15 +192,36 @@ fn point_at(months: &Monthly, month: NaiveDate) -> Point {
     Point { balance, window_expenditure, window_months }
 }
 
+/// A scheme's fund health on a day (`on`, today when none), income counted from `from` (the
+/// year's first day when none).
 pub async fn health<C: ConnectionTrait>(db: &C, actor: &Actor, q: HealthQuery) -> ApiResult<FundHealth> {
     actor.require(Permission::ReadFunding)?;
+    let (on, from) = period(actor, &q)?;
+    let settings = income::settings(db, actor.region_id, actor.today).await?;
+    let ledger = Ledger::read(db, actor.region_id, on).await?;
+    Ok(assemble(&ledger, q.scheme, on, from, settings))
+}
+
+/// Every scheme's fund health today, the ledger read once (the home and funds pages).
+pub async fn health_of_every_scheme<C: ConnectionTrait>(db: &C, actor: &Actor) -> ApiResult<Vec<FundHealth>> {
+    actor.require(Permission::ReadFunding)?;
+    let (on, from) = period(actor, &HealthQuery { scheme: Scheme::Employee, on: None, from: None })?;
+    let settings = income::settings(db, actor.region_id, actor.today).await?;
+    let ledger = Ledger::read(db, actor.region_id, on).await?;
+    Ok(Scheme::ALL.into_iter().map(|scheme| assemble(&ledger, scheme, on, from, settings)).collect())
+}
+
+fn period(actor: &Actor, q: &HealthQuery) -> ApiResult<(NaiveDate, NaiveDate)> {
     let on = q.on.unwrap_or(actor.today);
     let from = q.from.unwrap_or_else(|| NaiveDate::from_ymd_opt(on.year(), 1, 1).unwrap_or(on));
     if on < from {
         return Err(ApiError::invalid_field("from", "after_end", m::income_period_after_date()));
     }
-    let settings = income::settings(db, actor.region_id, actor.today).await?;
-    let (months, by_source) = monthly(db, actor.region_id, q.scheme, on).await?;
+    Ok((on, from))
+}
+
+fn assemble(ledger: &Ledger, scheme: Scheme, on: NaiveDate, from: NaiveDate, settings: FundingSettings) -> FundHealth {
+    let (months, by_source) = monthly(ledger, scheme);
     let p = point_at(&months, month_start(on));
     let mut income_by_source: Vec<SourceAmount> = by_source
         .into_iter()
@@ -207,8 +240,8 @@ pub async fn health<C: ConnectionTrait>(db: &C, actor: &Actor, q: HealthQuery) -
             amount: to_yuan(months.get(&m).map_or(0, |v| v.1)),
         })
         .collect();
-    Ok(FundHealth {
-        scheme: q.scheme,
+    FundHealth {
+        scheme,
         on,
         balance: to_yuan(p.balance),
         income_from: from,
@@ -218,7 +251,7 @@ pub async fn health<C: ConnectionTrait>(db: &C, actor: &Actor, q: HealthQuery) -
         months_covered: months_covered(p.balance, p.window_expenditure, p.window_months),
         level: level(p.balance, p.window_expenditure, p.window_months, &settings),
         settings,
-    })
+    }
 }
 
 /// One point per month, oldest first, ending with the current month.
@@ -236,7 +269,8 @@ pub async fn series<C: ConnectionTrait>(db: &C, actor: &Actor, q: SeriesQuery) -
     actor.require(Permission::ReadFunding)?;
     let count = series_months(q.months)?;
     let settings = income::settings(db, actor.region_id, actor.today).await?;
-    let (months, _) = monthly(db, actor.region_id, q.scheme, actor.today).await?;
+    let ledger = Ledger::read(db, actor.region_id, actor.today).await?;
+    let (months, _) = monthly(&ledger, q.scheme);
     let last = month_start(actor.today);
     Ok((0..count)
         .rev()

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use dioxus::prelude::*;
 use ltci_shared::api::funding::{
-    DrawRejection, DrawStatus, EntryFilter, HealthQuery, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery,
+    DrawRejection, DrawStatus, EntryFilter, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery,
 };
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::messages as m;
@@ -45,10 +45,7 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ShowQ
 async fn render(state: &AppState, ctx: &Ctx, sent: &DrawForm, notice: Notice) -> PageResult {
     let l = ctx.lang;
     let a = &ctx.actor;
-    let mut healths = Vec::new();
-    for scheme in Scheme::ALL {
-        healths.push(health::health(&state.db, a, HealthQuery { scheme, on: None, from: None }).await?);
-    }
+    let healths = health::health_of_every_scheme(&state.db, a).await?;
     let accounts = journal::accounts(state, a).await?;
     let draws = reserve::list(state, a).await?;
     let who: Vec<Uuid> = draws.iter().flat_map(|d| [Some(d.requested_by), d.decided_by]).flatten().collect();

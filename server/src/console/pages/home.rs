@@ -4,7 +4,7 @@
 use axum::response::Response;
 use dioxus::prelude::*;
 use ltci_shared::api::assessment::{CaseFilter, CaseState, CertificateFilter};
-use ltci_shared::api::funding::{DrawStatus, HealthQuery, WarningLevel};
+use ltci_shared::api::funding::{DrawStatus, WarningLevel};
 use ltci_shared::api::institutions::{InstitutionFilter, InstitutionStatus};
 use ltci_shared::api::partners::{PartnerEventFilter, PartnerEventState};
 use ltci_shared::api::registry::Scheme;
@@ -112,13 +112,14 @@ async fn funds(
     if !ctx.actor.can(Permission::ReadFunding) {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    for scheme in Scheme::ALL {
-        let h = funding::health::health(&state.db, &ctx.actor, HealthQuery { scheme, on: None, from: None }).await?;
-        let months = h.months_covered.map(|m| m.round_dp(1).to_string()).unwrap_or_else(|| "—".into());
-        out.push((scheme, format::yuan(h.balance), months, h.level));
-    }
-    Ok(out)
+    let healths = funding::health::health_of_every_scheme(&state.db, &ctx.actor).await?;
+    Ok(healths
+        .into_iter()
+        .map(|h| {
+            let months = h.months_covered.map(|m| m.round_dp(1).to_string()).unwrap_or_else(|| "—".into());
+            (h.scheme, format::yuan(h.balance), months, h.level)
+        })
+        .collect())
 }
 
 pub(super) fn warning_text(level: WarningLevel) -> (Text, &'static str) {
