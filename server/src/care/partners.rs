@@ -64,7 +64,8 @@ pub async fn hospital_spells<C: ConnectionTrait>(
         .await?)
 }
 
-/// One event after checking, with where it came from (`events[i]` or `lines[n]`).
+/// One event after checking, with where it came from (`events[i]`, `lines[n]`, or
+/// `partner_events[<id>]` for a recorded one matched again).
 pub(super) struct Checked {
     pub at: String,
     pub event: PartnerEvent,
