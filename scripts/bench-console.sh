@@ -10,16 +10,19 @@
 #   scripts/bench-console.sh                # the demo data
 #   SCALE=10000 scripts/bench-console.sh    # a city of 10,000 (building it takes a while)
 #   N=50 scripts/bench-console.sh
+#   BIN=/tmp/ltci-server-before scripts/bench-console.sh   # another build, for a before/after pair
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q -p ltci-server
 SCALE="${SCALE:-0}" N="${N:-30}"
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -q -p ltci-server
+  BIN="${CARGO_TARGET_DIR:-target}/release/ltci-server"
+fi
 work=$(mktemp -d)
 port=18281
 args=(demo)
 if [ "$SCALE" -gt 0 ]; then args+=(--scale "$SCALE"); fi
-target="${CARGO_TARGET_DIR:-target}"
-"$target/release/ltci-server" --data-dir "$work/data" --bind "127.0.0.1:$port" --log-filter warn "${args[@]}" \
+"$BIN" --data-dir "$work/data" --bind "127.0.0.1:$port" --log-filter warn "${args[@]}" \
   >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -229,6 +229,13 @@ pub async fn ledger_check(config: &Config) -> anyhow::Result<ExitCode> {
     for id in &report.misplaced {
         writeln!(out, "{}", m::ledger_misplaced(id.to_string()).render(lang))?;
     }
+    for (account, day, fen, kept) in &report.totals_off {
+        writeln!(
+            out,
+            "{}",
+            m::ledger_total_off(account.to_string(), day.to_string(), fen.to_string(), kept.to_string()).render(lang)
+        )?;
+    }
     if !report.is_sound() {
         return Ok(ExitCode::from(1));
     }

@@ -19,6 +19,7 @@ on_both_databases!(
     reversals_cancel_entries_once,
     contributions_decide_the_contribution_period,
     the_ledger_check_finds_what_does_not_add_up,
+    postings_at_the_same_moment_all_count_in_the_balances,
     reserve_draws_need_a_second_officer,
     reports_reconcile_to_the_ledger,
 );
@@ -302,7 +303,46 @@ async fn the_ledger_check_finds_what_does_not_add_up(app: TestApp) {
     .expect("stray posting");
     let report = ltci_server::funding::check::run(&app.db).await.expect("check");
     assert_eq!(report.unbalanced, vec![(posted.entry.id, 1)]);
+    // The account's total of that day was not told: the check names the account and the day.
+    let day = posted.entry.effective_on;
+    assert_eq!(report.totals_off.len(), 1, "{:?}", report.totals_off);
+    let (off_account, off_day, fen, kept) = report.totals_off[0];
+    assert_eq!((off_account, off_day, fen - kept), (account.id, day, 1));
     assert!(!report.is_sound());
+}
+
+/// Balances are read from day totals that every posting adds to: twelve contributions posted at
+/// the same moment to the same accounts all count, and a retry of each adds nothing.
+async fn postings_at_the_same_moment_all_count_in_the_balances(app: TestApp) {
+    let world = app.world().await;
+    let admin = world.as_user("admin_a");
+    let p = admin.create_insured_person(&person("并发", 822)).await.expect("person");
+    let requests: Vec<ContributionRequest> =
+        (1..=12).map(|n| contribution(&format!("AT-{n}"), p.id, &format!("{n}.01"))).collect();
+    let at_once = |requests: Vec<ContributionRequest>| {
+        let sends: Vec<_> = requests
+            .into_iter()
+            .map(|r| {
+                let admin = admin.clone();
+                tokio::spawn(async move { admin.post_contribution(&r).await.map(|o| o.created) })
+            })
+            .collect();
+        async move {
+            let mut created = Vec::new();
+            for send in sends {
+                created.push(send.await.expect("task").expect("posted"));
+            }
+            created
+        }
+    };
+    assert_eq!(at_once(requests.clone()).await, vec![true; 12]);
+    assert_eq!(at_once(requests).await, vec![false; 12]);
+    // 1.01 + 2.01 + … + 12.01 = 78.12 in all, reserve share included.
+    let accounts = admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items;
+    assert_eq!(balance(&accounts, "fund:resident") + balance(&accounts, "reserve"), yuan("78.12"));
+    assert_eq!(balance(&accounts, "income:individual:resident"), yuan("78.12"));
+    let report = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert!(report.is_sound(), "{report:?}");
 }
 
 /// A draw from the reserve is requested by one officer and approved by another; it cannot exceed

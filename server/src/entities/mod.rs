@@ -29,6 +29,7 @@ pub mod institution_violation;
 pub mod insured_person;
 pub mod journal_entry;
 pub mod ledger_account;
+pub mod ledger_day_total;
 pub mod ledger_posting;
 pub mod login_throttle;
 pub mod month_end_run;

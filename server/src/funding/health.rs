@@ -15,13 +15,12 @@ use ltci_shared::api::funding::{
 use ltci_shared::api::registry::Scheme;
 use ltci_shared::money::to_yuan;
 use rust_decimal::{Decimal, RoundingStrategy};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::income;
 use crate::auth::{Actor, Permission};
-use crate::entities::{enum_from_db, enum_to_db, journal_entry as je, ledger_account as acct, ledger_posting as lp};
+use crate::entities::{enum_from_db, enum_to_db, ledger_account as acct, ledger_day_total as day_total};
 use crate::http::error::{ApiError, ApiResult};
 
 /// The months covered, to one decimal (half up); `None` without expenditure.
@@ -69,30 +68,17 @@ fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
-/// Sums per (day, account) of the region's entries effective on or before `to`.
+/// Sums per (day, account) of the region's entries effective on or before `to` (the day totals
+/// kept with every posting).
 async fn daily<C: ConnectionTrait>(db: &C, region_id: Uuid, to: NaiveDate) -> ApiResult<Vec<(NaiveDate, Uuid, i64)>> {
-    let stmt = Query::select()
-        .expr_as(Expr::col((je::Entity, je::Column::EffectiveOn)), Alias::new("day"))
-        .expr_as(Expr::col((lp::Entity, lp::Column::AccountId)), Alias::new("account_id"))
-        .expr_as(Expr::cust("CAST(SUM(ledger_postings.amount_fen) AS BIGINT)"), Alias::new("total"))
-        .from(lp::Entity)
-        .inner_join(je::Entity, Expr::col((je::Entity, je::Column::Id)).equals((lp::Entity, lp::Column::EntryId)))
-        .and_where(Expr::col((je::Entity, je::Column::RegionId)).eq(region_id))
-        .and_where(Expr::col((je::Entity, je::Column::EffectiveOn)).lte(to))
-        .group_by_col((je::Entity, je::Column::EffectiveOn))
-        .group_by_col((lp::Entity, lp::Column::AccountId))
-        .to_owned();
-    let rows = db.query_all_raw(db.get_database_backend().build(&stmt)).await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<NaiveDate>("", "day")?,
-                r.try_get::<Uuid>("", "account_id")?,
-                r.try_get::<Option<i64>>("", "total")?.unwrap_or(0),
-            ))
-        })
-        .collect::<Result<_, sea_orm::DbErr>>()
-        .map_err(ApiError::from)
+    Ok(day_total::Entity::find()
+        .filter(day_total::Column::RegionId.eq(region_id))
+        .filter(day_total::Column::Day.lte(to))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.day, t.account_id, t.amount_fen))
+        .collect())
 }
 
 /// What an account is to a scheme's health.

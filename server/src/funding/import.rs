@@ -273,6 +273,8 @@ pub async fn import_contributions(
             .exec_without_returning(&txn)
             .await
             .map_err(crate::http::error::unique_as(conflict))?;
+        let day_postings = postings.iter().map(|p| (*p.account_id.as_ref(), *p.amount_fen.as_ref()));
+        ledger::add_to_day_totals(&txn, actor.region_id, actor.today, day_postings).await?;
         lp::Entity::insert_many(postings).exec_without_returning(&txn).await?;
         contribution::Entity::insert_many(contributions).exec_without_returning(&txn).await?;
         progress("posted", ((n + 1) * CHUNK).min(total), total);

@@ -1,16 +1,17 @@
 //! The double-entry ledger (复式记账): accounts, balanced journal entries posted once per
-//! reference, reversals, and balances derived from postings.
+//! reference, reversals, and balances derived from postings (summed per account and day as they
+//! are written: `ledger_day_totals`).
 //!
 //! Postings are signed whole fen, debits positive; every entry sums to zero. Nothing here updates
 //! or deletes a posting: a correction is a reversing entry that references the original.
 
 use ltci_shared::messages as m;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, Utc};
 use ltci_shared::api::funding::{Account, AccountKind, JournalEntry, Posting};
 use ltci_shared::money::to_yuan;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -18,7 +19,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::auth::Actor;
-use crate::entities::{enum_from_db, enum_to_db, journal_entry as je, ledger_account as acct, ledger_posting as lp};
+use crate::entities::{
+    enum_from_db, enum_to_db, journal_entry as je, ledger_account as acct, ledger_day_total as day_total,
+    ledger_posting as lp,
+};
 use crate::http::error::{ApiError, ApiResult};
 
 /// An account by its code, created on first use.
@@ -167,6 +171,8 @@ pub async fn post(
         .insert(&txn)
         .await?;
     }
+    let lines = entry.lines.iter().map(|(spec, fen)| (accounts[&spec.code], *fen));
+    add_to_day_totals(&txn, actor.region_id, entry.effective_on, lines).await?;
     then(&txn, &model).await?;
     crate::audit::record(
         &txn,
@@ -180,6 +186,36 @@ pub async fn post(
     txn.commit().await?;
     tracing::info!(entry_id = %model.id, kind = entry.kind, "journal entry posted");
     Ok((true, model))
+}
+
+/// Adds postings effective on `day` to their accounts' day totals, in the posting's transaction.
+/// One statement; the rows in account order, so two transactions touching the same accounts take
+/// their row locks in the same order (PostgreSQL) and never wait for each other in a circle.
+pub async fn add_to_day_totals<C: ConnectionTrait>(
+    txn: &C,
+    region_id: Uuid,
+    day: NaiveDate,
+    postings: impl IntoIterator<Item = (Uuid, i64)>,
+) -> ApiResult<()> {
+    let mut per_account: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for (account, fen) in postings {
+        *per_account.entry(account).or_default() += fen;
+    }
+    per_account.retain(|_, fen| *fen != 0);
+    if per_account.is_empty() {
+        return Ok(());
+    }
+    let rows = per_account.into_iter().map(|(account_id, fen)| day_total::ActiveModel {
+        account_id: Set(account_id),
+        day: Set(day),
+        region_id: Set(region_id),
+        amount_fen: Set(fen),
+    });
+    let add = OnConflict::columns([day_total::Column::AccountId, day_total::Column::Day])
+        .value(day_total::Column::AmountFen, Expr::cust("ledger_day_totals.amount_fen + excluded.amount_fen"))
+        .to_owned();
+    day_total::Entity::insert_many(rows).on_conflict(add).exec_without_returning(txn).await?;
+    Ok(())
 }
 
 /// The API views of entries, with their postings and reversals (one query each).
@@ -233,22 +269,14 @@ pub async fn view_one<C: ConnectionTrait>(db: &C, m: je::Model) -> ApiResult<Jou
     views(db, vec![m]).await?.pop().ok_or_else(|| ApiError::internal(anyhow::anyhow!("entry view missing")))
 }
 
-/// Sum of postings per account of the region, in fen (debits positive).
+/// Sum of postings per account of the region, in fen (debits positive), from the day totals.
 pub async fn sums<C: ConnectionTrait>(db: &C, region_id: Uuid) -> ApiResult<HashMap<Uuid, i64>> {
-    let rows: Vec<(Uuid, Option<i64>)> = lp::Entity::find()
+    let rows: Vec<(Uuid, Option<i64>)> = day_total::Entity::find()
         .select_only()
-        .column(lp::Column::AccountId)
-        .column_as(Expr::cust("CAST(SUM(ledger_postings.amount_fen) AS BIGINT)"), "total")
-        .filter(
-            lp::Column::AccountId.in_subquery(
-                Query::select()
-                    .column(acct::Column::Id)
-                    .from(acct::Entity)
-                    .and_where(acct::Column::RegionId.eq(region_id))
-                    .to_owned(),
-            ),
-        )
-        .group_by(lp::Column::AccountId)
+        .column(day_total::Column::AccountId)
+        .column_as(Expr::cust("CAST(SUM(ledger_day_totals.amount_fen) AS BIGINT)"), "total")
+        .filter(day_total::Column::RegionId.eq(region_id))
+        .group_by(day_total::Column::AccountId)
         .into_tuple()
         .all(db)
         .await?;

@@ -24,6 +24,7 @@ crate::catalogue! {
     ledger_unbalanced(id, fen) = "不平衡的凭证 {id}：分录合计 {fen} 分" / "UNBALANCED entry {id}: postings sum to {fen} fen";
     ledger_empty(id) = "空凭证 {id}：没有分录" / "EMPTY entry {id}: no postings";
     ledger_misplaced(id) = "错放的分录 {id}：账户不存在或属于其他统筹区" / "MISPLACED posting {id}: account missing or of another region";
+    ledger_total_off(account, day, fen, kept) = "日汇总不符 账户 {account} {day}：分录合计 {fen} 分，汇总记为 {kept} 分" / "DAY TOTAL OFF account {account} {day}: postings sum to {fen} fen, the total says {kept} fen";
     ledger_sound() = "账簿平衡" / "ledger sound";
     demo_seeded() = "演示数据已写入" / "demo data seeded";
     demo_present() = "演示数据已存在" / "demo data already present";
