@@ -342,9 +342,8 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     ];
     let expected: [(&str, [u16; 19]); 5] = [
         ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
-        // Accounts are not the auditor's (the permission table gives auditors no user list);
-        // imports write, and the auditor writes nothing.
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 403, 200, 200, 403, 200, 200, 200, 200]),
+        // Imports write, and the auditor writes nothing (accounts are read, with no form).
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned. Partner events are health data of the agency's; month-end runs

@@ -1,6 +1,6 @@
 //! 用户管理 in the console: accounts by role, a new account with every bad field shown beside it,
 //! an assessor's profile, a password reset and a deactivation that end the user's logins at once;
-//! the auditor and other roles refused; another region's account answering like none.
+//! the auditor reading with no form, assessors refused; another region's account answering like none.
 
 use ltci_e2e::world::TEST_PASSWORD;
 use ltci_e2e::{TestApp, on_both_databases};
@@ -95,16 +95,26 @@ async fn accounts_are_made_profiled_reset_and_deactivated_from_the_console(app: 
     let mut again = Browser::new(&app);
     assert_eq!(again.sign_in("assessor.qian", "another-long-2").await.status, StatusCode::UNAUTHORIZED);
 
-    // The officer cannot deactivate themself; the auditor and assessors may not see accounts;
-    // institution staff see their own caregivers and no form to create officers.
+    // The officer cannot deactivate themself; the auditor reads the accounts with no form (and a
+    // crafted step is refused); assessors may not see accounts; institution staff see their own
+    // caregivers and no form to create officers.
     let me = format!("/users/{}", world.user("admin_a"));
     let own = officer.submit(&me, &format!("{me}/deactivate"), &[]).await;
     assert!(matches!(own.status.as_u16(), 403 | 422), "{}", own.status);
-    for user in ["auditor_a", "assessor_a"] {
-        let mut b = signed_in(&app, user, TEST_PASSWORD).await;
-        assert_eq!(b.get("/users").await.status, StatusCode::FORBIDDEN, "{user}");
-        assert_eq!(b.get(&page).await.status, StatusCode::FORBIDDEN, "{user}");
-    }
+    let mut auditor = signed_in(&app, "auditor_a", TEST_PASSWORD).await;
+    let list = auditor.get("/users").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("assessor.qian") && !list.body.contains("admin_b"), "{}", list.body);
+    assert!(!list.body.contains("method=\"post\" action=\"/users\""), "no form to create accounts");
+    let active = format!("/users/{}", world.user("assessor_a"));
+    let account = auditor.get(&active).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(!account.body.contains("/password\"") && !account.body.contains("/deactivate\""), "{}", account.body);
+    let crafted = auditor.submit(&active, &format!("{active}/password"), &[("new_password", "crafted-long-1")]).await;
+    assert_eq!(crafted.status, StatusCode::FORBIDDEN);
+    let mut assessor = signed_in(&app, "assessor_a", TEST_PASSWORD).await;
+    assert_eq!(assessor.get("/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(assessor.get(&page).await.status, StatusCode::FORBIDDEN);
     let mut inst = signed_in(&app, "inst_a1", TEST_PASSWORD).await;
     let theirs = inst.get("/users").await;
     assert!(theirs.body.contains("carer_a1") && !theirs.body.contains("carer_a2"), "{}", theirs.body);

@@ -103,7 +103,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
     match (role, permission) {
         (_, ReadRegions) => true,
         (Admin, ManageRegions) => true,
-        (Admin | Institution, ReadUsers | ManageUsers) => true,
+        // Auditors read who holds which role (supervision of the agency's own accounts).
+        (Admin | Auditor | Institution, ReadUsers) => true,
+        (Admin | Institution, ManageUsers) => true,
         (Admin | Auditor | Assessor | Institution | Caregiver, ReadInsuredPersons) => true,
         (Admin, WriteInsuredPersons) => true,
         // Agency officers handle applications and certificates, which need the full number;

@@ -20,7 +20,7 @@ fn nothing() -> Condition {
 /// institution's; nobody else anyone (but themselves, through `/me`).
 pub fn users(actor: &Actor) -> Condition {
     match (actor.role, actor.institution_id) {
-        (Role::Admin, _) => Condition::all().add(user::Column::RegionId.eq(actor.region_id)),
+        (Role::Admin | Role::Auditor, _) => Condition::all().add(user::Column::RegionId.eq(actor.region_id)),
         (Role::Institution, Some(inst)) => {
             Condition::all().add(user::Column::RegionId.eq(actor.region_id)).add(user::Column::InstitutionId.eq(inst))
         }

@@ -79,7 +79,7 @@ pub async fn create(State(state): State<AppState>, posted: Posted<NewUser>) -> P
 
 /// The region's institutions by name, for choosing one (the first 200).
 async fn institution_choices(state: &AppState, ctx: &Ctx) -> Result<Vec<(Uuid, String)>, Refusal> {
-    if !ctx.actor.can(Permission::ReadInstitutions) || ctx.actor.role != Role::Admin {
+    if !ctx.actor.can(Permission::ReadInstitutions) || !matches!(ctx.actor.role, Role::Admin | Role::Auditor) {
         return Ok(Vec::new());
     }
     let page = PageRequest { limit: ltci_shared::page::MAX_LIMIT, offset: 0 };
