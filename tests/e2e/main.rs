@@ -7,6 +7,7 @@ mod care_plans;
 mod city;
 mod console;
 mod console_bills;
+mod console_caregivers;
 mod console_funds;
 mod console_imports;
 mod console_institutions;

@@ -267,6 +267,34 @@ fn input_field(kind: &str, name: &str, label: &str, value: &str, notice: &Notice
     }
 }
 
+/// A labelled choice among `options` (value, label), the first one `—` unless `required`, with
+/// its field's refusal beside it.
+pub fn select_field(
+    name: &str,
+    label: &str,
+    options: &[(String, String)],
+    selected: &str,
+    notice: &Notice,
+    required: bool,
+) -> Element {
+    let id = format!("f-{name}");
+    let why = notice.field(name).map(str::to_owned);
+    rsx! {
+        div { class: if why.is_some() { "field invalid" } else { "field" },
+            label { r#for: "{id}", "{label}" }
+            select { id: "{id}", name: "{name}", required: required,
+                if !required { option { value: "", "—" } }
+                for (value, text) in options.iter() {
+                    option { value: "{value}", selected: value == selected, "{text}" }
+                }
+            }
+            if let Some(why) = &why {
+                span { class: "why", "{why}" }
+            }
+        }
+    }
+}
+
 /// A labelled multi-line input (a reason) with its field's refusal beside it.
 pub fn reason_field(name: &str, label: &str, notice: &Notice) -> Element {
     let id = format!("f-{name}-{}", label.len());

@@ -60,6 +60,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users", get(pages::users::list).post(pages::users::create))
         .route("/users/{id}", get(pages::users::show))
         .route("/users/{id}/{step}", post(pages::users::step))
+        .route("/caregivers", get(pages::caregivers::list).post(pages::caregivers::register))
+        .route("/caregivers/{id}", get(pages::caregivers::show))
+        .route("/caregivers/{id}/{step}", post(pages::caregivers::step))
         .route("/audit", get(pages::audit::list))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));
     Router::new().merge(pages).merge(statics::router())

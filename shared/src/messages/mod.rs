@@ -10,6 +10,7 @@ mod care;
 mod commands;
 mod common;
 mod console;
+mod console_institution;
 mod funding;
 mod imports;
 mod institutions;
@@ -24,6 +25,7 @@ pub use care::*;
 pub use commands::*;
 pub use common::*;
 pub use console::*;
+pub use console_institution::*;
 pub use funding::*;
 pub use imports::*;
 pub use institutions::*;
@@ -51,6 +53,7 @@ pub fn all() -> impl Iterator<Item = &'static Entry> {
         CARE,
         COMMANDS,
         CONSOLE,
+        CONSOLE_INSTITUTION,
         COMMON,
         FUNDING,
         IMPORTS,

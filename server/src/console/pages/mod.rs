@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bills;
+pub mod caregivers;
 pub mod cases;
 pub mod funds;
 pub mod home;
