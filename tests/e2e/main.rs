@@ -6,6 +6,7 @@ mod auth;
 mod care_plans;
 mod city;
 mod console;
+mod console_beneficiaries;
 mod console_bills;
 mod console_caregivers;
 mod console_funds;

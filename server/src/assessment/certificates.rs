@@ -62,6 +62,32 @@ pub async fn active_for_person<C: ConnectionTrait>(
         .await?)
 }
 
+/// The certificates in force on `on` of the people `ids` in the actor's scope, by person (the
+/// latest effective where two overlap): lists of beneficiaries show each one's level and expiry
+/// in one query.
+pub async fn in_force_for_persons(
+    state: &AppState,
+    actor: &Actor,
+    ids: &[Uuid],
+    on: NaiveDate,
+) -> ApiResult<std::collections::HashMap<Uuid, Certificate>> {
+    actor.require(Permission::ReadAssessmentCases)?;
+    let rows = certificate::Entity::find()
+        .filter(scope::certificates(actor))
+        .filter(certificate::Column::InsuredPersonId.is_in(ids.iter().copied()))
+        .filter(certificate::Column::Status.eq(ACTIVE))
+        .filter(certificate::Column::EffectiveOn.lte(on))
+        .filter(certificate::Column::ExpiresOn.gte(on))
+        .order_by_asc(certificate::Column::EffectiveOn)
+        .all(&state.db)
+        .await?;
+    let mut out = std::collections::HashMap::new();
+    for c in rows {
+        out.insert(c.insured_person_id, view(c)?);
+    }
+    Ok(out)
+}
+
 /// What a new certificate says.
 #[derive(Debug)]
 pub struct Issue {

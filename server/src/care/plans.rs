@@ -246,6 +246,27 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<CarePla
     view(find_in_scope(&state.db, actor, id).await?)
 }
 
+/// The plans in scope of the people `ids` running on `on` (lists of beneficiaries show each
+/// one's plans in one query).
+pub async fn running_for_persons(
+    state: &AppState,
+    actor: &Actor,
+    ids: &[Uuid],
+    on: NaiveDate,
+) -> ApiResult<Vec<CarePlan>> {
+    actor.require(Permission::ReadCare)?;
+    plan::Entity::find()
+        .filter(scope::care_plans(actor))
+        .filter(plan::Column::InsuredPersonId.is_in(ids.iter().copied()))
+        .filter(running_on(on))
+        .order_by_asc(plan::Column::StartOn)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect()
+}
+
 /// Plans in scope, latest start first.
 pub async fn list(
     state: &AppState,

@@ -1,6 +1,7 @@
 //! The console's names for the API's enums that have none of their own in the catalogue.
 
 use ltci_shared::Sex;
+use ltci_shared::api::care::VisitState;
 use ltci_shared::api::partners::{DismissalCode, PartnerEventKind, PartnerEventState, PartnerSource};
 use ltci_shared::api::users::Role;
 use ltci_shared::messages as m;
@@ -50,5 +51,17 @@ pub fn dismissal(c: DismissalCode) -> Text {
     match c {
         DismissalCode::NotInsuredHere => m::ui_dismissal_not_insured_here(),
         DismissalCode::ReportedInError => m::ui_dismissal_reported_in_error(),
+    }
+}
+
+/// A visit's state (待服务, 服务中, 已核验 …).
+pub fn visit_state(s: VisitState) -> Text {
+    match s {
+        VisitState::Scheduled => m::ui_visit_scheduled(),
+        VisitState::InProgress => m::ui_visit_in_progress(),
+        VisitState::Completed => m::ui_visit_completed(),
+        VisitState::Verified => m::ui_visit_verified(),
+        VisitState::NeedsReview => m::ui_visit_needs_review(),
+        VisitState::Rejected => m::ui_visit_rejected(),
     }
 }

@@ -63,6 +63,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/caregivers", get(pages::caregivers::list).post(pages::caregivers::register))
         .route("/caregivers/{id}", get(pages::caregivers::show))
         .route("/caregivers/{id}/{step}", post(pages::caregivers::step))
+        .route("/beneficiaries", get(pages::beneficiaries::list).post(pages::beneficiaries::open))
+        .route("/beneficiaries/find", post(pages::beneficiaries::find))
+        .route("/beneficiaries/{id}/{step}", post(pages::beneficiaries::step))
+        .route("/plans", post(pages::plans::create))
+        .route("/plans/new", get(pages::plans::new))
+        .route("/plans/{id}", get(pages::plans::show))
+        .route("/plans/{id}/{step}", post(pages::plans::step))
         .route("/audit", get(pages::audit::list))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));
     Router::new().merge(pages).merge(statics::router())

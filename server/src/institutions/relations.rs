@@ -229,6 +229,9 @@ pub async fn list(
     if let Some(i) = filter.institution_id {
         q = q.filter(rel::Column::InstitutionId.eq(i));
     }
+    if let Some(mode) = filter.care_mode {
+        q = q.filter(rel::Column::CareMode.eq(enum_to_db(&mode)));
+    }
     if filter.open == Some(true) {
         q = q.filter(rel::Column::EndOn.is_null());
     }

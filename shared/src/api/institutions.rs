@@ -346,6 +346,9 @@ pub struct TerminationOutcome {
 pub struct ServiceRelationFilter {
     pub insured_person_id: Option<Uuid>,
     pub institution_id: Option<Uuid>,
+    /// Only relations in this care mode.
+    #[serde(default)]
+    pub care_mode: Option<CareMode>,
     /// Only relations not yet ended.
     pub open: Option<bool>,
 }

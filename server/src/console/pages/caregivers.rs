@@ -463,7 +463,7 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
     // Whom the caregiver may be assigned to: the people the institution serves now.
     let served = if assigns {
         let f =
-            ServiceRelationFilter { institution_id: Some(c.institution_id), open: Some(true), insured_person_id: None };
+            ServiceRelationFilter { institution_id: Some(c.institution_id), open: Some(true), ..Default::default() };
         let page = PageRequest { limit: ltci_shared::page::MAX_LIMIT, offset: 0 };
         institutions::relations::list(state, a, f, page).await?.items
     } else {

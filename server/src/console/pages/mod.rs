@@ -1,6 +1,7 @@
 //! The console's pages, one module per menu entry.
 
 pub mod audit;
+pub mod beneficiaries;
 pub mod bills;
 pub mod caregivers;
 pub mod cases;
@@ -11,6 +12,7 @@ pub mod institutions;
 pub mod partner_events;
 pub mod person_history;
 pub mod persons;
+pub mod plans;
 pub mod policies;
 pub mod sign_in;
 pub mod users;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use dioxus::prelude::*;
-use ltci_shared::api::care::{CarePlanFilter, PlanStatus, VisitFilter, VisitState};
+use ltci_shared::api::care::{CarePlanFilter, PlanStatus, VisitFilter};
 use ltci_shared::api::funding::FundingSource;
 use ltci_shared::api::stays::StayFilter;
 use ltci_shared::messages as m;
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::auth::Permission;
 use crate::console::error::Refusal;
 use crate::console::format;
+use crate::console::labels;
 use crate::console::session::Ctx;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
@@ -164,7 +165,7 @@ pub async fn sections(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Element, 
                                     {v.checked_out_at.map(|t| format::at(t, ctx.tz)).unwrap_or_else(|| "—".into())}
                                 }
                                 td { {v.tasks.iter().filter(|t| t.done).count().to_string()} " / " {v.planned_items.len().to_string()} }
-                                td { span { class: "state", {visit_state(v.state).render(l)} } }
+                                td { span { class: "state", {labels::visit_state(v.state).render(l)} } }
                             }
                         }
                     }
@@ -219,16 +220,5 @@ fn plan_status(s: PlanStatus) -> Text {
     match s {
         PlanStatus::Active => m::ui_plan_active(),
         PlanStatus::Ended => m::ui_plan_ended(),
-    }
-}
-
-fn visit_state(s: VisitState) -> Text {
-    match s {
-        VisitState::Scheduled => m::ui_visit_scheduled(),
-        VisitState::InProgress => m::ui_visit_in_progress(),
-        VisitState::Completed => m::ui_visit_completed(),
-        VisitState::Verified => m::ui_visit_verified(),
-        VisitState::NeedsReview => m::ui_visit_needs_review(),
-        VisitState::Rejected => m::ui_visit_rejected(),
     }
 }

@@ -273,7 +273,7 @@ async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<Strin
         Vec::new()
     };
     let relations = if a.can(Permission::ReadInstitutions) {
-        let f = ServiceRelationFilter { insured_person_id: Some(id), institution_id: None, open: None };
+        let f = ServiceRelationFilter { insured_person_id: Some(id), ..ServiceRelationFilter::default() };
         institutions::relations::list(state, a, f, all).await?.items
     } else {
         Vec::new()
