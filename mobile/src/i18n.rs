@@ -74,6 +74,8 @@ pub enum Text {
     Verified,
     InReview,
     Rejected,
+    /// A visit the institution closed as not delivered (未服务).
+    NotDelivered,
     Resolved,
     SignIn,
     Username,
@@ -206,6 +208,8 @@ pub fn t(lang: Lang, text: Text) -> &'static str {
         (Lang::En, InReview) => "In review",
         (Lang::Zh, Rejected) => "审核未通过",
         (Lang::En, Rejected) => "Rejected",
+        (Lang::Zh, NotDelivered) => "未服务",
+        (Lang::En, NotDelivered) => "Not delivered",
         (Lang::Zh, Resolved) => "已处理",
         (Lang::En, Resolved) => "resolved",
         (Lang::Zh, SignIn) => "登录",

@@ -12,7 +12,7 @@ use crate::api::assessment::{
 use crate::api::auth::{LoginRequest, Me, RefreshRequest, TokenPair};
 use crate::api::care::{
     BatchOutcome, CarePlan, CarePlanFilter, Changes, ChangesQuery, CorrectionRequest, CreateCarePlan, EndCarePlan,
-    EventBatch, RecordedEvent, ScheduleOutcome, ScheduleRequest, Visit, VisitFilter,
+    EventBatch, ExceptionQueue, QueueQuery, RecordedEvent, ScheduleOutcome, ScheduleRequest, Visit, VisitFilter,
 };
 use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
@@ -774,6 +774,11 @@ impl ApiClient {
 
     pub async fn visits(&self, filter: &VisitFilter, page: PageQuery) -> Result<Page<Visit>, ClientError> {
         Self::send(self.api(Method::GET, "/visits").query(filter).query(&page)).await
+    }
+
+    /// The exception queue of home visits as of now (`GET /visits/exceptions`).
+    pub async fn visit_exceptions(&self, q: &QueueQuery, page: PageQuery) -> Result<ExceptionQueue, ClientError> {
+        Self::send(self.api(Method::GET, "/visits/exceptions").query(q).query(&page)).await
     }
 
     pub async fn visit(&self, id: Uuid) -> Result<Visit, ClientError> {

@@ -193,6 +193,34 @@ pub struct Monitoring {
     pub duration_tolerance_pct: u32,
     /// Faster travel between two visits of one caregiver is impossible, in km/h.
     pub max_travel_speed_kmh: u32,
+    /// A scheduled visit with no check-in this many hours after its day ended is a missed
+    /// check-in (漏签到) in the institution's exception queue. Default 2; a document that leaves
+    /// it out keeps its stored form.
+    #[serde(default = "default_missed_check_in_grace_hours", skip_serializing_if = "is_default_grace")]
+    pub missed_check_in_grace_hours: u32,
+    /// A visit checked in and not out this many hours later is a missed check-out (漏签退).
+    /// Default 4.
+    #[serde(default = "default_missed_check_out_hours", skip_serializing_if = "is_default_check_out")]
+    pub missed_check_out_hours: u32,
+}
+
+const DEFAULT_MISSED_CHECK_IN_GRACE_HOURS: u32 = 2;
+const DEFAULT_MISSED_CHECK_OUT_HOURS: u32 = 4;
+
+fn default_missed_check_in_grace_hours() -> u32 {
+    DEFAULT_MISSED_CHECK_IN_GRACE_HOURS
+}
+
+fn default_missed_check_out_hours() -> u32 {
+    DEFAULT_MISSED_CHECK_OUT_HOURS
+}
+
+fn is_default_grace(v: &u32) -> bool {
+    *v == DEFAULT_MISSED_CHECK_IN_GRACE_HOURS
+}
+
+fn is_default_check_out(v: &u32) -> bool {
+    *v == DEFAULT_MISSED_CHECK_OUT_HOURS
 }
 
 impl AssessmentSettings {
@@ -316,6 +344,8 @@ impl PolicyDocument {
         p.range("monitoring.geofence_radius_m", self.monitoring.geofence_radius_m, 10, 5_000);
         p.range("monitoring.duration_tolerance_pct", self.monitoring.duration_tolerance_pct, 0, 50);
         p.range("monitoring.max_travel_speed_kmh", self.monitoring.max_travel_speed_kmh, 5, 200);
+        p.range("monitoring.missed_check_in_grace_hours", self.monitoring.missed_check_in_grace_hours, 0, 72);
+        p.range("monitoring.missed_check_out_hours", self.monitoring.missed_check_out_hours, 1, 24);
         p.0
     }
 

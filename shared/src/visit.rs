@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::api::care::{
-    ExceptionCode, Position, ResolutionCode, Severity, TaskResult, VisitEventBody, VisitException, VisitState,
+    ExceptionCode, NotDeliveredReason, Position, ResolutionCode, Severity, TaskResult, VisitEventBody, VisitException,
+    VisitState,
 };
 
 /// What a visit's events add up to.
@@ -20,6 +21,11 @@ pub struct Folded {
     pub tasks: Vec<TaskResult>,
     /// The latest resolution per exception code.
     pub resolutions: BTreeMap<ExceptionCode, ResolutionCode>,
+    /// The latest decision on the whole visit (a correction with a resolution and no exception).
+    pub decision: Option<ResolutionCode>,
+    /// Why it was not delivered, if staff closed it so (only a visit never checked in or out is
+    /// missed: see [`state`]).
+    pub not_delivered: Option<NotDeliveredReason>,
 }
 
 /// Order of kinds at the same instant: a check-in first, a check-out and corrections last.
@@ -50,7 +56,13 @@ pub fn fold(events: &[VisitEventBody]) -> Folded {
                 tasks.insert(item, TaskResult { item: item.clone(), done: *done, reason: *reason, at: *at });
             }
             VisitEventBody::Note { .. } => {}
-            VisitEventBody::Correction { exception, resolution, check_in_at, check_out_at, .. } => {
+            VisitEventBody::Correction { exception, resolution, check_in_at, check_out_at, not_delivered, .. } => {
+                if not_delivered.is_some() {
+                    out.not_delivered = *not_delivered;
+                }
+                if exception.is_none() && resolution.is_some() {
+                    out.decision = *resolution;
+                }
                 if let Some(t) = check_in_at {
                     let position = out.check_in.and_then(|(_, p)| p);
                     out.check_in = Some((*t, position));
@@ -79,15 +91,20 @@ pub fn resolve(exceptions: &mut [VisitException], resolutions: &BTreeMap<Excepti
 /// The state of a visit from its fold and the exceptions its verification found.
 ///
 /// A `block` exception about the whole visit rejects it; a `block` about one item (an item the
-/// caregiver was not qualified for) leaves the visit standing and only that item unpaid.
+/// caregiver was not qualified for) leaves the visit standing and only that item unpaid. A
+/// reviewer's `not_confirmed` on the whole visit rejects it too. A visit with neither check-in
+/// nor check-out is missed once staff closed it as not delivered; the phone's check-in arriving
+/// later (recorded offline before the decision) makes it a visit again, verified as any other.
 pub fn state(folded: &Folded, exceptions: &[VisitException]) -> VisitState {
     match (&folded.check_in, &folded.check_out) {
+        (None, None) if folded.not_delivered.is_some() => VisitState::Missed,
         (None, None) => VisitState::Scheduled,
         (Some(_), None) => VisitState::InProgress,
         (None, Some(_)) => VisitState::Completed,
         (Some(_), Some(_)) => {
             let blocked = exceptions.iter().any(|x| x.severity == Severity::Block && x.item.is_none());
-            let refused = exceptions.iter().any(|x| x.resolution.is_some_and(|r| !r.accepts()));
+            let refused = exceptions.iter().any(|x| x.resolution.is_some_and(|r| !r.accepts()))
+                || folded.decision.is_some_and(|r| !r.accepts());
             let open = exceptions.iter().any(|x| x.severity == Severity::Review && x.resolution.is_none());
             if blocked || refused {
                 VisitState::Rejected
@@ -177,10 +194,67 @@ mod tests {
                 check_in_at: Some(t(5)),
                 check_out_at: Some(t(45)),
                 note: None,
+                not_delivered: None,
+                replaced_by: None,
             },
         ];
         let f = fold(&events);
         assert_eq!(f.check_in, Some((t(5), Some(HERE))));
         assert_eq!(f.check_out, Some((t(45), None)));
+    }
+
+    fn closing(
+        at: u32,
+        not_delivered: Option<NotDeliveredReason>,
+        resolution: Option<ResolutionCode>,
+    ) -> VisitEventBody {
+        VisitEventBody::Correction {
+            at: t(at),
+            reason: CorrectionReason::Other,
+            exception: None,
+            resolution,
+            check_in_at: None,
+            check_out_at: None,
+            note: None,
+            not_delivered,
+            replaced_by: None,
+        }
+    }
+
+    #[test]
+    fn a_visit_closed_as_not_delivered_is_missed_until_the_phone_shows_it_was_delivered() {
+        let closed = closing(50, Some(NotDeliveredReason::BeneficiaryAbsent), None);
+        let f = fold(std::slice::from_ref(&closed));
+        assert_eq!(state(&f, &[]), VisitState::Missed);
+        // The caregiver's phone was offline: its check-in and check-out arrive after the decision.
+        let delivered = fold(&[
+            closed,
+            VisitEventBody::CheckIn { at: t(0), position: HERE },
+            VisitEventBody::CheckOut { at: t(40), position: HERE },
+        ]);
+        assert_eq!(state(&delivered, &[]), VisitState::Verified);
+    }
+
+    #[test]
+    fn a_reviewer_rejects_a_whole_visit_or_confirms_it() {
+        let both = [
+            VisitEventBody::CheckIn { at: t(0), position: HERE },
+            VisitEventBody::CheckOut { at: t(40), position: HERE },
+        ];
+        let mut rejected = both.to_vec();
+        rejected.push(closing(50, None, Some(ResolutionCode::NotConfirmed)));
+        assert_eq!(state(&fold(&rejected), &[]), VisitState::Rejected);
+        // A later decision replaces an earlier one.
+        rejected.push(closing(55, None, Some(ResolutionCode::ConfirmedBySupervisor)));
+        assert_eq!(state(&fold(&rejected), &[]), VisitState::Verified);
+        // Confirming the visit does not lift a block.
+        let blocked = [VisitException {
+            code: ExceptionCode::Deceased,
+            severity: Severity::Block,
+            message: String::new(),
+            item: None,
+            resolution: None,
+        }];
+        assert_eq!(state(&fold(&rejected), &blocked), VisitState::Rejected);
     }
 }

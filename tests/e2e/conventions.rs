@@ -186,6 +186,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/users",
         "GET /api/v1/users/{id}",
         "GET /api/v1/visits",
+        "GET /api/v1/visits/exceptions",
         "GET /api/v1/visits/{id}",
         "GET /api/v1/visits/{id}/events",
         "GET /healthz",

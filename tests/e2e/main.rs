@@ -35,5 +35,6 @@ mod roles;
 mod settlement;
 mod stays;
 mod users;
+mod visit_exceptions;
 mod visits;
 mod workforce;

@@ -642,6 +642,8 @@ async fn a_month_of_home_and_family_care_is_billed(app: TestApp) {
             check_in_at: None,
             check_out_at: None,
             note: Some("电话回访确认".into()),
+            not_delivered: None,
+            replaced_by: None,
         },
     )
     .await

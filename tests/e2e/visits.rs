@@ -89,6 +89,8 @@ async fn a_caregivers_day_offline_then_uploaded(app: TestApp) {
             check_in_at: Some(local(today(), -30)),
             check_out_at: None,
             note: None,
+            not_delivered: None,
+            replaced_by: None,
         },
     );
     let out = phone.sync_events(&EventBatch { device_id: "phone-001".into(), events: vec![self_correction] }).await;
@@ -154,6 +156,8 @@ async fn verification_findings_corrections_and_death(app: TestApp) {
         check_in_at: None,
         check_out_at: None,
         note: Some("电话回访家属确认".into()),
+        not_delivered: None,
+        replaced_by: None,
     };
     let confirm = resolve(ResolutionCode::ConfirmedByBeneficiary);
     let fixed = staff.correct_visit(v.id, &confirm).await.expect("confirm");
@@ -184,6 +188,8 @@ async fn verification_findings_corrections_and_death(app: TestApp) {
         check_in_at: None,
         check_out_at: Some(local(v.scheduled_on, 75)),
         note: None,
+        not_delivered: None,
+        replaced_by: None,
     };
     let corrected = staff.correct_visit(v.id, &forgot).await.expect("check-out recorded");
     assert_eq!((corrected.state, corrected.checked_out_at), (VisitState::Verified, Some(local(v.scheduled_on, 75))));

@@ -11,6 +11,7 @@ fn result_text(state: VisitState) -> Option<Text> {
         VisitState::Verified => Some(Text::Verified),
         VisitState::NeedsReview => Some(Text::InReview),
         VisitState::Rejected => Some(Text::Rejected),
+        VisitState::Missed => Some(Text::NotDelivered),
         VisitState::Scheduled | VisitState::InProgress | VisitState::Completed => None,
     }
 }

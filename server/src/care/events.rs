@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, Days, Utc};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{
-    BatchOutcome, CorrectionRequest, EventBatch, EventError, EventOutcome, EventResult, PlanItem, PlannedItem,
-    Position, Severity, TaskResult, UnscheduledVisit, Visit, VisitEvent, VisitEventBody, VisitException, VisitState,
+    BatchOutcome, CorrectionRequest, EventBatch, EventError, EventOutcome, EventResult, ExceptionCode,
+    NotDeliveredReason, PlanItem, PlannedItem, Position, ResolutionCode, Severity, TaskResult, UnscheduledVisit, Visit,
+    VisitEvent, VisitEventBody, VisitException, VisitKind, VisitState,
 };
 use ltci_shared::api::workforce::{CaregiverQualification, CaregiverStatus};
 use ltci_shared::error::codes;
@@ -135,6 +136,8 @@ pub async fn correct(state: &AppState, actor: &Actor, visit_id: Uuid, req: Corre
             check_in_at: req.check_in_at,
             check_out_at: req.check_out_at,
             note: req.note,
+            not_delivered: req.not_delivered,
+            replaced_by: req.replaced_by,
         },
     };
     let result = apply(state, actor, Author::Staff, "web", event).await?;
@@ -180,14 +183,35 @@ fn check_body(body: &VisitEventBody, by_staff: bool) -> Result<(), EventError> {
                 return Err(refusal("invalid_length", Some("text"), m::note_length(500)));
             }
         }
-        VisitEventBody::Correction { exception, resolution, check_in_at, check_out_at, note, .. } => {
+        VisitEventBody::Correction {
+            exception,
+            resolution,
+            check_in_at,
+            check_out_at,
+            note,
+            not_delivered,
+            replaced_by,
+            ..
+        } => {
             if !by_staff {
                 return Err(refusal("correction_not_allowed", Some("kind"), m::correction_by_staff()));
             }
-            if exception.is_some() != resolution.is_some() {
+            // An exception goes with its resolution; a resolution alone decides the whole visit.
+            if exception.is_some() && resolution.is_none() {
                 return Err(refusal("resolution_required", Some("resolution"), m::exception_with_resolution()));
             }
-            if exception.is_none() && check_in_at.is_none() && check_out_at.is_none() {
+            let times = check_in_at.is_some() || check_out_at.is_some();
+            if not_delivered.is_some() && (times || resolution.is_some()) {
+                return Err(refusal("not_allowed", Some("not_delivered"), m::not_delivered_alone()));
+            }
+            let replacing = *not_delivered == Some(NotDeliveredReason::ReplacedByUnscheduled);
+            if replaced_by.is_some() && !replacing {
+                return Err(refusal("not_allowed", Some("replaced_by"), m::replaced_by_needs_reason()));
+            }
+            if replacing && replaced_by.is_none() {
+                return Err(refusal("required", Some("replaced_by"), m::replaced_by_required()));
+            }
+            if resolution.is_none() && !times && not_delivered.is_none() {
                 return Err(refusal("empty_correction", Some("reason"), m::empty_correction()));
             }
             if let (Some(a), Some(b)) = (check_in_at, check_out_at)
@@ -280,6 +304,11 @@ async fn try_apply(
         return refuse(&txn, event.id, sha256, refusal("unknown_item", Some("item"), m::item_not_in_catalogue(item)))
             .await;
     }
+    if let VisitEventBody::Correction { exception, resolution, not_delivered, replaced_by, .. } = &event.body
+        && let Some(e) = closing_refusal(&txn, &v, *exception, *resolution, *not_delivered, *replaced_by).await?
+    {
+        return refuse(&txn, event.id, sha256, e).await;
+    }
     if let VisitEventBody::Correction { exception: Some(code), .. } = &event.body {
         let current: Vec<VisitException> = serde_json::from_str(&v.exceptions).map_err(ApiError::internal)?;
         let open = current.iter().any(|x| x.code == *code && x.severity == Severity::Review);
@@ -314,6 +343,41 @@ async fn try_apply(
     let v = refresh(state, &txn, v, Some(&event.body)).await?;
     txn.commit().await?;
     Ok(applied(event.id, enum_from_db(&v.state)?, false))
+}
+
+/// Why a correction that closes or decides a visit cannot be applied to `v`, if it cannot: only a
+/// visit never checked in or out is closed as not delivered (its replacement the same person's
+/// unscheduled visit of that day, not rejected); only a visit with a check-in or check-out takes
+/// a decision on the whole of it.
+async fn closing_refusal(
+    txn: &DatabaseTransaction,
+    v: &visit::Model,
+    exception: Option<ExceptionCode>,
+    resolution: Option<ResolutionCode>,
+    not_delivered: Option<NotDeliveredReason>,
+    replaced_by: Option<Uuid>,
+) -> ApiResult<Option<EventError>> {
+    let delivered = v.checked_in_at.is_some() || v.checked_out_at.is_some();
+    if not_delivered.is_some() && delivered {
+        return Ok(Some(refusal("delivered", Some("not_delivered"), m::visit_was_delivered())));
+    }
+    if exception.is_none() && resolution.is_some() && !delivered {
+        return Ok(Some(refusal("not_delivered", Some("resolution"), m::decision_needs_check_in())));
+    }
+    if let Some(other) = replaced_by {
+        let replacement = visit::Entity::find_by_id(other)
+            .filter(visit::Column::RegionId.eq(v.region_id))
+            .filter(visit::Column::InsuredPersonId.eq(v.insured_person_id))
+            .filter(visit::Column::ScheduledOn.eq(v.scheduled_on))
+            .filter(visit::Column::Kind.eq(enum_to_db(&VisitKind::Unscheduled)))
+            .filter(visit::Column::State.ne(enum_to_db(&VisitState::Rejected)))
+            .one(txn)
+            .await?;
+        if replacement.is_none() || other == v.id {
+            return Ok(Some(refusal("not_matching", Some("replaced_by"), m::replacement_not_matching())));
+        }
+    }
+    Ok(None)
 }
 
 /// Refuses an event — unless its id is already recorded: a retry is answered as the first time,

@@ -3,6 +3,7 @@
 //! institutions, and the partner events (hospital stays, deaths) that stop benefits.
 
 pub mod events;
+pub mod exceptions;
 pub mod group_commit;
 pub mod partner_events;
 pub mod partners;

@@ -5,13 +5,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::care::{
     BatchOutcome, CarePlan, CarePlanFilter, Changes, ChangesQuery, CorrectionRequest, CreateCarePlan, EndCarePlan,
-    EventBatch, RecordedEvent, ScheduleOutcome, ScheduleRequest, Visit, VisitFilter,
+    EventBatch, ExceptionQueue, QueueQuery, RecordedEvent, ScheduleOutcome, ScheduleRequest, Visit, VisitFilter,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{events, plans, schedule, sync, visits};
+use super::{events, exceptions, plans, schedule, sync, visits};
 use crate::auth::Actor;
 use crate::auth::actor::Bearer;
 use crate::http::error::ApiResult;
@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(end_plan))
         .routes(routes!(schedule_visits))
         .routes(routes!(list_visits))
+        .routes(routes!(exception_queue))
         .routes(routes!(get_visit))
         .routes(routes!(visit_events))
         .routes(routes!(correct_visit))
@@ -100,6 +101,20 @@ async fn list_visits(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> ApiResult<ApiJson<Page<Visit>>> {
     visits::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// The exception queue of home visits (异常处理队列) as of now: visits waiting for review, missed
+/// check-ins and check-outs (the policy's hours), unscheduled visits matching no scheduled one;
+/// every kind counted, one kind's items oldest first. Each is worked with a correction.
+#[utoipa::path(get, path = "/visits/exceptions", tag = "care", security(("bearer" = [])), params(QueueQuery, PageQuery),
+    responses((status = 200, body = ExceptionQueue)))]
+async fn exception_queue(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<QueueQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<ExceptionQueue>> {
+    exceptions::queue(&state, &actor, q, page.try_into()?).await.map(ApiJson)
 }
 
 /// One visit, with its derived state, tasks and exceptions.

@@ -63,5 +63,6 @@ pub fn visit_state(s: VisitState) -> Text {
         VisitState::Verified => m::ui_visit_verified(),
         VisitState::NeedsReview => m::ui_visit_needs_review(),
         VisitState::Rejected => m::ui_visit_rejected(),
+        VisitState::Missed => m::ui_visit_missed(),
     }
 }

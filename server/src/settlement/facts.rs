@@ -155,7 +155,8 @@ async fn visit_items<C: ConnectionTrait>(
     let visits = visit::Entity::find()
         .filter(visit::Column::InstitutionId.eq(institution_id))
         .filter(visit::Column::ScheduledOn.between(week_of(first), last))
-        .filter(visit::Column::State.ne(enum_to_db(&VisitState::Scheduled)))
+        // Not started, or closed as not delivered (未服务): nothing was delivered to bill.
+        .filter(visit::Column::State.is_not_in([enum_to_db(&VisitState::Scheduled), enum_to_db(&VisitState::Missed)]))
         .all(db)
         .await?;
     let (mut lines, mut prior) = (Vec::new(), HashMap::new());

@@ -152,6 +152,9 @@ pub enum VisitState {
     NeedsReview,
     /// A `block` exception, or a reviewer did not accept an exception: not payable.
     Rejected,
+    /// 未服务: never checked in or out, and closed by institution staff as not delivered, with
+    /// the reason. A check-in from the phone arriving later opens it again.
+    Missed,
 }
 
 /// How much an exception matters.
@@ -211,6 +214,52 @@ pub enum ResolutionCode {
     DocumentationProvided,
     /// Not confirmed: the visit is rejected.
     NotConfirmed,
+}
+
+/// Why a scheduled visit was not delivered (未服务原因), as institution staff close it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotDeliveredReason {
+    /// 服务对象不在家.
+    BeneficiaryAbsent,
+    /// 服务对象或家属拒绝服务.
+    BeneficiaryDeclined,
+    /// 服务对象住院.
+    Hospitalised,
+    /// 护理员未能到岗.
+    CaregiverUnavailable,
+    /// 改期.
+    Rescheduled,
+    /// 由计划外服务替代: the caregiver served the person that day on an unscheduled visit,
+    /// named by `replaced_by`.
+    ReplacedByUnscheduled,
+    Other,
+}
+
+impl NotDeliveredReason {
+    pub const ALL: [NotDeliveredReason; 7] = [
+        NotDeliveredReason::BeneficiaryAbsent,
+        NotDeliveredReason::BeneficiaryDeclined,
+        NotDeliveredReason::Hospitalised,
+        NotDeliveredReason::CaregiverUnavailable,
+        NotDeliveredReason::Rescheduled,
+        NotDeliveredReason::ReplacedByUnscheduled,
+        NotDeliveredReason::Other,
+    ];
+
+    /// The reason's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            NotDeliveredReason::BeneficiaryAbsent => m::not_delivered_beneficiary_absent(),
+            NotDeliveredReason::BeneficiaryDeclined => m::not_delivered_beneficiary_declined(),
+            NotDeliveredReason::Hospitalised => m::not_delivered_hospitalised(),
+            NotDeliveredReason::CaregiverUnavailable => m::not_delivered_caregiver_unavailable(),
+            NotDeliveredReason::Rescheduled => m::not_delivered_rescheduled(),
+            NotDeliveredReason::ReplacedByUnscheduled => m::not_delivered_replaced(),
+            NotDeliveredReason::Other => m::not_delivered_other(),
+        }
+    }
 }
 
 impl ResolutionCode {
@@ -293,6 +342,72 @@ pub struct VisitFilter {
     pub to: Option<NaiveDate>,
 }
 
+/// What an item of the institution's exception queue (异常处理队列) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKind {
+    /// A checked-out visit whose `review` finding waits for a decision (待复核).
+    NeedsReview,
+    /// A scheduled visit with no check-in by the end of its day plus the policy's grace (漏签到).
+    MissedCheckIn,
+    /// Checked in, and no check-out after the policy's hours (漏签退).
+    MissedCheckOut,
+    /// An unscheduled visit on a day the same person had a scheduled visit nobody checked into
+    /// (未匹配): link it to that visit, or reject it.
+    Unmatched,
+}
+
+impl QueueKind {
+    pub const ALL: [QueueKind; 4] =
+        [QueueKind::NeedsReview, QueueKind::MissedCheckIn, QueueKind::MissedCheckOut, QueueKind::Unmatched];
+}
+
+/// `GET /api/v1/visits/exceptions`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// The kind of items listed (default `needs_review`); every kind is counted.
+    pub kind: Option<QueueKind>,
+    pub caregiver_id: Option<Uuid>,
+}
+
+/// One item of the queue: the visit, since when it waits and, for an unmatched visit, the
+/// scheduled visit of that day it may be linked to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QueueItem {
+    pub kind: QueueKind,
+    pub visit: Visit,
+    /// When the visit became this item: its check-out (review), the end of its day plus the
+    /// grace (missed check-in), its check-in plus the hours (missed check-out), its creation
+    /// (unmatched).
+    pub since: DateTime<Utc>,
+    /// Whole hours waited, as of the answer.
+    pub age_hours: u32,
+    pub scheduled_visit_id: Option<Uuid>,
+}
+
+/// How many items of one kind wait.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct QueueCount {
+    pub kind: QueueKind,
+    pub count: u64,
+}
+
+/// The exception queue as of now, computed from the schedule and the events (no background
+/// job): every kind counted, one kind's items oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ExceptionQueue {
+    /// Visits whose day is on or after this are looked at (the window is 62 days).
+    pub from: NaiveDate,
+    pub counts: Vec<QueueCount>,
+    /// The kind listed, and one page of its items (`total` of them in all).
+    pub kind: QueueKind,
+    pub items: Vec<QueueItem>,
+    pub total: u64,
+    pub limit: u64,
+    pub offset: u64,
+}
+
 /// Why a position is missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -369,7 +484,9 @@ pub enum VisitEventBody {
     /// 签退.
     CheckOut { at: DateTime<Utc>, position: Position },
     /// A correction by institution staff or the agency: new check-in or check-out times, and/or
-    /// the resolution of a `review` exception. Never sent by a caregiver.
+    /// the resolution of a `review` exception — or, with `resolution` and no `exception`, a
+    /// decision on the whole visit (`not_confirmed` rejects it) — or a visit never checked in
+    /// closed as `not_delivered`. Never sent by a caregiver.
     Correction {
         at: DateTime<Utc>,
         reason: CorrectionReason,
@@ -384,6 +501,13 @@ pub enum VisitEventBody {
         check_out_at: Option<DateTime<Utc>>,
         #[serde(default)]
         note: Option<String>,
+        /// Why a visit never checked in was not delivered (未服务). Left out when none, so events
+        /// stored before it existed keep their stored form.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_delivered: Option<NotDeliveredReason>,
+        /// For `replaced_by_unscheduled`: the unscheduled visit that served the person that day.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaced_by: Option<Uuid>,
     },
 }
 
@@ -501,6 +625,13 @@ pub struct CorrectionRequest {
     pub check_out_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Closes a visit never checked in as not delivered (未服务), with the reason.
+    #[serde(default)]
+    pub not_delivered: Option<NotDeliveredReason>,
+    /// With `not_delivered: replaced_by_unscheduled`: the unscheduled visit of the same person
+    /// and day that took this visit's place (linking it to the schedule).
+    #[serde(default)]
+    pub replaced_by: Option<Uuid>,
 }
 
 /// A recorded event, as institution staff and auditors read a visit's history.

@@ -4,6 +4,7 @@
 crate::catalogue! {
     const CONSOLE_INSTITUTION;
     ui_caregivers() = "护理人员" / "Caregivers";
+    ui_visit_missed() = "未服务" / "not delivered";
     ui_new_caregiver() = "登记护理人员" / "Register a caregiver";
     ui_register() = "登记" / "Register";
     ui_phone() = "联系电话" / "Phone";

@@ -164,9 +164,8 @@ fn monthly_estimate(items: &[PlanItem], doc: &PolicyDocument) -> Decimal {
 /// the items sent (`items[1].per_week`), the form by its code (`per_week_SF-03`).
 fn item_refusal<'a>(notice: &'a Notice, planned: &[PlanItem], code: &str) -> Option<&'a str> {
     let at = planned.iter().position(|i| i.code == code);
-    let by_place = at.and_then(|i| {
-        notice.field(&format!("items[{i}].per_week")).or(notice.field(&format!("items[{i}].code")))
-    });
+    let by_place =
+        at.and_then(|i| notice.field(&format!("items[{i}].per_week")).or(notice.field(&format!("items[{i}].code"))));
     by_place.or(notice.field(&format!("per_week_{code}")))
 }
 

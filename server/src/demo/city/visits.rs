@@ -264,6 +264,8 @@ pub fn write<'a>(
                 check_in_at: None,
                 check_out_at: None,
                 note: Some("电话回访家属核实".into()),
+                not_delivered: None,
+                replaced_by: None,
             };
             made.events.push((VisitEvent { id: event_id(rng), visit_id: row.id, unscheduled: None, body }, at, true));
             let bodies: Vec<VisitEventBody> = made.events.iter().map(|(e, _, _)| e.body.clone()).collect();
