@@ -14,6 +14,7 @@ mod console_imports;
 mod console_institutions;
 mod console_policies;
 mod console_users;
+mod console_visits;
 mod conventions;
 mod demo;
 mod edges;

@@ -153,11 +153,7 @@ async fn the_exception_queue_is_worked_item_by_item(app: TestApp) {
     // Its item was never recorded on the phone: the visit moves to review, and is resolved.
     let recorded = staff.correct_visit(open.id, &check_out).await.expect("recorded");
     assert_eq!(recorded.state, VisitState::NeedsReview);
-    assert!(
-        recorded.exceptions.iter().any(|x| x.code == ExceptionCode::TaskNotRecorded),
-        "{:?}",
-        recorded.exceptions
-    );
+    assert!(recorded.exceptions.iter().any(|x| x.code == ExceptionCode::TaskNotRecorded), "{:?}", recorded.exceptions);
     let mut signed = correction(CorrectionReason::ForgotToCheck);
     signed.exception = Some(ExceptionCode::TaskNotRecorded);
     signed.resolution = Some(ResolutionCode::DocumentationProvided);

@@ -99,12 +99,23 @@ pub async fn apply_batch(state: &AppState, bearer: &Bearer, batch: EventBatch) -
         }
     }
     let actor = bearer.actor(state).await?;
-    let cg = own_caregiver(state, &actor).await?;
-    let mut results = Vec::with_capacity(batch.events.len());
-    for event in batch.events {
-        results.push(apply(state, &actor, Author::Caregiver(&cg), device, event).await?);
+    Ok(BatchOutcome { results: apply_as_caregiver(state, &actor, device, batch.events).await? })
+}
+
+/// Applies a caregiver's events one by one, each in its own transaction, as a batch that could
+/// not join a group is (and as the demo records its caregiver's past visits).
+pub async fn apply_as_caregiver(
+    state: &AppState,
+    actor: &Actor,
+    device: &str,
+    events: Vec<VisitEvent>,
+) -> ApiResult<Vec<EventResult>> {
+    let cg = own_caregiver(state, actor).await?;
+    let mut results = Vec::with_capacity(events.len());
+    for event in events {
+        results.push(apply(state, actor, Author::Caregiver(&cg), device, event).await?);
     }
-    Ok(BatchOutcome { results })
+    Ok(results)
 }
 
 /// An event serialised as it is stored, with the SHA-256 that tells a retry from a reused id.

@@ -1,7 +1,9 @@
 //! The console's names for the API's enums that have none of their own in the catalogue.
 
 use ltci_shared::Sex;
-use ltci_shared::api::care::VisitState;
+use ltci_shared::api::care::{
+    CorrectionReason, ExceptionCode, NotDoneReason, QueueKind, ResolutionCode, Severity, UnscheduledReason, VisitState,
+};
 use ltci_shared::api::partners::{DismissalCode, PartnerEventKind, PartnerEventState, PartnerSource};
 use ltci_shared::api::users::Role;
 use ltci_shared::messages as m;
@@ -64,5 +66,84 @@ pub fn visit_state(s: VisitState) -> Text {
         VisitState::NeedsReview => m::ui_visit_needs_review(),
         VisitState::Rejected => m::ui_visit_rejected(),
         VisitState::Missed => m::ui_visit_missed(),
+    }
+}
+
+/// Why staff corrected a visit.
+pub fn correction_reason(r: CorrectionReason) -> Text {
+    match r {
+        CorrectionReason::DeviceClockWrong => m::ui_correction_clock(),
+        CorrectionReason::ForgotToCheck => m::ui_correction_forgot(),
+        CorrectionReason::GpsDrift => m::ui_correction_gps(),
+        CorrectionReason::ServedElsewhere => m::ui_correction_elsewhere(),
+        CorrectionReason::Other => m::ui_correction_other(),
+    }
+}
+
+/// A reviewer's resolution of a finding (or decision on a whole visit).
+pub fn resolution(r: ResolutionCode) -> Text {
+    match r {
+        ResolutionCode::ConfirmedByBeneficiary => m::ui_resolution_beneficiary(),
+        ResolutionCode::ConfirmedBySupervisor => m::ui_resolution_supervisor(),
+        ResolutionCode::DocumentationProvided => m::ui_resolution_documents(),
+        ResolutionCode::NotConfirmed => m::ui_resolution_not_confirmed(),
+    }
+}
+
+/// Why an item was not done.
+pub fn not_done(r: NotDoneReason) -> Text {
+    match r {
+        NotDoneReason::Refused => m::ui_not_done_refused(),
+        NotDoneReason::DoneByFamily => m::ui_not_done_by_family(),
+        NotDoneReason::NotNeeded => m::ui_not_done_not_needed(),
+        NotDoneReason::Other => m::ui_not_done_other(),
+    }
+}
+
+/// Why a caregiver made an unscheduled visit.
+pub fn unscheduled_reason(r: UnscheduledReason) -> Text {
+    match r {
+        UnscheduledReason::UrgentNeed => m::ui_unscheduled_urgent(),
+        UnscheduledReason::Replacement => m::ui_unscheduled_replacement(),
+        UnscheduledReason::Rescheduled => m::ui_unscheduled_rescheduled(),
+        UnscheduledReason::Other => m::ui_unscheduled_other(),
+    }
+}
+
+/// How much a finding matters.
+pub fn severity(s: Severity) -> Text {
+    match s {
+        Severity::Info => m::ui_severity_info(),
+        Severity::Review => m::ui_severity_review(),
+        Severity::Block => m::ui_severity_block(),
+    }
+}
+
+/// A kind of item of the visits' exception queue.
+pub fn queue_kind(k: QueueKind) -> Text {
+    match k {
+        QueueKind::NeedsReview => m::ui_queue_needs_review(),
+        QueueKind::MissedCheckIn => m::ui_queue_missed_check_in(),
+        QueueKind::MissedCheckOut => m::ui_queue_missed_check_out(),
+        QueueKind::Unmatched => m::ui_queue_unmatched(),
+    }
+}
+
+/// A finding's code, named for people.
+pub fn exception_code(c: ExceptionCode) -> Text {
+    match c {
+        ExceptionCode::OutsideGeofence => m::ui_x_outside_geofence(),
+        ExceptionCode::LocationUnavailable => m::ui_x_location_unavailable(),
+        ExceptionCode::NoRegisteredLocation => m::ui_x_no_registered_location(),
+        ExceptionCode::TooShort => m::ui_x_too_short(),
+        ExceptionCode::OverlappingVisit => m::ui_x_overlapping(),
+        ExceptionCode::OffScheduleDay => m::ui_x_off_schedule_day(),
+        ExceptionCode::NotCertified => m::ui_x_not_certified(),
+        ExceptionCode::Hospitalised => m::ui_x_hospitalised(),
+        ExceptionCode::Deceased => m::ui_x_deceased(),
+        ExceptionCode::UnqualifiedCaregiver => m::ui_x_unqualified(),
+        ExceptionCode::OverFrequency => m::ui_x_over_frequency(),
+        ExceptionCode::NotInPlan => m::ui_x_not_in_plan(),
+        ExceptionCode::TaskNotRecorded => m::ui_x_task_not_recorded(),
     }
 }

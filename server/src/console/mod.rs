@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/plans/new", get(pages::plans::new))
         .route("/plans/{id}", get(pages::plans::show))
         .route("/plans/{id}/{step}", post(pages::plans::step))
+        .route("/visits", get(pages::visits::list))
+        .route("/visits/exceptions", get(pages::visits::queue))
+        .route("/visits/{id}", get(pages::visits::show))
+        .route("/visits/{id}/correct", post(pages::visits::correct))
         .route("/audit", get(pages::audit::list))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));
     Router::new().merge(pages).merge(statics::router())

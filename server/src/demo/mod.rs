@@ -405,28 +405,120 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
             crate::care::plans::create(state, &actor, plan).await.map_err(fail)?;
         }
 
+        // Home visits began two days ago for those not cared for by the family: the past days'
+        // visits are what the agency's exception queue shows (`seed_visit_history`).
+        let start = if level == 4 { today } else { today - Days::new(2) };
         let relation = CreateServiceRelation {
             insured_person_id: p.id,
             institution_id: institution.id,
             care_mode: CareMode::HomeVisit,
-            start_on: today,
+            start_on: start,
         };
         crate::institutions::relations::create(state, &actor, relation).await.map_err(fail)?;
-        let assignment = CreateAssignment { caregiver_id: carer.id, insured_person_id: p.id, start_on: today };
+        let assignment = CreateAssignment { caregiver_id: carer.id, insured_person_id: p.id, start_on: start };
         crate::workforce::assignments::create(state, &actor, assignment).await.map_err(fail)?;
         let plan = CreateCarePlan {
             institution_id: Some(institution.id),
             insured_person_id: p.id,
             care_mode: CareMode::HomeVisit,
-            start_on: today,
+            start_on: start,
             end_on: today + Days::new(89),
             items,
         };
         let plan = crate::care::plans::create(state, &actor, plan).await.map_err(fail)?;
-        let week = ScheduleRequest { plan_id: plan.id, caregiver_id: carer.id, from: today, to: today + Days::new(6) };
+        let week = ScheduleRequest { plan_id: plan.id, caregiver_id: carer.id, from: start, to: today + Days::new(6) };
         crate::care::schedule::schedule(state, &actor, week).await.map_err(fail)?;
     }
+    seed_visit_history(state, &persons).await
+}
+
+/// What `carer1`'s phone recorded on the past two days, as the phone sends it: the level-5 person
+/// served the day before yesterday with the check-in 900 m from home (waiting for review) and
+/// served yesterday on an unscheduled visit instead of the scheduled one (to link); the level-3
+/// person not visited the day before yesterday (a missed check-in) and checked in yesterday but
+/// never out (a missed check-out). Each is an item of the exception queue whatever the hour.
+async fn seed_visit_history(state: &crate::state::AppState, persons: &[insured_person::Model]) -> anyhow::Result<()> {
+    use chrono::{Days, TimeZone};
+    use ltci_shared::api::care::{Position, UnscheduledReason, UnscheduledVisit, VisitEvent, VisitEventBody};
+
+    let admin = crate::auth::Actor::for_command_line(&state.db, "admin").await?;
+    let account = user::Entity::find()
+        .filter(user::Column::Username.eq("carer1"))
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo user carer1 is missing"))?;
+    // The caregiver, as their phone's requests would carry them.
+    let carer = crate::auth::Actor {
+        user_id: account.id,
+        username: account.username,
+        role: Role::Caregiver,
+        institution_id: account.institution_id,
+        ..admin
+    };
+    let fail =
+        |e: crate::http::error::ApiError| anyhow::anyhow!("demo visits: {}: {:?}", e.message().zh(), e.details());
+    let zone = state.time_zones.zone(&state.db, carer.region_id).await.map_err(fail)?;
+    let (Some(level3), Some(level5)) = (persons.first(), persons.get(2)) else { return Ok(()) };
+    let day = |back: u64| carer.today - Days::new(back);
+    let at = |back: u64, hour: u32, minute: u32| {
+        let local = day(back).and_hms_opt(hour, minute, 0).unwrap_or_default();
+        zone.from_local_datetime(&local).earliest().map(|t| t.to_utc()).unwrap_or_default()
+    };
+    let home = |p: &insured_person::Model, dlat: f64| Position::Gps {
+        latitude: p.latitude.unwrap_or_default() + dlat,
+        longitude: p.longitude.unwrap_or_default(),
+        accuracy_m: 10.0,
+    };
+    let event = |visit_id, body| VisitEvent { id: Uuid::now_v7(), visit_id, unscheduled: None, body };
+    let mut events = Vec::new();
+    // The level-5 person, the day before yesterday: every item done, the check-in 900 m away.
+    let far = visit_on(state, &carer, level5.id, day(2)).await?;
+    events.push(event(far.id, VisitEventBody::CheckIn { at: at(2, 9, 0), position: home(level5, 0.0081) }));
+    for (n, item) in far.planned_items.iter().enumerate() {
+        for _ in 0..item.times {
+            let body =
+                VisitEventBody::Task { at: at(2, 9, 10 + n as u32), item: item.code.clone(), done: true, reason: None };
+            events.push(event(far.id, body));
+        }
+    }
+    events.push(event(far.id, VisitEventBody::Note { at: at(2, 10, 30), text: "老人午睡前完成洗漱和助餐".into() }));
+    events.push(event(far.id, VisitEventBody::CheckOut { at: at(2, 11, 0), position: home(level5, 0.0) }));
+    // The level-5 person, yesterday: an unscheduled visit in the afternoon instead.
+    let instead = Uuid::now_v7();
+    let unscheduled =
+        UnscheduledVisit { insured_person_id: level5.id, on: day(1), reason: UnscheduledReason::Rescheduled };
+    let mut afternoon = vec![
+        event(instead, VisitEventBody::CheckIn { at: at(1, 15, 0), position: home(level5, 0.0) }),
+        event(instead, VisitEventBody::Task { at: at(1, 15, 20), item: "SF-01".into(), done: true, reason: None }),
+        event(instead, VisitEventBody::CheckOut { at: at(1, 15, 40), position: home(level5, 0.0) }),
+    ];
+    for e in &mut afternoon {
+        e.unscheduled = Some(unscheduled.clone());
+    }
+    events.extend(afternoon);
+    // The level-3 person, yesterday: checked in at nine, never out.
+    let open = visit_on(state, &carer, level3.id, day(1)).await?;
+    events.push(event(open.id, VisitEventBody::CheckIn { at: at(1, 9, 0), position: home(level3, 0.0) }));
+    crate::care::events::apply_as_caregiver(state, &carer, "demo-phone", events).await.map_err(fail)?;
     Ok(())
+}
+
+/// The person's scheduled visit on `day`, as the caregiver sees it.
+async fn visit_on(
+    state: &crate::state::AppState,
+    carer: &crate::auth::Actor,
+    person: Uuid,
+    day: NaiveDate,
+) -> anyhow::Result<ltci_shared::api::care::Visit> {
+    use ltci_shared::api::care::VisitFilter;
+    let filter = VisitFilter { insured_person_id: Some(person), from: Some(day), to: Some(day), ..Default::default() };
+    let one = crate::http::pagination::PageRequest { limit: 1, offset: 0 };
+    crate::care::visits::list(state, carer, filter, one)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo visits: {}", e.message().zh()))?
+        .items
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("demo visits: no visit on {day}"))
 }
 
 /// Last month's bill of the demo agency, computed and submitted by `inst1`: what an officer audits,

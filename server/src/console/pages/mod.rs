@@ -16,3 +16,4 @@ pub mod plans;
 pub mod policies;
 pub mod sign_in;
 pub mod users;
+pub mod visits;
