@@ -43,7 +43,8 @@ use crate::api::settlement::{
     SampleRequest, Statement,
 };
 use crate::api::stays::{
-    AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
+    AdmitRequest, ChargeReport, ChargeReportOutcome, ChargeSheetQuery, ChargesQuery, DischargeRequest, Stay,
+    StayCharge, StayFilter,
 };
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
 use crate::api::workforce::{
@@ -821,6 +822,25 @@ impl ApiClient {
 
     pub async fn report_stay_charges(&self, req: &ChargeReport) -> Result<ChargeReportOutcome, ClientError> {
         self.call(Method::PUT, "/stays/charges", Some(req)).await
+    }
+
+    /// A month's charges as a sheet to fill in (CSV).
+    pub async fn charge_sheet(&self, q: &ChargeSheetQuery) -> Result<String, ClientError> {
+        self.get_text("/stays/charges/sheet", q).await
+    }
+
+    /// Reports a month's charges from a filled-in sheet (CSV).
+    pub async fn report_charge_sheet(
+        &self,
+        q: &ChargeSheetQuery,
+        csv: String,
+    ) -> Result<ChargeReportOutcome, ClientError> {
+        let req = self
+            .api(Method::PUT, "/stays/charges/sheet")
+            .query(q)
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv);
+        Self::send(req).await
     }
 
     pub async fn stay_charges(

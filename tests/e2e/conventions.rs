@@ -180,6 +180,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/settlements/{id}/lines",
         "GET /api/v1/settlements/{id}/lines.csv",
         "GET /api/v1/stays",
+        "GET /api/v1/stays/charges/sheet",
         "GET /api/v1/stays/{id}",
         "GET /api/v1/stays/{id}/charges",
         "GET /api/v1/sync/changes",
@@ -279,6 +280,7 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "PUT /api/v1/funding/settings",
         "PUT /api/v1/settlements/{id}/lines/{line_no}/deduction",
         "PUT /api/v1/stays/charges",
+        "PUT /api/v1/stays/charges/sheet",
     ];
     assert_eq!(routes, expected);
     // Every documented route is served (none answers "no such endpoint").

@@ -13,6 +13,7 @@ mod console_funds;
 mod console_imports;
 mod console_institutions;
 mod console_policies;
+mod console_stays;
 mod console_users;
 mod console_visits;
 mod conventions;

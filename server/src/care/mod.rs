@@ -2,6 +2,7 @@
 //! event streams verified at check-out, the caregiver phone's offline sync, stays in wards and
 //! institutions, and the partner events (hospital stays, deaths) that stop benefits.
 
+pub mod charge_sheet;
 pub mod events;
 pub mod exceptions;
 pub mod group_commit;

@@ -8,13 +8,14 @@ use ltci_shared::api::partners::{
     RecordedPartnerEvent,
 };
 use ltci_shared::api::stays::{
-    AdmitRequest, ChargeReport, ChargeReportOutcome, ChargesQuery, DischargeRequest, Stay, StayCharge, StayFilter,
+    AdmitRequest, ChargeReport, ChargeReportOutcome, ChargeSheetQuery, ChargesQuery, DischargeRequest, Stay,
+    StayCharge, StayFilter,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{partner_events, partners, stays};
+use super::{charge_sheet, partner_events, partners, stays};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, CsvBody};
@@ -27,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(discharge))
         .routes(routes!(stay_charges))
         .routes(routes!(report_charges))
+        .routes(routes!(charge_sheet, report_charge_sheet))
         .routes(routes!(list_partner_events, record_partner_events))
         .routes(routes!(import_partner_events))
         .routes(routes!(rematch_partner_events))
@@ -102,6 +104,34 @@ async fn report_charges(
     ApiJson(req): ApiJson<ChargeReport>,
 ) -> ApiResult<ApiJson<ChargeReportOutcome>> {
     stays::report_charges(&state, &actor, req).await.map(ApiJson)
+}
+
+/// A month's charges as a sheet to fill in (CSV): a line per stay with a bed-day in the month, a
+/// column per day, the charges already reported in their cells.
+#[utoipa::path(get, path = "/stays/charges/sheet", tag = "stays", security(("bearer" = [])), params(ChargeSheetQuery),
+    responses((status = 200, body = String, content_type = "text/csv"), (status = 422, body = ErrorBody)))]
+async fn charge_sheet(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ChargeSheetQuery>,
+) -> ApiResult<axum::response::Response> {
+    let body = charge_sheet::template(&state, &actor, &q.month).await?;
+    Ok(crate::http::download::csv_response(&format!("charges-{}.csv", q.month), body))
+}
+
+/// Report a month's charges from a filled-in sheet (`Content-Type: text/csv`): every non-empty
+/// day cell, checked whole as `PUT /stays/charges` does; problems named `lines[<n>].<day>`.
+#[utoipa::path(put, path = "/stays/charges/sheet", tag = "stays", security(("bearer" = [])), params(ChargeSheetQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses((status = 200, body = ChargeReportOutcome), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn report_charge_sheet(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ChargeSheetQuery>,
+    CsvBody(bytes): CsvBody,
+) -> ApiResult<ApiJson<ChargeReportOutcome>> {
+    charge_sheet::report_sheet(&state, &actor, &q.month, &bytes).await.map(ApiJson)
 }
 
 /// Record hospital admissions, discharges and deaths from partner systems (all or nothing; each

@@ -235,8 +235,51 @@ pub async fn list(state: &AppState, actor: &Actor, filter: StayFilter, page: Pag
     if let Some(on) = filter.present_on {
         q = q.filter(present_on(on));
     }
+    if let Some(month) = filter.month.as_deref() {
+        let (first, last) =
+            month_bounds(month).ok_or_else(|| ApiError::invalid_field("month", "invalid_month", m::invalid_month()))?;
+        q = q.filter(in_period(first, last));
+    }
     let q = q.order_by_desc(stay::Column::AdmittedOn).order_by_asc(stay::Column::Id);
     try_fetch_page(&state.db, q, page, view).await
+}
+
+/// Stays with a bed-day in `first..=last`: admitted by its end, and not discharged before its
+/// first day (a discharge on the first day leaves no bed-day, unless admitted that day too).
+fn in_period(first: NaiveDate, last: NaiveDate) -> Condition {
+    Condition::all().add(stay::Column::AdmittedOn.lte(last)).add(
+        Condition::any()
+            .add(stay::Column::DischargedOn.is_null())
+            .add(stay::Column::DischargedOn.gt(first))
+            .add(stay::Column::AdmittedOn.gte(first)),
+    )
+}
+
+/// The charged bed-days of the stays `ids` (in scope) in a month, by stay and day: a month's
+/// charges grid reads a page of stays' days in one query.
+pub async fn charges_in_month(
+    state: &AppState,
+    actor: &Actor,
+    ids: &[Uuid],
+    month: &str,
+) -> ApiResult<HashMap<(Uuid, NaiveDate), rust_decimal::Decimal>> {
+    actor.require(Permission::ReadCare)?;
+    let (first, last) =
+        month_bounds(month).ok_or_else(|| ApiError::invalid_field("month", "invalid_month", m::invalid_month()))?;
+    let in_scope = sea_orm::sea_query::Query::select()
+        .column(stay::Column::Id)
+        .from(stay::Entity)
+        .cond_where(scope::stays(actor))
+        .and_where(stay::Column::Id.is_in(ids.iter().copied()))
+        .to_owned();
+    Ok(charge::Entity::find()
+        .filter(charge::Column::StayId.in_subquery(in_scope))
+        .filter(charge::Column::ServiceOn.between(first, last))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| ((c.stay_id, c.service_on), to_yuan(c.amount_fen)))
+        .collect())
 }
 
 /// The first and last day of a `YYYY-MM` month.

@@ -13,7 +13,7 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 14] {
+fn all() -> [(&'static str, Text, Option<Permission>); 15] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
@@ -22,6 +22,7 @@ fn all() -> [(&'static str, Text, Option<Permission>); 14] {
         ("/caregivers", m::ui_caregivers(), Some(Permission::ReadCaregivers)),
         ("/beneficiaries", m::ui_beneficiaries(), Some(Permission::ReadCare)),
         ("/visits", m::ui_visits(), Some(Permission::ReadCare)),
+        ("/stays", m::ui_stays_page(), Some(Permission::ReadCare)),
         ("/settlements", m::ui_settlements(), Some(Permission::ReadBills)),
         ("/policies", m::ui_policies(), Some(Permission::ReadPolicy)),
         ("/funds", m::ui_funds_page(), Some(Permission::ReadFunding)),

@@ -74,6 +74,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/visits/exceptions", get(pages::visits::queue))
         .route("/visits/{id}", get(pages::visits::show))
         .route("/visits/{id}/correct", post(pages::visits::correct))
+        .route("/stays", get(pages::stays::list).post(pages::stays::admit))
+        .route("/stays/{id}/discharge", post(pages::stays::discharge))
+        .route("/stays/charges", get(pages::stays::grid).post(pages::stays::save_grid))
+        .route("/stays/charges.csv", get(pages::stays::template))
+        .route("/stays/charges/upload", post(pages::stays::upload).layer(upload::limit()))
         .route("/audit", get(pages::audit::list))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));
     Router::new().merge(pages).merge(statics::router())

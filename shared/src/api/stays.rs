@@ -75,6 +75,8 @@ pub struct StayFilter {
     /// Only stays with a bed-day on this date.
     #[serde(default, with = "crate::strict::day_opt")]
     pub present_on: Option<NaiveDate>,
+    /// Only stays with a bed-day in this month (`YYYY-MM`).
+    pub month: Option<String>,
 }
 
 /// What one bed-day of a stay was charged.
@@ -131,4 +133,13 @@ pub struct StayCharge {
 pub struct ChargesQuery {
     /// `YYYY-MM`; all months without it.
     pub month: Option<String>,
+}
+
+/// `GET` / `PUT /api/v1/stays/charges/sheet?month=`: a month's charges as a sheet (CSV): a line
+/// per stay (`stay_id`, `name`), a column per day (`1` … `31`), each cell the day's charge.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChargeSheetQuery {
+    /// `YYYY-MM`.
+    pub month: String,
 }

@@ -15,5 +15,6 @@ pub mod persons;
 pub mod plans;
 pub mod policies;
 pub mod sign_in;
+pub mod stays;
 pub mod users;
 pub mod visits;

@@ -39,7 +39,7 @@ pub async fn sections(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Element, 
     let (plans, stays, visits) = if a.can(Permission::ReadCare) {
         let f = CarePlanFilter { insured_person_id: Some(id), institution_id: None, active_on: None };
         let plans = crate::care::plans::list(state, a, f, some(50)).await?.items;
-        let f = StayFilter { insured_person_id: Some(id), institution_id: None, present_on: None };
+        let f = StayFilter { insured_person_id: Some(id), ..StayFilter::default() };
         let stays = crate::care::stays::list(state, a, f, some(50)).await?.items;
         let from = a.today.checked_sub_days(chrono::Days::new(90));
         let f = VisitFilter { insured_person_id: Some(id), caregiver_id: None, state: None, from, to: Some(a.today) };
