@@ -100,20 +100,25 @@ async fn a_month_of_charges_is_entered_in_the_grid_and_uploaded(app: TestApp) {
     // line and day; corrected, it records.
     let template = staff.get(&format!("/stays/charges.csv?month={month}")).await;
     assert_eq!(template.status, StatusCode::OK);
-    let mut lines: Vec<String> = template.body.lines().map(str::to_owned).collect();
+    let lines: Vec<String> = template.body.lines().map(str::to_owned).collect();
     assert!(
         lines[0].starts_with("stay_id,name,1,2,") && lines[1].starts_with(&format!("{stay_id},钱月英,95.00")),
         "{lines:?}"
     );
-    lines[1] = lines[1].replacen("95.00", "-1", 1);
-    let bad = lines.join("\n");
+    // The amount cell is changed after the stay's id, so nothing in the id is touched.
+    let with_amount = |amount: &str| {
+        let mut changed = lines.clone();
+        let prefix = format!("{stay_id},钱月英,");
+        changed[1] = format!("{prefix}{}", lines[1][prefix.len()..].replacen("95.00", amount, 1));
+        changed.join("\n")
+    };
+    let bad = with_amount("-1");
     let refused = staff
         .upload(&grid, "/stays/charges/upload", &[("month", &month)], ("charges.csv", "text/csv", bad.as_bytes()))
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("钱月英 1 日"), "the cell named: {}", refused.body);
-    lines[1] = lines[1].replacen("-1", "88.50", 1);
-    let good = lines.join("\n");
+    let good = with_amount("88.50");
     let uploaded = staff
         .upload(&grid, "/stays/charges/upload", &[("month", &month)], ("charges.csv", "text/csv", good.as_bytes()))
         .await;

@@ -354,6 +354,15 @@ async fn render_sheet_refusal(state: &AppState, ctx: &Ctx, month: &str, notice: 
     render_grid(state, ctx, month, 0, &HashMap::new(), notice).await
 }
 
+/// One cell of the grid: its day, the value shown (as typed, else as recorded), whether the day
+/// can be charged, and why the cell was refused.
+struct GridCell {
+    day: u32,
+    shown: String,
+    open: bool,
+    why: Option<String>,
+}
+
 /// Whether `day` of the stay can be charged as of today (a bed-day that has come).
 fn chargeable(s: &Stay, day: NaiveDate, today: NaiveDate) -> bool {
     day <= today && stays::is_bed_day(s.admitted_on, s.discharged_on, day)
@@ -391,8 +400,7 @@ async fn render_grid(
     let edits = a.can(Permission::ManageStays) && a.institution_id.is_some() && closed.is_none();
     let days: Vec<NaiveDate> =
         (0..last.day()).filter_map(|d| first.checked_add_days(Days::new(u64::from(d)))).collect();
-    // Each row's cells: (the day, the value shown, whether it can be charged, why refused).
-    let rows: Vec<(usize, &Stay, Vec<(u32, String, bool, Option<String>)>)> = found
+    let rows: Vec<(usize, &Stay, Vec<GridCell>)> = found
         .items
         .iter()
         .enumerate()
@@ -405,7 +413,7 @@ async fn render_grid(
                     let stored = charged.get(&(s.id, *d)).map(|x| x.to_string()).unwrap_or_default();
                     let shown = sent.get(&key).cloned().unwrap_or(stored);
                     let why = notice.field(&format!("lines[{row}].{}", d.day())).map(str::to_owned);
-                    (d.day(), shown, chargeable(s, *d, a.today), why)
+                    GridCell { day: d.day(), shown, open: chargeable(s, *d, a.today), why }
                 })
                 .collect();
             (row, s, cells)
@@ -415,16 +423,14 @@ async fn render_grid(
         .iter()
         .flat_map(|(_, s, cells)| {
             let name = names.get(&s.insured_person_id).cloned().unwrap_or_default();
-            cells
-                .iter()
-                .filter_map(move |(d, _, _, why)| why.clone().map(|w| (m::ui_cell(name.clone(), *d).render(l), w)))
+            cells.iter().filter_map(move |c| c.why.clone().map(|w| (m::ui_cell(name.clone(), c.day).render(l), w)))
         })
         .collect();
     let other_problems: Vec<(String, String)> = notice
         .fields
         .iter()
         .filter(|(k, _)| {
-            !rows.iter().any(|(row, _, cells)| cells.iter().any(|(d, ..)| *k == format!("lines[{row}].{d}")))
+            !rows.iter().any(|(row, _, cells)| cells.iter().any(|c| *k == format!("lines[{row}].{}", c.day)))
         })
         .cloned()
         .collect();
@@ -469,16 +475,16 @@ async fn render_grid(
                                     input { r#type: "hidden", name: "s{row}", value: "{s.id}" }
                                     {names.get(&s.insured_person_id).cloned().unwrap_or_default()}
                                 }
-                                for (d, shown, open, why) in cells.iter() {
-                                    td { class: if why.is_some() { "invalid" } else if !open { "closed" } else { "" },
-                                        if *open && edits {
-                                            input { r#type: "text", inputmode: "decimal", name: "c{row}_{d}", value: "{shown}", size: "5",
-                                                "data-grid-row": "{row}", "data-grid-col": "{d}",
-                                                aria_label: m::ui_cell(names.get(&s.insured_person_id).cloned().unwrap_or_default(), *d).render(l),
-                                                aria_invalid: if why.is_some() { "true" } else { "false" },
-                                                title: why.clone().unwrap_or_default() }
+                                for c in cells.iter() {
+                                    td { class: if c.why.is_some() { "invalid" } else if !c.open { "closed" } else { "" },
+                                        if c.open && edits {
+                                            input { r#type: "text", inputmode: "decimal", name: "c{row}_{c.day}", value: "{c.shown}", size: "5",
+                                                "data-grid-row": "{row}", "data-grid-col": "{c.day}",
+                                                aria_label: m::ui_cell(names.get(&s.insured_person_id).cloned().unwrap_or_default(), c.day).render(l),
+                                                aria_invalid: if c.why.is_some() { "true" } else { "false" },
+                                                title: c.why.clone().unwrap_or_default() }
                                         } else {
-                                            "{shown}"
+                                            "{c.shown}"
                                         }
                                     }
                                 }
