@@ -319,7 +319,11 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     // Role → page → what it answers (200 shown, 403 refused).
     let institution_page = format!("/institutions/{}", world.institution("a1"));
     let carer_account = format!("/users/{}", world.user("carer_a1"));
-    let pages: [&str; 19] = [
+    let (own_carer, their_carer) = (
+        format!("/caregivers/{}", world.caregiver("carer_a1")),
+        format!("/caregivers/{}", world.caregiver("carer_a2")),
+    );
+    let pages: [&str; 27] = [
         "/",
         "/persons",
         &person_page,
@@ -339,19 +343,35 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         &policy_page,
         &bill_page,
         &run_page,
+        "/caregivers",
+        &own_carer,
+        &their_carer,
+        "/beneficiaries",
+        "/visits",
+        "/visits/exceptions",
+        "/stays",
+        "/stays/charges",
     ];
-    let expected: [(&str, [u16; 19]); 5] = [
-        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+    #[rustfmt::skip]
+    let expected: [(&str, [u16; 27]); 5] = [
+        ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200,
+            200, 200, 200, 200, 200, 200, 200, 200]),
         // Imports write, and the auditor writes nothing (accounts are read, with no form).
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200]),
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200,
+            200, 200, 200, 200, 200, 200, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned. Partner events are health data of the agency's; month-end runs
         // are the agency's.
-        // The benefit policy is public to every role.
-        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 200, 403, 200, 403, 200, 403, 200, 403, 200, 200, 403]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403]),
-        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403]),
+        // The benefit policy is public to every role. The institution's own entry opens its
+        // page (303); another institution's caregiver answers like none (404).
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 303, 403, 200, 403, 200, 403, 200, 403, 200, 200, 403,
+            200, 200, 404, 200, 200, 200, 200, 200]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
+            403, 403, 403, 403, 403, 403, 403, 403]),
+        // A caregiver reads their own record, visits and queue (no form), nobody's people served.
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
+            200, 200, 404, 403, 200, 200, 200, 200]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

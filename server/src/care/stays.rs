@@ -255,6 +255,44 @@ fn in_period(first: NaiveDate, last: NaiveDate) -> Condition {
     )
 }
 
+/// The stays in scope with a bed-day of `month` up to `through` (a past day) that has no charge
+/// reported yet, and how many such days they have: the institution's reminder before the month's
+/// bill. Two queries: the month's stays, and its charges counted per stay.
+pub async fn uncharged_days(state: &AppState, actor: &Actor, month: &str, through: NaiveDate) -> ApiResult<(u64, u64)> {
+    actor.require(Permission::ReadCare)?;
+    let (first, last) =
+        month_bounds(month).ok_or_else(|| ApiError::invalid_field("month", "invalid_month", m::invalid_month()))?;
+    let last = last.min(through);
+    if last < first {
+        return Ok((0, 0));
+    }
+    let stays = stay::Entity::find().filter(scope::stays(actor)).filter(in_period(first, last)).all(&state.db).await?;
+    let counted: Vec<(Uuid, i64)> = charge::Entity::find()
+        .select_only()
+        .column(charge::Column::StayId)
+        .column_as(charge::Column::Id.count(), "n")
+        .filter(charge::Column::StayId.is_in(stays.iter().map(|s| s.id)))
+        .filter(charge::Column::ServiceOn.between(first, last))
+        .group_by(charge::Column::StayId)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let charged: HashMap<Uuid, i64> = counted.into_iter().collect();
+    let (mut stays_missing, mut days_missing) = (0, 0);
+    for s in &stays {
+        let from = s.admitted_on.max(first);
+        let until =
+            bed_days_end(s.admitted_on, s.discharged_on).map_or(last, |end| end.pred_opt().unwrap_or(end).min(last));
+        let bed_days = if until < from { 0 } else { (until - from).num_days() + 1 };
+        let missing = bed_days - charged.get(&s.id).copied().unwrap_or(0);
+        if missing > 0 {
+            stays_missing += 1;
+            days_missing += u64::try_from(missing).unwrap_or(0);
+        }
+    }
+    Ok((stays_missing, days_missing))
+}
+
 /// The charged bed-days of the stays `ids` (in scope) in a month, by stay and day: a month's
 /// charges grid reads a page of stays' days in one query.
 pub async fn charges_in_month(

@@ -139,6 +139,30 @@ pub async fn list(state: &AppState, actor: &Actor, f: VisitFilter, page: PageReq
     try_fetch_page(&state.db, q, page, view).await
 }
 
+/// The visits of `day` in scope counted per caregiver and state (the institution's home page: the
+/// day's work at a glance), one grouped query.
+pub async fn day_by_caregiver(
+    state: &AppState,
+    actor: &Actor,
+    day: chrono::NaiveDate,
+) -> ApiResult<Vec<(Uuid, VisitState, u64)>> {
+    use sea_orm::QuerySelect;
+    actor.require(Permission::ReadCare)?;
+    let rows: Vec<(Uuid, String, i64)> = visit::Entity::find()
+        .select_only()
+        .column(visit::Column::CaregiverId)
+        .column(visit::Column::State)
+        .column_as(visit::Column::Id.count(), "n")
+        .filter(scope::visits(actor))
+        .filter(visit::Column::ScheduledOn.eq(day))
+        .group_by(visit::Column::CaregiverId)
+        .group_by(visit::Column::State)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    rows.into_iter().map(|(c, s, n)| Ok((c, enum_from_db(&s)?, u64::try_from(n).unwrap_or(0)))).collect()
+}
+
 /// The stored events of a visit, in the order the server received them.
 pub(crate) async fn stored_events<C: ConnectionTrait>(
     db: &C,

@@ -20,7 +20,7 @@ fn all() -> [(&'static str, Text, Option<Permission>); 15] {
         ("/cases", m::ui_cases(), Some(Permission::ReadAssessmentCases)),
         ("/institutions", m::ui_institutions(), Some(Permission::ReadInstitutions)),
         ("/caregivers", m::ui_caregivers(), Some(Permission::ReadCaregivers)),
-        ("/beneficiaries", m::ui_beneficiaries(), Some(Permission::ReadCare)),
+        ("/beneficiaries", m::ui_beneficiaries(), Some(Permission::ReadInstitutions)),
         ("/visits", m::ui_visits(), Some(Permission::ReadCare)),
         ("/stays", m::ui_stays_page(), Some(Permission::ReadCare)),
         ("/settlements", m::ui_settlements(), Some(Permission::ReadBills)),
@@ -33,11 +33,34 @@ fn all() -> [(&'static str, Text, Option<Permission>); 15] {
     ]
 }
 
+/// The order institution staff work in: the day's care first, the register last.
+const INSTITUTION_ORDER: [&str; 11] = [
+    "/",
+    "/visits",
+    "/beneficiaries",
+    "/caregivers",
+    "/stays",
+    "/settlements",
+    "/institutions",
+    "/persons",
+    "/cases",
+    "/policies",
+    "/users",
+];
+
 /// The menu `actor` sees.
 pub fn for_actor(actor: &Actor) -> Vec<Item> {
-    all()
+    let mut items: Vec<Item> = all()
         .into_iter()
         .filter(|(_, _, p)| p.is_none_or(|p| actor.can(p)))
         .map(|(path, label, _)| Item { path, label })
-        .collect()
+        .collect();
+    if actor.role == ltci_shared::api::users::Role::Institution {
+        items.sort_by_key(|i| INSTITUTION_ORDER.iter().position(|p| *p == i.path).unwrap_or(usize::MAX));
+        // Their own institution's page is what the entry opens for them.
+        for item in items.iter_mut().filter(|i| i.path == "/institutions") {
+            item.label = m::ui_institution_info();
+        }
+    }
+    items
 }

@@ -235,6 +235,31 @@ pub async fn names(state: &AppState, actor: &Actor, ids: &[Uuid]) -> ApiResult<H
         .collect())
 }
 
+/// How many active caregivers in scope need attention: without an app account, with a disabled
+/// one, and (nurses and certified caregivers) without a certificate number — three counts.
+pub async fn attention_counts(state: &AppState, actor: &Actor) -> ApiResult<(u64, u64, u64)> {
+    use sea_orm::PaginatorTrait;
+    actor.require(Permission::ReadCaregivers)?;
+    let active = || {
+        caregiver::Entity::find()
+            .filter(scope::caregivers(actor))
+            .filter(caregiver::Column::Status.eq(enum_to_db(&CaregiverStatus::Active)))
+    };
+    let no_account = active().filter(caregiver::Column::UserId.is_null()).count(&state.db).await?;
+    let disabled_accounts = sea_orm::sea_query::Query::select()
+        .column(user::Column::Id)
+        .from(user::Entity)
+        .and_where(user::Column::Active.eq(false))
+        .to_owned();
+    let disabled = active().filter(caregiver::Column::UserId.in_subquery(disabled_accounts)).count(&state.db).await?;
+    let no_certificate = active()
+        .filter(caregiver::Column::Qualification.ne(enum_to_db(&CaregiverQualification::FamilyCaregiver)))
+        .filter(caregiver::Column::CertificateNumber.is_null())
+        .count(&state.db)
+        .await?;
+    Ok((no_account, disabled, no_certificate))
+}
+
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Caregiver> {
     actor.require(Permission::ReadCaregivers)?;
     let m = find_in_scope(&state.db, actor, id).await?;

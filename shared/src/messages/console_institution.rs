@@ -4,6 +4,7 @@
 crate::catalogue! {
     const CONSOLE_INSTITUTION;
     ui_caregivers() = "护理人员" / "Caregivers";
+    ui_institution_info() = "机构信息" / "Our institution";
     ui_visit_missed() = "未服务" / "not delivered";
     ui_new_caregiver() = "登记护理人员" / "Register a caregiver";
     ui_register() = "登记" / "Register";
@@ -219,4 +220,18 @@ crate::catalogue! {
     ui_month_closed_note(status) = "本月结算单已{status}，费用不能再修改" / "the month's bill is {status}: its charges are closed";
     ui_not_a_number() = "请填写金额，如 95.00" / "write an amount such as 95.00";
     ui_unknown_column(column) = "未知的列 {column}" / "unknown column {column}";
+    ui_todays_visits() = "今日上门服务" / "Today's visits";
+    ui_total() = "合计" / "Total";
+    ui_home_exceptions() = "上门服务异常" / "Visit exceptions";
+    ui_home_caregivers_no_account() = "未开通 App 账号的护理人员" / "Caregivers without an app account";
+    ui_home_caregivers_disabled() = "App 账号已停用的在职护理人员" / "Active caregivers whose app account is disabled";
+    ui_home_caregivers_no_certificate() = "未登记证书编号的护士 / 持证护理员" / "Nurses and certified caregivers without a certificate number";
+    ui_home_expiring() = "60 天内证书到期的服务对象" / "People served whose certificate expires within 60 days";
+    ui_home_uncharged() = "本月有已过床日未报费用的入住" / "Stays with past bed-days this month not charged yet";
+    ui_home_bills() = "结算单" / "Bills";
+    ui_home_no_bill() = "尚未生成" / "not computed yet";
+    ui_statement_summary() = "对账" / "Statement";
+    ui_deposit_held() = "质量保证金（留存）" / "Quality deposit held";
+    ui_owed() = "应付未付" / "Approved, not yet paid";
+    ui_paid_total() = "累计实付" / "Paid in all";
 }

@@ -23,12 +23,26 @@ use crate::{assessment, care, funding, institutions, settlement};
 
 /// One queue: what waits, how many, where it is worked.
 #[derive(Debug)]
-struct Queue {
-    label: Text,
-    count: u64,
-    href: String,
+pub(super) struct Queue {
+    pub label: Text,
+    pub count: u64,
+    pub href: String,
     /// `warn` or `bad` for a queue that needs attention beyond its count.
-    tone: &'static str,
+    pub tone: &'static str,
+}
+
+/// The queues as cards, each leading to where it is worked.
+pub(super) fn cards(l: Lang, queues: &[Queue]) -> Element {
+    rsx! {
+        div { class: "cards",
+            for q in queues.iter() {
+                a { class: if q.count == 0 { "card zero".to_string() } else { format!("card {}", q.tone) }, href: "{q.href}",
+                    span { class: "n", {format::count(q.count)} }
+                    {q.label.render(l)}
+                }
+            }
+        }
+    }
 }
 
 const ONE: PageRequest = PageRequest { limit: 1, offset: 0 };
@@ -42,6 +56,10 @@ pub async fn show(
     let Some(ctx) = ctx else {
         return Ok(sign_in_again(why.map_or(NoSession::Absent, |w| w.0)));
     };
+    if let (ltci_shared::api::users::Role::Institution, Some(institution)) = (ctx.actor.role, ctx.actor.institution_id)
+    {
+        return super::institution_home::show(&state, &ctx, institution).await;
+    }
     let queues = queues(&state, &ctx).await?;
     let funds = funds(&state, &ctx).await?;
     Ok(render(&ctx, queues, funds))
@@ -139,14 +157,7 @@ fn render(ctx: &Ctx, queues: Vec<Queue>, funds: Vec<(Scheme, String, String, War
         p { class: "muted", {m::ui_today_is(&today).render(l)} }
         if !queues.is_empty() {
             h2 { {m::ui_queues().render(l)} }
-            div { class: "cards",
-                for q in queues.iter() {
-                    a { class: if q.count == 0 { "card zero".to_string() } else { format!("card {}", q.tone) }, href: "{q.href}",
-                        span { class: "n", {format::count(q.count)} }
-                        {q.label.render(l)}
-                    }
-                }
-            }
+            {cards(l, &queues)}
         }
         if !funds.is_empty() {
             h2 { {m::ui_funds().render(l)} }

@@ -56,6 +56,10 @@ pub struct ListQuery {
 
 /// Institutions in scope, by name.
 pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQuery>) -> PageResult {
+    // Institution staff have one institution: the entry opens its page.
+    if let (ltci_shared::api::users::Role::Institution, Some(own)) = (ctx.actor.role, ctx.actor.institution_id) {
+        return Ok(axum::response::Redirect::to(&format!("/institutions/{own}")).into_response());
+    }
     let l = ctx.lang;
     let status: Option<InstitutionStatus> = html::choice(&q.status);
     let mode: Option<ServiceMode> = html::choice(&q.mode);

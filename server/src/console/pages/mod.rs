@@ -8,6 +8,7 @@ pub mod cases;
 pub mod funds;
 pub mod home;
 pub mod imports;
+pub mod institution_home;
 pub mod institutions;
 pub mod partner_events;
 pub mod person_history;
