@@ -316,6 +316,22 @@ pub fn choice<T: serde::de::DeserializeOwned>(v: &Option<String>) -> Option<T> {
     v.as_deref().filter(|v| !v.is_empty()).and_then(|v| serde_json::from_value(serde_json::Value::from(v)).ok())
 }
 
+/// The refusal of a form's field left empty.
+pub fn missing(field: &str) -> ApiError {
+    ApiError::invalid_field(field, "required", m::field_required(field.to_owned()))
+}
+
+/// A required value of the API's closed lists (a mode, a reason) from a form's text; refused on
+/// `field` when empty or unknown.
+pub fn required_choice<T: serde::de::DeserializeOwned>(field: &str, text: &str) -> Result<T, ApiError> {
+    choice(&Some(text.to_owned())).ok_or_else(|| missing(field))
+}
+
+/// A form's required day (`YYYY-MM-DD`), checked by the API's rules.
+pub fn required_day(field: &str, text: &str) -> Result<chrono::NaiveDate, ApiError> {
+    day_of(field, text)?.ok_or_else(|| missing(field))
+}
+
 /// A form's amount of money (yuan), checked by the API's rules; the refusal names `field`.
 pub fn money_of(field: &str, text: &str) -> Result<rust_decimal::Decimal, ApiError> {
     ltci_shared::strict::parse_money(text.trim())

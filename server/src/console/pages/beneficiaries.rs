@@ -103,7 +103,7 @@ pub async fn open(State(state): State<AppState>, posted: Posted<Sent>) -> PageRe
             };
             institutions::relations::create(&state, &ctx.actor, req).await
         }
-        (None, _) => Err(ApiError::invalid_field("care_mode", "required", m::field_required("care_mode"))),
+        (None, _) => Err(html::missing("care_mode")),
         (_, Err(e)) => Err(e),
     };
     let q = ListQuery::default();

@@ -90,7 +90,7 @@ pub async fn register(State(state): State<AppState>, posted: Posted<NewCaregiver
             };
             caregivers::register(&state, &ctx.actor, req).await
         }
-        None => Err(ApiError::invalid_field("qualification", "required", m::field_required("qualification"))),
+        None => Err(html::missing("qualification")),
     };
     match done {
         Ok(c) => Ok(html::done_at(&format!("/caregivers/{}", c.id), m::ui_done_caregiver_registered())),
@@ -329,12 +329,6 @@ pub struct StepForm {
     reason: String,
 }
 
-/// A required day of a form, checked by the API's rules.
-fn required_day(field: &str, text: &str) -> Result<chrono::NaiveDate, ApiError> {
-    html::day_of(field, text)?
-        .ok_or_else(|| ApiError::invalid_field(field, "required", m::field_required(field.to_owned())))
-}
-
 /// Takes one step on the caregiver: changes the record, records a course, creates, resets or
 /// disables the app account, assigns or ends an assignment, or records the departure.
 pub async fn step(
@@ -356,7 +350,7 @@ pub async fn step(
             };
             caregivers::update(&state, a, id, req).await.map(|_| m::ui_done_caregiver_updated())
         }
-        "training" => match (hours_of(&form.hours), required_day("completed_on", &form.completed_on)) {
+        "training" => match (hours_of(&form.hours), html::required_day("completed_on", &form.completed_on)) {
             (Ok(hours), Ok(completed_on)) => {
                 let req = TrainingRequest {
                     course: form.course.trim().to_owned(),
@@ -384,7 +378,7 @@ pub async fn step(
             Ok(user_id) => users::service::deactivate(&state, a, user_id).await.map(|_| m::ui_done_account_disabled()),
             Err(e) => Err(e),
         },
-        "assign" => match required_day("start_on", &form.start_on) {
+        "assign" => match html::required_day("start_on", &form.start_on) {
             Ok(start_on) => {
                 let req = CreateAssignment {
                     caregiver_id: id,
@@ -395,7 +389,7 @@ pub async fn step(
             }
             Err(e) => Err(e),
         },
-        "end-assignment" => match required_day("end_on", &form.end_on) {
+        "end-assignment" => match html::required_day("end_on", &form.end_on) {
             Ok(end_on) => {
                 let req = EndAssignment { end_on, reason: form.reason.trim().to_owned() };
                 let assignment = form.assignment_id.parse().unwrap_or_default();
@@ -406,7 +400,7 @@ pub async fn step(
             }
             Err(e) => Err(e),
         },
-        "depart" => match required_day("left_on", &form.left_on) {
+        "depart" => match html::required_day("left_on", &form.left_on) {
             Ok(left_on) => {
                 let req = CaregiverDeparture { left_on, reason: form.reason.trim().to_owned() };
                 caregivers::depart(&state, a, id, req).await.map(|_| m::ui_done_departed())

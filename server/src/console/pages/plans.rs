@@ -99,11 +99,9 @@ pub async fn create(State(state): State<AppState>, posted: Posted<PlanForm>) -> 
     let Posted { ctx, form } = posted;
     let a = &ctx.actor;
     let done = async {
-        let care_mode = html::choice::<CareMode>(&Some(form.care_mode.clone()))
-            .ok_or_else(|| ApiError::invalid_field("care_mode", "required", m::field_required("care_mode")))?;
+        let care_mode: CareMode = html::required_choice("care_mode", &form.care_mode)?;
         let start_on = html::day_of("start_on", &form.start_on)?.unwrap_or(a.today);
-        let end_on = html::day_of("end_on", &form.end_on)?
-            .ok_or_else(|| ApiError::invalid_field("end_on", "required", m::field_required("end_on")))?;
+        let end_on = html::required_day("end_on", &form.end_on)?;
         let req = CreateCarePlan {
             institution_id: a.institution_id,
             insured_person_id: form.insured_person_id.parse().unwrap_or_default(),
@@ -174,8 +172,7 @@ async fn render_new(state: &AppState, ctx: &Ctx, sent: &PlanForm, notice: Notice
     let a = &ctx.actor;
     a.require(Permission::ManageCarePlans)?;
     let person: Uuid = sent.insured_person_id.parse().map_err(|_| ApiError::not_found(m::thing_insured_person()))?;
-    let mode: CareMode = html::choice(&Some(sent.care_mode.clone()))
-        .ok_or_else(|| ApiError::invalid_field("care_mode", "required", m::field_required("care_mode")))?;
+    let mode: CareMode = html::required_choice("care_mode", &sent.care_mode)?;
     let b = basis(state, ctx, person, a.today).await?;
     let cap = cap_text(&b, mode, l);
     let catalogue = if mode == CareMode::HomeVisit {
@@ -294,8 +291,7 @@ pub async fn step(
             }
             "schedule" => {
                 let from = html::day_of("from", &form.from)?.unwrap_or(a.today);
-                let to = html::day_of("to", &form.to)?
-                    .ok_or_else(|| ApiError::invalid_field("to", "required", m::field_required("to")))?;
+                let to = html::required_day("to", &form.to)?;
                 let caregiver_id = form.caregiver_id.parse().unwrap_or_default();
                 let req = ScheduleRequest { plan_id: id, caregiver_id, from, to };
                 care::schedule::schedule(&state, a, req).await.map(|_| m::ui_done_scheduled())

@@ -89,8 +89,7 @@ pub struct Admission {
 pub async fn admit(State(state): State<AppState>, posted: Posted<Admission>) -> PageResult {
     let Posted { ctx, form } = posted;
     let done = async {
-        let care_mode = html::choice::<CareMode>(&Some(form.care_mode.clone()))
-            .ok_or_else(|| ApiError::invalid_field("care_mode", "required", m::field_required("care_mode")))?;
+        let care_mode: CareMode = html::required_choice("care_mode", &form.care_mode)?;
         let admitted_on = html::day_of("admitted_on", &form.admitted_on)?.unwrap_or(ctx.actor.today);
         let req = AdmitRequest {
             institution_id: ctx.actor.institution_id,
@@ -113,8 +112,7 @@ pub async fn discharge(State(state): State<AppState>, Path(id): Path<Uuid>, post
     let Posted { ctx, form } = posted;
     let done = async {
         let discharged_on = html::day_of("discharged_on", &form.discharged_on)?.unwrap_or(ctx.actor.today);
-        let reason = html::choice::<DischargeReason>(&Some(form.reason.clone()))
-            .ok_or_else(|| ApiError::invalid_field("reason", "required", m::field_required("reason")))?;
+        let reason: DischargeReason = html::required_choice("reason", &form.reason)?;
         stays::discharge(&state, &ctx.actor, id, DischargeRequest { discharged_on, reason }).await
     }
     .await;

@@ -299,10 +299,7 @@ impl CorrectionForm {
             not_delivered: None,
             replaced_by: None,
         };
-        let resolution = || {
-            html::choice::<ResolutionCode>(&Some(self.resolution.clone()))
-                .ok_or_else(|| ApiError::invalid_field("resolution", "required", m::field_required("resolution")))
-        };
+        let resolution = || html::required_choice::<ResolutionCode>("resolution", &self.resolution);
         match self.action.as_str() {
             "resolve" => {
                 req.exception = html::choice(&Some(self.exception.clone()));
@@ -314,15 +311,13 @@ impl CorrectionForm {
                 req.check_out_at = self.local_time(ctx, "check_out_at", &self.check_out_at)?;
             }
             "close" => {
-                req.not_delivered = Some(html::choice(&Some(self.not_delivered.clone())).ok_or_else(|| {
-                    ApiError::invalid_field("not_delivered", "required", m::field_required("not_delivered"))
-                })?);
+                req.not_delivered = Some(html::required_choice("not_delivered", &self.not_delivered)?);
             }
             "link" => {
                 req.not_delivered = Some(NotDeliveredReason::ReplacedByUnscheduled);
                 req.replaced_by = Some(self.replaced_by.parse().unwrap_or_default());
             }
-            _ => return Err(ApiError::invalid_field("action", "unknown_value", m::field_required("action"))),
+            _ => return Err(html::missing("action")),
         }
         Ok(req)
     }
