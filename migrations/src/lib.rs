@@ -31,6 +31,7 @@ mod m20261202_000021_person_bill_lines;
 mod m20261202_000022_partner_event_dismissal;
 mod m20261203_000023_ledger_day_totals;
 mod m20261203_000024_visit_queue_index;
+mod m20261203_000025_bill_disputes;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_partner_event_dismissal::Migration),
             Box::new(m20261203_000023_ledger_day_totals::Migration),
             Box::new(m20261203_000024_visit_queue_index::Migration),
+            Box::new(m20261203_000025_bill_disputes::Migration),
         ]
     }
 }

@@ -38,9 +38,9 @@ use crate::api::registry::{
     PersonLookup, PersonLookupRequest, Region, UpdateInsuredPersonRequest,
 };
 use crate::api::settlement::{
-    Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
-    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, PersonBillLine, ReturnBill,
-    SampleRequest, Statement,
+    AnswerDispute, Bill, BillDispute, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease,
+    DepositReleaseRequest, DisputeFilter, LinesQuery, MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter,
+    PayBill, PersonBillLine, RaiseDispute, ReturnBill, SampleRequest, Statement,
 };
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargeSheetQuery, ChargesQuery, DischargeRequest, Stay,
@@ -775,6 +775,24 @@ impl ApiClient {
 
     pub async fn visits(&self, filter: &VisitFilter, page: PageQuery) -> Result<Page<Visit>, ClientError> {
         Self::send(self.api(Method::GET, "/visits").query(filter).query(&page)).await
+    }
+
+    /// Comments on or disputes a bill line (申诉).
+    pub async fn raise_dispute(
+        &self,
+        bill: Uuid,
+        line_no: u32,
+        req: &RaiseDispute,
+    ) -> Result<BillDispute, ClientError> {
+        self.call(Method::POST, &format!("/settlements/{bill}/lines/{line_no}/disputes"), Some(req)).await
+    }
+
+    pub async fn disputes(&self, f: &DisputeFilter, page: PageQuery) -> Result<Page<BillDispute>, ClientError> {
+        Self::send(self.api(Method::GET, "/disputes").query(f).query(&page)).await
+    }
+
+    pub async fn answer_dispute(&self, id: Uuid, req: &AnswerDispute) -> Result<BillDispute, ClientError> {
+        self.call(Method::POST, &format!("/disputes/{id}/answer"), Some(req)).await
     }
 
     /// The exception queue of home visits as of now (`GET /visits/exceptions`).

@@ -18,6 +18,7 @@ mod console_users;
 mod console_visits;
 mod conventions;
 mod demo;
+mod disputes;
 mod edges;
 mod evaluation;
 mod fund_health;

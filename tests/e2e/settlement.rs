@@ -403,7 +403,7 @@ async fn a_month_of_stays_is_billed_approved_and_paid(app: TestApp) {
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len() as u32, 1 + n + 11);
     assert!(rows[0].starts_with("行号,参保人编号,护理方式,险种,失能等级,服务日期,明细来源"), "{}", rows[0]);
-    assert!(rows[0].ends_with(",审核扣款,扣款理由,计算说明"), "{}", rows[0]);
+    assert!(rows[0].ends_with(",审核扣款,扣款理由,计算说明,申诉与答复"), "{}", rows[0]);
     let deducted_row = rows[day2 as usize];
     assert!(deducted_row.contains(",45.00,护理记录缺失,"), "{deducted_row}");
     assert!(deducted_row.contains("基金支付 = 60.00 × 0.75 = 45.00"), "the line explains itself: {deducted_row}");

@@ -92,8 +92,11 @@ pub enum Permission {
     ReadBills,
     /// Compute and submit a month's bill (officers; institution staff for their own institution).
     PrepareBills,
-    /// Return, approve and pay bills: post payables and payments to the ledger.
+    /// Return, approve and pay bills: post payables and payments to the ledger; answer
+    /// institutions' disputes of bill lines.
     SettleBills,
+    /// Comment on lines of one's own draft bill and dispute deductions and rejections (申诉).
+    RaiseDisputes,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -143,6 +146,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin | Auditor | Institution, ReadBills) => true,
         (Admin | Institution, PrepareBills) => true,
         (Admin, SettleBills) => true,
+        (Institution, RaiseDisputes) => true,
         _ => false,
     }
 }

@@ -9,6 +9,7 @@ pub mod assessment_setting;
 pub mod assessor_profile;
 pub mod audit_event;
 pub mod bill;
+pub mod bill_dispute;
 pub mod bill_line;
 pub mod care_plan;
 pub mod caregiver;

@@ -24,13 +24,16 @@ use crate::http::error::ApiResult;
 pub const LOOKBACK_MONTHS: u32 = 12;
 
 /// The adjustment rows for one approved bill: per line (by key) what the facts pay now less what
-/// was settled — the bill's own line and the adjustments already carried by other bills.
+/// was settled — the bill's own line and the adjustments already carried by other bills. Where an
+/// accepted dispute decided what a rejected line pays (`floors`), the facts count as paying at
+/// least that.
 pub fn deltas(
     bill_id: Uuid,
     month: &str,
     settled: &[(i32, Row)],
     earlier: &HashMap<Key, i64>,
     now: &[Row],
+    floors: &HashMap<Key, i64>,
 ) -> Vec<Row> {
     let now_by_key: HashMap<Key, &Row> = now.iter().map(|r| (r.key(), r)).collect();
     let settled_keys: HashSet<Key> = settled.iter().map(|(_, r)| r.key()).collect();
@@ -39,11 +42,14 @@ pub fn deltas(
         let Some(basis) = current.or(was) else { return };
         let key = basis.key();
         let before = was.map_or(0, |r| r.fund_fen) + earlier.get(&key).copied().unwrap_or(0);
-        let after = current.map_or(0, |r| r.fund_fen);
+        let facts_pay = current.map_or(0, |r| r.fund_fen);
+        let decided = floors.get(&key).copied().filter(|f| *f > facts_pay);
+        let after = decided.unwrap_or(facts_pay);
         if after == before {
             return;
         }
         let why = match current.and_then(|r| r.rejection.as_deref()) {
+            _ if decided.is_some() => m::word_dispute_accepted(to_yuan(after)),
             Some(code) => crate::entities::enum_from_db::<ltci_shared::api::settlement::LineRejection>(code)
                 .map(|r| r.text())
                 .unwrap_or_else(|_| m::verbatim(code)),
@@ -135,7 +141,8 @@ pub async fn rows<C: ConnectionTrait>(
         for m in carried.iter().filter(|m| Some(m.bill_id) != this_bill) {
             *earlier.entry(Row::of_model(m).key()).or_insert(0) += m.fund_fen;
         }
-        out.extend(deltas(b.id, &b.month, &settled, &earlier, &now));
+        let floors = super::disputes::decided_floors(db, b.id).await?;
+        out.extend(deltas(b.id, &b.month, &settled, &earlier, &now, &floors));
     }
     Ok(out)
 }
@@ -180,7 +187,7 @@ mod tests {
             row(7, 26, 4_500, None),
             row(8, 27, 1_000, None),
         ];
-        let out = deltas(bill, "2026-09", &settled, &HashMap::new(), &now);
+        let out = deltas(bill, "2026-09", &settled, &HashMap::new(), &now, &HashMap::new());
         let got: Vec<(u32, i64, Option<i32>)> =
             out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen, r.adjusts_line_no)).collect();
         assert_eq!(got, [(25, -4_500, Some(2)), (26, 4_500, Some(3)), (27, 1_000, None)]);
@@ -196,6 +203,6 @@ mod tests {
 
         // Once another bill carries them, nothing is adjusted twice.
         let earlier: HashMap<Key, i64> = out.iter().map(|r| (r.key(), r.fund_fen)).collect();
-        assert!(deltas(bill, "2026-09", &settled, &earlier, &now).is_empty());
+        assert!(deltas(bill, "2026-09", &settled, &earlier, &now, &HashMap::new()).is_empty());
     }
 }

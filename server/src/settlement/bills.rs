@@ -311,11 +311,15 @@ pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(
         m::col_deducted(),
         m::col_deduction_reason(),
         m::col_explanation(),
+        m::col_disputes(),
     ];
+    let threads = super::disputes::of_bill(&state.db, b.id).await?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     let mut out = vec![header.iter().map(|h| h.render(lang)).collect::<Vec<_>>()];
     for l in rows {
         let explanation = steps_text(&readable_explanation(&l.explanation)?);
+        let thread = u32::try_from(l.line_no).ok().and_then(|n| threads.get(&n));
+        let thread = thread.map(|t| t.iter().map(|d| d.thread_text().render(lang)).collect::<Vec<_>>().join("；"));
         out.push(vec![
             l.line_no.to_string(),
             l.insured_person_id.to_string(),
@@ -335,6 +339,7 @@ pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(
             to_yuan(l.deducted_fen).to_string(),
             opt(l.deduction_reason),
             explanation,
+            opt(thread),
         ]);
     }
     Ok((format!("bill-{}-{}.csv", b.month, b.institution_id), crate::http::download::csv_text(out)?))

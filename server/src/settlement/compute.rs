@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::rows::{Row, rows_of};
-use super::{adjust, bills, facts};
+use super::{adjust, bills, disputes, facts};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::care::plans::serving_institution;
@@ -39,6 +39,7 @@ pub async fn draft_rows<C: ConnectionTrait>(
     let facts = facts::read(db, institution.region_id, institution.id, tier, (first, last), None).await?;
     let mut rows = rows_of(&facts);
     rows.extend(adjust::rows(db, institution.region_id, institution.id, tier, first, this_bill).await?);
+    rows.extend(disputes::refund_rows(db, institution.id, this_bill).await?);
     Ok(rows)
 }
 

@@ -1,12 +1,13 @@
 //! Monthly settlement (月度结算): an institution's bill for a month priced under the policy of each
 //! day, its review and approval, the payable and the payment posted to the ledger with the quality
-//! deposit withheld, late corrections, the month-end run, the year's deposit release, and the
-//! institution's statement.
+//! deposit withheld, institutions' disputes of lines, late corrections, the month-end run, the
+//! year's deposit release, and the institution's statement.
 
 pub mod adjust;
 pub mod bills;
 pub mod compute;
 pub mod deposits;
+pub mod disputes;
 pub mod duties;
 pub mod facts;
 pub mod month_end;

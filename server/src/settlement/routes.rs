@@ -3,15 +3,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::settlement::{
-    Bill, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease, DepositReleaseRequest, LinesQuery,
-    MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, PersonBillLine, ReturnBill,
-    SampleRequest, Statement,
+    AnswerDispute, Bill, BillDispute, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease,
+    DepositReleaseRequest, DisputeFilter, LinesQuery, MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter,
+    PayBill, PersonBillLine, RaiseDispute, ReturnBill, SampleRequest, Statement,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{bills, compute, deposits, month_end, review, statement};
+use super::{bills, compute, deposits, disputes, month_end, review, statement};
 use crate::auth::Actor;
 use crate::http::download::csv_response;
 use crate::http::error::ApiResult;
@@ -20,6 +20,10 @@ use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(raise_dispute))
+        .routes(routes!(list_disputes))
+        .routes(routes!(get_dispute))
+        .routes(routes!(answer_dispute))
         .routes(routes!(list_bills, compute_bill))
         .routes(routes!(get_bill))
         .routes(routes!(bill_lines))
@@ -120,6 +124,61 @@ async fn deduct(
     ApiJson(req): ApiJson<Deduction>,
 ) -> ApiResult<ApiJson<BillLine>> {
     review::deduct(&state, &actor, id, line_no, req).await.map(ApiJson)
+}
+
+/// Institution staff comment on a line of their draft, or dispute a deduction from a line or its
+/// rejection once the bill is submitted (申诉); `201` new, `200` the same dispute sent again.
+#[utoipa::path(post, path = "/settlements/{id}/lines/{line_no}/disputes", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("line_no" = u32, Path)), request_body = RaiseDispute,
+    responses((status = 201, body = BillDispute), (status = 200, body = BillDispute), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn raise_dispute(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath((id, line_no)): ApiPath<(Uuid, u32)>,
+    ApiJson(req): ApiJson<RaiseDispute>,
+) -> ApiResult<(StatusCode, ApiJson<BillDispute>)> {
+    let (created, d) = disputes::raise(&state, &actor, id, line_no, req).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(d)))
+}
+
+/// Disputes of bill lines in scope, oldest first: `status=open` is the agency's queue.
+#[utoipa::path(get, path = "/disputes", tag = "settlement", security(("bearer" = [])), params(DisputeFilter, PageQuery),
+    responses((status = 200, body = Page<BillDispute>)))]
+async fn list_disputes(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<DisputeFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<BillDispute>>> {
+    disputes::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// One dispute.
+#[utoipa::path(get, path = "/disputes/{id}", tag = "settlement", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = BillDispute), (status = 404, body = ErrorBody)))]
+async fn get_dispute(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<BillDispute>> {
+    disputes::get(&state, &actor, id).await.map(ApiJson)
+}
+
+/// The agency answers a dispute: accepted (a deduction lifted on a bill being audited, or paid on
+/// the next bill; a rejection paid on the next bill at the amount given) or rejected, with the
+/// reason.
+#[utoipa::path(post, path = "/disputes/{id}/answer", tag = "settlement", security(("bearer" = [])),
+    params(("id" = Uuid, Path)), request_body = AnswerDispute,
+    responses((status = 200, body = BillDispute), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn answer_dispute(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<AnswerDispute>,
+) -> ApiResult<ApiJson<BillDispute>> {
+    disputes::answer(&state, &actor, id, req).await.map(ApiJson)
 }
 
 /// The institution submits its draft for review.

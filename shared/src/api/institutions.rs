@@ -381,6 +381,8 @@ pub enum AttachmentKind {
     FireSafety,
     /// Staff qualification certificates
     StaffCertificates,
+    /// 申诉材料: evidence supporting a dispute of a bill line.
+    DisputeEvidence,
     Other,
 }
 

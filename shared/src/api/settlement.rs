@@ -429,3 +429,145 @@ pub struct DepositRelease {
     pub forfeited: Decimal,
     pub entry_id: Uuid,
 }
+
+/// What a dispute of a bill line is about (申诉).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeKind {
+    /// A note on a line of a draft, before it is submitted: no answer is needed.
+    Comment,
+    /// The agency's deduction from the line is disputed.
+    Deduction,
+    /// The line's rejection (拒付) is disputed.
+    Rejection,
+}
+
+/// Where a dispute stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeStatus {
+    /// A comment: recorded, nothing to answer.
+    Noted,
+    /// Waiting for the agency's answer.
+    Open,
+    Accepted,
+    Rejected,
+}
+
+/// What an accepted dispute changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeOutcome {
+    /// The deduction was lifted on the submitted bill: its payable rose.
+    Lifted,
+    /// The amount is paid on the institution's next bill (补付), once.
+    NextBill,
+}
+
+/// `POST /api/v1/settlements/{id}/lines/{line_no}/disputes`: institution staff comment on a line
+/// of a draft, or dispute a deduction or a rejection of a submitted, approved or paid bill.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RaiseDispute {
+    /// Made by the caller: sending the same dispute again answers the first.
+    pub id: Uuid,
+    /// 1–500 characters.
+    pub reason: String,
+    /// The institution's documents that support it (uploaded as attachments of kind `evidence`).
+    #[serde(default)]
+    pub attachment_ids: Vec<Uuid>,
+}
+
+/// The agency's decision on a dispute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DisputeDecision {
+    Accept,
+    Reject,
+}
+
+/// `POST /api/v1/disputes/{id}/answer`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AnswerDispute {
+    pub decision: DisputeDecision,
+    /// 1–500 characters.
+    pub reason: String,
+    /// For an accepted rejection: what the fund pays for the line, at most what was claimed.
+    #[schema(value_type = Option<String>, example = "45.00")]
+    #[serde(default, with = "crate::strict::money_opt")]
+    pub amount: Option<Decimal>,
+}
+
+/// A dispute of a bill line and its answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct BillDispute {
+    pub id: Uuid,
+    pub bill_id: Uuid,
+    pub institution_id: Uuid,
+    pub month: String,
+    /// The line's number in the bill as it stands (for a draft computed again, the line billing
+    /// the same care), and what it bills.
+    pub line_no: u32,
+    pub source: String,
+    pub source_id: Uuid,
+    pub service_on: NaiveDate,
+    pub item: Option<String>,
+    pub kind: DisputeKind,
+    pub reason: String,
+    pub attachment_ids: Vec<Uuid>,
+    pub raised_by: Uuid,
+    pub raised_at: DateTime<Utc>,
+    pub status: DisputeStatus,
+    #[schema(value_type = Option<String>, example = "45.00")]
+    pub amount: Option<Decimal>,
+    pub outcome: Option<DisputeOutcome>,
+    pub answer: Option<String>,
+    pub answered_by: Option<Uuid>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// `GET /api/v1/disputes`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DisputeFilter {
+    pub status: Option<DisputeStatus>,
+    pub institution_id: Option<Uuid>,
+    pub bill_id: Option<Uuid>,
+}
+
+impl DisputeStatus {
+    /// The status's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            DisputeStatus::Noted => m::dispute_status_noted(),
+            DisputeStatus::Open => m::dispute_status_open(),
+            DisputeStatus::Accepted => m::dispute_status_accepted(),
+            DisputeStatus::Rejected => m::dispute_status_rejected(),
+        }
+    }
+}
+
+impl DisputeKind {
+    /// The kind's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            DisputeKind::Comment => m::dispute_kind_comment(),
+            DisputeKind::Deduction => m::dispute_kind_deduction(),
+            DisputeKind::Rejection => m::dispute_kind_rejection(),
+        }
+    }
+}
+
+impl BillDispute {
+    /// The dispute and its answer in one line of text, as the CSV and the console's plain views show
+    /// the thread: 「扣款申诉（已受理）：理由 → 答复」.
+    pub fn thread_text(&self) -> crate::text::Text {
+        use crate::messages as m;
+        let head = m::dispute_thread_head(self.kind.text(), self.status.text(), self.reason.clone());
+        match &self.answer {
+            Some(a) => m::dispute_thread_answered(head, a.clone()),
+            None => head,
+        }
+    }
+}

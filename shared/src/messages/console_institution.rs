@@ -4,6 +4,7 @@
 crate::catalogue! {
     const CONSOLE_INSTITUTION;
     ui_caregivers() = "护理人员" / "Caregivers";
+    ui_doc_dispute_evidence() = "申诉材料" / "Dispute evidence";
     ui_institution_info() = "机构信息" / "Our institution";
     ui_visit_missed() = "未服务" / "not delivered";
     ui_new_caregiver() = "登记护理人员" / "Register a caregiver";

@@ -83,4 +83,25 @@ crate::catalogue! {
     same_officer_audit_approve() = "您审核（抽查或扣款）了这份结算单，不能再复核通过：须由另一名经办人复核" / "you audited this bill (sample or deductions): another officer approves it";
     same_officer_approve_pay() = "您复核通过了这份结算单，不能再支付：须由另一名经办人支付" / "you approved this bill: another officer pays it";
     bank_reference_used() = "该银行流水号已用于另一笔结算支付" / "this bank transfer reference already settled another bill";
+    nothing_to_dispute() = "这一行既无审核扣款也未拒付，无可申诉" / "the line has neither a deduction nor a rejection to dispute";
+    dispute_open_on_line() = "这一行已有待答复的申诉" / "the line already has a dispute waiting for an answer";
+    dispute_not_open(status) = "该申诉为“{status}”状态，不能再答复" / "the dispute is {status}: it takes no answer now";
+    dispute_id_reused() = "此申诉编号已用于另一项申诉" / "this dispute id was used for another dispute";
+    dispute_amount_required() = "受理拒付申诉须填写基金补付金额" / "accepting a disputed rejection needs the amount the fund pays";
+    dispute_amount_above(claimed) = "补付金额须大于零，且不超过该行申报的 {claimed} 元" / "the amount is more than zero and at most the {claimed} yuan the line claimed";
+    dispute_unknown_attachment() = "本机构没有这份附件" / "no such document of the institution";
+    dispute_too_many_attachments(max) = "最多附 {max} 份材料" / "at most {max} documents";
+    dispute_status_noted() = "备注" / "comment";
+    dispute_status_open() = "待答复" / "open";
+    dispute_status_accepted() = "已受理" / "accepted";
+    dispute_status_rejected() = "不予受理" / "rejected";
+    step_dispute_refund(month, line, amount) = "申诉受理：退还 {month} 第 {line} 行的审核扣款 {amount}" / "dispute accepted: the deduction of {amount} from line {line} of {month} paid back";
+    word_dispute_accepted(amount) = "申诉受理，按 {amount} 支付" / "dispute accepted, paid {amount}";
+    thing_dispute() = "申诉" / "dispute";
+    dispute_kind_comment() = "备注" / "comment";
+    dispute_kind_deduction() = "扣款申诉" / "deduction disputed";
+    dispute_kind_rejection() = "拒付申诉" / "rejection disputed";
+    dispute_thread_head(kind, status, reason) = "{kind}（{status}）：{reason}" / "{kind} ({status}): {reason}";
+    dispute_thread_answered(head, answer) = "{head} → 答复：{answer}" / "{head} → answer: {answer}";
+    col_disputes() = "申诉与答复" / "disputes";
 }

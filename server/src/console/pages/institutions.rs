@@ -637,6 +637,7 @@ fn attachment_text(k: AttachmentKind) -> Text {
         AttachmentKind::PracticeLicence => m::ui_doc_practice_licence(),
         AttachmentKind::FireSafety => m::ui_doc_fire_safety(),
         AttachmentKind::StaffCertificates => m::ui_doc_staff_certificates(),
+        AttachmentKind::DisputeEvidence => m::ui_doc_dispute_evidence(),
         AttachmentKind::Other => m::ui_doc_other(),
     }
 }
