@@ -323,7 +323,11 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         format!("/caregivers/{}", world.caregiver("carer_a1")),
         format!("/caregivers/{}", world.caregiver("carer_a2")),
     );
-    let pages: [&str; 27] = [
+    let (own_statement, their_statement) = (
+        format!("/institutions/{}/statement", world.institution("a1")),
+        format!("/institutions/{}/statement", world.institution("a2")),
+    );
+    let pages: [&str; 30] = [
         "/",
         "/persons",
         &person_page,
@@ -351,27 +355,30 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         "/visits/exceptions",
         "/stays",
         "/stays/charges",
+        "/disputes",
+        &own_statement,
+        &their_statement,
     ];
     #[rustfmt::skip]
-    let expected: [(&str, [u16; 27]); 5] = [
+    let expected: [(&str, [u16; 30]); 5] = [
         ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200,
-            200, 200, 200, 200, 200, 200, 200, 200]),
+            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Imports write, and the auditor writes nothing (accounts are read, with no form).
         ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200,
-            200, 200, 200, 200, 200, 200, 200, 200]),
+            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned. Partner events are health data of the agency's; month-end runs
         // are the agency's.
         // The benefit policy is public to every role. The institution's own entry opens its
-        // page (303); another institution's caregiver answers like none (404).
+        // page (303); another institution's caregiver and statement answer like none (404).
         ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 303, 403, 200, 403, 200, 403, 200, 403, 200, 200, 403,
-            200, 200, 404, 200, 200, 200, 200, 200]),
+            200, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404]),
         ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
-            403, 403, 403, 403, 403, 403, 403, 403]),
+            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
         // A caregiver reads their own record, visits and queue (no form), nobody's people served.
         ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
-            200, 200, 404, 403, 200, 200, 200, 200]),
+            200, 200, 404, 403, 200, 200, 200, 200, 403, 403, 403]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

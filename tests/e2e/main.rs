@@ -9,6 +9,7 @@ mod console;
 mod console_beneficiaries;
 mod console_bills;
 mod console_caregivers;
+mod console_disputes;
 mod console_funds;
 mod console_imports;
 mod console_institutions;

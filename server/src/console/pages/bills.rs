@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use ltci_shared::api::settlement::{
-    Bill, BillFilter, BillLine, BillStatus, Deduction, LineRejection, LinesQuery, MonthEndOutcome, MonthEndRequest,
-    MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest,
+    Bill, BillDispute, BillFilter, BillLine, BillStatus, ComputeBill, Deduction, LineRejection, LinesQuery,
+    MonthEndOutcome, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest,
 };
 use ltci_shared::messages as m;
 use ltci_shared::text::{Lang, Text};
@@ -110,6 +110,15 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
                 button { r#type: "submit", {m::ui_run_month_end().render(l)} " · " {format::month_text(l, &month)} }
             }
         }
+        if a.institution_id.is_some() && a.can(Permission::PrepareBills) {
+            form { class: "step", method: "post", action: "/settlements",
+                {html::csrf(ctx)}
+                input { r#type: "hidden", name: "month", value: "{month}" }
+                p { class: "muted", {m::ui_compute_draft_hint().render(l)} }
+                if let Some(why) = notice.field("month") { p { class: "why", "{why}" } }
+                button { r#type: "submit", {m::ui_compute_draft().render(l)} " · " {format::month_text(l, &month)} }
+            }
+        }
         if !runs.is_empty() {
             h2 { {m::ui_month_end_runs().render(l)} }
             ul {
@@ -127,6 +136,19 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
 pub struct MonthForm {
     #[serde(default)]
     month: String,
+}
+
+/// The institution's draft of a month computed (again): its page.
+pub async fn compute(State(state): State<AppState>, posted: Posted<MonthForm>) -> PageResult {
+    let Posted { ctx, form } = posted;
+    let req = ComputeBill { institution_id: None, month: form.month.clone() };
+    match settlement::compute::compute(&state, &ctx.actor, req).await {
+        Ok((_, b)) => Ok(html::done_at(&format!("/settlements/{}", b.id), m::ui_done_computed())),
+        Err(e) => {
+            let q = ListQuery { month: Some(form.month), ..ListQuery::default() };
+            html::refused_on_page(e, ctx.lang, |n| render_list(&state, &ctx, &q, n)).await
+        }
+    }
 }
 
 /// Starts the month-end run in the background and shows its progress.
@@ -212,7 +234,11 @@ fn outcome(o: MonthEndOutcome) -> Text {
     }
 }
 
-async fn institution_names(state: &AppState, ctx: &Ctx, ids: Vec<Uuid>) -> Result<HashMap<Uuid, String>, Refusal> {
+pub(super) async fn institution_names(
+    state: &AppState,
+    ctx: &Ctx,
+    ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, String>, Refusal> {
     if ids.is_empty() || !ctx.actor.can(Permission::ReadInstitutions) {
         return Ok(HashMap::new());
     }
@@ -266,8 +292,24 @@ fn flag(v: &Option<String>) -> Option<bool> {
 }
 
 /// What a step says once done.
-const DONE: [fn() -> Text; 5] =
-    [m::ui_done_sampled, m::ui_done_deducted, m::ui_done_bill_returned, m::ui_done_approved, m::ui_done_paid];
+const DONE: [fn() -> Text; 10] = [
+    m::ui_done_sampled,
+    m::ui_done_deducted,
+    m::ui_done_bill_returned,
+    m::ui_done_approved,
+    m::ui_done_paid,
+    m::ui_done_computed,
+    m::ui_done_submitted,
+    m::ui_done_disputed,
+    m::ui_done_commented,
+    m::ui_done_dispute_answered,
+];
+
+/// A bill's page with the lines' filters of `view`.
+pub(super) fn address(id: Uuid, view: &BillQuery) -> String {
+    let q = view.query();
+    if q.is_empty() { format!("/settlements/{id}") } else { format!("/settlements/{id}?{q}") }
+}
 
 /// One bill (after a step, saying it was done).
 pub async fn show(
@@ -321,16 +363,12 @@ pub async fn step(
             .map(|_| m::ui_done_bill_returned()),
         "approve" => settlement::bills::approve(&state, a, id).await.map(|_| m::ui_done_approved()),
         "pay" => pay(&state, &ctx, id, &form).await.map(|_| m::ui_done_paid()),
+        "compute" => compute_again(&state, &ctx, id).await.map(|_| m::ui_done_computed()),
+        "submit" => settlement::bills::submit(&state, a, id).await.map(|_| m::ui_done_submitted()),
         _ => return Err(Refusal::Api(ApiError::not_found(m::thing_bill()))),
     };
     match done {
-        Ok(text) => {
-            let q = view.query();
-            Ok(html::done_at(
-                &if q.is_empty() { format!("/settlements/{id}") } else { format!("/settlements/{id}?{q}") },
-                text,
-            ))
-        }
+        Ok(text) => Ok(html::done_at(&address(id, &view), text)),
         Err(e) => html::refused_on_page(e, ctx.lang, |n| render_bill(&state, &ctx, id, &view, n)).await,
     }
 }
@@ -340,6 +378,15 @@ async fn deduct(state: &AppState, ctx: &Ctx, id: Uuid, form: &StepForm) -> Resul
     let amount = html::money_of("amount", &form.amount)?;
     let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
     settlement::review::deduct(state, &ctx.actor, id, line_no, Deduction { amount, reason }).await
+}
+
+/// The draft computed again from the facts as they are now (its month, its institution).
+async fn compute_again(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<Bill, ApiError> {
+    let b = settlement::bills::get(state, &ctx.actor, id).await?;
+    let institution_id = ctx.actor.institution_id.is_none().then_some(b.institution_id);
+    settlement::compute::compute(state, &ctx.actor, ComputeBill { institution_id, month: b.month })
+        .await
+        .map(|(_, b)| b)
 }
 
 async fn pay(state: &AppState, ctx: &Ctx, id: Uuid, form: &StepForm) -> Result<Bill, ApiError> {
@@ -356,7 +403,7 @@ pub async fn lines_csv(ctx: Ctx, State(state): State<AppState>, Path(id): Path<U
     Ok(resp)
 }
 
-async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notice: Notice) -> PageResult {
+pub(super) async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notice: Notice) -> PageResult {
     let a = &ctx.actor;
     let l = ctx.lang;
     let b = settlement::bills::get(state, a, id).await?;
@@ -376,11 +423,15 @@ async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notic
         [Some(b.computed_by), b.submitted_by, b.approved_by, b.paid_by].into_iter().flatten().collect();
     let who = audit::usernames(&state.db, a.region_id, &who).await?;
     let name_of = |id: Option<Uuid>| id.and_then(|i| who.get(&i).cloned()).unwrap_or_default();
+    let threads = settlement::disputes::of_bill(&state.db, b.id).await?;
+    let who_wrote = super::disputes::names_of(state, ctx, &threads.values().flatten().collect::<Vec<_>>()).await?;
     let settles = a.can(Permission::SettleBills);
     let auditing = settles && b.status == BillStatus::Submitted;
+    let prepares = a.can(Permission::PrepareBills) && b.status == BillStatus::Draft;
     let filters = q.lines();
     let query = q.query();
     let csrf = html::csrf(ctx);
+    let row_ctx = Rows { ctx, b: &b, people: &people, auditing, query: &query };
     let title = m::ui_bill_of(&institution, format::month_text(l, &b.month)).render(l);
     let body = rsx! {
         dl { class: "facts",
@@ -430,6 +481,21 @@ async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notic
             " · "
             button { r#type: "button", class: "link", "data-print": "true", {m::ui_print().render(l)} }
         }
+        if prepares {
+            section { class: "no-print",
+                form { class: "step", method: "post", action: "/settlements/{b.id}/compute",
+                    {csrf.clone()}
+                    input { r#type: "hidden", name: "view", value: "{query}" }
+                    p { class: "muted", {m::ui_compute_draft_hint().render(l)} }
+                    button { r#type: "submit", class: "secondary", {m::ui_compute_draft().render(l)} }
+                }
+                form { class: "step", method: "post", action: "/settlements/{b.id}/submit", "data-confirm": m::ui_submit_bill_confirm().render(l),
+                    {csrf.clone()}
+                    input { r#type: "hidden", name: "view", value: "{query}" }
+                    button { r#type: "submit", {m::ui_submit_bill().render(l)} }
+                }
+            }
+        }
         if auditing {
             section { class: "no-print",
                 h2 { {m::ui_audit_steps().render(l)} }
@@ -459,6 +525,7 @@ async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notic
                 button { r#type: "submit", {m::ui_pay_bill().render(l)} }
             }
         }
+        {super::disputes::section(ctx, &threads, &who_wrote, &notice)}
         h2 { {m::ui_lines().render(l)} }
         form { class: "filters no-print", method: "get", action: "/settlements/{b.id}",
             div { class: "field",
@@ -501,7 +568,7 @@ async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQuery, notic
             } }
             tbody {
                 for x in lines.items.iter() {
-                    {line_row(ctx, &b, x, &people, auditing, &query)}
+                    {line_row(&row_ctx, x, threads.get(&x.line_no))}
                 }
             }
         }
@@ -537,9 +604,22 @@ fn source_text(source: &str) -> Text {
     }
 }
 
+/// What every line of a bill's page is shown with.
+struct Rows<'a> {
+    ctx: &'a Ctx,
+    b: &'a Bill,
+    people: &'a HashMap<Uuid, String>,
+    /// Whether the deduction form is shown (the bill is being audited by this officer).
+    auditing: bool,
+    /// The page's filters, to come back to the same lines.
+    query: &'a str,
+}
+
 /// One line: who, when, what, the amounts, and its explanation opened on demand (with the
-/// deduction form while the bill is being audited).
-fn line_row(ctx: &Ctx, b: &Bill, x: &BillLine, people: &HashMap<Uuid, String>, auditing: bool, query: &str) -> Element {
+/// deduction form while the bill is being audited, the line's disputes and the institution's
+/// form to comment or dispute it).
+fn line_row(r: &Rows, x: &BillLine, thread: Option<&Vec<BillDispute>>) -> Element {
+    let Rows { ctx, b, people, auditing, query } = *r;
     let l = ctx.lang;
     let steps: Vec<String> = x.explanation["steps"]
         .as_array()
@@ -552,12 +632,17 @@ fn line_row(ctx: &Ctx, b: &Bill, x: &BillLine, people: &HashMap<Uuid, String>, a
     let person = people.get(&x.insured_person_id).cloned().unwrap_or_else(|| x.insured_person_id.to_string());
     let sep = if query.is_empty() { "" } else { "&" };
     let only_person = format!("/settlements/{}?{query}{sep}person={}", b.id, x.insured_person_id);
+    let disputes = thread.map(Vec::len).unwrap_or(0);
+    let raises = super::disputes::may_raise(ctx, b, x);
     rsx! {
         tr { class: if x.sampled { "sampled" } else { "" },
             td { class: "num", "{x.line_no}" }
             td { a { href: "{only_person}", title: m::ui_only_this_person().render(l), "{person}" } }
             td { {format::day(x.service_on)} }
-            td { "{what}" if x.sampled { " · " span { class: "state", {m::ui_sampled().render(l)} } } }
+            td { "{what}"
+                if x.sampled { " · " span { class: "state", {m::ui_sampled().render(l)} } }
+                if disputes > 0 { " · " a { class: "state", href: "#dispute-{thread.map(|t| t[0].id).unwrap_or_default()}", {m::ui_line_disputes(disputes).render(l)} } }
+            }
             td { class: "num", {format::yuan(x.claimed)} }
             td { class: "num", {format::yuan(x.fund_amount)} }
             td { {x.rejection.map(|r| r.text().render(l)).unwrap_or_default()} }
@@ -585,6 +670,7 @@ fn line_row(ctx: &Ctx, b: &Bill, x: &BillLine, people: &HashMap<Uuid, String>, a
                             button { r#type: "submit", class: "secondary", {m::ui_deduct().render(l)} }
                         }
                     }
+                    if raises { {super::disputes::raise_form(ctx, b, x, query)} }
                 }
             }
         }

@@ -8,7 +8,7 @@ use ltci_shared::api::funding::{DrawStatus, WarningLevel};
 use ltci_shared::api::institutions::{InstitutionFilter, InstitutionStatus};
 use ltci_shared::api::partners::{PartnerEventFilter, PartnerEventState};
 use ltci_shared::api::registry::Scheme;
-use ltci_shared::api::settlement::{BillFilter, BillStatus};
+use ltci_shared::api::settlement::{BillFilter, BillStatus, DisputeFilter, DisputeStatus};
 use ltci_shared::messages as m;
 use ltci_shared::text::{Lang, Text};
 
@@ -107,6 +107,9 @@ async fn queues(state: &AppState, ctx: &Ctx) -> Result<Vec<Queue>, crate::consol
             let href = format!("/settlements?status={}", crate::entities::enum_to_db(&s));
             out.push(Queue { label, count, href, tone: "" });
         }
+        let f = DisputeFilter { status: Some(DisputeStatus::Open), ..DisputeFilter::default() };
+        let count = settlement::disputes::list(state, a, f, ONE).await?.total;
+        out.push(Queue { label: m::ui_disputes_queue(), count, href: "/disputes".into(), tone: "warn" });
     }
     if a.can(Permission::ReadFunding) {
         let waiting =

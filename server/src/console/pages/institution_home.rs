@@ -144,7 +144,7 @@ pub async fn show(state: &AppState, ctx: &Ctx, institution: Uuid) -> Result<Resp
                 dd { {b.paid.map(format::yuan).unwrap_or_default()} " · " {b.paid_on.map(format::day).unwrap_or_default()} }
             }
         }
-        p { a { href: "/institutions/{institution}", {m::ui_statement().render(l)} } }
+        p { a { href: "/institutions/{institution}/statement", {m::ui_statement().render(l)} } }
     };
     Ok(html::respond(ctx, Page::new("/", m::ui_home().render(l), body)))
 }

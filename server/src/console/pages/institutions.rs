@@ -435,6 +435,7 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
         }
         if let Some(st) = &statement {
             h2 { {m::ui_statement().render(l)} }
+            p { a { href: "/institutions/{id}/statement", {m::ui_statement().render(l)} } }
             dl { class: "facts",
                 dt { {m::ui_payable().render(l)} } dd { {format::yuan(st.payable)} }
                 dt { {m::ui_withheld().render(l)} } dd { {format::yuan(st.deposit_withheld)} }
