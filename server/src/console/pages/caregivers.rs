@@ -204,8 +204,8 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, sent: &NewCareg
                 }
             }
             div { class: "field",
-                label { r#for: "f-name", {m::ui_name().render(l)} }
-                input { id: "f-name", name: "name", value: "{name_filter}" }
+                label { r#for: "q-name", {m::ui_name().render(l)} }
+                input { id: "q-name", name: "name", value: "{name_filter}" }
             }
             button { r#type: "submit", {m::ui_search().render(l)} }
         }
