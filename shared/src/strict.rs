@@ -181,7 +181,7 @@ pub mod money_opt {
 
     pub fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         match v {
-            Some(v) => s.serialize_str(&v.to_string()),
+            Some(v) => money::serialize(v, s),
             None => s.serialize_none(),
         }
     }

@@ -237,22 +237,26 @@ pub fn csrf(ctx: &Ctx) -> Element {
 
 /// A labelled text input with the refusal of its field beside it.
 pub fn text_field(name: &str, label: &str, value: &str, notice: &Notice, required: bool) -> Element {
-    input_field("text", name, label, value, notice, required)
+    input_field("text", &format!("f-{name}"), name, label, value, notice, required)
+}
+
+/// A labelled, empty text input of one of several forms on a page, under its own `id`.
+pub fn text_field_at(id: &str, name: &str, label: &str, notice: &Notice, required: bool) -> Element {
+    input_field("text", id, name, label, "", notice, required)
 }
 
 /// A labelled password input (never filled in again) with its field's refusal beside it.
 pub fn password_field(name: &str, label: &str, notice: &Notice) -> Element {
-    input_field("password", name, label, "", notice, true)
+    input_field("password", &format!("f-{name}"), name, label, "", notice, true)
 }
 
 /// A labelled date input (YYYY-MM-DD) with its field's refusal beside it.
 pub fn date_field(name: &str, label: &str, value: &str, notice: &Notice) -> Element {
-    input_field("date", name, label, value, notice, false)
+    input_field("date", &format!("f-{name}"), name, label, value, notice, false)
 }
 
-fn input_field(kind: &str, name: &str, label: &str, value: &str, notice: &Notice, required: bool) -> Element {
-    let id = format!("f-{name}");
-    let err_id = format!("e-{name}");
+fn input_field(kind: &str, id: &str, name: &str, label: &str, value: &str, notice: &Notice, required: bool) -> Element {
+    let err_id = format!("e-{}", id.strip_prefix("f-").unwrap_or(id));
     let why = notice.field(name).map(str::to_owned);
     rsx! {
         div { class: if why.is_some() { "field invalid" } else { "field" },
@@ -297,7 +301,11 @@ pub fn select_field(
 
 /// A labelled multi-line input (a reason) with its field's refusal beside it.
 pub fn reason_field(name: &str, label: &str, notice: &Notice) -> Element {
-    let id = format!("f-{name}-{}", label.len());
+    reason_field_at(&format!("f-{name}-{}", label.len()), name, label, notice)
+}
+
+/// A labelled multi-line input of one of several forms on a page, under its own `id`.
+pub fn reason_field_at(id: &str, name: &str, label: &str, notice: &Notice) -> Element {
     let why = notice.field(name).map(str::to_owned);
     rsx! {
         div { class: if why.is_some() { "field invalid" } else { "field" },

@@ -109,6 +109,9 @@ pub async fn rows<C: ConnectionTrait>(
         .order_by_asc(bill::Column::Month)
         .all(db)
         .await?;
+    let ids: Vec<Uuid> = bills.iter().map(|b| b.id).collect();
+    let floors = super::disputes::decided_floors(db, &ids).await?;
+    let none = HashMap::new();
     let mut out = Vec::new();
     for b in bills {
         let Some(bounds) = month_bounds(&b.month) else { continue };
@@ -141,8 +144,8 @@ pub async fn rows<C: ConnectionTrait>(
         for m in carried.iter().filter(|m| Some(m.bill_id) != this_bill) {
             *earlier.entry(Row::of_model(m).key()).or_insert(0) += m.fund_fen;
         }
-        let floors = super::disputes::decided_floors(db, b.id).await?;
-        out.extend(deltas(b.id, &b.month, &settled, &earlier, &now, &floors));
+        let floors = floors.get(&b.id).unwrap_or(&none);
+        out.extend(deltas(b.id, &b.month, &settled, &earlier, &now, floors));
     }
     Ok(out)
 }

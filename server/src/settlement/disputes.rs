@@ -99,6 +99,11 @@ async fn views<C: ConnectionTrait>(db: &C, rows: Vec<dispute::Model>) -> ApiResu
         .collect()
 }
 
+/// One dispute's view.
+async fn view_one<C: ConnectionTrait>(db: &C, d: dispute::Model) -> ApiResult<BillDispute> {
+    views(db, vec![d]).await?.pop().ok_or_else(|| ApiError::internal(anyhow::anyhow!("a dispute without its view")))
+}
+
 /// What was asked, canonically: the same id with other content is a conflict.
 fn fingerprint(bill_id: Uuid, line_no: u32, req: &RaiseDispute, reason: &str) -> String {
     crate::digest::sha256_hex(
@@ -126,7 +131,7 @@ pub async fn raise(
     let print = fingerprint(bill_id, line_no, &req, &reason);
     if let Some(known) = dispute::Entity::find_by_id(req.id).one(&state.db).await? {
         if known.fingerprint == print && known.region_id == actor.region_id && known.raised_by == actor.user_id {
-            return Ok((false, views(&state.db, vec![known]).await?.remove(0)));
+            return Ok((false, view_one(&state.db, known).await?));
         }
         return Err(ApiError::conflict("id", m::dispute_id_reused()));
     }
@@ -195,7 +200,7 @@ pub async fn raise(
     audit::record(&txn, &AuditActor::from(actor), "bill.dispute", "bill", b.id, &["disputes"]).await?;
     txn.commit().await?;
     tracing::info!(bill_id = %b.id, line_no, dispute_id = %row.id, kind = ?kind, "bill line disputed");
-    Ok((true, views(&state.db, vec![row]).await?.remove(0)))
+    Ok((true, view_one(&state.db, row).await?))
 }
 
 /// Answers an open dispute: accepted, with what it changes (see the module), or rejected; the
@@ -214,7 +219,7 @@ pub async fn answer(state: &AppState, actor: &Actor, id: Uuid, req: AnswerDisput
         };
         if status == decided && d.answer.as_deref() == Some(reason.as_str()) {
             drop(txn);
-            return Ok(views(&state.db, vec![d]).await?.remove(0));
+            return view_one(&state.db, d).await;
         }
         return Err(ApiError::state_conflict(
             ltci_shared::error::codes::INVALID_STATE_TRANSITION,
@@ -267,7 +272,7 @@ pub async fn answer(state: &AppState, actor: &Actor, id: Uuid, req: AnswerDisput
     audit::record(&txn, &AuditActor::from(actor), "bill.dispute_answer", "bill", b.id, &["disputes"]).await?;
     txn.commit().await?;
     tracing::info!(dispute_id = %d.id, bill_id = %b.id, status = %d.status, "dispute answered");
-    Ok(views(&state.db, vec![d]).await?.remove(0))
+    view_one(&state.db, d).await
 }
 
 /// Lifts the deduction of a line of a bill still being audited; the bill's version moves, so an
@@ -307,7 +312,7 @@ async fn in_scope<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid, lock: boo
 pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<BillDispute> {
     actor.require(Permission::ReadBills)?;
     let d = in_scope(&state.db, actor, id, false).await?;
-    Ok(views(&state.db, vec![d]).await?.remove(0))
+    view_one(&state.db, d).await
 }
 
 /// Disputes in scope, oldest first (the agency's queue: `status=open`).
@@ -350,19 +355,29 @@ pub async fn of_bill<C: ConnectionTrait>(db: &C, bill_id: Uuid) -> ApiResult<Has
     Ok(out)
 }
 
-/// The amounts accepted disputes of a bill's rejections decided, by the care of each line: what
-/// the late corrections count the facts as paying at least.
-pub async fn decided_floors<C: ConnectionTrait>(db: &C, bill_id: Uuid) -> ApiResult<HashMap<Key, i64>> {
-    Ok(dispute::Entity::find()
-        .filter(dispute::Column::BillId.eq(bill_id))
+/// The amounts accepted disputes of the bills' rejections decided, by bill and by the care of each
+/// line: what the late corrections count the facts as paying at least. One query for all the bills.
+pub async fn decided_floors<C: ConnectionTrait>(
+    db: &C,
+    bill_ids: &[Uuid],
+) -> ApiResult<HashMap<Uuid, HashMap<Key, i64>>> {
+    let mut out: HashMap<Uuid, HashMap<Key, i64>> = HashMap::new();
+    if bill_ids.is_empty() {
+        return Ok(out);
+    }
+    let accepted = dispute::Entity::find()
+        .filter(dispute::Column::BillId.is_in(bill_ids.iter().copied()))
         .filter(dispute::Column::Kind.eq(enum_to_db(&DisputeKind::Rejection)))
         .filter(dispute::Column::Status.eq(enum_to_db(&DisputeStatus::Accepted)))
         .order_by_asc(dispute::Column::AnsweredAt)
         .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|d| d.amount_fen.map(|fen| (key_of(&d), fen)))
-        .collect())
+        .await?;
+    for d in accepted {
+        if let Some(fen) = d.amount_fen {
+            out.entry(d.bill_id).or_default().insert(key_of(&d), fen);
+        }
+    }
+    Ok(out)
 }
 
 /// The lines paying back deductions that accepted disputes of approved bills decided, for the

@@ -264,6 +264,8 @@ crate::catalogue! {
     ui_done_submitted() = "已提交结算单" / "Bill submitted";
     ui_line_disputes(n) = "申诉 {n}" / "{n} dispute(s)";
     ui_statement_of(name) = "{name} 对账单" / "Statement of {name}";
+    ui_download_statement() = "下载对账单（CSV）" / "Download the statement (CSV)";
+    ui_print_statement() = "打印对账单" / "Print the statement";
     ui_deposit_by_year() = "质量保证金（按年度）" / "Quality deposit by year";
     ui_deposit_withheld_in_year() = "当年留存" / "Withheld";
     ui_deposit_released_in_year() = "已结算（返还或扣留）" / "Settled (paid back or kept)";

@@ -85,30 +85,13 @@ pub(super) fn thread_item(ctx: &Ctx, d: &BillDispute, who: &HashMap<Uuid, String
                             option { value: "reject", {m::ui_dispute_reject().render(l)} }
                         }
                     }
-                    {field(&format!("answer-{}", d.id), "reason", &m::ui_answer_reason().render(l), true, notice)}
+                    {html::reason_field_at(&format!("answer-{}", d.id), "reason", &m::ui_answer_reason().render(l), notice)}
                     if d.kind == DisputeKind::Rejection {
-                        {field(&format!("amount-{}", d.id), "amount", &m::ui_dispute_amount().render(l), false, notice)}
+                        {html::text_field_at(&format!("amount-{}", d.id), "amount", &m::ui_dispute_amount().render(l), notice, false)}
                     }
                     button { r#type: "submit", {m::ui_answer_dispute().render(l)} }
                 }
             }
-        }
-    }
-}
-
-/// A labelled input of one of several forms on a page (its own `id`), with the refusal of its
-/// field beside it; `reason` is a text area.
-fn field(id: &str, name: &str, label: &str, required: bool, notice: &Notice) -> Element {
-    let why = notice.field(name).map(str::to_owned);
-    rsx! {
-        div { class: if why.is_some() { "field invalid" } else { "field" },
-            label { r#for: "{id}", "{label}" }
-            if name == "reason" {
-                textarea { id: "{id}", name: "{name}", rows: "2", required: required, maxlength: "500" }
-            } else {
-                input { id: "{id}", name: "{name}", inputmode: "decimal", required: required }
-            }
-            if let Some(why) = &why { span { class: "why", "{why}" } }
         }
     }
 }
@@ -160,10 +143,7 @@ pub(super) fn raise_form(ctx: &Ctx, b: &Bill, x: &BillLine, query: &str) -> Elem
             {html::csrf(ctx)}
             input { r#type: "hidden", name: "dispute_id", value: "{id}" }
             input { r#type: "hidden", name: "view", value: "{query}" }
-            div { class: "field",
-                label { r#for: "dispute-{x.line_no}", {label.render(l)} }
-                textarea { id: "dispute-{x.line_no}", name: "reason", rows: "2", required: true, maxlength: "500" }
-            }
+            {html::reason_field_at(&format!("dispute-{}", x.line_no), "reason", &label.render(l), &Notice::default())}
             if !draft {
                 div { class: "field",
                     label { r#for: "evidence-{x.line_no}", {m::ui_evidence_file().render(l)} }
@@ -301,7 +281,7 @@ pub async fn queue(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Queu
         if found.items.is_empty() { p { class: "muted", {m::ui_no_disputes().render(l)} } }
         {html::pager(l, "/disputes", &query, found.offset, found.limit, found.total)}
     };
-    let page = Page::new("/settlements", m::ui_disputes_queue().render(l), body)
+    let page = Page::new("/settlements", m::ui_disputes().render(l), body)
         .under(m::ui_settlements().render(l), "/settlements");
     Ok(html::respond(&ctx, page))
 }

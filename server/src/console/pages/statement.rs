@@ -18,8 +18,8 @@ use crate::console::error::{PageResult, Refusal};
 use crate::console::format;
 use crate::console::html::{self, Page};
 use crate::console::session::Ctx;
+use crate::settlement;
 use crate::state::AppState;
-use crate::{institutions, settlement};
 
 /// A year's deposit: withheld from the year's payments, settled (paid back or kept) by the year's
 /// release, still held.
@@ -56,15 +56,11 @@ fn running(entries: &[StatementEntry]) -> Vec<(&StatementEntry, Decimal, Decimal
         .collect()
 }
 
-async fn name_of(state: &AppState, ctx: &Ctx, id: Uuid) -> Result<String, Refusal> {
-    Ok(institutions::designation::names(state, &ctx.actor, &[id]).await?.remove(&id).unwrap_or_default())
-}
-
 /// The statement's page.
 pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<Uuid>) -> PageResult {
     let l = ctx.lang;
     let st: Statement = settlement::statement::statement(&state, &ctx.actor, id).await?;
-    let name = name_of(&state, &ctx, id).await?;
+    let name = super::bills::institution_names(&state, &ctx, vec![id]).await?.remove(&id).unwrap_or_default();
     let years = deposit_by_year(&st.entries);
     let rows = running(&st.entries);
     let body = rsx! {
@@ -76,9 +72,9 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<Uuid>)
             dt { {m::ui_deposit_held().render(l)} } dd { {format::yuan(st.deposit_withheld)} }
         }
         p { class: "no-print",
-            a { href: "/institutions/{id}/statement.csv", {m::ui_download_csv().render(l)} }
+            a { href: "/institutions/{id}/statement.csv", {m::ui_download_statement().render(l)} }
             " · "
-            button { r#type: "button", class: "link", "data-print": "true", {m::ui_print().render(l)} }
+            button { r#type: "button", class: "link", "data-print": "true", {m::ui_print_statement().render(l)} }
         }
         h2 { {m::ui_deposit_by_year().render(l)} }
         table {
