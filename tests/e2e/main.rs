@@ -12,6 +12,7 @@ mod console_caregivers;
 mod console_disputes;
 mod console_funds;
 mod console_imports;
+mod console_institution_info;
 mod console_institutions;
 mod console_policies;
 mod console_stays;

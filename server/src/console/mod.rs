@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/institutions", get(pages::institutions::list))
         .route("/institutions/{id}", get(pages::institutions::show))
         .route("/institutions/{id}/documents/{doc}", get(pages::institutions::document))
+        .route("/institutions/{id}/documents", post(pages::institution_info::upload).layer(upload::limit()))
         .route("/institutions/{id}/statement", get(pages::statement::show))
         .route("/institutions/{id}/statement.csv", get(pages::statement::csv))
         .route("/institutions/{id}/{step}", post(pages::institutions::step))

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use ltci_shared::api::institutions::{Institution, InstitutionStatus, UpdateInstitutionProfile};
+use ltci_shared::api::registry::Address;
 use ltci_shared::error::codes;
 use ltci_shared::messages as m;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -22,6 +23,23 @@ fn count(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
 }
 
+/// The fields of an edit as they are recorded, once checked.
+#[derive(Debug)]
+pub struct Checked {
+    address: Option<Address>,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+}
+
+/// Checks the fields present into `errors` (every bad one named, under its path).
+pub fn check(req: &UpdateInstitutionProfile, errors: &mut FieldErrors) -> Checked {
+    Checked {
+        address: req.address.as_ref().and_then(|a| validate::address(errors, "address", a)),
+        contact_name: req.contact_name.as_deref().and_then(|n| errors.take("contact_name", check_text(n, 50))),
+        contact_phone: req.contact_phone.as_deref().and_then(|p| errors.take("contact_phone", validate::phone(p))),
+    }
+}
+
 /// Changes the fields present (institution staff for their own institution, officers for any in
 /// the region); a stale `version` gets 409 so no edit is lost.
 pub async fn update(
@@ -32,9 +50,7 @@ pub async fn update(
 ) -> ApiResult<Institution> {
     actor.require(Permission::EditInstitutionProfile)?;
     let mut errors = FieldErrors::new();
-    let address = req.address.as_ref().and_then(|a| validate::address(&mut errors, "address", a));
-    let contact_name = req.contact_name.as_deref().and_then(|n| errors.take("contact_name", check_text(n, 50)));
-    let contact_phone = req.contact_phone.as_deref().and_then(|p| errors.take("contact_phone", validate::phone(p)));
+    let Checked { address, contact_name, contact_phone } = check(&req, &mut errors);
     errors.finish()?;
     let txn = state.db.begin().await?;
     let m = find_in_scope(&txn, actor, id).await?;

@@ -18,6 +18,7 @@ use ltci_shared::text::Text;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::institution_info;
 use crate::auth::Permission;
 use crate::console::error::{PageResult, Refusal};
 use crate::console::format;
@@ -119,7 +120,14 @@ pub struct ShowQuery {
     done: Option<String>,
 }
 
-const DONE: [fn() -> Text; 3] = [m::ui_done_step_recorded, m::ui_done_evaluated, m::ui_done_violation];
+const DONE: [fn() -> Text; 6] = [
+    m::ui_done_step_recorded,
+    m::ui_done_evaluated,
+    m::ui_done_violation,
+    m::ui_done_institution_saved,
+    m::ui_done_document_uploaded,
+    m::ui_done_document_known,
+];
 
 /// One institution.
 pub async fn show(
@@ -214,10 +222,17 @@ pub async fn step(
         },
         "evaluate" => evaluate(&state, &ctx, id, &f).await.map(|_| m::ui_done_evaluated()),
         "violation" => violation(&state, &ctx, id, &f).await.map(|_| m::ui_done_violation()),
+        "profile" => institution_info::update_profile(&state, &ctx, id, |k| f.get(k).to_owned())
+            .await
+            .map(|_| m::ui_done_institution_saved()),
         _ => return Err(Refusal::Api(ApiError::not_found(m::thing_institution()))),
     };
     match done {
         Ok(text) => Ok(html::done_at(&format!("/institutions/{id}"), text)),
+        // The profile form shows again what was typed in it.
+        Err(e) if step == "profile" => {
+            html::refused_on_page(e, ctx.lang, |n| render_with(&state, &ctx, id, n, &f.0)).await
+        }
         Err(e) => html::refused_on_page(e, ctx.lang, |n| render(&state, &ctx, id, n)).await,
     }
 }
@@ -278,7 +293,12 @@ async fn violation(state: &AppState, ctx: &Ctx, id: Uuid, f: &Fields) -> Result<
     evaluation::add_violation(state, &ctx.actor, id, req).await.map(|_| ())
 }
 
-async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageResult {
+pub(super) async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageResult {
+    render_with(state, ctx, id, notice, &[]).await
+}
+
+/// The page, its profile form holding `posted` (a refused edit) when given.
+async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, posted: &[(String, String)]) -> PageResult {
     let l = ctx.lang;
     let a = &ctx.actor;
     let i = designation::get(state, a, id).await?;
@@ -289,13 +309,16 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
         if a.can(Permission::ReadBills) { Some(settlement::statement::statement(state, a, id).await?) } else { None };
     let manages = a.can(Permission::ManageInstitutions);
     let year = ctx.actor.today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) - 1;
-    let sheet = if manages { Some(evaluation::get_scheme(state, a, year).await?) } else { None };
+    // The sheet of the next evaluation (last year's): its form for officers, its meaning for all.
+    let sheet = evaluation::get_scheme(state, a, year).await?;
     let who: Vec<Uuid> = i.events.iter().map(|e| e.by_user_id).collect();
     let who = audit::usernames(&state.db, a.region_id, &who).await?;
     let csrf = html::csrf(ctx);
     let body = rsx! {
         {facts(ctx, &i)}
+        {institution_info::profile_form(ctx, &i, &notice, posted)}
         h2 { {m::ui_designation_timeline().render(l)} }
+        if i.events.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
         ol { class: "timeline",
             for e in i.events.iter() {
                 li {
@@ -308,6 +331,7 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
         }
         if !i.agreements.is_empty() {
             h2 { {m::ui_agreements().render(l)} }
+            {institution_info::agreement_term(ctx, &i)}
             table {
                 thead { tr {
                     th { scope: "col", {m::ui_agreement_number().render(l)} }
@@ -327,16 +351,7 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
                 }
             }
         }
-        h2 { {m::ui_documents().render(l)} }
-        if documents.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
-        ul {
-            for d in documents.iter() {
-                li {
-                    a { href: "/institutions/{i.id}/documents/{d.id}", "{d.file_name}" }
-                    " · " {attachment_text(d.kind).render(l)} " · " {format::count(d.size_bytes.div_ceil(1024))} " KB · " {format::at(d.uploaded_at, ctx.tz)}
-                }
-            }
-        }
+        {institution_info::documents(ctx, &i, &documents, &notice)}
         if manages {
             {step_forms(ctx, &i, &notice)}
         }
@@ -368,7 +383,8 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
                 }
             }
         }
-        if let Some(sheet) = &sheet {
+        {institution_info::deposit_meaning(ctx, &sheet, &evaluations, &violations, statement.as_ref())}
+        if manages {
             form { class: "step", method: "post", action: "/institutions/{i.id}/evaluate",
                 h3 { {m::ui_evaluate_year(sheet.year).render(l)} }
                 {csrf.clone()}
@@ -632,7 +648,7 @@ fn kind_text(k: InstitutionKind) -> Text {
     }
 }
 
-fn attachment_text(k: AttachmentKind) -> Text {
+pub(super) fn attachment_text(k: AttachmentKind) -> Text {
     match k {
         AttachmentKind::BusinessLicence => m::ui_doc_business_licence(),
         AttachmentKind::PracticeLicence => m::ui_doc_practice_licence(),

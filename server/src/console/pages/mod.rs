@@ -10,6 +10,7 @@ pub mod funds;
 pub mod home;
 pub mod imports;
 pub mod institution_home;
+pub mod institution_info;
 pub mod institutions;
 pub mod partner_events;
 pub mod person_history;

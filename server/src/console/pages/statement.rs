@@ -24,14 +24,14 @@ use crate::state::AppState;
 /// A year's deposit: withheld from the year's payments, settled (paid back or kept) by the year's
 /// release, still held.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
-struct DepositYear {
-    withheld: Decimal,
-    settled: Decimal,
+pub(super) struct DepositYear {
+    pub(super) withheld: Decimal,
+    pub(super) settled: Decimal,
 }
 
 /// The deposit by the year it was withheld in: a release entry (`deposit-release:<id>:<year>`)
 /// settles its own year, whenever it was posted.
-fn deposit_by_year(entries: &[StatementEntry]) -> BTreeMap<i32, DepositYear> {
+pub(super) fn deposit_by_year(entries: &[StatementEntry]) -> BTreeMap<i32, DepositYear> {
     let mut years: BTreeMap<i32, DepositYear> = BTreeMap::new();
     for e in entries.iter().filter(|e| !e.deposit.is_zero()) {
         let released_year = (e.kind == "deposit_release")
