@@ -150,6 +150,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo::seed_assessment(&state).await?;
             demo::seed_settlement(&state).await?;
             demo::seed_partner_events(&state).await?;
+            demo::seed_residents(&state).await?;
             if let Some(scale) = scale {
                 let out = out.unwrap_or_else(|| cli.config.data_dir.join(format!("city-{scale}")));
                 let options = demo::city::CityOptions { scale, seed, months, out };

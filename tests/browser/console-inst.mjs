@@ -1,7 +1,10 @@
 // The institution's workbench in Debian's Chromium at 1366 × 768, against a demo server of its
 // own: inst1 opens its 工作台, registers a caregiver (a mistyped ID number refused beside its
 // field) and creates the app account, works two exceptions (confirms the visit checked in far
-// from home, rejects the unscheduled one with a reason); admin returns the demo bill, inst1
+// from home, rejects the unscheduled one with a reason), takes on the newcomer (a service
+// relation and a care plan, the level's cap shown), uploads a licence in
+// 机构信息; the nursing home's inst2 pastes last month's last week of bed-days into the grid (a
+// mistyped cell refused, nothing saved) and saves it; admin returns the demo bill, inst1
 // computes it again, comments a line and submits; admin deducts from a line, inst1 disputes the
 // deduction with a document, admin answers from the queue of open disputes (the deduction is
 // lifted), admin2 approves and admin pays; inst1 prints its statement (对账单).
@@ -29,13 +32,14 @@ const desk = async (username) => {
   return { ctx, p };
 };
 const done = (p, text) => p.locator("[role=status]", { hasText: text }).waitFor();
-// A valid resident ID number (GB 11643 check digit) born on 1 May 1986.
-const idNumber = (seq) => {
-  const body17 = "37020219860501" + String(seq).padStart(3, "0");
+// The first 17 digits of a resident ID number with its GB 11643 check character.
+const withCheck = (body17) => {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...body17].reduce((acc, c, i) => acc + Number(c) * weights[i], 0);
   return body17 + "10X98765432"[sum % 11];
 };
+// A valid resident ID number born on 1 May 1986.
+const idNumber = (seq) => withCheck("37020219860501" + String(seq).padStart(3, "0"));
 
 try {
   page.on("dialog", (d) => d.accept());
@@ -80,6 +84,61 @@ try {
   await page.locator("button.danger").first().click();
   await page.locator("[role=status]").waitFor();
   if (await page.locator("tbody tr").count() !== 0) fail("the unscheduled visit is still waiting");
+
+  // The demo's newcomer (certified, chose the agency): found by the exact ID number, served from
+  // today, and a care plan made from the catalogue under the level's cap.
+  await page.click("nav.menu >> text=服务对象");
+  await page.fill("#f-id_number", withCheck("37020219440815008"));
+  await page.click("form[action='/beneficiaries/find'] button");
+  await page.click("form[action='/beneficiaries']:has(input[value=home_visit]) button");
+  await done(page, "已开始服务");
+  await page.locator("tr", { hasText: "孙玉珍" }).locator("a[href^='/plans/new']").click();
+  await page.locator("form[action='/plans'] p strong").waitFor();
+  await page.fill("#pw-SF-01", "5");
+  await page.fill("#pw-SF-02", "3");
+  await page.click("form[action='/plans'] button[type=submit]");
+  await done(page, "已保存护理计划");
+  await step("plan");
+
+  // 机构信息: a licence uploaded, waiting for the agency's review.
+  await page.click("nav.menu >> text=机构信息");
+  await page.selectOption("#f-kind", "practice_licence");
+  await page.setInputFiles("#f-document", {
+    name: "备案回执.png", mimeType: "image/png",
+    buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"),
+  });
+  await page.click("form[action$='/documents'] button");
+  await done(page, "已上传材料");
+  await page.locator("td", { hasText: "待审核" }).waitFor();
+  await step("info");
+
+  // The nursing home (inst2): last month's last week of bed-days for its two residents, pasted
+  // from a spreadsheet with one mistyped cell — refused in place, nothing saved — then saved.
+  const home = await desk("inst2");
+  await home.p.click("nav.menu >> text=床位与费用");
+  await home.p.click("a[href^='/stays/charges']");
+  await home.p.locator("nav.actions a").first().click();
+  await home.p.locator("table.grid").waitFor();
+  const days = (await home.p.locator("table.grid thead th").count()) - 1;
+  const from = days - 6;
+  const week = (row) => Array.from({ length: 7 }, (_, i) => (row === 2 && i === 3 ? "12O.00" : "128.00")).join("\t");
+  await home.p.locator(`input[data-grid-row="1"][data-grid-col="${from}"]`).evaluate((el, text) => {
+    const data = new DataTransfer();
+    data.setData("text", text);
+    el.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, `${week(1)}\n${week(2)}\n`);
+  await home.p.click("form[action='/stays/charges'] button[type=submit]");
+  await home.p.locator("td.invalid").waitFor();
+  if (await home.p.locator("td.invalid").count() !== 1) fail("one cell is refused");
+  const scrolled = () => home.p.locator(".grid-wrap").evaluate((el) => { el.scrollLeft = el.scrollWidth; });
+  await scrolled();
+  await step("charges-refused", home.p);
+  await home.p.fill(`input[data-grid-row="2"][data-grid-col="${from + 3}"]`, "128.00");
+  await home.p.click("form[action='/stays/charges'] button[type=submit]");
+  await done(home.p, "新增 14 天");
+  await scrolled();
+  await step("charges", home.p);
+  await home.ctx.close();
 
   // The demo bill of last month, returned by the agency so the institution corrects it.
   const admin = await desk("admin");

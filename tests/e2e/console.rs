@@ -9,8 +9,9 @@ use ltci_e2e::world::{TEST_PASSWORD, person};
 use ltci_e2e::{TestApp, on_both_databases};
 use ltci_server::entities::{audit_event, console_session};
 use ltci_shared::api::assessment::{ApplyRequest, CareMode};
+use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest, VisitFilter};
 use ltci_shared::api::settlement::{ComputeBill, MonthEndRequest};
-use ltci_shared::api::stays::{ChargeReport, DailyCharge};
+use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, COOKIE, LOCATION, SET_COOKIE};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -315,6 +316,37 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
     let run = admin.start_month_end(&MonthEndRequest { month }).await.expect("run").id;
     let (policy_page, bill_page, run_page) =
         (format!("/policies/{policy}"), format!("/settlements/{bill}"), format!("/settlements/runs/{run}"));
+    // The second institution's plan, visit and stay: another institution's objects.
+    let theirs = ltci_e2e::world::home_care_beneficiary_of(&app, &world, "a2", "孙桂香", 903, 3).await;
+    let a2 = world.as_user("inst_a2");
+    let today = ltci_e2e::today();
+    let plan = CreateCarePlan {
+        institution_id: None,
+        insured_person_id: theirs,
+        care_mode: CareMode::HomeVisit,
+        start_on: today,
+        end_on: today + Duration::days(30),
+        items: vec![PlanItem { code: "SF-01".into(), per_week: 3 }],
+    };
+    let plan = a2.create_care_plan(&plan).await.expect("a2's plan");
+    let week = ScheduleRequest {
+        plan_id: plan.id,
+        caregiver_id: world.caregiver("carer_a2"),
+        from: today,
+        to: today + Duration::days(6),
+    };
+    a2.schedule_visits(&week).await.expect("a2's visits");
+    let filter = VisitFilter { insured_person_id: Some(theirs), ..VisitFilter::default() };
+    let visit = a2.visits(&filter, ltci_shared::PageQuery::default()).await.expect("visits").items[0].id;
+    let (resident, _) = crate::stays::resident(&app, &world, 904, "a2").await;
+    let admission = AdmitRequest {
+        institution_id: None,
+        insured_person_id: resident,
+        care_mode: CareMode::Institutional,
+        admitted_on: today - Duration::days(5),
+    };
+    let their_stay = a2.admit(&admission).await.expect("a2's stay").id;
+    let (their_plan, their_visit) = (format!("/plans/{}", plan.id), format!("/visits/{visit}"));
 
     // Role → page → what it answers (200 shown, 403 refused).
     let institution_page = format!("/institutions/{}", world.institution("a1"));
@@ -327,7 +359,7 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         format!("/institutions/{}/statement", world.institution("a1")),
         format!("/institutions/{}/statement", world.institution("a2")),
     );
-    let pages: [&str; 30] = [
+    let pages: [&str; 32] = [
         "/",
         "/persons",
         &person_page,
@@ -358,27 +390,30 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         "/disputes",
         &own_statement,
         &their_statement,
+        &their_plan,
+        &their_visit,
     ];
     #[rustfmt::skip]
-    let expected: [(&str, [u16; 30]); 5] = [
+    let expected: [(&str, [u16; 32]); 5] = [
         ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200,
-            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Imports write, and the auditor writes nothing (accounts are read, with no form).
         ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200,
-            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned. Partner events are health data of the agency's; month-end runs
         // are the agency's.
         // The benefit policy is public to every role. The institution's own entry opens its
-        // page (303); another institution's caregiver and statement answer like none (404).
+        // page (303); another institution's caregiver, statement, plan and visit answer like
+        // none (404).
         ("inst_a1", [200, 200, 404, 200, 404, 403, 200, 200, 303, 403, 200, 403, 200, 403, 200, 403, 200, 200, 403,
-            200, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404]),
+            200, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404]),
         ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
-            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
         // A caregiver reads their own record, visits and queue (no form), nobody's people served.
         ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
-            200, 200, 404, 403, 200, 200, 200, 200, 403, 403, 403]),
+            200, 200, 404, 403, 200, 200, 200, 200, 403, 403, 403, 404, 404]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);
@@ -403,6 +438,31 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
             assert!(!x.body.contains("钱秀英"));
         }
     }
+
+    // No action on the other institution's objects: each crafted step answers like an id that
+    // does not exist, and nothing of theirs changes.
+    let mut staff = Browser::new(&app);
+    staff.sign_in("inst_a1", TEST_PASSWORD).await;
+    let day = today.to_string();
+    let own_carer_id = world.caregiver("carer_a1").to_string();
+    let crafted: [(String, Vec<(&str, &str)>); 4] = [
+        (format!("{their_plan}/end"), vec![("end_on", day.as_str()), ("reason", "x")]),
+        (
+            format!("{their_plan}/schedule"),
+            vec![("caregiver_id", own_carer_id.as_str()), ("from", day.as_str()), ("to", day.as_str())],
+        ),
+        (format!("{their_visit}/correct"), vec![("kind", "not_delivered"), ("reason", "x")]),
+        (format!("/stays/{their_stay}/discharge"), vec![("discharged_on", day.as_str()), ("reason", "home")]),
+    ];
+    for (action, fields) in &crafted {
+        let a = staff.submit("/", action, fields).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{action}: {}", a.body);
+        assert!(!a.body.contains("孙桂香"), "{action} discloses the person");
+    }
+    let plan_now = a2.care_plan(plan.id).await.expect("a2's plan");
+    assert_eq!(plan_now.end_on, today + Duration::days(30), "the plan is not ended");
+    let stay_now = a2.stay(their_stay).await.expect("a2's stay");
+    assert_eq!(stay_now.discharged_on, None, "the stay is not ended");
 
     // The officer's menu has every page; the auditor's forms are not there, and a crafted step
     // is refused by the same permission check as the API.

@@ -1,6 +1,8 @@
 //! The demo data seeds cleanly on both databases, its ledger is sound, its benefit policy is in
 //! force, its caregiver has a week of home visits to download, its assessors a case to assess, its
-//! two officers last month's bill to audit, approve and pay, and seeding again adds nothing.
+//! two officers last month's bill to audit, approve and pay, its nursing home two residents with
+//! last month charged but for its last week, its agency a newcomer to take on, and seeding again
+//! adds nothing.
 
 use chrono::Datelike;
 use ltci_e2e::{TestApp, on_both_databases, today};
@@ -10,6 +12,7 @@ use ltci_shared::api::assessment::{CaseFilter, CaseState};
 use ltci_shared::api::care::{ChangesQuery, VisitState};
 use ltci_shared::api::partners::{PartnerEventFilter, PartnerEventState};
 use ltci_shared::api::settlement::{BillFilter, BillStatus, PayBill, SampleRequest};
+use ltci_shared::api::stays::{ChargesQuery, StayFilter};
 
 on_both_databases!(demo_data_is_sound_and_seeding_twice_adds_nothing);
 
@@ -19,7 +22,7 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     ltci_server::demo::seed_funding(&app.db).await.expect("funding");
     let first = ltci_server::funding::check::run(&app.db).await.expect("check");
     assert!(first.is_sound(), "{first:?}");
-    assert_eq!(first.entries, 6 * 12 * 2, "six persons, twelve months, two sources");
+    assert_eq!(first.entries, 9 * 12 * 2, "nine persons, twelve months, two sources");
     assert!(!ltci_server::demo::seed(&app.db, &pii).await.expect("again"), "the demo region exists");
     ltci_server::demo::seed_funding(&app.db).await.expect("funding again");
     let second = ltci_server::funding::check::run(&app.db).await.expect("check");
@@ -98,4 +101,22 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     let unmatched = PartnerEventFilter { state: Some(PartnerEventState::Unmatched), ..PartnerEventFilter::default() };
     let queue = admin.partner_events(&unmatched, PageQuery::default()).await.expect("queue");
     assert_eq!(queue.items.iter().map(|e| e.external_ref.as_str()).collect::<Vec<_>>(), ["YB-DEMO-0001"]);
+
+    // The nursing home: two residents in since the first of last month, charged through all but
+    // its last week, once; the agency's newcomer certified and choosing it, not yet served.
+    ltci_server::demo::seed_residents(&app.state).await.expect("residents");
+    ltci_server::demo::seed_residents(&app.state).await.expect("residents again");
+    let (home, _) = app.client.signed_in("inst2", ltci_server::demo::DEMO_PASSWORD).await.expect("the nursing home");
+    let stays = home.stays(&StayFilter::default(), PageQuery::default()).await.expect("stays").items;
+    assert_eq!(stays.len(), 2);
+    let month = last_month.format("%Y-%m").to_string();
+    for s in &stays {
+        assert_eq!(s.admitted_on, last_month.with_day(1).expect("first"));
+        let q = ChargesQuery { month: Some(month.clone()) };
+        let charged = home.stay_charges(s.id, &q, PageQuery::default()).await.expect("charges");
+        assert_eq!(charged.total, u64::from(last_month.day() - 7), "all but the last week");
+    }
+    let (agency, _) = app.client.signed_in("inst1", ltci_server::demo::DEMO_PASSWORD).await.expect("the agency");
+    let served = agency.stays(&StayFilter::default(), PageQuery::default()).await.expect("no stays").items;
+    assert!(served.is_empty(), "the agency has no beds");
 }

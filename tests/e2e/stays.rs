@@ -18,7 +18,7 @@ use uuid::Uuid;
 on_both_databases!(one_bed_a_day_and_monthly_charges, a_reported_death_ends_the_stay);
 
 /// A certified person (level 4) with an institutional-care relation with `inst` from 20 days ago.
-async fn resident(app: &TestApp, world: &World, seq: u16, inst: &str) -> (Uuid, String) {
+pub(crate) async fn resident(app: &TestApp, world: &World, seq: u16, inst: &str) -> (Uuid, String) {
     let req = person("入住老人", seq);
     let p = world.as_user("admin_a").create_insured_person(&req).await.expect("register");
     seed_certificate(app, world.region_a, p.id, 4).await;

@@ -316,32 +316,44 @@ pub async fn choose(
 /// A beneficiary of institution a1 at home: registered (at the test address), certified at
 /// `level`, served in home-visit mode by a1 from a week ago and assigned to `carer_a1`.
 pub async fn home_care_beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: u8) -> Uuid {
+    home_care_beneficiary_of(app, world, "a1", name, seq, level).await
+}
+
+/// A beneficiary of institution `inst` (`a1`, `a2`) at home, as [`home_care_beneficiary`], assigned
+/// to the institution's caregiver (`carer_<inst>`).
+pub async fn home_care_beneficiary_of(
+    app: &TestApp,
+    world: &World,
+    inst: &str,
+    name: &str,
+    seq: u16,
+    level: u8,
+) -> Uuid {
     use ltci_shared::api::assessment::CareMode;
     use ltci_shared::api::institutions::CreateServiceRelation;
     use ltci_shared::api::workforce::CreateAssignment;
     let p = world.as_user("admin_a").create_insured_person(&person(name, seq)).await.expect("register beneficiary");
     seed_certificate(app, world.region_a, p.id, level).await;
     let week_ago = crate::today() - chrono::Duration::days(7);
-    choose(world, p.id, "a1", CareMode::HomeVisit, week_ago).await;
-    world
-        .as_user("inst_a1")
+    choose(world, p.id, inst, CareMode::HomeVisit, week_ago).await;
+    let staff = world.as_user(&format!("inst_{inst}"));
+    staff
         .start_service_relation(&CreateServiceRelation {
             insured_person_id: p.id,
-            institution_id: world.institution("a1"),
+            institution_id: world.institution(inst),
             care_mode: CareMode::HomeVisit,
             start_on: week_ago,
         })
         .await
         .expect("home-visit relation");
-    world
-        .as_user("inst_a1")
+    staff
         .assign_caregiver(&CreateAssignment {
-            caregiver_id: world.caregiver("carer_a1"),
+            caregiver_id: world.caregiver(&format!("carer_{inst}")),
             insured_person_id: p.id,
             start_on: week_ago,
         })
         .await
-        .expect("assign carer_a1");
+        .expect("assign the institution's caregiver");
     p.id
 }
 

@@ -1,10 +1,14 @@
-//! Demo data for `ltci-server demo`: the region 示范市 with two counties, an institution, one
-//! user per role (the caregiver with a caregiver record and a training course), a few insured
-//! persons, a year of contributions, the benefit policy, home care (certificates, plans, a week
-//! of visits for the caregiver) and an application waiting for its on-site assessment by
-//! `assessor1` and `assessor2`. The password `demo1234` exists only here.
+//! Demo data for `ltci-server demo`: the region 示范市 with two counties, a home-care agency and
+//! a nursing home, one user per role (a staff member per institution; the caregiver with a
+//! caregiver record and a training course), a few insured persons, a year of contributions, the
+//! benefit policy, home care (certificates, plans, a week of visits for the caregiver), an
+//! application waiting for its on-site assessment by `assessor1` and `assessor2`, and the nursing
+//! home's residents. The password `demo1234` exists only here.
 
 pub mod city;
+mod residents;
+
+pub use residents::seed_residents;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
@@ -26,16 +30,116 @@ pub const DEMO_REGION_CODE: &str = "990100";
 /// Password of every demo user.
 pub const DEMO_PASSWORD: &str = "demo1234";
 /// The demo logins and what they are.
-pub const DEMO_USERS: [(&str, &str, Role); 7] = [
+pub const DEMO_USERS: [(&str, &str, Role); 8] = [
     ("admin", "示范市医保经办 王敏", Role::Admin),
     // A second officer: a bill's audit, approval and payment are taken by different officers.
     ("admin2", "示范市医保经办 刘洋", Role::Admin),
     ("assessor1", "评估员 李华", Role::Assessor),
     ("assessor2", "评估员 赵强", Role::Assessor),
     ("inst1", "康乐居家护理服务中心 周静", Role::Institution),
+    // The nursing home's staff: admissions, the daily charges, its bill.
+    ("inst2", "颐养护理院 陈芳", Role::Institution),
     ("carer1", "护理员 孙丽", Role::Caregiver),
     ("auditor1", "稽核员 郑刚", Role::Auditor),
 ];
+
+/// The demo home-care agency (居家上门, 亲情护理指导), where `inst1` works.
+pub const DEMO_AGENCY: &str = "示范市康乐居家护理服务中心";
+/// The demo nursing home (机构护理), where `inst2` works.
+pub const DEMO_NURSING_HOME: &str = "示范市颐养护理院";
+
+/// A designated institution of the demo, as its application and inspection left it.
+struct Designated {
+    name: &'static str,
+    uscc_first17: &'static str,
+    kind: InstitutionKind,
+    modes: &'static [ServiceMode],
+    beds: (i32, i32),
+    staff: (i32, i32, i32),
+    address: (&'static str, f64, f64),
+    contact: (&'static str, &'static str),
+    inspection_score: i32,
+}
+
+const DESIGNATED: [Designated; 2] = [
+    Designated {
+        name: DEMO_AGENCY,
+        uscc_first17: "52990100MJ0000001",
+        kind: InstitutionKind::HomeCareAgency,
+        modes: &[ServiceMode::HomeVisit, ServiceMode::FamilyCareSupervision],
+        beds: (0, 0),
+        staff: (1, 6, 24),
+        address: ("示范市市南区福州南路 88号", 36.0671, 120.4102),
+        contact: ("周静", "0532-88886666"),
+        inspection_score: 92,
+    },
+    Designated {
+        name: DEMO_NURSING_HOME,
+        uscc_first17: "52990100MJ0000002",
+        kind: InstitutionKind::NursingHome,
+        modes: &[ServiceMode::Institutional],
+        beds: (120, 80),
+        staff: (2, 14, 36),
+        address: ("示范市李沧区九水东路 320号", 36.1702, 120.4297),
+        contact: ("陈芳", "0532-87651234"),
+        inspection_score: 88,
+    },
+];
+
+/// Inserts a designated institution with an agreement signed a year ago for three years.
+async fn designate<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    region_id: Uuid,
+    d: &Designated,
+    sequence: usize,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<Uuid> {
+    let id = Uuid::now_v7();
+    let modes_json = serde_json::to_string(d.modes)?;
+    let uscc =
+        format!("{}{}", d.uscc_first17, ltci_shared::uscc::check_character(d.uscc_first17.as_bytes()).unwrap_or('0'));
+    institution::ActiveModel {
+        id: Set(id),
+        region_id: Set(region_id),
+        name: Set(d.name.into()),
+        created_at: Set(now),
+        uscc: Set(Some(uscc)),
+        kind: Set(Some(enum_to_db(&d.kind))),
+        hospital_tier: Set(None),
+        requested_modes: Set(Some(modes_json.clone())),
+        licensed_beds: Set(Some(d.beds.0)),
+        doctors: Set(Some(d.staff.0)),
+        nurses: Set(Some(d.staff.1)),
+        certified_caregivers: Set(Some(d.staff.2)),
+        address_text: Set(Some(d.address.0.into())),
+        latitude: Set(Some(d.address.1)),
+        longitude: Set(Some(d.address.2)),
+        contact_name: Set(Some(d.contact.0.into())),
+        contact_phone: Set(Some(d.contact.1.into())),
+        inspection_score: Set(Some(d.inspection_score)),
+        approved_modes: Set(Some(modes_json.clone())),
+        bed_quota: Set(Some(d.beds.1)),
+        status: Set(enum_to_db(&InstitutionStatus::Active)),
+        version: Set(1),
+        updated_at: Set(Some(now)),
+    }
+    .insert(db)
+    .await?;
+    let signed_on = now.date_naive().checked_sub_months(chrono::Months::new(12)).unwrap_or(now.date_naive());
+    agreement::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        institution_id: Set(id),
+        number: Set(format!("{DEMO_REGION_CODE}-XY-{}-{sequence:06}", signed_on.format("%Y"))),
+        start_on: Set(signed_on),
+        end_on: Set(signed_on.checked_add_months(chrono::Months::new(36)).unwrap_or(signed_on)),
+        modes: Set(modes_json),
+        bed_quota: Set(d.beds.1),
+        signed_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
+}
 
 /// Seeds the demo data unless the demo region already exists. Returns whether it seeded.
 pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bool> {
@@ -59,53 +163,8 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     }
     .insert(&txn)
     .await?;
-    let institution_id = Uuid::now_v7();
-    // A designated home-care agency with a three-year agreement.
-    let modes = [ServiceMode::HomeVisit, ServiceMode::FamilyCareSupervision];
-    let modes_json = serde_json::to_string(&modes)?;
-    let uscc_first17 = "52990100MJ0000001";
-    let uscc = format!("{uscc_first17}{}", ltci_shared::uscc::check_character(uscc_first17.as_bytes()).unwrap_or('0'));
-    institution::ActiveModel {
-        id: Set(institution_id),
-        region_id: Set(region_id),
-        name: Set("示范市康乐居家护理服务中心".into()),
-        created_at: Set(now),
-        uscc: Set(Some(uscc)),
-        kind: Set(Some(enum_to_db(&InstitutionKind::HomeCareAgency))),
-        hospital_tier: Set(None),
-        requested_modes: Set(Some(modes_json.clone())),
-        licensed_beds: Set(Some(0)),
-        doctors: Set(Some(1)),
-        nurses: Set(Some(6)),
-        certified_caregivers: Set(Some(24)),
-        address_text: Set(Some("示范市市南区福州南路 88号".into())),
-        latitude: Set(Some(36.0671)),
-        longitude: Set(Some(120.4102)),
-        contact_name: Set(Some("周静".into())),
-        contact_phone: Set(Some("0532-88886666".into())),
-        inspection_score: Set(Some(92)),
-        approved_modes: Set(Some(modes_json.clone())),
-        bed_quota: Set(Some(0)),
-        status: Set(enum_to_db(&InstitutionStatus::Active)),
-        version: Set(1),
-        updated_at: Set(Some(now)),
-    }
-    .insert(&txn)
-    .await?;
-    // Signed a year ago, for three years.
-    let signed_on = now.date_naive().checked_sub_months(chrono::Months::new(12)).unwrap_or(now.date_naive());
-    agreement::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        institution_id: Set(institution_id),
-        number: Set(format!("{DEMO_REGION_CODE}-XY-{}-000001", signed_on.format("%Y"))),
-        start_on: Set(signed_on),
-        end_on: Set(signed_on.checked_add_months(chrono::Months::new(36)).unwrap_or(signed_on)),
-        modes: Set(modes_json),
-        bed_quota: Set(0),
-        signed_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let institution_id = designate(&txn, region_id, &DESIGNATED[0], 1, now).await?;
+    let nursing_home_id = designate(&txn, region_id, &DESIGNATED[1], 2, now).await?;
     let (mut carer_user, mut admin_user) = (None, None);
     for ((username, display_name, role), hash) in DEMO_USERS.into_iter().zip(hashes) {
         let user_id = Uuid::now_v7();
@@ -121,7 +180,11 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
             password_hash: Set(hash),
             role: Set(role.as_str().into()),
             region_id: Set(region_id),
-            institution_id: Set(role.belongs_to_institution().then_some(institution_id)),
+            institution_id: Set(role.belongs_to_institution().then_some(if username == "inst2" {
+                nursing_home_id
+            } else {
+                institution_id
+            })),
             active: Set(true),
             created_at: Set(now),
             updated_at: Set(now),
@@ -211,6 +274,11 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
         ("刘德福", "37020319360918005", "employee", "示范市市北区辽宁路 201号 2单元 502", 36.0789, 120.3574),
         ("陈玉梅", "37028519500707006", "resident", "示范市莱西市院上镇 后庄扶村 33号", 36.8891, 120.5173),
         ("赵淑珍", "37021219421126007", "resident", "示范市崂山区北宅街道 卧龙村 19号", 36.1875, 120.5612),
+        // Certified, chose the agency, not served yet: whom inst1 takes on (`seed_residents`).
+        ("孙玉珍", "37020219440815008", "resident", "示范市市南区江西路 76号 1单元 302", 36.0702, 120.3941),
+        // The nursing home's residents (`seed_residents`).
+        ("马凤英", "37021119390611024", "employee", "示范市李沧区书院路 15号 4单元 201", 36.1611, 120.4203),
+        ("高德顺", "37021419370304013", "resident", "示范市城阳区流亭街道 双埠村 41号", 36.2698, 120.3652),
     ];
     for (name, first17, scheme, address, lat, lng) in persons {
         let mut digits = [0u8; 17];
@@ -590,11 +658,21 @@ pub async fn seed_partner_events(state: &crate::state::AppState) -> anyhow::Resu
 
 /// The demo agency.
 async fn demo_institution(db: &DatabaseConnection, region_id: Uuid) -> anyhow::Result<institution::Model> {
+    demo_institution_named(db, region_id, DEMO_AGENCY).await
+}
+
+/// One of the demo's institutions, by name.
+async fn demo_institution_named(
+    db: &DatabaseConnection,
+    region_id: Uuid,
+    name: &str,
+) -> anyhow::Result<institution::Model> {
     institution::Entity::find()
         .filter(institution::Column::RegionId.eq(region_id))
+        .filter(institution::Column::Name.eq(name))
         .one(db)
         .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo institution is missing"))
+        .ok_or_else(|| anyhow::anyhow!("the demo institution {name} is missing"))
 }
 
 /// An assessment for the demo's assessors: the fifth person (not certified) applies for home care
