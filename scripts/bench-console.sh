@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Console render benchmark: the demo server (release build, fresh SQLite database) signed in as
-# admin; each main page requested N times in turn. Prints, per page, the server's answer time
+# admin, then as the staff of an agency and of a nursing home (the demo's inst1 and inst2; with
+# SCALE, the city's largest, 1,000 beneficiaries each); each main page requested N times in turn. Prints, per page, the server's answer time
 # p50 / p95 in ms, the same as a ratio to the floor (GET /healthz, the HTTP round trip with no
 # database work, measured in the same run), and the database statements the page ran (read from
 # the server's ltci_db_statements_total before and after one request). Run with SCALE=10000 for a
@@ -31,15 +32,18 @@ for _ in $(seq 1 7200); do
   kill -0 $pid 2>/dev/null || { tail -20 "$work/server.log"; exit 1; }
   sleep 0.5
 done
-BASE="http://127.0.0.1:$port" N="$N" SCALE="$SCALE" python3 - <<'PY'
-import http.cookiejar, os, re, statistics, time, urllib.parse, urllib.request
+BASE="http://127.0.0.1:$port" N="$N" SCALE="$SCALE" LOG="$work/server.log" python3 - <<'PY'
+import datetime, http.cookiejar, os, re, statistics, time, urllib.parse, urllib.request
 
 base, n, scale = os.environ["BASE"], int(os.environ["N"]), int(os.environ["SCALE"])
-jar = http.cookiejar.CookieJar()
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *a, **k):
         return None
-opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+def session():
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
+
+opener = session()
 
 def fetch(path, data=None):
     req = urllib.request.Request(base + path, data=data)
@@ -52,10 +56,15 @@ def fetch(path, data=None):
 def csrf(html):
     return re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
 
-_, login = fetch("/login")
-form = urllib.parse.urlencode({"_csrf": csrf(login), "username": "admin", "password": "demo1234"}).encode()
-status, _ = fetch("/login", form)
-assert status == 303, f"sign-in answered {status}"
+def sign_in(username):
+    global opener
+    opener = session()
+    _, login = fetch("/login")
+    form = urllib.parse.urlencode({"_csrf": csrf(login), "username": username, "password": "demo1234"}).encode()
+    status, _ = fetch("/login", form)
+    assert status == 303, f"{username}: sign-in answered {status}"
+
+sign_in("admin")
 
 def link(path, pattern):
     _, html = fetch(path)
@@ -78,24 +87,49 @@ def statements():
     m = re.search(r"^ltci_db_statements_total (\d+)", text, re.M)
     return int(m.group(1))
 
-rows = []
-for path, label in pages:
-    if not path:
-        continue
-    fetch(path)  # warm
-    before = statements()
-    status, _ = fetch(path)
-    queries = statements() - before
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
+def measure(pages):
+    rows = []
+    for path, label in pages:
+        if not path:
+            continue
+        fetch(path)  # warm
+        before = statements()
         status, _ = fetch(path)
-        times.append((time.perf_counter() - t) * 1000)
-        assert status == 200, f"{path} answered {status}"
-    times.sort()
-    p50 = statistics.median(times)
-    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
-    rows.append((label, path, p50, p95, queries))
+        queries = statements() - before
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            status, _ = fetch(path)
+            times.append((time.perf_counter() - t) * 1000)
+            assert status == 200, f"{path} answered {status}"
+        times.sort()
+        p50 = statistics.median(times)
+        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        rows.append((label, path, p50, p95, queries))
+    return rows
+
+rows = measure(pages)
+
+# The institution's side: an agency's day (the exception queue first) and a nursing home's
+# charges grid, this month's and last month's. With SCALE, the city's largest of each (their
+# logins printed by the generator); otherwise the demo's inst1 and inst2.
+logins = re.findall(r"\b\d{6}-jg\d{5}\b", open(os.environ["LOG"], encoding="utf-8").read()) if scale else []
+agency, home = (logins[1], logins[0]) if len(logins) >= 2 else ("inst1", "inst2")
+def served():
+    _, html = fetch("/beneficiaries")
+    m = re.search(r"(?:共|of) ([\d,]+)", html)
+    return m.group(1) if m else "?"
+last_month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+sign_in(agency)
+agency_served = served()
+rows += measure([("/", f"工作台 ({agency})"), ("/visits/exceptions", "异常处理 (queue)"),
+                 ("/visits/exceptions?kind=missed_check_in", "异常处理: 漏签到"), ("/visits", "上门服务 (today)"),
+                 ("/caregivers", "护理人员"), ("/beneficiaries", "服务对象")])
+sign_in(home)
+home_served = served()
+rows += measure([("/", f"工作台 ({home})"), ("/stays", "床位与费用"), ("/stays/charges", "每日费用 (this month)"),
+                 (f"/stays/charges?month={last_month}", "每日费用 (last month)"), ("/settlements", "月度结算 (inst)")])
+print(f"institutions measured: {agency} serving {agency_served}, {home} serving {home_served}")
 
 floor = rows[0][3] or 0.001
 target = 300 if scale >= 10000 else 100

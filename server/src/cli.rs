@@ -295,8 +295,8 @@ pub async fn city(
             }
         }
     }
-    if let [staff, carer] = report.logins.as_slice() {
-        writeln!(out, "{}", m::city_logins(staff, carer, crate::demo::DEMO_PASSWORD).render(lang))?;
+    if let [home, agency, carer] = report.logins.as_slice() {
+        writeln!(out, "{}", m::city_logins(home, agency, carer, crate::demo::DEMO_PASSWORD).render(lang))?;
     }
     writeln!(out, "{}", m::city_done(format!("{:.1}", report.seconds), o.out.display().to_string()).render(lang))?;
     Ok(())

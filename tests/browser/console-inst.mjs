@@ -115,6 +115,12 @@ try {
   // The nursing home (inst2): last month's last week of bed-days for its two residents, pasted
   // from a spreadsheet with one mistyped cell — refused in place, nothing saved — then saved.
   const home = await desk("inst2");
+  // A nursing home's workbench has its beds and no visits; the agency's, the reverse.
+  await home.p.locator(".card", { hasText: "未报费用" }).waitFor();
+  if (await home.p.locator(".card", { hasText: "待复核" }).count() !== 0) fail("the nursing home is shown visit queues");
+  await page.goto(`${base}/`);
+  await page.locator(".card", { hasText: "待复核" }).waitFor();
+  if (await page.locator(".card", { hasText: "未报费用" }).count() !== 0) fail("the agency is shown a stays card");
   await home.p.click("nav.menu >> text=床位与费用");
   await home.p.click("a[href^='/stays/charges']");
   await home.p.locator("nav.actions a").first().click();

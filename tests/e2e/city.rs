@@ -86,7 +86,7 @@ async fn a_generated_city_is_brought_in_served_and_billed(app: TestApp) {
 
     // The first home caregiver signs in with the demo password; the phone's resent events are
     // each recognised as the stored one.
-    let [_, carer_login] = report.logins.as_slice() else { panic!("logins {:?}", report.logins) };
+    let [_, _, carer_login] = report.logins.as_slice() else { panic!("logins {:?}", report.logins) };
     let (carer, _) =
         ApiClient::new(&app.base_url).signed_in(carer_login, ltci_server::demo::DEMO_PASSWORD).await.expect("login");
     let own = carer.visits(&VisitFilter::default(), ltci_e2e::all()).await.expect("own visits").items;

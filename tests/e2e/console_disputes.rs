@@ -114,7 +114,11 @@ async fn an_institution_disputes_a_deduction_and_the_officer_answers_in_the_cons
     let answer = format!("/disputes/{}/answer", dispute.id);
     let blank = officer.submit(&page, &answer, &[("decision", "accept"), ("reason", "")]).await;
     assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(blank.body.contains("class=\"why\""), "{}", blank.body);
+    // Said beside this dispute's answer only, not beside the bill's other forms' reasons.
+    assert_eq!(blank.body.matches("class=\"why\"").count(), 1, "{}", blank.body);
+    let (form_at, why_at) =
+        (blank.body.find(&format!("id=\"answer-{}\"", dispute.id)), blank.body.find("class=\"why\""));
+    assert!(form_at.zip(why_at).is_some_and(|(f, w)| w > f), "{}", blank.body);
     let accepted = officer.submit(&page, &answer, &[("decision", "accept"), ("reason", "签字页属实")]).await;
     assert_eq!(accepted.location.as_deref(), Some(format!("{page}?done=ui_done_dispute_answered").as_str()));
     let lifted = staff.get(&page).await;

@@ -62,6 +62,26 @@ impl Notice {
         }
     }
 
+    /// The refusal of one of several forms of a page: its fields put under `form` (see
+    /// [`Notice::of_form`]), so the page's other forms do not show them.
+    pub fn for_form(mut self, form: &str) -> Notice {
+        for (k, _) in &mut self.fields {
+            *k = format!("{form}/{k}");
+        }
+        self
+    }
+
+    /// What a refusal says to the form `form` of a page: its own fields, by their names.
+    pub fn of_form(&self, form: &str) -> Notice {
+        let prefix = format!("{form}/");
+        let fields = self
+            .fields
+            .iter()
+            .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|k| (k.to_owned(), v.clone())))
+            .collect();
+        Notice { fields, ..self.clone() }
+    }
+
     /// Why `field` was refused, if it was.
     pub fn field(&self, field: &str) -> Option<&str> {
         self.fields.iter().find(|(k, _)| k == field).map(|(_, v)| v.as_str())

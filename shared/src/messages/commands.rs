@@ -48,6 +48,6 @@ crate::catalogue! {
     city_stage_line(name, count, seconds) = "  {name}：{count} 条，{seconds} 秒" / "  {name}: {count}, {seconds} s";
     city_import_line(kind, lines, created) = "    {kind}：{lines} 行，新建 {created} 条" / "    {kind}: {lines} lines, {created} created";
     city_done(seconds, dir) = "  共用时 {seconds} 秒；CSV 文件在 {dir}" / "  {seconds} s in all; the CSV files are in {dir}";
-    city_logins(staff, carer, password) = "  机构登录 {staff}，护理员登录 {carer}（密码 {password}），其余编号依次递增" / "  institution login {staff}, caregiver login {carer} (password {password}); the others count up from them";
+    city_logins(home, agency, carer, password) = "  最大护理院登录 {home}，最大居家护理机构登录 {agency}，护理员登录 {carer}（密码 {password}），其余编号依次递增" / "  the largest nursing home's login {home}, the largest agency's {agency}, a caregiver's {carer} (password {password}); the others count up from them";
     city_file_line(kind, lines, path) = "{kind}：{lines} 行，{path}" / "{kind}: {lines} lines, {path}";
 }

@@ -53,6 +53,8 @@ pub(super) fn thread_item(ctx: &Ctx, d: &BillDispute, who: &HashMap<Uuid, String
         _ => None,
     };
     let answers = ctx.actor.can(Permission::SettleBills) && d.status == DisputeStatus::Open;
+    // A refused answer is said beside this dispute's form only.
+    let notice = &notice.of_form(&answer_form(d.id));
     rsx! {
         div { class: "dispute", id: "dispute-{d.id}",
             p {
@@ -223,8 +225,19 @@ pub async fn answer(State(state): State<AppState>, Path(id): Path<Uuid>, posted:
     let view = bills::BillQuery::default();
     match done.await {
         Ok(_) => Ok(html::done_at(&bills::address(d.bill_id, &view), m::ui_done_dispute_answered())),
-        Err(e) => html::refused_on_page(e, ctx.lang, |n| bills::render_bill(&state, &ctx, d.bill_id, &view, n)).await,
+        Err(e) => {
+            let form = answer_form(id);
+            html::refused_on_page(e, ctx.lang, |n| {
+                bills::render_bill(&state, &ctx, d.bill_id, &view, n.for_form(&form))
+            })
+            .await
+        }
     }
+}
+
+/// The name of a dispute's answer form, under which its refusals are said.
+fn answer_form(id: Uuid) -> String {
+    format!("answer-{id}")
 }
 
 #[derive(Debug, Default, Deserialize)]

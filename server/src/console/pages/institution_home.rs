@@ -2,7 +2,8 @@
 //! exception queue by kind, caregivers whose app account or certificate needs attention, people
 //! served whose certificate expires within 60 days, stays with past bed-days of the month not
 //! charged; last month's and this month's bills; the statement's payable, payments and deposit.
-//! Every figure comes from the same functions as the API.
+//! Visits show only for an institution designated for home visits or family care, stays only for
+//! one with beds. Every figure comes from the same functions as the API.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,6 +12,7 @@ use chrono::{Datelike, Days};
 use dioxus::prelude::*;
 use ltci_shared::api::assessment::CertificateFilter;
 use ltci_shared::api::care::{QueueKind, QueueQuery, VisitState};
+use ltci_shared::api::institutions::ServiceMode;
 use ltci_shared::api::settlement::BillFilter;
 use ltci_shared::messages as m;
 use uuid::Uuid;
@@ -25,7 +27,7 @@ use crate::console::session::Ctx;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
 use crate::workforce::caregivers;
-use crate::{assessment, care, settlement};
+use crate::{assessment, care, institutions, settlement};
 
 const ONE: PageRequest = PageRequest { limit: 1, offset: 0 };
 const DAY_STATES: [VisitState; 6] = [
@@ -41,9 +43,16 @@ const DAY_STATES: [VisitState; 6] = [
 pub async fn show(state: &AppState, ctx: &Ctx, institution: Uuid) -> Result<Response, Refusal> {
     let l = ctx.lang;
     let a = &ctx.actor;
+    // What the institution is designated for: a nursing home has no visits, an agency no beds.
+    let designated = match institutions::designation::in_region(&state.db, a.region_id, institution).await? {
+        Some(i) => institutions::views::modes(i.approved_modes.as_deref())?,
+        None => Vec::new(),
+    };
+    let visits = designated.iter().any(|md| matches!(md, ServiceMode::HomeVisit | ServiceMode::FamilyCareSupervision));
+    let beds = designated.iter().any(|md| matches!(md, ServiceMode::Institutional | ServiceMode::HospitalWard));
     // Today's visits, counted per caregiver and state.
     let mut today: BTreeMap<String, HashMap<VisitState, u64>> = BTreeMap::new();
-    if a.can(Permission::ReadCare) {
+    if visits && a.can(Permission::ReadCare) {
         let counted = care::visits::day_by_caregiver(state, a, a.today).await?;
         let ids: Vec<Uuid> = counted.iter().map(|(c, ..)| *c).collect();
         let names = caregivers::names(state, a, &ids).await?;
@@ -54,8 +63,9 @@ pub async fn show(state: &AppState, ctx: &Ctx, institution: Uuid) -> Result<Resp
         }
     }
     let mut queues = Vec::new();
-    let exceptions = care::exceptions::queue(state, a, QueueQuery::default(), ONE).await?;
-    for c in &exceptions.counts {
+    let exceptions =
+        if visits { care::exceptions::queue(state, a, QueueQuery::default(), ONE).await?.counts } else { Vec::new() };
+    for c in &exceptions {
         let tone = if c.kind == QueueKind::NeedsReview { "warn" } else { "bad" };
         let href = format!("/visits/exceptions?kind={}", crate::entities::enum_to_db(&c.kind));
         queues.push(Queue { label: labels::queue_kind(c.kind), count: c.count, href, tone });
@@ -73,9 +83,11 @@ pub async fn show(state: &AppState, ctx: &Ctx, institution: Uuid) -> Result<Resp
     queues.push(Queue { label: m::ui_home_expiring(), count: expiring, href: "/beneficiaries".into(), tone: "warn" });
     let month = a.today.format("%Y-%m").to_string();
     let yesterday = a.today.checked_sub_days(Days::new(1)).unwrap_or(a.today);
-    let (stays, _days) = care::stays::uncharged_days(state, a, &month, yesterday).await?;
-    let href = format!("/stays/charges?month={month}");
-    queues.push(Queue { label: m::ui_home_uncharged(), count: stays, href, tone: "warn" });
+    if beds {
+        let (stays, _days) = care::stays::uncharged_days(state, a, &month, yesterday).await?;
+        let href = format!("/stays/charges?month={month}");
+        queues.push(Queue { label: m::ui_home_uncharged(), count: stays, href, tone: "warn" });
+    }
     // The bills of last month and this one, and the statement's figures.
     let first = a.today.with_day(1).unwrap_or(a.today);
     let last_month = first.checked_sub_days(Days::new(1)).unwrap_or(first).format("%Y-%m").to_string();
@@ -88,8 +100,8 @@ pub async fn show(state: &AppState, ctx: &Ctx, institution: Uuid) -> Result<Resp
     let payments: Vec<_> = statement.bills.iter().filter(|b| b.paid.is_some()).take(3).collect();
     let body = rsx! {
         p { class: "muted", {m::ui_today_is(format::day(a.today)).render(l)} }
-        h2 { {m::ui_todays_visits().render(l)} }
-        if today.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
+        if visits { h2 { {m::ui_todays_visits().render(l)} } }
+        if visits && today.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
         if !today.is_empty() {
             table {
                 thead { tr {

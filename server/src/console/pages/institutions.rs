@@ -2,7 +2,8 @@
 //! timeline, agreements, documents (download), the step its status allows as a form (document
 //! review, inspection checklist, decision, agreement, renewal, suspension, resumption,
 //! termination), annual evaluations (the year's 千分制 sheet as a form), violations and its
-//! statement (对账单). Each form calls the function the API calls.
+//! statement (对账单). The same page is the institution staff's 机构信息, with what they keep
+//! themselves ([`super::institution_info`]). Each form calls the function the API calls.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};

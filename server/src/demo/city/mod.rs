@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use chrono::{Datelike, Months, NaiveDate};
 use ltci_shared::api::imports::ImportSummary;
+use ltci_shared::api::institutions::InstitutionKind;
 use ltci_shared::messages as m;
 use ltci_shared::text::Text;
 use rand::SeedableRng;
@@ -54,7 +55,8 @@ pub struct CityReport {
     pub imports: Vec<ImportSummary>,
     pub stages: Vec<Stage>,
     pub first_service_day: NaiveDate,
-    /// The first institution staff login and the first home caregiver's (password `demo1234`).
+    /// The staff logins of the largest nursing home and agency and the first home caregiver's
+    /// (password `demo1234`).
     pub logins: Vec<String>,
     pub seconds: f64,
 }
@@ -168,8 +170,10 @@ pub async fn build(
     let mut ids = services::ids(state, actor, &reg).await?;
     let created = services::accounts(state, actor, &region.code, &reg, &mut ids).await?;
     stage(m::city_stage_accounts(), created as u64, t);
+    let first_of = |kind| reg.institutions.iter().find(|i| i.kind == kind);
     let logins = [
-        reg.institutions.first().map(|i| staff_username(&region.code, &i.reference)),
+        first_of(InstitutionKind::NursingHome).map(|i| staff_username(&region.code, &i.reference)),
+        first_of(InstitutionKind::HomeCareAgency).map(|i| staff_username(&region.code, &i.reference)),
         reg.caregivers.iter().find(|c| c.visits_homes).map(|c| staff_username(&region.code, &c.reference)),
     ]
     .into_iter()

@@ -110,6 +110,10 @@ pub struct Register {
     pub beneficiaries: Vec<Beneficiary>,
 }
 
+/// Beneficiaries of the city's largest nursing home and of its largest agency (when the city is
+/// large enough): the size the console's benchmark measures an institution's pages at.
+pub const FLAGSHIP: usize = 1_000;
+
 /// Beneficiaries a home-visit caregiver serves: their visits fit one day without overlapping.
 pub const CLIENTS_PER_CAREGIVER: usize = 5;
 
@@ -316,6 +320,28 @@ impl Register {
                 effective_on,
                 expires_on,
             });
+        }
+        // The city's largest nursing home and home-care agency, the first of each: FLAGSHIP
+        // beneficiaries each once their kind serves twice as many (the rest stay spread evenly).
+        for list in [&home_list, &agency_list] {
+            let Some(&flagship) = list.first() else { continue };
+            let served: Vec<usize> =
+                (0..beneficiaries.len()).filter(|&i| list.contains(&beneficiaries[i].institution)).collect();
+            if served.len() < 2 * FLAGSHIP {
+                continue;
+            }
+            let already = served.iter().filter(|&&i| beneficiaries[i].institution == flagship).count();
+            let agreed = institutions[flagship].agreement_start;
+            let moved: Vec<usize> = served
+                .into_iter()
+                .filter(|&i| beneficiaries[i].institution != flagship)
+                .take(FLAGSHIP.saturating_sub(already))
+                .collect();
+            for i in moved {
+                let b = &mut beneficiaries[i];
+                b.institution = flagship;
+                b.start_on = b.start_on.max(agreed);
+            }
         }
         for b in &beneficiaries {
             let inst = &mut institutions[b.institution];
@@ -566,6 +592,20 @@ mod tests {
     }
 
     #[test]
+    fn a_large_city_has_a_nursing_home_and_an_agency_of_a_thousand() {
+        let r = Register::generate(&Plan { scale: 10_000, ..plan(5) });
+        for kind in [InstitutionKind::NursingHome, InstitutionKind::HomeCareAgency] {
+            let first = r.institutions.iter().position(|i| i.kind == kind).expect("one of the kind");
+            let served: Vec<&Beneficiary> = r.beneficiaries.iter().filter(|b| b.institution == first).collect();
+            assert_eq!(served.len(), FLAGSHIP, "{kind:?}");
+            let agreed = r.institutions[first].agreement_start;
+            assert!(served.iter().all(|b| b.start_on >= agreed && b.effective_on <= b.start_on), "{kind:?}");
+        }
+        let inst = &r.institutions[0];
+        assert!(inst.quota as usize >= FLAGSHIP && inst.quota <= inst.beds);
+    }
+
+    #[test]
     fn every_mode_has_its_institutions_caregivers_and_eligible_levels() {
         let p = Plan { scale: 2_000, ..plan(3) };
         let r = Register::generate(&p);
@@ -591,6 +631,9 @@ mod tests {
             *clients.entry(b.caregiver.map(|c| c.0)).or_insert(0) += 1;
         }
         assert!(clients.values().all(|&n| n <= CLIENTS_PER_CAREGIVER));
+        // Too small a city for a flagship: the beneficiaries spread evenly.
+        let first_home = r.beneficiaries.iter().filter(|b| b.institution == 0).count();
+        assert!(first_home < FLAGSHIP / 2, "{first_home}");
         // Every bed is within its institution's quota.
         for (i, inst) in r.institutions.iter().enumerate() {
             let beds = r.beneficiaries.iter().filter(|b| b.institution == i && b.mode.occupies_a_bed()).count();
