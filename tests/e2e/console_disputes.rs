@@ -71,7 +71,8 @@ async fn an_institution_disputes_a_deduction_and_the_officer_answers_in_the_cons
     assert_eq!(submitted.location.as_deref(), Some(format!("{page}?done=ui_done_submitted").as_str()));
 
     // The agency deducts from line 3; the institution disputes it with a document. A file that
-    // is not a PDF, JPEG or PNG is refused on the page; a line with nothing to dispute has no form.
+    // is not a PDF, JPEG or PNG is refused on the page; a line with nothing to dispute has no form
+    // (and a crafted dispute of it is refused before its document is stored).
     let mut officer = signed_in(&app, "admin_a").await;
     let cut = [("line_no", "3"), ("amount", "10.00"), ("reason", "护理记录缺签名")];
     assert!(officer.submit(&page, &format!("{page}/deduct"), &cut).await.location.is_some());
@@ -83,6 +84,22 @@ async fn an_institution_disputes_a_deduction_and_the_officer_answers_in_the_cons
     let wrong = staff.upload(&page, &action, &why, ("note.txt", "text/plain", b"not a document")).await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("class=\"notice refused\""), "{}", wrong.body);
+    // A dispute refused (no reason; a line with nothing to dispute) stores no document.
+    let documents = || async {
+        world
+            .as_user("inst_a1")
+            .list_attachments(world.institution("a1"), ltci_e2e::all())
+            .await
+            .expect("documents")
+            .total
+    };
+    let before = documents().await;
+    let blank = staff.upload(&page, &action, &[("reason", "")], ("signature.png", "image/png", PNG)).await;
+    assert_eq!(blank.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", blank.body);
+    let line4 = format!("{page}/lines/4/dispute");
+    let nothing = staff.upload(&page, &line4, &why, ("signature.png", "image/png", PNG)).await;
+    assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", nothing.body);
+    assert_eq!(documents().await, before, "no document left behind");
     let disputed = staff.upload(&page, &action, &why, ("signature.png", "image/png", PNG)).await;
     assert_eq!(disputed.location.as_deref(), Some(format!("{page}?done=ui_done_disputed").as_str()));
     let thread = staff.get(&page).await;

@@ -600,19 +600,7 @@ pub async fn seed_settlement(state: &crate::state::AppState) -> anyhow::Result<(
     let db = &state.db;
     let admin = crate::auth::Actor::for_command_line(db, "admin").await?;
     let institution = demo_institution(db, admin.region_id).await?;
-    let inst1 = user::Entity::find()
-        .filter(user::Column::Username.eq("inst1"))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo user inst1 is missing"))?;
-    // The agency's staff member, as their requests would carry them.
-    let staff = crate::auth::Actor {
-        user_id: inst1.id,
-        username: inst1.username,
-        role: Role::Institution,
-        institution_id: Some(institution.id),
-        ..admin
-    };
+    let staff = staff_of(db, &admin, "inst1", institution.id).await?;
     let today = staff.today;
     let last_month = today.with_day(1).unwrap_or(today) - Days::new(1);
     let month = last_month.format("%Y-%m").to_string();
@@ -654,6 +642,27 @@ pub async fn seed_partner_events(state: &crate::state::AppState) -> anyhow::Resu
         .await
         .map_err(|e| anyhow::anyhow!("demo partner events: {}: {:?}", e.message().zh(), e.details()))?;
     Ok(())
+}
+
+/// A demo institution's staff member `username`, as their requests would carry them.
+async fn staff_of(
+    db: &DatabaseConnection,
+    admin: &crate::auth::Actor,
+    username: &str,
+    institution_id: Uuid,
+) -> anyhow::Result<crate::auth::Actor> {
+    let u = user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo user {username} is missing"))?;
+    Ok(crate::auth::Actor {
+        user_id: u.id,
+        username: u.username,
+        role: Role::Institution,
+        institution_id: Some(institution_id),
+        ..admin.clone()
+    })
 }
 
 /// The demo agency.

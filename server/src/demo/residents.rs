@@ -8,11 +8,10 @@ use chrono::{Datelike, Days};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::institutions::{CreateServiceRelation, ProviderChoiceRequest};
 use ltci_shared::api::stays::{AdmitRequest, ChargeReport, DailyCharge};
-use ltci_shared::api::users::Role;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::{DEMO_AGENCY, DEMO_NURSING_HOME, demo_institution_named};
-use crate::entities::{insured_person, region, stay, user};
+use crate::entities::{insured_person, region, stay};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
@@ -91,18 +90,7 @@ pub async fn seed_residents(state: &AppState) -> anyhow::Result<()> {
     }
 
     // Last month's bed-days charged by the home's staff, all but the last week.
-    let inst2 = user::Entity::find()
-        .filter(user::Column::Username.eq("inst2"))
-        .one(db)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the demo user inst2 is missing"))?;
-    let staff = crate::auth::Actor {
-        user_id: inst2.id,
-        username: inst2.username,
-        role: Role::Institution,
-        institution_id: Some(home.id),
-        ..admin
-    };
+    let staff = super::staff_of(db, &admin, "inst2", home.id).await?;
     let amount: rust_decimal::Decimal = BED_DAY.parse()?;
     let through = first_of_month - Days::new(8);
     let charges = stays

@@ -136,13 +136,7 @@ pub async fn raise(
         return Err(ApiError::conflict("id", m::dispute_id_reused()));
     }
     let txn = state.db.begin().await?;
-    let b = find(&txn, actor, bill_id, true).await?;
-    let line = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .filter(bill_line::Column::LineNo.eq(i32::try_from(line_no).unwrap_or(-1)))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
+    let (b, line, kind, state_now) = what_it_would_be(&txn, actor, bill_id, line_no, true).await?;
     for (i, id) in req.attachment_ids.iter().enumerate() {
         let theirs = institution_attachment::Entity::find_by_id(*id)
             .filter(institution_attachment::Column::InstitutionId.eq(b.institution_id))
@@ -151,24 +145,6 @@ pub async fn raise(
         if theirs.is_none() {
             let field = format!("attachment_ids[{i}]");
             return Err(ApiError::invalid_field(&field, "unknown_attachment", m::dispute_unknown_attachment()));
-        }
-    }
-    let status: BillStatus = enum_from_db(&b.status)?;
-    let (kind, state_now) = match status {
-        BillStatus::Draft => (DisputeKind::Comment, DisputeStatus::Noted),
-        _ if line.deducted_fen > 0 => (DisputeKind::Deduction, DisputeStatus::Open),
-        _ if line.rejection.is_some() => (DisputeKind::Rejection, DisputeStatus::Open),
-        _ => return Err(ApiError::invalid_field("line_no", "nothing_to_dispute", m::nothing_to_dispute())),
-    };
-    if kind != DisputeKind::Comment {
-        let open = dispute::Entity::find()
-            .filter(dispute::Column::BillId.eq(b.id))
-            .filter(dispute::Column::LineNo.eq(line.line_no))
-            .filter(dispute::Column::Status.eq(enum_to_db(&DisputeStatus::Open)))
-            .one(&txn)
-            .await?;
-        if open.is_some() {
-            return Err(ApiError::conflict("line_no", m::dispute_open_on_line()));
         }
     }
     let row = dispute::ActiveModel {
@@ -201,6 +177,64 @@ pub async fn raise(
     txn.commit().await?;
     tracing::info!(bill_id = %b.id, line_no, dispute_id = %row.id, kind = ?kind, "bill line disputed");
     Ok((true, view_one(&state.db, row).await?))
+}
+
+/// Whether the dispute `id` (or a comment) with this reason may be raised on the line now,
+/// refused as [`raise`] would refuse it, without writing anything: what a form checks before it
+/// stores the documents sent with the dispute. A dispute already recorded under `id` passes: its
+/// form sent again is answered by [`raise`] itself.
+pub async fn check_raise(
+    state: &AppState,
+    actor: &Actor,
+    bill_id: Uuid,
+    line_no: u32,
+    id: Uuid,
+    reason: &str,
+) -> ApiResult<()> {
+    actor.require(Permission::RaiseDisputes)?;
+    crate::fields::check_paragraph(reason, 500).map_err(|(c, t)| ApiError::invalid_field("reason", c, t))?;
+    if dispute::Entity::find_by_id(id).one(&state.db).await?.is_some() {
+        return Ok(());
+    }
+    what_it_would_be(&state.db, actor, bill_id, line_no, false).await.map(|_| ())
+}
+
+/// What a dispute of the line would be now: the bill and the line in scope, its kind (a comment
+/// on a draft; a dispute of a deduction or a rejection once submitted) and the state it starts
+/// in; refused when the line has nothing to dispute or a dispute of it is open.
+async fn what_it_would_be<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    bill_id: Uuid,
+    line_no: u32,
+    lock: bool,
+) -> ApiResult<(bill::Model, bill_line::Model, DisputeKind, DisputeStatus)> {
+    let b = find(db, actor, bill_id, lock).await?;
+    let line = bill_line::Entity::find()
+        .filter(bill_line::Column::BillId.eq(b.id))
+        .filter(bill_line::Column::LineNo.eq(i32::try_from(line_no).unwrap_or(-1)))
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
+    let status: BillStatus = enum_from_db(&b.status)?;
+    let (kind, state_now) = match status {
+        BillStatus::Draft => (DisputeKind::Comment, DisputeStatus::Noted),
+        _ if line.deducted_fen > 0 => (DisputeKind::Deduction, DisputeStatus::Open),
+        _ if line.rejection.is_some() => (DisputeKind::Rejection, DisputeStatus::Open),
+        _ => return Err(ApiError::invalid_field("line_no", "nothing_to_dispute", m::nothing_to_dispute())),
+    };
+    if kind != DisputeKind::Comment {
+        let open = dispute::Entity::find()
+            .filter(dispute::Column::BillId.eq(b.id))
+            .filter(dispute::Column::LineNo.eq(line.line_no))
+            .filter(dispute::Column::Status.eq(enum_to_db(&DisputeStatus::Open)))
+            .one(db)
+            .await?;
+        if open.is_some() {
+            return Err(ApiError::conflict("line_no", m::dispute_open_on_line()));
+        }
+    }
+    Ok((b, line, kind, state_now))
 }
 
 /// Answers an open dispute: accepted, with what it changes (see the module), or rejected; the

@@ -167,6 +167,9 @@ pub async fn raise(
     let view: bills::BillQuery = serde_urlencoded::from_str(up.field("view")).unwrap_or_default();
     let done = async {
         let b = settlement::bills::get(&state, &ctx.actor, bill_id).await?;
+        let id = up.field("dispute_id").parse().unwrap_or_else(|_| Uuid::now_v7());
+        // Refused before the document is stored, so a refused dispute leaves none behind.
+        settlement::disputes::check_raise(&state, &ctx.actor, bill_id, line_no, id, up.field("reason")).await?;
         let mut attachment_ids = Vec::new();
         if let Some(file) = &up.file {
             let meta = AttachmentUpload { kind: AttachmentKind::DisputeEvidence, file_name: file.name.clone() };
@@ -182,7 +185,6 @@ pub async fn raise(
             .await?;
             attachment_ids.push(doc.id);
         }
-        let id = up.field("dispute_id").parse().unwrap_or_else(|_| Uuid::now_v7());
         let req = RaiseDispute { id, reason: up.field("reason").to_owned(), attachment_ids };
         settlement::disputes::raise(&state, &ctx.actor, bill_id, line_no, req).await
     };
