@@ -293,7 +293,7 @@ crate::catalogue! {
     ui_review() = "审核" / "Review";
     ui_review_accepted(day) = "{day} 审核通过" / "accepted on {day}";
     ui_review_returned(day) = "{day} 退回" / "returned on {day}";
-    ui_review_pending() = "待审核（在协议续签或现场核查时核验）" / "not reviewed yet (checked at renewal or inspection)";
+    ui_review_pending() = "待审核" / "not reviewed yet";
     ui_with_dispute() = "随申诉提交" / "sent with a dispute";
     ui_upload_document() = "上传材料" / "Upload the document";
     ui_done_document_uploaded() = "已上传材料" / "Document uploaded";
