@@ -53,10 +53,14 @@ impl Notice {
     }
 
     /// Whether a step's refusal is shown on its page (a bad field, a state that moved on, a rule
-    /// such as the separation of duties) rather than as an error page (not found, not allowed).
+    /// such as the separation of duties, a file sent too large or of a type not taken) rather than
+    /// as an error page (not found, not allowed).
     pub fn belongs_on_page(e: &ApiError) -> bool {
         match e.status() {
-            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT => true,
+            StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::CONFLICT
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE => true,
             StatusCode::FORBIDDEN => e.code() != ltci_shared::error::codes::FORBIDDEN,
             _ => false,
         }

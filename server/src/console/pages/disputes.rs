@@ -5,11 +5,9 @@
 
 use std::collections::HashMap;
 
-use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use dioxus::prelude::*;
-use ltci_shared::api::institutions::{AttachmentKind, AttachmentUpload};
+use ltci_shared::api::institutions::AttachmentKind;
 use ltci_shared::api::settlement::{
     AnswerDispute, Bill, BillDispute, BillLine, BillStatus, DisputeDecision, DisputeFilter, DisputeKind,
     DisputeOutcome, DisputeStatus, RaiseDispute,
@@ -28,7 +26,7 @@ use crate::console::upload::Uploaded;
 use crate::http::error::ApiError;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
-use crate::{audit, institutions, settlement};
+use crate::{audit, settlement};
 
 const PAGE_SIZE: u64 = 20;
 
@@ -172,17 +170,9 @@ pub async fn raise(
         settlement::disputes::check_raise(&state, &ctx.actor, bill_id, line_no, id, up.field("reason")).await?;
         let mut attachment_ids = Vec::new();
         if let Some(file) = &up.file {
-            let meta = AttachmentUpload { kind: AttachmentKind::DisputeEvidence, file_name: file.name.clone() };
-            let (_, doc) = institutions::attachments::upload(
-                &state,
-                &ctx.actor,
-                b.institution_id,
-                meta,
-                file.content_type.as_deref(),
-                Some(file.bytes.len() as u64),
-                Body::from(file.bytes.clone()),
-            )
-            .await?;
+            let (_, doc) =
+                super::institution_info::store(&state, ctx, b.institution_id, AttachmentKind::DisputeEvidence, file)
+                    .await?;
             attachment_ids.push(doc.id);
         }
         let req = RaiseDispute { id, reason: up.field("reason").to_owned(), attachment_ids };
@@ -192,10 +182,6 @@ pub async fn raise(
         Ok((_, d)) => {
             let text = if d.status == DisputeStatus::Noted { m::ui_done_commented() } else { m::ui_done_disputed() };
             Ok(html::done_at(&bills::address(bill_id, &view), text))
-        }
-        // A document of the wrong type or too large is the form's fault: said on the page.
-        Err(e) if matches!(e.status(), StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => {
-            bills::render_bill(&state, ctx, bill_id, &view, Notice::refused(&e, ctx.lang)).await
         }
         Err(e) => html::refused_on_page(e, ctx.lang, |n| bills::render_bill(&state, ctx, bill_id, &view, n)).await,
     }

@@ -108,9 +108,7 @@ pub async fn upload(State(state): State<AppState>, Path(slug): Path<String>, up:
     };
     match done {
         Ok(rows) => render(&ctx, Some(kind.slug), Notice::done(m::ui_done_imported(&file.name), l), rows),
-        Err(e) if Notice::belongs_on_page(&e) || e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-            render(&ctx, Some(kind.slug), Notice::refused(&e, l), Vec::new())
-        }
+        Err(e) if Notice::belongs_on_page(&e) => render(&ctx, Some(kind.slug), Notice::refused(&e, l), Vec::new()),
         Err(e) => Err(Refusal::Api(e)),
     }
 }

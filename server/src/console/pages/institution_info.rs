@@ -4,7 +4,6 @@
 
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use chrono::NaiveDate;
 use dioxus::prelude::*;
 use ltci_shared::api::evaluation::{Evaluation, SchemeInForce, Violation};
@@ -24,7 +23,7 @@ use crate::console::error::PageResult;
 use crate::console::format;
 use crate::console::html::{self, Notice};
 use crate::console::session::Ctx;
-use crate::console::upload::Uploaded;
+use crate::console::upload::{self, Uploaded};
 use crate::entities::enum_to_db;
 use crate::http::error::{ApiError, FieldErrors};
 use crate::institutions::{attachments, profile};
@@ -42,17 +41,31 @@ const UPLOADED_KINDS: [AttachmentKind; 5] = [
     AttachmentKind::Other,
 ];
 
-/// Whether the actor may change the institution's profile now (not once it is closed).
-fn edits(ctx: &Ctx, i: &Institution) -> bool {
-    ctx.actor.can(Permission::EditInstitutionProfile)
-        && !matches!(i.status, InstitutionStatus::Rejected | InstitutionStatus::Terminated)
+/// Whether the institution still keeps its own record (not once it is rejected or terminated).
+fn open(i: &Institution) -> bool {
+    !matches!(i.status, InstitutionStatus::Rejected | InstitutionStatus::Terminated)
+}
+
+/// Stores a file sent from a console form as one of the institution's documents, as the API's
+/// upload does: the same checks of type and size, the same content stored once.
+pub(super) async fn store(
+    state: &AppState,
+    ctx: &Ctx,
+    institution_id: Uuid,
+    kind: AttachmentKind,
+    file: &upload::File,
+) -> Result<(bool, Attachment), ApiError> {
+    let meta = AttachmentUpload { kind, file_name: file.name.clone() };
+    let length = Some(file.bytes.len() as u64);
+    let body = Body::from(file.bytes.clone());
+    attachments::upload(state, &ctx.actor, institution_id, meta, file.content_type.as_deref(), length, body).await
 }
 
 /// The profile form, filled in with what is recorded (or, after a refusal, with what was typed);
 /// its version sent back so no edit is lost.
 pub(super) fn profile_form(ctx: &Ctx, i: &Institution, notice: &Notice, posted: &[(String, String)]) -> Element {
     let l = ctx.lang;
-    if !edits(ctx, i) {
+    if !(ctx.actor.can(Permission::EditInstitutionProfile) && open(i)) {
         return rsx! {};
     }
     let a = i.address.as_ref();
@@ -164,8 +177,7 @@ fn review_of(i: &Institution, d: &Attachment) -> Option<(bool, NaiveDate, Option
 /// The institution's documents, each with its review, and the upload form.
 pub(super) fn documents(ctx: &Ctx, i: &Institution, documents: &[Attachment], notice: &Notice) -> Element {
     let l = ctx.lang;
-    let uploads = ctx.actor.can(Permission::UploadInstitutionDocuments)
-        && !matches!(i.status, InstitutionStatus::Rejected | InstitutionStatus::Terminated);
+    let uploads = ctx.actor.can(Permission::UploadInstitutionDocuments) && open(i);
     rsx! {
         h2 { {m::ui_documents().render(l)} }
         if documents.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
@@ -224,18 +236,11 @@ pub async fn upload(State(state): State<AppState>, Path(id): Path<Uuid>, up: Upl
             return Err(ApiError::invalid_field("kind", "invalid", m::ui_choose_from_list()));
         }
         let file = up.file.as_ref().ok_or_else(|| html::missing("file"))?;
-        let meta = AttachmentUpload { kind, file_name: file.name.clone() };
-        let length = Some(file.bytes.len() as u64);
-        let body = Body::from(file.bytes.clone());
-        attachments::upload(&state, &ctx.actor, id, meta, file.content_type.as_deref(), length, body).await
+        store(&state, ctx, id, kind, file).await
     };
     match done.await {
         Ok((true, _)) => Ok(html::done_at(&format!("/institutions/{id}"), m::ui_done_document_uploaded())),
         Ok((false, _)) => Ok(html::done_at(&format!("/institutions/{id}"), m::ui_done_document_known())),
-        // A document of the wrong type or too large is the form's fault: said on the page.
-        Err(e) if matches!(e.status(), StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => {
-            institutions::render(&state, ctx, id, Notice::refused(&e, ctx.lang)).await
-        }
         Err(e) => html::refused_on_page(e, ctx.lang, |n| institutions::render(&state, ctx, id, n)).await,
     }
 }
