@@ -32,6 +32,8 @@ mod m20261202_000022_partner_event_dismissal;
 mod m20261203_000023_ledger_day_totals;
 mod m20261203_000024_visit_queue_index;
 mod m20261203_000025_bill_disputes;
+mod m20261204_000026_audit_chain;
+mod m20261204_000027_sanctions;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -66,6 +68,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000023_ledger_day_totals::Migration),
             Box::new(m20261203_000024_visit_queue_index::Migration),
             Box::new(m20261203_000025_bill_disputes::Migration),
+            Box::new(m20261204_000026_audit_chain::Migration),
+            Box::new(m20261204_000027_sanctions::Migration),
         ]
     }
 }

@@ -243,6 +243,41 @@ pub async fn ledger_check(config: &Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `ltci-server audit verify`: every region's audit chain walked; the first broken link of each
+/// region printed; exit code 1 if any chain does not hold.
+pub async fn audit_verify(config: &Config, out: &mut impl Write) -> anyhow::Result<ExitCode> {
+    let lang = config.language();
+    let conn = db::connect_current(config).await?;
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{msg:4} [{bar:40}] {pos}/{len} {per_sec} {eta}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(m::stage_verifying().render(lang));
+    let chains = crate::audit::verify::run(&conn, None, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await;
+    bar.finish_and_clear();
+    let mut sound = true;
+    for c in chains? {
+        match &c.first_break {
+            None => writeln!(out, "{}", m::audit_chain_sound(&c.region_code, c.head_seq, &c.head_hash).render(lang))?,
+            Some(b) => {
+                sound = false;
+                writeln!(out, "{}", m::audit_chain_broken(&c.region_code, c.verified).render(lang))?;
+                writeln!(out, "{}", b.text().render(lang))?;
+            }
+        }
+        if c.unlinked > 0 {
+            sound = false;
+            writeln!(out, "{}", m::audit_unlinked(&c.region_code, c.unlinked).render(lang))?;
+        }
+    }
+    Ok(if sound { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
 /// Runs a command in the configured language.
 pub async fn in_language<F: Future>(config: &Config, f: F) -> F::Output {
     language::scope(config.language(), f).await

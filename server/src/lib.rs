@@ -33,6 +33,7 @@ pub mod registry;
 pub mod settlement;
 pub mod startup;
 pub mod state;
+pub mod supervision;
 pub mod telemetry;
 pub mod users;
 pub mod workforce;

@@ -25,7 +25,8 @@ struct Cli {
 enum Command {
     /// Serve the API (the default). On the embedded SQLite database, migrations are applied first.
     Serve,
-    /// Apply pending database migrations and exit (the production path for PostgreSQL).
+    /// Apply pending database migrations and exit (the production path for PostgreSQL); audit
+    /// records written before the audit chain existed are then linked into it.
     Migrate,
     /// Seed the demo region, users and insured persons into the database, then serve. With
     /// `--scale N`, also a whole city of N beneficiaries in the demo region (docs/imports.md):
@@ -93,6 +94,11 @@ enum Command {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
+    /// The audit trail (docs/api.md).
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     /// Check the funding ledger from its raw postings (every entry balanced, postings within their
     /// region) and print each account's balance; exit code 1 if anything is wrong.
     LedgerCheck,
@@ -105,6 +111,14 @@ enum Command {
         #[arg(long)]
         instrument: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk every region's audit chain, recomputing each record's hash: prints each region's
+    /// record count and last hash, or its first broken link (a record edited, deleted or written
+    /// outside the chain); exit code 1 if any chain does not hold.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,7 +149,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate => {
             let conn = db::connect(&cli.config).await?;
             db::migrate(&conn).await?;
-            tracing::info!("migrations applied");
+            let linked = ltci_server::audit::chain::seal_backlog(&conn).await?;
+            tracing::info!(linked, "migrations applied; audit records written before the chain linked into it");
         }
         Command::Demo { scale, seed, months, out, no_serve, files_only } => {
             let conn = db::connect(&cli.config).await?;
@@ -194,6 +209,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::MonthEnd { month, as_user } => return cli::month_end(cli.config, month, &as_user).await,
         Command::LedgerCheck => return cli::ledger_check(&cli.config).await,
+        Command::Audit { action: AuditCommand::Verify } => {
+            return cli::audit_verify(&cli.config, &mut std::io::stdout().lock()).await;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -30,6 +30,10 @@ impl Application {
     /// Like [`Application::build`] with a database the caller has connected and migrated.
     pub async fn build_with_db(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
+        let linked = crate::audit::chain::seal_backlog(&db).await.context("linking the audit chain")?;
+        if linked > 0 {
+            tracing::info!(linked, "audit records written before the chain linked into it");
+        }
         let state = AppState::new(config, db)?;
         Ok(Self { listener, state })
     }

@@ -46,6 +46,7 @@ use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargeSheetQuery, ChargesQuery, DischargeRequest, Stay,
     StayCharge, StayFilter,
 };
+use crate::api::supervision::{CreateSanction, LiftSanction, PublicSanction, Sanction, SanctionFilter};
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
 use crate::api::workforce::{
     Assignment, AssignmentFilter, Caregiver, CaregiverAccount, CaregiverAccountRequest, CaregiverDeparture,
@@ -558,6 +559,29 @@ impl ApiClient {
 
     pub async fn update_caregiver(&self, id: Uuid, req: &UpdateCaregiverRequest) -> Result<Caregiver, ClientError> {
         self.call(Method::PATCH, &format!("/caregivers/{id}"), Some(req)).await
+    }
+
+    // ---- supervision ----
+
+    pub async fn create_sanction(&self, req: &CreateSanction) -> Result<Sanction, ClientError> {
+        self.call(Method::POST, "/sanctions", Some(req)).await
+    }
+
+    pub async fn sanctions(&self, filter: &SanctionFilter, page: PageQuery) -> Result<Page<Sanction>, ClientError> {
+        Self::send(self.api(Method::GET, "/sanctions").query(filter).query(&page)).await
+    }
+
+    pub async fn lift_sanction(&self, id: Uuid, req: &LiftSanction) -> Result<Sanction, ClientError> {
+        self.call(Method::POST, &format!("/sanctions/{id}/lift"), Some(req)).await
+    }
+
+    /// The region's published sanctions (no sign-in needed).
+    pub async fn public_sanctions(
+        &self,
+        region_code: &str,
+        page: PageQuery,
+    ) -> Result<Page<PublicSanction>, ClientError> {
+        self.get(&format!("/public/regions/{region_code}/sanctions"), &page).await
     }
 
     pub async fn caregiver_departure(&self, id: Uuid, req: &CaregiverDeparture) -> Result<Caregiver, ClientError> {

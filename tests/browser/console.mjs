@@ -2,7 +2,7 @@
 // refused; admin finds a person, sees the full ID number only after giving a reason, records an
 // application at the window and assigns assessors (recusal shown); assessor1 submits the
 // assessment (through the API, as the phone does) and assessor2 confirms it in the console; the
-// certificate waits for the publicity period; the auditor sees everything, has no forms, and a
+// certificate waits for the publicity period; the auditor sees everything, has no forms, verifies the audit chain, and a
 // crafted or CSRF-less POST is refused; the demo's application whose publicity is over gets its
 // certificate; the month-end run from the page, the demo bill audited, approved by a second officer
 // and paid, its lines downloaded as CSV; the institution, policy, funds, import (a refused file)
@@ -235,6 +235,10 @@ try {
   await p3.goto(`${base}/audit?action=insured_person.id_number_viewed`);
   await p3.locator("td", { hasText: "窗口受理失能评估申请" }).first().waitFor();
   await step("audit", p3);
+  // The auditor verifies the region's audit chain: every record's hash recomputed.
+  await p3.click("a[href='/audit/chain']");
+  await p3.locator(".notice.done", { hasText: "审计链完整" }).waitFor();
+  await step("audit-chain", p3);
   await audit.close();
 
   // Institution staff and a caregiver sign in to menus of their own: no audit trail, no funds.

@@ -2,6 +2,7 @@
 
 mod assessment;
 mod assessment_workflow;
+mod audit_chain;
 mod auth;
 mod care_plans;
 mod city;
@@ -37,6 +38,7 @@ mod policy;
 mod privacy;
 mod registry;
 mod roles;
+mod sanctions;
 mod settlement;
 mod stays;
 mod users;

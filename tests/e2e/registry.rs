@@ -216,9 +216,10 @@ async fn search_and_pagination(app: TestApp) {
 async fn nothing_is_half_written_and_server_errors_reveal_nothing(app: TestApp) {
     use sea_orm::ConnectionTrait;
     let world = app.world().await;
-    // Break the audit table: registering a person writes the person and then its audit record
-    // in one transaction, so the failure must leave no person behind.
-    app.db.execute_unprepared("DROP TABLE audit_events").await.expect("drop");
+    // Hide the audit chain's heads: registering a person writes the person and its audit record,
+    // then links the record into the chain, all in one transaction, so the failure at the last
+    // step must leave no person (and no record) behind.
+    app.db.execute_unprepared("ALTER TABLE audit_chain_heads RENAME TO audit_chain_heads_hidden").await.expect("hide");
     let resp = world
         .as_user("admin_a")
         .request(Method::POST, "/api/v1/insured-persons")
@@ -236,6 +237,10 @@ async fn nothing_is_half_written_and_server_errors_reveal_nothing(app: TestApp) 
     let listed =
         world.as_user("admin_a").list_insured_persons(&Default::default(), Default::default()).await.expect("list");
     assert_eq!(listed.total, 0, "no half-written person");
+    app.db
+        .execute_unprepared("ALTER TABLE audit_chain_heads_hidden RENAME TO audit_chain_heads")
+        .await
+        .expect("restore");
 }
 
 async fn id_numbers_are_encrypted_at_rest(app: TestApp) {

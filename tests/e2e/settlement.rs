@@ -42,7 +42,7 @@ pub(crate) fn yuan(s: &str) -> Decimal {
     s.parse().expect("amount")
 }
 
-fn status(e: &ClientError) -> u16 {
+pub(crate) fn status(e: &ClientError) -> u16 {
     match e {
         ClientError::Api { status, .. } => status.as_u16(),
         other => panic!("expected an API error, got {other}"),
@@ -82,7 +82,14 @@ pub(crate) fn month_before_last() -> (NaiveDate, NaiveDate, String) {
 
 /// A person of region A certified at `level` since a month before the month before last, served
 /// by a1 in `mode` from ten days before the month before last.
-async fn beneficiary(app: &TestApp, world: &World, name: &str, seq: u16, level: u8, mode: CareMode) -> (Uuid, String) {
+pub(crate) async fn beneficiary(
+    app: &TestApp,
+    world: &World,
+    name: &str,
+    seq: u16,
+    level: u8,
+    mode: CareMode,
+) -> (Uuid, String) {
     let (first, _, _) = month_before_last();
     let req = person(name, seq);
     let p = world.as_user("admin_a").create_insured_person(&req).await.expect("register");
@@ -149,7 +156,7 @@ pub(crate) async fn fiscal_transfer(admin: &ApiClient, reference: &str) {
         .expect("receipt");
 }
 
-async fn all_lines(client: &ApiClient, bill: Uuid) -> Vec<BillLine> {
+pub(crate) async fn all_lines(client: &ApiClient, bill: Uuid) -> Vec<BillLine> {
     let mut out = Vec::new();
     loop {
         let page = client

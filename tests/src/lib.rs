@@ -41,8 +41,44 @@ pub struct TestApp {
     /// The server's state, for server functions a test calls directly (as the command line does).
     pub state: ltci_server::state::AppState,
     shutdown: Option<oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
+    database_url: String,
+    keep: std::sync::Arc<Keep>,
+}
+
+/// What outlives the server until the last holder lets go: its data directory (the SQLite file)
+/// and its PostgreSQL database.
+#[derive(Debug)]
+struct Keep {
+    dir: tempfile::TempDir,
     pg_database: Option<String>,
+}
+
+impl Drop for Keep {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_database.take() {
+            pg::drop_database(&name);
+        }
+    }
+}
+
+/// A test's database kept after its server has stopped, to check what the test left in it.
+#[derive(Debug)]
+pub struct AfterTest {
+    database_url: String,
+    _keep: std::sync::Arc<Keep>,
+}
+
+impl AfterTest {
+    /// Every audit record the test's requests wrote is linked into its region's chain, and every
+    /// chain verifies (`ltci-server audit verify`).
+    pub async fn audit_chain_holds(self) {
+        let db = sea_orm::Database::connect(&self.database_url).await.expect("reconnect to the test's database");
+        let chains = ltci_server::audit::verify::run(&db, None, &mut |_, _| {}).await.expect("the chain walks");
+        for c in chains {
+            assert!(c.is_sound(), "region {}'s audit chain after the test: {c:?}", c.region_code);
+        }
+        db.close().await.ok();
+    }
 }
 
 impl TestApp {
@@ -62,7 +98,7 @@ impl TestApp {
                 (url, Some(name))
             }
         };
-        let mut config = Config::for_database(url, TEST_JWT_SECRET);
+        let mut config = Config::for_database(url.clone(), TEST_JWT_SECRET);
         config.data_dir = dir.path().to_path_buf();
         config.log_filter = "warn".into();
         adjust(&mut config);
@@ -82,14 +118,24 @@ impl TestApp {
             db,
             state,
             shutdown: Some(tx),
-            _dir: dir,
-            pg_database,
+            database_url: url,
+            keep: std::sync::Arc::new(Keep { dir, pg_database }),
         })
     }
 
     /// The PostgreSQL database of this server (`None` on SQLite), for tools run against it.
     pub fn pg_url(&self) -> Option<String> {
-        self.pg_database.as_deref().map(pg::url_for)
+        self.keep.pg_database.as_deref().map(pg::url_for)
+    }
+
+    /// The server's database URL, for the commands a test runs against it.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
+    /// The database kept for a check once the test is over.
+    pub fn after_test(&self) -> AfterTest {
+        AfterTest { database_url: self.database_url.clone(), _keep: self.keep.clone() }
     }
 
     /// Seeds the standard test world (two regions, institutions, one user per role).
@@ -102,9 +148,6 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
-        }
-        if let Some(name) = self.pg_database.take() {
-            pg::drop_database(&name);
         }
     }
 }
@@ -120,6 +163,7 @@ fn init_logging() {
 }
 
 /// Declares each named `async fn(TestApp)` as two tests, `<name>::sqlite` and `<name>::postgres`.
+/// Each ends by checking that the audit chain of what it wrote holds.
 #[macro_export]
 macro_rules! on_both_databases {
     ($($test:ident),* $(,)?) => {$(
@@ -127,13 +171,17 @@ macro_rules! on_both_databases {
             #[tokio::test]
             async fn sqlite() {
                 if let Some(app) = $crate::TestApp::spawn($crate::Backend::Sqlite).await {
+                    let after = app.after_test();
                     super::$test(app).await;
+                    after.audit_chain_holds().await;
                 }
             }
             #[tokio::test]
             async fn postgres() {
                 if let Some(app) = $crate::TestApp::spawn($crate::Backend::Postgres).await {
+                    let after = app.after_test();
                     super::$test(app).await;
+                    after.audit_chain_holds().await;
                 }
             }
         }
@@ -179,7 +227,7 @@ pub fn today() -> chrono::NaiveDate {
 impl TestApp {
     /// The server's data directory (uploaded documents are under `attachments/`).
     pub fn data_dir(&self) -> &std::path::Path {
-        self._dir.path()
+        self.keep.dir.path()
     }
 }
 

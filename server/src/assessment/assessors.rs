@@ -99,6 +99,6 @@ pub async fn put(
         &["qualification", "expert", "employer_institution_id"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view(u, saved)
 }

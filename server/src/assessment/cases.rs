@@ -183,7 +183,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: ApplyRequest) -> ApiRes
         new_state.as_str(),
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(case_id = %model.id, state = new_state.as_str(), "assessment application recorded");
     let mut views = views(state, actor, vec![model]).await?;
     views.pop().ok_or_else(|| ApiError::internal(anyhow::anyhow!("view of a new case missing")))

@@ -206,7 +206,7 @@ pub async fn record_existing(db: &DatabaseConnection, e: Existing) -> ApiResult<
         .filter(assessment_case::Column::Id.eq(case_id))
         .exec(&txn)
         .await?;
-    txn.commit().await?;
+    crate::audit::commit(txn).await?;
     Ok(id)
 }
 

@@ -79,6 +79,6 @@ pub async fn put(state: &AppState, actor: &Actor, s: AssessmentSettings) -> ApiR
         ],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(s)
 }

@@ -95,7 +95,7 @@ async fn advance(
 }
 
 async fn finish(state: &AppState, actor: &Actor, txn: DatabaseTransaction, id: Uuid) -> ApiResult<AssessmentCase> {
-    txn.commit().await?;
+    audit::commit(txn).await?;
     let c = case::Entity::find_by_id(id)
         .one(&state.db)
         .await?

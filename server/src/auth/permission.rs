@@ -97,6 +97,10 @@ pub enum Permission {
     SettleBills,
     /// Comment on lines of one's own draft bill and dispute deductions and rejections (申诉).
     RaiseDisputes,
+    /// Bar people from long-term care work and lift bans (处理).
+    ManageSanctions,
+    /// Read sanctions (within scope: institution staff those on their own caregivers).
+    ReadSanctions,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -147,6 +151,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin | Institution, PrepareBills) => true,
         (Admin, SettleBills) => true,
         (Institution, RaiseDisputes) => true,
+        (Admin, ManageSanctions) => true,
+        (Admin | Auditor | Institution, ReadSanctions) => true,
         _ => false,
     }
 }

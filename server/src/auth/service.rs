@@ -74,7 +74,7 @@ pub async fn open_login(
     let refresh = insert_refresh_token(&txn, state, user.id, family_id).await?;
     let actor = AuditActor { region_id: user.region_id, user_id: Some(user.id), role: None, request_id };
     audit::record(&txn, &actor, "auth.login", "user", user.id, &[]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(user_id = %user.id, "login");
     Ok(OpenedLogin { user, family_id, refresh_token: refresh })
 }
@@ -129,7 +129,7 @@ pub async fn refresh(state: &AppState, token: &str, request_id: Option<String>) 
     }
     if row.used_at.is_some() {
         revoke_family(&txn, row.family_id).await?;
-        txn.commit().await?;
+        audit::commit(txn).await?;
         tracing::warn!(user_id = %row.user_id, family_id = %row.family_id, "refresh token reused: login revoked");
         return Err(reused());
     }
@@ -151,13 +151,13 @@ pub async fn refresh(state: &AppState, token: &str, request_id: Option<String>) 
         .await?;
     if claimed.rows_affected != 1 {
         revoke_family(&txn, row.family_id).await?;
-        txn.commit().await?;
+        audit::commit(txn).await?;
         return Err(reused());
     }
     let new_token = insert_refresh_token(&txn, state, user.id, row.family_id).await?;
     let actor = AuditActor { region_id: user.region_id, user_id: Some(user.id), role: None, request_id };
     audit::record(&txn, &actor, "auth.refresh", "user", user.id, &[]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     token_pair(state, user.id, row.family_id, new_token)
 }
 
@@ -178,7 +178,7 @@ pub async fn logout(state: &AppState, token: &str, request_id: Option<String>) -
         let actor = AuditActor { region_id: user.region_id, user_id: Some(user.id), role: None, request_id };
         audit::record(&txn, &actor, "auth.logout", "user", user.id, &[]).await?;
     }
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(())
 }
 

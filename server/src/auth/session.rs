@@ -107,7 +107,7 @@ async fn end_row(
         let actor = AuditActor { region_id, user_id: Some(row.user_id), role: None, request_id };
         audit::record(&txn, &actor, action, "user", row.user_id, &[]).await?;
     }
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(())
 }
 

@@ -352,7 +352,7 @@ async fn try_apply(
         return already_recorded(&txn, event.id, sha256).await;
     }
     let v = refresh(state, &txn, v, Some(&event.body)).await?;
-    txn.commit().await?;
+    crate::audit::commit(txn).await?;
     Ok(applied(event.id, enum_from_db(&v.state)?, false))
 }
 

@@ -365,7 +365,7 @@ async fn apply_group(state: &AppState, jobs: &[Job]) -> ApiResult<Vec<Reply>> {
             store_derived(&txn, v).await?;
         }
     }
-    txn.commit().await?;
+    crate::audit::commit(txn).await?;
 
     let mut replies: Vec<Reply> = jobs.iter().map(|_| None).collect();
     for &j in &fast {

@@ -165,6 +165,6 @@ pub async fn dismiss(
     a.dismissal_reason = Set(Some(reason));
     let e = a.update(&txn).await?;
     audit::record(&txn, &AuditActor::from(actor), "partner_event.dismiss", "partner_event", id, &["dismissal"]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view(e)
 }

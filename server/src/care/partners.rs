@@ -441,7 +441,7 @@ pub(super) async fn apply(state: &AppState, actor: &Actor, checked: Vec<Checked>
         audit::record(&txn, &AuditActor::from(actor), "partner_events.rematch", "region", actor.region_id, &["events"])
             .await?;
     }
-    txn.commit().await?;
+    audit::commit(txn).await?;
     let count =
         |o: PartnerOutcome| u32::try_from(results.iter().filter(|r| r.outcome == o).count()).unwrap_or(u32::MAX);
     Ok(PartnerImportOutcome {

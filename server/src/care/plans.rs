@@ -196,7 +196,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
         &["insured_person_id", "care_mode", "start_on", "end_on", "items"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view(m)
 }
 
@@ -229,7 +229,7 @@ pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndCarePlan) ->
         &["end_on", "status", "end_reason"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view(m)
 }
 

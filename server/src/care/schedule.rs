@@ -158,7 +158,7 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
     if !created.is_empty() {
         audit::record(&txn, &AuditActor::from(actor), "visits.schedule", "care_plan", plan.id, &["visits"]).await?;
     }
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(ScheduleOutcome { created, existing: already })
 }
 

@@ -147,7 +147,7 @@ pub async fn admit(state: &AppState, actor: &Actor, req: AdmitRequest) -> ApiRes
         &["insured_person_id", "institution_id", "care_mode", "admitted_on"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view(m)
 }
 
@@ -205,7 +205,7 @@ pub async fn discharge(state: &AppState, actor: &Actor, id: Uuid, req: Discharge
         .await?
         .ok_or_else(|| ApiError::not_found(m::thing_stay()))?;
     let m = close(&txn, actor, m, &req, true).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view(m)
 }
 
@@ -473,7 +473,7 @@ pub async fn report_charges(state: &AppState, actor: &Actor, req: ChargeReport) 
         .await?;
     }
     let month_total = month_total(&txn, institution_id, first, last).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(ChargeReportOutcome { month: req.month, recorded, changed, unchanged, month_total: to_yuan(month_total) })
 }
 

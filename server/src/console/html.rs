@@ -123,6 +123,9 @@ pub struct Page {
     pub signed_print: bool,
     /// Seconds after which the browser loads the page again (a run in progress), without script.
     pub refresh_secs: Option<u32>,
+    /// Links into the audit trail: the history of what the page shows, or of what a user did
+    /// (shown to those who may read the trail).
+    pub history: Vec<(Text, String)>,
 }
 
 impl Page {
@@ -135,7 +138,20 @@ impl Page {
             body,
             signed_print: false,
             refresh_secs: None,
+            history: Vec::new(),
         }
+    }
+
+    /// Links the page to the audit trail's history of `entity_type` `id` (变更历史).
+    pub fn with_history(mut self, entity_type: &str, id: impl std::fmt::Display) -> Page {
+        self.history.push((m::ui_history_of_entity(), history_href(entity_type, &id.to_string())));
+        self
+    }
+
+    /// Links the page to everything user `username` did, in the audit trail (操作记录).
+    pub fn with_actions_of(mut self, username: &str) -> Page {
+        self.history.push((m::ui_actions_of_user(), actions_href(username)));
+        self
     }
 
     pub fn refreshing(mut self, secs: u32) -> Page {
@@ -157,6 +173,19 @@ impl Page {
         self.signed_print = true;
         self
     }
+}
+
+/// The audit trail's page of one object's history.
+pub fn history_href(entity_type: &str, id: &str) -> String {
+    format!(
+        "/audit?{}",
+        query_of(&[("entity_type", &Some(entity_type.to_owned())), ("entity_id", &Some(id.to_owned()))])
+    )
+}
+
+/// The audit trail's page of everything one user did.
+pub fn actions_href(username: &str) -> String {
+    format!("/audit?{}", query_of(&[("actor", &Some(username.to_owned()))]))
 }
 
 /// The answer for a page: 200, or `status` for a page shown again with a refusal.
@@ -222,6 +251,14 @@ fn frame(ctx: &Ctx, page: Page) -> Element {
                 h1 { "{page.title}" }
                 {notice_box(&notice)}
                 {page.body}
+                if ctx.actor.can(crate::auth::Permission::ReadAuditTrail) && !page.history.is_empty() {
+                    p { class: "history no-print",
+                        for (label, href) in page.history.iter() {
+                            a { href: "{href}", {label.render(l)} }
+                            " "
+                        }
+                    }
+                }
                 if page.signed_print {
                     footer { class: "print-only signatures",
                         span { {m::ui_sign_officer().render(l)} }

@@ -13,7 +13,7 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 15] {
+fn all() -> [(&'static str, Text, Option<Permission>); 16] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
@@ -28,13 +28,14 @@ fn all() -> [(&'static str, Text, Option<Permission>); 15] {
         ("/funds", m::ui_funds_page(), Some(Permission::ReadFunding)),
         ("/imports", m::ui_imports(), Some(Permission::ImportRegisters)),
         ("/partner-events", m::ui_partner_events(), Some(Permission::ReadPartnerEvents)),
+        ("/sanctions", m::ui_sanctions(), Some(Permission::ReadSanctions)),
         ("/users", m::ui_users(), Some(Permission::ReadUsers)),
         ("/audit", m::ui_audit_trail(), Some(Permission::ReadAuditTrail)),
     ]
 }
 
 /// The order institution staff work in: the day's care first, the register last.
-const INSTITUTION_ORDER: [&str; 11] = [
+const INSTITUTION_ORDER: [&str; 12] = [
     "/",
     "/visits",
     "/beneficiaries",
@@ -45,6 +46,7 @@ const INSTITUTION_ORDER: [&str; 11] = [
     "/persons",
     "/cases",
     "/policies",
+    "/sanctions",
     "/users",
 ];
 

@@ -86,6 +86,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/stays/charges.csv", get(pages::stays::template))
         .route("/stays/charges/upload", post(pages::stays::upload).layer(upload::limit()))
         .route("/audit", get(pages::audit::list))
+        .route("/audit/chain", get(pages::audit::chain))
+        .route("/sanctions", get(pages::sanctions::list))
+        .route("/sanctions/{id}/lift", post(pages::sanctions::lift))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));
     Router::new().merge(pages).merge(statics::router())
 }

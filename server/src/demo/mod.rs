@@ -313,7 +313,7 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
         .insert(&txn)
         .await?;
     }
-    txn.commit().await?;
+    crate::audit::commit(txn).await?;
     Ok(true)
 }
 

@@ -26,6 +26,12 @@ pub struct Model {
     pub reference: Option<String>,
     /// Why the actor did it, where the action needs a reason (viewing a full ID number).
     pub reason: Option<String>,
+    /// Its place in the region's chain (1, 2, …); empty until its transaction commits.
+    pub seq: Option<i64>,
+    /// The hash of the record before it in the chain (64 zeros for the first).
+    pub prev_hash: Option<String>,
+    /// SHA-256 of this record's fields and `prev_hash` (`audit::chain::link_hash`).
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -290,7 +290,7 @@ pub async fn import_contributions(
         )
         .await?;
     }
-    txn.commit().await?;
+    audit::commit(txn).await?;
     if total >= ANALYZE_AFTER && db.get_database_backend() == DbBackend::Postgres {
         // Fresh statistics after a bulk load, as PostgreSQL advises: with stale ones the planner
         // takes the region's entries for a handful and filters them row by row instead of

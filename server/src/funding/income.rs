@@ -135,7 +135,7 @@ pub async fn put_settings(state: &AppState, actor: &Actor, s: FundingSettings) -
         &["reserve_share_bp", "critical_months", "warning_months", "surplus_months"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(s)
 }
 

@@ -183,7 +183,7 @@ pub async fn post(
         &["postings"],
     )
     .await?;
-    txn.commit().await?;
+    crate::audit::commit(txn).await?;
     tracing::info!(entry_id = %model.id, kind = entry.kind, "journal entry posted");
     Ok((true, model))
 }

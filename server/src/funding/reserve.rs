@@ -91,7 +91,7 @@ pub async fn request(state: &AppState, actor: &Actor, req: ReserveDrawRequest) -
         "requested",
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok((true, view(m)?))
 }
 
@@ -205,7 +205,7 @@ pub async fn reject(state: &AppState, actor: &Actor, id: Uuid, req: DrawRejectio
     let txn = state.db.begin().await?;
     let d = pending(&txn, actor, id).await?;
     decide(&txn, actor, &d, DrawStatus::Rejected, Some(reason), None).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     get(state, actor, id).await
 }
 

@@ -20,7 +20,8 @@ use super::error::ApiError;
 use super::{metrics, openapi::ApiDoc, ops};
 use crate::state::AppState;
 use crate::{
-    assessment, audit, auth, care, funding, imports, institutions, policy, registry, settlement, users, workforce,
+    assessment, audit, auth, care, funding, imports, institutions, policy, registry, settlement, supervision, users,
+    workforce,
 };
 
 /// The API routes (under `/api/v1`) and the operational ones, with their OpenAPI document.
@@ -40,6 +41,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(care::stay_routes::router())
         .merge(settlement::routes::router())
         .merge(imports::routes::router())
+        .merge(supervision::routes::router())
         .merge(audit::router());
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)

@@ -145,6 +145,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;
+    let mut audit_records = Vec::new();
     for chunk in fresh.chunks(super::rows_per_statement(14)) {
         let mut rows = Vec::with_capacity(chunk.len());
         let mut audits: Vec<audit_event::ActiveModel> = Vec::with_capacity(chunk.len());
@@ -171,11 +172,11 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
             ));
         }
         asg::Entity::insert_many(rows).exec_without_returning(&txn).await?;
-        audit_event::Entity::insert_many(audits).exec_without_returning(&txn).await?;
+        audit_records.extend(audits);
         done += chunk.len();
         progress(Stage::Writing, done, total);
     }
-    txn.commit().await?;
+    audit::commit_with(txn, audit_records).await?;
     super::analyze(&state.db, total, "caregiver_assignments, audit_events").await?;
     tracing::info!(lines = file.lines.len(), created = total, unchanged, "caregiver assignments imported");
     Ok(super::summary(ImportKind::Assignments, &file, total, unchanged))

@@ -176,6 +176,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     let who = audit::AuditActor::from(actor);
     let total = fresh.len();
     let mut done = 0;
+    let mut audit_records = Vec::new();
     for chunk in fresh.chunks(super::rows_per_statement(20)) {
         let rows: Vec<caregiver::ActiveModel> = chunk.iter().map(|l| l.row.clone()).collect();
         let audits: Vec<audit_event::ActiveModel> = chunk
@@ -186,11 +187,11 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
             .exec_without_returning(&txn)
             .await
             .map_err(unique_as(|| ApiError::conflict("id_number", m::import_raced())))?;
-        audit_event::Entity::insert_many(audits).exec_without_returning(&txn).await?;
+        audit_records.extend(audits);
         done += chunk.len();
         progress(Stage::Writing, done, total);
     }
-    txn.commit().await?;
+    audit::commit_with(txn, audit_records).await?;
     super::analyze(&state.db, total, "caregivers, audit_events").await?;
     tracing::info!(lines = file.lines.len(), created = total, unchanged, "caregivers imported");
     Ok(super::summary(ImportKind::Caregivers, &file, total, unchanged))

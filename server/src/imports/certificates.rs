@@ -179,6 +179,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;
+    let mut audit_records = Vec::new();
     for chunk in fresh.chunks(super::rows_per_statement(18)) {
         let (mut cases, mut certificates, mut audits) =
             (Vec::new(), Vec::new(), Vec::<audit_event::ActiveModel>::new());
@@ -228,11 +229,11 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
             .await
             .map_err(unique_as(|| ApiError::conflict("reference", m::import_raced())))?;
         // The chunk's size fits the audit rows' 14 columns in one statement too.
-        audit_event::Entity::insert_many(audits).exec_without_returning(&txn).await?;
+        audit_records.extend(audits);
         done += chunk.len();
         progress(Stage::Writing, done, total);
     }
-    txn.commit().await?;
+    audit::commit_with(txn, audit_records).await?;
     super::analyze(&state.db, total, "assessment_cases, certificates, audit_events").await?;
     tracing::info!(lines = file.lines.len(), created = total, unchanged, "certificates imported");
     Ok(super::summary(ImportKind::Certificates, &file, total, unchanged))

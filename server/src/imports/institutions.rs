@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{Problems, Progress, Stage, optional};
 use crate::audit;
 use crate::auth::Actor;
-use crate::entities::{agreement, audit_event, enum_to_db, institution, institution_event};
+use crate::entities::{agreement, enum_to_db, institution, institution_event};
 use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::registry::validate;
@@ -271,6 +271,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;
+    let mut audit_records = Vec::new();
     for chunk in fresh.chunks(super::rows_per_statement(24)) {
         let (mut institutions, mut signed, mut events, mut audits) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for l in chunk {
@@ -309,11 +310,11 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
             .await
             .map_err(unique_as(|| ApiError::conflict("agreement_number", m::import_raced())))?;
         institution_event::Entity::insert_many(events).exec_without_returning(&txn).await?;
-        audit_event::Entity::insert_many(audits).exec_without_returning(&txn).await?;
+        audit_records.extend(audits);
         done += chunk.len();
         progress(Stage::Writing, done, total);
     }
-    txn.commit().await?;
+    audit::commit_with(txn, audit_records).await?;
     tracing::info!(lines = file.lines.len(), created = total, unchanged, "institutions imported");
     Ok(super::summary(ImportKind::Institutions, &file, total, unchanged))
 }

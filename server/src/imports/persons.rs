@@ -214,6 +214,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     let who = audit::AuditActor::from(actor);
     let total = fresh.len();
     let mut done = 0;
+    let mut audit_records = Vec::new();
     for chunk in super::owned_chunks(fresh, super::rows_per_statement(22)) {
         let n = chunk.len();
         let mut rows = Vec::with_capacity(n);
@@ -227,11 +228,11 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
             .exec_without_returning(&txn)
             .await
             .map_err(unique_as(|| crate::http::error::ApiError::conflict("id_number", m::import_raced())))?;
-        audit_event::Entity::insert_many(audits).exec_without_returning(&txn).await?;
+        audit_records.extend(audits);
         done += n;
         progress(Stage::Writing, done, total);
     }
-    txn.commit().await?;
+    audit::commit_with(txn, audit_records).await?;
     super::analyze(&state.db, total, "insured_persons, audit_events").await?;
     tracing::info!(lines = file.lines.len(), created = total, unchanged, "insured persons imported");
     Ok(super::summary(ImportKind::Persons, &file, total, unchanged))

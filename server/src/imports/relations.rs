@@ -244,6 +244,7 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
     let now = Utc::now();
     let total = fresh.len();
     let mut done = 0;
+    let mut audit_records = Vec::new();
     for chunk in fresh.chunks(super::rows_per_statement(14)) {
         let (mut relations, mut choices, mut audits) = (Vec::new(), Vec::new(), Vec::<audit_event::ActiveModel>::new());
         for (l, person, institution_id) in chunk {
@@ -299,11 +300,11 @@ pub async fn import(state: &AppState, actor: &Actor, bytes: &[u8], progress: Pro
             provider_choice::Entity::insert_many(choices).exec_without_returning(&txn).await?;
         }
         // The chunk's size fits the audit rows' 14 columns in one statement too.
-        audit_event::Entity::insert_many(audits).exec_without_returning(&txn).await?;
+        audit_records.extend(audits);
         done += chunk.len();
         progress(Stage::Writing, done, total);
     }
-    txn.commit().await?;
+    audit::commit_with(txn, audit_records).await?;
     super::analyze(&state.db, total, "service_relations, provider_choices, audit_events").await?;
     tracing::info!(lines = file.lines.len(), created = total, unchanged, "service relations imported");
     Ok(super::summary(ImportKind::Relations, &file, total, unchanged))

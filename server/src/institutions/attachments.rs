@@ -148,7 +148,7 @@ pub async fn upload(
     };
     audit::record(&txn, &AuditActor::from(actor), "institution.attachment", "institution", inst.id, &["attachments"])
         .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(institution_id = %inst.id, attachment_id = %m.id, size = bytes.len(), "document stored");
     Ok((true, view(m)?))
 }

@@ -157,7 +157,7 @@ pub async fn record(
         case_id: None,
     };
     let (created, m) = record_in(&txn, actor, person.region_id, new).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok((created, view(m)?))
 }
 
@@ -211,6 +211,6 @@ pub async fn withdraw(state: &AppState, actor: &Actor, id: Uuid, req: ChoiceWith
         &["withdrawn_on"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view(m)
 }

@@ -198,7 +198,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
         "submitted",
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, m.id).await
 }
 
@@ -297,7 +297,7 @@ pub async fn review_documents(
         let reason = reason_required(req.reason.as_deref())?;
         advance(&txn, actor, &m, Step::RejectDocuments, (Some(reason), None, None), |_| {}).await?;
     }
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, id).await
 }
 
@@ -326,7 +326,7 @@ pub async fn inspect(state: &AppState, actor: &Actor, id: Uuid, req: InspectionR
         n.inspection_score = Set(Some(count(score)))
     })
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, id).await
 }
 
@@ -361,7 +361,7 @@ pub async fn decide(state: &AppState, actor: &Actor, id: Uuid, req: DesignationD
         })
         .await?;
     }
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, id).await
 }
 
@@ -452,7 +452,7 @@ pub async fn sign_agreement(
     }
     advance(&txn, actor, &m, Step::SignAgreement, (None, Some(start), None), |_| {}).await?;
     insert_agreement(&txn, &m, start, req.end_on).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, id).await
 }
 
@@ -474,7 +474,7 @@ pub async fn renew(state: &AppState, actor: &Actor, id: Uuid, req: AgreementRequ
     agreement_dates(state, actor, start, req.end_on)?;
     advance(&txn, actor, &m, Step::Renew, (None, Some(start), None), |_| {}).await?;
     insert_agreement(&txn, &m, start, req.end_on).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, id).await
 }
 
@@ -494,7 +494,7 @@ async fn status_change(
     let m = find_in_scope(&txn, actor, id).await?;
     let on = req.effective_on.unwrap_or(actor.today);
     advance(&txn, actor, &m, step, (Some(reason), Some(on), None), |_| {}).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok((view_one(&state.db, id).await?, on))
 }
 

@@ -126,7 +126,7 @@ pub async fn put_scheme(state: &AppState, actor: &Actor, year: i32, s: Evaluatio
     };
     audit::record(&txn, &AuditActor::from(actor), "evaluation_scheme.set", "evaluation_scheme", id, &["scheme"])
         .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(SchemeInForce { year, set_for_year: Some(year), scheme: s })
 }
 
@@ -325,7 +325,7 @@ pub async fn evaluate(state: &AppState, actor: &Actor, id: Uuid, req: Evaluation
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("evaluation vanished")))?;
     let out = evaluation_views(&txn, vec![row]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(institution_id = %inst.id, year = req.year, total, "institution evaluated");
     out.into_iter().next().ok_or_else(|| ApiError::internal(anyhow::anyhow!("evaluation view missing")))
 }
@@ -381,7 +381,7 @@ pub async fn add_violation(state: &AppState, actor: &Actor, id: Uuid, req: Viola
     .await?;
     audit::record(&txn, &AuditActor::from(actor), "institution.violation", "institution", inst.id, &["violations"])
         .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     violation_view(m)
 }
 

@@ -6,7 +6,7 @@
 use ltci_shared::api::registry::{PersonLookup, PersonLookupRequest};
 use ltci_shared::messages as m;
 use ltci_shared::policy::MODES;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::assessment::certificates;
 use crate::audit::{self, AuditActor};
@@ -38,8 +38,9 @@ pub async fn lookup(state: &AppState, actor: &Actor, req: PersonLookupRequest) -
         Some(inst) => super::choices::chosen_modes(&state.db, person.id, inst, actor.today).await?,
         None => Vec::new(),
     };
-    audit::record(&state.db, &AuditActor::from(actor), "insured_person.lookup", "insured_person", person.id, &[])
-        .await?;
+    let txn = state.db.begin().await?;
+    audit::record(&txn, &AuditActor::from(actor), "insured_person.lookup", "insured_person", person.id, &[]).await?;
+    audit::commit(txn).await?;
     Ok(PersonLookup {
         id: person.id,
         name: person.name,

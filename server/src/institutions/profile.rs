@@ -97,6 +97,6 @@ pub async fn update(
         return Err(ApiError::conflict("version", m::institution_changed_meanwhile()));
     }
     audit::record(&txn, &AuditActor::from(actor), "institution.update", "institution", m.id, &changed).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, id).await
 }

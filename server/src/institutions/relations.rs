@@ -127,7 +127,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateServiceRelation)
     crate::fields::planned("start_on", req.start_on, actor.today, state.config.date_horizon_days)?;
     let txn = state.db.begin().await?;
     let m = start(&txn, actor, &req).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     relation_view(m)
 }
 
@@ -177,7 +177,7 @@ pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndServiceRelat
     let txn = state.db.begin().await?;
     let r = find_in_scope(&txn, actor, id).await?;
     let m = close(&txn, actor, r, req.end_on, reason).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     relation_view(m)
 }
 
@@ -211,7 +211,7 @@ pub async fn transfer(state: &AppState, actor: &Actor, id: Uuid, req: TransferRe
         },
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     relation_view(m)
 }
 

@@ -100,7 +100,7 @@ pub async fn import(
     let inserted = row.insert(&txn).await.map_err(unique_as(conflict))?;
     audit::record(&txn, &AuditActor::from(actor), "policy.import", "policy_version", inserted.id, &["document"])
         .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(version = inserted.version, effective_from = %inserted.effective_from, "policy imported");
     Ok((to_api(inserted)?, true))
 }

@@ -69,6 +69,6 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCountyRequest) -
     .insert(&txn)
     .await?;
     audit::record(&txn, &AuditActor::from(actor), "county.create", "county", m.id, &["code", "name"]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(view(m))
 }

@@ -146,7 +146,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateInsuredPersonReq
     .await
     .map_err(unique_as(duplicate_id))?;
     audit::record(&txn, &AuditActor::from(actor), "insured_person.create", "insured_person", model.id, &[]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(person_id = %model.id, "insured person registered");
     view(state, actor, model)
 }
@@ -174,7 +174,9 @@ pub async fn reveal_id_number(state: &AppState, actor: &Actor, id: Uuid, reason:
     let m = find_in_scope(&state.db, actor, id).await?;
     let full = state.pii.decrypt(&m.id_number_enc)?;
     let actor = AuditActor::from(actor);
-    audit::record_reason(&state.db, &actor, "insured_person.id_number_viewed", "insured_person", id, &reason).await?;
+    let txn = state.db.begin().await?;
+    audit::record_reason(&txn, &actor, "insured_person.id_number_viewed", "insured_person", id, &reason).await?;
+    audit::commit(txn).await?;
     Ok(full)
 }
 
@@ -362,7 +364,7 @@ pub async fn update(
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::not_found(m::thing_insured_person()))?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(person_id = %id, fields = ?changed, "insured person updated");
     view(state, actor, updated)
 }

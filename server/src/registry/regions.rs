@@ -108,6 +108,6 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateRegionRequest) -
     .await?;
     audit::record(&txn, &AuditActor::from(actor), "region.create", "region", model.id, &["code", "name", "time_zone"])
         .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(view(model))
 }

@@ -420,7 +420,7 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
         (bill::Column::ReturnReason, Expr::value(Option::<String>::None)),
     ];
     step(&txn, actor, &b, BillStatus::Submitted, set).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     get(state, actor, id).await
 }
 
@@ -440,7 +440,7 @@ pub async fn return_bill(state: &AppState, actor: &Actor, id: Uuid, req: ReturnB
         .exec(&txn)
         .await?;
     step(&txn, actor, &b, BillStatus::Draft, vec![(bill::Column::ReturnReason, Expr::value(reason))]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     get(state, actor, id).await
 }
 
@@ -481,7 +481,7 @@ pub async fn approve(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bil
     if parts.is_empty() {
         let txn = state.db.begin().await?;
         step(&txn, actor, &b, BillStatus::Approved, set(None)).await?;
-        txn.commit().await?;
+        audit::commit(txn).await?;
         return get(state, actor, id).await;
     }
     let entry = NewEntry {
@@ -567,7 +567,7 @@ pub async fn pay(state: &AppState, actor: &Actor, id: Uuid, req: PayBill) -> Api
     if withheld.iter().all(|(_, net, w)| *net == 0 && *w == 0) {
         let txn = state.db.begin().await?;
         step(&txn, actor, &b, BillStatus::Paid, set(None)).await?;
-        txn.commit().await?;
+        audit::commit(txn).await?;
         return get(state, actor, id).await;
     }
     let mut lines = vec![(payable(b.institution_id), owed)];

@@ -56,7 +56,7 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
         .ok_or_else(|| ApiError::invalid_field("institution_id", "unknown_institution", m::unknown_institution()))?;
     let txn = state.db.begin().await?;
     let (created, bill) = compute_in(&txn, actor, &inst, &req.month, bounds).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(bill_id = %bill.id, lines = bill.line_count, created, "bill computed");
     Ok((created, bills::view_one(&state.db, bill).await?))
 }

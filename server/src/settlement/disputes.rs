@@ -174,7 +174,7 @@ pub async fn raise(
     .await
     .map_err(unique_as(|| ApiError::conflict("id", m::dispute_id_reused())))?;
     audit::record(&txn, &AuditActor::from(actor), "bill.dispute", "bill", b.id, &["disputes"]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(bill_id = %b.id, line_no, dispute_id = %row.id, kind = ?kind, "bill line disputed");
     Ok((true, view_one(&state.db, row).await?))
 }
@@ -304,7 +304,7 @@ pub async fn answer(state: &AppState, actor: &Actor, id: Uuid, req: AnswerDisput
     a.answered_at = Set(Some(Utc::now()));
     let d = a.update(&txn).await?;
     audit::record(&txn, &AuditActor::from(actor), "bill.dispute_answer", "bill", b.id, &["disputes"]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(dispute_id = %d.id, bill_id = %b.id, status = %d.status, "dispute answered");
     view_one(&state.db, d).await
 }

@@ -144,6 +144,9 @@ async fn bed_days<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// What blocks the items of a visit by a caregiver barred that day (`ItemBlocked`).
+pub const CAREGIVER_BARRED: &str = "caregiver_barred";
+
 /// The items delivered on the institution's home visits from the Monday of `first`'s week to
 /// `last`: the month's as lines, the days before it counted for the weekly frequency.
 async fn visit_items<C: ConnectionTrait>(
@@ -159,8 +162,15 @@ async fn visit_items<C: ConnectionTrait>(
         .filter(visit::Column::State.is_not_in([enum_to_db(&VisitState::Scheduled), enum_to_db(&VisitState::Missed)]))
         .all(db)
         .await?;
+    let mut carers: Vec<Uuid> = visits.iter().map(|v| v.caregiver_id).collect();
+    carers.sort();
+    carers.dedup();
+    // A caregiver barred (处理) is paid nothing for work in the ban.
+    let bans = crate::supervision::sanctions::bans_within(db, &carers, week_of(first), last).await?;
+    let barred = |carer: Uuid, on: NaiveDate| bans.iter().any(|&(c, from, to)| c == carer && from <= on && on <= to);
     let (mut lines, mut prior) = (Vec::new(), HashMap::new());
     for v in visits {
+        let carer_barred = barred(v.caregiver_id, v.scheduled_on);
         let planned: Vec<PlannedItem> = json(&v.planned_items)?;
         let tasks: Vec<TaskResult> = json(&v.tasks)?;
         let findings: Vec<VisitException> = json(&v.exceptions)?;
@@ -169,7 +179,8 @@ async fn visit_items<C: ConnectionTrait>(
             let blocked_by = findings
                 .iter()
                 .find(|f| f.severity == Severity::Block && f.item.as_deref() == Some(code.as_str()))
-                .map(|f| enum_to_db(&f.code));
+                .map(|f| enum_to_db(&f.code))
+                .or_else(|| carer_barred.then(|| CAREGIVER_BARRED.to_owned()));
             if v.scheduled_on < first {
                 if verified && blocked_by.is_none() {
                     *prior.entry((v.insured_person_id, code, week_of(v.scheduled_on))).or_insert(0) += times;

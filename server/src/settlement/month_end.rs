@@ -131,7 +131,7 @@ async fn go_through(
         };
         let result = match compute_in(&txn, actor, &inst, &req.month, bounds).await {
             Ok((created, b)) => {
-                txn.commit().await?;
+                crate::audit::commit(txn).await?;
                 let outcome = if created { MonthEndOutcome::Created } else { MonthEndOutcome::Computed };
                 MonthEndResult {
                     institution_id: id,

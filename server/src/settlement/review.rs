@@ -56,7 +56,7 @@ pub async fn sample(state: &AppState, actor: &Actor, id: Uuid, req: SampleReques
     audit::record(&txn, &AuditActor::from(actor), "bill.sample", "bill", b.id, &["sampled"]).await?;
     let drawn =
         of_bill().filter(bill_line::Column::Sampled.eq(true)).order_by_asc(bill_line::Column::LineNo).all(&txn).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     drawn.into_iter().map(line_view).collect()
 }
 
@@ -115,7 +115,7 @@ pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req
     }
     audit::record(&txn, &AuditActor::from(actor), "bill.deduct", "bill", b.id, &["deducted", "deduction_reason"])
         .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(bill_id = %b.id, line_no, at = %Utc::now(), "deduction set");
     let line = bill_line::Entity::find_by_id(line.id)
         .one(&state.db)

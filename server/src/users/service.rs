@@ -90,7 +90,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateUserRequest) -> 
     let password_hash = state.passwords.hash(&req.password).await?;
     let txn = state.db.begin().await?;
     let model = insert_account(&txn, actor, username, display_name, password_hash, req.role, institution_id).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(user_id = %model.id, role = %model.role, "user created");
     Ok(view(model))
 }
@@ -182,7 +182,7 @@ pub async fn deactivate(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<
     let model = active.update(&txn).await?;
     revoke_all_for_user(&txn, id).await?;
     audit::record(&txn, &AuditActor::from(actor), "user.deactivate", "user", id, &["active"]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(user_id = %id, "user deactivated");
     Ok(view(model))
 }
@@ -203,7 +203,7 @@ pub async fn reset_password(state: &AppState, actor: &Actor, id: Uuid, new_passw
     // A reset also lifts a lock: the officer has just verified who the user is.
     crate::entities::login_throttle::Entity::delete_by_id(username).exec(&txn).await?;
     audit::record(&txn, &AuditActor::from(actor), "user.reset_password", "user", id, &["password"]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(user_id = %id, "password reset");
     Ok(())
 }

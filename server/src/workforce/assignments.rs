@@ -24,6 +24,7 @@ use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::institutions::relations;
 use crate::state::AppState;
+use crate::supervision::sanctions;
 
 fn view(m: asg::Model) -> Assignment {
     Assignment {
@@ -42,7 +43,8 @@ fn not_ended_before(on: NaiveDate) -> Condition {
     Condition::any().add(asg::Column::EndOn.is_null()).add(asg::Column::EndOn.gte(on))
 }
 
-/// Starts an assignment. The caregiver must be active; their institution must serve the person
+/// Starts an assignment. The caregiver must be active and not barred on the start date (处理);
+/// their institution must serve the person
 /// on the start date and not be terminated; a family caregiver only serves under family care.
 pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> ApiResult<Assignment> {
     actor.require(Permission::ManageCaregiverAssignments)?;
@@ -53,6 +55,13 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
         .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", m::unknown_caregiver()))?;
     if cg.status != enum_to_db(&CaregiverStatus::Active) {
         return Err(ApiError::invalid_field("caregiver_id", "caregiver_left", m::caregiver_left()));
+    }
+    if let Some(ban) = sanctions::barring(&txn, cg.region_id, &cg.id_number_hash, req.start_on).await? {
+        return Err(ApiError::invalid_field(
+            "caregiver_id",
+            "caregiver_barred",
+            m::caregiver_barred(sanctions::last_day(&ban)),
+        ));
     }
     let inst = institution::Entity::find_by_id(cg.institution_id)
         .one(&txn)
@@ -121,7 +130,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
         &["caregiver_id", "insured_person_id", "start_on"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(view(m))
 }
 
@@ -156,7 +165,7 @@ pub async fn end(state: &AppState, actor: &Actor, id: Uuid, req: EndAssignment) 
         &["end_on", "end_reason"],
     )
     .await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(view(m))
 }
 
@@ -179,21 +188,32 @@ async fn end_matching<C: ConnectionTrait>(
         return Err(ApiError::conflict(field, m::assignments_start_later()));
     }
     for a in open {
-        let mut am: asg::ActiveModel = a.into();
-        am.end_on = Set(Some(end_on));
-        am.end_reason = Set(Some(reason.to_string()));
-        let m = am.update(db).await?;
-        audit::record(
-            db,
-            &AuditActor::from(actor),
-            "caregiver_assignment.end",
-            "caregiver_assignment",
-            m.id,
-            &["end_on", "end_reason"],
-        )
-        .await?;
+        end_one(db, actor, a, end_on, reason).await?;
     }
     Ok(())
+}
+
+/// Ends assignment `a` on `end_on`, audited.
+async fn end_one<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    a: asg::Model,
+    end_on: NaiveDate,
+    reason: &str,
+) -> ApiResult<()> {
+    let mut am: asg::ActiveModel = a.into();
+    am.end_on = Set(Some(end_on));
+    am.end_reason = Set(Some(reason.to_string()));
+    let m = am.update(db).await?;
+    audit::record(
+        db,
+        &AuditActor::from(actor),
+        "caregiver_assignment.end",
+        "caregiver_assignment",
+        m.id,
+        &["end_on", "end_reason"],
+    )
+    .await
 }
 
 /// Ends the assignments of a caregiver who leaves (field `left_on`).
@@ -206,6 +226,31 @@ pub(crate) async fn end_all_of_caregiver<C: ConnectionTrait>(
 ) -> ApiResult<()> {
     let which = Condition::all().add(asg::Column::CaregiverId.eq(caregiver_id));
     end_matching(db, actor, which, left_on, reason, "left_on").await
+}
+
+/// Ends the assignments of a caregiver barred from `first_day` (处理): on the day before it, or,
+/// for one that starts on that day or later, on its own first day — the shortest an assignment
+/// can be, and the ban sees to it that nothing on it is paid.
+pub(crate) async fn end_all_for_ban<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    caregiver_id: Uuid,
+    first_day: NaiveDate,
+    reason: &str,
+) -> ApiResult<()> {
+    let day_before = first_day.pred_opt().unwrap_or(first_day);
+    let open = asg::Entity::find()
+        .filter(asg::Column::CaregiverId.eq(caregiver_id))
+        .filter(Condition::any().add(asg::Column::EndOn.is_null()).add(asg::Column::EndOn.gt(day_before)))
+        .all(db)
+        .await?;
+    for a in open {
+        let last = day_before.max(a.start_on);
+        if a.end_on.is_none_or(|end| end > last) {
+            end_one(db, actor, a, last, reason).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Ends the assignments tied to a service relation that ends (field `end_on`), unless the

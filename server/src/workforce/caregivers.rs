@@ -31,6 +31,7 @@ use crate::institutions::designation;
 use crate::registry::persons::{id_number_rule, sex_name};
 use crate::registry::{counties, validate};
 use crate::state::AppState;
+use crate::supervision::sanctions;
 use crate::users::service::insert_account;
 
 /// The youngest a caregiver may be registered (legal working age).
@@ -180,6 +181,10 @@ pub async fn register(state: &AppState, actor: &Actor, req: CreateCaregiverReque
     };
     let txn = state.db.begin().await?;
     let id_hash = state.pii.index(id_number.as_str());
+    // A person barred (处理) is refused whoever registers them, before anything else.
+    if let Some(ban) = sanctions::barring(&txn, actor.region_id, &id_hash, today).await? {
+        return Err(ApiError::invalid_field("id_number", "person_barred", m::person_barred(sanctions::last_day(&ban))));
+    }
     let taken = caregiver::Entity::find()
         .filter(caregiver::Column::RegionId.eq(actor.region_id))
         .filter(caregiver::Column::IdNumberHash.eq(&id_hash))
@@ -216,7 +221,7 @@ pub async fn register(state: &AppState, actor: &Actor, req: CreateCaregiverReque
     .await
     .map_err(unique_as(duplicate))?;
     audit::record(&txn, &AuditActor::from(actor), "caregiver.register", "caregiver", m.id, &[]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     tracing::info!(caregiver_id = %m.id, institution_id = %m.institution_id, "caregiver registered");
     view(m, 0, actor.today)
 }
@@ -370,7 +375,7 @@ pub async fn update(state: &AppState, actor: &Actor, id: Uuid, req: UpdateCaregi
     save(&txn, m.id, m.version, next).await?;
     audit::record(&txn, &AuditActor::from(actor), "caregiver.update", "caregiver", m.id, &changed).await?;
     let m = find_in_scope(&txn, actor, id).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, m, actor.today).await
 }
 
@@ -404,7 +409,7 @@ pub async fn depart(state: &AppState, actor: &Actor, id: Uuid, req: CaregiverDep
     audit::record(&txn, &AuditActor::from(actor), "caregiver.depart", "caregiver", m.id, &["status", "left_on"])
         .await?;
     let m = find_in_scope(&txn, actor, id).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     view_one(&state.db, m, actor.today).await
 }
 
@@ -434,7 +439,7 @@ pub async fn create_account(
     save(&txn, m.id, m.version, next).await?;
     audit::record(&txn, &AuditActor::from(actor), "caregiver.account", "caregiver", m.id, &["user_id"]).await?;
     let m = find_in_scope(&txn, actor, id).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(CaregiverAccount {
         account: crate::users::service::view(user),
         caregiver: view_one(&state.db, m, actor.today).await?,

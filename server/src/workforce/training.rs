@@ -114,7 +114,7 @@ pub async fn add(state: &AppState, actor: &Actor, caregiver_id: Uuid, req: Train
     .await
     .map_err(unique_as(duplicate))?;
     audit::record(&txn, &AuditActor::from(actor), "caregiver.training", "caregiver", cg.id, &["trainings"]).await?;
-    txn.commit().await?;
+    audit::commit(txn).await?;
     Ok(view(m))
 }
 

@@ -12,6 +12,7 @@ pub mod policy;
 pub mod registry;
 pub mod settlement;
 pub mod stays;
+pub mod supervision;
 pub mod users;
 pub mod workforce;
 

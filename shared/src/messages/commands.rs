@@ -50,4 +50,14 @@ crate::catalogue! {
     city_done(seconds, dir) = "  共用时 {seconds} 秒；CSV 文件在 {dir}" / "  {seconds} s in all; the CSV files are in {dir}";
     city_logins(home, agency, carer, password) = "  最大护理院登录 {home}，最大居家护理机构登录 {agency}，护理员登录 {carer}（密码 {password}），其余编号依次递增" / "  the largest nursing home's login {home}, the largest agency's {agency}, a caregiver's {carer} (password {password}); the others count up from them";
     city_file_line(kind, lines, path) = "{kind}：{lines} 行，{path}" / "{kind}: {lines} lines, {path}";
+    stage_verifying() = "校验" / "verifying";
+    audit_chain_sound(region, records, hash) = "{region}：审计链完整，共 {records} 条记录，末端哈希 {hash}" / "{region}: audit chain sound, {records} records, last hash {hash}";
+    audit_chain_broken(region, verified) = "{region}：审计链断裂（此前 {verified} 条完好），第一个断点：" / "{region}: audit chain BROKEN ({verified} records sound before it), the first broken link:";
+    audit_break_altered(seq, id, action, entity) = "  第 {seq} 条记录（{id}，{action}，{entity}）已被改动：内容与其哈希不符" / "  record #{seq} ({id}, {action}, {entity}) was altered: its fields no longer give its hash";
+    audit_break_relinked(seq, id) = "  第 {seq} 条记录（{id}）所记前一条的哈希不符：前一条已被替换" / "  record #{seq} ({id}) does not name its predecessor's hash: the record before it was replaced";
+    audit_break_missing_one(seq) = "  第 {seq} 条记录缺失（已被删除）" / "  record #{seq} is missing (deleted)";
+    audit_break_missing(from, to) = "  第 {from} 至 {to} 条记录缺失（已被删除）" / "  records #{from} to #{to} are missing (deleted)";
+    audit_break_head(head, last) = "  链头记为第 {head} 条，链末为第 {last} 条：链头已被改动" / "  the head names record #{head}, the chain ends at #{last}: the head was altered";
+    audit_break_no_head(last) = "  链中有 {last} 条记录，链头却已缺失" / "  {last} records in the chain, but its head is gone";
+    audit_unlinked(region, count) = "{region}：{count} 条记录不在链中（绕过系统直接写入数据库）" / "{region}: {count} records outside the chain (written into the database directly)";
 }

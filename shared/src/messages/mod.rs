@@ -17,6 +17,7 @@ mod institutions;
 mod policy;
 mod registry;
 mod settlement;
+mod supervision;
 mod workforce;
 
 pub use assessment::*;
@@ -32,6 +33,7 @@ pub use institutions::*;
 pub use policy::*;
 pub use registry::*;
 pub use settlement::*;
+pub use supervision::*;
 pub use workforce::*;
 
 use std::collections::HashMap;
@@ -61,6 +63,7 @@ pub fn all() -> impl Iterator<Item = &'static Entry> {
         POLICY,
         REGISTRY,
         SETTLEMENT,
+        SUPERVISION,
         WORKFORCE,
     ]
     .into_iter()

@@ -1,5 +1,7 @@
 //! 审计日志: the region's audit trail searched by entity, actor, action and date, each event with
-//! the state before and after, the fields changed and the reason given (officers and auditors).
+//! the state before and after, the fields changed and the reason given, each entity and actor a
+//! link to their whole history; the audit chain's head, and the chain verified on demand
+//! (officers and auditors).
 
 use axum::extract::{Query, State};
 use dioxus::prelude::*;
@@ -66,8 +68,15 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
     };
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
     let found = audit::list(&state, &ctx.actor, filter, page).await?;
+    let head = audit::chain_head(&state, &ctx.actor).await?;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let body = rsx! {
+        section { class: "chain",
+            h2 { {m::ui_audit_chain().render(l)} }
+            {head_facts(&ctx, head.as_ref())}
+            p { class: "muted", {m::ui_chain_note().render(l)} }
+            p { a { href: "/audit/chain", {m::ui_chain_verify().render(l)} } }
+        }
         form { class: "filters", method: "get", action: "/audit",
             {html::text_field("entity_type", &m::ui_entity_type().render(l), &v(&q.entity_type), &notice, false)}
             {html::text_field("entity_id", &m::ui_entity_id().render(l), &v(&q.entity_id), &notice, false)}
@@ -79,6 +88,7 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
         }
         table {
             thead { tr {
+                th { scope: "col", class: "num", {m::ui_chain_seq().render(l)} }
                 th { scope: "col", {m::ui_time().render(l)} }
                 th { scope: "col", {m::ui_actor().render(l)} }
                 th { scope: "col", {m::ui_action().render(l)} }
@@ -90,10 +100,15 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
             tbody {
                 for e in found.items.iter() {
                     tr {
+                        td { class: "num", {e.seq.map(|s| s.to_string()).unwrap_or_default()} }
                         td { {format::at(e.at, ctx.tz)} }
-                        td { {e.actor_username.clone().unwrap_or_default()} }
+                        td {
+                            if let Some(who) = &e.actor_username {
+                                a { href: html::actions_href(who), "{who}" }
+                            }
+                        }
                         td { code { "{e.action}" } }
-                        td { "{e.entity_type} " code { "{e.entity_id}" } }
+                        td { a { href: html::history_href(&e.entity_type, &e.entity_id), "{e.entity_type} " code { "{e.entity_id}" } } }
                         td {
                             if e.state_before.is_some() || e.state_after.is_some() {
                                 {format!("{} → {}", v(&e.state_before), v(&e.state_after))}
@@ -109,4 +124,47 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
         {html::pager(l, "/audit", &q.query_string(), found.offset, found.limit, found.total)}
     };
     Ok(html::respond(&ctx, Page::new("/audit", m::ui_audit_trail().render(l), body).with_notice(notice)))
+}
+
+/// The chain's head: how many records, the last hash, when it was last linked.
+fn head_facts(ctx: &Ctx, head: Option<&crate::entities::audit_chain_head::Model>) -> Element {
+    let l = ctx.lang;
+    match head {
+        None => rsx! { p { {m::ui_chain_pending().render(l)} } },
+        Some(h) => rsx! {
+            dl { class: "facts",
+                dt { {m::ui_chain_records().render(l)} } dd { "{h.seq}" }
+                dt { {m::ui_chain_last_hash().render(l)} } dd { code { class: "hash", "{h.hash}" } }
+                dt { {m::ui_chain_linked_at().render(l)} } dd { {format::at(h.updated_at, ctx.tz)} }
+            }
+        },
+    }
+}
+
+/// 校验审计链: the region's chain walked now, every hash recomputed; sound, or its first broken
+/// link and the records written outside it.
+pub async fn chain(ctx: Ctx, State(state): State<AppState>) -> PageResult {
+    let l = ctx.lang;
+    let c = audit::verify_region(&state, &ctx.actor).await?;
+    let head = audit::chain_head(&state, &ctx.actor).await?;
+    let body = rsx! {
+        if c.first_break.is_none() {
+            p { class: "notice done", {m::ui_chain_sound(c.head_seq).render(l)} }
+        }
+        if let Some(b) = &c.first_break {
+            div { class: "notice refused",
+                strong { {m::ui_chain_broken(c.verified).render(l)} }
+                p { {b.text().render(l).trim().to_owned()} }
+            }
+        }
+        if c.unlinked > 0 {
+            p { class: "notice refused", {m::ui_chain_unlinked(c.unlinked).render(l)} }
+        }
+        {head_facts(&ctx, head.as_ref())}
+        p { class: "muted", {m::ui_chain_note().render(l)} }
+    };
+    Ok(html::respond(
+        &ctx,
+        Page::new("/audit", m::ui_chain_verify().render(l), body).under(m::ui_audit_trail().render(l), "/audit"),
+    ))
 }

@@ -577,7 +577,8 @@ pub(super) async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQ
     };
     let page = Page::new("/settlements", title, body)
         .under(m::ui_settlements().render(l), format!("/settlements?month={}", b.month))
-        .with_notice(notice);
+        .with_notice(notice)
+        .with_history("bill", b.id);
     Ok(html::respond(ctx, page.signed()))
 }
 

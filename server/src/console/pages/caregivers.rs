@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use dioxus::prelude::*;
 use ltci_shared::api::institutions::{InstitutionFilter, ServiceRelationFilter};
+use ltci_shared::api::supervision::{CreateSanction, SanctionFilter};
 use ltci_shared::api::users::{Role, UserView};
 use ltci_shared::api::workforce::{
     AssignmentFilter, Caregiver, CaregiverAccountRequest, CaregiverDeparture, CaregiverFilter, CaregiverQualification,
@@ -28,6 +29,7 @@ use crate::entities::enum_to_db;
 use crate::http::error::ApiError;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
+use crate::supervision::sanctions;
 use crate::workforce::{assignments, caregivers, training};
 use crate::{institutions, registry, users};
 
@@ -263,7 +265,7 @@ pub struct ShowQuery {
     done: Option<String>,
 }
 
-const DONE: [fn() -> Text; 9] = [
+const DONE: [fn() -> Text; 10] = [
     m::ui_done_caregiver_registered,
     m::ui_done_caregiver_updated,
     m::ui_done_training_added,
@@ -273,6 +275,7 @@ const DONE: [fn() -> Text; 9] = [
     m::ui_done_assigned_caregiver,
     m::ui_done_assignment_ended,
     m::ui_done_departed,
+    m::ui_done_sanctioned,
 ];
 
 /// One caregiver.
@@ -327,6 +330,10 @@ pub struct StepForm {
     left_on: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
 }
 
 /// Takes one step on the caregiver: changes the record, records a course, creates, resets or
@@ -400,6 +407,16 @@ pub async fn step(
             }
             Err(e) => Err(e),
         },
+        "sanction" => {
+            match (html::required_day("starts_on", &form.starts_on), html::required_day("ends_on", &form.ends_on)) {
+                (Ok(starts_on), Ok(ends_on)) => {
+                    let req =
+                        CreateSanction { caregiver_id: id, starts_on, ends_on, reason: form.reason.trim().to_owned() };
+                    sanctions::create(&state, a, req).await.map(|_| m::ui_done_sanctioned())
+                }
+                (Err(e), _) | (_, Err(e)) => Err(e),
+            }
+        }
         "depart" => match html::required_day("left_on", &form.left_on) {
             Ok(left_on) => {
                 let req = CaregiverDeparture { left_on, reason: form.reason.trim().to_owned() };
@@ -409,9 +426,11 @@ pub async fn step(
         },
         _ => return Err(Refusal::Api(ApiError::not_found(m::thing_record()))),
     };
+    // The sanction form shares field names (reason) with the departure form: its refusal is its own.
+    let own_form = |n: Notice| if step == "sanction" { n.for_form("sanction") } else { n };
     match done {
         Ok(text) => Ok(html::done_at(&format!("/caregivers/{id}"), text)),
-        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_one(&state, &ctx, id, &form, n)).await,
+        Err(e) => html::refused_on_page(e, ctx.lang, |n| render_one(&state, &ctx, id, &form, own_form(n))).await,
     }
 }
 
@@ -476,6 +495,15 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
     to_assign.sort_by(|x, y| x.1.cmp(&y.1));
     to_assign.dedup();
     let (counties, _) = if manages { choices(state, ctx).await? } else { Default::default() };
+    let reads_sanctions = a.can(Permission::ReadSanctions);
+    let bans = if reads_sanctions {
+        let f = SanctionFilter { caregiver_id: Some(id), in_force: None };
+        sanctions::list(state, a, f, PageRequest { limit: ltci_shared::page::MAX_LIMIT, offset: 0 }).await?.items
+    } else {
+        Vec::new()
+    };
+    let bars = a.can(Permission::ManageSanctions) && c.status == CaregiverStatus::Active;
+    let sanction_notice = notice.of_form("sanction");
     let inst = institution_names(state, ctx, &[c.institution_id]).await?;
     let today = a.today.to_string();
     let level = c.certificate_level.map(|n| m::ui_level_n(n).render(l)).unwrap_or_default();
@@ -622,6 +650,22 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
                 }
             }
         }
+        if reads_sanctions {
+            h2 { {m::ui_sanctions().render(l)} }
+            if bans.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
+            if !bans.is_empty() { {super::sanctions::table(ctx, &bans, &HashMap::new(), false)} }
+            if bars {
+                form { class: "step", method: "post", action: "/caregivers/{c.id}/sanction", "data-confirm": m::ui_sanction_confirm().render(l),
+                    h3 { {m::ui_bar_caregiver().render(l)} }
+                    {html::csrf(ctx)}
+                    p { class: "muted", {m::ui_sanction_hint().render(l)} }
+                    {html::date_field("starts_on", &m::ui_start_on().render(l), &sent_or(&sent.starts_on, today.clone()), &sanction_notice)}
+                    {html::date_field("ends_on", &m::ui_end_on().render(l), &sent.ends_on, &sanction_notice)}
+                    {html::reason_field_at("sanction-reason", "reason", &m::ui_sanction_reason().render(l), &sanction_notice)}
+                    button { r#type: "submit", class: "danger", {m::ui_bar_caregiver().render(l)} }
+                }
+            }
+        }
         if manages {
             form { class: "step", method: "post", action: "/caregivers/{c.id}/depart", "data-confirm": m::ui_departure_confirm().render(l),
                 h2 { {m::ui_departure().render(l)} }
@@ -634,6 +678,7 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
     };
     let page = Page::new("/caregivers", c.name.clone(), body)
         .under(m::ui_caregivers().render(l), "/caregivers")
-        .with_notice(notice);
+        .with_notice(notice)
+        .with_history("caregiver", c.id);
     Ok(html::respond(ctx, page))
 }

@@ -314,7 +314,10 @@ async fn render_case(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> P
             }
         }
     };
-    let page = Page::new("/cases", title, body).under(m::ui_cases().render(l), "/cases").with_notice(notice);
+    let page = Page::new("/cases", title, body)
+        .under(m::ui_cases().render(l), "/cases")
+        .with_notice(notice)
+        .with_history("assessment_case", c.id);
     Ok(html::respond(ctx, page.signed()))
 }
 

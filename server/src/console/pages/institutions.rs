@@ -480,7 +480,8 @@ async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, post
     };
     let page = Page::new("/institutions", i.name.clone(), body)
         .under(m::ui_institutions().render(l), "/institutions")
-        .with_notice(notice);
+        .with_notice(notice)
+        .with_history("institution", i.id);
     Ok(html::respond(ctx, page.signed()))
 }
 

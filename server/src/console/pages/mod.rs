@@ -17,6 +17,7 @@ pub mod person_history;
 pub mod persons;
 pub mod plans;
 pub mod policies;
+pub mod sanctions;
 pub mod sign_in;
 pub mod statement;
 pub mod stays;

@@ -381,7 +381,9 @@ async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<Strin
         }
         {history}
     };
-    let page =
-        Page::new("/persons", p.name.clone(), body).under(m::ui_persons().render(l), "/persons").with_notice(notice);
+    let page = Page::new("/persons", p.name.clone(), body)
+        .under(m::ui_persons().render(l), "/persons")
+        .with_notice(notice)
+        .with_history("insured_person", p.id);
     Ok(html::respond(ctx, page))
 }

@@ -334,7 +334,10 @@ async fn render_user(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> P
             }
         }
     };
-    let page =
-        Page::new("/users", u.username.clone(), body).under(m::ui_users().render(l), "/users").with_notice(notice);
+    let page = Page::new("/users", u.username.clone(), body)
+        .under(m::ui_users().render(l), "/users")
+        .with_notice(notice)
+        .with_history("user", u.id)
+        .with_actions_of(&u.username);
     Ok(html::respond(ctx, page))
 }

@@ -23,7 +23,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait};
 use uuid::Uuid;
 
 use super::register::{Beneficiary, Csv, Register};
@@ -31,7 +31,7 @@ use super::visits::{self, Client};
 use crate::audit::{self, AuditActor};
 use crate::auth::Actor;
 use crate::entities::{
-    audit_event, care_plan, caregiver, enum_to_db, institution, insured_person as person, policy_version as pv,
+    care_plan, caregiver, enum_to_db, institution, insured_person as person, policy_version as pv,
     service_relation as rel, stay, stay_charge, user, visit, visit_event,
 };
 use crate::imports::rows_per_statement;
@@ -300,21 +300,13 @@ pub async fn accounts(
             ids.carer_users[k] = Some(account);
         }
     }
-    insert_audits(&txn, audits).await?;
-    txn.commit().await?;
+    audit::commit_with(txn, audits).await?;
     ids.staff = reg
         .institutions
         .iter()
         .map(|i| known.get(&staff_username(region_code, &i.reference)).copied().unwrap_or_default())
         .collect();
     Ok(created)
-}
-
-async fn insert_audits<C: ConnectionTrait>(db: &C, audits: Vec<audit_event::ActiveModel>) -> anyhow::Result<()> {
-    for chunk in audits.chunks(rows_per_statement(14)) {
-        audit_event::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
-    }
-    Ok(())
 }
 
 /// The region's policy versions in force over `from..=to`, by day.
@@ -479,8 +471,7 @@ pub async fn plans(
     for chunk in rows.chunks(rows_per_statement(15)) {
         care_plan::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
-    insert_audits(&txn, audits).await?;
-    txn.commit().await?;
+    audit::commit_with(txn, audits).await?;
     Ok((out, created))
 }
 
@@ -543,8 +534,7 @@ pub async fn stays(
     for chunk in rows.chunks(rows_per_statement(12)) {
         stay::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
     }
-    insert_audits(&txn, audits).await?;
-    txn.commit().await?;
+    audit::commit_with(txn, audits).await?;
     Ok((out, created))
 }
 
@@ -708,7 +698,7 @@ pub async fn home_visits(
             for chunk in batch.events.chunks(rows_per_statement(9)) {
                 visit_event::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
             }
-            txn.commit().await?;
+            audit::commit(txn).await?;
             (visits_written, events_written) = (visits_written + v, events_written + e);
             batch = visits::Written::default();
         }
@@ -722,7 +712,7 @@ pub async fn home_visits(
         for chunk in batch.events.chunks(rows_per_statement(9)) {
             visit_event::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
         }
-        txn.commit().await?;
+        audit::commit(txn).await?;
         visits_written += batch.visits.len() as u64;
         events_written += batch.events.len() as u64;
     }

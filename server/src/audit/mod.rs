@@ -1,9 +1,14 @@
 //! The audit trail (审计日志): one record per state change, written in the change's transaction.
 //!
 //! Records name the fields that changed, never their values: the trail must not become a second
-//! copy of personal data.
+//! copy of personal data. Every write transaction ends with [`commit`], which links its records
+//! into the region's chain ([`chain`]) so that an edit or a deletion in the database shows
+//! ([`verify`]).
 
-use chrono::Utc;
+pub mod chain;
+pub mod verify;
+
+use chrono::{SubsecRound, Utc};
 use ltci_shared::api::users::Role;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::{Deserialize, Serialize};
@@ -27,6 +32,23 @@ impl From<&Actor> for AuditActor {
     fn from(a: &Actor) -> Self {
         Self { region_id: a.region_id, user_id: Some(a.user_id), role: Some(a.role), request_id: a.request_id.clone() }
     }
+}
+
+/// Commits a write transaction, its audit records linked into their region's chain first. Every
+/// transaction that changes state ends here rather than in `txn.commit()`.
+pub async fn commit(txn: sea_orm::DatabaseTransaction) -> Result<(), sea_orm::DbErr> {
+    commit_with(txn, Vec::new()).await
+}
+
+/// Commits a write transaction that also writes `records` (many, built with [`row`] or
+/// [`imported`]): they are written already linked, at the end, rather than written and then
+/// linked.
+pub async fn commit_with(
+    txn: sea_orm::DatabaseTransaction,
+    records: Vec<audit_event::ActiveModel>,
+) -> Result<(), sea_orm::DbErr> {
+    chain::link(&txn, records).await?;
+    txn.commit().await
 }
 
 /// Writes one audit record with `db` — pass the transaction that makes the change.
@@ -97,7 +119,8 @@ pub fn row(
 ) -> audit_event::ActiveModel {
     audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
-        at: Set(Utc::now()),
+        // To the microsecond, as both databases keep it (the chain hashes what is read back).
+        at: Set(Utc::now().trunc_subsecs(6)),
         region_id: Set(actor.region_id),
         actor_user_id: Set(actor.user_id),
         actor_role: Set(actor.role.map(|r| r.as_str().to_string())),
@@ -111,6 +134,9 @@ pub fn row(
         source: Set(None),
         reference: Set(None),
         reason: Set(None),
+        seq: Set(None),
+        prev_hash: Set(None),
+        hash: Set(None),
     }
 }
 
@@ -153,6 +179,8 @@ pub struct AuditEventView {
     pub reference: Option<String>,
     /// Why, where the action needs a reason (viewing a full ID number).
     pub reason: Option<String>,
+    /// Its place in the region's audit chain (`GET /audit-chain` verifies the chain).
+    pub seq: Option<i64>,
 }
 
 impl From<audit_event::Model> for AuditEventView {
@@ -173,6 +201,7 @@ impl From<audit_event::Model> for AuditEventView {
             source: m.source,
             reference: m.reference,
             reason: m.reason,
+            seq: m.seq,
         }
     }
 }
@@ -194,9 +223,43 @@ pub struct AuditFilter {
     pub to: Option<chrono::NaiveDate>,
 }
 
-/// The `/audit-events` route.
+/// The `/audit-events` and `/audit-chain` routes.
 pub fn router() -> utoipa_axum::router::OpenApiRouter<crate::state::AppState> {
-    utoipa_axum::router::OpenApiRouter::new().routes(utoipa_axum::routes!(list_audit_events))
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(list_audit_events))
+        .routes(utoipa_axum::routes!(verify_audit_chain))
+}
+
+/// The region's audit chain verified now (防篡改校验): every record's hash recomputed and every
+/// link checked, up to the head, whose hash can be noted outside the system (agency officers and
+/// auditors).
+#[utoipa::path(get, path = "/audit-chain", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = verify::RegionChain), (status = 403, body = ltci_shared::ErrorBody)))]
+async fn verify_audit_chain(
+    actor: Actor,
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+) -> ApiResult<crate::http::extract::ApiJson<verify::RegionChain>> {
+    verify_region(&state, &actor).await.map(crate::http::extract::ApiJson)
+}
+
+/// The head of the actor's region's chain (none before its first record).
+pub async fn chain_head(
+    state: &crate::state::AppState,
+    actor: &Actor,
+) -> ApiResult<Option<crate::entities::audit_chain_head::Model>> {
+    use sea_orm::EntityTrait;
+    actor.require(crate::auth::Permission::ReadAuditTrail)?;
+    Ok(crate::entities::audit_chain_head::Entity::find_by_id(actor.region_id).one(&state.db).await?)
+}
+
+/// The actor's region's chain, walked.
+pub async fn verify_region(state: &crate::state::AppState, actor: &Actor) -> ApiResult<verify::RegionChain> {
+    actor.require(crate::auth::Permission::ReadAuditTrail)?;
+    let chains = verify::run(&state.db, Some(actor.region_id), &mut |_, _| {}).await?;
+    chains
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::http::error::ApiError::not_found(ltci_shared::messages::thing_region()))
 }
 
 /// The region's audit trail, newest first (agency officers and auditors).

@@ -1,0 +1,222 @@
+//! Sanctions against people (处理): a caregiver barred for a period has their assignments ended,
+//! is refused at assignment and at registration under any institution of the region, is paid
+//! nothing for visits in the ban, and is listed publicly by surname only; officers decide and
+//! lift, auditors and the caregiver's institution read, nobody else sees one.
+
+use chrono::Duration;
+use ltci_e2e::phone::{gps, proper_visit, upload};
+use ltci_e2e::world::{TEST_PASSWORD, caregiver_request, home_care_beneficiary};
+use ltci_e2e::{TestApp, all, field_code, on_both_databases, today};
+use ltci_server::entities::sanction;
+use ltci_shared::api::assessment::CareMode;
+use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest};
+use ltci_shared::api::settlement::{ComputeBill, LineRejection};
+use ltci_shared::api::supervision::{CreateSanction, LiftSanction, SanctionFilter};
+use ltci_shared::api::workforce::{AssignmentFilter, CreateAssignment, EndAssignment};
+use rust_decimal::Decimal;
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+
+use crate::settlement::{all_lines, beneficiary, import_policy, last_month, status};
+
+on_both_databases!(
+    a_barred_caregiver_is_refused_everywhere_and_published,
+    visits_in_a_ban_are_not_paid,
+    an_officer_bars_and_lifts_in_the_console,
+);
+
+fn ban(caregiver_id: uuid::Uuid, days: i64) -> CreateSanction {
+    CreateSanction {
+        caregiver_id,
+        starts_on: today(),
+        ends_on: today() + Duration::days(days),
+        reason: "伪造签到记录，冒用他人名义提交服务".into(),
+    }
+}
+
+async fn a_barred_caregiver_is_refused_everywhere_and_published(app: TestApp) {
+    let world = app.world().await;
+    let (admin, a1) = (world.as_user("admin_a"), world.as_user("inst_a1"));
+    let carer = world.caregiver("carer_a1");
+    let person = home_care_beneficiary(&app, &world, "受监管", 31, 3).await;
+    // A second person, assigned to the caregiver from today only.
+    let second = home_care_beneficiary(&app, &world, "今日起", 32, 3).await;
+    let theirs = AssignmentFilter { caregiver_id: Some(carer), insured_person_id: Some(second), open: Some(true) };
+    let first_one = a1.list_assignments(&theirs, all()).await.expect("assignments").items[0].id;
+    let yesterday = EndAssignment { end_on: today() - Duration::days(1), reason: "改为今日起分派".into() };
+    a1.end_assignment(first_one, &yesterday).await.expect("ended");
+    let from_today = CreateAssignment { caregiver_id: carer, insured_person_id: second, start_on: today() };
+    let todays = a1.assign_caregiver(&from_today).await.expect("assigned from today").id;
+    let open = AssignmentFilter { caregiver_id: Some(carer), insured_person_id: None, open: Some(true) };
+    assert_eq!(a1.list_assignments(&open, all()).await.expect("assignments").total, 2);
+
+    // What is refused before anything is written.
+    let mut bad = ban(carer, 90);
+    bad.starts_on = today() - Duration::days(1);
+    bad.ends_on = bad.starts_on - Duration::days(2);
+    bad.reason = " ".into();
+    let e = admin.create_sanction(&bad).await.expect_err("refused");
+    assert_eq!(
+        (field_code(&e, "starts_on"), field_code(&e, "ends_on"), field_code(&e, "reason")),
+        ("in_past".into(), "before_start".into(), "required".into())
+    );
+    let e = admin.create_sanction(&ban(carer, 5 * 366)).await.expect_err("too long");
+    assert_eq!(field_code(&e, "ends_on"), "too_long");
+    // Region B's officer, the institution and the auditor cannot bar region A's caregiver.
+    let e = world.as_user("admin_b").create_sanction(&ban(carer, 90)).await.expect_err("another region's");
+    assert_eq!(field_code(&e, "caregiver_id"), "unknown_caregiver");
+    for who in ["inst_a1", "auditor_a"] {
+        assert_eq!(status(&world.as_user(who).create_sanction(&ban(carer, 90)).await.expect_err(who)), 403, "{who}");
+    }
+
+    // Barred for 90 days: the assignment ended yesterday, and a new one is refused.
+    let s = admin.create_sanction(&ban(carer, 90)).await.expect("barred");
+    assert!(s.in_force && s.name == "护理员 carer_a1" && s.id_number_masked.contains('*'), "{s:?}");
+    let all_of_them = AssignmentFilter { caregiver_id: Some(carer), insured_person_id: None, open: None };
+    let ended: Vec<_> = a1.list_assignments(&all_of_them, all()).await.expect("assignments").items;
+    assert!(ended.iter().all(|x| x.end_on.is_some()), "assignments ended: {ended:?}");
+    let ends = |id| ended.iter().find(|x| x.id == id).and_then(|x| x.end_on);
+    assert_eq!(ends(todays), Some(today()), "one starting on the ban's first day ends that day");
+    let before = ended.iter().find(|x| x.insured_person_id == person).and_then(|x| x.end_on);
+    assert_eq!(before, Some(today() - Duration::days(1)), "the others end the day before");
+    let again = CreateAssignment { caregiver_id: carer, insured_person_id: person, start_on: today() };
+    let e = a1.assign_caregiver(&again).await.expect_err("barred");
+    assert_eq!(field_code(&e, "caregiver_id"), "caregiver_barred");
+    assert_eq!(status(&admin.create_sanction(&ban(carer, 30)).await.expect_err("twice")), 409);
+
+    // The same person registering under another institution of the region is refused.
+    let mut elsewhere = caregiver_request("护理员 carer_a1", 900, world.county("a1"));
+    elsewhere.institution_id = None;
+    let e = world.as_user("inst_a2").register_caregiver(&elsewhere).await.expect_err("barred");
+    assert_eq!(field_code(&e, "id_number"), "person_barred");
+
+    // Who reads it: officers and auditors of the region, the caregiver's own institution.
+    let none = SanctionFilter::default();
+    for (who, seen) in [("admin_a", 1), ("auditor_a", 1), ("inst_a1", 1), ("inst_a2", 0), ("admin_b", 0)] {
+        assert_eq!(world.as_user(who).sanctions(&none, all()).await.expect(who).total, seen, "{who}");
+    }
+    assert_eq!(status(&world.as_user("carer_a1").sanctions(&none, all()).await.expect_err("carer")), 403);
+
+    // Published to anyone, by surname only, with no ID number.
+    let public = app.client.public_sanctions("370200", all()).await.expect("public");
+    assert_eq!(public.total, 1);
+    let p = &public.items[0];
+    assert_eq!((p.name.as_str(), p.ends_on, p.reason.as_str()), ("护某", s.ends_on, s.reason.as_str()));
+    assert!(!p.institution_name.is_empty());
+    let text = serde_json::to_string(&public).expect("json");
+    assert!(!text.contains(&s.id_number_masked) && !text.contains("carer_a1"), "{text}");
+    assert_eq!(app.client.public_sanctions("370300", all()).await.expect("region B").total, 0);
+    assert_eq!(status(&app.client.public_sanctions("999999", all()).await.expect_err("no region")), 404);
+
+    // Lifted on appeal from today: the caregiver may be assigned again.
+    let stale = LiftSanction { lifted_on: today(), reason: "复核撤销".into(), version: s.version + 1 };
+    assert_eq!(status(&admin.lift_sanction(s.id, &stale).await.expect_err("stale")), 409);
+    let lifted = admin.lift_sanction(s.id, &LiftSanction { version: s.version, ..stale.clone() }).await.expect("lift");
+    assert!(!lifted.in_force && lifted.lifted_on == Some(today()));
+    a1.assign_caregiver(&again).await.expect("assigned again");
+    let e = admin.lift_sanction(s.id, &LiftSanction { version: lifted.version, ..stale }).await.expect_err("twice");
+    assert_eq!(status(&e), 409);
+    let in_force = SanctionFilter { caregiver_id: Some(carer), in_force: Some(true) };
+    assert_eq!(admin.sanctions(&in_force, all()).await.expect("in force").total, 0);
+}
+
+async fn visits_in_a_ban_are_not_paid(app: TestApp) {
+    let world = app.world().await;
+    let (first, last, month) = last_month();
+    import_policy(&world).await;
+    let (a1, carer) = (world.as_user("inst_a1"), world.as_user("carer_a1"));
+    let (person, _) = beneficiary(&app, &world, "禁业期间", 41, 3, CareMode::HomeVisit).await;
+    a1.assign_caregiver(&CreateAssignment {
+        caregiver_id: world.caregiver("carer_a1"),
+        insured_person_id: person,
+        start_on: first - Duration::days(10),
+    })
+    .await
+    .expect("assign");
+    let plan = a1
+        .create_care_plan(&CreateCarePlan {
+            institution_id: None,
+            insured_person_id: person,
+            care_mode: CareMode::HomeVisit,
+            start_on: first,
+            end_on: last,
+            items: vec![PlanItem { code: "SF-01".into(), per_week: 7 }],
+        })
+        .await
+        .expect("plan");
+    let schedule = ScheduleRequest {
+        plan_id: plan.id,
+        caregiver_id: world.caregiver("carer_a1"),
+        from: first,
+        to: first + Duration::days(5),
+    };
+    let visits = a1.schedule_visits(&schedule).await.expect("schedule").created;
+    for v in &visits {
+        upload(carer, &proper_visit(v, gps(0.0))).await;
+    }
+
+    // Barred (as decided last month) from the fourth day: the API decides bans from today on,
+    // so the decision is moved back in the database.
+    let s = world.as_user("admin_a").create_sanction(&ban(world.caregiver("carer_a1"), 30)).await.expect("barred");
+    let mut decided: sanction::ActiveModel =
+        sanction::Entity::find_by_id(s.id).one(&app.db).await.expect("load").expect("the sanction").into();
+    decided.starts_on = Set(first + Duration::days(3));
+    decided.update(&app.db).await.expect("moved back");
+
+    let bill = a1.compute_bill(&ComputeBill { institution_id: None, month }).await.expect("bill");
+    let lines = all_lines(a1, bill.id).await;
+    assert_eq!(lines.len(), visits.len());
+    for l in &lines {
+        let in_ban = l.service_on >= first + Duration::days(3);
+        if in_ban {
+            assert_eq!((l.rejection, l.fund_amount), (Some(LineRejection::ItemBlocked), Decimal::ZERO), "{l:?}");
+            assert_eq!(l.explanation["inputs"]["blocked_by"], "caregiver_barred", "{l:?}");
+        } else {
+            assert_eq!((l.rejection, l.fund_amount > Decimal::ZERO), (None, true), "{l:?}");
+        }
+    }
+    assert_eq!(bill.rejected_lines, 3);
+}
+
+async fn an_officer_bars_and_lifts_in_the_console(app: TestApp) {
+    let world = app.world().await;
+    let page = format!("/caregivers/{}", world.caregiver("carer_a1"));
+    let action = format!("{page}/sanction");
+    let mut officer = crate::console::Browser::new(&app);
+    officer.sign_in("admin_a", TEST_PASSWORD).await;
+    let ends = (today() + Duration::days(180)).to_string();
+    let starts = today().to_string();
+
+    // Without a reason the form says so beside its own field, not beside the departure form's.
+    let refused = officer.submit(&page, &action, &[("starts_on", &starts), ("ends_on", &ends), ("reason", " ")]).await;
+    assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body.matches("class=\"why\"").count(), 1, "{}", refused.body);
+    assert!(refused.body.contains("id=\"sanction-reason\""));
+
+    let reason = "多次关闭定位签到，冒领护理费用";
+    let done = officer.submit(&page, &action, &[("starts_on", &starts), ("ends_on", &ends), ("reason", reason)]).await;
+    assert_eq!(done.status, reqwest::StatusCode::SEE_OTHER, "{}", done.body);
+    let shown = officer.get(done.location.as_deref().expect("back to the caregiver")).await;
+    assert!(shown.body.contains("已作出处理") && shown.body.contains(reason) && shown.body.contains("执行中"));
+
+    // The list shows it with the public list's address; the institution sees it, without the form.
+    let list = officer.get("/sanctions").await;
+    assert!(list.body.contains(reason) && list.body.contains("/api/v1/public/regions/370200/sanctions"));
+    let mut staff = crate::console::Browser::new(&app);
+    staff.sign_in("inst_a1", TEST_PASSWORD).await;
+    let theirs = staff.get("/sanctions").await;
+    assert!(theirs.body.contains(reason) && !theirs.body.contains("/lift"), "{}", theirs.body);
+    let mut other = crate::console::Browser::new(&app);
+    other.sign_in("inst_a2", TEST_PASSWORD).await;
+    assert!(!other.get("/sanctions").await.body.contains(reason));
+
+    // Lifted from the list; a crafted lift by the institution is refused.
+    let s = world.as_user("admin_a").sanctions(&SanctionFilter::default(), all()).await.expect("list").items[0].clone();
+    let lift = format!("/sanctions/{}/lift", s.id);
+    let version = s.version.to_string();
+    let fields = [("lifted_on", starts.as_str()), ("reason", "复核撤销"), ("version", version.as_str())];
+    assert_eq!(staff.submit("/sanctions", &lift, &fields).await.status, reqwest::StatusCode::FORBIDDEN);
+    let lifted = officer.submit("/sanctions", &lift, &fields).await;
+    assert_eq!(lifted.status, reqwest::StatusCode::SEE_OTHER);
+    let after = officer.get(lifted.location.as_deref().expect("back to the list")).await;
+    assert!(after.body.contains("已解除处理") && after.body.contains("复核撤销"), "{}", after.body);
+}
