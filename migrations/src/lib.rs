@@ -34,6 +34,7 @@ mod m20261203_000024_visit_queue_index;
 mod m20261203_000025_bill_disputes;
 mod m20261204_000026_audit_chain;
 mod m20261204_000027_sanctions;
+mod m20261205_000028_findings;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000025_bill_disputes::Migration),
             Box::new(m20261204_000026_audit_chain::Migration),
             Box::new(m20261204_000027_sanctions::Migration),
+            Box::new(m20261205_000028_findings::Migration),
         ]
     }
 }

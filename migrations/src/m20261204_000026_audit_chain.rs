@@ -42,6 +42,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(AuditChainHeads::RegionId).uuid().not_null().primary_key())
                     .col(ColumnDef::new(AuditChainHeads::Seq).big_integer().not_null())
                     .col(ColumnDef::new(AuditChainHeads::Hash).string_len(64).not_null())
+                    .col(ColumnDef::new(AuditChainHeads::BacklogSealed).boolean().not_null())
                     .col(ColumnDef::new(AuditChainHeads::UpdatedAt).timestamp_with_time_zone().not_null())
                     .to_owned(),
             )
@@ -76,5 +77,6 @@ enum AuditChainHeads {
     RegionId,
     Seq,
     Hash,
+    BacklogSealed,
     UpdatedAt,
 }

@@ -76,7 +76,7 @@ fn bar(target: ImportTarget, lang: Lang) -> ProgressBar {
 /// Shows `stage` at `done` of `total` lines.
 fn show(bar: &ProgressBar, stage: Stage, done: usize, total: usize, lang: Lang) {
     let message = match stage {
-        Stage::Checking => m::stage_checking(),
+        Stage::Checking => m::stage_analysing(),
         Stage::Writing => m::stage_writing(),
     }
     .render(lang);
@@ -199,6 +199,54 @@ pub async fn month_end(config: Config, month: String, username: &str) -> anyhow:
                 let amount = r.fund_amount.map(|a| a.to_string()).unwrap_or_default();
                 writeln!(out, "  {} {outcome:<18} {amount}", r.institution_id)?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{}: {}", e.code(), e.message().render(lang));
+            problems(&e, lang);
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// `ltci-server monitor MONTH --as USERNAME`: the monthly analysis with a progress bar, then one
+/// line per rule that found something.
+pub async fn monitor(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {
+    use crate::supervision::analysis::{self, Stage};
+    use ltci_shared::api::supervision::MonitorRequest;
+    let lang = config.language();
+    let conn = db::connect_current(&config).await?;
+    let actor = Actor::for_command_line(&conn, username).await?;
+    let state = AppState::new(config, conn)?;
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{msg:6} [{bar:40}] {pos}/{len} {eta}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    let mut tick = |stage: Stage, done: u64, total: u64| {
+        let message = match stage {
+            Stage::Reading => m::stage_reading(),
+            Stage::Checking => m::stage_analysing(),
+            Stage::Recording | Stage::Done => m::stage_recording(),
+        }
+        .render(lang);
+        if bar.message() != message {
+            bar.set_message(message);
+            bar.reset();
+        }
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let outcome = analysis::run(&state, &actor, MonitorRequest { month }, &mut tick).await;
+    bar.finish_and_clear();
+    match outcome {
+        Ok(report) => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "{}", m::monitor_heading(report.month.clone()).render(lang))?;
+            for r in &report.rules {
+                writeln!(out, "{}", m::monitor_rule_line(r.rule.text().render(lang), r.found, r.new).render(lang))?;
+            }
+            writeln!(out, "{}", m::monitor_summary(report.visits, report.bed_days, report.lapsed).render(lang))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

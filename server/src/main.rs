@@ -94,6 +94,15 @@ enum Command {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
+    /// The monthly analysis of a region's services (事后分析, docs/supervision.md): every rule run
+    /// over MONTH (`YYYY-MM`, over), its findings recorded — a rerun updates, never duplicates —
+    /// with a progress bar; prints what each rule found.
+    Monitor {
+        month: String,
+        /// The agency officer the run is made by (and audited as); the region is theirs.
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
     /// The audit trail (docs/api.md).
     Audit {
         #[command(subcommand)]
@@ -208,6 +217,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return import_policy(&cli.config, &file, &as_user).await;
         }
         Command::MonthEnd { month, as_user } => return cli::month_end(cli.config, month, &as_user).await,
+        Command::Monitor { month, as_user } => return cli::monitor(cli.config, month, &as_user).await,
         Command::LedgerCheck => return cli::ledger_check(&cli.config).await,
         Command::Audit { action: AuditCommand::Verify } => {
             return cli::audit_verify(&cli.config, &mut std::io::stdout().lock()).await;

@@ -46,7 +46,10 @@ use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargeSheetQuery, ChargesQuery, DischargeRequest, Stay,
     StayCharge, StayFilter,
 };
-use crate::api::supervision::{CreateSanction, LiftSanction, PublicSanction, Sanction, SanctionFilter};
+use crate::api::supervision::{
+    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, LiftSanction, MonitorRequest, MonitorRun,
+    PublicSanction, Sanction, SanctionFilter,
+};
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
 use crate::api::workforce::{
     Assignment, AssignmentFilter, Caregiver, CaregiverAccount, CaregiverAccountRequest, CaregiverDeparture,
@@ -569,6 +572,31 @@ impl ApiClient {
 
     pub async fn sanctions(&self, filter: &SanctionFilter, page: PageQuery) -> Result<Page<Sanction>, ClientError> {
         Self::send(self.api(Method::GET, "/sanctions").query(filter).query(&page)).await
+    }
+
+    pub async fn findings(&self, filter: &FindingFilter, page: PageQuery) -> Result<Page<Finding>, ClientError> {
+        Self::send(self.api(Method::GET, "/findings").query(filter).query(&page)).await
+    }
+
+    pub async fn finding(&self, id: Uuid) -> Result<Finding, ClientError> {
+        self.call::<(), _>(Method::GET, &format!("/findings/{id}"), None).await
+    }
+
+    pub async fn answer_finding(&self, id: Uuid, req: &AnswerFinding) -> Result<Finding, ClientError> {
+        self.call(Method::POST, &format!("/findings/{id}/answer"), Some(req)).await
+    }
+
+    pub async fn decide_finding(&self, id: Uuid, req: &DecideFinding) -> Result<Finding, ClientError> {
+        self.call(Method::POST, &format!("/findings/{id}/decide"), Some(req)).await
+    }
+
+    /// Starts the monthly analysis; follow it with [`ApiClient::monitor_run`].
+    pub async fn start_monitor_run(&self, req: &MonitorRequest) -> Result<MonitorRun, ClientError> {
+        self.call(Method::POST, "/monitor-runs", Some(req)).await
+    }
+
+    pub async fn monitor_run(&self, id: Uuid) -> Result<MonitorRun, ClientError> {
+        self.call::<(), _>(Method::GET, &format!("/monitor-runs/{id}"), None).await
     }
 
     pub async fn lift_sanction(&self, id: Uuid, req: &LiftSanction) -> Result<Sanction, ClientError> {

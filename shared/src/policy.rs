@@ -202,6 +202,51 @@ pub struct Monitoring {
     /// Default 4.
     #[serde(default = "default_missed_check_out_hours", skip_serializing_if = "is_default_check_out")]
     pub missed_check_out_hours: u32,
+    /// Thresholds of the monthly analysis (事后分析); a document that leaves them out gets the
+    /// defaults and keeps its stored form.
+    #[serde(default, skip_serializing_if = "Analysis::is_default")]
+    pub analysis: Analysis,
+}
+
+/// Thresholds of the monthly analysis (`[monitoring.analysis]`, docs/supervision.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Analysis {
+    /// A caregiver's visits of one day lasting more than this many hours in all. Default 10.
+    pub max_caregiver_hours_per_day: u32,
+    /// A caregiver checking in at the same minute of the day at least this many times in a
+    /// month. Default 8.
+    pub repeated_check_in_min: u32,
+    /// A caregiver with at least `min_duration_visits` visits in a month, at least this
+    /// percentage of which lasted no more than `min_duration_margin_minutes` beyond the items'
+    /// minimum minutes. Default 80.
+    pub min_duration_share_pct: u32,
+    /// Default 2.
+    pub min_duration_margin_minutes: u32,
+    /// Default 10.
+    pub min_duration_visits: u32,
+    /// An institution whose services per beneficiary score at least this robust z-score
+    /// against its peers of the same kind and against its own last six months. Default 4.
+    pub peer_score_min: u32,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            max_caregiver_hours_per_day: 10,
+            repeated_check_in_min: 8,
+            min_duration_share_pct: 80,
+            min_duration_margin_minutes: 2,
+            min_duration_visits: 10,
+            peer_score_min: 4,
+        }
+    }
+}
+
+impl Analysis {
+    fn is_default(&self) -> bool {
+        *self == Analysis::default()
+    }
 }
 
 const DEFAULT_MISSED_CHECK_IN_GRACE_HOURS: u32 = 2;
@@ -346,6 +391,13 @@ impl PolicyDocument {
         p.range("monitoring.max_travel_speed_kmh", self.monitoring.max_travel_speed_kmh, 5, 200);
         p.range("monitoring.missed_check_in_grace_hours", self.monitoring.missed_check_in_grace_hours, 0, 72);
         p.range("monitoring.missed_check_out_hours", self.monitoring.missed_check_out_hours, 1, 24);
+        let a = &self.monitoring.analysis;
+        p.range("monitoring.analysis.max_caregiver_hours_per_day", a.max_caregiver_hours_per_day, 1, 24);
+        p.range("monitoring.analysis.repeated_check_in_min", a.repeated_check_in_min, 3, 100);
+        p.range("monitoring.analysis.min_duration_share_pct", a.min_duration_share_pct, 50, 100);
+        p.range("monitoring.analysis.min_duration_margin_minutes", a.min_duration_margin_minutes, 0, 30);
+        p.range("monitoring.analysis.min_duration_visits", a.min_duration_visits, 3, 100);
+        p.range("monitoring.analysis.peer_score_min", a.peer_score_min, 2, 20);
         p.0
     }
 

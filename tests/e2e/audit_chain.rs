@@ -136,6 +136,12 @@ async fn an_edited_a_rehashed_a_deleted_or_a_forged_record_is_found(backend: Bac
     assert_eq!(chain_of(&app, b).await.unlinked, 1);
     let (_, out) = verify_command(&app).await;
     assert!(out.contains("370300：1 条记录不在链中"), "{out}");
+    // … and stays out: neither the region's next write nor a restart takes it in.
+    world.as_user("admin_b").create_insured_person(&person("链", 9)).await.expect("register");
+    assert_eq!(seal_backlog(&app.db).await.expect("start-up"), 0);
+    let after = chain_of(&app, b).await;
+    assert_eq!(after.unlinked, 1, "{after:?}");
+    assert!(after.head_seq > last, "the write itself was linked: {after:?}");
 
     // Deleting the head does not hide the chain's records.
     audit_chain_head::Entity::delete_by_id(a).exec(&app.db).await.expect("delete the head");

@@ -359,7 +359,7 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         format!("/institutions/{}/statement", world.institution("a1")),
         format!("/institutions/{}/statement", world.institution("a2")),
     );
-    let pages: [&str; 34] = [
+    let pages: [&str; 35] = [
         "/",
         "/persons",
         &person_page,
@@ -368,6 +368,7 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         "/audit",
         "/audit/chain",
         "/sanctions",
+        "/findings",
         "/settlements",
         "/users",
         "/institutions",
@@ -396,12 +397,12 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         &their_visit,
     ];
     #[rustfmt::skip]
-    let expected: [(&str, [u16; 34]); 5] = [
+    let expected: [(&str, [u16; 35]); 5] = [
         ("admin_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200,
-            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Imports write, and the auditor writes nothing (accounts are read, with no form).
-        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200, 200,
-            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        ("auditor_a", [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 200, 200,
+            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
         // Institution staff see only people and cases in their institution's scope (and their
         // own bills); assessors find the region's people (to assess them) but only the cases
         // they are assigned. Partner events are health data of the agency's; month-end runs
@@ -409,13 +410,13 @@ async fn every_page_for_every_role_is_shown_or_refused_without_disclosure(app: T
         // The benefit policy is public to every role. The institution's own entry opens its
         // page (303); another institution's caregiver, statement, plan and visit answer like
         // none (404).
-        ("inst_a1", [200, 200, 404, 200, 404, 403, 403, 200, 200, 200, 303, 403, 200, 403, 200, 403, 200, 403, 200, 200, 403,
-            200, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404]),
-        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
-            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
+        ("inst_a1", [200, 200, 404, 200, 404, 403, 403, 200, 200, 200, 200, 303, 403, 200, 403, 200, 403, 200, 403, 200, 200,
+            403, 200, 200, 404, 200, 200, 200, 200, 200, 200, 200, 404, 404, 404]),
+        ("assessor_a", [200, 200, 200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403,
+            403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]),
         // A caregiver reads their own record, visits and queue (no form), nobody's people served.
-        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403, 403,
-            200, 200, 404, 403, 200, 200, 200, 200, 403, 403, 403, 404, 404]),
+        ("carer_a1", [200, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403, 403, 200, 403,
+            403, 200, 200, 404, 403, 200, 200, 200, 200, 403, 403, 403, 404, 404]),
     ];
     for (user, codes) in expected {
         let mut b = Browser::new(&app);

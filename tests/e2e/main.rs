@@ -24,6 +24,7 @@ mod demo;
 mod disputes;
 mod edges;
 mod evaluation;
+mod findings;
 mod fund_health;
 mod funding;
 mod funding_import;

@@ -135,7 +135,8 @@ pub fn row(
         reference: Set(None),
         reason: Set(None),
         seq: Set(None),
-        prev_hash: Set(None),
+        // Linked by the writing transaction as it commits ([`commit`]).
+        prev_hash: Set(Some(chain::pending().to_owned())),
         hash: Set(None),
     }
 }

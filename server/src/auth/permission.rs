@@ -101,6 +101,14 @@ pub enum Permission {
     ManageSanctions,
     /// Read sanctions (within scope: institution staff those on their own caregivers).
     ReadSanctions,
+    /// Read monitoring findings (within scope: institution staff those about their own institution).
+    ReadFindings,
+    /// Answer a finding about one's own institution, once, before the decision.
+    AnswerFindings,
+    /// Confirm or dismiss findings (the confirmation deducts, recovers and records a violation).
+    DecideFindings,
+    /// Run the monthly analysis (事后分析) and follow its runs.
+    RunMonitoring,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -153,6 +161,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Institution, RaiseDisputes) => true,
         (Admin, ManageSanctions) => true,
         (Admin | Auditor | Institution, ReadSanctions) => true,
+        (Admin | Auditor | Institution, ReadFindings) => true,
+        (Institution, AnswerFindings) => true,
+        (Admin, DecideFindings | RunMonitoring) => true,
         _ => false,
     }
 }

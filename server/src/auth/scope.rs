@@ -8,7 +8,7 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use super::Actor;
 use crate::entities::{
     assessment_case, assessment_round_assessor, audit_event, bill, care_plan, caregiver, caregiver_assignment,
-    certificate, institution, insured_person, partner_event, sanction, service_relation, stay, user, visit,
+    certificate, finding, institution, insured_person, partner_event, sanction, service_relation, stay, user, visit,
 };
 
 /// A condition that matches no row.
@@ -151,6 +151,17 @@ pub fn sanctions(actor: &Actor) -> Condition {
     match (actor.role, actor.institution_id) {
         (Role::Admin | Role::Auditor, _) => region,
         (Role::Institution, Some(inst)) => region.add(sanction::Column::InstitutionId.eq(inst)),
+        _ => nothing(),
+    }
+}
+
+/// Findings an actor may see: officers and auditors their region's; institution staff those
+/// about their own institution.
+pub fn findings(actor: &Actor) -> Condition {
+    let region = Condition::all().add(finding::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => region.add(finding::Column::InstitutionId.eq(inst)),
         _ => nothing(),
     }
 }

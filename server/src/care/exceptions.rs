@@ -58,6 +58,7 @@ async fn clock(state: &AppState, actor: &Actor) -> ApiResult<Clock> {
             max_travel_speed_kmh: 0,
             missed_check_in_grace_hours: 2,
             missed_check_out_hours: 4,
+            analysis: Default::default(),
         });
     let grace = Duration::hours(i64::from(monitoring.missed_check_in_grace_hours));
     // Day D is missed once now ≥ (D + 1) 00:00 local + grace, i.e. D ≤ (now − grace, local) − 1.

@@ -13,7 +13,7 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 16] {
+fn all() -> [(&'static str, Text, Option<Permission>); 17] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
@@ -28,6 +28,7 @@ fn all() -> [(&'static str, Text, Option<Permission>); 16] {
         ("/funds", m::ui_funds_page(), Some(Permission::ReadFunding)),
         ("/imports", m::ui_imports(), Some(Permission::ImportRegisters)),
         ("/partner-events", m::ui_partner_events(), Some(Permission::ReadPartnerEvents)),
+        ("/findings", m::ui_monitor_findings(), Some(Permission::ReadFindings)),
         ("/sanctions", m::ui_sanctions(), Some(Permission::ReadSanctions)),
         ("/users", m::ui_users(), Some(Permission::ReadUsers)),
         ("/audit", m::ui_audit_trail(), Some(Permission::ReadAuditTrail)),
@@ -35,13 +36,14 @@ fn all() -> [(&'static str, Text, Option<Permission>); 16] {
 }
 
 /// The order institution staff work in: the day's care first, the register last.
-const INSTITUTION_ORDER: [&str; 12] = [
+const INSTITUTION_ORDER: [&str; 13] = [
     "/",
     "/visits",
     "/beneficiaries",
     "/caregivers",
     "/stays",
     "/settlements",
+    "/findings",
     "/institutions",
     "/persons",
     "/cases",

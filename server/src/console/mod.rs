@@ -87,6 +87,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/stays/charges/upload", post(pages::stays::upload).layer(upload::limit()))
         .route("/audit", get(pages::audit::list))
         .route("/audit/chain", get(pages::audit::chain))
+        .route("/findings", get(pages::findings::list))
+        .route("/findings/analyse", post(pages::findings::analyse))
+        .route("/findings/runs/{id}", get(pages::findings::run))
+        .route("/findings/{id}", get(pages::findings::show))
+        .route("/findings/{id}/answer", post(pages::findings::answer))
+        .route("/findings/{id}/decide", post(pages::findings::decide))
         .route("/sanctions", get(pages::sanctions::list))
         .route("/sanctions/{id}/lift", post(pages::sanctions::lift))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));

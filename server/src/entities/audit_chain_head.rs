@@ -11,6 +11,9 @@ pub struct Model {
     pub seq: i64,
     /// The last record's hash.
     pub hash: String,
+    /// Whether the records written before the chain existed are all linked (after which an
+    /// unlinked record can only have been written into the table directly, and stays out).
+    pub backlog_sealed: bool,
     pub updated_at: DateTimeUtc,
 }
 

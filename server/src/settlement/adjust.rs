@@ -26,11 +26,13 @@ pub const LOOKBACK_MONTHS: u32 = 12;
 /// The adjustment rows for one approved bill: per line (by key) what the facts pay now less what
 /// was settled — the bill's own line and the adjustments already carried by other bills. Where an
 /// accepted dispute decided what a rejected line pays (`floors`), the facts count as paying at
-/// least that.
+/// least that. What the agency's audit deducted from a line (`deducted`) stays deducted: the line
+/// settled its amount less the deduction, and pays now what the facts pay less it (never below 0).
 pub fn deltas(
     bill_id: Uuid,
     month: &str,
     settled: &[(i32, Row)],
+    deducted: &HashMap<Key, i64>,
     earlier: &HashMap<Key, i64>,
     now: &[Row],
     floors: &HashMap<Key, i64>,
@@ -41,10 +43,11 @@ pub fn deltas(
     let mut push = |line_no: Option<i32>, was: Option<&Row>, current: Option<&Row>| {
         let Some(basis) = current.or(was) else { return };
         let key = basis.key();
-        let before = was.map_or(0, |r| r.fund_fen) + earlier.get(&key).copied().unwrap_or(0);
+        let kept = if was.is_some() { deducted.get(&key).copied().unwrap_or(0) } else { 0 };
+        let before = was.map_or(0, |r| r.fund_fen - kept) + earlier.get(&key).copied().unwrap_or(0);
         let facts_pay = current.map_or(0, |r| r.fund_fen);
         let decided = floors.get(&key).copied().filter(|f| *f > facts_pay);
-        let after = decided.unwrap_or(facts_pay);
+        let after = (decided.unwrap_or(facts_pay) - kept).max(0);
         if after == before {
             return;
         }
@@ -117,15 +120,15 @@ pub async fn rows<C: ConnectionTrait>(
         let Some(bounds) = month_bounds(&b.month) else { continue };
         let facts = facts::read(db, region_id, institution_id, tier, bounds, b.approved_at).await?;
         let now = rows_of(&facts);
-        let settled: Vec<(i32, Row)> = bill_line::Entity::find()
+        let own = bill_line::Entity::find()
             .filter(bill_line::Column::BillId.eq(b.id))
             .filter(bill_line::Column::AdjustsBillId.is_null())
             .order_by_asc(bill_line::Column::LineNo)
             .all(db)
-            .await?
-            .iter()
-            .map(|m| (m.line_no, Row::of_model(m)))
-            .collect();
+            .await?;
+        let settled: Vec<(i32, Row)> = own.iter().map(|m| (m.line_no, Row::of_model(m))).collect();
+        let deducted: HashMap<Key, i64> =
+            own.iter().filter(|m| m.deducted_fen > 0).map(|m| (Row::of_model(m).key(), m.deducted_fen)).collect();
         // Adjustments of this bill already carried by other bills that are not drafts.
         let mut earlier: HashMap<Key, i64> = HashMap::new();
         let carried = bill_line::Entity::find()
@@ -145,7 +148,7 @@ pub async fn rows<C: ConnectionTrait>(
             *earlier.entry(Row::of_model(m).key()).or_insert(0) += m.fund_fen;
         }
         let floors = floors.get(&b.id).unwrap_or(&none);
-        out.extend(deltas(b.id, &b.month, &settled, &earlier, &now, floors));
+        out.extend(deltas(b.id, &b.month, &settled, &deducted, &earlier, &now, floors));
     }
     Ok(out)
 }
@@ -190,7 +193,8 @@ mod tests {
             row(7, 26, 4_500, None),
             row(8, 27, 1_000, None),
         ];
-        let out = deltas(bill, "2026-09", &settled, &HashMap::new(), &now, &HashMap::new());
+        let none = HashMap::new();
+        let out = deltas(bill, "2026-09", &settled, &none, &none, &now, &none);
         let got: Vec<(u32, i64, Option<i32>)> =
             out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen, r.adjusts_line_no)).collect();
         assert_eq!(got, [(25, -4_500, Some(2)), (26, 4_500, Some(3)), (27, 1_000, None)]);
@@ -206,6 +210,25 @@ mod tests {
 
         // Once another bill carries them, nothing is adjusted twice.
         let earlier: HashMap<Key, i64> = out.iter().map(|r| (r.key(), r.fund_fen)).collect();
-        assert!(deltas(bill, "2026-09", &settled, &earlier, &now, &HashMap::new()).is_empty());
+        assert!(deltas(bill, "2026-09", &settled, &none, &earlier, &now, &none).is_empty());
+    }
+
+    #[test]
+    fn a_deduction_stays_deducted() {
+        let bill = Uuid::from_u128(1);
+        let settled = vec![(1, row(7, 24, 4_500, None)), (2, row(7, 25, 4_500, None)), (3, row(7, 26, 4_500, None))];
+        // Day 24 deducted 1,500 and still paid by the facts; day 25 deducted 1,500 and now refused;
+        // day 26 deducted in full and now refused.
+        let deducted: HashMap<Key, i64> =
+            [(settled[0].1.key(), 1_500), (settled[1].1.key(), 1_500), (settled[2].1.key(), 4_500)].into();
+        let now = vec![
+            row(7, 24, 4_500, None),
+            row(7, 25, 0, Some("finding_confirmed")),
+            row(7, 26, 0, Some("finding_confirmed")),
+        ];
+        let none = HashMap::new();
+        let out = deltas(bill, "2026-09", &settled, &deducted, &none, &now, &none);
+        let got: Vec<(u32, i64)> = out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen)).collect();
+        assert_eq!(got, [(25, -3_000)], "what was paid is recovered, not what was deducted");
     }
 }

@@ -2,7 +2,7 @@
 //! charged bed-days, delivered visit items and family-care days; its beneficiaries' schemes,
 //! deaths, certificates and hospital stays; and the region's policy versions.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use ltci_shared::api::assessment::CareMode;
@@ -95,6 +95,8 @@ pub struct Facts {
     /// The region's versions, by effective date then import order.
     policies: Vec<(NaiveDate, Policy)>,
     tier: Option<u8>,
+    /// Services a confirmed monitoring finding refuses: (source, id, day).
+    refused: HashSet<(String, Uuid, NaiveDate)>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(text: &str) -> ApiResult<T> {
@@ -295,7 +297,8 @@ pub async fn read<C: ConnectionTrait>(
     {
         policies.push((v.effective_from, Policy { id: v.id, version: v.version, document: document_of(&v)? }));
     }
-    Ok(Facts { lines, prior, persons, certificates, hospital, policies, tier })
+    let refused = crate::supervision::findings::refused_within(db, institution_id, first, last).await?;
+    Ok(Facts { lines, prior, persons, certificates, hospital, policies, tier, refused })
 }
 
 impl Facts {
@@ -335,6 +338,7 @@ impl Facts {
                 .get(&l.person_id)
                 .is_some_and(|spells| spells.iter().any(|(a, b)| in_hospital(*a, *b, l.on))),
             died_on: self.persons.get(&l.person_id).and_then(|(_, d)| *d),
+            refused_by_finding: self.refused.contains(&(l.source.code().to_owned(), l.source_id, l.on)),
             policy: self.policy_on(l.on),
             what: l.what.clone(),
         }

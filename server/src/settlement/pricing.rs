@@ -50,6 +50,8 @@ pub struct Claim<'a> {
     pub level: Option<u8>,
     pub hospitalised: bool,
     pub died_on: Option<NaiveDate>,
+    /// A confirmed monitoring finding refuses the service (监控发现已确认).
+    pub refused_by_finding: bool,
     /// The version in force that day.
     pub policy: Option<&'a Policy>,
     pub what: What,
@@ -178,6 +180,9 @@ fn price_line(c: &Claim<'_>) -> Priced {
     }
     if let What::VisitItem { blocked_by: Some(finding), .. } = &c.what {
         return reject(priced, LineRejection::ItemBlocked, m::why_item_blocked(finding));
+    }
+    if c.refused_by_finding {
+        return reject(priced, LineRejection::FindingConfirmed, m::why_finding_confirmed());
     }
     let Some(policy) = c.policy else {
         return reject(priced, LineRejection::NoPolicy, m::why_no_policy());
@@ -428,6 +433,7 @@ max_travel_speed_kmh = 60
             level: Some(4),
             hospitalised: false,
             died_on: None,
+            refused_by_finding: false,
             policy: Some(p),
             what: What::BedDay { charged_fen },
         }
@@ -503,6 +509,7 @@ max_travel_speed_kmh = 60
                 Claim { policy: None, what: visit(true, Some("unqualified_caregiver")), ..base.clone() },
                 LineRejection::ItemBlocked,
             ),
+            (Claim { policy: None, refused_by_finding: true, ..base.clone() }, LineRejection::FindingConfirmed),
             (Claim { policy: None, ..base.clone() }, LineRejection::NoPolicy),
             (Claim { level: Some(2), ..base.clone() }, LineRejection::NotEligible),
             (Claim { mode: CareMode::HospitalWard, level: Some(3), ..base.clone() }, LineRejection::NotEligible),

@@ -1,13 +1,17 @@
-//! HTTP handlers under `/sanctions` and the public `/public/regions/{code}/sanctions`.
+//! HTTP handlers under `/findings`, `/monitor-runs`, `/sanctions` and the public
+//! `/public/regions/{code}/sanctions`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use ltci_shared::api::supervision::{CreateSanction, LiftSanction, PublicSanction, Sanction, SanctionFilter};
+use ltci_shared::api::supervision::{
+    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, LiftSanction, MonitorRequest, MonitorRun,
+    PublicSanction, Sanction, SanctionFilter,
+};
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::sanctions;
+use super::{analysis, findings, sanctions};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -19,6 +23,99 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_sanction))
         .routes(routes!(lift_sanction))
         .routes(routes!(public_sanctions))
+        .routes(routes!(list_findings))
+        .routes(routes!(get_finding))
+        .routes(routes!(answer_finding))
+        .routes(routes!(decide_finding))
+        .routes(routes!(list_monitor_runs, start_monitor_run))
+        .routes(routes!(get_monitor_run))
+}
+
+/// Monitoring findings in scope (officers and auditors the region's; institution staff those
+/// about their own institution, with only their own records), the latest month first.
+#[utoipa::path(get, path = "/findings", tag = "supervision", security(("bearer" = [])), params(FindingFilter, PageQuery),
+    responses((status = 200, body = Page<Finding>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn list_findings(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<FindingFilter>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Finding>>> {
+    findings::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
+}
+
+/// One finding, with its evidence and records.
+#[utoipa::path(get, path = "/findings/{id}", tag = "supervision", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = Finding), (status = 404, body = ErrorBody)))]
+async fn get_finding(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<Finding>> {
+    findings::get(&state, &actor, id).await.map(ApiJson)
+}
+
+/// The institution's answer to a finding about it: once, while the finding is open.
+#[utoipa::path(post, path = "/findings/{id}/answer", tag = "supervision", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = AnswerFinding,
+    responses((status = 200, body = Finding), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn answer_finding(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<AnswerFinding>,
+) -> ApiResult<ApiJson<Finding>> {
+    findings::answer(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// Confirm or dismiss an open finding, with a reason (agency officers). Confirmed: its affected
+/// services are deducted from submitted bills and recovered by the next bill where already
+/// approved, and a violation is recorded for the institution's next evaluation.
+#[utoipa::path(post, path = "/findings/{id}/decide", tag = "supervision", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    request_body = DecideFinding,
+    responses((status = 200, body = Finding), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn decide_finding(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<DecideFinding>,
+) -> ApiResult<ApiJson<Finding>> {
+    findings::decide(&state, &actor, id, req).await.map(ApiJson)
+}
+
+/// The region's monthly analyses, newest first.
+#[utoipa::path(get, path = "/monitor-runs", tag = "supervision", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<MonitorRun>), (status = 403, body = ErrorBody)))]
+async fn list_monitor_runs(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<MonitorRun>>> {
+    analysis::list(&state, &actor, page.try_into()?).await.map(ApiJson)
+}
+
+/// Start the monthly analysis (事后分析) of a month that is over, in the background (agency
+/// officers); follow it with `GET /monitor-runs/{id}`. Running a month again updates its
+/// findings, never duplicates them.
+#[utoipa::path(post, path = "/monitor-runs", tag = "supervision", security(("bearer" = [])), request_body = MonitorRequest,
+    responses((status = 202, body = MonitorRun), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn start_monitor_run(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<MonitorRequest>,
+) -> ApiResult<(StatusCode, ApiJson<MonitorRun>)> {
+    Ok((StatusCode::ACCEPTED, ApiJson(analysis::start(&state, &actor, req).await?)))
+}
+
+/// One monthly analysis: its stage, progress and, once done, its report.
+#[utoipa::path(get, path = "/monitor-runs/{id}", tag = "supervision", security(("bearer" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, body = MonitorRun), (status = 404, body = ErrorBody)))]
+async fn get_monitor_run(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<ApiJson<MonitorRun>> {
+    analysis::get(&state, &actor, id).await.map(ApiJson)
 }
 
 /// Sanctions in scope, newest first (officers and auditors the region's; institution staff

@@ -53,6 +53,8 @@ pub enum LineRejection {
     UnknownItem,
     /// The item was already delivered as often this week (ISO week) as the catalogue allows.
     OverFrequency,
+    /// A confirmed monitoring finding names this service (监控发现已确认).
+    FindingConfirmed,
 }
 
 impl BillStatus {
@@ -71,7 +73,7 @@ impl BillStatus {
 }
 
 impl LineRejection {
-    pub const ALL: [LineRejection; 11] = [
+    pub const ALL: [LineRejection; 12] = [
         LineRejection::NotCertified,
         LineRejection::NotEligible,
         LineRejection::Hospitalised,
@@ -83,6 +85,7 @@ impl LineRejection {
         LineRejection::ItemBlocked,
         LineRejection::UnknownItem,
         LineRejection::OverFrequency,
+        LineRejection::FindingConfirmed,
     ];
 
     /// The reason's name for people.
@@ -100,6 +103,7 @@ impl LineRejection {
             LineRejection::ItemBlocked => m::rejection_item_blocked(),
             LineRejection::UnknownItem => m::rejection_unknown_item(),
             LineRejection::OverFrequency => m::rejection_over_frequency(),
+            LineRejection::FindingConfirmed => m::rejection_finding_confirmed(),
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Fund supervision (基金监管): sanctions against people (处理) — a caregiver barred from
-//! long-term care work for a period, checked at registration, assignment and settlement, and
-//! listed publicly per region (the 公开 of 双随机、一公开).
+//! Fund supervision (基金监管): monitoring findings (智能监控) and how officers work them, the
+//! monthly analysis, and sanctions against people (处理) — a caregiver barred from long-term
+//! care work for a period, checked at registration, assignment and settlement, and listed
+//! publicly per region (the 公开 of 双随机、一公开).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -100,4 +101,340 @@ pub struct PublicSanction {
     pub ends_on: NaiveDate,
     pub reason: String,
     pub lifted_on: Option<NaiveDate>,
+}
+
+/// When a rule looks (事前提醒 / 事中审核 / 事后分析).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Moment {
+    /// 事前: when a plan is saved, a visit scheduled or a caregiver assigned.
+    Before,
+    /// 事中: at check-in and check-out.
+    During,
+    /// 事后: the monthly analysis of every service.
+    After,
+}
+
+impl Moment {
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            Moment::Before => m::moment_before(),
+            Moment::During => m::moment_during(),
+            Moment::After => m::moment_after(),
+        }
+    }
+}
+
+/// How grave a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingSeverity {
+    /// 提示: worth a look.
+    Notice,
+    /// 疑点: likely wrong.
+    Warning,
+    /// 严重: money paid (or asked) for care that cannot have been given.
+    Serious,
+}
+
+impl FindingSeverity {
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            FindingSeverity::Notice => m::severity_notice(),
+            FindingSeverity::Warning => m::severity_warning(),
+            FindingSeverity::Serious => m::severity_serious(),
+        }
+    }
+
+    /// The points a confirmed finding of this severity deducts from the institution's next
+    /// evaluation unless the officer says otherwise.
+    pub fn default_points(self) -> u32 {
+        match self {
+            FindingSeverity::Notice => 2,
+            FindingSeverity::Warning => 5,
+            FindingSeverity::Serious => 10,
+        }
+    }
+}
+
+/// A monitoring rule (监控规则), by its stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// 轨迹异常: a caregiver's consecutive visits further apart than the policy's speed allows.
+    ImpossibleTravel,
+    /// 超时长服务: a caregiver's visits of one day longer in all than the policy's daily maximum.
+    LongDay,
+    /// 跨机构重叠: one person, caregiver for two institutions, in two visits at once.
+    CrossInstitutionOverlap,
+    /// 重复结算: the same beneficiary's bed-days charged by two institutions for one day.
+    BilledTwice,
+    /// 住院/入住期间上门: a home visit on a day the beneficiary was charged a bed-day.
+    VisitDuringStay,
+    /// 挂床（住院）: bed-days charged while the beneficiary was in hospital.
+    BedWhileHospitalised,
+    /// 挂床（身故）: bed-days charged on or after the beneficiary's death.
+    BedAfterDeath,
+    /// 签到时间雷同: many check-ins of one caregiver at the same minute of the day.
+    RepeatedCheckInTime,
+    /// 时长贴线: most visits of a caregiver ending just at the items' minimum minutes.
+    MinimumDuration,
+    /// 同点签到: identical check-in coordinates for visits to different beneficiaries.
+    SameGpsPoint,
+    /// 指标异常: an institution's services per beneficiary far above its peers' and its own history.
+    PeerOutlier,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 11] = [
+        Rule::ImpossibleTravel,
+        Rule::LongDay,
+        Rule::CrossInstitutionOverlap,
+        Rule::BilledTwice,
+        Rule::VisitDuringStay,
+        Rule::BedWhileHospitalised,
+        Rule::BedAfterDeath,
+        Rule::RepeatedCheckInTime,
+        Rule::MinimumDuration,
+        Rule::SameGpsPoint,
+        Rule::PeerOutlier,
+    ];
+
+    /// The rule's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            Rule::ImpossibleTravel => m::rule_impossible_travel(),
+            Rule::LongDay => m::rule_long_day(),
+            Rule::CrossInstitutionOverlap => m::rule_cross_institution_overlap(),
+            Rule::BilledTwice => m::rule_billed_twice(),
+            Rule::VisitDuringStay => m::rule_visit_during_stay(),
+            Rule::BedWhileHospitalised => m::rule_bed_while_hospitalised(),
+            Rule::BedAfterDeath => m::rule_bed_after_death(),
+            Rule::RepeatedCheckInTime => m::rule_repeated_check_in_time(),
+            Rule::MinimumDuration => m::rule_minimum_duration(),
+            Rule::SameGpsPoint => m::rule_same_gps_point(),
+            Rule::PeerOutlier => m::rule_peer_outlier(),
+        }
+    }
+
+    pub fn moment(self) -> Moment {
+        Moment::After
+    }
+
+    pub fn severity(self) -> FindingSeverity {
+        match self {
+            Rule::ImpossibleTravel
+            | Rule::CrossInstitutionOverlap
+            | Rule::BilledTwice
+            | Rule::VisitDuringStay
+            | Rule::BedWhileHospitalised
+            | Rule::BedAfterDeath
+            | Rule::SameGpsPoint => FindingSeverity::Serious,
+            Rule::LongDay | Rule::RepeatedCheckInTime | Rule::MinimumDuration => FindingSeverity::Warning,
+            Rule::PeerOutlier => FindingSeverity::Notice,
+        }
+    }
+}
+
+/// Where a finding stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// 待处理: waiting for an officer (and, until then, for the institution's answer).
+    Open,
+    /// 已确认: a violation — its lines refused, the institution's evaluation deducted.
+    Confirmed,
+    /// 已排除: not a violation (or no longer found when the analysis ran again).
+    Dismissed,
+}
+
+impl FindingStatus {
+    pub const ALL: [FindingStatus; 3] = [FindingStatus::Open, FindingStatus::Confirmed, FindingStatus::Dismissed];
+
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            FindingStatus::Open => m::finding_open(),
+            FindingStatus::Confirmed => m::finding_confirmed(),
+            FindingStatus::Dismissed => m::finding_dismissed(),
+        }
+    }
+}
+
+/// A record a finding names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FindingRecord {
+    /// `visit` or `stay`.
+    pub source: String,
+    pub source_id: Uuid,
+    pub service_on: NaiveDate,
+    pub institution_id: Option<Uuid>,
+    /// Refused payment once the finding is confirmed.
+    pub affected: bool,
+}
+
+/// A monitoring finding (监控发现).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Finding {
+    pub id: Uuid,
+    pub rule: Rule,
+    /// The rule's name, in the reader's language.
+    pub rule_name: String,
+    pub moment: Moment,
+    pub severity: FindingSeverity,
+    pub status: FindingStatus,
+    /// The month of the services it concerns.
+    pub month: String,
+    pub occurred_on: NaiveDate,
+    pub institution_id: Option<Uuid>,
+    pub caregiver_id: Option<Uuid>,
+    pub insured_person_id: Option<Uuid>,
+    /// What was found, with its numbers, in the reader's language.
+    pub summary: String,
+    /// The numbers that triggered it and the thresholds they were held against.
+    #[schema(value_type = Object)]
+    pub evidence: serde_json::Value,
+    /// The policy version whose thresholds were used.
+    pub policy_version_id: Option<Uuid>,
+    /// The records it names (institution staff: their institution's only).
+    pub records: Vec<FindingRecord>,
+    pub answer: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub decision_reason: Option<String>,
+    pub decided_by: Option<Uuid>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Deducted from submitted bills when confirmed.
+    #[schema(value_type = String)]
+    pub deducted: rust_decimal::Decimal,
+    /// Paid on approved bills, recovered by the institution's next bill.
+    #[schema(value_type = String)]
+    pub recovered: rust_decimal::Decimal,
+    pub violation_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Filters of `GET /api/v1/findings`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FindingFilter {
+    pub status: Option<FindingStatus>,
+    pub rule: Option<Rule>,
+    pub institution_id: Option<Uuid>,
+    /// `YYYY-MM`.
+    pub month: Option<String>,
+}
+
+/// `POST /api/v1/findings/{id}/answer`: the institution's answer, once, before the decision.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AnswerFinding {
+    pub text: String,
+}
+
+/// An officer's decision on an open finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingDecision {
+    Confirmed,
+    Dismissed,
+}
+
+/// `POST /api/v1/findings/{id}/decide`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DecideFinding {
+    pub decision: FindingDecision,
+    pub reason: String,
+    /// Confirmed: the points the violation deducts from the institution's next evaluation
+    /// (0–1000; default by severity: 2, 5 or 10; 0 records none).
+    #[serde(default)]
+    pub points: Option<u32>,
+    /// Confirmed: a serious violation (严重违规), which makes the next evaluation's class E.
+    #[serde(default)]
+    pub serious: bool,
+}
+
+/// `POST /api/v1/monitor-runs`: the monthly analysis of a month that is over.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MonitorRequest {
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// What the monthly analysis found, per rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonitorRuleCount {
+    pub rule: Rule,
+    /// Found this run (new and already known).
+    pub found: u64,
+    pub new: u64,
+}
+
+/// The monthly analysis's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonitorReport {
+    pub month: String,
+    /// Services looked at: visits and bed-days.
+    pub visits: u64,
+    pub bed_days: u64,
+    pub rules: Vec<MonitorRuleCount>,
+    /// Open findings of the month that this run no longer found (dismissed as lapsed).
+    pub lapsed: u64,
+}
+
+/// A monthly analysis, running or done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonitorRun {
+    pub id: Uuid,
+    pub month: String,
+    pub started_by: Uuid,
+    pub started_at: DateTime<Utc>,
+    /// `reading`, `checking`, `recording`, `done`.
+    pub stage: String,
+    pub done: u64,
+    pub total: u64,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub report: Option<MonitorReport>,
+    pub failure: Option<String>,
+}
+
+/// How the findings report groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportGroup {
+    #[default]
+    Rule,
+    Institution,
+    County,
+    Month,
+}
+
+/// Filters of `GET /api/v1/findings-report`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportFilter {
+    #[serde(default)]
+    pub group_by: ReportGroup,
+    /// From this month (`YYYY-MM`), inclusive.
+    pub from: Option<String>,
+    /// To this month, inclusive.
+    pub to: Option<String>,
+}
+
+/// One row of the findings report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ReportRow {
+    /// The rule's code, the institution's or county's id, or the month.
+    pub key: String,
+    /// The rule's, institution's or county's name, or the month.
+    pub label: String,
+    pub open: u64,
+    pub confirmed: u64,
+    pub dismissed: u64,
+    #[schema(value_type = String)]
+    pub deducted: rust_decimal::Decimal,
+    #[schema(value_type = String)]
+    pub recovered: rust_decimal::Decimal,
 }

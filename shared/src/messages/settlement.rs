@@ -17,6 +17,7 @@ crate::catalogue! {
     rejection_item_blocked() = "项目被异常阻止" / "item blocked";
     rejection_unknown_item() = "项目不在目录中" / "unknown item";
     rejection_over_frequency() = "超过每周次数" / "over the weekly frequency";
+    rejection_finding_confirmed() = "监控发现已确认" / "confirmed monitoring finding";
     why_deceased() = "去世当日及以后不享受待遇" / "no benefit on or after the day of death";
     why_not_certified() = "当日没有有效的失能等级证书" / "no valid disability certificate on the day";
     why_hospitalised() = "住院期间不享受长期护理保险待遇" / "no long-term care benefit while in hospital";

@@ -6,6 +6,7 @@ pub mod bills;
 pub mod caregivers;
 pub mod cases;
 pub mod disputes;
+pub mod findings;
 pub mod funds;
 pub mod home;
 pub mod imports;
