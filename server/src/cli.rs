@@ -331,6 +331,37 @@ pub async fn in_language<F: Future>(config: &Config, f: F) -> F::Output {
     language::scope(config.language(), f).await
 }
 
+/// `ltci-server demo --scale N --frauds K`: K frauds of each kind planted in the city's last
+/// whole month, listed in `frauds.csv` in the city's directory; nothing more once that file is
+/// there.
+pub async fn plant_frauds(
+    state: &AppState,
+    o: &crate::demo::city::CityOptions,
+    count: usize,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    let path = o.out.join("frauds.csv");
+    let mut out = std::io::stdout().lock();
+    if path.exists() {
+        writeln!(out, "{}", m::city_frauds_there(path.display().to_string()).render(lang))?;
+        return Ok(());
+    }
+    let actor = Actor::for_command_line(&state.db, "admin").await?;
+    let this_month = chrono::Datelike::with_day(&actor.today, 1).unwrap_or(actor.today);
+    let last = this_month.pred_opt().unwrap_or(this_month);
+    let first = chrono::Datelike::with_day(&last, 1).unwrap_or(last);
+    let planted = crate::demo::city::frauds::plant(&state.db, actor.region_id, (first, last), count, o.seed).await?;
+    let mut file = String::from("rule,institution_id,record_id\n");
+    for p in &planted {
+        file.push_str(&p.csv_line());
+        file.push('\n');
+    }
+    std::fs::write(&path, file)?;
+    let month = last.format("%Y-%m").to_string();
+    writeln!(out, "{}", m::city_frauds(planted.len(), month, path.display().to_string()).render(lang))?;
+    Ok(())
+}
+
 /// `ltci-server demo --scale N`: builds the city in the demo region with a progress bar, then
 /// prints what each stage wrote and how long it took.
 pub async fn city(

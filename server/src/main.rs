@@ -50,6 +50,10 @@ enum Command {
         /// Only write the city's register files (to try an import with), then exit.
         #[arg(long, requires = "scale")]
         files_only: bool,
+        /// Plant K frauds of each kind the monthly analysis finds in the city's last whole month
+        /// (docs/supervision.md), listed in `frauds.csv` beside the register files; once only.
+        #[arg(long, value_name = "K", requires = "scale", conflicts_with = "files_only")]
+        frauds: Option<usize>,
     },
     /// Import a CSV file of KIND as the agency officer USERNAME, into their region: the registers
     /// a city brings in (persons, certificates, institutions, caregivers, relations, assignments;
@@ -161,7 +165,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let linked = ltci_server::audit::chain::seal_backlog(&conn).await?;
             tracing::info!(linked, "migrations applied; audit records written before the chain linked into it");
         }
-        Command::Demo { scale, seed, months, out, no_serve, files_only } => {
+        Command::Demo { scale, seed, months, out, no_serve, files_only, frauds } => {
             let conn = db::connect(&cli.config).await?;
             db::migrate(&conn).await?;
             let pii = PiiCipher::new(&cli.config.resolve_data_key()?)?;
@@ -179,6 +183,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 let out = out.unwrap_or_else(|| cli.config.data_dir.join(format!("city-{scale}")));
                 let options = demo::city::CityOptions { scale, seed, months, out };
                 cli::city(&state, &options, files_only, lang).await?;
+                if let Some(count) = frauds {
+                    cli::plant_frauds(&state, &options, count, lang).await?;
+                }
             }
             if no_serve || files_only {
                 return Ok(ExitCode::SUCCESS);

@@ -47,8 +47,8 @@ use crate::api::stays::{
     StayCharge, StayFilter,
 };
 use crate::api::supervision::{
-    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, LiftSanction, MonitorRequest, MonitorRun,
-    PublicSanction, Sanction, SanctionFilter,
+    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, FindingsReport, LiftSanction, MonitorRequest,
+    MonitorRun, PublicSanction, ReportFilter, Sanction, SanctionFilter,
 };
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
 use crate::api::workforce::{
@@ -588,6 +588,10 @@ impl ApiClient {
 
     pub async fn decide_finding(&self, id: Uuid, req: &DecideFinding) -> Result<Finding, ClientError> {
         self.call(Method::POST, &format!("/findings/{id}/decide"), Some(req)).await
+    }
+
+    pub async fn findings_report(&self, filter: &ReportFilter) -> Result<FindingsReport, ClientError> {
+        Self::send(self.api(Method::GET, "/findings-report").query(filter)).await
     }
 
     /// Starts the monthly analysis; follow it with [`ApiClient::monitor_run`].

@@ -217,12 +217,15 @@ pub struct Analysis {
     /// A caregiver checking in at the same minute of the day at least this many times in a
     /// month. Default 8.
     pub repeated_check_in_min: u32,
+    /// … and that minute holding at least this percentage of the caregiver's check-ins of the
+    /// month (a routine keeps to a few minutes, not to one). Default 50.
+    pub repeated_check_in_share_pct: u32,
     /// A caregiver with at least `min_duration_visits` visits in a month, at least this
-    /// percentage of which lasted no more than `min_duration_margin_minutes` beyond the items'
-    /// minimum minutes. Default 80.
+    /// percentage of which lasted no more than `min_duration_margin_pct` percent beyond the
+    /// items' minimum minutes. Default 80.
     pub min_duration_share_pct: u32,
-    /// Default 2.
-    pub min_duration_margin_minutes: u32,
+    /// Default 5.
+    pub min_duration_margin_pct: u32,
     /// Default 10.
     pub min_duration_visits: u32,
     /// An institution whose services per beneficiary score at least this robust z-score
@@ -235,8 +238,9 @@ impl Default for Analysis {
         Analysis {
             max_caregiver_hours_per_day: 10,
             repeated_check_in_min: 8,
+            repeated_check_in_share_pct: 50,
             min_duration_share_pct: 80,
-            min_duration_margin_minutes: 2,
+            min_duration_margin_pct: 5,
             min_duration_visits: 10,
             peer_score_min: 4,
         }
@@ -395,7 +399,8 @@ impl PolicyDocument {
         p.range("monitoring.analysis.max_caregiver_hours_per_day", a.max_caregiver_hours_per_day, 1, 24);
         p.range("monitoring.analysis.repeated_check_in_min", a.repeated_check_in_min, 3, 100);
         p.range("monitoring.analysis.min_duration_share_pct", a.min_duration_share_pct, 50, 100);
-        p.range("monitoring.analysis.min_duration_margin_minutes", a.min_duration_margin_minutes, 0, 30);
+        p.range("monitoring.analysis.repeated_check_in_share_pct", a.repeated_check_in_share_pct, 10, 100);
+        p.range("monitoring.analysis.min_duration_margin_pct", a.min_duration_margin_pct, 0, 50);
         p.range("monitoring.analysis.min_duration_visits", a.min_duration_visits, 3, 100);
         p.range("monitoring.analysis.peer_score_min", a.peer_score_min, 2, 20);
         p.0

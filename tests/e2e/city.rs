@@ -9,9 +9,11 @@ use ltci_e2e::{TestApp, on_both_databases, today};
 use ltci_server::auth::Actor;
 use ltci_server::demo::city::{self, CityOptions, CityReport};
 use ltci_server::entities::{insured_person, visit};
+use ltci_server::supervision::analysis;
 use ltci_shared::api::care::{EventBatch, EventOutcome, VisitEvent, VisitFilter, VisitState};
 use ltci_shared::api::registry::{InsuredPersonFilter, PersonStatus};
 use ltci_shared::api::settlement::{BillFilter, LinesQuery, MonthEndRequest};
+use ltci_shared::api::supervision::{FindingFilter, MonitorRequest, Rule};
 use ltci_shared::client::ApiClient;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
@@ -149,4 +151,35 @@ async fn a_generated_city_is_brought_in_served_and_billed(app: TestApp) {
     let after =
         visit::Entity::find().filter(visit::Column::RegionId.eq(world.region_a)).all(&app.db).await.expect("visits");
     assert_eq!(after.len(), visits.len());
+
+    // The monthly analysis of last month: on the clean city at most a couple of findings (a
+    // caregiver's next home a little far for the time between visits, say); with a fraud of each
+    // kind planted, every one of them found, naming its stay or visit.
+    let first_of_last = first_this - Duration::days(1);
+    let month = first_of_last.format("%Y-%m").to_string();
+    let officer = Actor::for_command_line(&app.db, "admin_a").await.expect("officer");
+    let analyse = || async {
+        let req = MonitorRequest { month: month.clone() };
+        analysis::run(&app.state, &officer, req, &mut |_, _, _| {}).await.expect("analysis")
+    };
+    let clean = analyse().await;
+    assert!(clean.visits > 100 && clean.bed_days > 100, "{clean:?}");
+    let false_positives: u64 = clean.rules.iter().map(|r| r.found).sum();
+    assert!(false_positives <= 2, "findings on the clean city: {:?}", clean.rules);
+    let bounds = (first_of_last.with_day(1).expect("first"), first_of_last);
+    let planted = city::frauds::plant(&app.db, world.region_a, bounds, 1, 7).await.expect("planted");
+    for rule in [Rule::BedWhileHospitalised, Rule::BedAfterDeath, Rule::ImpossibleTravel, Rule::SameGpsPoint] {
+        assert_eq!(planted.iter().filter(|p| p.rule == rule).count(), 1, "{rule:?} planted: {planted:?}");
+    }
+    let report = analyse().await;
+    let filter = FindingFilter { month: Some(month.clone()), ..Default::default() };
+    let found = admin.findings(&filter, ltci_e2e::all()).await.expect("findings").items;
+    for p in &planted {
+        let hit = found.iter().any(|f| {
+            f.rule == p.rule
+                && f.institution_id == Some(p.institution_id)
+                && f.records.iter().any(|r| r.source_id == p.record && r.affected)
+        });
+        assert!(hit, "{p:?} not found in {report:?}");
+    }
 }

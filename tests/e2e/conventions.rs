@@ -146,6 +146,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/disputes/{id}",
         "GET /api/v1/evaluation-schemes/{year}",
         "GET /api/v1/findings",
+        "GET /api/v1/findings-report",
+        "GET /api/v1/findings-report.csv",
         "GET /api/v1/findings/{id}",
         "GET /api/v1/funding/accounts",
         "GET /api/v1/funding/health",

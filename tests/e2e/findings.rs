@@ -16,7 +16,7 @@ use ltci_shared::api::settlement::{BillStatus, ComputeBill};
 use ltci_shared::api::stays::{ChargeReport, DailyCharge};
 use ltci_shared::api::supervision::{
     AnswerFinding, DecideFinding, Finding, FindingDecision, FindingFilter, FindingStatus, MonitorRequest, MonitorRun,
-    Rule,
+    ReportFilter, ReportGroup, Rule,
 };
 use ltci_shared::api::workforce::CreateAssignment;
 use ltci_shared::client::ApiClient;
@@ -284,4 +284,21 @@ async fn planted_cases_are_found_worked_and_reach_the_bills(app: TestApp) {
     assert_eq!(recovery[0].explanation["now_explanation"]["inputs"]["service_on"], d2.to_string());
     let refused = &recovery[0].explanation["now_explanation"];
     assert!(refused.to_string().contains("监控发现"), "{refused}");
+
+    // The report: by rule, what was found, decided, deducted and is to be recovered; the same
+    // as CSV and in the console; an institution's only its own.
+    let by_rule = admin.findings_report(&ReportFilter { from: Some(month.clone()), ..Default::default() }).await;
+    let by_rule = by_rule.expect("report");
+    let travel_row = by_rule.rows.iter().find(|r| r.key == "impossible_travel").expect("travel row");
+    assert_eq!((travel_row.open, travel_row.confirmed, travel_row.dismissed), (0, 2, 0), "{by_rule:?}");
+    assert_eq!((travel_row.deducted, travel_row.recovered), (line.fund_amount, paid.fund_amount));
+    assert_eq!((by_rule.total.confirmed, by_rule.total.dismissed), (2, 1));
+    let by_institution = ReportFilter { group_by: ReportGroup::Institution, ..Default::default() };
+    let theirs = world.as_user("inst_a2").findings_report(&by_institution).await.expect("a2's report");
+    assert_eq!(theirs.total.confirmed + theirs.total.dismissed + theirs.total.open, 0, "{theirs:?}");
+    let csv = admin.request(reqwest::Method::GET, "/api/v1/findings-report.csv").send().await.expect("csv");
+    let csv = csv.text().await.expect("text");
+    assert!(csv.starts_with("监控规则,待处理,已确认,已排除") && csv.contains("合计,0,2,1"), "{csv}");
+    let page = officer.get("/findings/report?group_by=institution").await;
+    assert!(page.body.contains("监控发现统计") && page.body.contains("合计"), "{}", page.body);
 }

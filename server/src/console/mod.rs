@@ -89,6 +89,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/audit/chain", get(pages::audit::chain))
         .route("/findings", get(pages::findings::list))
         .route("/findings/analyse", post(pages::findings::analyse))
+        .route("/findings/report", get(pages::findings::report_page))
+        .route("/findings/report.csv", get(pages::findings::report_csv))
         .route("/findings/runs/{id}", get(pages::findings::run))
         .route("/findings/{id}", get(pages::findings::show))
         .route("/findings/{id}/answer", post(pages::findings::answer))

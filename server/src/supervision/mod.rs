@@ -1,7 +1,8 @@
-//! Fund supervision (基金监管): the monthly analysis of every service (事后分析) and the findings
-//! officers work from it, and sanctions against people (处理), listed publicly.
+//! Fund supervision (基金监管): the monthly analysis of every service (事后分析), the findings
+//! officers work from it and their report, and sanctions against people (处理), listed publicly.
 
 pub mod analysis;
 pub mod findings;
+pub mod report;
 pub mod routes;
 pub mod sanctions;

@@ -4,14 +4,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use ltci_shared::api::supervision::{
-    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, LiftSanction, MonitorRequest, MonitorRun,
-    PublicSanction, Sanction, SanctionFilter,
+    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, FindingsReport, LiftSanction, MonitorRequest,
+    MonitorRun, PublicSanction, ReportFilter, Sanction, SanctionFilter,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{analysis, findings, sanctions};
+use super::{analysis, findings, report, sanctions};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -29,6 +29,32 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(decide_finding))
         .routes(routes!(list_monitor_runs, start_monitor_run))
         .routes(routes!(get_monitor_run))
+        .routes(routes!(findings_report))
+        .routes(routes!(findings_report_csv))
+}
+
+/// The findings report: findings in scope by status, with what they deducted and what is to be
+/// recovered, grouped by rule, institution, county (the caregiver's) or month; the total last.
+#[utoipa::path(get, path = "/findings-report", tag = "supervision", security(("bearer" = [])), params(ReportFilter),
+    responses((status = 200, body = FindingsReport), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn findings_report(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<ReportFilter>,
+) -> ApiResult<ApiJson<FindingsReport>> {
+    report::report(&state, &actor, &f).await.map(ApiJson)
+}
+
+/// The findings report as CSV.
+#[utoipa::path(get, path = "/findings-report.csv", tag = "supervision", security(("bearer" = [])), params(ReportFilter),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = ErrorBody)))]
+async fn findings_report_csv(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(f): ApiQuery<ReportFilter>,
+) -> ApiResult<axum::response::Response> {
+    let (name, body) = report::csv(&state, &actor, &f).await?;
+    Ok(crate::http::download::csv_response(&name, body))
 }
 
 /// Monitoring findings in scope (officers and auditors the region's; institution staff those

@@ -438,3 +438,13 @@ pub struct ReportRow {
     #[schema(value_type = String)]
     pub recovered: rust_decimal::Decimal,
 }
+
+/// `GET /api/v1/findings-report`: a row per group and the total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FindingsReport {
+    pub group_by: ReportGroup,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub rows: Vec<ReportRow>,
+    pub total: ReportRow,
+}

@@ -49,6 +49,8 @@ crate::catalogue! {
     city_import_line(kind, lines, created) = "    {kind}：{lines} 行，新建 {created} 条" / "    {kind}: {lines} lines, {created} created";
     city_done(seconds, dir) = "  共用时 {seconds} 秒；CSV 文件在 {dir}" / "  {seconds} s in all; the CSV files are in {dir}";
     city_logins(home, agency, carer, password) = "  最大护理院登录 {home}，最大居家护理机构登录 {agency}，护理员登录 {carer}（密码 {password}），其余编号依次递增" / "  the largest nursing home's login {home}, the largest agency's {agency}, a caregiver's {carer} (password {password}); the others count up from them";
+    city_frauds(count, month, path) = "已在 {month} 植入 {count} 起违规（监控分析应全部发现），清单：{path}" / "{count} frauds planted in {month} (the monitoring analysis should find them all), listed in {path}";
+    city_frauds_there(path) = "违规已植入过，清单：{path}" / "frauds were planted already, listed in {path}";
     city_file_line(kind, lines, path) = "{kind}：{lines} 行，{path}" / "{kind}: {lines} lines, {path}";
     stage_verifying() = "校验" / "verifying";
     audit_chain_sound(region, records, hash) = "{region}：审计链完整，共 {records} 条记录，末端哈希 {hash}" / "{region}: audit chain sound, {records} records, last hash {hash}";

@@ -598,4 +598,9 @@ crate::catalogue! {
     ui_latest_run(month, state) = "最近一次分析：{month}，{state}" / "Latest analysis: {month}, {state}";
     ui_found() = "发现" / "Found";
     ui_new() = "新增" / "New";
+    ui_findings_report() = "监控发现统计" / "Findings report";
+    ui_group_by() = "统计口径" / "Group by";
+    ui_from_month() = "起始月份" / "From";
+    ui_to_month() = "截止月份" / "To";
+    ui_download_report_csv() = "下载统计表（CSV）" / "Download the report (CSV)";
 }

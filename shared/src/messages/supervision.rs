@@ -64,4 +64,15 @@ crate::catalogue! {
     stage_reading() = "读取" / "reading";
     stage_analysing() = "分析" / "analysing";
     stage_recording() = "记录" / "recording";
+    report_unassigned() = "（未关联）" / "(none)";
+    report_total() = "合计" / "Total";
+    col_finding_rule() = "监控规则" / "rule";
+    col_report_institution() = "定点机构" / "institution";
+    col_report_county() = "县区（护理人员所属）" / "county (the caregiver's)";
+    col_report_month() = "月份" / "month";
+    col_findings_open() = "待处理" / "open";
+    col_findings_confirmed() = "已确认" / "confirmed";
+    col_findings_dismissed() = "已排除" / "dismissed";
+    col_finding_deducted() = "已扣减（元）" / "deducted (yuan)";
+    col_finding_recovered() = "待追回（元）" / "to recover (yuan)";
 }

@@ -1,14 +1,15 @@
 //! 监控发现: the findings in scope (officers and auditors the region's, institution staff their
 //! own) filtered by status, rule and month; the monthly analysis started and followed; one
 //! finding with its evidence and records, the institution's answer form and the officer's
-//! decision form.
+//! decision form; the findings report by rule, institution, county or month, and its CSV.
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use dioxus::prelude::*;
 use ltci_shared::api::supervision::{
-    AnswerFinding, DecideFinding, FindingDecision, FindingFilter, FindingStatus, MonitorRequest, MonitorRun, Rule,
+    AnswerFinding, DecideFinding, FindingDecision, FindingFilter, FindingStatus, MonitorRequest, MonitorRun,
+    ReportFilter, ReportGroup, Rule,
 };
 use ltci_shared::messages as m;
 use ltci_shared::text::Text;
@@ -24,7 +25,7 @@ use crate::console::session::{Ctx, Posted};
 use crate::entities::enum_to_db;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
-use crate::supervision::{analysis, findings};
+use crate::supervision::{analysis, findings, report};
 
 const PAGE_SIZE: u64 = 50;
 
@@ -132,6 +133,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
         }
         if found.items.is_empty() { p { class: "muted", {m::ui_nothing_found().render(l)} } }
         {html::pager(l, "/findings", &query, found.offset, found.limit, found.total)}
+        p { a { href: "/findings/report", {m::ui_findings_report().render(l)} } }
     };
     Ok(html::respond(ctx, Page::new("/findings", m::ui_monitor_findings().render(l), body).with_notice(notice)))
 }
@@ -397,4 +399,95 @@ pub async fn decide(State(state): State<AppState>, Path(id): Path<Uuid>, posted:
         Ok(_) => Ok(html::done_at(&format!("/findings/{id}"), m::ui_done_finding_decided())),
         Err(e) => html::refused_on_page(e, ctx.lang, |n| render(&state, &ctx, id, n)).await,
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportQuery {
+    group_by: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl ReportQuery {
+    fn filter(&self) -> ReportFilter {
+        let month = |v: &Option<String>| v.clone().filter(|m| !m.trim().is_empty());
+        ReportFilter {
+            group_by: html::choice(&self.group_by).unwrap_or_default(),
+            from: month(&self.from),
+            to: month(&self.to),
+        }
+    }
+}
+
+const GROUPS: [ReportGroup; 4] = [ReportGroup::Rule, ReportGroup::Institution, ReportGroup::County, ReportGroup::Month];
+
+fn group_text(g: ReportGroup) -> Text {
+    match g {
+        ReportGroup::Rule => m::col_finding_rule(),
+        ReportGroup::Institution => m::col_report_institution(),
+        ReportGroup::County => m::col_report_county(),
+        ReportGroup::Month => m::col_report_month(),
+    }
+}
+
+/// The findings report, grouped as chosen, with its CSV.
+pub async fn report_page(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ReportQuery>) -> PageResult {
+    let l = ctx.lang;
+    let f = q.filter();
+    let r = report::report(&state, &ctx.actor, &f).await?;
+    let group = enum_to_db(&f.group_by);
+    let query = html::query_of(&[("group_by", &Some(group.clone())), ("from", &f.from), ("to", &f.to)]);
+    let body = rsx! {
+        form { class: "filters", method: "get", action: "/findings/report",
+            label { r#for: "r-group", {m::ui_group_by().render(l)} }
+            select { id: "r-group", name: "group_by", "data-autosubmit": "true",
+                for g in GROUPS {
+                    option { value: enum_to_db(&g), selected: g == f.group_by, {group_text(g).render(l)} }
+                }
+            }
+            label { r#for: "r-from", {m::ui_from_month().render(l)} }
+            input { id: "r-from", r#type: "month", name: "from", value: f.from.clone().unwrap_or_default() }
+            label { r#for: "r-to", {m::ui_to_month().render(l)} }
+            input { id: "r-to", r#type: "month", name: "to", value: f.to.clone().unwrap_or_default() }
+            button { r#type: "submit", {m::ui_search().render(l)} }
+        }
+        table {
+            thead { tr {
+                th { scope: "col", {group_text(f.group_by).render(l)} }
+                th { scope: "col", class: "num", {m::col_findings_open().render(l)} }
+                th { scope: "col", class: "num", {m::col_findings_confirmed().render(l)} }
+                th { scope: "col", class: "num", {m::col_findings_dismissed().render(l)} }
+                th { scope: "col", class: "num", {m::col_finding_deducted().render(l)} }
+                th { scope: "col", class: "num", {m::col_finding_recovered().render(l)} }
+            } }
+            tbody {
+                for x in r.rows.iter().chain([&r.total]) {
+                    tr {
+                        th { scope: "row", "{x.label}" }
+                        td { class: "num", "{x.open}" }
+                        td { class: "num", "{x.confirmed}" }
+                        td { class: "num", "{x.dismissed}" }
+                        td { class: "num", {format::yuan(x.deducted)} }
+                        td { class: "num", {format::yuan(x.recovered)} }
+                    }
+                }
+            }
+        }
+        p { a { href: "/findings/report.csv?{query}", {m::ui_download_report_csv().render(l)} } }
+    };
+    let page = Page::new("/findings", m::ui_findings_report().render(l), body)
+        .under(m::ui_monitor_findings().render(l), "/findings");
+    Ok(html::respond(&ctx, page))
+}
+
+/// The findings report as CSV, as the API answers it.
+pub async fn report_csv(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<ReportQuery>,
+) -> Result<axum::response::Response, crate::console::error::Refusal> {
+    let (name, body) = report::csv(&state, &ctx.actor, &q.filter()).await?;
+    let mut resp = crate::http::download::csv_response(&name, body);
+    html::secure_headers(resp.headers_mut());
+    Ok(resp)
 }

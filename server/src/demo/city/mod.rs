@@ -4,6 +4,7 @@
 //! files and brought in through the imports, then the past months' services recorded (see
 //! [`services`]). The benchmarks of the console, supervision and month-end run on it.
 
+pub mod frauds;
 pub mod names;
 pub mod register;
 mod services;

@@ -117,6 +117,24 @@ pub const FLAGSHIP: usize = 1_000;
 /// Beneficiaries a home-visit caregiver serves: their visits fit one day without overlapping.
 pub const CLIENTS_PER_CAREGIVER: usize = 5;
 
+/// Whether two homes are within 5 km of each other (a home without coordinates is near any).
+fn near(a: Option<(f64, f64)>, b: Option<(f64, f64)>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else { return true };
+    let point = |(latitude, longitude): (f64, f64)| ltci_shared::geo::Point { latitude, longitude };
+    ltci_shared::geo::distance_m(point(a), point(b)) <= 5_000.0
+}
+
+/// Where a home lies along a route through the city's cells of 0.05° (about 5 km): rows from
+/// north to south, every other row walked west to east, the rest east to west.
+fn route_key(coordinates: Option<(f64, f64)>) -> (i64, i64, i64) {
+    let Some((lat, lon)) = coordinates else { return (i64::MAX, 0, 0) };
+    let row = (-lat / 0.05).floor() as i64;
+    let col = (lon / 0.06).floor() as i64;
+    let along = if row % 2 == 0 { col } else { -col };
+    // Within a cell, by latitude (to about a metre).
+    (row, along, (-lat * 1e5).round() as i64)
+}
+
 /// The share of beneficiaries per care mode: most in institutions' beds, as in the pilot cities.
 const MODES: [(CareMode, f64); 4] = [
     (CareMode::Institutional, 0.55),
@@ -384,10 +402,23 @@ impl Register {
             caregivers.len() - 1
         };
         for &agency in &agency_list {
-            let clients: Vec<usize> = (0..n)
+            let mut clients: Vec<usize> = (0..n)
                 .filter(|&i| beneficiaries[i].institution == agency && beneficiaries[i].mode == CareMode::HomeVisit)
                 .collect();
-            for group in clients.chunks(CLIENTS_PER_CAREGIVER) {
+            // A caregiver's beneficiaries live near one another: the agency's clients taken
+            // along a route through cells of about 5 km (rows north to south, each row walked
+            // the other way from the last), five to a caregiver, a new caregiver wherever the
+            // next home is more than 5 km from the first one's.
+            clients.sort_by_key(|&i| route_key(persons[beneficiaries[i].person].coordinates));
+            let home = |i: usize| persons[beneficiaries[i].person].coordinates;
+            let mut groups: Vec<Vec<usize>> = Vec::new();
+            for i in clients {
+                match groups.last_mut() {
+                    Some(g) if g.len() < CLIENTS_PER_CAREGIVER && near(home(g[0]), home(i)) => g.push(i),
+                    _ => groups.push(vec![i]),
+                }
+            }
+            for group in groups {
                 let q = if rng.random_bool(0.3) {
                     CaregiverQualification::Nurse
                 } else {

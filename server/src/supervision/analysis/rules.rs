@@ -282,8 +282,8 @@ fn long_days(visits: &[&Visit], t: &Thresholds, out: &mut Vec<Found>) {
     }
 }
 
-/// Per caregiver record and month: check-ins at one minute of the day (签到时间雷同) and
-/// durations at the items' minimum (时长贴线).
+/// Per caregiver record and month: check-ins at one minute of the day (签到时间雷同: many of
+/// them, and most of the month's) and durations at the items' minimum (时长贴线).
 fn per_caregiver_month(visits: &[Visit], t: &Thresholds, month: &str, out: &mut Vec<Found>) {
     let a = &t.analysis;
     let mut by_caregiver: BTreeMap<Uuid, Vec<&Visit>> = BTreeMap::new();
@@ -297,9 +297,10 @@ fn per_caregiver_month(visits: &[Visit], t: &Thresholds, month: &str, out: &mut 
         for v in &list {
             minutes.entry(v.local_minute).or_default().push(v);
         }
-        if let Some((minute, same)) =
-            minutes.iter().max_by_key(|(minute, same)| (same.len(), std::cmp::Reverse(**minute)))
+        let top = minutes.iter().max_by_key(|(minute, same)| (same.len(), std::cmp::Reverse(**minute)));
+        if let Some((minute, same)) = top
             && same.len() >= a.repeated_check_in_min as usize
+            && same.len() * 100 >= list.len() * a.repeated_check_in_share_pct as usize
         {
             let time = format!("{:02}:{:02}", minute / 60, minute % 60);
             out.push(Found {
@@ -315,6 +316,7 @@ fn per_caregiver_month(visits: &[Visit], t: &Thresholds, month: &str, out: &mut 
                     "at_the_same_minute": same.len(),
                     "minute": time,
                     "repeated_check_in_min": a.repeated_check_in_min,
+                    "repeated_check_in_share_pct": a.repeated_check_in_share_pct,
                 }),
                 records: same.iter().map(|v| visit_rec(v, false)).collect(),
             });
@@ -324,9 +326,15 @@ fn per_caregiver_month(visits: &[Visit], t: &Thresholds, month: &str, out: &mut 
         if timed.len() < a.min_duration_visits as usize {
             continue;
         }
-        let margin = i64::from(a.min_duration_margin_minutes);
-        let at_minimum: Vec<&Visit> =
-            timed.iter().filter(|(v, d)| (d - i64::from(v.min_minutes)).abs() <= margin).map(|(v, _)| *v).collect();
+        // At most the margin above the minimum (a visit cut short is another check's).
+        let at_minimum: Vec<&Visit> = timed
+            .iter()
+            .filter(|(v, d)| {
+                let least = i64::from(v.min_minutes);
+                *d >= least && (*d - least) * 100 <= least * i64::from(a.min_duration_margin_pct)
+            })
+            .map(|(v, _)| *v)
+            .collect();
         let share = at_minimum.len() as f64 * 100.0 / timed.len() as f64;
         if share >= f64::from(a.min_duration_share_pct) {
             out.push(Found {
@@ -342,7 +350,7 @@ fn per_caregiver_month(visits: &[Visit], t: &Thresholds, month: &str, out: &mut 
                     "at_minimum": at_minimum.len(),
                     "share_pct": one(share),
                     "min_duration_share_pct": a.min_duration_share_pct,
-                    "min_duration_margin_minutes": a.min_duration_margin_minutes,
+                    "min_duration_margin_pct": a.min_duration_margin_pct,
                 }),
                 records: at_minimum.iter().map(|v| visit_rec(v, false)).collect(),
             });

@@ -105,31 +105,38 @@ fn a_day_above_the_maximum_hours_marks_the_visits_beyond_it() {
 }
 
 #[test]
-fn check_ins_repeated_to_the_minute_are_found_from_the_policys_count() {
+fn check_ins_repeated_to_the_minute_are_found_from_the_policys_count_and_share() {
     let home = p(36.0, 117.0);
     let seven: Vec<Visit> = (1..=7).map(|d| visit(d as u128, 7, 1, d, (8, 0), 45, home)).collect();
     assert!(check(&month(seven.clone()), &t()).is_empty());
     let mut eight = seven;
     eight.push(visit(8, 7, 1, 8, (8, 0), 45, home));
-    let found = check(&month(eight), &t());
+    let found = check(&month(eight.clone()), &t());
     assert_eq!(rules(&found), [Rule::RepeatedCheckInTime]);
     assert_eq!(found[0].evidence["minute"], "08:00");
     assert_eq!(found[0].evidence["at_the_same_minute"], 8);
+    // Eight of seventeen check-ins at one minute: under half, a routine.
+    let mut routine = eight;
+    routine.extend((9..=17).map(|d| visit(d as u128, 7, 1, d, (8, d - 8), 45, home)));
+    assert!(check(&month(routine), &t()).is_empty());
 }
 
 #[test]
 fn durations_at_the_minimum_are_found_from_the_policys_share() {
     let home = p(36.0, 117.0);
-    // Ten visits at different times; `short` of them last 31 minutes (minimum 30), the rest 50.
+    // Ten visits at different times (minimum 30 minutes); `short` of them last 31 minutes (within
+    // 5 %), the rest 40.
     let visits = |short: u32| -> Vec<Visit> {
-        (1..=10).map(|d| visit(d as u128, 7, 1, d, (8, d), if d <= short { 31 } else { 50 }, home)).collect()
+        (1..=10).map(|d| visit(d as u128, 7, 1, d, (8, d), if d <= short { 31 } else { 40 }, home)).collect()
     };
     assert!(check(&month(visits(7)), &t()).is_empty(), "70 % is under 80 %");
     let found = check(&month(visits(8)), &t());
     assert_eq!(rules(&found), [Rule::MinimumDuration]);
     assert_eq!(found[0].evidence["share_pct"], 80.0);
-    // Nine visits are too few to judge.
+    // Nine visits are too few to judge; visits cut short are not at the minimum.
     assert!(check(&month(visits(9).into_iter().take(9).collect()), &t()).is_empty());
+    let short: Vec<Visit> = (1..=10).map(|d| visit(d as u128, 7, 1, d, (8, d), 20, home)).collect();
+    assert!(check(&month(short), &t()).is_empty());
 }
 
 #[test]
