@@ -28,6 +28,22 @@ async fn demo_data_is_sound_and_seeding_twice_adds_nothing(app: TestApp) {
     let second = ltci_server::funding::check::run(&app.db).await.expect("check");
     assert_eq!((second.entries, second.sums), (first.entries, first.sums));
     let (admin, _) = app.client.signed_in("admin", ltci_server::demo::DEMO_PASSWORD).await.expect("demo officer");
+    // A person of the region paying their own (as a generated city's persons do) is left alone
+    // when the demo is seeded again: one entry more, not the demo's year of contributions.
+    let own = admin.create_insured_person(&ltci_e2e::world::person("自缴", 77)).await.expect("registered");
+    let paid = ltci_shared::api::funding::ContributionRequest {
+        reference: "OWN-1".into(),
+        insured_person_id: own.id,
+        period: today().format("%Y-%m").to_string(),
+        scheme: ltci_shared::api::registry::Scheme::Resident,
+        source: ltci_shared::api::funding::FundingSource::Individual,
+        amount: rust_decimal::Decimal::new(3000, 2),
+        received_on: None,
+    };
+    admin.post_contribution(&paid).await.expect("their own contribution");
+    ltci_server::demo::seed_funding(&app.db).await.expect("funding once more");
+    let third = ltci_server::funding::check::run(&app.db).await.expect("check");
+    assert_eq!(third.entries, first.entries + 1);
     let accounts = admin.funding_accounts(ltci_e2e::all()).await.expect("accounts").items;
     assert!(accounts.iter().any(|a| a.code == "reserve" && a.balance > rust_decimal::Decimal::ZERO));
 

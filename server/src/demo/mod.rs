@@ -10,12 +10,16 @@ mod residents;
 
 pub use residents::seed_residents;
 
+use std::collections::HashSet;
+
 use chrono::{Datelike, NaiveDate, Utc};
 use ltci_shared::api::assessment::Qualification;
 use ltci_shared::api::institutions::{InstitutionKind, InstitutionStatus, ServiceMode};
 use ltci_shared::api::users::Role;
 use ltci_shared::id_number::check_character;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
 use uuid::Uuid;
 
 use crate::auth::password::PasswordHasher;
@@ -344,8 +348,38 @@ pub async fn seed_funding(db: &DatabaseConnection) -> anyhow::Result<()> {
     let persons =
         insured_person::Entity::find().filter(insured_person::Column::RegionId.eq(actor.region_id)).all(db).await?;
     let this_month = actor.today.with_day(1).unwrap_or(actor.today);
+    // Only the demo's own persons: those with no contribution yet, or with the demo's. A generated
+    // city's persons in the region have theirs from the city's contributions file.
+    use crate::entities::{contribution, journal_entry};
+    let paying: HashSet<Uuid> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::InsuredPersonId)
+        .filter(contribution::Column::RegionId.eq(actor.region_id))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let demo_entries = sea_orm::sea_query::Query::select()
+        .column(journal_entry::Column::Id)
+        .from(journal_entry::Entity)
+        .and_where(journal_entry::Column::Reference.starts_with("DEMO-"))
+        .to_owned();
+    let ours: HashSet<Uuid> = contribution::Entity::find()
+        .select_only()
+        .column(contribution::Column::InsuredPersonId)
+        .filter(contribution::Column::RegionId.eq(actor.region_id))
+        .filter(contribution::Column::EntryId.in_subquery(demo_entries))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let persons: Vec<_> = persons.into_iter().filter(|p| !paying.contains(&p.id) || ours.contains(&p.id)).collect();
     // Each entry with its contribution row, as `POST /funding/contributions` records them.
-    let post = async |entry: NewEntry, row: crate::entities::contribution::ActiveModel| -> anyhow::Result<()> {
+    let post = async |entry: NewEntry, row: contribution::ActiveModel| -> anyhow::Result<()> {
         ledger::post(db, &actor, entry, async |txn, e| {
             let mut row = row.clone();
             row.entry_id = Set(e.id);
@@ -378,7 +412,7 @@ pub async fn seed_funding(db: &DatabaseConnection) -> anyhow::Result<()> {
                         (income(source, scheme), -fen),
                     ],
                 };
-                let row = crate::entities::contribution::ActiveModel {
+                let row = contribution::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     region_id: Set(actor.region_id),
                     insured_person_id: Set(p.id),

@@ -200,7 +200,8 @@ fn travel_and_overlap(visits: &[&Visit], t: &Thresholds, month: &Month, out: &mu
                 caregiver_id: Some(b.caregiver_id),
                 person_id: Some(b.person_id),
                 summary: m::sum_cross_institution_overlap(minutes, other),
-                evidence: json!({"overlap_minutes": minutes, "earlier_visit": a.id, "later_visit": b.id}),
+                // The other visit is among the records (shown to its own institution only).
+                evidence: json!({"overlap_minutes": minutes}),
                 records: vec![visit_rec(a, false), visit_rec(b, true)],
             });
             continue;
