@@ -120,6 +120,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // One unfinished run per region and month: a second one started meanwhile is refused.
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX idx_monitor_runs_running ON monitor_runs (region_id, month) \
+                 WHERE finished_at IS NULL",
+            )
+            .await?;
         Ok(())
     }
 

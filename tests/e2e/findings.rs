@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use ltci_e2e::phone::{HOME, gps, local, proper_visit, upload};
 use ltci_e2e::world::TEST_PASSWORD;
 use ltci_e2e::{TestApp, World, all, on_both_databases};
-use ltci_server::entities::insured_person;
+use ltci_server::entities::{insured_person, monitor_run};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest, Visit, VisitEventBody, VisitState};
 use ltci_shared::api::partners::{PartnerBatch, PartnerEvent, PartnerEventKind, PartnerSource};
@@ -159,7 +159,32 @@ async fn planted_cases_are_found_worked_and_reach_the_bills(app: TestApp) {
     let e = admin.start_monitor_run(&MonitorRequest { month: this_month }).await.expect_err("not over");
     assert_eq!(ltci_e2e::field_code(&e, "month"), "month_not_over");
 
+    // A run of the month unfinished on another server holds it; one started hours ago no longer.
+    let elsewhere = monitor_run::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        region_id: Set(world.region_a),
+        month: Set(month.clone()),
+        started_by: Set(world.user("admin_a2")),
+        started_at: Set(chrono::Utc::now()),
+        stage: Set("reading".into()),
+        done: Set(0),
+        total: Set(0),
+        finished_at: Set(None),
+        report: Set(None),
+        failure: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .expect("a run elsewhere");
+    let e = admin.start_monitor_run(&MonitorRequest { month: month.clone() }).await.expect_err("running");
+    assert_eq!(status(&e), 409);
+    let mut stale: monitor_run::ActiveModel = elsewhere.clone().into();
+    stale.started_at = Set(chrono::Utc::now() - Duration::hours(3));
+    stale.update(&app.db).await.expect("hours ago");
+
     let run = analyse(admin, &month).await;
+    let abandoned = monitor_run::Entity::find_by_id(elsewhere.id).one(&app.db).await.expect("read").expect("run");
+    assert_eq!(abandoned.failure.as_deref(), Some("abandoned"));
     let report = run.report.expect("report");
     let count = |rule| report.rules.iter().find(|r| r.rule == rule).map(|r| (r.found, r.new));
     assert_eq!(count(Rule::ImpossibleTravel), Some((2, 2)), "{report:?}");
@@ -265,6 +290,11 @@ async fn planted_cases_are_found_worked_and_reach_the_bills(app: TestApp) {
     staff.sign_in("inst_a1", TEST_PASSWORD).await;
     let theirs = staff.get(&format!("/findings/{}", second_travel.id)).await;
     assert!(theirs.body.contains("提交答复") && !theirs.body.contains("作出决定"), "{}", theirs.body);
+    // The confirmed finding's page: its evidence named, what it moved, and the way to sanction the
+    // caregiver.
+    let decided = officer.get(&format!("/findings/{}", travel.id)).await;
+    assert!(decided.body.contains("折合时速（公里/小时）") && decided.body.contains("已扣减"), "{}", decided.body);
+    assert!(decided.body.contains(&format!("/caregivers/{}#sanction", world.caregiver("carer_a1"))));
 
     // Approved (by another officer), then the second case is confirmed: what was paid for it is
     // recovered by the next month's bill.

@@ -147,3 +147,40 @@ pub fn exception_code(c: ExceptionCode) -> Text {
         ExceptionCode::TaskNotRecorded => m::ui_x_task_not_recorded(),
     }
 }
+
+/// The name of a number in a finding's evidence (its key otherwise).
+pub fn evidence(key: &str) -> Option<Text> {
+    Some(match key {
+        "distance_km" => m::evidence_distance_km(),
+        "minutes" => m::evidence_minutes(),
+        "speed_kmh" => m::evidence_speed_kmh(),
+        "max_travel_speed_kmh" => m::evidence_max_travel_speed_kmh(),
+        "overlap_minutes" => m::evidence_overlap_minutes(),
+        "visits" => m::evidence_visits(),
+        "hours" => m::evidence_hours(),
+        "max_caregiver_hours_per_day" => m::evidence_max_caregiver_hours_per_day(),
+        "check_ins" => m::evidence_check_ins(),
+        "at_the_same_minute" => m::evidence_at_the_same_minute(),
+        "minute" => m::evidence_minute(),
+        "repeated_check_in_min" => m::evidence_repeated_check_in_min(),
+        "repeated_check_in_share_pct" => m::evidence_repeated_check_in_share_pct(),
+        "at_minimum" => m::evidence_at_minimum(),
+        "share_pct" => m::evidence_share_pct(),
+        "min_duration_share_pct" => m::evidence_min_duration_share_pct(),
+        "min_duration_margin_pct" => m::evidence_min_duration_margin_pct(),
+        "latitude" => m::evidence_latitude(),
+        "longitude" => m::evidence_longitude(),
+        "beneficiaries" => m::evidence_beneficiaries(),
+        "geofence_radius_m" => m::evidence_geofence_radius_m(),
+        "days" => m::evidence_days(),
+        "died_on" => m::evidence_died_on(),
+        "services_per_beneficiary" => m::evidence_services_per_beneficiary(),
+        "peers" => m::evidence_peers(),
+        "peer_median" => m::evidence_peer_median(),
+        "peer_score" => m::evidence_peer_score(),
+        "own_median" => m::evidence_own_median(),
+        "own_score" => m::evidence_own_score(),
+        "peer_score_min" => m::evidence_peer_score_min(),
+        _ => return None,
+    })
+}

@@ -603,4 +603,5 @@ crate::catalogue! {
     ui_from_month() = "起始月份" / "From";
     ui_to_month() = "截止月份" / "To";
     ui_download_report_csv() = "下载统计表（CSV）" / "Download the report (CSV)";
+    ui_sanction_from_finding() = "对该护理人员作出处理（禁止从业）" / "Sanction this caregiver (bar from care work)";
 }

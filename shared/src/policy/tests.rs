@@ -58,6 +58,8 @@ fn every_problem_points_at_its_key() {
     p.quality_withholding = Decimal::new(6, 1);
     p.assessment.min_assessors = 1;
     p.monitoring.geofence_radius_m = 5;
+    p.monitoring.analysis.max_caregiver_hours_per_day = 25;
+    p.monitoring.analysis.repeated_check_in_share_pct = 5;
     let mut expected = vec![
         pair("name", "required"),
         pair("region", "invalid_format"),
@@ -71,6 +73,8 @@ fn every_problem_points_at_its_key() {
         pair("quality_withholding", "out_of_range"),
         pair("assessment.min_assessors", "out_of_range"),
         pair("monitoring.geofence_radius_m", "out_of_range"),
+        pair("monitoring.analysis.max_caregiver_hours_per_day", "out_of_range"),
+        pair("monitoring.analysis.repeated_check_in_share_pct", "out_of_range"),
     ];
     expected.sort();
     assert_eq!(codes(&p), expected);
@@ -110,4 +114,18 @@ fn rates_must_cover_every_eligible_level_once_and_only_eligible_ones() {
     ];
     expected.sort();
     assert_eq!(codes(&p), expected);
+}
+
+#[test]
+fn the_analysis_thresholds_default_and_a_document_without_them_keeps_its_form() {
+    let p = policy();
+    assert_eq!(p.monitoring.analysis, Analysis::default());
+    let stored = serde_json::to_value(&p).expect("json");
+    assert!(stored["monitoring"].get("analysis").is_none(), "{stored}");
+    let mut tuned = p.clone();
+    tuned.monitoring.analysis.max_caregiver_hours_per_day = 9;
+    let stored = serde_json::to_value(&tuned).expect("json");
+    assert_eq!(stored["monitoring"]["analysis"]["max_caregiver_hours_per_day"], 9);
+    let back: PolicyDocument = serde_json::from_value(stored).expect("read back");
+    assert_eq!(back, tuned);
 }

@@ -655,7 +655,7 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
             if bans.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
             if !bans.is_empty() { {super::sanctions::table(ctx, &bans, &HashMap::new(), false)} }
             if bars {
-                form { class: "step", method: "post", action: "/caregivers/{c.id}/sanction", "data-confirm": m::ui_sanction_confirm().render(l),
+                form { id: "sanction", class: "step", method: "post", action: "/caregivers/{c.id}/sanction", "data-confirm": m::ui_sanction_confirm().render(l),
                     h3 { {m::ui_bar_caregiver().render(l)} }
                     {html::csrf(ctx)}
                     p { class: "muted", {m::ui_sanction_hint().render(l)} }

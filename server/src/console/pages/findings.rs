@@ -19,9 +19,9 @@ use uuid::Uuid;
 use super::bills::institution_names;
 use crate::auth::Permission;
 use crate::console::error::PageResult;
-use crate::console::format;
 use crate::console::html::{self, Notice, Page};
 use crate::console::session::{Ctx, Posted};
+use crate::console::{format, labels};
 use crate::entities::enum_to_db;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
@@ -270,7 +270,13 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
         table {
             tbody {
                 for (k, v) in evidence.iter() {
-                    tr { th { scope: "row", code { "{k}" } } td { "{v}" } }
+                    tr {
+                        th { scope: "row",
+                            if let Some(name) = labels::evidence(k) { {name.render(l)} " " }
+                            code { class: "muted", "{k}" }
+                        }
+                        td { "{v}" }
+                    }
                 }
             }
         }
@@ -319,6 +325,9 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
             if let Some(at) = f.decided_at { p { class: "muted", {format::at(at, ctx.tz)} } }
             if f.status == FindingStatus::Confirmed {
                 p { {m::ui_finding_money(format::yuan(f.deducted), format::yuan(f.recovered)).render(l)} }
+                if let Some(c) = f.caregiver_id.filter(|_| a.can(Permission::ManageSanctions)) {
+                    p { a { href: "/caregivers/{c}#sanction", {m::ui_sanction_from_finding().render(l)} } }
+                }
             }
         } else if decides {
             form { method: "post", action: "/findings/{f.id}/decide",

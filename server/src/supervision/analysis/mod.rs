@@ -62,16 +62,17 @@ async fn plan(state: &AppState, actor: &Actor, req: &MonitorRequest) -> ApiResul
         return Err(ApiError::invalid_field("month", "month_not_over", m::monitor_month_not_over()));
     }
     let month = bounds.0.format("%Y-%m").to_string();
-    let running = monitor_run::Entity::find()
+    // A run unfinished for hours stopped with its server: it no longer holds the month.
+    monitor_run::Entity::update_many()
+        .col_expr(monitor_run::Column::FinishedAt, Expr::value(Utc::now()))
+        .col_expr(monitor_run::Column::Failure, Expr::value("abandoned"))
         .filter(monitor_run::Column::RegionId.eq(actor.region_id))
         .filter(monitor_run::Column::Month.eq(&month))
         .filter(monitor_run::Column::FinishedAt.is_null())
-        .filter(monitor_run::Column::StartedAt.gt(Utc::now() - Duration::hours(STALE_AFTER_HOURS)))
-        .one(&state.db)
+        .filter(monitor_run::Column::StartedAt.lt(Utc::now() - Duration::hours(STALE_AFTER_HOURS)))
+        .exec(&state.db)
         .await?;
-    if running.is_some() {
-        return Err(ApiError::conflict("month", m::monitor_running()));
-    }
+    // One unfinished run per region and month (a unique index): a second one is refused.
     let run = monitor_run::ActiveModel {
         id: Set(Uuid::now_v7()),
         region_id: Set(actor.region_id),
@@ -86,7 +87,11 @@ async fn plan(state: &AppState, actor: &Actor, req: &MonitorRequest) -> ApiResul
         failure: Set(None),
     }
     .insert(&state.db)
-    .await?;
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => ApiError::conflict("month", m::monitor_running()),
+        _ => e.into(),
+    })?;
     Ok(Planned { run, bounds })
 }
 
