@@ -107,10 +107,16 @@ pub async fn read<C: ConnectionTrait>(
         m.beds_after_death.push((bed_day(&row)?, get(&row, 4)?));
     }
 
-    let persons: Vec<Uuid> = m.visits.iter().map(|v| v.person_id).collect();
+    // The region's hospital stays overlapping the month (no list of persons: a city's is longer
+    // than a statement may bind).
     for h in hospitalisation::Entity::find()
         .filter(hospitalisation::Column::RegionId.eq(region_id))
-        .filter(hospitalisation::Column::InsuredPersonId.is_in(dedup(persons)))
+        .filter(hospitalisation::Column::AdmittedOn.lte(last))
+        .filter(
+            sea_orm::Condition::any()
+                .add(hospitalisation::Column::DischargedOn.is_null())
+                .add(hospitalisation::Column::DischargedOn.gte(first)),
+        )
         .all(db)
         .await?
     {
@@ -169,12 +175,6 @@ fn month_end(first: NaiveDate, back: u32) -> Option<NaiveDate> {
     first.checked_sub_months(Months::new(back))?.checked_add_months(Months::new(1))?.pred_opt()
 }
 
-fn dedup(mut ids: Vec<Uuid>) -> Vec<Uuid> {
-    ids.sort();
-    ids.dedup();
-    ids
-}
-
 /// The checked-in home visits of the month, with check-in and check-out positions, the
 /// caregiver as a person, the beneficiary's home and the planned minimum minutes.
 async fn visits<C: ConnectionTrait>(
@@ -226,7 +226,8 @@ async fn visits<C: ConnectionTrait>(
         .column(insured_person::Column::Id)
         .column(insured_person::Column::Latitude)
         .column(insured_person::Column::Longitude)
-        .filter(insured_person::Column::Id.is_in(dedup(rows.iter().map(|v| v.insured_person_id).collect())))
+        .filter(insured_person::Column::RegionId.eq(region_id))
+        .filter(insured_person::Column::Latitude.is_not_null())
         .into_tuple::<(Uuid, Option<f64>, Option<f64>)>()
         .all(db)
         .await?
