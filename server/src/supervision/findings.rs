@@ -266,8 +266,11 @@ async fn refuse_affected<C: ConnectionTrait>(
     if affected.is_empty() {
         return Ok((0, 0));
     }
+    // Only the bills of the months the affected services fall in.
+    let months: HashSet<String> = affected.iter().map(|r| r.service_on.format("%Y-%m").to_string()).collect();
     let bills: HashMap<Uuid, bill::Model> = bill::Entity::find()
         .filter(bill::Column::InstitutionId.eq(inst))
+        .filter(bill::Column::Month.is_in(months))
         .filter(bill::Column::Status.ne(enum_to_db(&BillStatus::Draft)))
         .all(db)
         .await?

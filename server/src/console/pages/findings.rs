@@ -44,10 +44,6 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
     render_list(&state, &ctx, &q, Notice::default()).await
 }
 
-fn status_text(s: FindingStatus) -> Text {
-    s.text()
-}
-
 async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice) -> PageResult {
     let l = ctx.lang;
     let a = &ctx.actor;
@@ -92,7 +88,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
             select { id: "f-status", name: "status", "data-autosubmit": "true",
                 option { value: "", selected: status.is_none(), {m::ui_any().render(l)} }
                 for s in FindingStatus::ALL {
-                    option { value: enum_to_db(&s), selected: status == Some(s), {status_text(s).render(l)} }
+                    option { value: enum_to_db(&s), selected: status == Some(s), {s.text().render(l)} }
                 }
             }
             label { r#for: "f-rule", {m::ui_rule().render(l)} }
@@ -124,7 +120,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
                         td { {f.institution_id.and_then(|i| names.get(&i).cloned()).unwrap_or_default()} }
                         td { "{f.summary}" }
                         td {
-                            {status_text(f.status).render(l)}
+                            {f.status.text().render(l)}
                             if f.answer.is_some() && f.status == FindingStatus::Open { " · " {m::ui_finding_answered().render(l)} }
                         }
                     }
@@ -252,7 +248,7 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
         dl { class: "facts",
             dt { {m::ui_rule().render(l)} } dd { "{f.rule_name}" " · " code { {enum_to_db(&f.rule)} } }
             dt { {m::ui_severity().render(l)} } dd { {f.severity.text().render(l)} " · " {f.moment.text().render(l)} }
-            dt { {m::ui_status().render(l)} } dd { {status_text(f.status).render(l)} }
+            dt { {m::ui_status().render(l)} } dd { {f.status.text().render(l)} }
             dt { {m::ui_day().render(l)} } dd { {format::day(f.occurred_on)} " · " {format::month_text(l, &f.month)} }
             if let Some(i) = f.institution_id {
                 dt { {m::ui_institution().render(l)} }
@@ -321,7 +317,7 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
         }
         h2 { {m::ui_decision().render(l)} }
         if let Some(why) = &f.decision_reason {
-            p { {status_text(f.status).render(l)} "：" "{why}" }
+            p { {f.status.text().render(l)} "：" "{why}" }
             if let Some(at) = f.decided_at { p { class: "muted", {format::at(at, ctx.tz)} } }
             if f.status == FindingStatus::Confirmed {
                 p { {m::ui_finding_money(format::yuan(f.deducted), format::yuan(f.recovered)).render(l)} }
