@@ -472,10 +472,7 @@ mod tests {
             id: Uuid::now_v7(),
             visit_id,
             unscheduled: None,
-            body: VisitEventBody::CheckIn {
-                at: Utc::now(),
-                position: Position::Gps { latitude: 36.07, longitude: 120.38, accuracy_m: 8.0 },
-            },
+            body: VisitEventBody::CheckIn { at: Utc::now(), position: Position::gps(36.07, 120.38, 8.0) },
         }
     }
 

@@ -33,7 +33,7 @@ impl LocationProvider for FixedLocation {
 impl FixedLocation {
     /// A fix at `latitude`, `longitude` with an accuracy of `accuracy_m`.
     pub fn at(latitude: f64, longitude: f64, accuracy_m: f64) -> FixedLocation {
-        FixedLocation(Position::Gps { latitude, longitude, accuracy_m })
+        FixedLocation(Position::gps(latitude, longitude, accuracy_m))
     }
 
     /// No fix, for the given reason.

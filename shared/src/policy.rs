@@ -206,6 +206,58 @@ pub struct Monitoring {
     /// defaults and keeps its stored form.
     #[serde(default, skip_serializing_if = "Analysis::is_default")]
     pub analysis: Analysis,
+    /// The checks made when care is planned (事前提醒): which of them refuse instead of warning,
+    /// and the weekly hours a caregiver may be planned for.
+    #[serde(default, skip_serializing_if = "Before::is_default")]
+    pub before: Before,
+    /// The checks made when a visit is verified (事中审核) that become findings.
+    #[serde(default, skip_serializing_if = "During::is_default")]
+    pub during: During,
+}
+
+/// `[monitoring.before]` (docs/supervision.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Before {
+    /// Codes of the rules checked before care that refuse (422 with the rule's code) instead of
+    /// warning. Default none: every one warns.
+    pub blocking: Vec<crate::api::supervision::Rule>,
+    /// A caregiver's planned visits of one week lasting more than this many hours in all (the
+    /// daily maximum is `analysis.max_caregiver_hours_per_day`). Default 48.
+    pub max_caregiver_hours_per_week: u32,
+}
+
+impl Default for Before {
+    fn default() -> Self {
+        Before { blocking: Vec::new(), max_caregiver_hours_per_week: 48 }
+    }
+}
+
+impl Before {
+    fn is_default(&self) -> bool {
+        *self == Before::default()
+    }
+}
+
+/// `[monitoring.during]` (docs/supervision.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct During {
+    /// A caregiver's visits of one month without a location fix at check-in or check-out: from
+    /// this many on, a finding (each visit is also in the institution's review queue). Default 5.
+    pub no_fix_visits_per_month: u32,
+}
+
+impl Default for During {
+    fn default() -> Self {
+        During { no_fix_visits_per_month: 5 }
+    }
+}
+
+impl During {
+    fn is_default(&self) -> bool {
+        *self == During::default()
+    }
 }
 
 /// Thresholds of the monthly analysis (`[monitoring.analysis]`, docs/supervision.md).
@@ -403,6 +455,15 @@ impl PolicyDocument {
         p.range("monitoring.analysis.min_duration_margin_pct", a.min_duration_margin_pct, 0, 50);
         p.range("monitoring.analysis.min_duration_visits", a.min_duration_visits, 3, 100);
         p.range("monitoring.analysis.peer_score_min", a.peer_score_min, 2, 20);
+        let b = &self.monitoring.before;
+        p.range("monitoring.before.max_caregiver_hours_per_week", b.max_caregiver_hours_per_week, 1, 168);
+        for (i, rule) in b.blocking.iter().enumerate() {
+            if rule.moment() != crate::api::supervision::Moment::Before {
+                p.add(format!("monitoring.before.blocking[{i}]"), "not_before_rule", m::not_a_before_rule());
+            }
+        }
+        let d = &self.monitoring.during;
+        p.range("monitoring.during.no_fix_visits_per_month", d.no_fix_visits_per_month, 1, 100);
         p.0
     }
 

@@ -128,7 +128,7 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 11, 2, 1, min, 0).single().expect("time")
     }
 
-    const HERE: Position = Position::Gps { latitude: 36.07, longitude: 120.38, accuracy_m: 8.0 };
+    const HERE: Position = Position::gps(36.07, 120.38, 8.0);
 
     fn exception(code: ExceptionCode, severity: Severity, item: Option<&str>) -> VisitException {
         VisitException { code, severity, message: String::new(), item: item.map(str::to_owned), resolution: None }

@@ -33,7 +33,7 @@ const TEN_KM: f64 = 0.089_932;
 
 /// A home-care beneficiary of a1 living `dlat` degrees north of the test address, with carer_a1
 /// assigned, a daily SF-01 plan over `first..=last` and one visit scheduled on `day`.
-async fn visited(app: &TestApp, world: &World, name: &str, seq: u16, dlat: f64, day: NaiveDate) -> Visit {
+pub(crate) async fn visited(app: &TestApp, world: &World, name: &str, seq: u16, dlat: f64, day: NaiveDate) -> Visit {
     let (first, _, _) = month_before_last();
     let (_, last, _) = last_month();
     let a1 = world.as_user("inst_a1");
@@ -61,7 +61,7 @@ async fn visited(app: &TestApp, world: &World, name: &str, seq: u16, dlat: f64, 
 
 /// The visit's events with the check-in `start` minutes after 09:00, at `dlat` north of the test
 /// address, and the check-out 70 minutes later at the same place.
-fn visit_at(v: &Visit, start: i64, dlat: f64) -> Vec<ltci_shared::api::care::VisitEvent> {
+pub(crate) fn visit_at(v: &Visit, start: i64, dlat: f64) -> Vec<ltci_shared::api::care::VisitEvent> {
     let mut events = proper_visit(v, gps(dlat));
     for e in &mut events {
         match &mut e.body {

@@ -32,6 +32,7 @@ mod funding_properties;
 mod imports;
 mod institution_documents;
 mod institutions;
+mod monitoring_moments;
 mod partners;
 mod phone_assessment;
 mod phone_sync;

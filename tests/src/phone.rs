@@ -23,7 +23,7 @@ pub fn local(day: NaiveDate, minutes: i64) -> DateTime<Utc> {
 
 /// A fix `dlat` degrees north of the registered address (0.001° ≈ 111 m).
 pub fn gps(dlat: f64) -> Position {
-    Position::Gps { latitude: HOME.0 + dlat, longitude: HOME.1, accuracy_m: 8.0 }
+    Position::gps(HOME.0 + dlat, HOME.1, 8.0)
 }
 
 pub fn event(visit: Uuid, body: VisitEventBody) -> VisitEvent {

@@ -299,7 +299,7 @@ mod tests {
 
         // 09:00 Beijing time, about 56 m north of the registered address.
         let t0 = DateTime::parse_from_rfc3339("2026-11-30T01:00:00Z").expect("time").to_utc();
-        let gps = Position::Gps { latitude: 36.3462, longitude: 120.1623, accuracy_m: 10.0 };
+        let gps = Position::gps(36.3462, 120.1623, 10.0);
         let mut local = vec![mine(&visit, VisitEventBody::CheckIn { at: t0, position: gps })];
         let model = visit_model(&visit, &person, &catalogue, &local);
         assert!((model.distance_m.expect("distance") - 55.6).abs() < 1.0, "{:?}", model.distance_m);

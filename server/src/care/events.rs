@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::group_commit::{Job, Prepared};
 use super::verify::{self, Facts};
-use super::{partners, plans, visits};
+use super::{during, partners, plans, visits};
 use crate::assessment::certificates;
 use crate::auth::actor::Bearer;
 use crate::auth::{Actor, Permission};
@@ -166,7 +166,7 @@ pub async fn correct(state: &AppState, actor: &Actor, visit_id: Uuid, req: Corre
 /// Checks an event on its own, before looking at the database (`by_staff`: a correction).
 fn check_body(body: &VisitEventBody, by_staff: bool) -> Result<(), EventError> {
     let position_ok = |p: &Position| match p {
-        Position::Gps { latitude, longitude, accuracy_m } => {
+        Position::Gps { latitude, longitude, accuracy_m, .. } => {
             geo::valid(*latitude, *longitude) && accuracy_m.is_finite() && (0.0..=10_000.0).contains(accuracy_m)
         }
         Position::Unavailable { .. } => true,
@@ -512,9 +512,10 @@ async fn refresh(
     let exceptions = match (&folded.check_in, &folded.check_out) {
         (Some((check_in, in_at)), Some((check_out, out_at))) => {
             let zone = state.time_zones.zone(txn, v.region_id).await?;
-            let g = gather(txn, &v, *check_in, *check_out).await?;
-            let doc = policy::in_force_document(txn, v.region_id, v.scheduled_on).await?;
-            verify::verify(&Facts {
+            let g = gather(txn, &v, *check_in, *check_out, *in_at).await?;
+            let version = policy::in_force(txn, v.region_id, v.scheduled_on).await?;
+            let doc = version.as_ref().map(policy::document_of).transpose()?;
+            let exceptions = verify::verify(&Facts {
                 day: v.scheduled_on,
                 check_in_day: check_in.with_timezone(&zone).date_naive(),
                 check_in: *check_in,
@@ -530,8 +531,13 @@ async fn refresh(
                 hospitalised: g.hospitalised,
                 died_on: g.died_on,
                 overlapping: g.overlapping,
+                same_point: g.same_point.len(),
+                assigned: g.assigned,
                 delivered_elsewhere_this_week: &g.elsewhere,
-            })
+            });
+            let policy = version.as_ref().map(|p| p.id).zip(doc.as_ref());
+            during::raise(txn, &v, policy, &exceptions, &g.same_point).await?;
+            exceptions
         }
         _ => Vec::new(),
     };
@@ -595,6 +601,8 @@ struct Gathered {
     qualification: CaregiverQualification,
     plan_items: Vec<PlanItem>,
     overlapping: usize,
+    same_point: Vec<Uuid>,
+    assigned: bool,
     elsewhere: BTreeMap<String, u32>,
 }
 
@@ -603,6 +611,7 @@ async fn gather(
     v: &visit::Model,
     check_in: DateTime<Utc>,
     check_out: DateTime<Utc>,
+    check_in_at: Option<Position>,
 ) -> ApiResult<Gathered> {
     let person = insured_person::Entity::find_by_id(v.insured_person_id)
         .one(txn)
@@ -636,6 +645,13 @@ async fn gather(
         qualification: enum_from_db(&cg.qualification)?,
         plan_items,
         overlapping: overlapping(txn, v, check_in, check_out).await?,
+        same_point: match check_in_at {
+            Some(Position::Gps { latitude, longitude, .. }) => {
+                during::same_point(txn, v, Point { latitude, longitude }, home).await?
+            }
+            _ => Vec::new(),
+        },
+        assigned: during::assigned(txn, v).await?,
         elsewhere: delivered_elsewhere(txn, v).await?,
     })
 }

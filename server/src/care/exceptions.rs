@@ -59,6 +59,8 @@ async fn clock(state: &AppState, actor: &Actor) -> ApiResult<Clock> {
             missed_check_in_grace_hours: 2,
             missed_check_out_hours: 4,
             analysis: Default::default(),
+            before: Default::default(),
+            during: Default::default(),
         });
     let grace = Duration::hours(i64::from(monitoring.missed_check_in_grace_hours));
     // Day D is missed once now ≥ (D + 1) 00:00 local + grace, i.e. D ≤ (now − grace, local) − 1.

@@ -2,7 +2,9 @@
 //! event streams verified at check-out, the caregiver phone's offline sync, stays in wards and
 //! institutions, and the partner events (hospital stays, deaths) that stop benefits.
 
+pub mod before;
 pub mod charge_sheet;
+pub mod during;
 pub mod events;
 pub mod exceptions;
 pub mod group_commit;

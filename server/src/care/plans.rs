@@ -17,6 +17,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::before::{self, Subject};
+use super::partners;
 use crate::assessment::certificates;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
@@ -26,6 +28,7 @@ use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::institutions::{designation, relations};
 use crate::policy::service as policy;
 use crate::state::AppState;
+use crate::supervision::signals;
 
 /// The longest plan: a year (366 days with a leap day).
 const MAX_DAYS: i64 = 366;
@@ -56,6 +59,7 @@ pub(crate) fn view(m: plan::Model) -> ApiResult<CarePlan> {
         policy_version_id: m.policy_version_id,
         end_reason: m.end_reason,
         created_at: m.created_at,
+        warnings: Vec::new(),
     })
 }
 
@@ -187,17 +191,32 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
     }
     .insert(&txn)
     .await?;
+    let who = AuditActor::from(actor);
     audit::record(
         &txn,
-        &AuditActor::from(actor),
+        &who,
         "care_plan.create",
         "care_plan",
         m.id,
         &["insured_person_id", "care_mode", "start_on", "end_on", "items"],
     )
     .await?;
+    let subject = Subject {
+        institution_id,
+        person_id: person.id,
+        caregiver_id: None,
+        plan: Some((m.id, m.start_on)),
+        key: format!("plan:{}", m.id),
+    };
+    let spells = partners::hospital_spells(&txn, person.id).await?;
+    let mut raised: Vec<(&str, _)> = Vec::new();
+    raised.extend(before::hospital_warning(&subject, &spells, m.start_on, m.end_on).map(|f| ("start_on", f)));
+    raised.extend(before::death_warning(&subject, person.died_on, m.end_on).map(|f| ("end_on", f)));
+    raised.extend(before::certificate_warning(&subject, certificate.expires_on, m.end_on).map(|f| ("end_on", f)));
+    raised.extend(before::suspension_warning(&txn, &subject, m.start_on).await?.map(|f| ("institution_id", f)));
+    let warnings = signals::warn(&txn, &who, actor.region_id, Some((version.id, &doc)), raised).await?;
     audit::commit(txn).await?;
-    view(m)
+    Ok(CarePlan { warnings, ..view(m)? })
 }
 
 /// Ends a plan early; scheduled visits after the new end that have not started are left to the

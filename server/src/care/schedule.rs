@@ -12,13 +12,16 @@ use ltci_shared::api::workforce::{CaregiverQualification, CaregiverStatus};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
 use uuid::Uuid;
 
+use super::before::{self, Subject};
 use super::{partners, plans, visits};
 use crate::assessment::certificates;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::{caregiver_assignment as asg, certificate, enum_from_db, enum_to_db, insured_person, visit};
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
+use crate::policy::service as policy;
 use crate::state::AppState;
+use crate::supervision::signals;
 use crate::workforce::caregivers;
 
 /// The longest range scheduled at once.
@@ -155,11 +158,39 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         let m = row.insert(&txn).await.map_err(unique_as(|| ApiError::conflict("plan_id", m::scheduling_raced())))?;
         created.push(visits::view(m)?);
     }
+    let who = AuditActor::from(actor);
     if !created.is_empty() {
-        audit::record(&txn, &AuditActor::from(actor), "visits.schedule", "care_plan", plan.id, &["visits"]).await?;
+        audit::record(&txn, &who, "visits.schedule", "care_plan", plan.id, &["visits"]).await?;
     }
+    let subject = Subject {
+        institution_id: plan.institution_id,
+        person_id: person.id,
+        caregiver_id: Some(cg.id),
+        plan: Some((plan.id, plan.start_on)),
+        key: format!("schedule:{}:{from}:{to}", plan.id),
+    };
+    let mut raised: Vec<(&str, _)> = Vec::new();
+    raised.extend(before::hospital_warning(&subject, &in_hospital, from, to).map(|f| ("from", f)));
+    raised.extend(before::death_warning(&subject, person.died_on, to).map(|f| ("to", f)));
+    let covered_until = certified.iter().filter(|(a, b)| *a <= from && from <= *b).map(|(_, b)| *b).max();
+    if let Some(until) = covered_until {
+        raised.extend(before::certificate_warning(&subject, until, to).map(|f| ("to", f)));
+    }
+    raised.extend(before::suspension_warning(&txn, &subject, from).await?.map(|f| ("plan_id", f)));
+    let version = policy::in_force(&txn, plan.region_id, from).await?;
+    let doc = version.as_ref().map(policy::document_of).transpose()?;
+    if let Some(doc) = &doc {
+        let have = enum_from_db(&cg.qualification)?;
+        let items = plans::items_of(&plan)?;
+        raised.extend(before::qualification_warning(&subject, have, &items, doc, from).map(|f| ("caregiver_id", f)));
+        for f in before::overbooking(&txn, cg.id, plan.institution_id, from, to, doc).await? {
+            raised.push(("caregiver_id", f));
+        }
+    }
+    let policy = version.as_ref().map(|v| v.id).zip(doc.as_ref());
+    let warnings = signals::warn(&txn, &who, plan.region_id, policy, raised).await?;
     audit::commit(txn).await?;
-    Ok(ScheduleOutcome { created, existing: already })
+    Ok(ScheduleOutcome { created, existing: already, warnings })
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ltci_shared::api::care::{ExceptionCode, PlanItem, PlannedItem, Position, Severity, TaskResult, VisitException};
+use ltci_shared::api::care::{
+    ExceptionCode, MockLocation, PlanItem, PlannedItem, Position, Severity, TaskResult, VisitException,
+};
 use ltci_shared::api::workforce::CaregiverQualification;
 use ltci_shared::geo::{self, Point};
 use ltci_shared::messages as m;
@@ -38,6 +40,11 @@ pub struct Facts<'a> {
     pub died_on: Option<NaiveDate>,
     /// Other visits of the same caregiver overlapping this one.
     pub overlapping: usize,
+    /// The caregiver's other check-ins of the day, for beneficiaries living elsewhere, at the
+    /// very same point as this check-in.
+    pub same_point: usize,
+    /// The caregiver was assigned to the beneficiary on the service day.
+    pub assigned: bool,
     /// Deliveries per item in the beneficiary's other visits of the same week (not rejected).
     pub delivered_elsewhere_this_week: &'a BTreeMap<String, u32>,
 }
@@ -106,6 +113,12 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
             m::finding_overlapping(f.overlapping),
         ));
     }
+    if !f.assigned {
+        out.push(finding(ExceptionCode::NotAssigned, Severity::Review, None, m::finding_not_assigned()));
+    }
+    if f.same_point > 0 {
+        out.push(finding(ExceptionCode::SamePoint, Severity::Review, None, m::finding_same_point(f.same_point)));
+    }
     location_findings(f, &mut out);
     let done = delivered(f.planned, f.tasks);
     for p in f.planned {
@@ -166,7 +179,13 @@ fn location_findings(f: &Facts, out: &mut Vec<VisitException>) {
                 None,
                 m::finding_no_gps(which, reason.text()),
             )),
-            Some(Position::Gps { latitude, longitude, accuracy_m }) => match f.home {
+            Some(Position::Gps { latitude, longitude, accuracy_m, mock }) => match f.home {
+                _ if mock == MockLocation::Yes => out.push(finding(
+                    ExceptionCode::MockLocation,
+                    Severity::Review,
+                    None,
+                    m::finding_mock_location(which),
+                )),
                 None if !no_home_noted => {
                     no_home_noted = true;
                     out.push(finding(
@@ -238,7 +257,7 @@ mod tests {
     }
 
     fn gps(dlat: f64, accuracy_m: f64) -> Option<Position> {
-        Some(Position::Gps { latitude: HOME.latitude + dlat, longitude: HOME.longitude, accuracy_m })
+        Some(Position::gps(HOME.latitude + dlat, HOME.longitude, accuracy_m))
     }
 
     fn done(item: &str) -> TaskResult {
@@ -282,6 +301,8 @@ mod tests {
                 hospitalised: false,
                 died_on: None,
                 overlapping: 0,
+                same_point: 0,
+                assigned: true,
                 delivered_elsewhere_this_week: &self.week,
             }
         }
@@ -346,6 +367,32 @@ mod tests {
         assert_eq!(codes(&verify(&f)), [(ExceptionCode::OverlappingVisit, Severity::Review)]);
         let f = Facts { check_in_day: day.succ_opt().expect("day"), ..c.facts() };
         assert_eq!(codes(&verify(&f)), [(ExceptionCode::OffScheduleDay, Severity::Review)]);
+    }
+
+    #[test]
+    fn mocked_location_shared_point_and_assignment() {
+        let c = Case::new();
+        let mocked = Position::Gps {
+            latitude: HOME.latitude,
+            longitude: HOME.longitude,
+            accuracy_m: 5.0,
+            mock: MockLocation::Yes,
+        };
+        // A mocked fix at the very door is still a mocked fix; one the platform denies is fine.
+        let f = Facts { positions: [Some(mocked), gps(0.0, 5.0)], ..c.facts() };
+        assert_eq!(codes(&verify(&f)), [(ExceptionCode::MockLocation, Severity::Review)]);
+        let honest = Position::Gps {
+            latitude: HOME.latitude,
+            longitude: HOME.longitude,
+            accuracy_m: 5.0,
+            mock: MockLocation::No,
+        };
+        let f = Facts { positions: [Some(honest), gps(0.0, 5.0)], ..c.facts() };
+        assert!(verify(&f).is_empty());
+        let f = Facts { same_point: 1, ..c.facts() };
+        assert_eq!(codes(&verify(&f)), [(ExceptionCode::SamePoint, Severity::Review)]);
+        let f = Facts { assigned: false, ..c.facts() };
+        assert_eq!(codes(&verify(&f)), [(ExceptionCode::NotAssigned, Severity::Review)]);
     }
 
     #[test]

@@ -145,6 +145,9 @@ pub fn exception_code(c: ExceptionCode) -> Text {
         ExceptionCode::OverFrequency => m::ui_x_over_frequency(),
         ExceptionCode::NotInPlan => m::ui_x_not_in_plan(),
         ExceptionCode::TaskNotRecorded => m::ui_x_task_not_recorded(),
+        ExceptionCode::MockLocation => m::ui_x_mock_location(),
+        ExceptionCode::SamePoint => m::ui_x_same_point(),
+        ExceptionCode::NotAssigned => m::ui_x_not_assigned(),
     }
 }
 
@@ -181,6 +184,16 @@ pub fn evidence(key: &str) -> Option<Text> {
         "own_median" => m::evidence_own_median(),
         "own_score" => m::evidence_own_score(),
         "peer_score_min" => m::evidence_peer_score_min(),
+        "day" => m::evidence_day(),
+        "admitted_on" => m::evidence_admitted_on(),
+        "discharged_on" => m::evidence_discharged_on(),
+        "expires_on" => m::evidence_expires_on(),
+        "end_on" => m::evidence_end_on(),
+        "items" => m::evidence_items(),
+        "week_hours" => m::evidence_week_hours(),
+        "max_caregiver_hours_per_week" => m::evidence_max_caregiver_hours_per_week(),
+        "days_over" => m::evidence_days_over(),
+        "no_fix_visits_per_month" => m::evidence_no_fix_visits_per_month(),
         _ => return None,
     })
 }

@@ -566,10 +566,8 @@ async fn seed_visit_history(state: &crate::state::AppState, persons: &[insured_p
         let local = day(back).and_hms_opt(hour, minute, 0).unwrap_or_default();
         zone.from_local_datetime(&local).earliest().map(|t| t.to_utc()).unwrap_or_default()
     };
-    let home = |p: &insured_person::Model, dlat: f64| Position::Gps {
-        latitude: p.latitude.unwrap_or_default() + dlat,
-        longitude: p.longitude.unwrap_or_default(),
-        accuracy_m: 10.0,
+    let home = |p: &insured_person::Model, dlat: f64| {
+        Position::gps(p.latitude.unwrap_or_default() + dlat, p.longitude.unwrap_or_default(), 10.0)
     };
     let event = |visit_id, body| VisitEvent { id: Uuid::now_v7(), visit_id, unscheduled: None, body };
     let mut events = Vec::new();

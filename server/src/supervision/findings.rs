@@ -30,6 +30,7 @@ use crate::fields::check_paragraph;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::state::AppState;
+use crate::supervision::analysis::rules::Source;
 
 /// The longest answer or reason, in characters.
 const MAX_TEXT: usize = 1000;
@@ -109,6 +110,22 @@ pub async fn list(state: &AppState, actor: &Actor, f: FindingFilter, page: PageR
     }
     if let Some(i) = f.institution_id {
         q = q.filter(finding::Column::InstitutionId.eq(i));
+    }
+    if let Some(c) = f.caregiver_id {
+        q = q.filter(finding::Column::CaregiverId.eq(c));
+    }
+    if let Some(moment) = f.moment {
+        let rules: Vec<String> = Rule::ALL.iter().filter(|r| r.moment() == moment).map(enum_to_db).collect();
+        q = q.filter(finding::Column::Rule.is_in(rules));
+    }
+    if let Some(plan) = f.plan_id {
+        let on_plan = Query::select()
+            .column(finding_record::Column::FindingId)
+            .from(finding_record::Entity)
+            .and_where(finding_record::Column::Source.eq(Source::Plan.code()))
+            .and_where(finding_record::Column::SourceId.eq(plan))
+            .to_owned();
+        q = q.filter(finding::Column::Id.in_subquery(on_plan));
     }
     if let Some(month) = f.month.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         crate::fields::month(month).map_err(|(c, t)| ApiError::invalid_field("month", c, t))?;

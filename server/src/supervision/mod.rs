@@ -6,3 +6,4 @@ pub mod findings;
 pub mod report;
 pub mod routes;
 pub mod sanctions;
+pub mod signals;

@@ -6,25 +6,31 @@ use chrono::{NaiveDate, Utc};
 use ltci_shared::Page;
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::institutions::InstitutionStatus;
+use ltci_shared::api::supervision::Warning;
 use ltci_shared::api::workforce::{
     Assignment, AssignmentFilter, CaregiverQualification, CaregiverStatus, CreateAssignment, EndAssignment,
 };
 use ltci_shared::messages as m;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use super::caregivers;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{caregiver_assignment as asg, enum_from_db, enum_to_db, institution, service_relation};
+use crate::care::before::{self, Subject};
+use crate::care::{partners, plans};
+use crate::entities::{
+    care_plan, caregiver_assignment as asg, enum_from_db, enum_to_db, institution, insured_person, service_relation,
+};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
 use crate::institutions::relations;
+use crate::policy::service as policy;
 use crate::state::AppState;
-use crate::supervision::sanctions;
+use crate::supervision::{sanctions, signals};
 
 fn view(m: asg::Model) -> Assignment {
     Assignment {
@@ -35,6 +41,7 @@ fn view(m: asg::Model) -> Assignment {
         start_on: m.start_on,
         end_on: m.end_on,
         end_reason: m.end_reason,
+        warnings: Vec::new(),
     }
 }
 
@@ -121,17 +128,61 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateAssignment) -> A
     }
     .insert(&txn)
     .await?;
+    let who = AuditActor::from(actor);
     audit::record(
         &txn,
-        &AuditActor::from(actor),
+        &who,
         "caregiver_assignment.start",
         "caregiver_assignment",
         m.id,
         &["caregiver_id", "insured_person_id", "start_on"],
     )
     .await?;
+    let warnings = warnings(&txn, &who, &m, qualification).await?;
     audit::commit(txn).await?;
-    Ok(view(m))
+    Ok(Assignment { warnings, ..view(m) })
+}
+
+/// The checks made before care on a new assignment (事前提醒): the beneficiary in hospital or
+/// deceased on its first day, the institution suspended, the caregiver not qualified for the
+/// items of the person's home-visit plan with the institution.
+async fn warnings(
+    txn: &DatabaseTransaction,
+    who: &AuditActor,
+    a: &asg::Model,
+    have: CaregiverQualification,
+) -> ApiResult<Vec<Warning>> {
+    let subject = Subject {
+        institution_id: a.institution_id,
+        person_id: a.insured_person_id,
+        caregiver_id: Some(a.caregiver_id),
+        plan: None,
+        key: format!("assignment:{}", a.id),
+    };
+    let died_on = insured_person::Entity::find_by_id(a.insured_person_id).one(txn).await?.and_then(|p| p.died_on);
+    let spells = partners::hospital_spells(txn, a.insured_person_id).await?;
+    let mut raised: Vec<(&str, _)> = Vec::new();
+    raised.extend(before::hospital_warning(&subject, &spells, a.start_on, a.start_on).map(|f| ("start_on", f)));
+    raised.extend(before::death_warning(&subject, died_on, a.start_on).map(|f| ("insured_person_id", f)));
+    raised.extend(before::suspension_warning(txn, &subject, a.start_on).await?.map(|f| ("caregiver_id", f)));
+    let version = policy::in_force(txn, a.region_id, a.start_on).await?;
+    let doc = version.as_ref().map(policy::document_of).transpose()?;
+    let plan = care_plan::Entity::find()
+        .filter(care_plan::Column::InsuredPersonId.eq(a.insured_person_id))
+        .filter(care_plan::Column::InstitutionId.eq(a.institution_id))
+        .filter(care_plan::Column::CareMode.eq(enum_to_db(&CareMode::HomeVisit)))
+        .filter(plans::running_on(a.start_on))
+        .one(txn)
+        .await?;
+    if let (Some(doc), Some(plan)) = (&doc, plan) {
+        let subject = Subject { plan: Some((plan.id, plan.start_on)), ..subject.clone() };
+        let items = plans::items_of(&plan)?;
+        raised.extend(
+            before::qualification_warning(&subject, have, &items, doc, a.start_on).map(|f| ("caregiver_id", f)),
+        );
+    }
+    let policy = version.as_ref().map(|v| v.id).zip(doc.as_ref());
+    signals::warn(txn, who, a.region_id, policy, raised).await
 }
 
 /// Ends one assignment on its last day.

@@ -62,6 +62,9 @@ pub struct CarePlan {
     pub status: PlanStatus,
     pub end_reason: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Warnings of the checks made before care (事前提醒), in the answer that saved the plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::api::supervision::Warning>,
 }
 
 /// Filter of `GET /api/v1/care-plans`.
@@ -105,6 +108,9 @@ pub struct ScheduleOutcome {
     pub created: Vec<Visit>,
     /// Days in the range that already had a visit of the plan.
     pub existing: u32,
+    /// Warnings of the checks made before care (事前提醒).
+    #[serde(default)]
+    pub warnings: Vec<crate::api::supervision::Warning>,
 }
 
 /// A catalogue item a visit should deliver, and how many times.
@@ -200,6 +206,13 @@ pub enum ExceptionCode {
     NotInPlan,
     /// A planned item has no result (done, or not done with a reason).
     TaskNotRecorded,
+    /// The phone reported a mocked location (模拟定位) at check-in or check-out.
+    MockLocation,
+    /// Checked in at the very same point as another of the caregiver's visits that day for a
+    /// beneficiary living elsewhere.
+    SamePoint,
+    /// The caregiver was not assigned to the beneficiary on the day.
+    NotAssigned,
 }
 
 /// A reviewer's decision on a `review` exception.
@@ -442,10 +455,37 @@ pub enum Position {
         longitude: f64,
         /// Radius of the fix's error circle, in metres.
         accuracy_m: f64,
+        /// Whether the platform says the location was mocked; left out when it cannot say.
+        #[serde(default, skip_serializing_if = "MockLocation::is_unknown")]
+        mock: MockLocation,
     },
     Unavailable {
         reason: NoGpsReason,
     },
+}
+
+impl Position {
+    /// A fix whose platform cannot say whether it was mocked (desktop and browser builds).
+    pub const fn gps(latitude: f64, longitude: f64, accuracy_m: f64) -> Position {
+        Position::Gps { latitude, longitude, accuracy_m, mock: MockLocation::Unknown }
+    }
+}
+
+/// What the phone's platform says about a fix: mocked by an app (模拟定位), not mocked, or
+/// unknown (the desktop and browser builds, older app versions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MockLocation {
+    #[default]
+    Unknown,
+    No,
+    Yes,
+}
+
+impl MockLocation {
+    pub fn is_unknown(&self) -> bool {
+        *self == MockLocation::Unknown
+    }
 }
 
 /// Why institution staff correct a visit.

@@ -185,10 +185,30 @@ pub enum Rule {
     SameGpsPoint,
     /// 指标异常: an institution's services per beneficiary far above its peers' and its own history.
     PeerOutlier,
+    /// 事前 · 住院期间安排服务: a plan, schedule or assignment while the beneficiary is in hospital.
+    PlannedInHospital,
+    /// 事前 · 身故后安排服务: a plan or assignment reaching past the beneficiary's recorded death.
+    PlannedAfterDeath,
+    /// 事前 · 证书先于计划到期: the disability certificate ends before the plan (or a scheduled range).
+    CertificateEndsFirst,
+    /// 事前 · 护理员资质不符: a caregiver scheduled or assigned for items needing a qualification they lack.
+    CaregiverUnqualified,
+    /// 事前 · 排班超时: a caregiver's planned hours above the policy's daily or weekly maximum.
+    CaregiverOverbooked,
+    /// 事前 · 机构暂停期间安排服务: care planned with an institution whose designation is suspended.
+    InstitutionSuspended,
+    /// 事中 · 模拟定位: the phone reported that its location was mocked (a spoofing app).
+    MockLocation,
+    /// 事中 · 无定位签到: a caregiver's visits of a month without a location fix, above the policy's count.
+    NoLocationFix,
+    /// 事中 · 同日同点签到: one caregiver's check-ins for different homes on one day at the very same point.
+    SamePointSameDay,
+    /// 事中 · 非指派护理员: a visit by a caregiver not assigned to the beneficiary on its day.
+    UnassignedCaregiver,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 21] = [
         Rule::ImpossibleTravel,
         Rule::LongDay,
         Rule::CrossInstitutionOverlap,
@@ -200,6 +220,16 @@ impl Rule {
         Rule::MinimumDuration,
         Rule::SameGpsPoint,
         Rule::PeerOutlier,
+        Rule::PlannedInHospital,
+        Rule::PlannedAfterDeath,
+        Rule::CertificateEndsFirst,
+        Rule::CaregiverUnqualified,
+        Rule::CaregiverOverbooked,
+        Rule::InstitutionSuspended,
+        Rule::MockLocation,
+        Rule::NoLocationFix,
+        Rule::SamePointSameDay,
+        Rule::UnassignedCaregiver,
     ];
 
     /// The rule's name for people.
@@ -217,11 +247,33 @@ impl Rule {
             Rule::MinimumDuration => m::rule_minimum_duration(),
             Rule::SameGpsPoint => m::rule_same_gps_point(),
             Rule::PeerOutlier => m::rule_peer_outlier(),
+            Rule::PlannedInHospital => m::rule_planned_in_hospital(),
+            Rule::PlannedAfterDeath => m::rule_planned_after_death(),
+            Rule::CertificateEndsFirst => m::rule_certificate_ends_first(),
+            Rule::CaregiverUnqualified => m::rule_caregiver_unqualified(),
+            Rule::CaregiverOverbooked => m::rule_caregiver_overbooked(),
+            Rule::InstitutionSuspended => m::rule_institution_suspended(),
+            Rule::MockLocation => m::rule_mock_location(),
+            Rule::NoLocationFix => m::rule_no_location_fix(),
+            Rule::SamePointSameDay => m::rule_same_point_same_day(),
+            Rule::UnassignedCaregiver => m::rule_unassigned_caregiver(),
         }
     }
 
+    /// When the rule looks: the ones the monthly analysis owns are `After`.
     pub fn moment(self) -> Moment {
-        Moment::After
+        match self {
+            Rule::PlannedInHospital
+            | Rule::PlannedAfterDeath
+            | Rule::CertificateEndsFirst
+            | Rule::CaregiverUnqualified
+            | Rule::CaregiverOverbooked
+            | Rule::InstitutionSuspended => Moment::Before,
+            Rule::MockLocation | Rule::NoLocationFix | Rule::SamePointSameDay | Rule::UnassignedCaregiver => {
+                Moment::During
+            }
+            _ => Moment::After,
+        }
     }
 
     pub fn severity(self) -> FindingSeverity {
@@ -232,11 +284,36 @@ impl Rule {
             | Rule::VisitDuringStay
             | Rule::BedWhileHospitalised
             | Rule::BedAfterDeath
-            | Rule::SameGpsPoint => FindingSeverity::Serious,
-            Rule::LongDay | Rule::RepeatedCheckInTime | Rule::MinimumDuration => FindingSeverity::Warning,
-            Rule::PeerOutlier => FindingSeverity::Notice,
+            | Rule::SameGpsPoint
+            | Rule::MockLocation
+            | Rule::SamePointSameDay => FindingSeverity::Serious,
+            Rule::LongDay
+            | Rule::RepeatedCheckInTime
+            | Rule::MinimumDuration
+            | Rule::PlannedAfterDeath
+            | Rule::CaregiverUnqualified
+            | Rule::CaregiverOverbooked
+            | Rule::InstitutionSuspended
+            | Rule::NoLocationFix
+            | Rule::UnassignedCaregiver => FindingSeverity::Warning,
+            Rule::PeerOutlier | Rule::PlannedInHospital | Rule::CertificateEndsFirst => FindingSeverity::Notice,
         }
     }
+}
+
+/// A warning of the checks made before care is given (事前提醒), returned with the plan, the
+/// schedule or the assignment that raised it and kept as an open finding for the agency. A rule
+/// the policy makes blocking (`[monitoring.before] blocking`) refuses instead: 422 with the rule's
+/// code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Warning {
+    pub rule: Rule,
+    /// The request's field it is about.
+    pub field: String,
+    /// What was found, in the reader's language.
+    pub message: String,
+    /// The finding it is kept as.
+    pub finding_id: Uuid,
 }
 
 /// Where a finding stands.
@@ -267,7 +344,7 @@ impl FindingStatus {
 /// A record a finding names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FindingRecord {
-    /// `visit` or `stay`.
+    /// `visit`, `stay`, or `plan` (a warning before care is given).
     pub source: String,
     pub source_id: Uuid,
     pub service_on: NaiveDate,
@@ -323,6 +400,11 @@ pub struct Finding {
 pub struct FindingFilter {
     pub status: Option<FindingStatus>,
     pub rule: Option<Rule>,
+    /// Only the rules of one moment (事前 / 事中 / 事后).
+    pub moment: Option<Moment>,
+    /// Only the warnings raised on one care plan (its plan, its scheduling).
+    pub plan_id: Option<Uuid>,
+    pub caregiver_id: Option<Uuid>,
     pub institution_id: Option<Uuid>,
     /// `YYYY-MM`.
     pub month: Option<String>,

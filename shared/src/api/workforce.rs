@@ -258,6 +258,9 @@ pub struct Assignment {
     pub start_on: NaiveDate,
     pub end_on: Option<NaiveDate>,
     pub end_reason: Option<String>,
+    /// Warnings of the checks made before care (事前提醒), in the answer that started it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<crate::api::supervision::Warning>,
 }
 
 /// Filters of `GET /api/v1/caregiver-assignments`.

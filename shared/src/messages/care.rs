@@ -34,6 +34,9 @@ crate::catalogue! {
     finding_over_frequency(code, week, allowed) = "{code} 本周已提供 {week} 次，护理计划允许 {allowed} 次" / "{code} delivered {week} times this week; the plan allows {allowed}";
     at_check_in() = "签到时" / "check-in";
     at_check_out() = "签退时" / "check-out";
+    finding_mock_location(which) = "{which}时手机报告模拟定位" / "the phone reported a mocked location at {which}";
+    finding_same_point(count) = "签到坐标与当日另外 {count} 次、住址不同的服务对象的签到完全相同" / "the check-in point is the very same as {count} other check-in(s) that day for beneficiaries living elsewhere";
+    finding_not_assigned() = "护理员当日未被指派服务此对象" / "the caregiver was not assigned to this beneficiary on the day";
     finding_no_gps(which, reason) = "{which}没有 GPS 定位（{reason}）" / "no GPS position at {which} ({reason})";
     finding_no_home_coordinates() = "服务对象没有登记住址坐标" / "the beneficiary has no registered coordinates";
     finding_outside_geofence(which, distance, accuracy, radius) = "{which}距登记住址 {distance} 米（精度 ±{accuracy} 米；允许 {radius} 米）" / "{which} {distance} m from the registered address (±{accuracy} m; allowed {radius} m)";

@@ -567,6 +567,9 @@ crate::catalogue! {
     ui_monitor_findings() = "监控发现" / "Findings";
     ui_finding() = "监控发现" / "Finding";
     ui_rule() = "监控规则" / "Rule";
+    ui_moment() = "环节" / "Moment";
+    ui_warnings_before() = "事前提醒" / "Warnings before care";
+    ui_warnings_before_hint() = "保存计划、排班或分配护理员时发现的情况；已作为监控发现交经办机构处理" / "What the checks found when the plan was saved, visits scheduled or the caregiver assigned; kept as findings for the agency";
     ui_severity() = "严重程度" / "Severity";
     ui_summary() = "发现内容" / "What was found";
     ui_finding_evidence() = "证据（触发数值与政策阈值）" / "Evidence (the numbers and the policy's thresholds)";
@@ -576,6 +579,7 @@ crate::catalogue! {
     ui_affected_yes() = "是" / "yes";
     ui_visit_record() = "上门服务" / "Home visit";
     ui_stay_record() = "入住床日" / "Bed-day";
+    ui_plan_record() = "护理计划" / "Care plan";
     ui_view() = "查看" / "View";
     ui_finding_answered() = "机构已答复" / "answered";
     ui_finding_answer() = "机构答复" / "The institution's answer";

@@ -194,6 +194,9 @@ crate::catalogue! {
     ui_x_over_frequency() = "超出频次" / "over the weekly frequency";
     ui_x_not_in_plan() = "计划外项目" / "not in the plan";
     ui_x_task_not_recorded() = "项目未记录" / "item not recorded";
+    ui_x_mock_location() = "模拟定位" / "mocked location";
+    ui_x_same_point() = "同日同点签到" / "same point as another home";
+    ui_x_not_assigned() = "非指派护理员" / "caregiver not assigned";
     ui_stays_page() = "床位与费用" / "Beds and charges";
     ui_stays_now() = "在住" / "in now";
     ui_stays_all() = "含已出院" / "discharged too";

@@ -91,10 +91,7 @@ async fn main() -> anyhow::Result<()> {
                         id: Uuid::now_v7(),
                         visit_id,
                         unscheduled: None,
-                        body: VisitEventBody::CheckIn {
-                            at: Utc::now(),
-                            position: Position::Gps { latitude: 36.07, longitude: 120.38, accuracy_m: 8.0 },
-                        },
+                        body: VisitEventBody::CheckIn { at: Utc::now(), position: Position::gps(36.07, 120.38, 8.0) },
                     };
                     let batch = EventBatch { device_id: format!("bench-{c}"), events: vec![event] };
                     let started = Instant::now();

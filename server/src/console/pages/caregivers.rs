@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use dioxus::prelude::*;
 use ltci_shared::api::institutions::{InstitutionFilter, ServiceRelationFilter};
+use ltci_shared::api::supervision::FindingFilter;
 use ltci_shared::api::supervision::{CreateSanction, SanctionFilter};
 use ltci_shared::api::users::{Role, UserView};
 use ltci_shared::api::workforce::{
@@ -508,7 +509,11 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
     let today = a.today.to_string();
     let level = c.certificate_level.map(|n| m::ui_level_n(n).render(l)).unwrap_or_default();
     let sent_or = |sent: &str, stored: String| if sent.is_empty() { stored } else { sent.to_owned() };
+    let warnings =
+        super::findings::warnings_before(state, ctx, FindingFilter { caregiver_id: Some(id), ..Default::default() })
+            .await?;
     let body = rsx! {
+        {warnings}
         dl { class: "facts",
             dt { {m::ui_id_number().render(l)} } dd { code { "{c.id_number}" } }
             dt { {m::ui_sex_age().render(l)} } dd { {m::ui_sex_and_age(crate::console::labels::sex(c.sex), c.age).render(l)} }

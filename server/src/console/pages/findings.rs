@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use chrono::Datelike;
 use dioxus::prelude::*;
 use ltci_shared::api::supervision::{
-    AnswerFinding, DecideFinding, FindingDecision, FindingFilter, FindingStatus, MonitorRequest, MonitorRun,
+    AnswerFinding, DecideFinding, FindingDecision, FindingFilter, FindingStatus, Moment, MonitorRequest, MonitorRun,
     ReportFilter, ReportGroup, Rule,
 };
 use ltci_shared::messages as m;
@@ -23,6 +23,7 @@ use crate::console::html::{self, Notice, Page};
 use crate::console::session::{Ctx, Posted};
 use crate::console::{format, labels};
 use crate::entities::enum_to_db;
+use crate::http::error::ApiError;
 use crate::http::pagination::PageRequest;
 use crate::state::AppState;
 use crate::supervision::{analysis, findings, report};
@@ -34,6 +35,7 @@ const DONE: [fn() -> Text; 2] = [m::ui_done_finding_answered, m::ui_done_finding
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
     status: Option<String>,
+    moment: Option<String>,
     rule: Option<String>,
     month: Option<String>,
     offset: Option<u64>,
@@ -53,8 +55,9 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
         Some(_) => html::choice(&q.status),
     };
     let rule: Option<Rule> = html::choice(&q.rule);
+    let moment: Option<Moment> = html::choice(&q.moment);
     let month = q.month.clone().filter(|m| !m.trim().is_empty());
-    let filter = FindingFilter { status, rule, institution_id: None, month: month.clone() };
+    let filter = FindingFilter { status, rule, moment, month: month.clone(), ..Default::default() };
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
     let found = findings::list(state, a, filter, page).await?;
     let names = institution_names(state, ctx, found.items.iter().filter_map(|f| f.institution_id).collect()).await?;
@@ -64,7 +67,13 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
     };
     let status_code = status.map(|s| enum_to_db(&s)).unwrap_or_default();
     let rule_code = rule.map(|r| enum_to_db(&r));
-    let query = html::query_of(&[("status", &Some(status_code.clone())), ("rule", &rule_code), ("month", &month)]);
+    let moment_code = moment.map(|r| enum_to_db(&r));
+    let query = html::query_of(&[
+        ("status", &Some(status_code.clone())),
+        ("moment", &moment_code),
+        ("rule", &rule_code),
+        ("month", &month),
+    ]);
     let last_month = (ctx.actor.today.with_day0(0).unwrap_or(ctx.actor.today) - chrono::Duration::days(1))
         .format("%Y-%m")
         .to_string();
@@ -91,10 +100,17 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
                     option { value: enum_to_db(&s), selected: status == Some(s), {s.text().render(l)} }
                 }
             }
+            label { r#for: "f-moment", {m::ui_moment().render(l)} }
+            select { id: "f-moment", name: "moment", "data-autosubmit": "true",
+                option { value: "", {m::ui_any().render(l)} }
+                for x in [Moment::Before, Moment::During, Moment::After] {
+                    option { value: enum_to_db(&x), selected: moment == Some(x), {x.text().render(l)} }
+                }
+            }
             label { r#for: "f-rule", {m::ui_rule().render(l)} }
             select { id: "f-rule", name: "rule", "data-autosubmit": "true",
                 option { value: "", {m::ui_any().render(l)} }
-                for r in Rule::ALL {
+                for r in Rule::ALL.into_iter().filter(|r| moment.is_none_or(|x| r.moment() == x)) {
                     option { value: enum_to_db(&r), selected: rule == Some(r), {r.text().render(l)} }
                 }
             }
@@ -105,6 +121,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
         table {
             thead { tr {
                 th { scope: "col", {m::ui_rule().render(l)} }
+                th { scope: "col", {m::ui_moment().render(l)} }
                 th { scope: "col", {m::ui_severity().render(l)} }
                 th { scope: "col", {m::ui_day().render(l)} }
                 th { scope: "col", {m::ui_institution().render(l)} }
@@ -115,6 +132,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
                 for f in found.items.iter() {
                     tr {
                         td { a { href: "/findings/{f.id}", "{f.rule_name}" } }
+                        td { {f.moment.text().render(l)} }
                         td { {f.severity.text().render(l)} }
                         td { {format::day(f.occurred_on)} }
                         td { {f.institution_id.and_then(|i| names.get(&i).cloned()).unwrap_or_default()} }
@@ -289,10 +307,10 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
                         tr {
                             td { {format::day(r.service_on)} }
                             td {
-                                if r.source == "visit" {
-                                    a { href: "/visits/{r.source_id}", {m::ui_visit_record().render(l)} }
-                                } else {
-                                    a { href: "/stays/{r.source_id}", {m::ui_stay_record().render(l)} }
+                                match r.source.as_str() {
+                                    "visit" => rsx! { a { href: "/visits/{r.source_id}", {m::ui_visit_record().render(l)} } },
+                                    "plan" => rsx! { a { href: "/plans/{r.source_id}", {m::ui_plan_record().render(l)} } },
+                                    _ => rsx! { a { href: "/stays/{r.source_id}", {m::ui_stay_record().render(l)} } },
                                 }
                             }
                             td { if r.affected { {m::ui_affected_yes().render(l)} } }
@@ -398,7 +416,7 @@ pub async fn decide(State(state): State<AppState>, Path(id): Path<Uuid>, posted:
             };
             findings::decide(&state, &ctx.actor, id, req).await
         }
-        None => Err(crate::http::error::ApiError::invalid_field("decision", "required", m::ui_choose_decision())),
+        None => Err(ApiError::invalid_field("decision", "required", m::ui_choose_decision())),
     };
     match done {
         Ok(_) => Ok(html::done_at(&format!("/findings/{id}"), m::ui_done_finding_decided())),
@@ -495,4 +513,32 @@ pub async fn report_csv(
     let mut resp = crate::http::download::csv_response(&name, body);
     html::secure_headers(resp.headers_mut());
     Ok(resp)
+}
+
+/// The open warnings before care (事前提醒) about a plan or a caregiver, each leading to its
+/// finding; nothing for a reader who may not read findings.
+pub async fn warnings_before(state: &AppState, ctx: &Ctx, filter: FindingFilter) -> Result<Element, ApiError> {
+    let l = ctx.lang;
+    if !ctx.actor.can(Permission::ReadFindings) {
+        return Ok(rsx! {});
+    }
+    let filter = FindingFilter { status: Some(FindingStatus::Open), moment: Some(Moment::Before), ..filter };
+    let found = findings::list(state, &ctx.actor, filter, PageRequest { limit: PAGE_SIZE, offset: 0 }).await?.items;
+    if found.is_empty() {
+        return Ok(rsx! {});
+    }
+    Ok(rsx! {
+        section { class: "warnings", id: "warnings-before",
+            h2 { {m::ui_warnings_before().render(l)} }
+            p { class: "muted", {m::ui_warnings_before_hint().render(l)} }
+            ul {
+                for f in found.iter() {
+                    li { class: "notice warning",
+                        a { href: "/findings/{f.id}", "{f.rule_name}" }
+                        " · {f.summary}"
+                    }
+                }
+            }
+        }
+    })
 }

@@ -13,6 +13,7 @@ use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{
     CarePlan, CreateCarePlan, EndCarePlan, PlanItem, PlanStatus, ScheduleRequest, VisitFilter,
 };
+use ltci_shared::api::supervision::FindingFilter;
 use ltci_shared::api::workforce::AssignmentFilter;
 use ltci_shared::messages as m;
 use ltci_shared::policy::{PaymentBasis, PolicyDocument};
@@ -353,7 +354,10 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, notice: 
     let to_default = until.min(plan.end_on).to_string();
     let item_name = |code: &str| doc.item(code).map(|i| i.name.clone()).unwrap_or_default();
     let or = |sent: &str, d: &str| if sent.is_empty() { d.to_owned() } else { sent.to_owned() };
+    let warnings =
+        super::findings::warnings_before(state, ctx, FindingFilter { plan_id: Some(id), ..Default::default() }).await?;
     let body = rsx! {
+        {warnings}
         dl { class: "facts",
             dt { {m::ui_person().render(l)} } dd { a { href: "/persons/{plan.insured_person_id}", "{b.name}" } }
             dt { {m::ui_care_mode().render(l)} } dd { {plan.care_mode.text().render(l)} }

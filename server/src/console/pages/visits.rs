@@ -361,7 +361,7 @@ pub async fn correct(
 
 fn position_text(l: Lang, p: &Position, home: Option<Point>) -> String {
     match p {
-        Position::Gps { latitude, longitude, accuracy_m } => {
+        Position::Gps { latitude, longitude, accuracy_m, .. } => {
             let at = m::ui_position(format!("{latitude:.5}"), format!("{longitude:.5}"), format!("{accuracy_m:.0}"));
             let mut text = at.render(l);
             if let Some(home) = home {

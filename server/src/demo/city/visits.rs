@@ -74,11 +74,11 @@ fn gps(rng: &mut ChaCha8Rng, home: Point, off_by: f64) -> Position {
     let jitter = |rng: &mut ChaCha8Rng| rng.random_range(-0.00018..0.00018);
     // Phones report fixes to six decimals (about 0.1 m).
     let six = |x: f64| (x * 1e6).round() / 1e6;
-    Position::Gps {
-        latitude: six(home.latitude + jitter(rng) + off_by),
-        longitude: six(home.longitude + jitter(rng)),
-        accuracy_m: f64::from(rng.random_range(5..25u32)),
-    }
+    Position::gps(
+        six(home.latitude + jitter(rng) + off_by),
+        six(home.longitude + jitter(rng)),
+        f64::from(rng.random_range(5..25u32)),
+    )
 }
 
 /// The events one visit of `items` made, starting at `check_in`, by the caregiver (and perhaps a
@@ -174,6 +174,9 @@ fn derived(
             hospitalised: false,
             died_on: None,
             overlapping: 0,
+            // The generator's caregivers serve the clients they are assigned, each at their door.
+            same_point: 0,
+            assigned: true,
             delivered_elsewhere_this_week: elsewhere,
         }),
         _ => Vec::new(),

@@ -180,7 +180,7 @@ async fn lapse(
 }
 
 /// The rows of a finding's records, in order.
-fn rows_of(finding_id: Uuid, records: &[Rec]) -> Vec<finding_record::ActiveModel> {
+pub(crate) fn rows_of(finding_id: Uuid, records: &[Rec]) -> Vec<finding_record::ActiveModel> {
     let mut seen = HashSet::new();
     records
         .iter()

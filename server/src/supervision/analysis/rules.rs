@@ -108,6 +108,8 @@ pub struct Month {
 pub enum Source {
     Visit,
     Stay,
+    /// A care plan a warning before care is about.
+    Plan,
 }
 
 impl Source {
@@ -115,6 +117,7 @@ impl Source {
         match self {
             Source::Visit => "visit",
             Source::Stay => "stay",
+            Source::Plan => "plan",
         }
     }
 }
