@@ -8,10 +8,10 @@ use chrono::Utc;
 use ltci_shared::api::supervision::{FindingStatus, Rule, Warning};
 use ltci_shared::policy::PolicyDocument;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::analysis::record::rows_of;
+use super::analysis::record::{Origin, open_row, rows_of};
 use super::analysis::rules::Found;
 use crate::audit::{self, AuditActor};
 use crate::entities::{enum_to_db, finding, finding_record};
@@ -54,35 +54,14 @@ pub async fn raise<C: ConnectionTrait>(
         }
         None => {
             let id = Uuid::now_v7();
-            finding::Entity::insert(finding::ActiveModel {
-                id: Set(id),
-                region_id: Set(region_id),
-                rule: Set(rule),
-                key: Set(found.key),
-                month: Set(found.occurred_on.format("%Y-%m").to_string()),
-                occurred_on: Set(found.occurred_on),
-                institution_id: Set(found.institution_id),
-                caregiver_id: Set(found.caregiver_id),
-                insured_person_id: Set(found.person_id),
-                summary: Set(summary),
-                evidence: Set(evidence),
-                policy_version_id: Set(policy_version_id),
-                status: Set(enum_to_db(&FindingStatus::Open)),
-                answer: Set(None),
-                answered_by: Set(None),
-                answered_at: Set(None),
-                decision_reason: Set(None),
-                decided_by: Set(None),
-                decided_at: Set(None),
-                deducted_fen: Set(0),
-                recovered_fen: Set(0),
-                violation_id: Set(None),
-                run_id: Set(None),
-                created_at: Set(now),
-                updated_at: Set(now),
-            })
-            .exec_without_returning(db)
-            .await?;
+            let origin = Origin {
+                region_id,
+                month: found.occurred_on.format("%Y-%m").to_string(),
+                policy_version_id,
+                run_id: None,
+                now,
+            };
+            finding::Entity::insert(open_row(id, &origin, &found)).exec_without_returning(db).await?;
             audit::record(db, who, "finding.found", "finding", id, &[]).await?;
             id
         }

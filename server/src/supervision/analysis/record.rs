@@ -73,33 +73,14 @@ pub async fn record(
                     let id = Uuid::now_v7();
                     records.extend(rows_of(id, &f.records));
                     trail.push(audit::row(&who, "finding.found", "finding", &id.to_string(), &[]));
-                    new_rows.push(finding::ActiveModel {
-                        id: Set(id),
-                        region_id: Set(actor.region_id),
-                        rule: Set(rule),
-                        key: Set(f.key),
-                        month: Set(month.to_owned()),
-                        occurred_on: Set(f.occurred_on),
-                        institution_id: Set(f.institution_id),
-                        caregiver_id: Set(f.caregiver_id),
-                        insured_person_id: Set(f.person_id),
-                        summary: Set(summary),
-                        evidence: Set(evidence),
-                        policy_version_id: Set(policy_version_id),
-                        status: Set(enum_to_db(&FindingStatus::Open)),
-                        answer: Set(None),
-                        answered_by: Set(None),
-                        answered_at: Set(None),
-                        decision_reason: Set(None),
-                        decided_by: Set(None),
-                        decided_at: Set(None),
-                        deducted_fen: Set(0),
-                        recovered_fen: Set(0),
-                        violation_id: Set(None),
-                        run_id: Set(Some(run_id)),
-                        created_at: Set(now),
-                        updated_at: Set(now),
-                    });
+                    let origin = Origin {
+                        region_id: actor.region_id,
+                        month: month.to_owned(),
+                        policy_version_id,
+                        run_id: Some(run_id),
+                        now,
+                    };
+                    new_rows.push(open_row(id, &origin, &f));
                 }
                 Some(k) if k.status == enum_to_db(&FindingStatus::Open) => {
                     let changed = k.summary != summary || k.evidence != evidence;
@@ -180,6 +161,48 @@ async fn lapse(
 }
 
 /// The rows of a finding's records, in order.
+/// Where a new finding comes from.
+pub(crate) struct Origin {
+    pub region_id: Uuid,
+    /// The month of the services it concerns.
+    pub month: String,
+    pub policy_version_id: Option<Uuid>,
+    /// The monthly analysis that found it (none for one raised before or during care).
+    pub run_id: Option<Uuid>,
+    pub now: chrono::DateTime<Utc>,
+}
+
+/// A new open finding of `f`, its summary and evidence in their stored form.
+pub(crate) fn open_row(id: Uuid, origin: &Origin, f: &Found) -> finding::ActiveModel {
+    finding::ActiveModel {
+        id: Set(id),
+        region_id: Set(origin.region_id),
+        rule: Set(enum_to_db(&f.rule)),
+        key: Set(f.key.clone()),
+        month: Set(origin.month.clone()),
+        occurred_on: Set(f.occurred_on),
+        institution_id: Set(f.institution_id),
+        caregiver_id: Set(f.caregiver_id),
+        insured_person_id: Set(f.person_id),
+        summary: Set(f.summary.stored()),
+        evidence: Set(f.evidence.to_string()),
+        policy_version_id: Set(origin.policy_version_id),
+        status: Set(enum_to_db(&FindingStatus::Open)),
+        answer: Set(None),
+        answered_by: Set(None),
+        answered_at: Set(None),
+        decision_reason: Set(None),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        deducted_fen: Set(0),
+        recovered_fen: Set(0),
+        violation_id: Set(None),
+        run_id: Set(origin.run_id),
+        created_at: Set(origin.now),
+        updated_at: Set(origin.now),
+    }
+}
+
 pub(crate) fn rows_of(finding_id: Uuid, records: &[Rec]) -> Vec<finding_record::ActiveModel> {
     let mut seen = HashSet::new();
     records
