@@ -16,19 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${RECORDS:-1000000}"
 command -v sqlite3 >/dev/null || { echo "sqlite3 not found: install the SQLite shell" >&2; exit 2; }
-cargo build --release -q -p ltci-server
-bin=target/release/ltci-server
-pg="${PGURL:-postgres://postgres@127.0.0.1:5432}"
-work="$(mktemp -d)"
 db="ltci_bench_audit_$$"
-cleanup() {
-  rm -rf "$work"
-  psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-export LTCI_LOG=warn LTCI_BIND=127.0.0.1:0 \
-  LTCI_JWT_SECRET="bench-jwt-secret-$(head -c 24 /dev/urandom | base64)" \
-  LTCI_DATA_KEY="bench-data-key-$(head -c 24 /dev/urandom | base64)"
+databases="$db"
+. scripts/bench-setup.sh
 
 run() { # label args… → "label seconds peak-kB" (verify's exit code is checked by the caller)
   /usr/bin/time -f "%e %M" -o "$work/time" "$bin" "${@:2}" >"$work/out" 2>"$work/err" || true

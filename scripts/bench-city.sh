@@ -12,20 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scales="${SCALES:-10000 100000}"
-cargo build --release -q -p ltci-server
-bin=target/release/ltci-server
-pg="${PGURL:-postgres://postgres@127.0.0.1:5432}"
-work="$(mktemp -d)"
 db="ltci_bench_city_$$"
 floor="ltci_bench_city_floor_$$"
-cleanup() {
-  rm -rf "$work"
-  psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS $floor" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-export LTCI_LOG=warn LTCI_BIND=127.0.0.1:0 \
-  LTCI_JWT_SECRET="bench-jwt-secret-$(head -c 24 /dev/urandom | base64)" \
-  LTCI_DATA_KEY="bench-data-key-$(head -c 24 /dev/urandom | base64)"
+databases="$db $floor"
+. scripts/bench-setup.sh
 echo "PostgreSQL $(psql -tA "$pg/postgres" -c 'SHOW server_version') (PGSSLMODE=${PGSSLMODE:-prefer}), release build"
 
 for n in $scales; do

@@ -15,19 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scales="${SCALES:-10000 100000}"
 k="${FRAUDS:-20}"
-cargo build --release -q -p ltci-server
-bin=target/release/ltci-server
-pg="${PGURL:-postgres://postgres@127.0.0.1:5432}"
-work="$(mktemp -d)"
 db="ltci_bench_monitor_$$"
-cleanup() {
-  rm -rf "$work"
-  psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-export LTCI_LOG=warn LTCI_BIND=127.0.0.1:0 \
-  LTCI_JWT_SECRET="bench-jwt-secret-$(head -c 24 /dev/urandom | base64)" \
-  LTCI_DATA_KEY="bench-data-key-$(head -c 24 /dev/urandom | base64)"
+databases="$db"
+. scripts/bench-setup.sh
 month=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m)
 first="$month-01"
 last=$(date -d "$(date +%Y-%m-01) -1 day" +%Y-%m-%d)

@@ -12,21 +12,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale="${SCALE:-100000}"
-cargo build --release -q -p ltci-server
-bin=target/release/ltci-server
-pg="${PGURL:-postgres://postgres@127.0.0.1:5432}"
-work="$(mktemp -d)"
 db="ltci_bench_reg_$$"
 floor="ltci_bench_floor_$$"
-cleanup() {
-  rm -rf "$work"
-  psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS $floor" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
+databases="$db $floor"
+. scripts/bench-setup.sh
 psql -q "$pg/postgres" -c "CREATE DATABASE $db" >/dev/null
-export LTCI_DATA_DIR="$work/data" LTCI_LOG=warn LTCI_BIND=127.0.0.1:0 \
-  LTCI_JWT_SECRET="bench-jwt-secret-$(head -c 24 /dev/urandom | base64)" \
-  LTCI_DATA_KEY="bench-data-key-$(head -c 24 /dev/urandom | base64)"
+export LTCI_DATA_DIR="$work/data"
 
 # The schema and the demo region (its officer `admin` imports); the floor's database a copy of it.
 export LTCI_DATABASE_URL="$pg/$db"

@@ -18,7 +18,6 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryS
 use serde_json::json;
 use uuid::Uuid;
 
-use super::verify::may_deliver;
 use crate::entities::{enum_from_db, enum_to_db, institution, visit};
 use crate::http::error::{ApiError, ApiResult};
 use crate::supervision::analysis::rules::{Found, Rec, Source};
@@ -121,9 +120,9 @@ pub fn qualification_warning(
     let beyond: Vec<(&str, CaregiverQualification)> = items
         .iter()
         .filter_map(|i| doc.item(&i.code).map(|c| (i.code.as_str(), c.qualification)))
-        .filter(|(_, need)| !may_deliver(have, *need))
+        .filter(|(_, need)| !have.may_deliver(*need))
         .collect();
-    let need = beyond.iter().map(|(_, q)| *q).max_by_key(|q| rank(*q))?;
+    let need = beyond.iter().map(|(_, q)| *q).max_by_key(|q| q.rank())?;
     let codes: Vec<&str> = beyond.iter().map(|(c, _)| *c).collect();
     Some(s.found(
         Rule::CaregiverUnqualified,
@@ -131,14 +130,6 @@ pub fn qualification_warning(
         m::warn_unqualified(codes.join("、"), need.text()),
         json!({ "items": codes.len() }),
     ))
-}
-
-fn rank(q: CaregiverQualification) -> u8 {
-    match q {
-        CaregiverQualification::FamilyCaregiver => 0,
-        CaregiverQualification::CaregiverCertified => 1,
-        CaregiverQualification::Nurse => 2,
-    }
 }
 
 /// Minutes a visit's planned items take at their minimum.

@@ -130,7 +130,8 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
         .into_iter()
         .flatten()
         .collect();
-    let pattern = weekly_pattern(&plans::items_of(&plan)?);
+    let plan_items = plans::items_of(&plan)?;
+    let pattern = weekly_pattern(&plan_items);
     let mut created = Vec::new();
     let mut already = 0u32;
     for day in from.iter_days().take_while(|d| *d <= to) {
@@ -181,8 +182,8 @@ pub async fn schedule(state: &AppState, actor: &Actor, req: ScheduleRequest) -> 
     let doc = version.as_ref().map(policy::document_of).transpose()?;
     if let Some(doc) = &doc {
         let have = enum_from_db(&cg.qualification)?;
-        let items = plans::items_of(&plan)?;
-        raised.extend(before::qualification_warning(&subject, have, &items, doc, from).map(|f| ("caregiver_id", f)));
+        raised
+            .extend(before::qualification_warning(&subject, have, &plan_items, doc, from).map(|f| ("caregiver_id", f)));
         for f in before::overbooking(&txn, cg.id, plan.institution_id, from, to, doc).await? {
             raised.push(("caregiver_id", f));
         }

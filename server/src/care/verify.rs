@@ -55,17 +55,6 @@ fn finding(code: ExceptionCode, severity: Severity, item: Option<&str>, message:
     VisitException { code, severity, message: message.stored(), item: item.map(str::to_owned), resolution: None }
 }
 
-/// Whether a caregiver holding `have` may deliver an item requiring `need`.
-pub fn may_deliver(have: CaregiverQualification, need: CaregiverQualification) -> bool {
-    use CaregiverQualification::*;
-    let rank = |q| match q {
-        Nurse => 2,
-        CaregiverCertified => 1,
-        FamilyCaregiver => 0,
-    };
-    rank(have) >= rank(need)
-}
-
 /// The items delivered (done) and how many times each: a done item counts as many times as it
 /// was planned in this visit, once if it was not planned.
 pub fn delivered(planned: &[PlannedItem], tasks: &[TaskResult]) -> BTreeMap<String, u32> {
@@ -135,7 +124,7 @@ pub fn verify(f: &Facts) -> Vec<VisitException> {
         duration_finding(f, policy, &done, &mut out);
         for code in done.keys() {
             if let Some(item) = policy.item(code)
-                && !may_deliver(f.qualification, item.qualification)
+                && !f.qualification.may_deliver(item.qualification)
             {
                 out.push(finding(
                     ExceptionCode::UnqualifiedCaregiver,

@@ -31,6 +31,20 @@ impl CaregiverQualification {
             CaregiverQualification::FamilyCaregiver => m::qualification_family(),
         }
     }
+
+    /// The order of qualifications: nurse above certified caregiver above family caregiver.
+    pub fn rank(self) -> u8 {
+        match self {
+            CaregiverQualification::Nurse => 2,
+            CaregiverQualification::CaregiverCertified => 1,
+            CaregiverQualification::FamilyCaregiver => 0,
+        }
+    }
+
+    /// Whether a caregiver holding this qualification may deliver an item requiring `need`.
+    pub fn may_deliver(self, need: CaregiverQualification) -> bool {
+        self.rank() >= need.rank()
+    }
 }
 
 /// Whether the caregiver still works for the institution.

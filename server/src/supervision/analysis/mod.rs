@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::auth::{Actor, Permission};
 use crate::entities::monitor_run;
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::pagination::{PageRequest, fetch_page};
+use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::state::AppState;
 
 /// The stages of a run, as `monitor_runs.stage` records them.
@@ -105,7 +105,7 @@ pub async fn run(state: &AppState, actor: &Actor, req: MonitorRequest, tick: Tic
 /// this answers; its progress is then read with [`get`].
 pub async fn start(state: &AppState, actor: &Actor, req: MonitorRequest) -> ApiResult<MonitorRun> {
     let planned = plan(state, actor, &req).await?;
-    let answer = view(planned.run.clone());
+    let answer = view(planned.run.clone())?;
     let (state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
         if let Err(e) = execute(&state, &actor, planned, &mut |_, _, _| {}).await {
@@ -185,8 +185,15 @@ async fn analyse(
     Ok(MonitorReport { month: run.month.clone(), visits: month.visits.len() as u64, bed_days, rules, lapsed })
 }
 
-fn view(r: monitor_run::Model) -> MonitorRun {
-    MonitorRun {
+/// A stored run; a report that no longer reads is an error, as a month-end run's is.
+fn view(r: monitor_run::Model) -> ApiResult<MonitorRun> {
+    let report = r
+        .report
+        .as_deref()
+        .map(serde_json::from_str::<MonitorReport>)
+        .transpose()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
+    Ok(MonitorRun {
         id: r.id,
         month: r.month,
         started_by: r.started_by,
@@ -195,9 +202,9 @@ fn view(r: monitor_run::Model) -> MonitorRun {
         done: u64::try_from(r.done).unwrap_or(0),
         total: u64::try_from(r.total).unwrap_or(0),
         finished_at: r.finished_at,
-        report: r.report.as_deref().and_then(|j| serde_json::from_str(j).ok()),
+        report,
         failure: r.failure,
-    }
+    })
 }
 
 /// One run of the actor's region.
@@ -208,7 +215,7 @@ pub async fn get(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Monitor
         .one(&state.db)
         .await?
         .map(view)
-        .ok_or_else(|| ApiError::not_found(m::thing_monitor_run()))
+        .ok_or_else(|| ApiError::not_found(m::thing_monitor_run()))?
 }
 
 /// The region's runs, newest first.
@@ -218,5 +225,5 @@ pub async fn list(state: &AppState, actor: &Actor, page: PageRequest) -> ApiResu
         .filter(monitor_run::Column::RegionId.eq(actor.region_id))
         .order_by_desc(monitor_run::Column::StartedAt)
         .order_by_desc(monitor_run::Column::Id);
-    fetch_page(&state.db, q, page, view).await
+    try_fetch_page(&state.db, q, page, view).await
 }
