@@ -129,7 +129,7 @@ crate::catalogue! {
     warn_still_in_hospital() = "尚未出院" / "not yet discharged";
     warn_discharged_on(day) = "{day} 出院" / "discharged on {day}";
     warn_died_on(day) = "服务对象已于 {day} 身故" / "the beneficiary died on {day}";
-    warn_certificate_ends(day, end) = "失能证书 {day} 到期，早于计划结束日 {end}；到期后需重新评估" / "the certificate expires on {day}, before the plan ends on {end}; reassessment is needed after it";
+    warn_certificate_ends(day, end) = "失能证书 {day} 到期，而服务安排到 {end}；到期后需重新评估" / "the certificate expires on {day}, while care is planned until {end}; reassessment is needed after it";
     warn_days_skipped(days, first) = "{days} 天未排班（住院、身故或证书无效），第一天 {first}" / "{days} days left unscheduled (in hospital, deceased or not certified), the first {first}";
     warn_unqualified(items, need) = "护理员资质不足以提供 {items}（需{need}），这些项目将不予支付" / "the caregiver is not qualified for {items} (needs {need}); they will not be paid";
     warn_over_day(day, hours, max) = "护理员 {day} 计划服务 {hours} 小时，超过每日上限 {max} 小时" / "the caregiver is planned for {hours} hours on {day}, above the daily maximum of {max}";
