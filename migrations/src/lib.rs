@@ -35,6 +35,7 @@ mod m20261203_000025_bill_disputes;
 mod m20261204_000026_audit_chain;
 mod m20261204_000027_sanctions;
 mod m20261205_000028_findings;
+mod m20261205_000029_legal_representatives;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000026_audit_chain::Migration),
             Box::new(m20261204_000027_sanctions::Migration),
             Box::new(m20261205_000028_findings::Migration),
+            Box::new(m20261205_000029_legal_representatives::Migration),
         ]
     }
 }

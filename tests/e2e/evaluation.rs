@@ -109,6 +109,7 @@ fn applicant() -> InstitutionApplication {
         address: Address { text: "测试市甲 新华路 9号".into(), latitude: None, longitude: None },
         contact_name: "吴站长".into(),
         contact_phone: "13700137000".into(),
+        legal_representative: None,
     }
 }
 

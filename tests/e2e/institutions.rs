@@ -41,6 +41,7 @@ pub(crate) fn application(name: &str, n: u32, modes: Vec<ServiceMode>) -> Instit
         address: Address { text: "测试市甲 和平路 1号".into(), latitude: Some(36.06), longitude: Some(120.38) },
         contact_name: "周主任".into(),
         contact_phone: "0532-80001234".into(),
+        legal_representative: None,
     }
 }
 

@@ -34,7 +34,7 @@ fn rules(w: &[Warning]) -> Vec<Rule> {
 }
 
 /// Region A's policy since last year, with `extra` TOML appended.
-async fn import_policy_with(world: &World, extra: &str) {
+pub(crate) async fn import_policy_with(world: &World, extra: &str) {
     use chrono::Datelike;
     let year = ltci_e2e::today().year();
     let policy = policy_for_region_a()
@@ -45,7 +45,7 @@ async fn import_policy_with(world: &World, extra: &str) {
 
 /// A home-care beneficiary of a1 whose certificate ends in 20 days and who was admitted to
 /// hospital yesterday.
-async fn in_hospital(app: &TestApp, world: &World, seq: u16) -> Uuid {
+pub(crate) async fn in_hospital(app: &TestApp, world: &World, seq: u16) -> Uuid {
     let today = ltci_e2e::today();
     let (person, id_number) = beneficiary(app, world, "丁", seq, 3, CareMode::HomeVisit).await;
     certificate::Entity::update_many()

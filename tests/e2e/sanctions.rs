@@ -10,8 +10,11 @@ use ltci_e2e::{TestApp, all, field_code, on_both_databases, today};
 use ltci_server::entities::sanction;
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest};
+use ltci_shared::api::institutions::{LegalRepresentative, UpdateInstitutionProfile};
 use ltci_shared::api::settlement::{ComputeBill, LineRejection};
-use ltci_shared::api::supervision::{CreateSanction, LiftSanction, SanctionFilter};
+use ltci_shared::api::supervision::{
+    CreateSanction, DecideFinding, FindingDecision, LiftSanction, Rule, SanctionFilter, SanctionSubject,
+};
 use ltci_shared::api::workforce::{AssignmentFilter, CreateAssignment, EndAssignment};
 use rust_decimal::Decimal;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
@@ -22,11 +25,15 @@ on_both_databases!(
     a_barred_caregiver_is_refused_everywhere_and_published,
     visits_in_a_ban_are_not_paid,
     an_officer_bars_and_lifts_in_the_console,
+    a_legal_representative_is_barred_on_a_confirmed_finding,
 );
 
 fn ban(caregiver_id: uuid::Uuid, days: i64) -> CreateSanction {
     CreateSanction {
-        caregiver_id,
+        subject: SanctionSubject::Caregiver,
+        caregiver_id: Some(caregiver_id),
+        institution_id: None,
+        finding_id: None,
         starts_on: today(),
         ends_on: today() + Duration::days(days),
         reason: "伪造签到记录，冒用他人名义提交服务".into(),
@@ -115,7 +122,7 @@ async fn a_barred_caregiver_is_refused_everywhere_and_published(app: TestApp) {
     a1.assign_caregiver(&again).await.expect("assigned again");
     let e = admin.lift_sanction(s.id, &LiftSanction { version: lifted.version, ..stale }).await.expect_err("twice");
     assert_eq!(status(&e), 409);
-    let in_force = SanctionFilter { caregiver_id: Some(carer), in_force: Some(true) };
+    let in_force = SanctionFilter { caregiver_id: Some(carer), in_force: Some(true), institution_id: None };
     assert_eq!(admin.sanctions(&in_force, all()).await.expect("in force").total, 0);
 }
 
@@ -219,4 +226,159 @@ async fn an_officer_bars_and_lifts_in_the_console(app: TestApp) {
     assert_eq!(lifted.status, reqwest::StatusCode::SEE_OTHER);
     let after = officer.get(lifted.location.as_deref().expect("back to the list")).await;
     assert!(after.body.contains("已解除处理") && after.body.contains("复核撤销"), "{}", after.body);
+}
+
+/// The legal representative of a1, recorded on its profile.
+fn representative() -> LegalRepresentative {
+    LegalRepresentative {
+        name: "赵立新".into(),
+        id_number: ltci_e2e::world::id_number(chrono::NaiveDate::from_ymd_opt(1969, 3, 8).expect("day"), 771),
+    }
+}
+
+async fn a_legal_representative_is_barred_on_a_confirmed_finding(app: TestApp) {
+    let world = app.world().await;
+    crate::monitoring_moments::import_policy_with(&world, "").await;
+    let (admin, a1, a2) = (world.as_user("admin_a"), world.as_user("inst_a1"), world.as_user("inst_a2"));
+    let inst = world.institution("a1");
+    let of_rep = |finding_id| CreateSanction {
+        subject: SanctionSubject::LegalRepresentative,
+        caregiver_id: None,
+        institution_id: Some(inst),
+        finding_id,
+        ..ban(world.caregiver("carer_a1"), 365)
+    };
+
+    // Nobody to bar while none is on record; the subject's id is required and the other refused.
+    let e = admin.create_sanction(&of_rep(None)).await.expect_err("no representative");
+    assert_eq!(field_code(&e, "institution_id"), "no_legal_representative");
+    let e = admin
+        .create_sanction(&CreateSanction {
+            institution_id: None,
+            caregiver_id: Some(world.caregiver("carer_a1")),
+            ..of_rep(None)
+        })
+        .await
+        .expect_err("wrong ids");
+    assert_eq!(
+        (field_code(&e, "institution_id"), field_code(&e, "caregiver_id")),
+        ("required".into(), "not_allowed".into())
+    );
+
+    // The institution records its representative: shown masked, never in full.
+    let a1_now = a1.institution(inst).await.expect("a1");
+    let mut bad = representative();
+    bad.id_number.replace_range(17..18, if bad.id_number.ends_with('0') { "1" } else { "0" });
+    let e = a1
+        .update_institution_profile(
+            inst,
+            &UpdateInstitutionProfile {
+                version: a1_now.version,
+                legal_representative: Some(bad),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("bad check character");
+    assert!(field_code(&e, "legal_representative.id_number").starts_with("invalid"), "{e:?}");
+    let change = UpdateInstitutionProfile {
+        version: a1_now.version,
+        legal_representative: Some(representative()),
+        ..Default::default()
+    };
+    let saved = a1.update_institution_profile(inst, &change).await.expect("recorded");
+    let shown = saved.legal_representative.expect("shown");
+    assert_eq!(shown.name, "赵立新");
+    assert!(shown.id_number_masked.contains('*') && !shown.id_number_masked.contains("19690308"), "{shown:?}");
+
+    // A finding about a1 and carer_a1 (assigned to a person in hospital), still open: no sanction.
+    let person = crate::monitoring_moments::in_hospital(&app, &world, 770).await;
+    let assign =
+        CreateAssignment { caregiver_id: world.caregiver("carer_a1"), insured_person_id: person, start_on: today() };
+    let warned = a1.assign_caregiver(&assign).await.expect("assigned, warned");
+    assert_eq!(warned.warnings.iter().map(|w| w.rule).collect::<Vec<_>>(), [Rule::PlannedInHospital]);
+    let finding = warned.warnings[0].finding_id;
+    let e = admin.create_sanction(&of_rep(Some(finding))).await.expect_err("open finding");
+    assert_eq!(field_code(&e, "finding_id"), "finding_not_confirmed");
+    let confirm = DecideFinding {
+        decision: FindingDecision::Confirmed,
+        reason: "安排住院期间上门服务属实".into(),
+        points: Some(0),
+        serious: false,
+    };
+    admin.decide_finding(finding, &confirm).await.expect("confirmed");
+    // A finding of another caregiver cannot ground carer_a2's ban; another region's is unknown.
+    let e = admin
+        .create_sanction(&CreateSanction { finding_id: Some(finding), ..ban(world.caregiver("carer_a2"), 30) })
+        .await;
+    assert_eq!(field_code(&e.expect_err("elsewhere"), "finding_id"), "finding_elsewhere");
+    let e = world.as_user("admin_b").create_sanction(&of_rep(Some(finding))).await.expect_err("region B");
+    assert_eq!(field_code(&e, "institution_id"), "unknown_institution");
+
+    // Before the ban, the representative also works as a caregiver of a2, assigned to someone.
+    let mut as_carer = caregiver_request("赵立新", 771, world.county("a1"));
+    as_carer.id_number = representative().id_number;
+    let rep_carer = a2.register_caregiver(&as_carer).await.expect("registered at a2").id;
+    let served = ltci_e2e::world::home_care_beneficiary_of(&app, &world, "a2", "受服务", 772, 3).await;
+    let theirs = CreateAssignment { caregiver_id: rep_carer, insured_person_id: served, start_on: today() };
+    let before_ban = a2.assign_caregiver(&theirs).await.expect("assigned before the ban").id;
+    // The officer goes from the confirmed finding to the institution's form, which carries it.
+    let mut officer = crate::console::Browser::new(&app);
+    officer.sign_in("admin_a", TEST_PASSWORD).await;
+    let finding_page = officer.get(&format!("/findings/{finding}")).await;
+    let page = format!("/institutions/{inst}?finding={finding}");
+    assert!(finding_page.body.contains(&format!("{page}#sanction")), "{}", finding_page.body);
+    let form = officer.get(&page).await;
+    assert!(form.body.contains(&format!("value=\"{finding}\"")) && form.body.contains("禁止法定代表人从业"));
+    let (starts, ends, finding_text) =
+        (today().to_string(), (today() + Duration::days(365)).to_string(), finding.to_string());
+    let fields = [
+        ("finding_id", finding_text.as_str()),
+        ("starts_on", &starts),
+        ("ends_on", &ends),
+        ("reason", "机构长期挂床套取基金"),
+    ];
+    let done = officer.submit(&page, &format!("/institutions/{inst}/sanction"), &fields).await;
+    assert_eq!(done.status, reqwest::StatusCode::SEE_OTHER, "{}", done.body);
+    let s = admin.sanctions(&SanctionFilter { institution_id: Some(inst), ..SanctionFilter::default() }, all()).await;
+    let s = s.expect("sanctions").items.into_iter().next().expect("barred on the finding");
+    assert_eq!(
+        (s.subject, s.finding_id, s.caregiver_id, s.institution_id),
+        (SanctionSubject::LegalRepresentative, Some(finding), None, inst)
+    );
+    assert_eq!(status(&admin.create_sanction(&of_rep(Some(finding))).await.expect_err("twice")), 409);
+
+    // Refused wherever the person turns up: as another institution's representative (applying
+    // or on a profile), as a caregiver (registering again, or assigned under the old record).
+    let mut applying = crate::institutions::application(
+        "新设护理站",
+        771,
+        vec![ltci_shared::api::institutions::ServiceMode::HomeVisit],
+    );
+    applying.legal_representative = Some(representative());
+    let e = admin.apply_for_designation(&applying).await.expect_err("barred representative");
+    assert_eq!(field_code(&e, "legal_representative.id_number"), "person_barred");
+    let a2_now = a2.institution(world.institution("a2")).await.expect("a2");
+    let rep_change = UpdateInstitutionProfile {
+        version: a2_now.version,
+        legal_representative: Some(representative()),
+        ..Default::default()
+    };
+    let e = a2.update_institution_profile(world.institution("a2"), &rep_change).await.expect_err("barred");
+    assert_eq!(field_code(&e, "legal_representative.id_number"), "person_barred");
+    let of_rep_carer = AssignmentFilter { caregiver_id: Some(rep_carer), insured_person_id: None, open: None };
+    let ended = a2.list_assignments(&of_rep_carer, all()).await.expect("assignments").items;
+    assert_eq!(ended.iter().find(|x| x.id == before_ban).and_then(|x| x.end_on), Some(today()), "{ended:?}");
+    let e = a2.assign_caregiver(&theirs).await.expect_err("barred as a caregiver too");
+    assert_eq!(field_code(&e, "caregiver_id"), "caregiver_barred");
+
+    // a1 reads the sanction of its representative, a2 does not; the public list names the
+    // representative by surname only.
+    let of_a1 = SanctionFilter { institution_id: Some(inst), ..SanctionFilter::default() };
+    assert_eq!(a1.sanctions(&of_a1, all()).await.expect("a1").total, 1);
+    assert_eq!(a2.sanctions(&SanctionFilter::default(), all()).await.expect("a2").total, 0);
+    let public = app.client.public_sanctions("370200", all()).await.expect("public");
+    let p = &public.items[0];
+    assert_eq!((p.name.as_str(), p.subject), ("赵某", SanctionSubject::LegalRepresentative));
+    assert!(!serde_json::to_string(&public).expect("json").contains(&shown.id_number_masked));
 }

@@ -407,6 +407,15 @@ pub fn money_of(field: &str, text: &str) -> Result<rust_decimal::Decimal, ApiErr
         .map_err(|(code, key)| ApiError::invalid_field(field, code, ltci_shared::strict::text_of(code, key)))
 }
 
+/// A form's optional record id: none when empty; one that is not an id becomes the nil id, which
+/// the service refuses as unknown on its field.
+pub fn optional_id(text: &str) -> Option<uuid::Uuid> {
+    match text.trim() {
+        "" => None,
+        t => Some(t.parse().unwrap_or_default()),
+    }
+}
+
 /// A form's optional day (`YYYY-MM-DD`, none when empty), checked by the API's rules.
 pub fn day_of(field: &str, text: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
     match text.trim() {

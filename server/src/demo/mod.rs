@@ -62,6 +62,8 @@ struct Designated {
     staff: (i32, i32, i32),
     address: (&'static str, f64, f64),
     contact: (&'static str, &'static str),
+    /// The legal representative: name and the first 17 characters of the ID number.
+    legal_rep: (&'static str, &'static str),
     inspection_score: i32,
 }
 
@@ -75,6 +77,7 @@ const DESIGNATED: [Designated; 2] = [
         staff: (1, 6, 24),
         address: ("示范市市南区福州南路 88号", 36.0671, 120.4102),
         contact: ("周静", "0532-88886666"),
+        legal_rep: ("孙海涛", "37020219700512003"),
         inspection_score: 92,
     },
     Designated {
@@ -86,6 +89,7 @@ const DESIGNATED: [Designated; 2] = [
         staff: (2, 14, 36),
         address: ("示范市李沧区九水东路 320号", 36.1702, 120.4297),
         contact: ("陈芳", "0532-87651234"),
+        legal_rep: ("刘建华", "37021319681120004"),
         inspection_score: 88,
     },
 ];
@@ -97,7 +101,11 @@ async fn designate<C: sea_orm::ConnectionTrait>(
     d: &Designated,
     sequence: usize,
     now: chrono::DateTime<Utc>,
+    pii: &PiiCipher,
 ) -> anyhow::Result<Uuid> {
+    let mut digits = [0u8; 17];
+    digits.copy_from_slice(d.legal_rep.1.as_bytes());
+    let rep_id_number = format!("{}{}", d.legal_rep.1, check_character(&digits));
     let id = Uuid::now_v7();
     let modes_json = serde_json::to_string(d.modes)?;
     let uscc =
@@ -126,6 +134,9 @@ async fn designate<C: sea_orm::ConnectionTrait>(
         status: Set(enum_to_db(&InstitutionStatus::Active)),
         version: Set(1),
         updated_at: Set(Some(now)),
+        legal_rep_name: Set(Some(d.legal_rep.0.into())),
+        legal_rep_id_hash: Set(Some(pii.index(&rep_id_number))),
+        legal_rep_id_masked: Set(Some(ltci_shared::id_number::mask(&rep_id_number))),
     }
     .insert(db)
     .await?;
@@ -167,8 +178,8 @@ pub async fn seed(db: &DatabaseConnection, pii: &PiiCipher) -> anyhow::Result<bo
     }
     .insert(&txn)
     .await?;
-    let institution_id = designate(&txn, region_id, &DESIGNATED[0], 1, now).await?;
-    let nursing_home_id = designate(&txn, region_id, &DESIGNATED[1], 2, now).await?;
+    let institution_id = designate(&txn, region_id, &DESIGNATED[0], 1, now, pii).await?;
+    let nursing_home_id = designate(&txn, region_id, &DESIGNATED[1], 2, now, pii).await?;
     let (mut carer_user, mut admin_user) = (None, None);
     for ((username, display_name, role), hash) in DEMO_USERS.into_iter().zip(hashes) {
         let user_id = Uuid::now_v7();

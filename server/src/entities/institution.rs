@@ -31,6 +31,11 @@ pub struct Model {
     pub status: String,
     pub version: i32,
     pub updated_at: Option<DateTimeUtc>,
+    /// 法定代表人: the name, as the business licence gives it.
+    pub legal_rep_name: Option<String>,
+    /// The keyed hash of the representative's ID number: a barred representative is refused.
+    pub legal_rep_id_hash: Option<String>,
+    pub legal_rep_id_masked: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,11 +8,11 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub region_id: Uuid,
-    /// Who is sanctioned: `caregiver`.
+    /// Who is sanctioned: `caregiver` or `legal_representative`.
     pub subject: String,
     /// The caregiver record the sanction was decided on.
     pub caregiver_id: Option<Uuid>,
-    /// The institution the person worked for when sanctioned.
+    /// The institution the person worked for (or represented) when sanctioned.
     pub institution_id: Uuid,
     pub name: String,
     /// The keyed hash of the person's ID number: a new registration under it is refused.
@@ -31,6 +31,8 @@ pub struct Model {
     pub lift_reason: Option<String>,
     pub lifted_by: Option<Uuid>,
     pub version: i32,
+    /// The confirmed finding it was decided on, if any.
+    pub finding_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

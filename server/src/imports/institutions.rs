@@ -209,6 +209,9 @@ fn check(actor: &Actor, file: &super::File, problems: &mut Problems) -> Vec<Line
             status: Set(enum_to_db(&InstitutionStatus::Active)),
             version: Set(1),
             updated_at: Set(Some(now)),
+            legal_rep_name: Set(None),
+            legal_rep_id_hash: Set(None),
+            legal_rep_id_masked: Set(None),
         };
         out.push(Line {
             line,

@@ -18,6 +18,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::lifecycle::{Step, next};
+use super::representative;
 use super::views::{self, modes, relation_view, status};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
@@ -147,6 +148,7 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
     let address = validate::address(&mut errors, "address", &req.address);
     let contact_name = errors.take("contact_name", check_text(&req.contact_name, 50));
     let contact_phone = errors.take("contact_phone", validate::phone(&req.contact_phone));
+    let rep = req.legal_representative.as_ref().map(|r| representative::check(&mut errors, r, actor.today));
     errors.finish()?;
     let (Some(name), Some(uscc), Some(address), Some(contact_name), Some(contact_phone)) =
         (name, uscc, address, contact_name, contact_phone)
@@ -155,6 +157,14 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
     };
     let now = Utc::now();
     let txn = state.db.begin().await?;
+    let rep = match rep.flatten() {
+        Some(r) => Some(representative::admit(&txn, &state.pii, actor.region_id, r, actor.today).await?),
+        None => None,
+    };
+    let (rep_name, rep_hash, rep_masked) = match rep {
+        Some((n, h, m)) => (Some(n), Some(h), Some(m)),
+        None => (None, None, None),
+    };
     if institution::Entity::find().filter(institution::Column::Uscc.eq(uscc.as_str())).one(&txn).await?.is_some() {
         return Err(ApiError::conflict("uscc", m::uscc_taken()));
     }
@@ -183,6 +193,9 @@ pub async fn apply(state: &AppState, actor: &Actor, req: InstitutionApplication)
         status: Set(enum_to_db(&InstitutionStatus::Submitted)),
         version: Set(1),
         updated_at: Set(Some(now)),
+        legal_rep_name: Set(rep_name),
+        legal_rep_id_hash: Set(rep_hash),
+        legal_rep_id_masked: Set(rep_masked),
     }
     .insert(&txn)
     .await

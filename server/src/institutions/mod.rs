@@ -1,5 +1,5 @@
 //! Care institutions (定点机构): designation from application to agreement, suspension and
-//! termination, their documents and profile, annual evaluation, beneficiaries' choices of
+//! termination, their documents, profile and legal representative, annual evaluation, beneficiaries' choices of
 //! institution, and service relations (who serves whom).
 
 pub mod attachments;
@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod lookup;
 pub mod profile;
 pub mod relations;
+pub mod representative;
 pub mod routes;
 pub mod sheet;
 pub mod views;

@@ -1,7 +1,8 @@
-//! What an institution keeps up to date itself: address, contact and staff counts. Designation
+//! What an institution keeps up to date itself: address, contact, staff counts and its legal
+//! representative. Designation
 //! fields change only through the workflow in [`super::designation`].
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use ltci_shared::api::institutions::{Institution, InstitutionStatus, UpdateInstitutionProfile};
 use ltci_shared::api::registry::Address;
 use ltci_shared::error::codes;
@@ -10,6 +11,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use uuid::Uuid;
 
 use super::designation::{find_in_scope, view_one};
+use super::representative;
 use super::views::status;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
@@ -29,14 +31,16 @@ pub struct Checked {
     address: Option<Address>,
     contact_name: Option<String>,
     contact_phone: Option<String>,
+    legal_representative: Option<representative::Checked>,
 }
 
 /// Checks the fields present into `errors` (every bad one named, under its path).
-pub fn check(req: &UpdateInstitutionProfile, errors: &mut FieldErrors) -> Checked {
+pub fn check(req: &UpdateInstitutionProfile, errors: &mut FieldErrors, today: NaiveDate) -> Checked {
     Checked {
         address: req.address.as_ref().and_then(|a| validate::address(errors, "address", a)),
         contact_name: req.contact_name.as_deref().and_then(|n| errors.take("contact_name", check_text(n, 50))),
         contact_phone: req.contact_phone.as_deref().and_then(|p| errors.take("contact_phone", validate::phone(p))),
+        legal_representative: req.legal_representative.as_ref().and_then(|r| representative::check(errors, r, today)),
     }
 }
 
@@ -50,7 +54,7 @@ pub async fn update(
 ) -> ApiResult<Institution> {
     actor.require(Permission::EditInstitutionProfile)?;
     let mut errors = FieldErrors::new();
-    let Checked { address, contact_name, contact_phone } = check(&req, &mut errors);
+    let Checked { address, contact_name, contact_phone, legal_representative } = check(&req, &mut errors, actor.today);
     errors.finish()?;
     let txn = state.db.begin().await?;
     let m = find_in_scope(&txn, actor, id).await?;
@@ -80,6 +84,13 @@ pub async fn update(
     if let Some(p) = contact_phone {
         next.contact_phone = Set(Some(p));
         changed.push("contact_phone");
+    }
+    if let Some(r) = legal_representative {
+        let (name, hash, masked) = representative::admit(&txn, &state.pii, m.region_id, r, actor.today).await?;
+        next.legal_rep_name = Set(Some(name));
+        next.legal_rep_id_hash = Set(Some(hash));
+        next.legal_rep_id_masked = Set(Some(masked));
+        changed.push("legal_representative");
     }
     if let Some(s) = req.staff {
         next.doctors = Set(Some(count(s.doctors)));

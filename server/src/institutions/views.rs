@@ -83,6 +83,7 @@ pub async fn institutions<C: ConnectionTrait>(db: &C, list: Vec<institution::Mod
             address: m.address_text.clone().map(|text| Address { text, latitude: m.latitude, longitude: m.longitude }),
             contact_name: m.contact_name.clone(),
             contact_phone: m.contact_phone.clone(),
+            legal_representative: super::representative::shown(&m),
             status: status(&m)?,
             inspection_score: u(m.inspection_score),
             approved_modes: modes(m.approved_modes.as_deref())?,

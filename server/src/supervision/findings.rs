@@ -150,7 +150,7 @@ pub async fn list(state: &AppState, actor: &Actor, f: FindingFilter, page: PageR
 }
 
 /// A finding in scope (an id out of scope answers like one that does not exist).
-async fn find<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<finding::Model> {
+pub(crate) async fn find<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid) -> ApiResult<finding::Model> {
     finding::Entity::find_by_id(id)
         .filter(scope::findings(actor))
         .one(db)

@@ -1,27 +1,32 @@
-//! Sanctions against people (处理): a caregiver barred from long-term care work for a period —
-//! their assignments ended, a new registration or assignment refused, their visits in the ban
-//! not paid — and the region's sanctions listed publicly.
+//! Sanctions against people (处理): a caregiver or an institution's legal representative barred
+//! from long-term care work for a period, on a confirmed finding or not — their assignments
+//! ended, a new registration (as a caregiver, or as the representative of an applicant
+//! institution) or assignment refused, their visits in the ban not paid — and the region's
+//! sanctions listed publicly.
 
 use chrono::{Months, NaiveDate, Utc};
 use ltci_shared::Page;
 use ltci_shared::api::supervision::{
-    CreateSanction, LiftSanction, PublicSanction, Sanction, SanctionFilter, SanctionMeasure, SanctionSubject,
+    CreateSanction, FindingStatus, LiftSanction, PublicSanction, Sanction, SanctionFilter, SanctionMeasure,
+    SanctionSubject,
 };
 use ltci_shared::api::workforce::CaregiverStatus;
 use ltci_shared::messages as m;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{enum_from_db, enum_to_db, institution, region, sanction};
+use crate::entities::{caregiver, enum_from_db, enum_to_db, institution, region, sanction};
 use crate::fields::{check_paragraph, within_horizon};
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::pagination::{PageRequest, fetch_page};
+use crate::institutions::designation;
 use crate::state::AppState;
+use crate::supervision::findings;
 use crate::workforce::{assignments, caregivers};
 
 /// The longest ban: five years.
@@ -56,6 +61,8 @@ pub async fn barring<C: ConnectionTrait>(
 }
 
 /// The days each of `caregivers` is barred within `first..=last`: (caregiver, first, last day).
+/// A ban names the person (their ID number), so it holds for every caregiver record of theirs in
+/// the region, whatever the sanction was decided on.
 pub async fn bans_within<C: ConnectionTrait>(
     db: &C,
     caregivers: &[Uuid],
@@ -65,13 +72,26 @@ pub async fn bans_within<C: ConnectionTrait>(
     if caregivers.is_empty() {
         return Ok(Vec::new());
     }
+    let people: Vec<(Uuid, Uuid, String)> = caregiver::Entity::find()
+        .select_only()
+        .columns([caregiver::Column::Id, caregiver::Column::RegionId, caregiver::Column::IdNumberHash])
+        .filter(caregiver::Column::Id.is_in(caregivers.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
     let found = sanction::Entity::find()
-        .filter(sanction::Column::CaregiverId.is_in(caregivers.iter().copied()))
+        .filter(sanction::Column::IdNumberHash.is_in(people.iter().map(|(_, _, h)| h.clone())))
         .filter(sanction::Column::StartsOn.lte(last))
         .filter(sanction::Column::EndsOn.gte(first))
         .all(db)
         .await?;
-    Ok(found.iter().filter_map(|s| Some((s.caregiver_id?, s.starts_on, last_day(s)))).collect())
+    let mut bans = Vec::new();
+    for (id, region, hash) in &people {
+        for s in found.iter().filter(|s| &s.id_number_hash == hash && s.region_id == *region) {
+            bans.push((*id, s.starts_on, last_day(s)));
+        }
+    }
+    Ok(bans)
 }
 
 fn view(s: sanction::Model, today: NaiveDate) -> ApiResult<Sanction> {
@@ -93,55 +113,165 @@ fn view(s: sanction::Model, today: NaiveDate) -> ApiResult<Sanction> {
         lift_reason: s.lift_reason,
         in_force,
         version: s.version,
+        finding_id: s.finding_id,
     })
 }
 
-/// Bars a caregiver from `starts_on` to `ends_on` (agency officers): their assignments end the
-/// day before (or on their first day, for those starting later); the sanction is named by their ID number, so the ban follows them to any
-/// institution of the region.
-pub async fn create(state: &AppState, actor: &Actor, req: CreateSanction) -> ApiResult<Sanction> {
-    actor.require(Permission::ManageSanctions)?;
-    let mut errors = FieldErrors::new();
+/// The person a sanction names, as found in scope.
+struct Person {
+    region_id: Uuid,
+    caregiver_id: Option<Uuid>,
+    institution_id: Uuid,
+    name: String,
+    id_number_hash: String,
+    id_number_masked: String,
+}
+
+/// The caregiver or legal representative `req` names, in the actor's scope: another region's
+/// answers like one that does not exist.
+async fn person<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateSanction) -> ApiResult<Person> {
+    match (req.subject, req.caregiver_id, req.institution_id) {
+        (SanctionSubject::Caregiver, Some(id), _) => {
+            let cg = caregivers::find_in_scope(db, actor, id)
+                .await
+                .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", m::unknown_caregiver()))?;
+            if cg.status != enum_to_db(&CaregiverStatus::Active) {
+                return Err(ApiError::invalid_field("caregiver_id", "caregiver_left", m::sanction_caregiver_left()));
+            }
+            Ok(Person {
+                region_id: cg.region_id,
+                caregiver_id: Some(cg.id),
+                institution_id: cg.institution_id,
+                name: cg.name,
+                id_number_hash: cg.id_number_hash,
+                id_number_masked: cg.id_number_masked,
+            })
+        }
+        (SanctionSubject::LegalRepresentative, _, Some(id)) => {
+            let unknown = || ApiError::invalid_field("institution_id", "unknown_institution", m::unknown_institution());
+            let inst = designation::find_in_scope(db, actor, id).await.map_err(|_| unknown())?;
+            let (Some(name), Some(hash), Some(masked)) =
+                (inst.legal_rep_name, inst.legal_rep_id_hash, inst.legal_rep_id_masked)
+            else {
+                return Err(ApiError::invalid_field(
+                    "institution_id",
+                    "no_legal_representative",
+                    m::no_legal_representative(),
+                ));
+            };
+            Ok(Person {
+                region_id: inst.region_id,
+                caregiver_id: None,
+                institution_id: inst.id,
+                name,
+                id_number_hash: hash,
+                id_number_masked: masked,
+            })
+        }
+        _ => Err(ApiError::internal(anyhow::anyhow!("sanction subject checked before"))),
+    }
+}
+
+/// Checks the fields that need no database into `errors`.
+fn check(req: &CreateSanction, errors: &mut FieldErrors, today: NaiveDate, horizon_days: u32) -> Option<String> {
     let reason = errors.take("reason", check_paragraph(&req.reason, 600));
-    if req.starts_on < actor.today {
+    if req.starts_on < today {
         errors.add("starts_on", "in_past", m::sanction_starts_before_today());
     }
-    within_horizon(&mut errors, "starts_on", req.starts_on, actor.today, state.config.date_horizon_days);
+    within_horizon(errors, "starts_on", req.starts_on, today, horizon_days);
     let longest = req.starts_on.checked_add_months(Months::new(LONGEST_MONTHS)).unwrap_or(NaiveDate::MAX);
     if req.ends_on < req.starts_on {
         errors.add("ends_on", "before_start", m::sanction_ends_before_start());
     } else if req.ends_on >= longest {
         errors.add("ends_on", "too_long", m::sanction_too_long());
     }
+    let (needed, other) = match req.subject {
+        SanctionSubject::Caregiver => (("caregiver_id", req.caregiver_id), ("institution_id", req.institution_id)),
+        SanctionSubject::LegalRepresentative => {
+            (("institution_id", req.institution_id), ("caregiver_id", req.caregiver_id))
+        }
+    };
+    if needed.1.is_none() {
+        let text = match req.subject {
+            SanctionSubject::Caregiver => m::sanction_caregiver_required(),
+            SanctionSubject::LegalRepresentative => m::sanction_institution_required(),
+        };
+        errors.add(needed.0, "required", text);
+    }
+    if other.1.is_some() {
+        errors.add(other.0, "not_allowed", m::sanction_not_for_subject());
+    }
+    reason
+}
+
+/// The confirmed finding a sanction rests on: in scope (or 422 `unknown_finding`), confirmed,
+/// and about the same caregiver, or the same institution for its legal representative.
+async fn grounds<C: ConnectionTrait>(db: &C, actor: &Actor, id: Uuid, who: &Person) -> ApiResult<()> {
+    let f = findings::find(db, actor, id)
+        .await
+        .map_err(|_| ApiError::invalid_field("finding_id", "unknown_finding", m::unknown_finding()))?;
+    if f.status != enum_to_db(&FindingStatus::Confirmed) {
+        return Err(ApiError::invalid_field(
+            "finding_id",
+            "finding_not_confirmed",
+            m::sanction_finding_not_confirmed(),
+        ));
+    }
+    let same = match who.caregiver_id {
+        Some(c) => f.caregiver_id == Some(c),
+        None => f.institution_id == Some(who.institution_id),
+    };
+    if !same {
+        return Err(ApiError::invalid_field("finding_id", "finding_elsewhere", m::sanction_finding_elsewhere()));
+    }
+    Ok(())
+}
+
+/// Bars a caregiver or an institution's legal representative from `starts_on` to `ends_on`
+/// (agency officers), on a confirmed finding when one is named. The sanction is named by the
+/// person's ID number, so the ban follows them to any institution of the region; the
+/// assignments of any caregiver record of theirs end the day before (or on their first day, for
+/// those starting later).
+pub async fn create(state: &AppState, actor: &Actor, req: CreateSanction) -> ApiResult<Sanction> {
+    actor.require(Permission::ManageSanctions)?;
+    let mut errors = FieldErrors::new();
+    let reason = check(&req, &mut errors, actor.today, state.config.date_horizon_days);
     errors.finish()?;
     let Some(reason) = reason else { return Err(ApiError::internal(anyhow::anyhow!("validated reason missing"))) };
     let txn = state.db.begin().await?;
-    let cg = caregivers::find_in_scope(&txn, actor, req.caregiver_id)
-        .await
-        .map_err(|_| ApiError::invalid_field("caregiver_id", "unknown_caregiver", m::unknown_caregiver()))?;
-    if cg.status != enum_to_db(&CaregiverStatus::Active) {
-        return Err(ApiError::invalid_field("caregiver_id", "caregiver_left", m::sanction_caregiver_left()));
+    let who = person(&txn, actor, &req).await?;
+    if let Some(id) = req.finding_id {
+        grounds(&txn, actor, id, &who).await?;
     }
     let overlapping = sanction::Entity::find()
-        .filter(sanction::Column::RegionId.eq(cg.region_id))
-        .filter(sanction::Column::IdNumberHash.eq(&cg.id_number_hash))
+        .filter(sanction::Column::RegionId.eq(who.region_id))
+        .filter(sanction::Column::IdNumberHash.eq(&who.id_number_hash))
         .filter(sanction::Column::StartsOn.lte(req.ends_on))
         .filter(sanction::Column::EndsOn.gte(req.starts_on))
         .all(&txn)
         .await?;
     if let Some(s) = overlapping.iter().find(|s| last_day(s) >= req.starts_on) {
-        return Err(ApiError::conflict("caregiver_id", m::sanction_already_barred(last_day(s))));
+        let field = if who.caregiver_id.is_some() { "caregiver_id" } else { "institution_id" };
+        return Err(ApiError::conflict(field, m::sanction_already_barred(last_day(s))));
     }
-    assignments::end_all_for_ban(&txn, actor, cg.id, req.starts_on, &reason).await?;
+    // Whatever the subject, the person's caregiver records in the region stop working.
+    let records = caregiver::Entity::find()
+        .filter(caregiver::Column::RegionId.eq(who.region_id))
+        .filter(caregiver::Column::IdNumberHash.eq(&who.id_number_hash))
+        .all(&txn)
+        .await?;
+    for cg in records {
+        assignments::end_all_for_ban(&txn, actor, cg.id, req.starts_on, &reason).await?;
+    }
     let s = sanction::ActiveModel {
         id: Set(Uuid::now_v7()),
-        region_id: Set(cg.region_id),
-        subject: Set(enum_to_db(&SanctionSubject::Caregiver)),
-        caregiver_id: Set(Some(cg.id)),
-        institution_id: Set(cg.institution_id),
-        name: Set(cg.name.clone()),
-        id_number_hash: Set(cg.id_number_hash.clone()),
-        id_number_masked: Set(cg.id_number_masked.clone()),
+        region_id: Set(who.region_id),
+        subject: Set(enum_to_db(&req.subject)),
+        caregiver_id: Set(who.caregiver_id),
+        institution_id: Set(who.institution_id),
+        name: Set(who.name),
+        id_number_hash: Set(who.id_number_hash),
+        id_number_masked: Set(who.id_number_masked),
         measure: Set(enum_to_db(&SanctionMeasure::Barred)),
         starts_on: Set(req.starts_on),
         ends_on: Set(req.ends_on),
@@ -152,6 +282,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateSanction) -> Api
         lift_reason: Set(None),
         lifted_by: Set(None),
         version: Set(1),
+        finding_id: Set(req.finding_id),
     }
     .insert(&txn)
     .await?;
@@ -161,11 +292,11 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateSanction) -> Api
         "sanction.create",
         "sanction",
         s.id,
-        &["caregiver_id", "starts_on", "ends_on", "reason"],
+        &["subject", "caregiver_id", "institution_id", "finding_id", "starts_on", "ends_on", "reason"],
     )
     .await?;
     audit::commit(txn).await?;
-    tracing::info!(sanction_id = %s.id, caregiver_id = %cg.id, "caregiver barred");
+    tracing::info!(sanction_id = %s.id, subject = %s.subject, "person barred");
     view(s, actor.today)
 }
 
@@ -229,6 +360,9 @@ pub async fn list(state: &AppState, actor: &Actor, f: SanctionFilter, page: Page
     let mut q = sanction::Entity::find().filter(scope::sanctions(actor));
     if let Some(id) = f.caregiver_id {
         q = q.filter(sanction::Column::CaregiverId.eq(id));
+    }
+    if let Some(id) = f.institution_id {
+        q = q.filter(sanction::Column::InstitutionId.eq(id));
     }
     match f.in_force {
         Some(true) => q = q.filter(holding_on(actor.today)),

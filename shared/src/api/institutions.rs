@@ -107,6 +107,25 @@ pub struct InstitutionApplication {
     pub address: Address,
     pub contact_name: String,
     pub contact_phone: String,
+    /// 法定代表人, as the business licence names them. Refused while they are barred.
+    #[serde(default)]
+    pub legal_representative: Option<LegalRepresentative>,
+}
+
+/// An institution's legal representative (法定代表人) as an application or a profile edit names
+/// them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LegalRepresentative {
+    pub name: String,
+    /// 18-character resident ID number. Only its keyed hash and its mask are kept.
+    pub id_number: String,
+}
+
+/// The legal representative as the API shows them: the name and the masked ID number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct LegalRepresentativeShown {
+    pub name: String,
+    pub id_number_masked: String,
 }
 
 /// `POST /institutions/{id}/document-review`.
@@ -221,6 +240,7 @@ pub struct Institution {
     pub address: Option<Address>,
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
+    pub legal_representative: Option<LegalRepresentativeShown>,
     pub status: InstitutionStatus,
     /// Total of the on-site inspection checklist.
     pub inspection_score: Option<u32>,
@@ -367,6 +387,9 @@ pub struct UpdateInstitutionProfile {
     pub contact_phone: Option<String>,
     #[serde(default)]
     pub staff: Option<StaffCounts>,
+    /// A new legal representative (a change recorded on the business licence).
+    #[serde(default)]
+    pub legal_representative: Option<LegalRepresentative>,
 }
 
 /// What a stored document is.

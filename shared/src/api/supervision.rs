@@ -1,6 +1,7 @@
 //! Fund supervision (基金监管): monitoring findings (智能监控) and how officers work them, the
-//! monthly analysis, and sanctions against people (处理) — a caregiver barred from long-term
-//! care work for a period, checked at registration, assignment and settlement, and listed
+//! monthly analysis, and sanctions against people (处理) — a caregiver or an institution's legal
+//! representative barred from long-term care work for a period, checked at registration,
+//! assignment and settlement, and listed
 //! publicly per region (the 公开 of 双随机、一公开).
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,11 +10,23 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 /// Who a sanction is against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SanctionSubject {
     /// 护理人员.
+    #[default]
     Caregiver,
+    /// 机构法定代表人: named on the institution's application or profile.
+    LegalRepresentative,
+}
+
+impl SanctionSubject {
+    pub fn text(self) -> crate::text::Text {
+        match self {
+            SanctionSubject::Caregiver => crate::messages::sanction_subject_caregiver(),
+            SanctionSubject::LegalRepresentative => crate::messages::sanction_subject_legal_representative(),
+        }
+    }
 }
 
 /// What a sanction does.
@@ -32,10 +45,23 @@ impl SanctionMeasure {
     }
 }
 
-/// `POST /api/v1/sanctions`: bar a caregiver for a period (agency officers).
+/// `POST /api/v1/sanctions`: bar a caregiver or an institution's legal representative for a
+/// period (agency officers).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct CreateSanction {
-    pub caregiver_id: Uuid,
+    /// Who: a caregiver (the default) or an institution's legal representative.
+    #[serde(default)]
+    pub subject: SanctionSubject,
+    /// The caregiver barred; required for `caregiver`.
+    #[serde(default)]
+    pub caregiver_id: Option<Uuid>,
+    /// The institution whose legal representative is barred; required for `legal_representative`.
+    #[serde(default)]
+    pub institution_id: Option<Uuid>,
+    /// The confirmed finding the sanction is decided on, if any: it must concern the same
+    /// caregiver or institution.
+    #[serde(default)]
+    pub finding_id: Option<Uuid>,
     /// The first day of the ban: today or later.
     #[serde(with = "crate::strict::day")]
     pub starts_on: NaiveDate,
@@ -77,6 +103,8 @@ pub struct Sanction {
     /// Whether it bars the person today (the region's calendar).
     pub in_force: bool,
     pub version: i32,
+    /// The confirmed finding it was decided on.
+    pub finding_id: Option<Uuid>,
 }
 
 /// Filters of `GET /api/v1/sanctions`.
@@ -84,6 +112,8 @@ pub struct Sanction {
 #[into_params(parameter_in = Query)]
 pub struct SanctionFilter {
     pub caregiver_id: Option<Uuid>,
+    /// Those decided on the institution's caregivers or its legal representative.
+    pub institution_id: Option<Uuid>,
     /// Only those barring someone today.
     pub in_force: Option<bool>,
 }

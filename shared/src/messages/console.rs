@@ -608,4 +608,12 @@ crate::catalogue! {
     ui_to_month() = "截止月份" / "To";
     ui_download_report_csv() = "下载统计表（CSV）" / "Download the report (CSV)";
     ui_sanction_from_finding() = "对该护理人员作出处理（禁止从业）" / "Sanction this caregiver (bar from care work)";
+    ui_sanction_rep_from_finding() = "对该机构法定代表人作出处理（禁止从业）" / "Sanction this institution's legal representative (bar from care work)";
+    ui_sanction_on_finding() = "依据已认定的监控发现：" / "On the confirmed finding:";
+    ui_legal_representative() = "法定代表人" / "Legal representative";
+    ui_legal_representative_hint() = "变更时填写新法定代表人的姓名和身份证号码；身份证号码留空则不变更。被禁业者不能登记为法定代表人。" / "On a change, enter the new representative's name and ID number; leave the ID number empty to keep the one recorded. A barred person cannot be recorded as representative.";
+    ui_bar_legal_representative() = "禁止法定代表人从业" / "Bar the legal representative";
+    ui_sanction_rep_hint() = "法定代表人被禁业期间，不得作为任何定点申请机构的法定代表人，不得登记为护理人员；其以护理人员身份的分派于开始日期前一天结束。机构本身的暂停或解除协议另行决定。处理决定以“姓＋某”的形式向社会公示。" / "While barred the representative cannot represent any institution applying for designation nor be registered as a caregiver; any assignment of theirs as a caregiver ends the day before. Suspending or terminating the institution itself is decided separately. The decision is published with the surname only.";
+    ui_sanction_rep_confirm() = "确定禁止该机构法定代表人从业？" / "Bar this institution's legal representative?";
+    ui_subject() = "处理对象" / "Subject";
 }

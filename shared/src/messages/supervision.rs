@@ -4,6 +4,16 @@ crate::catalogue! {
     const SUPERVISION;
     thing_sanction() = "处理决定" / "sanction";
     subject_caregiver() = "护理人员" / "caregiver";
+    sanction_subject_caregiver() = "护理人员" / "caregiver";
+    sanction_subject_legal_representative() = "机构法定代表人" / "institution's legal representative";
+    sanction_caregiver_required() = "请选择被处理的护理人员" / "name the caregiver sanctioned";
+    sanction_institution_required() = "请选择其法定代表人被处理的机构" / "name the institution whose legal representative is sanctioned";
+    sanction_not_for_subject() = "此项只用于另一类处理对象" / "this belongs to the other kind of subject";
+    no_legal_representative() = "该机构未登记法定代表人，请先在机构信息中填写" / "this institution has no legal representative on record; enter one in its profile first";
+    unknown_finding() = "您的范围内没有这条监控发现" / "no such finding in your scope";
+    sanction_finding_not_confirmed() = "只能依据已认定的监控发现作出处理" / "a sanction can only rest on a confirmed finding";
+    sanction_finding_elsewhere() = "该监控发现不涉及此护理人员或机构" / "this finding concerns another caregiver or institution";
+    legal_representative_barred(until) = "该法定代表人被禁止从事长期护理服务，至 {until} 止" / "this legal representative is barred from long-term care work until {until}";
     sanction_barred() = "禁止从事长期护理服务" / "barred from long-term care work";
     person_barred(until) = "此人被禁止从事长期护理服务，至 {until} 止" / "this person is barred from long-term care work until {until}";
     caregiver_barred(until) = "该护理人员被禁止从事长期护理服务，至 {until} 止" / "this caregiver is barred from long-term care work until {until}";
@@ -11,7 +21,7 @@ crate::catalogue! {
     sanction_ends_before_start() = "结束日期不能早于开始日期" / "the last day cannot be before the first";
     sanction_too_long() = "禁业期限最长五年" / "a ban lasts at most five years";
     sanction_caregiver_left() = "该护理人员已离职；处理应针对在职人员" / "this caregiver has left; sanction a caregiver still working";
-    sanction_already_barred(until) = "该护理人员已被禁业，至 {until} 止" / "this caregiver is already barred until {until}";
+    sanction_already_barred(until) = "此人已被禁业，至 {until} 止" / "this person is already barred until {until}";
     sanction_lift_outside() = "解除日期须不早于今天，且在禁业期内" / "the day lifted from must be today or later, within the ban";
     sanction_already_lifted() = "该处理已解除" / "this sanction is already lifted";
     sanction_not_in_force() = "该处理已期满，无需解除" / "this sanction has run its course; nothing to lift";

@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use dioxus::prelude::*;
 use ltci_shared::api::institutions::{InstitutionFilter, ServiceRelationFilter};
 use ltci_shared::api::supervision::FindingFilter;
-use ltci_shared::api::supervision::{CreateSanction, SanctionFilter};
+use ltci_shared::api::supervision::{CreateSanction, SanctionFilter, SanctionSubject};
 use ltci_shared::api::users::{Role, UserView};
 use ltci_shared::api::workforce::{
     AssignmentFilter, Caregiver, CaregiverAccountRequest, CaregiverDeparture, CaregiverFilter, CaregiverQualification,
@@ -264,6 +264,8 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, sent: &NewCareg
 #[derive(Debug, Default, Deserialize)]
 pub struct ShowQuery {
     done: Option<String>,
+    /// The confirmed finding a sanction would rest on (from the finding's page).
+    finding: Option<String>,
 }
 
 const DONE: [fn() -> Text; 10] = [
@@ -287,7 +289,8 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let notice = Notice::after(q.done.as_deref(), &DONE, ctx.lang);
-    render_one(&state, &ctx, id, &StepForm::default(), notice).await
+    let sent = StepForm { finding_id: q.finding.unwrap_or_default(), ..StepForm::default() };
+    render_one(&state, &ctx, id, &sent, notice).await
 }
 
 /// The fields any step's form may send.
@@ -335,6 +338,8 @@ pub struct StepForm {
     starts_on: String,
     #[serde(default)]
     ends_on: String,
+    #[serde(default)]
+    finding_id: String,
 }
 
 /// Takes one step on the caregiver: changes the record, records a course, creates, resets or
@@ -411,8 +416,15 @@ pub async fn step(
         "sanction" => {
             match (html::required_day("starts_on", &form.starts_on), html::required_day("ends_on", &form.ends_on)) {
                 (Ok(starts_on), Ok(ends_on)) => {
-                    let req =
-                        CreateSanction { caregiver_id: id, starts_on, ends_on, reason: form.reason.trim().to_owned() };
+                    let req = CreateSanction {
+                        subject: SanctionSubject::Caregiver,
+                        caregiver_id: Some(id),
+                        institution_id: None,
+                        finding_id: html::optional_id(&form.finding_id),
+                        starts_on,
+                        ends_on,
+                        reason: form.reason.trim().to_owned(),
+                    };
                     sanctions::create(&state, a, req).await.map(|_| m::ui_done_sanctioned())
                 }
                 (Err(e), _) | (_, Err(e)) => Err(e),
@@ -498,7 +510,7 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
     let (counties, _) = if manages { choices(state, ctx).await? } else { Default::default() };
     let reads_sanctions = a.can(Permission::ReadSanctions);
     let bans = if reads_sanctions {
-        let f = SanctionFilter { caregiver_id: Some(id), in_force: None };
+        let f = SanctionFilter { caregiver_id: Some(id), ..SanctionFilter::default() };
         sanctions::list(state, a, f, PageRequest { limit: ltci_shared::page::MAX_LIMIT, offset: 0 }).await?.items
     } else {
         Vec::new()
@@ -664,6 +676,7 @@ async fn render_one(state: &AppState, ctx: &Ctx, id: Uuid, sent: &StepForm, noti
                     h3 { {m::ui_bar_caregiver().render(l)} }
                     {html::csrf(ctx)}
                     p { class: "muted", {m::ui_sanction_hint().render(l)} }
+                    {super::sanctions::grounds_field(ctx, &sent.finding_id, &sanction_notice)}
                     {html::date_field("starts_on", &m::ui_start_on().render(l), &sent_or(&sent.starts_on, today.clone()), &sanction_notice)}
                     {html::date_field("ends_on", &m::ui_end_on().render(l), &sent.ends_on, &sanction_notice)}
                     {html::reason_field_at("sanction-reason", "reason", &m::ui_sanction_reason().render(l), &sanction_notice)}

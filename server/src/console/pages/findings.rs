@@ -340,7 +340,10 @@ async fn render(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice) -> PageRe
             if f.status == FindingStatus::Confirmed {
                 p { {m::ui_finding_money(format::yuan(f.deducted), format::yuan(f.recovered)).render(l)} }
                 if let Some(c) = f.caregiver_id.filter(|_| a.can(Permission::ManageSanctions)) {
-                    p { a { href: "/caregivers/{c}#sanction", {m::ui_sanction_from_finding().render(l)} } }
+                    p { a { href: "/caregivers/{c}?finding={f.id}#sanction", {m::ui_sanction_from_finding().render(l)} } }
+                }
+                if let Some(i) = f.institution_id.filter(|_| a.can(Permission::ManageSanctions)) {
+                    p { a { href: "/institutions/{i}?finding={f.id}#sanction", {m::ui_sanction_rep_from_finding().render(l)} } }
                 }
             }
         } else if decides {

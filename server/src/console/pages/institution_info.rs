@@ -1,5 +1,5 @@
 //! 机构信息, what an institution keeps and reads about itself: the profile form (address,
-//! contact, staff counts), its documents with their review and the upload form, the agreement's
+//! contact, staff counts, legal representative), its documents with their review and the upload form, the agreement's
 //! term, and what its evaluations and violations mean for the quality deposit.
 
 use axum::body::Body;
@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use dioxus::prelude::*;
 use ltci_shared::api::evaluation::{Evaluation, SchemeInForce, Violation};
 use ltci_shared::api::institutions::{
-    Attachment, AttachmentKind, AttachmentUpload, Institution, InstitutionStatus, StaffCounts, UpdateInstitutionProfile,
+    Attachment, AttachmentKind, AttachmentUpload, Institution, InstitutionStatus, LegalRepresentative, StaffCounts,
+    UpdateInstitutionProfile,
 };
 use ltci_shared::api::registry::Address;
 use ltci_shared::api::settlement::Statement;
@@ -81,6 +82,7 @@ pub(super) fn profile_form(ctx: &Ctx, i: &Institution, notice: &Notice, posted: 
         ("staff.doctors", staff.doctors.to_string()),
         ("staff.nurses", staff.nurses.to_string()),
         ("staff.certified_caregivers", staff.certified_caregivers.to_string()),
+        ("legal_representative.name", i.legal_representative.as_ref().map(|r| r.name.clone()).unwrap_or_default()),
     ];
     let value = |k: &str| -> String {
         match posted.iter().find(|(n, _)| n == k) {
@@ -105,6 +107,15 @@ pub(super) fn profile_form(ctx: &Ctx, i: &Institution, notice: &Notice, posted: 
                 {field("staff.doctors", m::ui_doctors(), true)}
                 {field("staff.nurses", m::ui_nurses(), true)}
                 {field("staff.certified_caregivers", m::ui_certified_caregivers(), true)}
+                fieldset {
+                    legend { {m::ui_legal_representative().render(l)} }
+                    if let Some(r) = &i.legal_representative {
+                        p { class: "muted", "{r.name} · " code { "{r.id_number_masked}" } }
+                    }
+                    p { class: "muted", {m::ui_legal_representative_hint().render(l)} }
+                    {field("legal_representative.name", m::ui_name(), false)}
+                    {field("legal_representative.id_number", m::ui_id_number(), false)}
+                }
                 button { r#type: "submit", {m::ui_save_profile().render(l)} }
             }
         }
@@ -151,14 +162,19 @@ pub(super) async fn update_profile(
         latitude: coordinate("address.latitude"),
         longitude: coordinate("address.longitude"),
     };
+    // The representative changes only when an ID number is typed: the recorded one is shown masked.
+    let rep_id = get("legal_representative.id_number");
+    let legal_representative = (!rep_id.trim().is_empty())
+        .then(|| LegalRepresentative { name: get("legal_representative.name"), id_number: rep_id });
     let req = UpdateInstitutionProfile {
         version: get("version").trim().parse().unwrap_or(-1),
         address: Some(address),
         contact_name: Some(get("contact_name")),
         contact_phone: Some(get("contact_phone")),
         staff: Some(staff),
+        legal_representative,
     };
-    profile::check(&req, &mut errors);
+    profile::check(&req, &mut errors, ctx.actor.today);
     errors.finish()?;
     profile::update(state, &ctx.actor, id, req).await.map(|_| ())
 }

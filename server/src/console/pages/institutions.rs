@@ -5,6 +5,8 @@
 //! statement (对账单). The same page is the institution staff's 机构信息, with what they keep
 //! themselves ([`super::institution_info`]). Each form calls the function the API calls.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -14,6 +16,7 @@ use ltci_shared::api::institutions::{
     AgreementRequest, AttachmentKind, ChecklistItem, DesignationDecision, DocumentReview, InspectionReport,
     Institution, InstitutionFilter, InstitutionKind, InstitutionStatus, ServiceMode, StatusChange,
 };
+use ltci_shared::api::supervision::{CreateSanction, SanctionFilter, SanctionSubject};
 use ltci_shared::messages as m;
 use ltci_shared::text::Text;
 use serde::Deserialize;
@@ -30,6 +33,7 @@ use crate::http::error::ApiError;
 use crate::http::pagination::PageRequest;
 use crate::institutions::{attachments, designation, evaluation};
 use crate::state::AppState;
+use crate::supervision::sanctions;
 use crate::{audit, settlement};
 
 const PAGE_SIZE: u64 = 20;
@@ -119,9 +123,12 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
 #[derive(Debug, Default, Deserialize)]
 pub struct ShowQuery {
     done: Option<String>,
+    /// The confirmed finding a sanction of the legal representative would rest on.
+    finding: Option<String>,
 }
 
-const DONE: [fn() -> Text; 6] = [
+const DONE: [fn() -> Text; 7] = [
+    m::ui_done_sanctioned,
     m::ui_done_step_recorded,
     m::ui_done_evaluated,
     m::ui_done_violation,
@@ -138,7 +145,8 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> PageResult {
     let notice = Notice::after(q.done.as_deref(), &DONE, ctx.lang);
-    render(&state, &ctx, id, notice).await
+    let grounds = q.finding.map(|f| vec![("finding_id".to_owned(), f)]).unwrap_or_default();
+    render_with(&state, &ctx, id, notice, &grounds).await
 }
 
 /// A document of the institution, as uploaded.
@@ -226,13 +234,17 @@ pub async fn step(
         "profile" => institution_info::update_profile(&state, &ctx, id, |k| f.get(k).to_owned())
             .await
             .map(|_| m::ui_done_institution_saved()),
+        "sanction" => bar_representative(&state, &ctx, id, &f).await.map(|_| m::ui_done_sanctioned()),
         _ => return Err(Refusal::Api(ApiError::not_found(m::thing_institution()))),
     };
     match done {
         Ok(text) => Ok(html::done_at(&format!("/institutions/{id}"), text)),
-        // The profile form shows again what was typed in it.
+        // The profile form shows again what was typed in it; the sanction form's refusal is its own.
         Err(e) if step == "profile" => {
             html::refused_on_page(e, ctx.lang, |n| render_with(&state, &ctx, id, n, &f.0)).await
+        }
+        Err(e) if step == "sanction" => {
+            html::refused_on_page(e, ctx.lang, |n| render_with(&state, &ctx, id, n.for_form("sanction"), &f.0)).await
         }
         Err(e) => html::refused_on_page(e, ctx.lang, |n| render(&state, &ctx, id, n)).await,
     }
@@ -256,6 +268,22 @@ impl Fields {
     fn number(&self, k: &str) -> u32 {
         self.get(k).trim().parse().unwrap_or(0)
     }
+}
+
+/// Bars the institution's legal representative (处理), on the finding carried from its page.
+async fn bar_representative(state: &AppState, ctx: &Ctx, id: Uuid, f: &Fields) -> Result<(), ApiError> {
+    let (starts_on, ends_on) =
+        (html::required_day("starts_on", f.get("starts_on"))?, html::required_day("ends_on", f.get("ends_on"))?);
+    let req = CreateSanction {
+        subject: SanctionSubject::LegalRepresentative,
+        caregiver_id: None,
+        institution_id: Some(id),
+        finding_id: html::optional_id(f.get("finding_id")),
+        starts_on,
+        ends_on,
+        reason: f.get("reason").trim().to_owned(),
+    };
+    sanctions::create(state, &ctx.actor, req).await.map(|_| ())
 }
 
 async fn evaluate(state: &AppState, ctx: &Ctx, id: Uuid, f: &Fields) -> Result<(), ApiError> {
@@ -314,6 +342,14 @@ async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, post
     let sheet = evaluation::get_scheme(state, a, year).await?;
     let who: Vec<Uuid> = i.events.iter().map(|e| e.by_user_id).collect();
     let who = audit::usernames(&state.db, a.region_id, &who).await?;
+    let bans = if a.can(Permission::ReadSanctions) {
+        let f = SanctionFilter { institution_id: Some(id), ..SanctionFilter::default() };
+        Some(sanctions::list(state, a, f, PageRequest { limit: ltci_shared::page::MAX_LIMIT, offset: 0 }).await?.items)
+    } else {
+        None
+    };
+    let posted_value = |k: &str| posted.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let sanction_notice = notice.of_form("sanction");
     let csrf = html::csrf(ctx);
     let body = rsx! {
         {facts(ctx, &i)}
@@ -450,6 +486,23 @@ async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, post
                 button { r#type: "submit", class: "secondary", {m::ui_record_violation().render(l)} }
             }
         }
+        if let Some(bans) = &bans {
+            h2 { {m::ui_sanctions().render(l)} }
+            if bans.is_empty() { p { class: "muted", {m::ui_none_yet().render(l)} } }
+            if !bans.is_empty() { {super::sanctions::table(ctx, bans, &HashMap::new(), true)} }
+            if a.can(Permission::ManageSanctions) && i.legal_representative.is_some() {
+                form { id: "sanction", class: "step", method: "post", action: "/institutions/{i.id}/sanction", "data-confirm": m::ui_sanction_rep_confirm().render(l),
+                    h3 { {m::ui_bar_legal_representative().render(l)} }
+                    {csrf.clone()}
+                    p { class: "muted", {m::ui_sanction_rep_hint().render(l)} }
+                    {super::sanctions::grounds_field(ctx, &posted_value("finding_id"), &sanction_notice)}
+                    {html::date_field("starts_on", &m::ui_start_on().render(l), &a.today.to_string(), &sanction_notice)}
+                    {html::date_field("ends_on", &m::ui_end_on().render(l), &posted_value("ends_on"), &sanction_notice)}
+                    {html::reason_field_at("sanction-reason", "reason", &m::ui_sanction_reason().render(l), &sanction_notice)}
+                    button { r#type: "submit", class: "danger", {m::ui_bar_legal_representative().render(l)} }
+                }
+            }
+        }
         if let Some(st) = &statement {
             h2 { {m::ui_statement().render(l)} }
             p { a { href: "/institutions/{id}/statement", {m::ui_statement().render(l)} } }
@@ -505,6 +558,10 @@ fn facts(ctx: &Ctx, i: &Institution) -> Element {
             }
             if let Some(a) = &i.address { dt { {m::ui_address().render(l)} } dd { "{a.text}" } }
             if let Some(c) = &i.contact_name { dt { {m::ui_contact().render(l)} } dd { "{c} " {i.contact_phone.clone().unwrap_or_default()} } }
+            if let Some(r) = &i.legal_representative {
+                dt { {m::ui_legal_representative().render(l)} }
+                dd { "{r.name} " code { "{r.id_number_masked}" } }
+            }
             if let Some(s) = i.inspection_score { dt { {m::ui_inspection_score().render(l)} } dd { "{s}" } }
         }
     }

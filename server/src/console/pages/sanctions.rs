@@ -42,7 +42,7 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice) -> P
     let l = ctx.lang;
     let a = &ctx.actor;
     let in_force = q.in_force.as_deref() == Some("1");
-    let filter = SanctionFilter { caregiver_id: None, in_force: in_force.then_some(true) };
+    let filter = SanctionFilter { in_force: in_force.then_some(true), ..SanctionFilter::default() };
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
     let found = sanctions::list(state, a, filter, page).await?;
     let ids: Vec<Uuid> = found.items.iter().map(|s| s.institution_id).collect();
@@ -61,6 +61,21 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice) -> P
         {html::pager(l, "/sanctions", &query, found.offset, found.limit, found.total)}
     };
     Ok(html::respond(ctx, Page::new("/sanctions", m::ui_sanctions().render(l), body).with_notice(notice)))
+}
+
+/// The confirmed finding a sanction form rests on, carried from the finding's page: kept as a
+/// hidden field and named with a link to it.
+pub fn grounds_field(ctx: &Ctx, finding_id: &str, notice: &Notice) -> Element {
+    let l = ctx.lang;
+    let id = finding_id.trim();
+    if id.is_empty() {
+        return rsx! {};
+    }
+    rsx! {
+        input { r#type: "hidden", name: "finding_id", value: "{id}" }
+        p { {m::ui_sanction_on_finding().render(l)} " " a { href: "/findings/{id}", code { {id.get(..8).unwrap_or(id)} } } }
+        if let Some(w) = notice.field("finding_id") { p { class: "why", "{w}" } }
+    }
 }
 
 /// What a sanction's state is today.
@@ -103,6 +118,11 @@ pub fn table(ctx: &Ctx, items: &[Sanction], institutions: &HashMap<Uuid, String>
                                 match s.caregiver_id {
                                     Some(c) => rsx! { a { href: "/caregivers/{c}", "{s.name}" } },
                                     None => rsx! { "{s.name}" },
+                                }
+                                br {}
+                                span { class: "muted", {s.subject.text().render(l)} }
+                                if let Some(f) = s.finding_id {
+                                    " · " a { class: "muted", href: "/findings/{f}", {m::ui_finding().render(l)} }
                                 }
                             }
                             td { code { "{s.id_number_masked}" } }
