@@ -36,6 +36,7 @@ mod m20261204_000026_audit_chain;
 mod m20261204_000027_sanctions;
 mod m20261205_000028_findings;
 mod m20261205_000029_legal_representatives;
+mod m20261205_000030_inspections_follow_ups;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000027_sanctions::Migration),
             Box::new(m20261205_000028_findings::Migration),
             Box::new(m20261205_000029_legal_representatives::Migration),
+            Box::new(m20261205_000030_inspections_follow_ups::Migration),
         ]
     }
 }

@@ -22,6 +22,10 @@ use crate::api::funding::{
     HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, PersonContribution, Posted,
     ReceiptRequest, ReserveDraw, ReserveDrawRequest, ReversalRequest, SeriesQuery, SignedLink,
 };
+use crate::api::inspections::{
+    DeclareConflict, DrawRequest, Inspection, InspectionConflict, InspectionDraw, InspectionFilter, InspectionResult,
+    PublicDraw,
+};
 use crate::api::institutions::{
     AgreementRequest, Attachment, AttachmentUpload, ChoiceWithdrawal, CreateServiceRelation, DesignationDecision,
     DocumentReview, EndServiceRelation, InspectionReport, Institution, InstitutionApplication, InstitutionFilter,
@@ -614,6 +618,45 @@ impl ApiClient {
         page: PageQuery,
     ) -> Result<Page<PublicSanction>, ClientError> {
         self.get(&format!("/public/regions/{region_code}/sanctions"), &page).await
+    }
+
+    // ---- random inspections ----
+
+    pub async fn declare_inspection_conflict(&self, req: &DeclareConflict) -> Result<InspectionConflict, ClientError> {
+        self.call(Method::POST, "/inspection-conflicts", Some(req)).await
+    }
+
+    pub async fn inspection_conflicts(&self) -> Result<Vec<InspectionConflict>, ClientError> {
+        self.call::<(), _>(Method::GET, "/inspection-conflicts", None).await
+    }
+
+    pub async fn draw_inspections(&self, req: &DrawRequest) -> Result<InspectionDraw, ClientError> {
+        self.call(Method::POST, "/inspection-draws", Some(req)).await
+    }
+
+    pub async fn inspection_draw(&self, id: Uuid) -> Result<InspectionDraw, ClientError> {
+        self.call::<(), _>(Method::GET, &format!("/inspection-draws/{id}"), None).await
+    }
+
+    pub async fn inspections(
+        &self,
+        filter: &InspectionFilter,
+        page: PageQuery,
+    ) -> Result<Page<Inspection>, ClientError> {
+        Self::send(self.api(Method::GET, "/inspections").query(filter).query(&page)).await
+    }
+
+    pub async fn record_inspection_result(&self, id: Uuid, req: &InspectionResult) -> Result<Inspection, ClientError> {
+        self.call(Method::POST, &format!("/inspections/{id}/result"), Some(req)).await
+    }
+
+    /// The region's published draws and their outcomes (no sign-in needed).
+    pub async fn public_inspections(
+        &self,
+        region_code: &str,
+        page: PageQuery,
+    ) -> Result<Page<PublicDraw>, ClientError> {
+        self.get(&format!("/public/regions/{region_code}/inspections"), &page).await
     }
 
     pub async fn caregiver_departure(&self, id: Uuid, req: &CaregiverDeparture) -> Result<Caregiver, ClientError> {

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod assessment;
+pub mod draw;
 pub mod error;
 pub mod geo;
 pub mod id_number;

@@ -294,7 +294,8 @@ async fn planted_cases_are_found_worked_and_reach_the_bills(app: TestApp) {
     // caregiver.
     let decided = officer.get(&format!("/findings/{}", travel.id)).await;
     assert!(decided.body.contains("折合时速（公里/小时）") && decided.body.contains("已扣减"), "{}", decided.body);
-    assert!(decided.body.contains(&format!("/caregivers/{}#sanction", world.caregiver("carer_a1"))));
+    let to_sanction = format!("/caregivers/{}?finding={}#sanction", world.caregiver("carer_a1"), travel.id);
+    assert!(decided.body.contains(&to_sanction), "{}", decided.body);
 
     // Approved (by another officer), then the second case is confirmed: what was paid for it is
     // recovered by the next month's bill.

@@ -30,6 +30,7 @@ mod funding;
 mod funding_import;
 mod funding_properties;
 mod imports;
+mod inspections;
 mod institution_documents;
 mod institutions;
 mod monitoring_moments;

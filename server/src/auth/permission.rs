@@ -109,6 +109,16 @@ pub enum Permission {
     DecideFindings,
     /// Run the monthly analysis (事后分析) and follow its runs.
     RunMonitoring,
+    /// Declare inspectors' links, draw inspections and record their results (双随机).
+    ManageInspections,
+    /// Read draws before they are published and inspectors' declared links (the agency).
+    ReadInspectionPlans,
+    /// Read inspections (within scope: institution staff their own, once recorded).
+    ReadInspections,
+    /// Draw the month's follow-up sample, ask for one on demand and record the answers (回访).
+    ManageFollowUps,
+    /// Read follow-ups and their averages (within scope: institution staff their own, once recorded).
+    ReadFollowUps,
 }
 
 /// Whether `role` may perform `permission`. Anything not listed is denied.
@@ -164,6 +174,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Admin | Auditor | Institution, ReadFindings) => true,
         (Institution, AnswerFindings) => true,
         (Admin, DecideFindings | RunMonitoring) => true,
+        (Admin, ManageInspections | ManageFollowUps) => true,
+        (Admin | Auditor, ReadInspectionPlans) => true,
+        (Admin | Auditor | Institution, ReadInspections | ReadFollowUps) => true,
         _ => false,
     }
 }

@@ -8,7 +8,8 @@ use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use super::Actor;
 use crate::entities::{
     assessment_case, assessment_round_assessor, audit_event, bill, care_plan, caregiver, caregiver_assignment,
-    certificate, finding, institution, insured_person, partner_event, sanction, service_relation, stay, user, visit,
+    certificate, finding, follow_up, inspection, institution, insured_person, partner_event, sanction,
+    service_relation, stay, user, visit,
 };
 
 /// A condition that matches no row.
@@ -151,6 +152,32 @@ pub fn sanctions(actor: &Actor) -> Condition {
     match (actor.role, actor.institution_id) {
         (Role::Admin | Role::Auditor, _) => region,
         (Role::Institution, Some(inst)) => region.add(sanction::Column::InstitutionId.eq(inst)),
+        _ => nothing(),
+    }
+}
+
+/// Inspections an actor may see: officers and auditors their region's; institution staff their
+/// own once the result is recorded (a random inspection is not announced beforehand).
+pub fn inspections(actor: &Actor) -> Condition {
+    let region = Condition::all().add(inspection::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => {
+            region.add(inspection::Column::InstitutionId.eq(inst)).add(inspection::Column::Status.eq("done"))
+        }
+        _ => nothing(),
+    }
+}
+
+/// Follow-ups an actor may see: officers and auditors their region's; institution staff those
+/// about their own institution once recorded.
+pub fn follow_ups(actor: &Actor) -> Condition {
+    let region = Condition::all().add(follow_up::Column::RegionId.eq(actor.region_id));
+    match (actor.role, actor.institution_id) {
+        (Role::Admin | Role::Auditor, _) => region,
+        (Role::Institution, Some(inst)) => {
+            region.add(follow_up::Column::InstitutionId.eq(inst)).add(follow_up::Column::Status.ne("pending"))
+        }
         _ => nothing(),
     }
 }

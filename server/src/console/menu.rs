@@ -13,7 +13,7 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 17] {
+fn all() -> [(&'static str, Text, Option<Permission>); 18] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
@@ -30,13 +30,14 @@ fn all() -> [(&'static str, Text, Option<Permission>); 17] {
         ("/partner-events", m::ui_partner_events(), Some(Permission::ReadPartnerEvents)),
         ("/findings", m::ui_monitor_findings(), Some(Permission::ReadFindings)),
         ("/sanctions", m::ui_sanctions(), Some(Permission::ReadSanctions)),
+        ("/inspections", m::ui_inspections(), Some(Permission::ReadInspections)),
         ("/users", m::ui_users(), Some(Permission::ReadUsers)),
         ("/audit", m::ui_audit_trail(), Some(Permission::ReadAuditTrail)),
     ]
 }
 
 /// The order institution staff work in: the day's care first, the register last.
-const INSTITUTION_ORDER: [&str; 13] = [
+const INSTITUTION_ORDER: [&str; 14] = [
     "/",
     "/visits",
     "/beneficiaries",
@@ -49,6 +50,7 @@ const INSTITUTION_ORDER: [&str; 13] = [
     "/cases",
     "/policies",
     "/sanctions",
+    "/inspections",
     "/users",
 ];
 

@@ -95,6 +95,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/findings/{id}", get(pages::findings::show))
         .route("/findings/{id}/answer", post(pages::findings::answer))
         .route("/findings/{id}/decide", post(pages::findings::decide))
+        .route("/inspections", get(pages::inspections::list))
+        .route("/inspections/draw", post(pages::inspections::draw))
+        .route("/inspections/conflicts", post(pages::inspections::declare))
+        .route("/inspections/draws/{id}", get(pages::inspections::draw_page))
+        .route("/inspections/{id}/result", post(pages::inspections::record))
         .route("/sanctions", get(pages::sanctions::list))
         .route("/sanctions/{id}/lift", post(pages::sanctions::lift))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));

@@ -29,7 +29,7 @@ use utoipa::{Modify, OpenApi};
         (name = "partners", description = "Hospital stays and deaths reported by medical insurance (医保) and civil affairs (民政)"),
         (name = "settlement", description = "Monthly settlement (月度结算): bills, approval, payment, institution statements"),
         (name = "imports", description = "Bringing a city's existing registers in (存量数据导入): CSV files, checked whole"),
-        (name = "supervision", description = "Fund supervision (基金监管): sanctions against people (处理), published per region"),
+        (name = "supervision", description = "Fund supervision (基金监管): monitoring findings, sanctions against people (处理) and random inspections (双随机), published per region"),
         (name = "audit", description = "Audit trail and its tamper-evident chain (防篡改审计链)"),
         (name = "ops", description = "Health and metrics"),
     )

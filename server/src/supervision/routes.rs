@@ -157,9 +157,10 @@ async fn list_sanctions(
     sanctions::list(&state, &actor, f, page.try_into()?).await.map(ApiJson)
 }
 
-/// Bar a caregiver from long-term care work for a period (处理, agency officers): their
-/// assignments end the day before; registering or assigning them is refused, and their visits
-/// in the ban are not paid, until it ends.
+/// Bar a caregiver or an institution's legal representative from long-term care work for a
+/// period (处理, agency officers), on a confirmed finding if one is named: their assignments end
+/// the day before; registering or assigning them is refused, and their visits in the ban are not
+/// paid, until it ends.
 #[utoipa::path(post, path = "/sanctions", tag = "supervision", security(("bearer" = [])), request_body = CreateSanction,
     responses((status = 201, body = Sanction), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_sanction(

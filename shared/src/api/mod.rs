@@ -6,6 +6,7 @@ pub mod care;
 pub mod evaluation;
 pub mod funding;
 pub mod imports;
+pub mod inspections;
 pub mod institutions;
 pub mod partners;
 pub mod policy;

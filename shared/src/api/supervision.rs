@@ -143,15 +143,23 @@ pub enum Moment {
     During,
     /// 事后: the monthly analysis of every service.
     After,
+    /// 现场检查: found on site by a random inspection (双随机).
+    Inspection,
+    /// 回访: reported by the beneficiary or their family when followed up.
+    FollowUp,
 }
 
 impl Moment {
+    pub const ALL: [Moment; 5] = [Moment::Before, Moment::During, Moment::After, Moment::Inspection, Moment::FollowUp];
+
     pub fn text(self) -> crate::text::Text {
         use crate::messages as m;
         match self {
             Moment::Before => m::moment_before(),
             Moment::During => m::moment_during(),
             Moment::After => m::moment_after(),
+            Moment::Inspection => m::moment_inspection(),
+            Moment::FollowUp => m::moment_follow_up(),
         }
     }
 }
@@ -235,10 +243,16 @@ pub enum Rule {
     SamePointSameDay,
     /// 事中 · 非指派护理员: a visit by a caregiver not assigned to the beneficiary on its day.
     UnassignedCaregiver,
+    /// 现场检查 · 发现问题: a problem an on-site inspection (双随机) found.
+    InspectionProblem,
+    /// 回访 · 服务未提供: the beneficiary or their family said the care recorded was not given.
+    CareNotGiven,
+    /// 回访 · 索要费用: the beneficiary or their family said payment was asked for.
+    PaymentAsked,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 21] = [
+    pub const ALL: [Rule; 24] = [
         Rule::ImpossibleTravel,
         Rule::LongDay,
         Rule::CrossInstitutionOverlap,
@@ -260,6 +274,9 @@ impl Rule {
         Rule::NoLocationFix,
         Rule::SamePointSameDay,
         Rule::UnassignedCaregiver,
+        Rule::InspectionProblem,
+        Rule::CareNotGiven,
+        Rule::PaymentAsked,
     ];
 
     /// The rule's name for people.
@@ -287,6 +304,9 @@ impl Rule {
             Rule::NoLocationFix => m::rule_no_location_fix(),
             Rule::SamePointSameDay => m::rule_same_point_same_day(),
             Rule::UnassignedCaregiver => m::rule_unassigned_caregiver(),
+            Rule::InspectionProblem => m::rule_inspection_problem(),
+            Rule::CareNotGiven => m::rule_care_not_given(),
+            Rule::PaymentAsked => m::rule_payment_asked(),
         }
     }
 
@@ -302,6 +322,8 @@ impl Rule {
             Rule::MockLocation | Rule::NoLocationFix | Rule::SamePointSameDay | Rule::UnassignedCaregiver => {
                 Moment::During
             }
+            Rule::InspectionProblem => Moment::Inspection,
+            Rule::CareNotGiven | Rule::PaymentAsked => Moment::FollowUp,
             _ => Moment::After,
         }
     }
@@ -316,7 +338,8 @@ impl Rule {
             | Rule::BedAfterDeath
             | Rule::SameGpsPoint
             | Rule::MockLocation
-            | Rule::SamePointSameDay => FindingSeverity::Serious,
+            | Rule::SamePointSameDay
+            | Rule::CareNotGiven => FindingSeverity::Serious,
             Rule::LongDay
             | Rule::RepeatedCheckInTime
             | Rule::MinimumDuration
@@ -325,7 +348,9 @@ impl Rule {
             | Rule::CaregiverOverbooked
             | Rule::InstitutionSuspended
             | Rule::NoLocationFix
-            | Rule::UnassignedCaregiver => FindingSeverity::Warning,
+            | Rule::UnassignedCaregiver
+            | Rule::InspectionProblem
+            | Rule::PaymentAsked => FindingSeverity::Warning,
             Rule::PeerOutlier | Rule::PlannedInHospital | Rule::CertificateEndsFirst => FindingSeverity::Notice,
         }
     }

@@ -13,6 +13,7 @@ mod console;
 mod console_institution;
 mod funding;
 mod imports;
+mod inspections;
 mod institutions;
 mod policy;
 mod registry;
@@ -29,6 +30,7 @@ pub use console::*;
 pub use console_institution::*;
 pub use funding::*;
 pub use imports::*;
+pub use inspections::*;
 pub use institutions::*;
 pub use policy::*;
 pub use registry::*;
@@ -59,6 +61,7 @@ pub fn all() -> impl Iterator<Item = &'static Entry> {
         COMMON,
         FUNDING,
         IMPORTS,
+        INSPECTIONS,
         INSTITUTIONS,
         POLICY,
         REGISTRY,

@@ -31,6 +31,11 @@ crate::catalogue! {
     thing_monitor_run() = "监控分析" / "monitoring run";
     moment_before() = "事前提醒" / "before (planning)";
     moment_during() = "事中审核" / "during (visit)";
+    moment_inspection() = "现场检查" / "on-site inspection";
+    moment_follow_up() = "回访" / "follow-up";
+    rule_inspection_problem() = "现场检查发现问题" / "problem found on site";
+    rule_care_not_given() = "回访：服务未提供" / "follow-up: care not given";
+    rule_payment_asked() = "回访：索要费用" / "follow-up: payment asked";
     moment_after() = "事后分析" / "after (monthly analysis)";
     severity_notice() = "提示" / "notice";
     severity_warning() = "疑点" / "warning";

@@ -103,7 +103,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
             label { r#for: "f-moment", {m::ui_moment().render(l)} }
             select { id: "f-moment", name: "moment", "data-autosubmit": "true",
                 option { value: "", {m::ui_any().render(l)} }
-                for x in [Moment::Before, Moment::During, Moment::After] {
+                for x in Moment::ALL {
                     option { value: enum_to_db(&x), selected: moment == Some(x), {x.text().render(l)} }
                 }
             }

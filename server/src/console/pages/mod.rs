@@ -10,6 +10,7 @@ pub mod findings;
 pub mod funds;
 pub mod home;
 pub mod imports;
+pub mod inspections;
 pub mod institution_home;
 pub mod institution_info;
 pub mod institutions;
