@@ -140,7 +140,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(FollowUps::PaymentAsked).boolean().null())
                     .col(ColumnDef::new(FollowUps::Satisfaction).integer().null())
                     .col(ColumnDef::new(FollowUps::Comment).string_len(1000).null())
-                    .col(ColumnDef::new(FollowUps::FindingId).uuid().null())
+                    .col(ColumnDef::new(FollowUps::FindingIdsJson).text().null())
                     .col(ColumnDef::new(FollowUps::CreatedBy).uuid().not_null())
                     .col(ColumnDef::new(FollowUps::CreatedAt).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(FollowUps::RecordedBy).uuid().null())
@@ -249,7 +249,7 @@ enum FollowUps {
     PaymentAsked,
     Satisfaction,
     Comment,
-    FindingId,
+    FindingIdsJson,
     CreatedBy,
     CreatedAt,
     RecordedBy,

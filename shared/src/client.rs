@@ -17,6 +17,10 @@ use crate::api::care::{
 use crate::api::evaluation::{
     Evaluation, EvaluationRequest, EvaluationScheme, SchemeInForce, Violation, ViolationRequest,
 };
+use crate::api::follow_ups::{
+    AveragesQuery, FollowUp, FollowUpAnswer, FollowUpAverages, FollowUpFilter, FollowUpSample, FollowUpSampleRequest,
+    RequestFollowUp,
+};
 use crate::api::funding::{
     Account, ChartLinkRequest, ContributionRequest, DrawRejection, EntryFilter, FundHealth, FundingSettings,
     HealthQuery, ImportOutcome, JournalEntry, MonthPoint, OnDateQuery, PeriodQuery, PersonContribution, Posted,
@@ -657,6 +661,32 @@ impl ApiClient {
         page: PageQuery,
     ) -> Result<Page<PublicDraw>, ClientError> {
         self.get(&format!("/public/regions/{region_code}/inspections"), &page).await
+    }
+
+    // ---- follow-up ----
+
+    pub async fn draw_follow_up_sample(&self, req: &FollowUpSampleRequest) -> Result<FollowUpSample, ClientError> {
+        self.call(Method::POST, "/follow-up-samples", Some(req)).await
+    }
+
+    pub async fn follow_up_sample(&self, month: &str) -> Result<FollowUpSample, ClientError> {
+        self.call::<(), _>(Method::GET, &format!("/follow-up-samples/{month}"), None).await
+    }
+
+    pub async fn request_follow_up(&self, req: &RequestFollowUp) -> Result<FollowUp, ClientError> {
+        self.call(Method::POST, "/follow-ups", Some(req)).await
+    }
+
+    pub async fn follow_ups(&self, filter: &FollowUpFilter, page: PageQuery) -> Result<Page<FollowUp>, ClientError> {
+        Self::send(self.api(Method::GET, "/follow-ups").query(filter).query(&page)).await
+    }
+
+    pub async fn answer_follow_up(&self, id: Uuid, req: &FollowUpAnswer) -> Result<FollowUp, ClientError> {
+        self.call(Method::POST, &format!("/follow-ups/{id}/answer"), Some(req)).await
+    }
+
+    pub async fn follow_up_averages(&self, year: i32) -> Result<FollowUpAverages, ClientError> {
+        Self::send(self.api(Method::GET, "/follow-up-averages").query(&AveragesQuery { year })).await
     }
 
     pub async fn caregiver_departure(&self, id: Uuid, req: &CaregiverDeparture) -> Result<Caregiver, ClientError> {

@@ -25,6 +25,7 @@ mod disputes;
 mod edges;
 mod evaluation;
 mod findings;
+mod follow_ups;
 mod fund_health;
 mod funding;
 mod funding_import;

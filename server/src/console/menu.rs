@@ -13,7 +13,7 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 18] {
+fn all() -> [(&'static str, Text, Option<Permission>); 19] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
@@ -31,13 +31,14 @@ fn all() -> [(&'static str, Text, Option<Permission>); 18] {
         ("/findings", m::ui_monitor_findings(), Some(Permission::ReadFindings)),
         ("/sanctions", m::ui_sanctions(), Some(Permission::ReadSanctions)),
         ("/inspections", m::ui_inspections(), Some(Permission::ReadInspections)),
+        ("/follow-ups", m::ui_follow_ups(), Some(Permission::ReadFollowUps)),
         ("/users", m::ui_users(), Some(Permission::ReadUsers)),
         ("/audit", m::ui_audit_trail(), Some(Permission::ReadAuditTrail)),
     ]
 }
 
 /// The order institution staff work in: the day's care first, the register last.
-const INSTITUTION_ORDER: [&str; 14] = [
+const INSTITUTION_ORDER: [&str; 15] = [
     "/",
     "/visits",
     "/beneficiaries",
@@ -51,6 +52,7 @@ const INSTITUTION_ORDER: [&str; 14] = [
     "/policies",
     "/sanctions",
     "/inspections",
+    "/follow-ups",
     "/users",
 ];
 

@@ -100,6 +100,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/inspections/conflicts", post(pages::inspections::declare))
         .route("/inspections/draws/{id}", get(pages::inspections::draw_page))
         .route("/inspections/{id}/result", post(pages::inspections::record))
+        .route("/follow-ups", get(pages::follow_ups::list))
+        .route("/follow-ups/sample", post(pages::follow_ups::sample))
+        .route("/follow-ups/request", post(pages::follow_ups::request))
+        .route("/follow-ups/{id}/answer", post(pages::follow_ups::answer))
         .route("/sanctions", get(pages::sanctions::list))
         .route("/sanctions/{id}/lift", post(pages::sanctions::lift))
         .layer(axum::middleware::from_fn_with_state(state, session::resume));

@@ -29,8 +29,8 @@ pub struct Model {
     /// 1–5.
     pub satisfaction: Option<i32>,
     pub comment: Option<String>,
-    /// The finding opened by "care not given".
-    pub finding_id: Option<Uuid>,
+    /// JSON array: the findings the answer opened (care not given, payment asked).
+    pub finding_ids_json: Option<String>,
     pub created_by: Uuid,
     pub created_at: DateTimeUtc,
     pub recorded_by: Option<Uuid>,

@@ -43,6 +43,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(imports::routes::router())
         .merge(supervision::routes::router())
         .merge(supervision::inspection_routes::router())
+        .merge(supervision::follow_up_routes::router())
         .merge(audit::router());
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(ltci_shared::api::API_PREFIX, v1)

@@ -32,6 +32,7 @@ use crate::entities::{
 use crate::fields::check_text;
 use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
 use crate::state::AppState;
+use crate::supervision::follow_ups;
 
 fn check_year(year: i32) -> ApiResult<()> {
     if (2000..=2100).contains(&year) {
@@ -258,7 +259,20 @@ pub async fn evaluate(state: &AppState, actor: &Actor, id: Uuid, req: Evaluation
         return Err(ApiError::invalid_field("evaluated_on", "out_of_range", m::evaluation_date_rule()));
     }
     let sheet_in_force = in_force(&txn, inst.region_id, req.year).await?;
-    let categories = score_sheet(&sheet_in_force.scheme, &req.scores)?;
+    // Satisfaction comes from the year's follow-ups (回访) once any is answered.
+    let mut scores = req.scores.clone();
+    if let Some(c) = sheet_in_force.scheme.categories.iter().find(|c| c.code == follow_ups::SATISFACTION_CATEGORY)
+        && let Some((points, note)) =
+            follow_ups::satisfaction_score(&txn, inst.region_id, inst.id, req.year, c.max_points).await?
+    {
+        scores.retain(|s| s.category != c.code);
+        scores.push(CategoryScore {
+            category: c.code.clone(),
+            points,
+            note: Some(note.render(crate::language::current())),
+        });
+    }
+    let categories = score_sheet(&sheet_in_force.scheme, &scores)?;
     let done = ev::Entity::find()
         .filter(ev::Column::InstitutionId.eq(inst.id))
         .filter(ev::Column::Year.eq(req.year))

@@ -4,6 +4,7 @@ pub mod assessment;
 pub mod auth;
 pub mod care;
 pub mod evaluation;
+pub mod follow_ups;
 pub mod funding;
 pub mod imports;
 pub mod inspections;

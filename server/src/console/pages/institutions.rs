@@ -33,7 +33,7 @@ use crate::http::error::ApiError;
 use crate::http::pagination::PageRequest;
 use crate::institutions::{attachments, designation, evaluation};
 use crate::state::AppState;
-use crate::supervision::sanctions;
+use crate::supervision::{follow_ups, sanctions};
 use crate::{audit, settlement};
 
 const PAGE_SIZE: u64 = 20;
@@ -340,6 +340,11 @@ async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, post
     let year = ctx.actor.today.format("%Y").to_string().parse::<i32>().unwrap_or(2026) - 1;
     // The sheet of the next evaluation (last year's): its form for officers, its meaning for all.
     let sheet = evaluation::get_scheme(state, a, year).await?;
+    // The satisfaction category, scored from the year's follow-ups once any is answered.
+    let derived = match sheet.scheme.categories.iter().find(|c| c.code == follow_ups::SATISFACTION_CATEGORY) {
+        Some(c) if manages => follow_ups::satisfaction_score(&state.db, a.region_id, id, year, c.max_points).await?,
+        _ => None,
+    };
     let who: Vec<Uuid> = i.events.iter().map(|e| e.by_user_id).collect();
     let who = audit::usernames(&state.db, a.region_id, &who).await?;
     let bans = if a.can(Permission::ReadSanctions) {
@@ -438,11 +443,19 @@ async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, post
                             tr {
                                 td { label { r#for: "score-{c.code}", "{c.name}" } }
                                 td { class: "num", "{c.max_points}" }
-                                td {
-                                    input { id: "score-{c.code}", name: "score_{c.code}", inputmode: "numeric", required: true, size: "5" }
-                                    if let Some(w) = notice.field(&format!("scores[{n}].points")) { span { class: "why", "{w}" } }
+                                match derived.as_ref().filter(|_| c.code == follow_ups::SATISFACTION_CATEGORY) {
+                                    Some((points, note)) => rsx! {
+                                        td { input { id: "score-{c.code}", name: "score_{c.code}", value: "{points}", readonly: true, size: "5" } }
+                                        td { class: "muted", {note.render(l)} }
+                                    },
+                                    None => rsx! {
+                                        td {
+                                            input { id: "score-{c.code}", name: "score_{c.code}", inputmode: "numeric", required: true, size: "5" }
+                                            if let Some(w) = notice.field(&format!("scores[{n}].points")) { span { class: "why", "{w}" } }
+                                        }
+                                        td { input { name: "note_{c.code}", aria_label: m::ui_note_for(&c.name).render(l), maxlength: "200" } }
+                                    },
                                 }
-                                td { input { name: "note_{c.code}", aria_label: m::ui_note_for(&c.name).render(l), maxlength: "200" } }
                             }
                         }
                     }

@@ -7,6 +7,7 @@ pub mod caregivers;
 pub mod cases;
 pub mod disputes;
 pub mod findings;
+pub mod follow_ups;
 pub mod funds;
 pub mod home;
 pub mod imports;

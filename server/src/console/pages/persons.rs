@@ -249,7 +249,13 @@ pub async fn reveal(State(state): State<AppState>, Path(id): Path<Uuid>, posted:
     }
 }
 
-async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<String>, notice: Notice) -> PageResult {
+pub(super) async fn render_person(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Uuid,
+    full: Option<String>,
+    notice: Notice,
+) -> PageResult {
     let a = &ctx.actor;
     let p = registry::persons::get(state, a, id).await?;
     let l = ctx.lang;
@@ -379,6 +385,7 @@ async fn render_person(state: &AppState, ctx: &Ctx, id: Uuid, full: Option<Strin
                 }
             }
         }
+        {super::follow_ups::request_form(ctx, p.id, &notice)}
         {history}
     };
     let page = Page::new("/persons", p.name.clone(), body)
