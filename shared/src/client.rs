@@ -55,8 +55,9 @@ use crate::api::stays::{
     StayCharge, StayFilter,
 };
 use crate::api::supervision::{
-    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, FindingsReport, LiftSanction, MonitorRequest,
-    MonitorRun, PublicSanction, ReportFilter, Sanction, SanctionFilter,
+    AnswerFinding, CreateSanction, DashboardQuery, DashboardVisitsQuery, DecideFinding, Finding, FindingFilter,
+    FindingsReport, LiftSanction, MonitorRequest, MonitorRun, PublicSanction, ReportFilter, Sanction, SanctionFilter,
+    SupervisionDashboard,
 };
 use crate::api::users::{CreateUserRequest, ResetPasswordRequest, UserFilter, UserView};
 use crate::api::workforce::{
@@ -622,6 +623,18 @@ impl ApiClient {
         page: PageQuery,
     ) -> Result<Page<PublicSanction>, ClientError> {
         self.get(&format!("/public/regions/{region_code}/sanctions"), &page).await
+    }
+
+    pub async fn supervision_dashboard(&self, month: &str) -> Result<SupervisionDashboard, ClientError> {
+        Self::send(self.api(Method::GET, "/supervision-dashboard").query(&DashboardQuery { month: month.into() })).await
+    }
+
+    pub async fn dashboard_visits(
+        &self,
+        q: &DashboardVisitsQuery,
+        page: PageQuery,
+    ) -> Result<Page<Visit>, ClientError> {
+        Self::send(self.api(Method::GET, "/supervision-dashboard/visits").query(q).query(&page)).await
     }
 
     // ---- random inspections ----

@@ -205,6 +205,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "GET /api/v1/stays/charges/sheet",
         "GET /api/v1/stays/{id}",
         "GET /api/v1/stays/{id}/charges",
+        "GET /api/v1/supervision-dashboard",
+        "GET /api/v1/supervision-dashboard/visits",
         "GET /api/v1/sync/changes",
         "GET /api/v1/users",
         "GET /api/v1/users/{id}",

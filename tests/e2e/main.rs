@@ -45,6 +45,7 @@ mod roles;
 mod sanctions;
 mod settlement;
 mod stays;
+mod supervision_dashboard;
 mod users;
 mod visit_exceptions;
 mod visits;

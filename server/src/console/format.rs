@@ -66,6 +66,12 @@ pub fn at(t: DateTime<Utc>, tz: Tz) -> String {
     t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// The month before `today`'s, `YYYY-MM`: the last one that is over, which month pages open on.
+pub fn last_month(today: NaiveDate) -> String {
+    use chrono::Datelike;
+    (today.with_day0(0).unwrap_or(today) - chrono::Duration::days(1)).format("%Y-%m").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ pub struct Item {
 }
 
 /// The pages of the menu and what opens each: a role sees the entries its permissions open.
-fn all() -> [(&'static str, Text, Option<Permission>); 19] {
+fn all() -> [(&'static str, Text, Option<Permission>); 20] {
     [
         ("/", m::ui_home(), None),
         ("/persons", m::ui_persons(), Some(Permission::ReadInsuredPersons)),
@@ -28,6 +28,7 @@ fn all() -> [(&'static str, Text, Option<Permission>); 19] {
         ("/funds", m::ui_funds_page(), Some(Permission::ReadFunding)),
         ("/imports", m::ui_imports(), Some(Permission::ImportRegisters)),
         ("/partner-events", m::ui_partner_events(), Some(Permission::ReadPartnerEvents)),
+        ("/supervision", m::ui_supervision_dashboard(), Some(Permission::ReadFindings)),
         ("/findings", m::ui_monitor_findings(), Some(Permission::ReadFindings)),
         ("/sanctions", m::ui_sanctions(), Some(Permission::ReadSanctions)),
         ("/inspections", m::ui_inspections(), Some(Permission::ReadInspections)),
@@ -38,7 +39,7 @@ fn all() -> [(&'static str, Text, Option<Permission>); 19] {
 }
 
 /// The order institution staff work in: the day's care first, the register last.
-const INSTITUTION_ORDER: [&str; 15] = [
+const INSTITUTION_ORDER: [&str; 16] = [
     "/",
     "/visits",
     "/beneficiaries",
@@ -46,6 +47,7 @@ const INSTITUTION_ORDER: [&str; 15] = [
     "/stays",
     "/settlements",
     "/findings",
+    "/supervision",
     "/institutions",
     "/persons",
     "/cases",

@@ -95,6 +95,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/findings/{id}", get(pages::findings::show))
         .route("/findings/{id}/answer", post(pages::findings::answer))
         .route("/findings/{id}/decide", post(pages::findings::decide))
+        .route("/supervision", get(pages::dashboard::show))
+        .route("/supervision/visits", get(pages::dashboard::visits))
         .route("/inspections", get(pages::inspections::list))
         .route("/inspections/draw", post(pages::inspections::draw))
         .route("/inspections/conflicts", post(pages::inspections::declare))

@@ -3,6 +3,7 @@
 //! random inspections (双随机、一公开) and beneficiary follow-up (回访).
 
 pub mod analysis;
+pub mod dashboard;
 pub mod findings;
 pub mod follow_up_routes;
 pub mod follow_ups;

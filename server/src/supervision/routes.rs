@@ -1,17 +1,19 @@
-//! HTTP handlers under `/findings`, `/monitor-runs`, `/sanctions` and the public
-//! `/public/regions/{code}/sanctions`.
+//! HTTP handlers under `/findings`, `/monitor-runs`, `/sanctions`, `/supervision-dashboard` and
+//! the public `/public/regions/{code}/sanctions`.
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use ltci_shared::api::care::Visit;
 use ltci_shared::api::supervision::{
-    AnswerFinding, CreateSanction, DecideFinding, Finding, FindingFilter, FindingsReport, LiftSanction, MonitorRequest,
-    MonitorRun, PublicSanction, ReportFilter, Sanction, SanctionFilter,
+    AnswerFinding, CreateSanction, DashboardQuery, DashboardVisitsQuery, DecideFinding, Finding, FindingFilter,
+    FindingsReport, LiftSanction, MonitorRequest, MonitorRun, PublicSanction, ReportFilter, Sanction, SanctionFilter,
+    SupervisionDashboard,
 };
 use ltci_shared::{ErrorBody, Page, PageQuery};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{analysis, findings, report, sanctions};
+use super::{analysis, dashboard, findings, report, sanctions};
 use crate::auth::Actor;
 use crate::http::error::ApiResult;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
@@ -31,6 +33,35 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_monitor_run))
         .routes(routes!(findings_report))
         .routes(routes!(findings_report_csv))
+        .routes(routes!(supervision_dashboard))
+        .routes(routes!(dashboard_visits))
+}
+
+/// A month's home visits per institution as supervision reads them — missed, unscheduled,
+/// outside the geofence, verified by a person, corrected — and its findings (institution staff:
+/// their own).
+#[utoipa::path(get, path = "/supervision-dashboard", tag = "supervision", security(("bearer" = [])),
+    params(DashboardQuery),
+    responses((status = 200, body = SupervisionDashboard), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn supervision_dashboard(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<DashboardQuery>,
+) -> ApiResult<ApiJson<SupervisionDashboard>> {
+    dashboard::dashboard(&state, &actor, &q.month).await.map(ApiJson)
+}
+
+/// The visits behind one figure of the dashboard.
+#[utoipa::path(get, path = "/supervision-dashboard/visits", tag = "supervision", security(("bearer" = [])),
+    params(DashboardVisitsQuery, PageQuery),
+    responses((status = 200, body = Page<Visit>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn dashboard_visits(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<DashboardVisitsQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<Visit>>> {
+    dashboard::visits(&state, &actor, q, page.try_into()?).await.map(ApiJson)
 }
 
 /// The findings report: findings in scope by status, with what they deducted and what is to be

@@ -585,3 +585,86 @@ pub struct FindingsReport {
     pub rows: Vec<ReportRow>,
     pub total: ReportRow,
 }
+
+/// `GET /api/v1/supervision-dashboard?month=`: a month's care per institution as supervision
+/// reads it (officers and auditors every institution of the region; institution staff their own).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SupervisionDashboard {
+    pub month: String,
+    pub institutions: Vec<DashboardRow>,
+}
+
+/// One institution's month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DashboardRow {
+    pub institution_id: Uuid,
+    pub institution_name: String,
+    /// Home visits of the month (by service day).
+    pub visits: u32,
+    /// Scheduled and never checked into (漏服务).
+    pub missed: u32,
+    /// Started on the spot, not scheduled (计划外).
+    pub unscheduled: u32,
+    /// Checked in or out outside the beneficiary's geofence.
+    pub outside_geofence: u32,
+    pub verified: u32,
+    /// Verified by a person (a correction or a reviewer's decision), not by the checks alone.
+    pub manually_verified: u32,
+    /// `manually_verified / verified`, in per cent to one decimal.
+    pub manually_verified_percent: Option<rust_decimal::Decimal>,
+    /// Correction events made by staff on the month's visits.
+    pub corrections: u32,
+    /// Findings of the month about the institution: still open, and in all.
+    pub findings_open: u32,
+    pub findings: u32,
+}
+
+/// What a dashboard figure counts, to list its visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DashboardMeasure {
+    Missed,
+    Unscheduled,
+    OutsideGeofence,
+    ManuallyVerified,
+    Corrected,
+}
+
+impl DashboardMeasure {
+    pub const ALL: [DashboardMeasure; 5] = [
+        DashboardMeasure::Missed,
+        DashboardMeasure::Unscheduled,
+        DashboardMeasure::OutsideGeofence,
+        DashboardMeasure::ManuallyVerified,
+        DashboardMeasure::Corrected,
+    ];
+
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            DashboardMeasure::Missed => m::measure_missed(),
+            DashboardMeasure::Unscheduled => m::measure_unscheduled(),
+            DashboardMeasure::OutsideGeofence => m::measure_outside_geofence(),
+            DashboardMeasure::ManuallyVerified => m::measure_manually_verified(),
+            DashboardMeasure::Corrected => m::measure_corrected(),
+        }
+    }
+}
+
+/// Query of `GET /api/v1/supervision-dashboard`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardQuery {
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// Query of `GET /api/v1/supervision-dashboard/visits`: the visits behind one figure.
+#[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DashboardVisitsQuery {
+    pub institution_id: Uuid,
+    /// `YYYY-MM`.
+    pub month: String,
+    pub measure: DashboardMeasure,
+}

@@ -670,5 +670,12 @@ crate::catalogue! {
     ui_mean_satisfaction() = "平均满意度" / "Mean satisfaction";
     ui_care_not_given_n() = "未获服务" / "Care not given";
     ui_payment_asked_n() = "索要费用" / "Payment asked";
+    ui_supervision_dashboard() = "监管看板" / "Supervision dashboard";
+    ui_dashboard_hint() = "按服务日统计当月上门服务；点击数字查看对应的服务记录或监控发现。" / "The month's home visits by service day; each figure opens the visits or findings behind it.";
+    ui_visits_n() = "上门服务" / "Visits";
+    ui_manual_share() = "人工核验占比" / "Verified by a person";
+    ui_corrections_n() = "更正" / "Corrections";
+    ui_findings_open_of(open, all) = "{open} 未结 / {all}" / "{open} open of {all}";
+    ui_dashboard_visits(measure, month) = "{month} · {measure}" / "{month} · {measure}";
     ui_own_inspections() = "本机构的抽查结果" / "Inspections of this institution";
 }

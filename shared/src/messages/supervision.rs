@@ -27,6 +27,11 @@ crate::catalogue! {
     sanction_not_in_force() = "该处理已期满，无需解除" / "this sanction has run its course; nothing to lift";
     sanction_changed_meanwhile() = "该处理决定已被他人修改，请刷新后重试" / "this sanction was changed meanwhile; reload and try again";
     sanctions_page() = "处理公示" / "Sanctions";
+    measure_missed() = "漏服务" / "missed";
+    measure_unscheduled() = "计划外服务" / "unscheduled";
+    measure_outside_geofence() = "围栏外签到" / "outside the geofence";
+    measure_manually_verified() = "人工核验" / "verified by a person";
+    measure_corrected() = "有更正" / "corrected";
     thing_finding() = "监控发现" / "finding";
     thing_monitor_run() = "监控分析" / "monitoring run";
     moment_before() = "事前提醒" / "before (planning)";

@@ -5,7 +5,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use chrono::Datelike;
 use dioxus::prelude::*;
 use ltci_shared::api::supervision::{
     AnswerFinding, DecideFinding, FindingDecision, FindingFilter, FindingStatus, Moment, MonitorRequest, MonitorRun,
@@ -38,6 +37,8 @@ pub struct ListQuery {
     moment: Option<String>,
     rule: Option<String>,
     month: Option<String>,
+    /// One institution's (from the supervision dashboard).
+    institution: Option<String>,
     offset: Option<u64>,
 }
 
@@ -57,7 +58,8 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
     let rule: Option<Rule> = html::choice(&q.rule);
     let moment: Option<Moment> = html::choice(&q.moment);
     let month = q.month.clone().filter(|m| !m.trim().is_empty());
-    let filter = FindingFilter { status, rule, moment, month: month.clone(), ..Default::default() };
+    let institution_id: Option<Uuid> = q.institution.as_deref().and_then(|i| i.parse().ok());
+    let filter = FindingFilter { status, rule, moment, month: month.clone(), institution_id, ..Default::default() };
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
     let found = findings::list(state, a, filter, page).await?;
     let names = institution_names(state, ctx, found.items.iter().filter_map(|f| f.institution_id).collect()).await?;
@@ -73,10 +75,9 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
         ("moment", &moment_code),
         ("rule", &rule_code),
         ("month", &month),
+        ("institution", &q.institution),
     ]);
-    let last_month = (ctx.actor.today.with_day0(0).unwrap_or(ctx.actor.today) - chrono::Duration::days(1))
-        .format("%Y-%m")
-        .to_string();
+    let last_month = format::last_month(ctx.actor.today);
     let body = rsx! {
         if a.can(Permission::RunMonitoring) {
             form { class: "row no-print", method: "post", action: "/findings/analyse",
@@ -93,6 +94,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice)
             }
         }
         form { class: "filters", method: "get", action: "/findings",
+            if let Some(i) = institution_id { input { r#type: "hidden", name: "institution", value: "{i}" } }
             label { r#for: "f-status", {m::ui_status().render(l)} }
             select { id: "f-status", name: "status", "data-autosubmit": "true",
                 option { value: "", selected: status.is_none(), {m::ui_any().render(l)} }

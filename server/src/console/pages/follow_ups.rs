@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::auth::Permission;
 use crate::console::error::PageResult;
+use crate::console::format;
 use crate::console::html::{self, Notice, Page};
 use crate::console::session::{Ctx, Posted};
 use crate::entities::enum_to_db;
@@ -41,14 +42,10 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
     render(&state, &ctx, &q, notice).await
 }
 
-fn last_month(ctx: &Ctx) -> String {
-    (ctx.actor.today.with_day0(0).unwrap_or(ctx.actor.today) - chrono::Duration::days(1)).format("%Y-%m").to_string()
-}
-
 async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice) -> PageResult {
     let l = ctx.lang;
     let a = &ctx.actor;
-    let month = q.month.clone().filter(|m| !m.trim().is_empty()).unwrap_or_else(|| last_month(ctx));
+    let month = q.month.clone().filter(|m| !m.trim().is_empty()).unwrap_or_else(|| format::last_month(ctx.actor.today));
     let status: Option<FollowUpStatus> = html::choice(&q.status);
     let filter = FollowUpFilter { month: Some(month.clone()), status, ..FollowUpFilter::default() };
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
@@ -335,7 +332,7 @@ pub fn request_form(ctx: &Ctx, person: Uuid, notice: &Notice) -> Element {
             input { r#type: "hidden", name: "insured_person_id", value: "{person}" }
             div { class: "field",
                 label { r#for: "follow-up-month", {m::ui_month().render(l)} }
-                input { id: "follow-up-month", r#type: "month", name: "month", value: last_month(ctx), required: true }
+                input { id: "follow-up-month", r#type: "month", name: "month", value: format::last_month(ctx.actor.today), required: true }
                 if let Some(w) = notice.field("month") { span { class: "why", "{w}" } }
             }
             {html::reason_field_at("follow-up-reason", "reason", &m::ui_follow_up_reason().render(l), &notice)}

@@ -5,6 +5,7 @@ pub mod beneficiaries;
 pub mod bills;
 pub mod caregivers;
 pub mod cases;
+pub mod dashboard;
 pub mod disputes;
 pub mod findings;
 pub mod follow_ups;

@@ -134,13 +134,13 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQ
 
 /// The names a list of visits shows: people and caregivers, one query each.
 #[derive(Debug, Default)]
-struct Names {
+pub(super) struct Names {
     people: HashMap<Uuid, String>,
     carers: HashMap<Uuid, String>,
 }
 
 impl Names {
-    async fn of(state: &AppState, ctx: &Ctx, visits: &[Visit]) -> Result<Names, Refusal> {
+    pub(super) async fn of(state: &AppState, ctx: &Ctx, visits: &[Visit]) -> Result<Names, Refusal> {
         let a = &ctx.actor;
         let people: Vec<Uuid> = visits.iter().map(|v| v.insured_person_id).collect();
         let carers: Vec<Uuid> = visits.iter().map(|v| v.caregiver_id).collect();
@@ -182,7 +182,7 @@ fn times(ctx: &Ctx, v: &Visit) -> String {
     }
 }
 
-fn visit_table(l: Lang, ctx: &Ctx, visits: &[Visit], names: &Names) -> Element {
+pub(super) fn visit_table(l: Lang, ctx: &Ctx, visits: &[Visit], names: &Names) -> Element {
     rsx! {
         if !visits.is_empty() {
             table {
