@@ -643,8 +643,8 @@ impl ApiClient {
         self.call(Method::POST, "/inspection-conflicts", Some(req)).await
     }
 
-    pub async fn inspection_conflicts(&self) -> Result<Vec<InspectionConflict>, ClientError> {
-        self.call::<(), _>(Method::GET, "/inspection-conflicts", None).await
+    pub async fn inspection_conflicts(&self, page: PageQuery) -> Result<Page<InspectionConflict>, ClientError> {
+        self.get("/inspection-conflicts", &page).await
     }
 
     pub async fn draw_inspections(&self, req: &DrawRequest) -> Result<InspectionDraw, ClientError> {

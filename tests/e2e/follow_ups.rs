@@ -9,7 +9,7 @@ use ltci_e2e::phone::{gps, proper_visit, upload};
 use ltci_e2e::{TestApp, World, all, field_code, on_both_databases, today};
 use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest};
-use ltci_shared::api::evaluation::EvaluationRequest;
+use ltci_shared::api::evaluation::{EvaluationRequest, ViolationSource};
 use ltci_shared::api::follow_ups::{
     FollowUpAnswer, FollowUpChannel, FollowUpFilter, FollowUpSampleRequest, FollowUpStatus, RequestFollowUp,
 };
@@ -261,6 +261,9 @@ async fn on_demand_care_not_given_reaches_the_bill_and_the_evaluation(app: TestA
     };
     let decided = admin.decide_finding(done.finding_ids[0], &confirm).await.expect("confirmed");
     assert_eq!(decided.deducted, visit_lines, "the month's visits deducted from the submitted bill");
+    let violations = admin.list_violations(world.institution("a1"), all()).await.expect("violations").items;
+    let v = violations.iter().find(|v| Some(v.id) == decided.violation_id).expect("a violation recorded");
+    assert_eq!((v.source, v.points), (ViolationSource::FollowUp, 10), "{v:?}");
 
     // The resident, satisfied (4): the year's mean is 3, so satisfaction scores 60 of 100 —
     // whatever the officer sends for it.
@@ -280,6 +283,11 @@ async fn on_demand_care_not_given_reaches_the_bill_and_the_evaluation(app: TestA
     assert_eq!(satisfaction.points, 60);
     assert!(satisfaction.note.as_deref().is_some_and(|n| n.contains("回访") && n.contains('2')), "{satisfaction:?}");
     assert_eq!(evaluation.category_points, 960);
+    assert_eq!(
+        (evaluation.deducted_points, evaluation.total),
+        (10, 950),
+        "the confirmed follow-up finding's violation"
+    );
 }
 
 async fn an_officer_samples_and_records_in_the_console(app: TestApp) {

@@ -6,6 +6,7 @@
 use chrono::Duration;
 use ltci_e2e::{TestApp, World, all, field_code, on_both_databases, today};
 use ltci_server::supervision::inspections::drawn;
+use ltci_shared::api::evaluation::ViolationSource;
 use ltci_shared::api::inspections::{
     DeclareConflict, DrawRequest, InspectionDraw, InspectionFilter, InspectionOutcome, InspectionResult,
     InspectionStatus,
@@ -85,8 +86,8 @@ async fn a_draw_is_reproducible_weighted_and_respects_links(app: TestApp) {
     assert_eq!(status(&admin.declare_inspection_conflict(&bad).await.expect_err("twice")), 409);
     let e = world.as_user("auditor_a").declare_inspection_conflict(&bad).await.expect_err("auditor");
     assert_eq!(status(&e), 403);
-    assert_eq!(world.as_user("auditor_a").inspection_conflicts().await.expect("auditor reads").len(), 1);
-    assert_eq!(status(&world.as_user("inst_a1").inspection_conflicts().await.expect_err("institution")), 403);
+    assert_eq!(world.as_user("auditor_a").inspection_conflicts(all()).await.expect("auditor reads").total, 1);
+    assert_eq!(status(&world.as_user("inst_a1").inspection_conflicts(all()).await.expect_err("institution")), 403);
 
     // Refused before anything is drawn.
     let mut wrong = request(" ", 9, Some("no spaces"));
@@ -231,7 +232,9 @@ async fn results_open_findings_and_are_published(app: TestApp) {
             decision: FindingDecision::Confirmed, reason: "现场核实".into(), points: None, serious: false
         };
     let decided = admin.decide_finding(found[0].id, &confirm).await.expect("confirmed");
-    assert!(decided.violation_id.is_some());
+    let violations = admin.list_violations(world.institution("a1"), all()).await.expect("violations").items;
+    let v = violations.iter().find(|v| Some(v.id) == decided.violation_id).expect("a violation recorded");
+    assert_eq!((v.source, v.points), (ViolationSource::Inspection, 5), "{v:?}");
 
     // a1 now sees its own inspection and its findings; the draw is not public until a2's is in.
     let own = world.as_user("inst_a1").inspections(&InspectionFilter::default(), all()).await.expect("a1").items;

@@ -88,8 +88,11 @@ async fn the_dashboard_counts_a_months_visits_and_lists_each_figure(app: TestApp
     assert_eq!(status_of(&admin.supervision_dashboard("2026-13").await.expect_err("bad month")), 422);
 
     // Each figure lists its visits.
-    let list =
-        |measure| DashboardVisitsQuery { institution_id: world.institution("a1"), month: month.clone(), measure };
+    let list = |measure| DashboardVisitsQuery {
+        institution_id: Some(world.institution("a1")),
+        month: Some(month.clone()),
+        measure: Some(measure),
+    };
     for (measure, expected) in [
         (DashboardMeasure::Missed, vec![v[2].id]),
         (DashboardMeasure::OutsideGeofence, vec![v[1].id]),
@@ -100,6 +103,11 @@ async fn the_dashboard_counts_a_months_visits_and_lists_each_figure(app: TestApp
         let found = admin.dashboard_visits(&list(measure), all()).await.expect("visits").items;
         assert_eq!(found.iter().map(|x| x.id).collect::<Vec<_>>(), expected, "{measure:?}");
     }
+
+    let none = DashboardVisitsQuery { institution_id: None, month: None, measure: None };
+    let e = admin.dashboard_visits(&none, all()).await.expect_err("nothing named");
+    let fields: Vec<String> = ltci_e2e::field_codes(&e).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(fields.len(), 3, "{fields:?}");
 
     // Institution staff: their own row only; another institution's visits are not listed.
     let own = a1.supervision_dashboard(&month).await.expect("a1");

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::auth::{Actor, Permission, scope};
 use crate::entities::{enum_to_db, finding, institution, visit, visit_event};
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::state::AppState;
 
@@ -196,12 +196,27 @@ pub async fn visits(
 ) -> ApiResult<Page<Visit>> {
     actor.require(Permission::ReadFindings)?;
     actor.require(Permission::ReadCare)?;
-    let (first, last) = month_bounds(&q.month)?;
+    let mut errors = FieldErrors::new();
+    let bounds = match q.month.as_deref() {
+        Some(m) => errors.take("month", crate::fields::month(m)),
+        None => None,
+    };
+    for (field, given) in
+        [("institution_id", q.institution_id.is_some()), ("month", q.month.is_some()), ("measure", q.measure.is_some())]
+    {
+        if !given {
+            errors.add(field, "required", ltci_shared::messages::field_required(field.to_owned()));
+        }
+    }
+    errors.finish()?;
+    let (Some(institution_id), Some((first, last)), Some(measure)) = (q.institution_id, bounds, q.measure) else {
+        return Err(ApiError::internal(anyhow::anyhow!("validated query missing")));
+    };
     let mut select = visit::Entity::find()
         .filter(scope::visits(actor))
-        .filter(visit::Column::InstitutionId.eq(q.institution_id))
+        .filter(visit::Column::InstitutionId.eq(institution_id))
         .filter(visit::Column::ScheduledOn.between(first, last));
-    select = match q.measure {
+    select = match measure {
         DashboardMeasure::Missed => select.filter(visit::Column::State.eq(enum_to_db(&VisitState::Missed))),
         DashboardMeasure::Unscheduled => select.filter(visit::Column::Kind.eq(enum_to_db(&VisitKind::Unscheduled))),
         DashboardMeasure::OutsideGeofence => {

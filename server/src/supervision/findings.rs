@@ -9,9 +9,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use ltci_shared::Page;
+use ltci_shared::api::evaluation::ViolationSource;
 use ltci_shared::api::settlement::BillStatus;
 use ltci_shared::api::supervision::{
-    AnswerFinding, DecideFinding, Finding, FindingDecision, FindingFilter, FindingRecord, FindingStatus, Rule,
+    AnswerFinding, DecideFinding, Finding, FindingDecision, FindingFilter, FindingRecord, FindingStatus, Moment, Rule,
 };
 use ltci_shared::api::users::Role;
 use ltci_shared::messages as m;
@@ -334,8 +335,9 @@ async fn refuse_affected<C: ConnectionTrait>(
     Ok((deducted, recovered))
 }
 
-/// Records the confirmed finding as a violation of the institution (智能监控), deducting `points`
-/// from its next evaluation.
+/// Records the confirmed finding as a violation of the institution — found by monitoring, on
+/// site or on follow-up, as the rule's moment says — deducting `points` from its next
+/// evaluation.
 async fn violation<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -356,7 +358,11 @@ async fn violation<C: ConnectionTrait>(
         description: Set(description),
         points: Set(i32::try_from(points).unwrap_or(i32::MAX)),
         serious: Set(serious),
-        source: Set(enum_to_db(&ltci_shared::api::evaluation::ViolationSource::Monitoring)),
+        source: Set(enum_to_db(&match rule.moment() {
+            Moment::Inspection => ViolationSource::Inspection,
+            Moment::FollowUp => ViolationSource::FollowUp,
+            Moment::Before | Moment::During | Moment::After => ViolationSource::Monitoring,
+        })),
         evaluation_id: Set(None),
         recorded_by: Set(actor.user_id),
         recorded_at: Set(Utc::now()),

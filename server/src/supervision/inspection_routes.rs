@@ -29,10 +29,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The region's declared links between inspectors and institutions (回避; officers and auditors).
-#[utoipa::path(get, path = "/inspection-conflicts", tag = "supervision", security(("bearer" = [])),
-    responses((status = 200, body = Vec<InspectionConflict>), (status = 403, body = ErrorBody)))]
-async fn list_conflicts(actor: Actor, State(state): State<AppState>) -> ApiResult<ApiJson<Vec<InspectionConflict>>> {
-    inspections::conflicts(&state, &actor).await.map(ApiJson)
+#[utoipa::path(get, path = "/inspection-conflicts", tag = "supervision", security(("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = Page<InspectionConflict>), (status = 403, body = ErrorBody)))]
+async fn list_conflicts(
+    actor: Actor,
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> ApiResult<ApiJson<Page<InspectionConflict>>> {
+    inspections::conflicts(&state, &actor, page.try_into()?).await.map(ApiJson)
 }
 
 /// Declare an inspector's link to an institution: no draw sends them there (agency officers).

@@ -111,16 +111,17 @@ pub async fn declare_conflict(state: &AppState, actor: &Actor, req: DeclareConfl
 }
 
 /// The region's declared links, newest first (officers and auditors).
-pub async fn conflicts(state: &AppState, actor: &Actor) -> ApiResult<Vec<InspectionConflict>> {
+pub async fn conflicts(state: &AppState, actor: &Actor, page: PageRequest) -> ApiResult<Page<InspectionConflict>> {
     actor.require(Permission::ReadInspectionPlans)?;
-    let rows = inspection_conflict::Entity::find()
+    let q = inspection_conflict::Entity::find()
         .filter(inspection_conflict::Column::RegionId.eq(actor.region_id))
         .order_by_desc(inspection_conflict::Column::DeclaredAt)
-        .all(&state.db)
-        .await?;
-    let people = user_names(&state.db, rows.iter().map(|r| r.inspector_id)).await?;
-    let places = institution_names(&state.db, rows.iter().map(|r| r.institution_id)).await?;
-    Ok(rows
+        .order_by_desc(inspection_conflict::Column::Id);
+    let found = fetch_page(&state.db, q, page, |r| r).await?;
+    let people = user_names(&state.db, found.items.iter().map(|r| r.inspector_id)).await?;
+    let places = institution_names(&state.db, found.items.iter().map(|r| r.institution_id)).await?;
+    let items = found
+        .items
         .into_iter()
         .map(|r| InspectionConflict {
             id: r.id,
@@ -131,7 +132,8 @@ pub async fn conflicts(state: &AppState, actor: &Actor) -> ApiResult<Vec<Inspect
             reason: r.reason,
             declared_at: r.declared_at,
         })
-        .collect())
+        .collect();
+    Ok(Page { items, total: found.total, limit: found.limit, offset: found.offset })
 }
 
 async fn user_names<C: ConnectionTrait>(db: &C, ids: impl Iterator<Item = Uuid>) -> ApiResult<HashMap<Uuid, String>> {

@@ -58,10 +58,11 @@ async fn supervision_dashboard(
 async fn dashboard_visits(
     actor: Actor,
     State(state): State<AppState>,
-    ApiQuery(q): ApiQuery<DashboardVisitsQuery>,
     ApiQuery(page): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<DashboardVisitsQuery>,
 ) -> ApiResult<ApiJson<Page<Visit>>> {
-    dashboard::visits(&state, &actor, q, page.try_into()?).await.map(ApiJson)
+    let page = page.try_into()?;
+    dashboard::visits(&state, &actor, q, page).await.map(ApiJson)
 }
 
 /// The findings report: findings in scope by status, with what they deducted and what is to be

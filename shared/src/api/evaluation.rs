@@ -165,6 +165,8 @@ pub enum ViolationSource {
     Inspection,
     /// 投诉举报
     Complaint,
+    /// 回访: what a beneficiary or their family said when followed up.
+    FollowUp,
 }
 
 /// `POST /api/v1/institutions/{id}/violations`: a violation confirmed by the agency.

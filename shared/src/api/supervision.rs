@@ -663,8 +663,10 @@ pub struct DashboardQuery {
 #[derive(Debug, Clone, Serialize, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DashboardVisitsQuery {
-    pub institution_id: Uuid,
-    /// `YYYY-MM`.
-    pub month: String,
-    pub measure: DashboardMeasure,
+    /// Required.
+    pub institution_id: Option<Uuid>,
+    /// `YYYY-MM`; required.
+    pub month: Option<String>,
+    /// Required.
+    pub measure: Option<DashboardMeasure>,
 }

@@ -326,6 +326,7 @@ crate::catalogue! {
     ui_source_monitoring() = "智能监控 / 稽核" / "monitoring";
     ui_source_inspection() = "现场检查" / "inspection";
     ui_source_complaint() = "投诉举报" / "complaint";
+    ui_source_follow_up() = "回访" / "follow-up";
     ui_statement() = "对账单" / "Statement";
     ui_done_step_recorded() = "已办理" / "Done";
     ui_done_evaluated() = "已记录年度考核" / "Evaluation recorded";

@@ -102,7 +102,11 @@ pub async fn visits(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Vis
     let measure: DashboardMeasure = html::required_choice("measure", q.measure.as_deref().unwrap_or_default())?;
     let month = q.month.clone().unwrap_or_else(|| format::last_month(ctx.actor.today));
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
-    let query = DashboardVisitsQuery { institution_id, month: month.clone(), measure };
+    let query = DashboardVisitsQuery {
+        institution_id: Some(institution_id),
+        month: Some(month.clone()),
+        measure: Some(measure),
+    };
     let found = dashboard::visits(&state, &ctx.actor, query, page).await?;
     let names = super::visits::Names::of(&state, &ctx, &found.items).await?;
     let link = html::query_of(&[

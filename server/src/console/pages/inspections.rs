@@ -58,7 +58,8 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice, sent
         ));
     }
     let draws = inspections::list_draws(state, a, page).await?;
-    let conflicts = inspections::conflicts(state, a).await?;
+    let all = PageRequest { limit: ltci_shared::page::MAX_LIMIT, offset: 0 };
+    let conflicts = inspections::conflicts(state, a, all).await?.items;
     let manages = a.can(Permission::ManageInspections);
     let region = crate::registry::regions::region_of(&state.db, a.region_id).await?;
     let public = format!("/api/v1/public/regions/{}/inspections", region.code);

@@ -487,7 +487,7 @@ async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, post
                 div { class: "field",
                     label { r#for: "f-source", {m::ui_violation_source().render(l)} }
                     select { id: "f-source", name: "source",
-                        for s in [ViolationSource::Monitoring, ViolationSource::Inspection, ViolationSource::Complaint] {
+                        for s in [ViolationSource::Monitoring, ViolationSource::Inspection, ViolationSource::Complaint, ViolationSource::FollowUp] {
                             option { value: enum_to_db(&s), {source_text(s).render(l)} }
                         }
                     }
@@ -736,6 +736,7 @@ fn source_text(s: ViolationSource) -> Text {
         ViolationSource::Monitoring => m::ui_source_monitoring(),
         ViolationSource::Inspection => m::ui_source_inspection(),
         ViolationSource::Complaint => m::ui_source_complaint(),
+        ViolationSource::FollowUp => m::ui_source_follow_up(),
     }
 }
 
