@@ -8,18 +8,16 @@ use chrono::{Datelike, Duration};
 use ltci_e2e::phone::{gps, proper_visit, upload};
 use ltci_e2e::{TestApp, World, all, field_code, on_both_databases, today};
 use ltci_shared::api::assessment::CareMode;
-use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest};
 use ltci_shared::api::evaluation::{EvaluationRequest, ViolationSource};
 use ltci_shared::api::follow_ups::{
     FollowUpAnswer, FollowUpChannel, FollowUpFilter, FollowUpSampleRequest, FollowUpStatus, RequestFollowUp,
 };
 use ltci_shared::api::settlement::ComputeBill;
 use ltci_shared::api::supervision::{DecideFinding, FindingDecision, FindingFilter, Moment, Rule};
-use ltci_shared::api::workforce::CreateAssignment;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::settlement::{all_lines, beneficiary, import_policy, last_month, resident, status};
+use crate::settlement::{all_lines, beneficiary, import_policy, last_month, resident, scheduled_last_month, status};
 
 on_both_databases!(
     a_months_sample_is_reproducible_and_answers_open_findings,
@@ -29,32 +27,9 @@ on_both_databases!(
 
 /// A home-visit beneficiary of a1 visited three times by carer_a1 last month.
 async fn visited_last_month(app: &TestApp, world: &World, seq: u16) -> Uuid {
-    let (first, last, _) = last_month();
-    let a1 = world.as_user("inst_a1");
-    let (person, _) = beneficiary(app, world, "回访对象", seq, 3, CareMode::HomeVisit).await;
-    let assign = CreateAssignment {
-        caregiver_id: world.caregiver("carer_a1"),
-        insured_person_id: person,
-        start_on: first - Duration::days(10),
-    };
-    a1.assign_caregiver(&assign).await.expect("assigned");
-    let plan = CreateCarePlan {
-        institution_id: None,
-        insured_person_id: person,
-        care_mode: CareMode::HomeVisit,
-        start_on: first,
-        end_on: last,
-        items: vec![PlanItem { code: "SF-01".into(), per_week: 7 }],
-    };
-    let plan = a1.create_care_plan(&plan).await.expect("plan");
-    let schedule = ScheduleRequest {
-        plan_id: plan.id,
-        caregiver_id: world.caregiver("carer_a1"),
-        from: first,
-        to: first + Duration::days(2),
-    };
-    for v in a1.schedule_visits(&schedule).await.expect("scheduled").created {
-        upload(world.as_user("carer_a1"), &proper_visit(&v, gps(0.0))).await;
+    let (person, visits) = scheduled_last_month(app, world, "回访对象", seq, 3).await;
+    for v in &visits {
+        upload(world.as_user("carer_a1"), &proper_visit(v, gps(0.0))).await;
     }
     person
 }

@@ -124,6 +124,37 @@ pub(crate) async fn beneficiary(
     (p.id, req.id_number)
 }
 
+/// A home-visit beneficiary of a1 assigned to carer_a1, planned SF-01 daily through last month,
+/// with visits scheduled on its first `days` days. Answers the person and the visits.
+pub(crate) async fn scheduled_last_month(
+    app: &TestApp,
+    world: &World,
+    name: &str,
+    seq: u16,
+    days: i64,
+) -> (Uuid, Vec<Visit>) {
+    use ltci_shared::api::care::{CreateCarePlan, PlanItem, ScheduleRequest};
+    let (first, last, _) = last_month();
+    let a1 = world.as_user("inst_a1");
+    let (person, _) = beneficiary(app, world, name, seq, 3, CareMode::HomeVisit).await;
+    let carer = world.caregiver("carer_a1");
+    let assign =
+        CreateAssignment { caregiver_id: carer, insured_person_id: person, start_on: first - Duration::days(10) };
+    a1.assign_caregiver(&assign).await.expect("assigned");
+    let plan = CreateCarePlan {
+        institution_id: None,
+        insured_person_id: person,
+        care_mode: CareMode::HomeVisit,
+        start_on: first,
+        end_on: last,
+        items: vec![PlanItem { code: "SF-01".into(), per_week: 7 }],
+    };
+    let plan = a1.create_care_plan(&plan).await.expect("plan");
+    let req =
+        ScheduleRequest { plan_id: plan.id, caregiver_id: carer, from: first, to: first + Duration::days(days - 1) };
+    (person, a1.schedule_visits(&req).await.expect("scheduled").created)
+}
+
 /// A level-4 resident of institution a1 since before last month, admitted on `admitted_on`.
 /// Answers the person, the ID number and the stay.
 pub(crate) async fn resident(app: &TestApp, world: &World, seq: u16, admitted_on: NaiveDate) -> (Uuid, String, Uuid) {

@@ -2,21 +2,17 @@
 //! outside the geofence, verified by a person, corrections — and its findings, each figure
 //! listing the visits behind it; institution staff see only their own row.
 
-use chrono::Duration;
 use ltci_e2e::phone::{gps, proper_visit, upload};
 use ltci_e2e::world::TEST_PASSWORD;
 use ltci_e2e::{TestApp, all, on_both_databases};
-use ltci_shared::api::assessment::CareMode;
 use ltci_shared::api::care::{
-    CorrectionReason, CorrectionRequest, CreateCarePlan, ExceptionCode, NotDeliveredReason, PlanItem, ResolutionCode,
-    ScheduleRequest, VisitState,
+    CorrectionReason, CorrectionRequest, ExceptionCode, NotDeliveredReason, ResolutionCode, VisitState,
 };
 use ltci_shared::api::supervision::{DashboardMeasure, DashboardVisitsQuery};
-use ltci_shared::api::workforce::CreateAssignment;
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::settlement::{beneficiary, import_policy, last_month};
+use crate::settlement::{import_policy, last_month, scheduled_last_month};
 
 on_both_databases!(the_dashboard_counts_a_months_visits_and_lists_each_figure);
 
@@ -37,24 +33,9 @@ fn correction() -> CorrectionRequest {
 async fn the_dashboard_counts_a_months_visits_and_lists_each_figure(app: TestApp) {
     let world = app.world().await;
     import_policy(&world).await;
-    let (first, last, month) = last_month();
+    let (_, _, month) = last_month();
     let (admin, a1) = (world.as_user("admin_a"), world.as_user("inst_a1"));
-    let (person, _) = beneficiary(&app, &world, "看板对象", 851, 3, CareMode::HomeVisit).await;
-    let carer = world.caregiver("carer_a1");
-    let assign =
-        CreateAssignment { caregiver_id: carer, insured_person_id: person, start_on: first - Duration::days(10) };
-    a1.assign_caregiver(&assign).await.expect("assigned");
-    let plan = CreateCarePlan {
-        institution_id: None,
-        insured_person_id: person,
-        care_mode: CareMode::HomeVisit,
-        start_on: first,
-        end_on: last,
-        items: vec![PlanItem { code: "SF-01".into(), per_week: 7 }],
-    };
-    let plan = a1.create_care_plan(&plan).await.expect("plan");
-    let req = ScheduleRequest { plan_id: plan.id, caregiver_id: carer, from: first, to: first + Duration::days(3) };
-    let v = a1.schedule_visits(&req).await.expect("scheduled").created;
+    let (_, v) = scheduled_last_month(&app, &world, "看板对象", 851, 4).await;
     let phone = world.as_user("carer_a1");
     // Two proper visits; one checked in 1.1 km away (outside the geofence), then confirmed by a
     // supervisor; one never checked into, closed as not delivered.

@@ -665,7 +665,7 @@ pub async fn satisfaction_score<C: ConnectionTrait>(
     let Some(mean) = t.average() else { return Ok(None) };
     let points = (Decimal::from(max_points) * mean / Decimal::from(5)).round();
     let points = rust_decimal::prelude::ToPrimitive::to_u32(&points).unwrap_or(max_points).min(max_points);
-    Ok(Some((points, m::satisfaction_from_follow_ups(t.answered, mean.to_string()))))
+    Ok(Some((points, m::satisfaction_from_follow_ups(t.answered, format!("{mean:.2}")))))
 }
 
 /// The year's averages per institution and per caregiver, in scope (institution staff: their

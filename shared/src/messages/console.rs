@@ -636,6 +636,7 @@ crate::catalogue! {
     ui_drawn_rank() = "抽中顺序" / "Drawn";
     ui_candidates() = "抽取名录" / "Drawn from";
     ui_inspectors() = "检查人员" / "Inspectors";
+    ui_inspector() = "检查人员" / "Inspector";
     ui_inspected_on() = "检查日期" / "Inspected on";
     ui_inspection_outcome() = "检查结论" / "Outcome";
     ui_inspection_summary() = "检查情况（将公示，勿写个人信息）" / "What was checked and seen (published: name no one)";
@@ -671,6 +672,7 @@ crate::catalogue! {
     ui_mean_satisfaction() = "平均满意度" / "Mean satisfaction";
     ui_care_not_given_n() = "未获服务" / "Care not given";
     ui_payment_asked_n() = "索要费用" / "Payment asked";
+    ui_month_of_care() = "服务月份" / "Month of care";
     ui_supervision_dashboard() = "监管看板" / "Supervision dashboard";
     ui_dashboard_hint() = "按服务日统计当月上门服务；点击数字查看对应的服务记录或监控发现。" / "The month's home visits by service day; each figure opens the visits or findings behind it.";
     ui_visits_n() = "上门服务" / "Visits";

@@ -43,7 +43,7 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Dashb
     let body = rsx! {
         p { class: "muted", {m::ui_dashboard_hint().render(l)} }
         form { class: "filters", method: "get", action: "/supervision",
-            label { r#for: "f-month", {m::ui_month().render(l)} }
+            label { r#for: "f-month", {m::ui_month_of_care().render(l)} }
             input { id: "f-month", r#type: "month", name: "month", value: "{d.month}", "data-autosubmit": "true" }
             button { r#type: "submit", {m::ui_search().render(l)} }
         }

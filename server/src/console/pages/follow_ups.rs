@@ -61,7 +61,7 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice) -> P
     let body = rsx! {
         p { class: "muted", {m::ui_follow_up_hint().render(l)} }
         form { class: "filters", method: "get", action: "/follow-ups",
-            label { r#for: "f-month", {m::ui_month().render(l)} }
+            label { r#for: "f-month", {m::ui_month_of_care().render(l)} }
             input { id: "f-month", r#type: "month", name: "month", value: "{month}" }
             label { r#for: "f-status", {m::ui_status().render(l)} }
             select { id: "f-status", name: "status",
@@ -226,7 +226,7 @@ fn averages_table(ctx: &Ctx, who: Text, rows: &[FollowUpAverage], kind: &str) ->
                         td { "{r.name}" }
                         td { class: "num", "{r.answered}" }
                         td { class: "num", "{r.unreachable}" }
-                        td { class: "num", {r.average_satisfaction.map(|a| a.to_string()).unwrap_or_else(|| "—".into())} }
+                        td { class: "num", {r.average_satisfaction.map(|a| format!("{a:.2}")).unwrap_or_else(|| "—".into())} }
                         td { class: "num", "{r.care_not_given}" }
                         td { class: "num", "{r.payment_asked}" }
                     }
@@ -331,7 +331,7 @@ pub fn request_form(ctx: &Ctx, person: Uuid, notice: &Notice) -> Element {
             input { r#type: "hidden", name: "id", value: "{id}" }
             input { r#type: "hidden", name: "insured_person_id", value: "{person}" }
             div { class: "field",
-                label { r#for: "follow-up-month", {m::ui_month().render(l)} }
+                label { r#for: "follow-up-month", {m::ui_month_of_care().render(l)} }
                 input { id: "follow-up-month", r#type: "month", name: "month", value: format::last_month(ctx.actor.today), required: true }
                 if let Some(w) = notice.field("month") { span { class: "why", "{w}" } }
             }

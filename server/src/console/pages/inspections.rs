@@ -116,7 +116,7 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice, sent
         if !conflicts.is_empty() {
             table {
                 thead { tr {
-                    th { scope: "col", {m::ui_inspectors().render(l)} }
+                    th { scope: "col", {m::ui_inspector().render(l)} }
                     th { scope: "col", {m::ui_institution().render(l)} }
                     th { scope: "col", {m::ui_reason().render(l)} }
                     th { scope: "col", {m::ui_decided_at().render(l)} }
@@ -137,7 +137,7 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice, sent
             form { id: "conflict", class: "step no-print", method: "post", action: "/inspections/conflicts",
                 h3 { {m::ui_declare_conflict().render(l)} }
                 {html::csrf(ctx)}
-                {html::select_field("inspector_id", &m::ui_inspectors().render(l), &inspectors, "", &conflict_notice, true)}
+                {html::select_field("inspector_id", &m::ui_inspector().render(l), &inspectors, "", &conflict_notice, true)}
                 {html::select_field("institution_id", &m::ui_institution().render(l), &institutions, "", &conflict_notice, true)}
                 {html::reason_field_at("conflict-reason", "reason", &m::ui_reason().render(l), &conflict_notice)}
                 button { r#type: "submit", class: "secondary", {m::ui_declare_conflict().render(l)} }
