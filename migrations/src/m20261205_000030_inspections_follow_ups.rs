@@ -52,6 +52,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(InspectionDraws::ConflictsJson).text().not_null())
                     .col(ColumnDef::new(InspectionDraws::DrawnBy).uuid().not_null())
                     .col(ColumnDef::new(InspectionDraws::DrawnAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(InspectionDraws::DrawnOn).date().not_null())
                     .to_owned(),
             )
             .await?;
@@ -198,6 +199,7 @@ enum InspectionDraws {
     ConflictsJson,
     DrawnBy,
     DrawnAt,
+    DrawnOn,
 }
 
 #[derive(DeriveIden)]

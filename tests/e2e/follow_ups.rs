@@ -110,6 +110,9 @@ async fn a_months_sample_is_reproducible_and_answers_open_findings(app: TestApp)
         409
     );
     assert_eq!(admin.follow_up_sample(&month).await.expect("read").id, s.id);
+    assert_eq!(world.as_user("auditor_a").follow_up_sample(&month).await.expect("auditor").id, s.id);
+    let e = world.as_user("inst_a1").follow_up_sample(&month).await.expect_err("not told beforehand");
+    assert_eq!(status(&e), 403);
 
     // Not yet asked: the institution sees nothing.
     assert_eq!(world.as_user("inst_a1").follow_ups(&FollowUpFilter::default(), all()).await.expect("a1").total, 0);

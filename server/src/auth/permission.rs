@@ -111,8 +111,9 @@ pub enum Permission {
     RunMonitoring,
     /// Declare inspectors' links, draw inspections and record their results (双随机).
     ManageInspections,
-    /// Read draws before they are published and inspectors' declared links (the agency).
-    ReadInspectionPlans,
+    /// Read what is drawn before it is carried out — inspection draws, follow-up samples — and
+    /// inspectors' declared links (the agency).
+    ReadSupervisionPlans,
     /// Read inspections (within scope: institution staff their own, once recorded).
     ReadInspections,
     /// Draw the month's follow-up sample, ask for one on demand and record the answers (回访).
@@ -175,7 +176,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         (Institution, AnswerFindings) => true,
         (Admin, DecideFindings | RunMonitoring) => true,
         (Admin, ManageInspections | ManageFollowUps) => true,
-        (Admin | Auditor, ReadInspectionPlans) => true,
+        (Admin | Auditor, ReadSupervisionPlans) => true,
         (Admin | Auditor | Institution, ReadInspections | ReadFollowUps) => true,
         _ => false,
     }

@@ -23,6 +23,8 @@ pub struct Model {
     pub conflicts_json: String,
     pub drawn_by: Uuid,
     pub drawn_at: DateTimeUtc,
+    /// The region's business date of the draw: no inspection is recorded before it.
+    pub drawn_on: Date,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -267,9 +267,10 @@ async fn view_sample<C: ConnectionTrait>(
     })
 }
 
-/// The month's sample, if drawn (officers and auditors).
+/// The month's sample, if drawn (officers and auditors: who will be asked is not told to the
+/// institutions beforehand).
 pub async fn sample_of(state: &AppState, actor: &Actor, month: &str) -> ApiResult<Option<FollowUpSample>> {
-    actor.require(Permission::ReadFollowUps)?;
+    actor.require(Permission::ReadSupervisionPlans)?;
     let found = follow_up_sample::Entity::find()
         .filter(follow_up_sample::Column::RegionId.eq(actor.region_id))
         .filter(follow_up_sample::Column::Month.eq(month.trim()))

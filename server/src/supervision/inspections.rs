@@ -112,7 +112,7 @@ pub async fn declare_conflict(state: &AppState, actor: &Actor, req: DeclareConfl
 
 /// The region's declared links, newest first (officers and auditors).
 pub async fn conflicts(state: &AppState, actor: &Actor, page: PageRequest) -> ApiResult<Page<InspectionConflict>> {
-    actor.require(Permission::ReadInspectionPlans)?;
+    actor.require(Permission::ReadSupervisionPlans)?;
     let q = inspection_conflict::Entity::find()
         .filter(inspection_conflict::Column::RegionId.eq(actor.region_id))
         .order_by_desc(inspection_conflict::Column::DeclaredAt)
@@ -346,6 +346,7 @@ pub async fn create_draw(state: &AppState, actor: &Actor, req: DrawRequest) -> A
         conflicts_json: Set(serde_json::to_string(&conflicts).map_err(anyhow::Error::from)?),
         drawn_by: Set(actor.user_id),
         drawn_at: Set(Utc::now()),
+        drawn_on: Set(actor.today),
     }
     .insert(&txn)
     .await
@@ -444,7 +445,7 @@ async fn view_draw<C: ConnectionTrait>(db: &C, d: inspection_draw::Model) -> Api
 
 /// One draw (officers and auditors; another region's answers like one that does not exist).
 pub async fn get_draw(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<InspectionDraw> {
-    actor.require(Permission::ReadInspectionPlans)?;
+    actor.require(Permission::ReadSupervisionPlans)?;
     let d = inspection_draw::Entity::find_by_id(id)
         .filter(inspection_draw::Column::RegionId.eq(actor.region_id))
         .one(&state.db)
@@ -455,7 +456,7 @@ pub async fn get_draw(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<In
 
 /// The region's draws, newest first (officers and auditors).
 pub async fn list_draws(state: &AppState, actor: &Actor, page: PageRequest) -> ApiResult<Page<InspectionDraw>> {
-    actor.require(Permission::ReadInspectionPlans)?;
+    actor.require(Permission::ReadSupervisionPlans)?;
     let q = inspection_draw::Entity::find()
         .filter(inspection_draw::Column::RegionId.eq(actor.region_id))
         .order_by_desc(inspection_draw::Column::DrawnAt)
@@ -548,7 +549,7 @@ pub async fn record_result(state: &AppState, actor: &Actor, id: Uuid, req: Inspe
         .one(&txn)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("draw of inspection {id} missing")))?;
-    if req.inspected_on > actor.today || req.inspected_on < d.drawn_at.date_naive() {
+    if req.inspected_on > actor.today || req.inspected_on < d.drawn_on {
         return Err(ApiError::invalid_field("inspected_on", "out_of_range", m::inspection_day_outside()));
     }
     let who = AuditActor::from(actor);

@@ -50,7 +50,7 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice) -> P
     let filter = FollowUpFilter { month: Some(month.clone()), status, ..FollowUpFilter::default() };
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
     let found = follow_ups::list(state, a, filter, page).await?;
-    let agency = a.can(Permission::ReadInspectionPlans);
+    let agency = a.can(Permission::ReadSupervisionPlans);
     let sample = if agency { follow_ups::sample_of(state, a, &month).await? } else { None };
     let manages = a.can(Permission::ManageFollowUps);
     let year = month.get(..4).and_then(|y| y.parse().ok()).unwrap_or(a.today.year());

@@ -45,7 +45,7 @@ async fn render(state: &AppState, ctx: &Ctx, q: &ListQuery, notice: Notice, sent
     let l = ctx.lang;
     let a = &ctx.actor;
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };
-    if !a.can(Permission::ReadInspectionPlans) {
+    if !a.can(Permission::ReadSupervisionPlans) {
         let own = inspections::list(state, a, InspectionFilter::default(), page).await?;
         let body = rsx! {
             h2 { {m::ui_own_inspections().render(l)} }
