@@ -40,7 +40,8 @@ fn drawn_again(d: &InspectionDraw) -> Vec<(Uuid, Vec<Uuid>)> {
     let pool: Vec<Uuid> = d.pool.iter().map(|p| p.user_id).collect();
     let n = usize::try_from(d.institutions_requested).expect("n").min(d.candidates.len());
     let each = usize::try_from(d.inspectors_each).expect("k");
-    drawn(&d.seed, &d.candidates, &pool, &d.conflicts, n, each).expect("the same inputs draw again")
+    let weights: Vec<(Uuid, u32)> = d.candidates.iter().map(|c| (c.institution_id, c.weight)).collect();
+    drawn(&d.seed, &weights, &pool, &d.conflicts, n, each).expect("the same inputs draw again")
 }
 
 fn as_drawn(d: &InspectionDraw) -> Vec<(Uuid, Vec<Uuid>)> {
@@ -254,8 +255,11 @@ async fn results_open_findings_and_are_published(app: TestApp) {
     assert_eq!(public.total, 1);
     let p = &public.items[0];
     assert_eq!(p.seed, "annual-2026");
+    let text = serde_json::to_string(&public).expect("json");
+    assert!(!text.contains("open_findings") && !text.contains("credit_class"), "undecided findings are not published");
     let pool: Vec<Uuid> = p.pool.iter().map(|x| x.user_id).collect();
-    let again = drawn(&p.seed, &p.candidates, &pool, &p.conflicts, 2, 1).expect("drawn again");
+    let weights: Vec<(Uuid, u32)> = p.candidates.iter().map(|c| (c.institution_id, c.weight)).collect();
+    let again = drawn(&p.seed, &weights, &pool, &p.conflicts, 2, 1).expect("drawn again");
     assert_eq!(
         again.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
         p.inspections.iter().map(|i| i.institution_id).collect::<Vec<_>>()

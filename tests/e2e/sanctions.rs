@@ -33,6 +33,7 @@ fn ban(caregiver_id: uuid::Uuid, days: i64) -> CreateSanction {
         subject: SanctionSubject::Caregiver,
         caregiver_id: Some(caregiver_id),
         institution_id: None,
+        legal_representative_masked: None,
         finding_id: None,
         starts_on: today(),
         ends_on: today() + Duration::days(days),
@@ -241,22 +242,23 @@ async fn a_legal_representative_is_barred_on_a_confirmed_finding(app: TestApp) {
     crate::monitoring_moments::import_policy_with(&world, "").await;
     let (admin, a1, a2) = (world.as_user("admin_a"), world.as_user("inst_a1"), world.as_user("inst_a2"));
     let inst = world.institution("a1");
-    let of_rep = |finding_id| CreateSanction {
+    let of_rep = |finding_id, masked: &str| CreateSanction {
         subject: SanctionSubject::LegalRepresentative,
         caregiver_id: None,
         institution_id: Some(inst),
+        legal_representative_masked: Some(masked.to_owned()),
         finding_id,
         ..ban(world.caregiver("carer_a1"), 365)
     };
 
     // Nobody to bar while none is on record; the subject's id is required and the other refused.
-    let e = admin.create_sanction(&of_rep(None)).await.expect_err("no representative");
+    let e = admin.create_sanction(&of_rep(None, "-")).await.expect_err("no representative");
     assert_eq!(field_code(&e, "institution_id"), "no_legal_representative");
     let e = admin
         .create_sanction(&CreateSanction {
             institution_id: None,
             caregiver_id: Some(world.caregiver("carer_a1")),
-            ..of_rep(None)
+            ..of_rep(None, "-")
         })
         .await
         .expect_err("wrong ids");
@@ -298,7 +300,7 @@ async fn a_legal_representative_is_barred_on_a_confirmed_finding(app: TestApp) {
     let warned = a1.assign_caregiver(&assign).await.expect("assigned, warned");
     assert_eq!(warned.warnings.iter().map(|w| w.rule).collect::<Vec<_>>(), [Rule::PlannedInHospital]);
     let finding = warned.warnings[0].finding_id;
-    let e = admin.create_sanction(&of_rep(Some(finding))).await.expect_err("open finding");
+    let e = admin.create_sanction(&of_rep(Some(finding), &shown.id_number_masked)).await.expect_err("open finding");
     assert_eq!(field_code(&e, "finding_id"), "finding_not_confirmed");
     let confirm = DecideFinding {
         decision: FindingDecision::Confirmed,
@@ -312,7 +314,13 @@ async fn a_legal_representative_is_barred_on_a_confirmed_finding(app: TestApp) {
         .create_sanction(&CreateSanction { finding_id: Some(finding), ..ban(world.caregiver("carer_a2"), 30) })
         .await;
     assert_eq!(field_code(&e.expect_err("elsewhere"), "finding_id"), "finding_elsewhere");
-    let e = world.as_user("admin_b").create_sanction(&of_rep(Some(finding))).await.expect_err("region B");
+    let e = admin.create_sanction(&of_rep(Some(finding), "370202********771X")).await.expect_err("another person");
+    assert_eq!(status(&e), 409, "the representative read is no longer the one recorded");
+    let e = world
+        .as_user("admin_b")
+        .create_sanction(&of_rep(Some(finding), &shown.id_number_masked))
+        .await
+        .expect_err("region B");
     assert_eq!(field_code(&e, "institution_id"), "unknown_institution");
 
     // Before the ban, the representative also works as a caregiver of a2, assigned to someone.
@@ -334,6 +342,7 @@ async fn a_legal_representative_is_barred_on_a_confirmed_finding(app: TestApp) {
         (today().to_string(), (today() + Duration::days(365)).to_string(), finding.to_string());
     let fields = [
         ("finding_id", finding_text.as_str()),
+        ("legal_representative_masked", shown.id_number_masked.as_str()),
         ("starts_on", &starts),
         ("ends_on", &ends),
         ("reason", "机构长期挂床套取基金"),
@@ -346,7 +355,10 @@ async fn a_legal_representative_is_barred_on_a_confirmed_finding(app: TestApp) {
         (s.subject, s.finding_id, s.caregiver_id, s.institution_id),
         (SanctionSubject::LegalRepresentative, Some(finding), None, inst)
     );
-    assert_eq!(status(&admin.create_sanction(&of_rep(Some(finding))).await.expect_err("twice")), 409);
+    assert_eq!(
+        status(&admin.create_sanction(&of_rep(Some(finding), &shown.id_number_masked)).await.expect_err("twice")),
+        409
+    );
 
     // Refused wherever the person turns up: as another institution's representative (applying
     // or on a profile), as a caregiver (registering again, or assigned under the old record).

@@ -169,6 +169,12 @@ impl ApiError {
     }
 }
 
+/// Whether `e` is a unique-constraint violation: a create keyed by the client's id lost a race
+/// with the same request, and reads what the other wrote instead.
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
 /// For `.map_err`: a unique-constraint violation becomes `conflict` (the service's own 409 naming
 /// the field), anything else the usual mapping.
 pub fn unique_as(conflict: impl FnOnce() -> ApiError) -> impl FnOnce(DbErr) -> ApiError {

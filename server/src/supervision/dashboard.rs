@@ -1,5 +1,5 @@
 //! The supervision dashboard (监管看板): a month's home visits per institution — missed,
-//! unscheduled, outside the geofence, verified by a person, corrected — and its findings, each
+//! unscheduled, outside the geofence, verified by a person, corrected by staff — and its findings, each
 //! figure leading to the visits behind it. Grouped queries; nothing stored.
 
 use std::collections::{BTreeMap, HashSet};
@@ -10,7 +10,7 @@ use ltci_shared::api::supervision::{
     DashboardMeasure, DashboardRow, DashboardVisitsQuery, FindingStatus, SupervisionDashboard,
 };
 use rust_decimal::Decimal;
-use sea_orm::sea_query::{Expr, Query, SelectStatement};
+use sea_orm::sea_query::{Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -105,20 +105,13 @@ pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> ApiResul
     for (inst, n) in manual {
         entry(&mut rows, inst).manually_verified = count(n);
     }
-    let corrections: Vec<(Uuid, i64)> = visit_event::Entity::find()
+    let corrections: Vec<(Uuid, i64)> = visit::Entity::find()
         .select_only()
-        .column_as(Expr::col((visit::Entity, visit::Column::InstitutionId)), "institution_id")
-        .column_as(visit_event::Column::Id.count(), "n")
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            visit_event::Entity::belongs_to(visit::Entity)
-                .from(visit_event::Column::VisitId)
-                .to(visit::Column::Id)
-                .into(),
-        )
-        .filter(visit_event::Column::Kind.eq(CORRECTION))
+        .column(visit::Column::InstitutionId)
+        .column_as(visit::Column::Id.count(), "n")
         .filter(in_month.clone())
-        .group_by(Expr::col((visit::Entity, visit::Column::InstitutionId)))
+        .filter(visit::Column::Id.in_subquery(corrected_visits()))
+        .group_by(visit::Column::InstitutionId)
         .into_tuple()
         .all(db)
         .await?;

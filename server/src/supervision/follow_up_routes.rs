@@ -43,7 +43,7 @@ async fn draw_sample(
 /// The month's sample (`YYYY-MM`), with its follow-ups in scope.
 #[utoipa::path(get, path = "/follow-up-samples/{month}", tag = "supervision", security(("bearer" = [])),
     params(("month" = String, Path)),
-    responses((status = 200, body = FollowUpSample), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = FollowUpSample), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn get_sample(
     actor: Actor,
     State(state): State<AppState>,
@@ -52,7 +52,7 @@ async fn get_sample(
     follow_ups::sample_of(&state, &actor, &month)
         .await?
         .map(ApiJson)
-        .ok_or_else(|| ApiError::not_found(m::thing_follow_up()))
+        .ok_or_else(|| ApiError::not_found(m::thing_follow_up_sample()))
 }
 
 /// Follow-ups in scope, newest month first (institution staff: their own, once recorded).

@@ -17,7 +17,7 @@ use ltci_shared::draw;
 use ltci_shared::messages as m;
 use ltci_shared::text::Text;
 use rand::Rng;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -33,7 +33,7 @@ use crate::entities::{
     caregiver, enum_from_db, enum_to_db, follow_up, follow_up_sample, institution, insured_person, stay, visit,
 };
 use crate::fields::{check_paragraph, check_text};
-use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
+use crate::http::error::{ApiError, ApiResult, FieldErrors, is_unique_violation};
 use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::state::AppState;
 
@@ -133,7 +133,7 @@ fn served(visits: &[visit::Model], stays: &[stay::Model], month: (NaiveDate, Nai
 fn month_over(text: &str, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), (&'static str, Text)> {
     let bounds = crate::fields::month(text)?;
     if bounds.1 >= today {
-        return Err(("month_not_over", m::monitor_month_not_over()));
+        return Err(("month_not_over", m::sample_month_not_over()));
     }
     Ok(bounds)
 }
@@ -175,6 +175,20 @@ fn new_row(
 /// each as likely, from the seed. Once per month: sending it again returns the sample drawn; a
 /// different size or seed for a month already sampled is `409`.
 pub async fn sample(state: &AppState, actor: &Actor, req: FollowUpSampleRequest) -> ApiResult<FollowUpSample> {
+    match sample_once(state, actor, &req).await? {
+        Some(s) => Ok(s),
+        None => {
+            sample_once(state, actor, &req).await?.ok_or_else(|| ApiError::conflict("month", m::sample_already_drawn()))
+        }
+    }
+}
+
+/// One attempt at the sample; none when another request drew the month meanwhile.
+async fn sample_once(
+    state: &AppState,
+    actor: &Actor,
+    req: &FollowUpSampleRequest,
+) -> ApiResult<Option<FollowUpSample>> {
     actor.require(Permission::ManageFollowUps)?;
     let mut errors = FieldErrors::new();
     let bounds = errors.take("month", month_over(&req.month, actor.today));
@@ -198,7 +212,7 @@ pub async fn sample(state: &AppState, actor: &Actor, req: FollowUpSampleRequest)
         if i64::from(k.size) != i64::from(req.size) || seed.as_ref().is_some_and(|s| *s != k.seed) {
             return Err(ApiError::conflict("month", m::sample_already_drawn()));
         }
-        return view_sample(&txn, actor, k).await;
+        return view_sample(&txn, actor, k).await.map(Some);
     }
     let visits = visits_of(&txn, actor.region_id, bounds, None).await?;
     let stays = stays_of(&txn, actor.region_id, bounds, None).await?;
@@ -224,8 +238,11 @@ pub async fn sample(state: &AppState, actor: &Actor, req: FollowUpSampleRequest)
         drawn_at: Set(Utc::now()),
     }
     .insert(&txn)
-    .await
-    .map_err(unique_as(|| ApiError::conflict("month", m::sample_already_drawn())))?;
+    .await;
+    let s = match s {
+        Err(e) if is_unique_violation(&e) => return Ok(None),
+        other => other?,
+    };
     for i in chosen {
         let (person, who) = people[i];
         new_row(Uuid::now_v7(), actor, &month, person, who, Some(s.id), None).insert(&txn).await?;
@@ -241,7 +258,7 @@ pub async fn sample(state: &AppState, actor: &Actor, req: FollowUpSampleRequest)
     .await?;
     let view = view_sample(&txn, actor, s).await?;
     audit::commit(txn).await?;
-    Ok(view)
+    Ok(Some(view))
 }
 
 async fn view_sample<C: ConnectionTrait>(
@@ -271,9 +288,10 @@ async fn view_sample<C: ConnectionTrait>(
 /// institutions beforehand).
 pub async fn sample_of(state: &AppState, actor: &Actor, month: &str) -> ApiResult<Option<FollowUpSample>> {
     actor.require(Permission::ReadSupervisionPlans)?;
+    let (first, _) = crate::fields::month(month.trim()).map_err(|(c, t)| ApiError::invalid_field("month", c, t))?;
     let found = follow_up_sample::Entity::find()
         .filter(follow_up_sample::Column::RegionId.eq(actor.region_id))
-        .filter(follow_up_sample::Column::Month.eq(month.trim()))
+        .filter(follow_up_sample::Column::Month.eq(first.format("%Y-%m").to_string()))
         .one(&state.db)
         .await?;
     match found {
@@ -283,8 +301,18 @@ pub async fn sample_of(state: &AppState, actor: &Actor, month: &str) -> ApiResul
 }
 
 /// Asks for a follow-up of one person about one month (agency officers), idempotent by the
-/// client's id.
+/// client's id: two copies at once, the one that loses the race reads what the other wrote.
 pub async fn request(state: &AppState, actor: &Actor, req: RequestFollowUp) -> ApiResult<FollowUp> {
+    match request_once(state, actor, &req).await? {
+        Some(f) => Ok(f),
+        None => {
+            request_once(state, actor, &req).await?.ok_or_else(|| ApiError::conflict("id", m::follow_up_id_reused()))
+        }
+    }
+}
+
+/// One attempt; none when another request inserted the same id meanwhile.
+async fn request_once(state: &AppState, actor: &Actor, req: &RequestFollowUp) -> ApiResult<Option<FollowUp>> {
     actor.require(Permission::ManageFollowUps)?;
     let mut errors = FieldErrors::new();
     let reason = errors.take("reason", check_text(&req.reason, 300));
@@ -299,20 +327,22 @@ pub async fn request(state: &AppState, actor: &Actor, req: RequestFollowUp) -> A
         if k.region_id != actor.region_id || k.insured_person_id != req.insured_person_id || k.month != month {
             return Err(ApiError::conflict("id", m::follow_up_id_reused()));
         }
-        return Ok(views(&txn, vec![k]).await?.remove(0));
+        return Ok(Some(views(&txn, vec![k]).await?.remove(0)));
     }
-    let person = crate::registry::persons::find_in_scope(&txn, actor, req.insured_person_id)
-        .await
-        .map_err(|_| ApiError::invalid_field("insured_person_id", "unknown_person", m::unknown_person()))?;
+    let person = insured_person::Entity::find_by_id(req.insured_person_id)
+        .filter(scope::insured_persons(actor))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::invalid_field("insured_person_id", "unknown_person", m::unknown_person()))?;
     let visits = visits_of(&txn, actor.region_id, bounds, Some(person.id)).await?;
     let stays = stays_of(&txn, actor.region_id, bounds, Some(person.id)).await?;
     let Some(who) = served(&visits, &stays, bounds).remove(&person.id) else {
         return Err(ApiError::invalid_field("month", "person_not_served", m::person_not_served(month)));
     };
-    let row = new_row(req.id, actor, &month, person.id, who, None, Some(reason))
-        .insert(&txn)
-        .await
-        .map_err(unique_as(|| ApiError::conflict("id", m::follow_up_id_reused())))?;
+    let row = match new_row(req.id, actor, &month, person.id, who, None, Some(reason)).insert(&txn).await {
+        Err(e) if is_unique_violation(&e) => return Ok(None),
+        other => other?,
+    };
     audit::record(
         &txn,
         &AuditActor::from(actor),
@@ -324,7 +354,7 @@ pub async fn request(state: &AppState, actor: &Actor, req: RequestFollowUp) -> A
     .await?;
     let view = views(&txn, vec![row]).await?.remove(0);
     audit::commit(txn).await?;
-    Ok(view)
+    Ok(Some(view))
 }
 
 /// Checks an answer's fields: `done` needs every answer, `unreachable` none.
@@ -333,7 +363,7 @@ fn check_answer(req: &FollowUpAnswer) -> ApiResult<Option<String>> {
     let comment = req.comment.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let comment = comment.and_then(|c| errors.take("comment", check_paragraph(c, 1000)));
     match req.status {
-        FollowUpStatus::Pending => errors.add("status", "not_allowed", m::follow_up_answer_required()),
+        FollowUpStatus::Pending => errors.add("status", "not_allowed", m::follow_up_status_answered()),
         FollowUpStatus::Done => {
             if req.care_given.is_none() {
                 errors.add("care_given", "required", m::follow_up_answer_required());
@@ -612,9 +642,12 @@ impl Tally {
         self.payment_asked += u32::from(r.payment_asked == Some(true));
     }
 
-    /// The mean satisfaction, to two decimals; none before any answer.
+    /// The mean satisfaction, to two decimals (halves away from zero); none before any answer.
     pub fn average(&self) -> Option<Decimal> {
-        (self.answered > 0).then(|| (Decimal::from(self.satisfaction_sum) / Decimal::from(self.answered)).round_dp(2))
+        (self.answered > 0).then(|| {
+            (Decimal::from(self.satisfaction_sum) / Decimal::from(self.answered))
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        })
     }
 }
 
@@ -664,7 +697,9 @@ pub async fn satisfaction_score<C: ConnectionTrait>(
 ) -> ApiResult<Option<(u32, Text)>> {
     let t = tally_of(db, region_id, institution_id, year).await?;
     let Some(mean) = t.average() else { return Ok(None) };
-    let points = (Decimal::from(max_points) * mean / Decimal::from(5)).round();
+    // From the exact mean, rounded once.
+    let exact = Decimal::from(max_points) * Decimal::from(t.satisfaction_sum) / Decimal::from(5 * t.answered);
+    let points = exact.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
     let points = rust_decimal::prelude::ToPrimitive::to_u32(&points).unwrap_or(max_points).min(max_points);
     Ok(Some((points, m::satisfaction_from_follow_ups(t.answered, format!("{mean:.2}")))))
 }

@@ -10,8 +10,8 @@ use ltci_shared::Page;
 use ltci_shared::api::evaluation::CreditClass;
 use ltci_shared::api::inspections::{
     DeclareConflict, DrawCandidate, DrawInspector, DrawRequest, Inspection, InspectionConflict, InspectionDraw,
-    InspectionFilter, InspectionOutcome, InspectionProblem, InspectionResult, InspectionStatus, PublicDraw,
-    PublicInspection,
+    InspectionFilter, InspectionOutcome, InspectionProblem, InspectionResult, InspectionStatus, PublicCandidate,
+    PublicDraw, PublicInspection,
 };
 use ltci_shared::api::institutions::InstitutionStatus;
 use ltci_shared::api::supervision::{FindingStatus, Rule};
@@ -35,7 +35,7 @@ use crate::entities::{
     institution_evaluation, region, user,
 };
 use crate::fields::{check_paragraph, check_text};
-use crate::http::error::{ApiError, ApiResult, FieldErrors, unique_as};
+use crate::http::error::{ApiError, ApiResult, FieldErrors, is_unique_violation, unique_as};
 use crate::http::pagination::{PageRequest, fetch_page, try_fetch_page};
 use crate::state::AppState;
 
@@ -232,19 +232,19 @@ fn inspector_label(id: Uuid) -> String {
     format!("inspector:{id}")
 }
 
-/// What a draw drew from its inputs: per institution drawn, in order, its inspectors. The same
-/// inputs draw the same (`ltci_shared::draw`); `Err` names the institution lacking inspectors.
+/// What a draw drew from its inputs — the candidates (institution, weight), the pool and the
+/// links — per institution drawn, in order, its inspectors. The same inputs draw the same
+/// (`ltci_shared::draw`); `Err` names the institution lacking inspectors.
 pub fn drawn(
     seed: &str,
-    candidates: &[DrawCandidate],
+    candidates: &[(Uuid, u32)],
     pool: &[Uuid],
     conflicts: &[(Uuid, Uuid)],
     n: usize,
     each: usize,
 ) -> Result<Vec<(Uuid, Vec<Uuid>)>, Uuid> {
-    let items: Vec<(String, u32)> =
-        candidates.iter().map(|c| (institution_label(c.institution_id), c.weight)).collect();
-    let chosen: Vec<Uuid> = draw::sample(seed, &items, n).into_iter().map(|i| candidates[i].institution_id).collect();
+    let items: Vec<(String, u32)> = candidates.iter().map(|(id, w)| (institution_label(*id), *w)).collect();
+    let chosen: Vec<Uuid> = draw::sample(seed, &items, n).into_iter().map(|i| candidates[i].0).collect();
     let labels: Vec<String> = chosen.iter().map(|id| institution_label(*id)).collect();
     let pool_labels: Vec<String> = pool.iter().map(|id| inspector_label(*id)).collect();
     let linked: HashSet<(Uuid, Uuid)> = conflicts.iter().copied().collect();
@@ -260,8 +260,17 @@ fn fresh_seed() -> String {
 }
 
 /// Draws institutions and inspectors (agency officers). Sending the same `id` again returns the
-/// draw made the first time; the same `id` with other parameters is `409`.
+/// draw made the first time; the same `id` with other parameters is `409`. Two copies of one
+/// request at once: the one that loses the race reads the draw the other made.
 pub async fn create_draw(state: &AppState, actor: &Actor, req: DrawRequest) -> ApiResult<InspectionDraw> {
+    match draw_once(state, actor, &req).await? {
+        Some(d) => Ok(d),
+        None => draw_once(state, actor, &req).await?.ok_or_else(|| ApiError::conflict("id", m::draw_id_reused())),
+    }
+}
+
+/// One attempt at a draw; none when another request inserted the same id meanwhile.
+async fn draw_once(state: &AppState, actor: &Actor, req: &DrawRequest) -> ApiResult<Option<InspectionDraw>> {
     actor.require(Permission::ManageInspections)?;
     let mut errors = FieldErrors::new();
     let title = errors.take("title", check_text(&req.title, 100));
@@ -279,16 +288,21 @@ pub async fn create_draw(state: &AppState, actor: &Actor, req: DrawRequest) -> A
     let Some(title) = title else { return Err(ApiError::internal(anyhow::anyhow!("validated title missing"))) };
     let txn = state.db.begin().await?;
     if let Some(known) = inspection_draw::Entity::find_by_id(req.id).one(&txn).await? {
+        let pool: Vec<DrawInspector> = parse(&known.pool_json)?;
+        let mut asked: Vec<Uuid> = req.inspector_ids.clone().unwrap_or_default();
+        asked.sort();
+        asked.dedup();
         let same = known.region_id == actor.region_id
             && known.title == title
             && known.weighted == req.weighted
             && known.institutions_requested == i32::try_from(req.institutions).unwrap_or(-1)
             && known.inspectors_each == i32::try_from(req.inspectors_each).unwrap_or(-1)
-            && seed.as_ref().is_none_or(|s| *s == known.seed);
+            && seed.as_ref().is_none_or(|s| *s == known.seed)
+            && (req.inspector_ids.is_none() || asked == pool.iter().map(|p| p.user_id).collect::<Vec<_>>());
         if !same {
             return Err(ApiError::conflict("id", m::draw_id_reused()));
         }
-        return view_draw(&txn, known).await;
+        return view_draw(&txn, known).await.map(Some);
     }
     let candidates = candidates(&txn, actor.region_id, req.weighted).await?;
     if candidates.is_empty() {
@@ -320,7 +334,8 @@ pub async fn create_draw(state: &AppState, actor: &Actor, req: DrawRequest) -> A
     let seed = seed.unwrap_or_else(fresh_seed);
     let n = usize::try_from(req.institutions).unwrap_or(0).min(candidates.len());
     let each = usize::try_from(req.inspectors_each).unwrap_or(0);
-    let teams = drawn(&seed, &candidates, &pool, &conflicts, n, each).map_err(|short| {
+    let weights: Vec<(Uuid, u32)> = candidates.iter().map(|c| (c.institution_id, c.weight)).collect();
+    let teams = drawn(&seed, &weights, &pool, &conflicts, n, each).map_err(|short| {
         let name = candidates.iter().find(|c| c.institution_id == short).map(|c| c.institution_name.clone());
         ApiError::invalid_field(
             "inspectors_each",
@@ -349,8 +364,11 @@ pub async fn create_draw(state: &AppState, actor: &Actor, req: DrawRequest) -> A
         drawn_on: Set(actor.today),
     }
     .insert(&txn)
-    .await
-    .map_err(unique_as(|| ApiError::conflict("id", m::draw_id_reused())))?;
+    .await;
+    let row = match row {
+        Err(e) if is_unique_violation(&e) => return Ok(None),
+        other => other?,
+    };
     for (rank, (institution_id, team)) in teams.into_iter().enumerate() {
         inspection::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -383,7 +401,7 @@ pub async fn create_draw(state: &AppState, actor: &Actor, req: DrawRequest) -> A
     let view = view_draw(&txn, row).await?;
     audit::commit(txn).await?;
     tracing::info!(draw_id = %view.id, drawn = view.inspections.len(), "inspection draw made");
-    Ok(view)
+    Ok(Some(view))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(json: &str) -> ApiResult<T> {
@@ -631,7 +649,15 @@ pub async fn public(state: &AppState, region_code: &str, page: PageRequest) -> A
             institutions_requested: full.institutions_requested,
             inspectors_each: full.inspectors_each,
             drawn_at: full.drawn_at,
-            candidates: full.candidates,
+            candidates: full
+                .candidates
+                .into_iter()
+                .map(|c| PublicCandidate {
+                    institution_id: c.institution_id,
+                    institution_name: c.institution_name,
+                    weight: c.weight,
+                })
+                .collect(),
             pool: full.pool,
             conflicts: full.conflicts,
             inspections: full

@@ -159,6 +159,10 @@ async fn person<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateSanction)
                     m::no_legal_representative(),
                 ));
             };
+            // The person barred is the one the officer read, not one recorded since.
+            if req.legal_representative_masked.as_deref().map(str::trim) != Some(masked.as_str()) {
+                return Err(ApiError::conflict("legal_representative_masked", m::legal_representative_changed()));
+            }
             Ok(Person {
                 region_id: inst.region_id,
                 caregiver_id: None,
@@ -200,6 +204,15 @@ fn check(req: &CreateSanction, errors: &mut FieldErrors, today: NaiveDate, horiz
     }
     if other.1.is_some() {
         errors.add(other.0, "not_allowed", m::sanction_not_for_subject());
+    }
+    match (req.subject, req.legal_representative_masked.is_some()) {
+        (SanctionSubject::LegalRepresentative, false) => {
+            errors.add("legal_representative_masked", "required", m::legal_representative_changed());
+        }
+        (SanctionSubject::Caregiver, true) => {
+            errors.add("legal_representative_masked", "not_allowed", m::sanction_not_for_subject());
+        }
+        _ => {}
     }
     reason
 }

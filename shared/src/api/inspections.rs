@@ -203,10 +203,18 @@ pub struct PublicDraw {
     pub institutions_requested: u32,
     pub inspectors_each: u32,
     pub drawn_at: DateTime<Utc>,
-    pub candidates: Vec<DrawCandidate>,
+    pub candidates: Vec<PublicCandidate>,
     pub pool: Vec<DrawInspector>,
     pub conflicts: Vec<(Uuid, Uuid)>,
     pub inspections: Vec<PublicInspection>,
+}
+
+/// A candidate as published: its weight, not what made it (open findings are not yet decided).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PublicCandidate {
+    pub institution_id: Uuid,
+    pub institution_name: String,
+    pub weight: u32,
 }
 
 /// An inspection as published.

@@ -58,6 +58,10 @@ pub struct CreateSanction {
     /// The institution whose legal representative is barred; required for `legal_representative`.
     #[serde(default)]
     pub institution_id: Option<Uuid>,
+    /// For `legal_representative`, required: the representative's masked ID number as read from
+    /// the institution (409 `conflict` if the institution has recorded another since).
+    #[serde(default)]
+    pub legal_representative_masked: Option<String>,
     /// The confirmed finding the sanction is decided on, if any: it must concern the same
     /// caregiver or institution.
     #[serde(default)]
@@ -612,7 +616,7 @@ pub struct DashboardRow {
     pub manually_verified: u32,
     /// `manually_verified / verified`, in per cent to one decimal.
     pub manually_verified_percent: Option<rust_decimal::Decimal>,
-    /// Correction events made by staff on the month's visits.
+    /// Visits of the month corrected by staff (one or more correction events).
     pub corrections: u32,
     /// Findings of the month about the institution: still open, and in all.
     pub findings_open: u32,

@@ -32,6 +32,9 @@ crate::catalogue! {
     person_not_served(month) = "该参保人 {month} 未接受任何机构的服务" / "this person received no care in {month}";
     follow_up_id_reused() = "该回访编号已用于另一位参保人或另一个月份" / "this follow-up id was used for another person or month";
     satisfaction_from_follow_ups(answered, mean) = "由回访得出：{answered} 人次，平均满意度 {mean} 分（满分 5 分）" / "from follow-ups: {answered} answered, mean satisfaction {mean} of 5";
+    sample_month_not_over() = "只能对已结束的月份抽样回访" / "only a month that is over is sampled";
+    follow_up_status_answered() = "请登记为“已回访”或“联系不上”" / "record it as done or unreachable";
+    thing_follow_up_sample() = "回访样本" / "follow-up sample";
     sample_already_drawn() = "该月已抽样，原抽样结果见下" / "that month is already sampled; the sample is below";
     follow_up_already_recorded() = "该回访已登记" / "this follow-up is already recorded";
     follow_up_changed_meanwhile() = "该回访已被他人修改，请刷新后重试" / "this follow-up was changed meanwhile; reload and try again";

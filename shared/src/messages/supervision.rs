@@ -9,6 +9,7 @@ crate::catalogue! {
     sanction_caregiver_required() = "请选择被处理的护理人员" / "name the caregiver sanctioned";
     sanction_institution_required() = "请选择其法定代表人被处理的机构" / "name the institution whose legal representative is sanctioned";
     sanction_not_for_subject() = "此项只用于另一类处理对象" / "this belongs to the other kind of subject";
+    legal_representative_changed() = "该机构的法定代表人已变更，请刷新后核对再处理" / "the institution's legal representative has changed; reload and check before deciding";
     no_legal_representative() = "该机构未登记法定代表人，请先在机构信息中填写" / "this institution has no legal representative on record; enter one in its profile first";
     unknown_finding() = "您的范围内没有这条监控发现" / "no such finding in your scope";
     sanction_finding_not_confirmed() = "只能依据已认定的监控发现作出处理" / "a sanction can only rest on a confirmed finding";

@@ -420,6 +420,7 @@ pub async fn step(
                         subject: SanctionSubject::Caregiver,
                         caregiver_id: Some(id),
                         institution_id: None,
+                        legal_representative_masked: None,
                         finding_id: html::optional_id(&form.finding_id),
                         starts_on,
                         ends_on,

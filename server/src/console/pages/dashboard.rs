@@ -98,7 +98,7 @@ pub async fn visits(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Vis
         .institution
         .as_deref()
         .and_then(|i| i.parse().ok())
-        .ok_or_else(|| ApiError::invalid_field("institution", "required", m::unknown_institution()))?;
+        .ok_or_else(|| ApiError::invalid_field("institution", "required", m::field_required("institution")))?;
     let measure: DashboardMeasure = html::required_choice("measure", q.measure.as_deref().unwrap_or_default())?;
     let month = q.month.clone().unwrap_or_else(|| format::last_month(ctx.actor.today));
     let page = PageRequest { limit: PAGE_SIZE, offset: q.offset.unwrap_or(0).min(ltci_shared::page::MAX_OFFSET) };

@@ -278,6 +278,7 @@ async fn bar_representative(state: &AppState, ctx: &Ctx, id: Uuid, f: &Fields) -
         subject: SanctionSubject::LegalRepresentative,
         caregiver_id: None,
         institution_id: Some(id),
+        legal_representative_masked: f.opt("legal_representative_masked"),
         finding_id: html::optional_id(f.get("finding_id")),
         starts_on,
         ends_on,
@@ -508,6 +509,7 @@ async fn render_with(state: &AppState, ctx: &Ctx, id: Uuid, notice: Notice, post
                     h3 { {m::ui_bar_legal_representative().render(l)} }
                     {csrf.clone()}
                     p { class: "muted", {m::ui_sanction_rep_hint().render(l)} }
+                    input { r#type: "hidden", name: "legal_representative_masked", value: i.legal_representative.as_ref().map(|r| r.id_number_masked.clone()).unwrap_or_default() }
                     {super::sanctions::grounds_field(ctx, &posted_value("finding_id"), &sanction_notice)}
                     {html::date_field("starts_on", &m::ui_start_on().render(l), &a.today.to_string(), &sanction_notice)}
                     {html::date_field("ends_on", &m::ui_end_on().render(l), &posted_value("ends_on"), &sanction_notice)}
