@@ -164,20 +164,7 @@ pub async fn dashboard(state: &AppState, actor: &Actor, month: &str) -> ApiResul
 }
 
 fn entry(rows: &mut BTreeMap<Uuid, DashboardRow>, id: Uuid) -> &mut DashboardRow {
-    rows.entry(id).or_insert_with(|| DashboardRow {
-        institution_id: id,
-        institution_name: String::new(),
-        visits: 0,
-        missed: 0,
-        unscheduled: 0,
-        outside_geofence: 0,
-        verified: 0,
-        manually_verified: 0,
-        manually_verified_percent: None,
-        corrections: 0,
-        findings_open: 0,
-        findings: 0,
-    })
+    rows.entry(id).or_insert_with(|| DashboardRow { institution_id: id, ..DashboardRow::default() })
 }
 
 /// The visits behind one figure of one institution's month, in scope, by day.

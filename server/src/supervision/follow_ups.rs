@@ -16,7 +16,6 @@ use ltci_shared::api::supervision::Rule;
 use ltci_shared::draw;
 use ltci_shared::messages as m;
 use ltci_shared::text::Text;
-use rand::Rng;
 use rust_decimal::{Decimal, RoundingStrategy};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -195,10 +194,7 @@ async fn sample_once(
     if !(1..=MAX_SAMPLE).contains(&req.size) {
         errors.add("size", "out_of_range", m::sample_size_range(MAX_SAMPLE));
     }
-    let seed = req.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    if seed.as_deref().is_some_and(|s| !draw::is_seed(s)) {
-        errors.add("seed", "invalid_seed", m::seed_invalid());
-    }
+    let seed = super::seed::given(&mut errors, req.seed.as_deref());
     errors.finish()?;
     let Some(bounds) = bounds else { return Err(ApiError::internal(anyhow::anyhow!("validated month missing"))) };
     let month = bounds.0.format("%Y-%m").to_string();
@@ -220,10 +216,7 @@ async fn sample_once(
     if population.is_empty() {
         return Err(ApiError::invalid_field("month", "nobody_served", m::nobody_served()));
     }
-    let seed = seed.unwrap_or_else(|| {
-        let bytes: [u8; 16] = rand::rng().random();
-        bytes.iter().map(|b| format!("{b:02x}")).collect()
-    });
+    let seed = seed.unwrap_or_else(super::seed::fresh);
     let people: Vec<(Uuid, Served)> = population.into_iter().collect();
     let items: Vec<(String, u32)> = people.iter().map(|(p, _)| (format!("person:{p}"), 1)).collect();
     let chosen = draw::sample(&seed, &items, usize::try_from(req.size).unwrap_or(0));
@@ -652,20 +645,13 @@ impl Tally {
 }
 
 /// The year's recorded follow-ups of the region (or of one institution).
-async fn recorded<C: ConnectionTrait>(
-    db: &C,
-    region_id: Uuid,
-    year: i32,
-    institution_id: Option<Uuid>,
-) -> ApiResult<Vec<follow_up::Model>> {
-    let mut q = follow_up::Entity::find()
-        .filter(follow_up::Column::RegionId.eq(region_id))
+async fn recorded<C: ConnectionTrait>(db: &C, within: Condition, year: i32) -> ApiResult<Vec<follow_up::Model>> {
+    Ok(follow_up::Entity::find()
+        .filter(within)
         .filter(follow_up::Column::Month.between(format!("{year:04}-01"), format!("{year:04}-12")))
-        .filter(follow_up::Column::Status.ne(enum_to_db(&FollowUpStatus::Pending)));
-    if let Some(i) = institution_id {
-        q = q.filter(follow_up::Column::InstitutionId.eq(i));
-    }
-    Ok(q.all(db).await?)
+        .filter(follow_up::Column::Status.ne(enum_to_db(&FollowUpStatus::Pending)))
+        .all(db)
+        .await?)
 }
 
 /// What the year's follow-ups said of one institution (the evaluation's `satisfaction`).
@@ -676,7 +662,10 @@ pub async fn tally_of<C: ConnectionTrait>(
     year: i32,
 ) -> ApiResult<Tally> {
     let mut t = Tally::default();
-    for r in recorded(db, region_id, year, Some(institution_id)).await? {
+    let of = Condition::all()
+        .add(follow_up::Column::RegionId.eq(region_id))
+        .add(follow_up::Column::InstitutionId.eq(institution_id));
+    for r in recorded(db, of, year).await? {
         t.add(&r);
     }
     Ok(t)
@@ -711,12 +700,7 @@ pub async fn averages(state: &AppState, actor: &Actor, year: i32) -> ApiResult<F
     if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid_field("year", "out_of_range", m::year_range(2000, 2100)));
     }
-    let rows: Vec<follow_up::Model> = recorded(&state.db, actor.region_id, year, actor.institution_id).await?;
-    let rows: Vec<follow_up::Model> = if actor.role == ltci_shared::api::users::Role::Institution {
-        rows.into_iter().filter(|r| Some(r.institution_id) == actor.institution_id).collect()
-    } else {
-        rows
-    };
+    let rows: Vec<follow_up::Model> = recorded(&state.db, scope::follow_ups(actor), year).await?;
     let mut places: BTreeMap<Uuid, Tally> = BTreeMap::new();
     let mut carers: BTreeMap<Uuid, Tally> = BTreeMap::new();
     for r in &rows {

@@ -18,7 +18,6 @@ use ltci_shared::api::supervision::{FindingStatus, Rule};
 use ltci_shared::api::users::Role;
 use ltci_shared::draw;
 use ltci_shared::messages as m;
-use rand::Rng;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -253,12 +252,6 @@ pub fn drawn(
     Ok(chosen.into_iter().zip(teams.into_iter().map(|t| t.into_iter().map(|p| pool[p]).collect())).collect())
 }
 
-/// A fresh seed: 32 hexadecimal digits from the operating system's generator.
-fn fresh_seed() -> String {
-    let bytes: [u8; 16] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Draws institutions and inspectors (agency officers). Sending the same `id` again returns the
 /// draw made the first time; the same `id` with other parameters is `409`. Two copies of one
 /// request at once: the one that loses the race reads the draw the other made.
@@ -280,10 +273,7 @@ async fn draw_once(state: &AppState, actor: &Actor, req: &DrawRequest) -> ApiRes
     if !(1..=MAX_EACH).contains(&req.inspectors_each) {
         errors.add("inspectors_each", "out_of_range", m::draw_count_range(MAX_EACH));
     }
-    let seed = req.seed.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    if seed.as_deref().is_some_and(|s| !draw::is_seed(s)) {
-        errors.add("seed", "invalid_seed", m::seed_invalid());
-    }
+    let seed = super::seed::given(&mut errors, req.seed.as_deref());
     errors.finish()?;
     let Some(title) = title else { return Err(ApiError::internal(anyhow::anyhow!("validated title missing"))) };
     let txn = state.db.begin().await?;
@@ -331,7 +321,7 @@ async fn draw_once(state: &AppState, actor: &Actor, req: &DrawRequest) -> ApiRes
         .filter(|c| pool.contains(&c.inspector_id))
         .map(|c| (c.inspector_id, c.institution_id))
         .collect();
-    let seed = seed.unwrap_or_else(fresh_seed);
+    let seed = seed.unwrap_or_else(super::seed::fresh);
     let n = usize::try_from(req.institutions).unwrap_or(0).min(candidates.len());
     let each = usize::try_from(req.inspectors_each).unwrap_or(0);
     let weights: Vec<(Uuid, u32)> = candidates.iter().map(|c| (c.institution_id, c.weight)).collect();

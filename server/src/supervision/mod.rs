@@ -12,4 +12,5 @@ pub mod inspections;
 pub mod report;
 pub mod routes;
 pub mod sanctions;
+pub mod seed;
 pub mod signals;

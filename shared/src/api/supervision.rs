@@ -599,7 +599,7 @@ pub struct SupervisionDashboard {
 }
 
 /// One institution's month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DashboardRow {
     pub institution_id: Uuid,
     pub institution_name: String,
