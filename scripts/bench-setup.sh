@@ -1,8 +1,11 @@
 # Sourced by the benchmark scripts (not run on its own): builds the release server, makes a
 # scratch directory ($work) and drops the scratch databases named in $databases on exit, and sets
-# the server's environment for a run. Sets $bin, $pg, $work.
-cargo build --release -q -p ltci-server
-bin=target/release/ltci-server
+# the server's environment for a run. Sets $bin, $pg, $work. BIN=path runs another build (a
+# "before" figure) instead of building this checkout.
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -q -p ltci-server
+fi
+bin="${BIN:-target/release/ltci-server}"
 pg="${PGURL:-postgres://postgres@127.0.0.1:5432}"
 work="$(mktemp -d)"
 cleanup() {

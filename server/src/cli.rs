@@ -183,21 +183,54 @@ fn problems(e: &ApiError, lang: Lang) {
     }
 }
 
-/// `ltci-server month-end MONTH --as USERNAME`: one line per institution.
+/// `ltci-server month-end MONTH --as USERNAME`: a progress bar, one line per institution, then the
+/// run's summary — institutions by outcome, lines, amounts, lines not paid by reason.
 pub async fn month_end(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {
-    use ltci_shared::api::settlement::MonthEndRequest;
+    use ltci_shared::api::settlement::{MonthEndOutcome, MonthEndRequest};
     let lang = config.language();
     let conn = db::connect_current(&config).await?;
     let actor = Actor::for_command_line(&conn, username).await?;
     let state = AppState::new(config, conn)?;
-    match crate::settlement::month_end::run(&state, &actor, MonthEndRequest { month }).await {
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {eta}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_prefix(m::month_end_heading(month.clone()).render(lang));
+    let mut tick = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let started = Instant::now();
+    let outcome = crate::settlement::month_end::run(&state, &actor, MonthEndRequest { month }, &mut tick).await;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    match outcome {
         Ok(report) => {
             let mut out = std::io::stdout().lock();
             writeln!(out, "{}", m::month_end_heading(report.month.clone()).render(lang))?;
             for r in &report.results {
-                let outcome = crate::entities::enum_to_db(&r.outcome);
                 let amount = r.fund_amount.map(|a| a.to_string()).unwrap_or_default();
-                writeln!(out, "  {} {outcome:<18} {amount}", r.institution_id)?;
+                writeln!(out, "  {} {} {amount}", r.institution_id, r.outcome.text().render(lang))?;
+            }
+            let mut counts: Vec<(MonthEndOutcome, usize)> = Vec::new();
+            for r in &report.results {
+                match counts.iter_mut().find(|(o, _)| *o == r.outcome) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((r.outcome, 1)),
+                }
+            }
+            let parts: Vec<String> =
+                counts.iter().map(|(o, n)| m::month_end_outcome(o.text(), *n).render(lang)).collect();
+            let sep = if lang == Lang::Zh { "，" } else { ", " };
+            writeln!(out, "{}{}", m::month_end_institutions(report.results.len()).render(lang), parts.join(sep))?;
+            let t = &report.totals;
+            let rate = if seconds > 0.0 { (t.lines as f64 / seconds).round() } else { 0.0 };
+            let line =
+                m::month_end_lines(t.lines, t.rejected_lines, t.claimed, t.fund_amount, format!("{seconds:.1}"), rate);
+            writeln!(out, "{}", line.render(lang))?;
+            for r in &t.rejections {
+                writeln!(out, "  {}", m::month_end_rejection(r.rejection.text(), r.lines).render(lang))?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -18,6 +18,7 @@
 //! | `LTCI_STORAGE_DIR` | `<data dir>/attachments` | where uploaded documents are kept, named by their SHA-256 (not in the database) |
 //! | `LTCI_ATTACHMENT_MAX_BYTES` | `10485760` (10 MiB) | largest document accepted |
 //! | `LTCI_DB_MAX_CONNECTIONS` | `10` (PostgreSQL) | pool size; SQLite always uses one writer connection |
+//! | `LTCI_DB_TLS` | `auto` | TLS to PostgreSQL: `auto` is off for a database on this machine (loopback address or Unix socket) and required for any other host; `disable`, `prefer`, `require`, `verify-full` say it outright; an `sslmode` in the URL (or `PGSSLMODE`) wins over `auto` |
 //! | `LTCI_LANG` | `zh` | language of what the command line prints (`zh` or `en`); HTTP answers follow each request's `Accept-Language` |
 //! | `LTCI_DATE_HORIZON_DAYS` | `3660` | how far after the region's today a planned date (an agreement's or plan's end, a schedule) may lie |
 
@@ -31,6 +32,21 @@ use anyhow::Context;
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+/// Whether connections to PostgreSQL are encrypted (`LTCI_DB_TLS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DbTls {
+    /// Off for a database on this machine (a loopback address or a Unix socket), required for any
+    /// other host; an `sslmode` in the URL or `PGSSLMODE` wins.
+    Auto,
+    Disable,
+    /// Encrypted when the database offers it.
+    Prefer,
+    /// Always encrypted, the certificate not checked.
+    Require,
+    /// Always encrypted, the certificate checked against the host's name.
+    VerifyFull,
 }
 
 /// Everything the server reads from its environment.
@@ -64,6 +80,8 @@ pub struct Config {
     pub console_secure_cookie: bool,
     #[arg(long, env = "LTCI_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
+    #[arg(long, env = "LTCI_DB_TLS", value_enum, default_value = "auto")]
+    pub db_tls: DbTls,
     #[arg(long, env = "LTCI_STORAGE_DIR")]
     pub storage_dir: Option<PathBuf>,
     #[arg(long, env = "LTCI_ATTACHMENT_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
@@ -98,6 +116,7 @@ impl Config {
             console_idle_secs: 1800,
             console_secure_cookie: false,
             db_max_connections: 10,
+            db_tls: DbTls::Auto,
             storage_dir: None,
             attachment_max_bytes: 10 * 1024 * 1024,
             lang: "zh".into(),

@@ -8,7 +8,7 @@ use ltci_e2e::world::{World, policy_for_region_a};
 use ltci_e2e::{TestApp, on_both_databases, today};
 use ltci_server::auth::Actor;
 use ltci_server::demo::city::{self, CityOptions, CityReport};
-use ltci_server::entities::{insured_person, visit};
+use ltci_server::entities::{certificate, insured_person, visit};
 use ltci_server::supervision::analysis;
 use ltci_shared::api::care::{EventBatch, EventOutcome, VisitEvent, VisitFilter, VisitState};
 use ltci_shared::api::registry::{InsuredPersonFilter, PersonStatus};
@@ -50,6 +50,21 @@ async fn a_generated_city_is_brought_in_served_and_billed(app: TestApp) {
     let admin = world.as_user("admin_a");
     let persons = admin.list_insured_persons(&InsuredPersonFilter::default(), ltci_e2e::all()).await.expect("persons");
     assert_eq!(persons.total, 88, "80 beneficiaries and 8 insured without a certificate");
+
+    // What changes within the period: a new policy version from the middle month, and a few
+    // beneficiaries reassessed at another level (their earlier certificate superseded, still in
+    // force for the days before: every visit below verifies as it did when it was recorded).
+    let count = |name: &str| report.stages.iter().find(|s| s.name.en() == name).map(|s| s.count);
+    assert_eq!(count("policy changed within the period"), Some(1));
+    let reassessed = count("reassessed at another level").expect("the stage");
+    assert!(reassessed > 0, "some beneficiaries reassessed");
+    let superseded = certificate::Entity::find()
+        .filter(certificate::Column::RegionId.eq(world.region_a))
+        .filter(certificate::Column::Status.eq("superseded"))
+        .all(&app.db)
+        .await
+        .expect("certificates");
+    assert_eq!(superseded.len() as u64, reassessed);
 
     // Deaths came through the partner-event import: the persons deceased, as many as reported.
     let partner = std::fs::read_to_string(dir.path().join("partner-events.csv")).expect("partner events");

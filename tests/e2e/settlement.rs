@@ -106,6 +106,7 @@ pub(crate) async fn beneficiary(
             expires_on: today() + Duration::days(700),
             recorded_by: Uuid::nil(),
             reason: "test".into(),
+            supersedes: false,
         },
     )
     .await
@@ -806,10 +807,19 @@ async fn the_month_end_run_computes_every_institution_once(app: TestApp) {
     let e = admin.month_end(&MonthEndRequest { month: "2026-1".into() }).await.expect_err("bad month");
     assert_eq!(field_code(&e, "month"), "invalid_month");
 
-    // Two runs at once: a1 is computed by one of them (the other finds it claimed, or computes
-    // the same draft again after it), a2 has nothing to bill (or is claimed by the other run while
-    // it finds that out); one bill in the end.
-    let (one, two) = tokio::join!(admin.month_end(&run), admin.month_end(&run));
+    // Two runs at once, both begun before either computes anything: a1 is computed by one of
+    // them (the other finds it claimed, or computed since it began), a2 has nothing to bill (or is
+    // claimed by the other run while it finds that out); one bill in the end, computed once.
+    use ltci_server::settlement::month_end;
+    let officer = ltci_server::auth::Actor::for_command_line(&app.db, "admin_a").await.expect("officer");
+    let planned =
+        [month_end::plan(&app.state, &officer, &run).await, month_end::plan(&app.state, &officer, &run).await];
+    let [one, two] = planned.map(|p| p.expect("plan"));
+    let (mut quiet_one, mut quiet_two) = (|_, _| {}, |_, _| {});
+    let (one, two) = tokio::join!(
+        month_end::execute(&app.state, &officer, one, &mut quiet_one),
+        month_end::execute(&app.state, &officer, two, &mut quiet_two)
+    );
     let (one, two) = (one.expect("run"), two.expect("run"));
     let outcome = |r: &MonthEndReport, id| {
         r.results.iter().find(|x| x.institution_id == id).map(|x| x.outcome).expect("every institution")
@@ -817,7 +827,7 @@ async fn the_month_end_run_computes_every_institution_once(app: TestApp) {
     let mut a1_outcomes = [outcome(&one, a1_id), outcome(&two, a1_id)];
     a1_outcomes.sort_by_key(|o| *o as u8);
     assert!(
-        matches!(a1_outcomes, [MonthEndOutcome::Created, MonthEndOutcome::Computed | MonthEndOutcome::Busy]),
+        matches!(a1_outcomes, [MonthEndOutcome::Created, MonthEndOutcome::Busy | MonthEndOutcome::ComputedMeanwhile]),
         "{a1_outcomes:?}"
     );
     let mut a2_outcomes = [outcome(&one, a2_id), outcome(&two, a2_id)];
@@ -833,6 +843,33 @@ async fn the_month_end_run_computes_every_institution_once(app: TestApp) {
     assert_eq!(
         bills.items.iter().map(|b| (b.institution_id, b.fund_amount)).collect::<Vec<_>>(),
         [(a1_id, yuan("187.50"))]
+    );
+    let version = || async {
+        let b = ltci_server::entities::bill::Entity::find_by_id(bills.items[0].id).one(&app.db).await;
+        b.expect("read").expect("the bill").version
+    };
+    assert_eq!(version().await, 1, "computed once between the two runs");
+    let totals = [&one, &two].map(|r| r.totals.lines);
+    assert!(matches!(totals, [5, 0] | [0, 5]), "the lines computed, counted by the run that did: {totals:?}");
+
+    // A run that began before another computed a bill leaves it as the other computed it, even
+    // once the other has finished (the claim outlives the other's transaction); a run that began
+    // after computes it again.
+    let earlier = month_end::plan(&app.state, &officer, &run).await.expect("plan");
+    let later = month_end::plan(&app.state, &officer, &run).await.expect("plan");
+    let first = month_end::execute(&app.state, &officer, later, &mut |_, _| {}).await.expect("run");
+    assert_eq!(outcome(&first, a1_id), MonthEndOutcome::Computed);
+    assert_eq!(version().await, 2);
+    let mut seen = Vec::new();
+    let second = month_end::execute(&app.state, &officer, earlier, &mut |done, of| seen.push((done, of))).await;
+    let second = second.expect("run");
+    assert_eq!(outcome(&second, a1_id), MonthEndOutcome::ComputedMeanwhile);
+    assert_eq!((version().await, second.totals.lines), (2, 0));
+    assert_eq!(seen, [(1, 2), (2, 2)], "the progress after each institution");
+    assert_eq!(
+        (first.totals.lines, first.totals.rejected_lines, first.totals.fund_amount),
+        (5, 0, yuan("187.50")),
+        "the run's totals"
     );
 
     // Once submitted, the run leaves the bill alone.
@@ -865,8 +902,9 @@ async fn the_month_end_run_computes_every_institution_once(app: TestApp) {
         .month_end_runs(&MonthEndRunFilter { month: Some(month.clone()) }, PageQuery::default())
         .await
         .expect("the auditor lists runs");
-    // The four runs above (two at once, one after the submission, one in the background).
-    assert_eq!((runs.total, runs.items[0].id), (4, started.id));
+    // The six runs above (two at once, two one after the other, one after the submission, one in
+    // the background).
+    assert_eq!((runs.total, runs.items[0].id), (6, started.id));
     assert_eq!(status(&a1.month_end_run(started.id).await.expect_err("not the institution's")), 403);
     let theirs = world.as_user("admin_b").month_end_run(started.id).await.expect_err("another region's");
     assert_eq!(status(&theirs), 404);

@@ -277,6 +277,7 @@ pub async fn seed_certificate(app: &TestApp, region_id: Uuid, person_id: Uuid, l
         expires_on: today + chrono::Duration::days(700),
         recorded_by: Uuid::nil(),
         reason: "test".into(),
+        supersedes: false,
     };
     ltci_server::assessment::certificates::record_existing(&app.db, existing).await.expect("seed certificate")
 }

@@ -106,7 +106,7 @@ async fn eligibility<C: ConnectionTrait>(
     if open.is_some() {
         return Ok(refusal("application_open", m::application_open()));
     }
-    if let Some(cert) = certificates::active_for_person(db, person.id, today).await? {
+    if let Some(cert) = certificates::in_force_for_person(db, person.id, today).await? {
         if !req.change_of_condition {
             return Ok(refusal("already_certified", m::already_certified(cert.number, cert.expires_on)));
         }

@@ -46,25 +46,28 @@ pub fn view(m: certificate::Model) -> ApiResult<Certificate> {
     })
 }
 
-/// The person's certificate in force on `today`, if any.
-pub async fn active_for_person<C: ConnectionTrait>(
+/// The person's certificate in force on `day`, if any: of the certificates valid that day, the
+/// one that took effect last — a certificate superseded by a reassessment (复评) still counts for
+/// the days before its successor took effect, so a day's care is judged by the level of that day.
+pub async fn in_force_for_person<C: ConnectionTrait>(
     db: &C,
     person_id: Uuid,
-    today: NaiveDate,
+    day: NaiveDate,
 ) -> ApiResult<Option<certificate::Model>> {
     Ok(certificate::Entity::find()
         .filter(certificate::Column::InsuredPersonId.eq(person_id))
-        .filter(certificate::Column::Status.eq(ACTIVE))
-        .filter(certificate::Column::EffectiveOn.lte(today))
-        .filter(certificate::Column::ExpiresOn.gte(today))
+        .filter(certificate::Column::Status.is_in([ACTIVE, SUPERSEDED]))
+        .filter(certificate::Column::EffectiveOn.lte(day))
+        .filter(certificate::Column::ExpiresOn.gte(day))
         .order_by_desc(certificate::Column::EffectiveOn)
+        .order_by_desc(certificate::Column::IssuedAt)
         .one(db)
         .await?)
 }
 
-/// The certificates in force on `on` of the people `ids` in the actor's scope, by person (the
-/// latest effective where two overlap): lists of beneficiaries show each one's level and expiry
-/// in one query.
+/// The certificates in force on `on` of the people `ids` in the actor's scope, by person (as
+/// [`in_force_for_person`] chooses): lists of beneficiaries show each one's level and expiry in
+/// one query.
 pub async fn in_force_for_persons(
     state: &AppState,
     actor: &Actor,
@@ -75,10 +78,11 @@ pub async fn in_force_for_persons(
     let rows = certificate::Entity::find()
         .filter(scope::certificates(actor))
         .filter(certificate::Column::InsuredPersonId.is_in(ids.iter().copied()))
-        .filter(certificate::Column::Status.eq(ACTIVE))
+        .filter(certificate::Column::Status.is_in([ACTIVE, SUPERSEDED]))
         .filter(certificate::Column::EffectiveOn.lte(on))
         .filter(certificate::Column::ExpiresOn.gte(on))
         .order_by_asc(certificate::Column::EffectiveOn)
+        .order_by_asc(certificate::Column::IssuedAt)
         .all(&state.db)
         .await?;
     let mut out = std::collections::HashMap::new();
@@ -153,6 +157,8 @@ pub struct Existing {
     /// The officer recording it.
     pub recorded_by: Uuid,
     pub reason: String,
+    /// A reassessment's result (复评): the person's active certificates are superseded by it.
+    pub supersedes: bool,
 }
 
 /// Records a certificate issued before this system, with the closed (`certified`) case it
@@ -183,6 +189,15 @@ pub async fn record_existing(db: &DatabaseConnection, e: Existing) -> ApiResult<
     }
     .insert(&txn)
     .await?;
+    if e.supersedes {
+        certificate::Entity::update_many()
+            .col_expr(certificate::Column::Status, Expr::value(SUPERSEDED))
+            .col_expr(certificate::Column::SupersededBy, Expr::value(id))
+            .filter(certificate::Column::InsuredPersonId.eq(e.person_id))
+            .filter(certificate::Column::Status.eq(ACTIVE))
+            .exec(&txn)
+            .await?;
+    }
     certificate::ActiveModel {
         id: Set(id),
         region_id: Set(e.region.id),

@@ -621,7 +621,7 @@ async fn gather(
         .one(txn)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("caregiver of visit {} missing", v.id)))?;
-    let certified = certificates::active_for_person(txn, person.id, v.scheduled_on).await?.is_some();
+    let certified = certificates::in_force_for_person(txn, person.id, v.scheduled_on).await?.is_some();
     let hospitalised = partners::hospital_spells(txn, person.id)
         .await?
         .into_iter()

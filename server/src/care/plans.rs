@@ -137,7 +137,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateCarePlan) -> Api
     if person.died_on.is_some_and(|d| d < req.start_on) {
         return Err(ApiError::invalid_field("insured_person_id", "deceased", m::died_before_start()));
     }
-    let certificate = certificates::active_for_person(&txn, person.id, req.start_on)
+    let certificate = certificates::in_force_for_person(&txn, person.id, req.start_on)
         .await?
         .ok_or_else(|| ApiError::invalid_field("insured_person_id", "not_certified", m::not_certified_on_start()))?;
     let served = service_relation::Entity::find()

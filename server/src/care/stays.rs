@@ -94,7 +94,7 @@ pub async fn admit(state: &AppState, actor: &Actor, req: AdmitRequest) -> ApiRes
     if person.died_on.is_some_and(|d| d <= req.admitted_on) {
         return Err(ApiError::invalid_field("admitted_on", "deceased", m::died_before_admission()));
     }
-    if certificates::active_for_person(&txn, person.id, req.admitted_on).await?.is_none() {
+    if certificates::in_force_for_person(&txn, person.id, req.admitted_on).await?.is_none() {
         return Err(ApiError::invalid_field("insured_person_id", "not_certified", m::not_certified_on_admission()));
     }
     let relation = rel::Entity::find()

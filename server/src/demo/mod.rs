@@ -495,6 +495,7 @@ pub async fn seed_care(state: &crate::state::AppState) -> anyhow::Result<()> {
             expires_on: today + Days::new(700),
             recorded_by: actor.user_id,
             reason: "示范数据：居家失能老人".into(),
+            supersedes: false,
         };
         crate::assessment::certificates::record_existing(db, existing).await.map_err(fail)?;
         if level == 4 {

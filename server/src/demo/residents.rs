@@ -53,6 +53,7 @@ pub async fn seed_residents(state: &AppState) -> anyhow::Result<()> {
             expires_on,
             recorded_by: admin.user_id,
             reason: reason.into(),
+            supersedes: false,
         }
     };
 

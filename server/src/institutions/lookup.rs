@@ -28,7 +28,7 @@ pub async fn lookup(state: &AppState, actor: &Actor, req: PersonLookupRequest) -
         .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found(m::thing_insured_person()))?;
-    let certificate = certificates::active_for_person(&state.db, person.id, actor.today).await?;
+    let certificate = certificates::in_force_for_person(&state.db, person.id, actor.today).await?;
     let level = certificate.as_ref().and_then(|c| u8::try_from(c.level).ok());
     let eligible_modes = match (level, policy::in_force_document(&state.db, actor.region_id, actor.today).await?) {
         (Some(level), Some(doc)) => MODES.into_iter().filter(|mode| doc.eligible(*mode, level)).collect(),

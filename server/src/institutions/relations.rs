@@ -19,7 +19,7 @@ use uuid::Uuid;
 use super::views::{modes, relation_view, status};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{agreement, certificate, enum_to_db, insured_person, service_relation as rel};
+use crate::entities::{agreement, enum_to_db, insured_person, service_relation as rel};
 use crate::fields::check_paragraph;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, fetch_page};
@@ -50,13 +50,7 @@ async fn start<C: ConnectionTrait>(db: &C, actor: &Actor, req: &CreateServiceRel
         .one(db)
         .await?
         .ok_or_else(|| ApiError::invalid_field("insured_person_id", "unknown_person", m::unknown_person()))?;
-    let certified = certificate::Entity::find()
-        .filter(certificate::Column::InsuredPersonId.eq(person.id))
-        .filter(certificate::Column::Status.eq("active"))
-        .filter(certificate::Column::EffectiveOn.lte(req.start_on))
-        .filter(certificate::Column::ExpiresOn.gte(req.start_on))
-        .one(db)
-        .await?;
+    let certified = crate::assessment::certificates::in_force_for_person(db, person.id, req.start_on).await?;
     if certified.is_none() {
         return Err(ApiError::invalid_field("insured_person_id", "not_certified", m::not_certified_on_start()));
     }

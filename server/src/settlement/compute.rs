@@ -15,7 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::rows::{Row, rows_of};
-use super::{adjust, bills, disputes, facts};
+use super::{adjust, bills, disputes, facts, line_store};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::care::plans::serving_institution;
@@ -23,9 +23,6 @@ use crate::care::stays::month_bounds;
 use crate::entities::{bill, bill_line, enum_to_db, institution};
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::state::AppState;
-
-/// Lines per multi-row insert (24 columns: well under every bind-parameter limit).
-const CHUNK: usize = 1000;
 
 /// A draft's lines as the facts give them now: the month's lines, then the adjustments of the
 /// bills approved before it.
@@ -71,33 +68,70 @@ pub fn month_over(actor: &Actor, month: &str) -> ApiResult<(NaiveDate, NaiveDate
     Ok((first, last))
 }
 
+/// An institution's draft for a month, priced in a transaction and not yet written: the bill it
+/// replaces (a draft, locked) and its lines.
+#[derive(Debug)]
+pub struct Draft {
+    pub existing: Option<bill::Model>,
+    pub rows: Vec<Row>,
+}
+
 /// Computes the draft in the caller's transaction: `(created, bill)`.
 pub async fn compute_in(
     txn: &DatabaseTransaction,
     actor: &Actor,
     inst: &institution::Model,
     month: &str,
-    (first, last): (NaiveDate, NaiveDate),
+    bounds: (NaiveDate, NaiveDate),
 ) -> ApiResult<(bool, bill::Model)> {
-    let institution_id = inst.id;
-    let existing = bill::Entity::find()
+    let existing = bill_of(txn, inst.id, month).await?;
+    let draft = price_in(txn, inst, month, bounds, existing).await?;
+    write_in(txn, actor, inst.id, month, draft).await
+}
+
+/// The institution's bill for `month`, if any, locked for the computation.
+pub async fn bill_of(txn: &DatabaseTransaction, institution_id: Uuid, month: &str) -> ApiResult<Option<bill::Model>> {
+    Ok(bill::Entity::find()
         .filter(bill::Column::InstitutionId.eq(institution_id))
         .filter(bill::Column::Month.eq(month))
         .lock(LockType::Update)
         .one(txn)
-        .await?;
+        .await?)
+}
+
+/// Prices the draft that replaces `existing` (read with [`bill_of`]): `409` when that bill is no
+/// longer a draft, `422 nothing_to_bill` when the month has no line.
+pub async fn price_in(
+    txn: &DatabaseTransaction,
+    inst: &institution::Model,
+    month: &str,
+    (first, last): (NaiveDate, NaiveDate),
+    existing: Option<bill::Model>,
+) -> ApiResult<Draft> {
     if let Some(b) = &existing
         && b.status != enum_to_db(&BillStatus::Draft)
     {
         return Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &b.status, m::only_draft_computed()));
     }
-    let lines = draft_rows(txn, inst, (first, last), existing.as_ref().map(|b| b.id)).await?;
-    if lines.is_empty() {
+    let rows = draft_rows(txn, inst, (first, last), existing.as_ref().map(|b| b.id)).await?;
+    if rows.is_empty() {
         return Err(ApiError::invalid_field("month", "nothing_to_bill", m::nothing_to_bill(month)));
     }
-    let claimed: i64 = lines.iter().map(|p| p.claimed_fen).sum();
-    let fund: i64 = lines.iter().map(|p| p.fund_fen).sum();
-    let rejected = lines.iter().filter(|p| p.rejection.is_some()).count();
+    Ok(Draft { existing, rows })
+}
+
+/// Writes a priced draft in the transaction it was priced in: the bill created or its draft
+/// replaced (one version more), its lines, the audit record. Answers `(created, bill)`.
+pub async fn write_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    institution_id: Uuid,
+    month: &str,
+    Draft { existing, rows }: Draft,
+) -> ApiResult<(bool, bill::Model)> {
+    let claimed: i64 = rows.iter().map(|p| p.claimed_fen).sum();
+    let fund: i64 = rows.iter().map(|p| p.fund_fen).sum();
+    let rejected = rows.iter().filter(|p| p.rejection.is_some()).count();
     let now = Utc::now();
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     let created = existing.is_none();
@@ -106,7 +140,7 @@ pub async fn compute_in(
             bill_line::Entity::delete_many().filter(bill_line::Column::BillId.eq(b.id)).exec(txn).await?;
             let version = b.version;
             let mut a = b.into_active_model();
-            a.line_count = Set(count(lines.len()));
+            a.line_count = Set(count(rows.len()));
             a.rejected_lines = Set(count(rejected));
             a.claimed_fen = Set(claimed);
             a.fund_fen = Set(fund);
@@ -121,7 +155,7 @@ pub async fn compute_in(
             institution_id: Set(institution_id),
             month: Set(month.to_string()),
             status: Set(enum_to_db(&BillStatus::Draft)),
-            line_count: Set(count(lines.len())),
+            line_count: Set(count(rows.len())),
             rejected_lines: Set(count(rejected)),
             claimed_fen: Set(claimed),
             fund_fen: Set(fund),
@@ -144,11 +178,7 @@ pub async fn compute_in(
         .await
         .map_err(unique_as(|| ApiError::conflict("month", m::bill_being_computed())))?,
     };
-    let rows: Vec<bill_line::ActiveModel> =
-        lines.into_iter().enumerate().map(|(n, row)| row.into_active(bill.id, count(n + 1))).collect();
-    for chunk in rows.chunks(CHUNK) {
-        bill_line::Entity::insert_many(chunk.to_vec()).exec(txn).await?;
-    }
+    line_store::insert(txn, bill.id, rows).await?;
     audit::record(txn, &AuditActor::from(actor), "bill.compute", "bill", bill.id, &["lines", "claimed", "fund_amount"])
         .await?;
     Ok((created, bill))

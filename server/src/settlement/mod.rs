@@ -10,6 +10,7 @@ pub mod deposits;
 pub mod disputes;
 pub mod duties;
 pub mod facts;
+pub mod line_store;
 pub mod month_end;
 pub mod person_lines;
 pub mod pricing;

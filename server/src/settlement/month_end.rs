@@ -7,36 +7,44 @@
 //! recorded (`month_end_runs`) with its progress, so a run started in the background is followed
 //! from any server.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, Utc};
 use ltci_shared::Page;
 use ltci_shared::api::settlement::{
-    MonthEndOutcome, MonthEndReport, MonthEndRequest, MonthEndResult, MonthEndRun, MonthEndRunFilter,
+    BillStatus, MonthEndOutcome, MonthEndReport, MonthEndRequest, MonthEndResult, MonthEndRun, MonthEndRunFilter,
+    MonthEndTotals, RejectionCount,
 };
 use ltci_shared::error::codes;
 use ltci_shared::messages as m;
 use ltci_shared::money::to_yuan;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
-use super::compute::{compute_in, month_over};
+use super::compute::{Draft, bill_of, month_over, price_in, write_in};
+use super::rows::Row;
 use crate::auth::{Actor, Permission};
-use crate::entities::{bill, institution, month_end_run};
+use crate::entities::{bill, enum_from_db, enum_to_db, institution, month_end_run};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::state::AppState;
 
 /// What a run is about to do: its record, the month's bounds and the institutions to go through.
-struct Planned {
+#[derive(Debug)]
+pub struct Planned {
     run: month_end_run::Model,
     bounds: (NaiveDate, NaiveDate),
     ids: Vec<Uuid>,
 }
 
 /// Checks the request and records the run, before any bill is computed.
-async fn plan(state: &AppState, actor: &Actor, req: &MonthEndRequest) -> ApiResult<Planned> {
+pub async fn plan(state: &AppState, actor: &Actor, req: &MonthEndRequest) -> ApiResult<Planned> {
+    // The run begins when it is asked for, before it waits for anything.
+    let started_at = Utc::now();
     actor.require(Permission::SettleBills)?;
     let bounds = month_over(actor, &req.month)?;
     let ids: Vec<Uuid> = institution::Entity::find()
@@ -52,7 +60,7 @@ async fn plan(state: &AppState, actor: &Actor, req: &MonthEndRequest) -> ApiResu
         region_id: Set(actor.region_id),
         month: Set(req.month.clone()),
         started_by: Set(actor.user_id),
-        started_at: Set(Utc::now()),
+        started_at: Set(started_at),
         institutions: Set(i32::try_from(ids.len()).unwrap_or(i32::MAX)),
         done: Set(0),
         finished_at: Set(None),
@@ -64,11 +72,19 @@ async fn plan(state: &AppState, actor: &Actor, req: &MonthEndRequest) -> ApiResu
     Ok(Planned { run, bounds, ids })
 }
 
+/// How far a run is: institutions gone through, of all.
+pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);
+
 /// Computes the drafts of every institution of the actor's region for `month`, and answers when
-/// it is done.
-pub async fn run(state: &AppState, actor: &Actor, req: MonthEndRequest) -> ApiResult<MonthEndReport> {
+/// it is done; `progress` is told after each institution.
+pub async fn run(
+    state: &AppState,
+    actor: &Actor,
+    req: MonthEndRequest,
+    progress: Progress<'_>,
+) -> ApiResult<MonthEndReport> {
     let planned = plan(state, actor, &req).await?;
-    execute(state, actor, planned).await
+    execute(state, actor, planned, progress).await
 }
 
 /// Starts the month-end run in the background: the request is checked and the run recorded
@@ -78,7 +94,7 @@ pub async fn start(state: &AppState, actor: &Actor, req: MonthEndRequest) -> Api
     let view = view(planned.run.clone())?;
     let (state, actor) = (state.clone(), actor.clone());
     tokio::spawn(async move {
-        if let Err(e) = execute(&state, &actor, planned).await {
+        if let Err(e) = execute(&state, &actor, planned, &mut |_, _| {}).await {
             tracing::warn!(code = e.code(), "month-end run stopped");
         }
     });
@@ -87,16 +103,24 @@ pub async fn start(state: &AppState, actor: &Actor, req: MonthEndRequest) -> Api
 
 /// Goes through the planned institutions, recording the progress after each, then the report
 /// (or the error it stopped on).
-async fn execute(state: &AppState, actor: &Actor, planned: Planned) -> ApiResult<MonthEndReport> {
+pub async fn execute(
+    state: &AppState,
+    actor: &Actor,
+    planned: Planned,
+    progress: Progress<'_>,
+) -> ApiResult<MonthEndReport> {
     let Planned { run, bounds, ids } = planned;
-    let outcome = go_through(state, actor, &run, bounds, ids).await;
+    // Boxed: the two halves of the run, joined, make a large future.
+    let outcome = Box::pin(go_through(state, actor, &run, bounds, ids, progress)).await;
     let mut finish = month_end_run::Entity::update_many()
         .col_expr(month_end_run::Column::FinishedAt, Expr::value(Utc::now()))
         .filter(month_end_run::Column::Id.eq(run.id));
     finish = match &outcome {
         Ok(report) => {
             let json = serde_json::to_string(report).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-            finish.col_expr(month_end_run::Column::Report, Expr::value(json))
+            finish
+                .col_expr(month_end_run::Column::Report, Expr::value(json))
+                .col_expr(month_end_run::Column::Done, Expr::value(run.institutions))
         }
         Err(e) => finish.col_expr(month_end_run::Column::Failure, Expr::value(e.code())),
     };
@@ -104,79 +128,183 @@ async fn execute(state: &AppState, actor: &Actor, planned: Planned) -> ApiResult
     outcome
 }
 
+/// One institution after its claim: priced and waiting to be written in the transaction that
+/// holds the claim, or settled without writing.
+enum Step {
+    Priced { txn: DatabaseTransaction, institution_id: Uuid, draft: Box<Draft> },
+    Settled(MonthEndResult),
+}
+
+/// Prices and writes every institution's draft. On PostgreSQL the two overlap — the next
+/// institution is claimed and priced on one connection while the last one's lines are written
+/// on another — so the server's work and the database's run side by side; on SQLite (one
+/// connection) they take turns.
 async fn go_through(
     state: &AppState,
     actor: &Actor,
     run: &month_end_run::Model,
     bounds: (NaiveDate, NaiveDate),
     ids: Vec<Uuid>,
+    progress: Progress<'_>,
 ) -> ApiResult<MonthEndReport> {
-    let req = MonthEndRequest { month: run.month.clone() };
-    let mut results = Vec::with_capacity(ids.len());
-    for id in ids {
-        progressed(state, run.id, results.len()).await?;
-        let txn = state.db.begin().await?;
-        let claimed = institution::Entity::find_by_id(id)
-            .lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
-            .one(&txn)
-            .await?;
-        let Some(inst) = claimed else {
-            results.push(MonthEndResult {
-                institution_id: id,
-                outcome: MonthEndOutcome::Busy,
-                bill_id: None,
-                fund_amount: None,
-            });
-            continue;
-        };
-        let result = match compute_in(&txn, actor, &inst, &req.month, bounds).await {
-            Ok((created, b)) => {
-                crate::audit::commit(txn).await?;
-                let outcome = if created { MonthEndOutcome::Created } else { MonthEndOutcome::Computed };
-                MonthEndResult {
-                    institution_id: id,
-                    outcome,
-                    bill_id: Some(b.id),
-                    fund_amount: Some(to_yuan(b.fund_fen)),
+    let total = ids.len();
+    let mut results = Vec::with_capacity(total);
+    let mut totals = Totals::default();
+    if state.db.get_database_backend() != DbBackend::Postgres {
+        for id in ids {
+            let step = claim_and_price(state, run, bounds, id).await?;
+            results.push(write(state, actor, run, step, results.len() + 1, &mut totals).await?);
+            progress(results.len(), total);
+        }
+    } else {
+        let (send, mut receive) = tokio::sync::mpsc::channel::<Step>(1);
+        let pricing = async move {
+            for id in ids {
+                let step = claim_and_price(state, run, bounds, id).await?;
+                if send.send(step).await.is_err() {
+                    break; // the writer stopped on an error, which it answers
                 }
             }
-            Err(e) => {
-                drop(txn);
-                let outcome = match e.code() {
-                    codes::VALIDATION_FAILED
-                        if e.details().get("month").is_some_and(|i| i.code == "nothing_to_bill") =>
-                    {
-                        MonthEndOutcome::NothingToBill
-                    }
-                    codes::INVALID_STATE_TRANSITION => MonthEndOutcome::AlreadySubmitted,
-                    codes::CONFLICT => MonthEndOutcome::Busy,
-                    _ => return Err(e),
-                };
-                let existing = bill::Entity::find()
-                    .filter(bill::Column::InstitutionId.eq(id))
-                    .filter(bill::Column::Month.eq(&req.month))
-                    .one(&state.db)
-                    .await?;
-                MonthEndResult {
-                    institution_id: id,
-                    outcome,
-                    bill_id: existing.as_ref().map(|b| b.id),
-                    fund_amount: existing.map(|b| to_yuan(b.fund_fen)),
-                }
-            }
+            Ok::<(), ApiError>(())
         };
-        results.push(result);
+        let writing = async {
+            while let Some(step) = receive.recv().await {
+                results.push(write(state, actor, run, step, results.len() + 1, &mut totals).await?);
+                progress(results.len(), total);
+            }
+            Ok::<(), ApiError>(())
+        };
+        let (priced, written) = tokio::join!(pricing, writing);
+        written?;
+        priced?;
     }
-    progressed(state, run.id, results.len()).await?;
-    tracing::info!(month = %req.month, institutions = results.len(), "month-end run");
-    Ok(MonthEndReport { month: req.month, results })
+    tracing::info!(month = %run.month, institutions = results.len(), lines = totals.lines, "month-end run");
+    Ok(MonthEndReport { month: run.month.clone(), results, totals: totals.finish() })
 }
 
-async fn progressed(state: &AppState, run: Uuid, done: usize) -> ApiResult<()> {
+/// Claims an institution — its row locked, skipping one another run holds — and prices its
+/// draft, unless its bill is no longer a draft or was computed after this run began (by another
+/// run sharing the work: the claim that survives the other run's commit).
+async fn claim_and_price(
+    state: &AppState,
+    run: &month_end_run::Model,
+    bounds: (NaiveDate, NaiveDate),
+    id: Uuid,
+) -> ApiResult<Step> {
+    let settled = |outcome, bill: Option<&bill::Model>| {
+        Step::Settled(MonthEndResult {
+            institution_id: id,
+            outcome,
+            bill_id: bill.map(|b| b.id),
+            fund_amount: bill.map(|b| to_yuan(b.fund_fen)),
+        })
+    };
+    let txn = state.db.begin().await?;
+    let claimed = institution::Entity::find_by_id(id)
+        .lock_with_behavior(LockType::NoKeyUpdate, LockBehavior::SkipLocked)
+        .one(&txn)
+        .await?;
+    let Some(inst) = claimed else { return Ok(settled(MonthEndOutcome::Busy, None)) };
+    let existing = bill_of(&txn, id, &run.month).await?;
+    if let Some(b) = &existing
+        && b.status == enum_to_db(&BillStatus::Draft)
+        && b.computed_at >= run.started_at
+    {
+        return Ok(settled(MonthEndOutcome::ComputedMeanwhile, Some(b)));
+    }
+    let kept = existing.clone();
+    match price_in(&txn, &inst, &run.month, bounds, existing).await {
+        Ok(draft) => Ok(Step::Priced { txn, institution_id: id, draft: Box::new(draft) }),
+        Err(e) => {
+            let outcome = match e.code() {
+                codes::VALIDATION_FAILED if e.details().get("month").is_some_and(|i| i.code == "nothing_to_bill") => {
+                    MonthEndOutcome::NothingToBill
+                }
+                codes::INVALID_STATE_TRANSITION => MonthEndOutcome::AlreadySubmitted,
+                codes::CONFLICT => MonthEndOutcome::Busy,
+                _ => return Err(e),
+            };
+            Ok(settled(outcome, kept.as_ref()))
+        }
+    }
+}
+
+/// Writes a priced draft and the run's progress (`done` institutions) in the draft's
+/// transaction, and commits it.
+async fn write(
+    state: &AppState,
+    actor: &Actor,
+    run: &month_end_run::Model,
+    step: Step,
+    done: usize,
+    totals: &mut Totals,
+) -> ApiResult<MonthEndResult> {
+    let (txn, institution_id, draft) = match step {
+        Step::Priced { txn, institution_id, draft } => (txn, institution_id, draft),
+        Step::Settled(result) => {
+            progressed(&state.db, run.id, done).await?;
+            return Ok(result);
+        }
+    };
+    totals.add(&draft.rows);
+    let (created, b) = write_in(&txn, actor, institution_id, &run.month, *draft).await?;
+    progressed(&txn, run.id, done).await?;
+    crate::audit::commit(txn).await?;
+    Ok(MonthEndResult {
+        institution_id,
+        outcome: if created { MonthEndOutcome::Created } else { MonthEndOutcome::Computed },
+        bill_id: Some(b.id),
+        fund_amount: Some(to_yuan(b.fund_fen)),
+    })
+}
+
+/// The drafts' lines summed as the run writes them.
+#[derive(Default)]
+struct Totals {
+    lines: u64,
+    rejected: u64,
+    claimed_fen: i64,
+    fund_fen: i64,
+    rejections: HashMap<String, u64>,
+}
+
+impl Totals {
+    fn add(&mut self, rows: &[Row]) {
+        for r in rows {
+            self.lines += 1;
+            self.claimed_fen += r.claimed_fen;
+            self.fund_fen += r.fund_fen;
+            if let Some(code) = &r.rejection {
+                self.rejected += 1;
+                *self.rejections.entry(code.clone()).or_insert(0) += 1;
+            }
+        }
+    }
+
+    fn finish(self) -> MonthEndTotals {
+        let mut rejections: Vec<RejectionCount> = self
+            .rejections
+            .into_iter()
+            .filter_map(|(code, lines)| enum_from_db(&code).ok().map(|rejection| RejectionCount { rejection, lines }))
+            .collect();
+        rejections.sort_by(|a, b| {
+            b.lines.cmp(&a.lines).then_with(|| enum_to_db(&a.rejection).cmp(&enum_to_db(&b.rejection)))
+        });
+        MonthEndTotals {
+            lines: self.lines,
+            rejected_lines: self.rejected,
+            claimed: to_yuan(self.claimed_fen),
+            fund_amount: to_yuan(self.fund_fen),
+            rejections,
+        }
+    }
+}
+
+async fn progressed<C: ConnectionTrait>(db: &C, run: Uuid, done: usize) -> ApiResult<()> {
     month_end_run::Entity::update_many()
         .col_expr(month_end_run::Column::Done, Expr::value(i32::try_from(done).unwrap_or(i32::MAX)))
         .filter(month_end_run::Column::Id.eq(run))
-        .exec(&state.db)
+        .exec(db)
         .await?;
     Ok(())
 }

@@ -263,7 +263,7 @@ async fn month_end(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<MonthEndRequest>,
 ) -> ApiResult<ApiJson<MonthEndReport>> {
-    month_end::run(&state, &actor, req).await.map(ApiJson)
+    month_end::run(&state, &actor, req, &mut |_, _| {}).await.map(ApiJson)
 }
 
 /// The region's month-end runs, latest first, with their progress (officers and auditors).

@@ -360,6 +360,24 @@ pub enum MonthEndOutcome {
     AlreadySubmitted,
     /// Another run (or the institution) was computing it at that moment.
     Busy,
+    /// Its draft was computed after this run began — by another run sharing the work, or by the
+    /// institution: already current, left as it is.
+    ComputedMeanwhile,
+}
+
+impl MonthEndOutcome {
+    /// The outcome's name for people.
+    pub fn text(self) -> crate::text::Text {
+        use crate::messages as m;
+        match self {
+            MonthEndOutcome::Created => m::ui_outcome_created(),
+            MonthEndOutcome::Computed => m::ui_outcome_computed(),
+            MonthEndOutcome::NothingToBill => m::ui_outcome_nothing(),
+            MonthEndOutcome::AlreadySubmitted => m::ui_outcome_submitted(),
+            MonthEndOutcome::Busy => m::ui_outcome_busy(),
+            MonthEndOutcome::ComputedMeanwhile => m::ui_outcome_meanwhile(),
+        }
+    }
 }
 
 /// One institution's result of the month-end run.
@@ -377,6 +395,29 @@ pub struct MonthEndResult {
 pub struct MonthEndReport {
     pub month: String,
     pub results: Vec<MonthEndResult>,
+    /// What the drafts this run computed add up to.
+    #[serde(default)]
+    pub totals: MonthEndTotals,
+}
+
+/// The drafts a month-end run computed, summed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MonthEndTotals {
+    pub lines: u64,
+    pub rejected_lines: u64,
+    #[schema(value_type = String, example = "1350.00")]
+    pub claimed: Decimal,
+    #[schema(value_type = String, example = "1012.50")]
+    pub fund_amount: Decimal,
+    /// The lines not paid, per reason, most first.
+    pub rejections: Vec<RejectionCount>,
+}
+
+/// How many lines a reason refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct RejectionCount {
+    pub rejection: LineRejection,
+    pub lines: u64,
 }
 
 /// A month-end run (月末结算批次) as it stands: started in the background by

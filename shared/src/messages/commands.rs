@@ -20,6 +20,10 @@ crate::catalogue! {
     no_active_user(username) = "没有在用的用户 {username}" / "no active user {username}";
     not_an_officer(username) = "{username} 不是经办机构工作人员" / "{username} is not an agency officer";
     month_end_heading(month) = "{month} 月末结算" / "month-end run for {month}";
+    month_end_institutions(n) = "机构 {n} 家：" / "{n} institutions:";
+    month_end_outcome(outcome, n) = "{outcome} {n} 家" / "{outcome} {n}";
+    month_end_lines(lines, rejected, claimed, fund, seconds, rate) = "本次计算明细 {lines} 行（拒付 {rejected} 行），申报 {claimed} 元，基金支付 {fund} 元；用时 {seconds} 秒，每秒 {rate} 行" / "{lines} lines computed ({rejected} not paid), {claimed} yuan claimed, {fund} yuan from the fund; {seconds} s, {rate} lines a second";
+    month_end_rejection(reason, n) = "拒付：{reason} {n} 行" / "not paid: {reason}, {n} lines";
     ledger_counts(entries, postings) = "凭证 {entries} 张，分录 {postings} 条" / "{entries} entries, {postings} postings";
     ledger_unbalanced(id, fen) = "不平衡的凭证 {id}：分录合计 {fen} 分" / "UNBALANCED entry {id}: postings sum to {fen} fen";
     ledger_empty(id) = "空凭证 {id}：没有分录" / "EMPTY entry {id}: no postings";
@@ -44,6 +48,8 @@ crate::catalogue! {
     city_stage_visits() = "上门服务" / "home visits";
     city_stage_visit_events() = "上门服务事件" / "visit events";
     city_stage_partner_events() = "住院与死亡事件" / "hospital stays and deaths";
+    city_stage_policy_change() = "年中政策调整" / "policy changed within the period";
+    city_stage_level_changes() = "复评等级变更" / "reassessed at another level";
     city_heading(scale, seed, first) = "城市规模 {scale}（种子 {seed}），服务记录自 {first} 起：" / "a city of {scale} (seed {seed}), services from {first}:";
     city_stage_line(name, count, seconds) = "  {name}：{count} 条，{seconds} 秒" / "  {name}: {count}, {seconds} s";
     city_import_line(kind, lines, created) = "    {kind}：{lines} 行，新建 {created} 条" / "    {kind}: {lines} lines, {created} created";

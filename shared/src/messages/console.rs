@@ -189,6 +189,7 @@ crate::catalogue! {
     ui_outcome_nothing() = "当月无结算内容" / "nothing to bill";
     ui_outcome_submitted() = "已提交，未改变" / "already submitted: left as it is";
     ui_outcome_busy() = "正由他人计算" / "being computed elsewhere";
+    ui_outcome_meanwhile() = "本次开始后已由他人算好" / "computed meanwhile by another run";
     ui_subtotals() = "按护理方式和参保类别汇总" / "By care mode and scheme";
     ui_line_no() = "序号" / "No.";
     ui_person() = "参保人" / "Beneficiary";

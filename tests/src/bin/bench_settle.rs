@@ -73,6 +73,7 @@ async fn main() -> anyhow::Result<()> {
             expires_on: today() + Days::new(700),
             recorded_by: Uuid::nil(),
             reason: "bench".into(),
+            supersedes: false,
         };
         ltci_server::assessment::certificates::record_existing(&app.db, existing)
             .await

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use dioxus::prelude::*;
 use ltci_shared::api::settlement::{
     Bill, BillDispute, BillFilter, BillLine, BillStatus, ComputeBill, Deduction, LineRejection, LinesQuery,
-    MonthEndOutcome, MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest,
+    MonthEndRequest, MonthEndRun, MonthEndRunFilter, PayBill, ReturnBill, SampleRequest,
 };
 use ltci_shared::messages as m;
 use ltci_shared::text::{Lang, Text};
@@ -199,7 +199,7 @@ pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<Uuid>) 
                                     {names.get(&x.institution_id).cloned().unwrap_or_default()}
                                 }
                             }
-                            td { {outcome(x.outcome).render(l)} }
+                            td { {x.outcome.text().render(l)} }
                             td { class: "num", {x.fund_amount.map(format::yuan).unwrap_or_default()} }
                         }
                     }
@@ -221,16 +221,6 @@ fn run_state(ctx: &Ctx, r: &MonthEndRun) -> Text {
         (None, _) => m::ui_run_running(),
         (Some(_), Some(code)) => m::ui_run_failed(code),
         (Some(at), None) => m::ui_run_finished(format::at(*at, ctx.tz)),
-    }
-}
-
-fn outcome(o: MonthEndOutcome) -> Text {
-    match o {
-        MonthEndOutcome::Created => m::ui_outcome_created(),
-        MonthEndOutcome::Computed => m::ui_outcome_computed(),
-        MonthEndOutcome::NothingToBill => m::ui_outcome_nothing(),
-        MonthEndOutcome::AlreadySubmitted => m::ui_outcome_submitted(),
-        MonthEndOutcome::Busy => m::ui_outcome_busy(),
     }
 }
 

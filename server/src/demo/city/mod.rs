@@ -2,8 +2,10 @@
 //! certified beneficiaries over institutions of every mode — nursing homes, hospital wards of the
 //! three tiers, home-care agencies with home visits and family care — written as the go-live CSV
 //! files and brought in through the imports, then the past months' services recorded (see
-//! [`services`]). The benchmarks of the console, supervision and month-end run on it.
+//! [`services`]), with a policy change and reassessments within the period ([`changes`]). The
+//! benchmarks of the console, supervision and month-end run on it.
 
+mod changes;
 pub mod frauds;
 pub mod names;
 pub mod register;
@@ -182,6 +184,9 @@ pub async fn build(
     .collect();
 
     let life = Life::draw(&mut rng, &reg, period, today);
+    let t = Instant::now();
+    let changed = changes::policy_change(state, actor, period).await?;
+    stage(m::city_stage_policy_change(), u64::from(changed), t);
     let policies =
         Policies::load(state, actor.region_id, first.checked_sub_days(chrono::Days::new(45)).unwrap_or(first), today)
             .await?;
@@ -225,6 +230,12 @@ pub async fn build(
         applied += apply_partner_events(state, actor, batch).await?;
     }
     stage(name, applied, t);
+
+    // Reassessments, recorded after the services they change the price of (as they would be).
+    let t = Instant::now();
+    let mut changes_rng = ChaCha8Rng::seed_from_u64(o.seed ^ 0x4c45_5645_4c53);
+    let reassessed = changes::level_changes(state, actor, &reg, &ids, &life, &mut changes_rng, period).await?;
+    stage(m::city_stage_level_changes(), reassessed as u64, t);
 
     Ok(CityReport { imports, stages, first_service_day: first, logins, seconds: started.elapsed().as_secs_f64() })
 }

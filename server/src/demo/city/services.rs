@@ -46,7 +46,7 @@ pub struct Period {
 
 impl Period {
     /// The months of the period, as `(first day, last day within the period)`.
-    fn months(self) -> Vec<(NaiveDate, NaiveDate)> {
+    pub fn months(self) -> Vec<(NaiveDate, NaiveDate)> {
         let mut out = Vec::new();
         let mut start = self.first;
         while start <= self.last {
