@@ -242,6 +242,85 @@ pub async fn month_end(config: Config, month: String, username: &str) -> anyhow:
     }
 }
 
+/// `ltci-server what-if --policy DRAFT --from M --to M --as USERNAME [--csv FILE]`: the policy
+/// what-if with a progress bar; prints each month (now, draft, difference, what was paid), the
+/// totals and each fund's months covered; `--csv` writes the rows.
+pub async fn what_if(
+    config: Config,
+    policy: &Path,
+    from: String,
+    to: String,
+    username: &str,
+    csv: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    use crate::policy::document::Format;
+    use crate::settlement::what_if;
+    use ltci_shared::api::settlement::WhatIfQuery;
+    let lang = config.language();
+    let format = Format::of_path(policy)
+        .ok_or_else(|| anyhow::anyhow!("{}", m::policy_file_kind(policy.display().to_string()).render(lang)))?;
+    let bytes = std::fs::read(policy).map_err(|e| unreadable(policy, &e, lang))?;
+    let conn = db::connect_current(&config).await?;
+    let actor = Actor::for_command_line(&conn, username).await?;
+    let state = AppState::new(config, conn)?;
+    let draft = match crate::policy::service::read_file(&bytes, format) {
+        Ok(doc) => doc,
+        Err(e) => return Ok(refused(policy, &e, lang)),
+    };
+    let bar = ProgressBar::new(0);
+    let style = ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {eta}")
+        .expect("a valid template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_prefix(m::what_if_heading(&draft.name, &from, &to).render(lang));
+    let mut tick = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let started = Instant::now();
+    let outcome =
+        Box::pin(what_if::run(&state, &actor, WhatIfQuery { from: Some(from), to: Some(to) }, draft, &mut tick)).await;
+    bar.finish_and_clear();
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) => return Ok(refused(policy, &e, lang)),
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", m::what_if_heading(&report.draft_name, &report.from, &report.to).render(lang))?;
+    for mo in &report.months {
+        let line = m::what_if_month_line(&mo.month, mo.now, mo.draft, mo.draft - mo.now, mo.paid);
+        writeln!(out, "{}", line.render(lang))?;
+    }
+    let (now, draft) = report.months.iter().fold(
+        (Default::default(), Default::default()),
+        |(n, d): (rust_decimal::Decimal, rust_decimal::Decimal), mo| (n + mo.now, d + mo.draft),
+    );
+    let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
+    writeln!(out, "{}", m::what_if_total(now, draft, draft - now, seconds).render(lang))?;
+    let covered = |v: Option<rust_decimal::Decimal>| v.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+    for f in &report.funds {
+        let line = m::what_if_fund(
+            f.scheme.text(),
+            f.balance,
+            covered(f.months_covered),
+            covered(f.now_months_covered),
+            covered(f.draft_months_covered),
+        );
+        writeln!(out, "{}", line.render(lang))?;
+    }
+    if let Some(path) = csv {
+        let names = what_if::institution_names(&state, &actor, &report)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message().render(lang)))?;
+        let text = language::scope(lang, async { what_if::csv(&report, &names) })
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message().render(lang)))?;
+        std::fs::write(path, text).map_err(|e| unreadable(path, &e, lang))?;
+        writeln!(out, "{}", m::what_if_csv_written(path.display().to_string()).render(lang))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `ltci-server monitor MONTH --as USERNAME`: the monthly analysis with a progress bar, then one
 /// line per rule that found something.
 pub async fn monitor(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {

@@ -98,6 +98,25 @@ enum Command {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
+    /// The policy what-if (政策测算, docs/policy.md): the facts of the months FROM to TO
+    /// (`YYYY-MM`, over) priced again under the draft document POLICY from its effective date —
+    /// nothing written — with a progress bar; prints each month, now against the draft, and each
+    /// fund's months covered.
+    WhatIf {
+        /// The draft policy document (`.toml` or `.json`, as imported).
+        #[arg(long, value_name = "DRAFT")]
+        policy: PathBuf,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// The agency officer the what-if is made by; the region is theirs.
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+        /// Also write the rows (month, institution, care mode, scheme) as CSV into FILE.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
     /// The monthly analysis of a region's services (事后分析, docs/supervision.md): every rule run
     /// over MONTH (`YYYY-MM`, over), its findings recorded — a rerun updates, never duplicates —
     /// with a progress bar; prints what each rule found.
@@ -225,6 +244,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::MonthEnd { month, as_user } => return cli::month_end(cli.config, month, &as_user).await,
         Command::Monitor { month, as_user } => return cli::monitor(cli.config, month, &as_user).await,
+        Command::WhatIf { policy, from, to, as_user, csv } => {
+            return cli::what_if(cli.config, &policy, from, to, &as_user, csv.as_deref()).await;
+        }
         Command::LedgerCheck => return cli::ledger_check(&cli.config).await,
         Command::Audit { action: AuditCommand::Verify } => {
             return cli::audit_verify(&cli.config, &mut std::io::stdout().lock()).await;

@@ -48,7 +48,7 @@ use crate::api::registry::{
 use crate::api::settlement::{
     AnswerDispute, Bill, BillDispute, BillFilter, BillLine, ComputeBill, Deduction, DepositRelease,
     DepositReleaseRequest, DisputeFilter, LinesQuery, MonthEndReport, MonthEndRequest, MonthEndRun, MonthEndRunFilter,
-    PayBill, PersonBillLine, RaiseDispute, ReturnBill, SampleRequest, Statement,
+    PayBill, PersonBillLine, RaiseDispute, ReturnBill, SampleRequest, Statement, WhatIfQuery, WhatIfReport,
 };
 use crate::api::stays::{
     AdmitRequest, ChargeReport, ChargeReportOutcome, ChargeSheetQuery, ChargesQuery, DischargeRequest, Stay,
@@ -869,6 +869,28 @@ impl ApiClient {
             self.api(Method::POST, "/policies").header(reqwest::header::CONTENT_TYPE, content_type).body(document),
         )
         .await
+    }
+
+    /// The policy what-if of a draft document (`application/toml` or `application/json`).
+    pub async fn policy_what_if(
+        &self,
+        document: String,
+        content_type: &str,
+        q: &WhatIfQuery,
+    ) -> Result<WhatIfReport, ClientError> {
+        let req = self.api(Method::POST, "/policies/what-if").query(q);
+        Self::send(req.header(reqwest::header::CONTENT_TYPE, content_type).body(document)).await
+    }
+
+    /// The policy what-if's rows as CSV.
+    pub async fn policy_what_if_csv(
+        &self,
+        document: String,
+        content_type: &str,
+        q: &WhatIfQuery,
+    ) -> Result<String, ClientError> {
+        let req = self.api(Method::POST, "/policies/what-if/csv").query(q);
+        Self::text(Self::bytes(req.header(reqwest::header::CONTENT_TYPE, content_type).body(document)).await?)
     }
 
     pub async fn policies(&self, page: PageQuery) -> Result<Page<PolicySummary>, ClientError> {

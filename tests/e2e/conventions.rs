@@ -286,6 +286,8 @@ async fn the_openapi_document_lists_every_route(app: TestApp) {
         "POST /api/v1/partner-events/rematch",
         "POST /api/v1/partner-events/{id}/dismiss",
         "POST /api/v1/policies",
+        "POST /api/v1/policies/what-if",
+        "POST /api/v1/policies/what-if/csv",
         "POST /api/v1/provider-choices/{id}/withdrawal",
         "POST /api/v1/regions",
         "POST /api/v1/sanctions",

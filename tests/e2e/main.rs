@@ -49,4 +49,5 @@ mod supervision_dashboard;
 mod users;
 mod visit_exceptions;
 mod visits;
+mod what_if;
 mod workforce;

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/disputes/{id}/answer", post(pages::disputes::answer))
         .route("/policies", get(pages::policies::list).post(pages::policies::import).layer(upload::limit()))
         .route("/policies/compare", get(pages::policies::compare))
+        .route("/policies/what-if", get(pages::what_if::form).post(pages::what_if::run).layer(upload::limit()))
         .route("/policies/{id}", get(pages::policies::show))
         .route("/imports", get(pages::imports::show))
         .route("/imports/{kind}", post(pages::imports::upload).layer(upload::limit()))

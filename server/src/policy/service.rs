@@ -46,9 +46,31 @@ pub async fn import_file(
     format: super::document::Format,
 ) -> ApiResult<(PolicyVersion, bool)> {
     actor.require(Permission::ManagePolicy)?;
+    import(db, actor, read_file(bytes, format)?).await
+}
+
+/// A document file (UTF-8, TOML or JSON) read, not yet checked.
+pub fn read_file(bytes: &[u8], format: super::document::Format) -> ApiResult<PolicyDocument> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| ApiError::invalid_field("document", "invalid_encoding", m::document_utf8()))?;
-    import(db, actor, super::document::parse(text, format)?).await
+    super::document::parse(text, format)
+}
+
+/// The document checked, and checked to be for the actor's region when it names one: what an
+/// import and a what-if (政策测算) take.
+pub async fn checked_for_region<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    doc: PolicyDocument,
+) -> ApiResult<PolicyDocument> {
+    let doc = super::document::check(doc)?;
+    let region = region_of(db, actor.region_id).await?;
+    if let Some(code) = &doc.region
+        && *code != region.code
+    {
+        return Err(ApiError::invalid_field("region", "wrong_region", m::policy_wrong_region(code, &region.code)));
+    }
+    Ok(doc)
 }
 
 /// Imports a checked document as the next version of the actor's region. The same document
@@ -59,13 +81,7 @@ pub async fn import(
     doc: PolicyDocument,
 ) -> ApiResult<(PolicyVersion, bool)> {
     actor.require(Permission::ManagePolicy)?;
-    let doc = super::document::check(doc)?;
-    let region = region_of(db, actor.region_id).await?;
-    if let Some(code) = &doc.region
-        && *code != region.code
-    {
-        return Err(ApiError::invalid_field("region", "wrong_region", m::policy_wrong_region(code, &region.code)));
-    }
+    let doc = checked_for_region(db, actor, doc).await?;
     let canonical = serde_json::to_string(&doc).map_err(ApiError::internal)?;
     let sha256 = crate::digest::sha256_hex(&canonical);
     let same = || {

@@ -302,6 +302,14 @@ pub async fn read<C: ConnectionTrait>(
 }
 
 impl Facts {
+    /// The same facts with `draft` in force from its effective date, after every version that
+    /// takes effect that day or before (as if it were imported now): the policy what-if.
+    pub fn with_draft(mut self, draft: &Policy) -> Facts {
+        self.policies.push((draft.document.effective_from, draft.clone()));
+        self.policies.sort_by_key(|(from, _)| *from);
+        self
+    }
+
     /// The version in force on `on`: the latest effective on or before it, the later import of
     /// two on one date.
     fn policy_on(&self, on: NaiveDate) -> Option<&Policy> {

@@ -1,7 +1,7 @@
 //! Monthly settlement (月度结算): an institution's bill for a month priced under the policy of each
 //! day, its review and approval, the payable and the payment posted to the ledger with the quality
 //! deposit withheld, institutions' disputes of lines, late corrections, the month-end run, the
-//! year's deposit release, and the institution's statement.
+//! year's deposit release, the institution's statement, and the policy what-if over past months.
 
 pub mod adjust;
 pub mod bills;
@@ -18,3 +18,4 @@ pub mod review;
 pub mod routes;
 pub mod rows;
 pub mod statement;
+pub mod what_if;

@@ -616,3 +616,88 @@ impl BillDispute {
         }
     }
 }
+
+/// The months a policy what-if (政策测算) reprices: `YYYY-MM` to `YYYY-MM`, both over, at most 24.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct WhatIfQuery {
+    #[param(example = "2026-01")]
+    pub from: Option<String>,
+    #[param(example = "2026-11")]
+    pub to: Option<String>,
+}
+
+/// A draft policy's what-if over past months: the facts of each month priced under the versions
+/// in force (`now`) and under the draft (`draft`, from its effective date), against what the
+/// settled bills paid (`paid`); nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WhatIfReport {
+    pub from: String,
+    pub to: String,
+    pub draft_name: String,
+    pub draft_effective_from: NaiveDate,
+    /// The region's totals per month, oldest first.
+    pub months: Vec<WhatIfMonth>,
+    /// Per month, institution, care mode and scheme.
+    pub rows: Vec<WhatIfRow>,
+    /// Each scheme's fund: the months of payment its balance covers now and under the draft.
+    pub funds: Vec<WhatIfFund>,
+}
+
+/// A month's totals in a what-if.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WhatIfMonth {
+    pub month: String,
+    pub lines: u64,
+    #[schema(value_type = String, example = "1350.00")]
+    pub paid: Decimal,
+    #[schema(value_type = String, example = "1350.00")]
+    pub now: Decimal,
+    #[schema(value_type = String, example = "1420.00")]
+    pub draft: Decimal,
+}
+
+/// One month, institution, care mode and scheme of a what-if.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WhatIfRow {
+    pub month: String,
+    pub institution_id: Uuid,
+    pub care_mode: CareMode,
+    pub scheme: Scheme,
+    /// The lines the facts give (bed-days, items, family-care days).
+    pub lines: u64,
+    /// What the approved and paid bills paid for the month (their own lines, less deductions).
+    #[schema(value_type = String, example = "1350.00")]
+    pub paid: Decimal,
+    /// What the versions in force pay for the facts as they stand.
+    #[schema(value_type = String, example = "1350.00")]
+    pub now: Decimal,
+    /// What the draft would pay for the same facts.
+    #[schema(value_type = String, example = "1420.00")]
+    pub draft: Decimal,
+}
+
+/// A scheme's fund under a what-if: its balance today and the months of payment it covers
+/// (可支付月数) as the fund page says (the ledger's average monthly expenditure of the last twelve
+/// months); then the months it would cover at the pace of the what-if's months, paying what the
+/// versions in force pay for them (`now`) and what the draft would (`draft`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WhatIfFund {
+    pub scheme: Scheme,
+    #[schema(value_type = String, example = "1200000.00")]
+    pub balance: Decimal,
+    #[schema(value_type = String, example = "100000.00")]
+    pub average_monthly_expenditure: Decimal,
+    #[schema(value_type = Option<String>, example = "12.0")]
+    pub months_covered: Option<Decimal>,
+    /// The what-if's months' average under the versions in force.
+    #[schema(value_type = String, example = "98000.00")]
+    pub now_monthly: Decimal,
+    #[schema(value_type = Option<String>, example = "12.2")]
+    pub now_months_covered: Option<Decimal>,
+    /// The same months' average under the draft.
+    #[schema(value_type = String, example = "104000.00")]
+    pub draft_monthly: Decimal,
+    #[schema(value_type = Option<String>, example = "11.5")]
+    pub draft_months_covered: Option<Decimal>,
+}

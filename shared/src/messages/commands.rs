@@ -20,6 +20,11 @@ crate::catalogue! {
     no_active_user(username) = "没有在用的用户 {username}" / "no active user {username}";
     not_an_officer(username) = "{username} 不是经办机构工作人员" / "{username} is not an agency officer";
     month_end_heading(month) = "{month} 月末结算" / "month-end run for {month}";
+    what_if_heading(name, from, to) = "政策测算：{name}（{from} 至 {to}）" / "what-if of {name}, {from} to {to}";
+    what_if_month_line(month, now, draft, difference, paid) = "  {month}：现行政策 {now} 元，草案 {draft} 元，差额 {difference} 元（已结算支付 {paid} 元）" / "  {month}: now {now}, draft {draft}, difference {difference} (settled bills paid {paid})";
+    what_if_total(now, draft, difference, seconds) = "合计：现行政策 {now} 元，草案 {draft} 元，差额 {difference} 元；用时 {seconds} 秒" / "in all: now {now}, draft {draft}, difference {difference}; {seconds} s";
+    what_if_fund(scheme, balance, ledger, now, draft) = "  {scheme}基金结余 {balance} 元，可支付月数 {ledger}（按近 12 个月支出）；按测算月份的支出水平：现行政策 {now}，草案 {draft}" / "  {scheme} fund, balance {balance}: covers {ledger} months (at the last twelve months' spending); at the pace of the months repriced: {now} now, {draft} under the draft";
+    what_if_csv_written(path) = "明细已写入 {path}" / "rows written to {path}";
     month_end_institutions(n) = "机构 {n} 家：" / "{n} institutions:";
     month_end_outcome(outcome, n) = "{outcome} {n} 家" / "{outcome} {n}";
     month_end_lines(lines, rejected, claimed, fund, seconds, rate) = "本次计算明细 {lines} 行（拒付 {rejected} 行），申报 {claimed} 元，基金支付 {fund} 元；用时 {seconds} 秒，每秒 {rate} 行" / "{lines} lines computed ({rejected} not paid), {claimed} yuan claimed, {fund} yuan from the fund; {seconds} s, {rate} lines a second";

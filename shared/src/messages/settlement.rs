@@ -33,6 +33,7 @@ crate::catalogue! {
     word_charged() = "收费" / "charged";
     word_items() = "项目金额" / "items";
     word_paid() = "已支付" / "paid";
+    word_yuan() = "元" / "yuan";
     step_daily_cap(what, amount, cap, allowed) = "准予支付 = min({what} {amount}，日限额 {cap}) = {allowed}" / "allowed = min({what} {amount}, daily cap {cap}) = {allowed}";
     step_daily_cap_shared(what, amount, cap, used, allowed) = "准予支付 = min({what} {amount}，日限额 {cap} 减去当日已准予的 {used}) = {allowed}" / "allowed = min({what} {amount}, daily cap {cap} less {used} allowed earlier that day) = {allowed}";
     step_flat(amount) = "准予支付 = 每日定额 {amount}" / "allowed = the flat daily amount {amount}";
@@ -105,4 +106,16 @@ crate::catalogue! {
     dispute_thread_head(kind, status, reason) = "{kind}（{status}）：{reason}" / "{kind} ({status}): {reason}";
     dispute_thread_answered(head, answer) = "{head} → 答复：{answer}" / "{head} → answer: {answer}";
     col_disputes() = "申诉与答复" / "disputes";
+    what_if_month_needed() = "请填写测算月份（YYYY-MM）" / "name the month (YYYY-MM)";
+    what_if_month_not_over() = "只能测算已结束的月份" / "only months that are over are repriced";
+    what_if_to_before_from() = "结束月份不能早于开始月份" / "the last month cannot come before the first";
+    what_if_too_many_months(n) = "一次最多测算 {n} 个月" / "at most {n} months at a time";
+    col_month() = "月份" / "month";
+    col_institution_id() = "机构编号" / "institution_id";
+    col_institution_name() = "机构名称" / "institution";
+    col_what_if_lines() = "明细行数" / "lines";
+    col_what_if_paid() = "已结算支付" / "paid";
+    col_what_if_now() = "现行政策支付" / "now";
+    col_what_if_draft() = "草案支付" / "draft";
+    col_what_if_difference() = "差额" / "difference";
 }

@@ -27,3 +27,4 @@ pub mod statement;
 pub mod stays;
 pub mod users;
 pub mod visits;
+pub mod what_if;

@@ -1,7 +1,8 @@
 //! 待遇政策: the region's policy versions with their effective dates; one version as readable
 //! tables (eligibility, rates by scheme × mode × level × tier, the catalogue, shares, monitoring,
 //! assessment, duties); two versions side by side with what differs; a document file imported
-//! with every problem listed at its key. The import calls the function the API calls.
+//! with every problem listed at its key (the import calls the function the API calls); the link
+//! to the what-if of a draft (`what_if.rs`).
 
 use std::collections::BTreeMap;
 
@@ -93,6 +94,7 @@ async fn render_list(state: &AppState, ctx: &Ctx, notice: Notice) -> PageResult 
             }
         }
         if manages {
+            p { a { href: "/policies/what-if", {m::ui_what_if().render(l)} } " — " {m::ui_what_if_lead().render(l)} }
             form { class: "step", method: "post", action: "/policies", enctype: "multipart/form-data",
                 h2 { {m::ui_import_policy().render(l)} }
                 {html::csrf(ctx)}
