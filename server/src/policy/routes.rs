@@ -35,11 +35,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// says), once the actor may run one.
 fn draft_of(actor: &Actor, headers: &HeaderMap, body: &Bytes) -> ApiResult<ltci_shared::policy::PolicyDocument> {
     actor.require(crate::auth::Permission::ManagePolicy)?;
-    let format =
-        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::of_content_type).ok_or_else(
-            || ApiError::other(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::UNSUPPORTED_MEDIA_TYPE, m::send_policy()),
-        )?;
-    service::read_file(body, format)
+    service::read_file(body, format_of(headers)?)
+}
+
+/// A document's format, as the request's content type says (`415` for another type).
+fn format_of(headers: &HeaderMap) -> ApiResult<Format> {
+    headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::of_content_type).ok_or_else(|| {
+        ApiError::other(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::UNSUPPORTED_MEDIA_TYPE, m::send_policy())
+    })
 }
 
 /// The policy what-if (政策测算): the facts of the months `from` to `to` (over, at most 24) priced
@@ -95,11 +98,7 @@ async fn import_policy(
     body: Bytes,
 ) -> ApiResult<(StatusCode, ApiJson<PolicyVersion>)> {
     actor.require(crate::auth::Permission::ManagePolicy)?;
-    let format =
-        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(Format::of_content_type).ok_or_else(
-            || ApiError::other(StatusCode::UNSUPPORTED_MEDIA_TYPE, codes::UNSUPPORTED_MEDIA_TYPE, m::send_policy()),
-        )?;
-    let (version, created) = service::import_file(&state.db, &actor, &body, format).await?;
+    let (version, created) = service::import_file(&state.db, &actor, &body, format_of(&headers)?).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, ApiJson(version)))
 }
 

@@ -111,27 +111,36 @@ pub fn week_of(on: NaiveDate) -> NaiveDate {
     on - Days::new(u64::from(on.weekday().num_days_from_monday()))
 }
 
-/// Checks one line and applies its rate's basis; the month's passes come after.
-fn price_line(c: &Claim<'_>) -> Priced {
-    let mut inputs = json!({
-        "service_on": c.on,
-        "care_mode": c.mode,
-        "scheme": c.scheme,
-        "certified_level": c.level,
-        "hospitalised": c.hospitalised,
-        "died_on": c.died_on,
-    });
+/// Checks one line and applies its rate's basis; the month's passes come after. Without
+/// `explain` the line carries no explanation (a what-if needs the amounts only).
+fn price_line(c: &Claim<'_>, explain: bool) -> Priced {
+    let mut inputs = if explain {
+        json!({
+            "service_on": c.on,
+            "care_mode": c.mode,
+            "scheme": c.scheme,
+            "certified_level": c.level,
+            "hospitalised": c.hospitalised,
+            "died_on": c.died_on,
+        })
+    } else {
+        Value::Null
+    };
     let item = match &c.what {
         What::BedDay { charged_fen } => {
-            inputs["charged"] = json!(yuan(*charged_fen));
-            inputs["tier"] = json!(c.tier);
+            if explain {
+                inputs["charged"] = json!(yuan(*charged_fen));
+                inputs["tier"] = json!(c.tier);
+            }
             None
         }
         What::VisitItem { code, times, verified, blocked_by } => {
-            inputs["item"] = json!(code);
-            inputs["times"] = json!(times);
-            inputs["visit_verified"] = json!(verified);
-            inputs["blocked_by"] = json!(blocked_by);
+            if explain {
+                inputs["item"] = json!(code);
+                inputs["times"] = json!(times);
+                inputs["visit_verified"] = json!(verified);
+                inputs["blocked_by"] = json!(blocked_by);
+            }
             c.policy.and_then(|p| p.document.item(code)).map(|i| (i, *times))
         }
         What::FamilyCareDay => None,
@@ -142,7 +151,7 @@ fn price_line(c: &Claim<'_>) -> Priced {
         What::VisitItem { times, .. } => unit_fen.unwrap_or(0) * i64::from(*times),
         What::FamilyCareDay => 0,
     };
-    if let (Some((i, times)), Some(unit)) = (item, unit_fen) {
+    if let (true, Some((i, times)), Some(unit)) = (explain, item, unit_fen) {
         inputs["unit_price"] = json!(yuan(unit));
         inputs["item_name"] = json!(i.name);
         inputs["items"] = json!(yuan(unit * i64::from(times)));
@@ -154,7 +163,11 @@ fn price_line(c: &Claim<'_>) -> Priced {
         allowed_fen: 0,
         fund_fen: 0,
         rejection: None,
-        explanation: json!({"inputs": inputs, "policy_version": c.policy.map(|p| p.version), "steps": []}),
+        explanation: if explain {
+            json!({"inputs": inputs, "policy_version": c.policy.map(|p| p.version), "steps": []})
+        } else {
+            Value::Null
+        },
         rate: None,
         share: Decimal::ZERO,
         daily: None,
@@ -205,10 +218,12 @@ fn price_line(c: &Claim<'_>) -> Priced {
         _ => return reject(priced, LineRejection::NoRate, m::why_rate_does_not_price()),
     };
     let row = doc.rates.iter().position(|r| std::ptr::eq(r, rate)).unwrap_or(0);
-    priced.explanation["rate"] = json!({
-        "row": row, "basis": rate.basis, "amount": rate.amount.map(|a| a.to_string()),
-        "fund_share": rate.fund_share.to_string(), "monthly_cap": rate.monthly_cap.map(|c| c.to_string()),
-    });
+    if explain {
+        priced.explanation["rate"] = json!({
+            "row": row, "basis": rate.basis, "amount": rate.amount.map(|a| a.to_string()),
+            "fund_share": rate.fund_share.to_string(), "monthly_cap": rate.monthly_cap.map(|c| c.to_string()),
+        });
+    }
     priced.rule = Some(rate.basis);
     priced.rate = Some((policy.id, row));
     priced.share = rate.fund_share;
@@ -226,7 +241,17 @@ fn price_line(c: &Claim<'_>) -> Priced {
 /// the items delivered before the month in the week the month starts in, per (beneficiary, item,
 /// Monday of the week).
 pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDate), u32>) -> Vec<Priced> {
-    let mut lines: Vec<Priced> = claims.iter().map(price_line).collect();
+    price(claims, prior, true)
+}
+
+/// What the fund pays for each line of a month, as [`price_month`] prices it, without explaining
+/// it: the policy what-if.
+pub fn fund_of_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDate), u32>) -> Vec<i64> {
+    price(claims, prior, false).into_iter().map(|p| p.fund_fen).collect()
+}
+
+fn price(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDate), u32>, explain: bool) -> Vec<Priced> {
+    let mut lines: Vec<Priced> = claims.iter().map(|c| price_line(c, explain)).collect();
     let payable = |p: &Priced| p.rejection.is_none() && p.rate.is_some();
 
     // The catalogue's weekly frequency per beneficiary and item.
@@ -592,6 +617,25 @@ max_travel_speed_kmh = 60
         let lines = price_month(&[family("2026-10-05"), family("2026-10-05"), family("2026-10-06")], &HashMap::new());
         assert_eq!(paid(&lines), [(3_000, 3_000, None), (0, 0, None), (3_000, 3_000, None)]);
         assert_eq!(lines[0].rule, Some(PaymentBasis::FlatPerDay));
+    }
+
+    #[test]
+    fn without_the_explanation_the_fund_pays_the_same() {
+        let p = policy();
+        let prior = HashMap::from([((A, "SF-03".to_string(), d("2026-09-28")), 1)]);
+        let claims = [
+            item(&p, "2026-10-02", "SF-03", 2),
+            item(&p, "2026-10-03", "SF-03", 1),
+            item(&p, "2026-10-05", "SF-01", 4),
+            item(&p, "2026-10-12", "SF-03", 2),
+            item(&p, "2026-10-19", "SF-03", 2),
+            Claim { person: B, ..bed(&p, 9_500) },
+            Claim { person: B, died_on: Some(d("2026-10-01")), ..bed(&p, 9_500) },
+        ];
+        let explained: Vec<i64> = price_month(&claims, &prior).iter().map(|l| l.fund_fen).collect();
+        assert_eq!(fund_of_month(&claims, &prior), explained);
+        assert!(explained.iter().filter(|f| **f > 0).count() >= 4, "{explained:?}");
+        assert!(price(&claims, &prior, false).iter().all(|l| l.explanation.is_null()));
     }
 
     #[test]

@@ -19,8 +19,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::facts;
-use super::pricing::Policy;
-use super::rows::rows_of;
+use super::pricing::{Policy, fund_of_month};
 use crate::auth::{Actor, Permission};
 use crate::care::stays::month_bounds;
 use crate::entities::{bill, bill_line, enum_from_db, enum_to_db, institution};
@@ -103,24 +102,47 @@ pub async fn run(
     let draft = Policy { id: Uuid::nil(), version: i32::MAX, document: draft };
     let mut cells: BTreeMap<Cell, Sums> = BTreeMap::new();
     let total = months.len() * institutions.len();
-    let mut done = 0;
-    for (month, bounds) in &months {
-        for inst in &institutions {
-            let tier = inst.hospital_tier.and_then(|t| u8::try_from(t).ok());
-            let facts = facts::read(db, actor.region_id, inst.id, tier, *bounds, None).await?;
-            let now = rows_of(&facts);
-            let then = rows_of(&facts.with_draft(&draft));
-            for (a, b) in now.iter().zip(&then) {
-                let cell = (month.clone(), inst.id, a.care_mode.clone(), a.scheme.clone());
-                let sums = cells.entry(cell).or_default();
-                sums.0 += 1;
-                sums.2 += a.fund_fen;
-                sums.3 += b.fund_fen;
+    // The next institution's facts are read while the last one's are priced.
+    let (send, mut receive) = tokio::sync::mpsc::channel::<(String, Uuid, facts::Facts)>(1);
+    let region = actor.region_id;
+    let reading = async {
+        let send = send; // dropped when the reading ends, which ends the pricing
+        for (month, bounds) in months.iter() {
+            for inst in &institutions {
+                let tier = inst.hospital_tier.and_then(|t| u8::try_from(t).ok());
+                let facts = facts::read(db, region, inst.id, tier, *bounds, None).await?;
+                if send.send((month.clone(), inst.id, facts)).await.is_err() {
+                    break;
+                }
+            }
+        }
+        Ok::<(), ApiError>(())
+    };
+    let pricing = async {
+        let mut done = 0;
+        while let Some((month, inst, facts)) = receive.recv().await {
+            let claims: Vec<_> = facts.lines.iter().map(|l| facts.claim(l)).collect();
+            let now = fund_of_month(&claims, &facts.prior);
+            let kinds: Vec<(CareMode, Scheme)> =
+                facts.lines.iter().map(|l| (l.mode, facts.scheme(l.person_id))).collect();
+            drop(claims);
+            let facts = facts.with_draft(&draft);
+            let claims: Vec<_> = facts.lines.iter().map(|l| facts.claim(l)).collect();
+            let then = fund_of_month(&claims, &facts.prior);
+            let mut sums: HashMap<(CareMode, Scheme), Sums> = HashMap::new();
+            for ((kind, a), b) in kinds.into_iter().zip(now).zip(then) {
+                let s = sums.entry(kind).or_default();
+                (s.0, s.2, s.3) = (s.0 + 1, s.2 + a, s.3 + b);
+            }
+            for ((mode, scheme), s) in sums {
+                cells.insert((month.clone(), inst, enum_to_db(&mode), enum_to_db(&scheme)), s);
             }
             done += 1;
             progress(done, total);
         }
-    }
+    };
+    let (read, ()) = tokio::join!(reading, pricing);
+    read?;
     for (cell, fen) in paid(state, actor, &months).await? {
         cells.entry(cell).or_default().1 += fen;
     }

@@ -107,37 +107,47 @@ async fn render_list(state: &AppState, ctx: &Ctx, notice: Notice) -> PageResult 
                 button { r#type: "submit", {m::ui_import().render(l)} }
             }
             if !problems.is_empty() {
-                table { class: "problems",
-                    caption { {m::ui_problems_found(problems.len()).render(l)} }
-                    thead { tr {
-                        th { scope: "col", {m::ui_key().render(l)} }
-                        th { scope: "col", {m::ui_problem().render(l)} }
-                    } }
-                    tbody {
-                        for (k, v) in problems.iter() {
-                            tr { td { code { "{k}" } } td { "{v}" } }
-                        }
-                    }
-                }
+                {problems_table(m::ui_problems_found(problems.len()), &problems, l)}
             }
         }
     };
     Ok(html::respond(ctx, Page::new("/policies", m::ui_policies().render(l), body).with_notice(notice)))
 }
 
+/// A document's problems, each at its key (`rates[2].amount`), under `caption`.
+pub(super) fn problems_table(caption: Text, problems: &[(String, String)], l: Lang) -> Element {
+    rsx! {
+        table { class: "problems",
+            caption { {caption.render(l)} }
+            thead { tr {
+                th { scope: "col", {m::ui_key().render(l)} }
+                th { scope: "col", {m::ui_problem().render(l)} }
+            } }
+            tbody {
+                for (k, v) in problems.iter() {
+                    tr { td { code { "{k}" } } td { "{v}" } }
+                }
+            }
+        }
+    }
+}
+
+/// The uploaded document file and its format (by its name, else its content type), refused at
+/// `document` when none was chosen or it is of another kind.
+pub(super) fn uploaded_document(up: &Uploaded) -> Result<(&[u8], Format), ApiError> {
+    let f = up.file.as_ref().ok_or_else(|| ApiError::invalid_field("document", "required", m::ui_choose_file()))?;
+    let format = Format::of_path(std::path::Path::new(&f.name))
+        .or_else(|| f.content_type.as_deref().and_then(Format::of_content_type))
+        .ok_or_else(|| ApiError::invalid_field("document", "unsupported_media_type", m::send_policy()))?;
+    Ok((&f.bytes, format))
+}
+
 /// Imports the chosen file as the next version; its page, or the list with every problem.
 pub async fn import(State(state): State<AppState>, up: Uploaded) -> PageResult {
     let ctx = up.ctx.clone();
-    let done = match &up.file {
-        None => Err(ApiError::invalid_field("document", "required", m::ui_choose_file())),
-        Some(f) => {
-            let format = Format::of_path(std::path::Path::new(&f.name))
-                .or_else(|| f.content_type.as_deref().and_then(Format::of_content_type));
-            match format {
-                Some(format) => service::import_file(&state.db, &ctx.actor, &f.bytes, format).await,
-                None => Err(ApiError::invalid_field("document", "unsupported_media_type", m::send_policy())),
-            }
-        }
+    let done = match uploaded_document(&up) {
+        Ok((bytes, format)) => service::import_file(&state.db, &ctx.actor, bytes, format).await,
+        Err(e) => Err(e),
     };
     match done {
         Ok((v, true)) => Ok(html::done_at(&format!("/policies/{}", v.id), m::ui_done_policy_imported())),

@@ -18,8 +18,6 @@ use crate::console::format;
 use crate::console::html::{self, Notice, Page};
 use crate::console::session::Ctx;
 use crate::console::upload::Uploaded;
-use crate::http::error::ApiError;
-use crate::policy::document::Format;
 use crate::settlement::what_if;
 use crate::state::AppState;
 
@@ -35,17 +33,8 @@ pub async fn form(ctx: Ctx) -> PageResult {
 pub async fn run(State(state): State<AppState>, up: Uploaded) -> PageResult {
     let ctx = up.ctx.clone();
     let q = WhatIfQuery { from: Some(up.field("from").to_owned()), to: Some(up.field("to").to_owned()) };
-    let draft = match &up.file {
-        None => Err(ApiError::invalid_field("document", "required", m::ui_choose_file())),
-        Some(f) => {
-            let format = Format::of_path(std::path::Path::new(&f.name))
-                .or_else(|| f.content_type.as_deref().and_then(Format::of_content_type));
-            match format {
-                Some(format) => crate::policy::service::read_file(&f.bytes, format),
-                None => Err(ApiError::invalid_field("document", "unsupported_media_type", m::send_policy())),
-            }
-        }
-    };
+    let draft = super::policies::uploaded_document(&up)
+        .and_then(|(bytes, format)| crate::policy::service::read_file(bytes, format));
     let done = match draft {
         Ok(draft) => Box::pin(what_if::run(&state, &ctx.actor, q.clone(), draft, &mut |_, _| {})).await,
         Err(e) => Err(e),
@@ -92,18 +81,7 @@ fn render(ctx: &Ctx, q: &WhatIfQuery, shown: Option<Shown<'_>>, notice: Notice) 
             button { r#type: "submit", {m::ui_run_what_if().render(l)} }
         }
         if !problems.is_empty() {
-            table { class: "problems",
-                caption { {m::ui_problems_in_draft(problems.len()).render(l)} }
-                thead { tr {
-                    th { scope: "col", {m::ui_key().render(l)} }
-                    th { scope: "col", {m::ui_problem().render(l)} }
-                } }
-                tbody {
-                    for (k, v) in problems.iter() {
-                        tr { td { code { "{k}" } } td { "{v}" } }
-                    }
-                }
-            }
+            {super::policies::problems_table(m::ui_problems_in_draft(problems.len()), &problems, l)}
         }
         if let Some((report, names, csv)) = shown {
             {report_view(ctx, report, names, &csv)}
