@@ -59,22 +59,23 @@ pub fn complete(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
 }
 
 /// Describes the request bodies that are files rather than JSON: a document upload is a binary
-/// PDF, JPEG or PNG; a policy is TOML text or the same document as JSON.
+/// PDF, JPEG or PNG; a policy (imported, or a draft of a what-if) is TOML text or the same
+/// document as JSON.
 fn describe_raw_bodies(v: &mut serde_json::Value) {
     use serde_json::json;
     let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    let policy = json!({
+        "application/toml": {"schema": {"type": "string", "description": "a policy document in TOML (docs/policy.md)"}},
+        "application/json": {"schema": {"$ref": "#/components/schemas/PolicyDocument"}},
+    });
     let bodies = [
         (
             "/api/v1/institutions/{id}/attachments",
             json!({"application/pdf": binary, "image/jpeg": binary, "image/png": binary}),
         ),
-        (
-            "/api/v1/policies",
-            json!({
-                "application/toml": {"schema": {"type": "string", "description": "a policy document in TOML (docs/policy.md)"}},
-                "application/json": {"schema": {"$ref": "#/components/schemas/PolicyDocument"}},
-            }),
-        ),
+        ("/api/v1/policies", policy.clone()),
+        ("/api/v1/policies/what-if", policy.clone()),
+        ("/api/v1/policies/what-if/csv", policy),
     ];
     for (path, content) in bodies {
         if let Some(body) =

@@ -621,9 +621,9 @@ impl BillDispute {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct WhatIfQuery {
-    #[param(example = "2026-01")]
+    /// The first month, `YYYY-MM`.
     pub from: Option<String>,
-    #[param(example = "2026-11")]
+    /// The last month, `YYYY-MM`.
     pub to: Option<String>,
 }
 
