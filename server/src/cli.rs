@@ -62,13 +62,16 @@ impl ImportTarget {
     }
 }
 
+/// A progress bar with `template`, on standard error (hidden when it is not a terminal).
+fn styled_bar(template: &str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "));
+    bar
+}
+
 /// A progress bar on standard error (hidden when it is not a terminal).
 fn bar(target: ImportTarget, lang: Lang) -> ProgressBar {
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{prefix} {msg:4} [{bar:40}] {pos}/{len} {per_sec} {eta}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
+    let bar = styled_bar("{prefix} {msg:4} [{bar:40}] {pos}/{len} {per_sec} {eta}");
     bar.set_prefix(target.name().render(lang));
     bar
 }
@@ -191,11 +194,7 @@ pub async fn month_end(config: Config, month: String, username: &str) -> anyhow:
     let conn = db::connect_current(&config).await?;
     let actor = Actor::for_command_line(&conn, username).await?;
     let state = AppState::new(config, conn)?;
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {eta}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
+    let bar = styled_bar("{prefix} [{bar:40}] {pos}/{len} {eta}");
     bar.set_prefix(m::month_end_heading(month.clone()).render(lang));
     let mut tick = |done: usize, total: usize| {
         bar.set_length(total as u64);
@@ -267,11 +266,7 @@ pub async fn what_if(
         Ok(doc) => doc,
         Err(e) => return Ok(refused(policy, &e, lang)),
     };
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {eta}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
+    let bar = styled_bar("{prefix} [{bar:40}] {pos}/{len} {eta}");
     bar.set_prefix(m::what_if_heading(&draft.name, &from, &to).render(lang));
     let mut tick = |done: usize, total: usize| {
         bar.set_length(total as u64);
@@ -330,11 +325,7 @@ pub async fn monitor(config: Config, month: String, username: &str) -> anyhow::R
     let conn = db::connect_current(&config).await?;
     let actor = Actor::for_command_line(&conn, username).await?;
     let state = AppState::new(config, conn)?;
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{msg:6} [{bar:40}] {pos}/{len} {eta}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
+    let bar = styled_bar("{msg:6} [{bar:40}] {pos}/{len} {eta}");
     let mut tick = |stage: Stage, done: u64, total: u64| {
         let message = match stage {
             Stage::Reading => m::stage_reading(),
@@ -408,11 +399,7 @@ pub async fn ledger_check(config: &Config) -> anyhow::Result<ExitCode> {
 pub async fn audit_verify(config: &Config, out: &mut impl Write) -> anyhow::Result<ExitCode> {
     let lang = config.language();
     let conn = db::connect_current(config).await?;
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{msg:4} [{bar:40}] {pos}/{len} {per_sec} {eta}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
+    let bar = styled_bar("{msg:4} [{bar:40}] {pos}/{len} {per_sec} {eta}");
     bar.set_message(m::stage_verifying().render(lang));
     let chains = crate::audit::verify::run(&conn, None, &mut |done, total| {
         bar.set_length(total);
@@ -494,11 +481,7 @@ pub async fn city(
         }
         return Ok(());
     }
-    let bar = ProgressBar::new(0);
-    let style = ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} {eta}")
-        .expect("a valid template")
-        .progress_chars("=> ");
-    bar.set_style(style);
+    let bar = styled_bar("{msg:12} [{bar:40}] {pos}/{len} {eta}");
     let mut tick = |stage: &Text, done: usize, total: usize| {
         let message = stage.render(lang);
         if bar.message() != message {

@@ -19,3 +19,6 @@ pub mod routes;
 pub mod rows;
 pub mod statement;
 pub mod what_if;
+
+/// How far a run over a region's institutions is (the month-end, the what-if): done, of all.
+pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);

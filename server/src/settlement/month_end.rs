@@ -72,16 +72,13 @@ pub async fn plan(state: &AppState, actor: &Actor, req: &MonthEndRequest) -> Api
     Ok(Planned { run, bounds, ids })
 }
 
-/// How far a run is: institutions gone through, of all.
-pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);
-
 /// Computes the drafts of every institution of the actor's region for `month`, and answers when
 /// it is done; `progress` is told after each institution.
 pub async fn run(
     state: &AppState,
     actor: &Actor,
     req: MonthEndRequest,
-    progress: Progress<'_>,
+    progress: super::Progress<'_>,
 ) -> ApiResult<MonthEndReport> {
     let planned = plan(state, actor, &req).await?;
     execute(state, actor, planned, progress).await
@@ -107,7 +104,7 @@ pub async fn execute(
     state: &AppState,
     actor: &Actor,
     planned: Planned,
-    progress: Progress<'_>,
+    progress: super::Progress<'_>,
 ) -> ApiResult<MonthEndReport> {
     let Planned { run, bounds, ids } = planned;
     // Boxed: the two halves of the run, joined, make a large future.
@@ -145,7 +142,7 @@ async fn go_through(
     run: &month_end_run::Model,
     bounds: (NaiveDate, NaiveDate),
     ids: Vec<Uuid>,
-    progress: Progress<'_>,
+    progress: super::Progress<'_>,
 ) -> ApiResult<MonthEndReport> {
     let total = ids.len();
     let mut results = Vec::with_capacity(total);

@@ -29,9 +29,6 @@ use crate::state::AppState;
 /// The most months one what-if reprices.
 pub const MAX_MONTHS: usize = 24;
 
-/// How far a what-if is: institution-months priced, of all.
-pub type Progress<'a> = &'a mut (dyn FnMut(usize, usize) + Send);
-
 /// One cell of the report: (month, institution, care mode, scheme), as stored.
 type Cell = (String, Uuid, String, String);
 
@@ -87,7 +84,7 @@ pub async fn run(
     actor: &Actor,
     q: WhatIfQuery,
     draft: PolicyDocument,
-    progress: Progress<'_>,
+    progress: super::Progress<'_>,
 ) -> ApiResult<WhatIfReport> {
     actor.require(Permission::ManagePolicy)?;
     let months = months_of(actor, &q)?;
