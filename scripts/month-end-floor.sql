@@ -3,11 +3,21 @@
 -- delivered visit items and family-care days priced under the policy version in force each day
 -- (docs/settlement.md: the checks in order, the weekly frequency of items, the daily cap or flat
 -- amount, the fund's share half up to the fen, the monthly cap) — and writing them into
--- `floor_lines`, a table with bill_lines' columns and indexes. It leaves out what the generated
--- city does not have: monitoring findings confirmed, caregivers barred and late corrections.
+-- `floor_lines`, a plain table of one row per line (the columns and indexes bill lines had before
+-- they were packed; `bill_id` holds the institution's id). It leaves out what the generated city
+-- does not have: monitoring findings confirmed, caregivers barred and late corrections.
 -- psql variables: region (uuid), first and last (the month's days).
 DROP TABLE IF EXISTS floor_lines;
-CREATE TABLE floor_lines (LIKE bill_lines INCLUDING DEFAULTS INCLUDING INDEXES);
+CREATE TABLE floor_lines (
+  id uuid PRIMARY KEY, bill_id uuid NOT NULL, line_no integer NOT NULL, insured_person_id uuid NOT NULL,
+  care_mode varchar(16) NOT NULL, scheme varchar(16) NOT NULL, level integer, service_on date NOT NULL,
+  source varchar(16) NOT NULL, source_id uuid NOT NULL, item varchar(16), times integer, policy_version_id uuid,
+  rule varchar(20), claimed_fen bigint NOT NULL, allowed_fen bigint NOT NULL, fund_fen bigint NOT NULL,
+  rejection varchar(24), deducted_fen bigint NOT NULL DEFAULT 0, deduction_reason varchar(300),
+  sampled boolean NOT NULL DEFAULT false, adjusts_bill_id uuid, adjusts_line_no integer, explanation text NOT NULL
+);
+CREATE UNIQUE INDEX ON floor_lines (bill_id, line_no);
+CREATE INDEX ON floor_lines (insured_person_id, service_on);
 \timing on
 INSERT INTO floor_lines (id, bill_id, line_no, insured_person_id, care_mode, scheme, level, service_on, source,
   source_id, item, times, policy_version_id, rule, claimed_fen, allowed_fen, fund_fen, rejection, deducted_fen,

@@ -37,6 +37,7 @@ mod m20261204_000027_sanctions;
 mod m20261205_000028_findings;
 mod m20261205_000029_legal_representatives;
 mod m20261205_000030_inspections_follow_ups;
+mod m20261206_000031_bill_line_packs;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000028_findings::Migration),
             Box::new(m20261205_000029_legal_representatives::Migration),
             Box::new(m20261205_000030_inspections_follow_ups::Migration),
+            Box::new(m20261206_000031_bill_line_packs::Migration),
         ]
     }
 }

@@ -7,8 +7,11 @@ use chrono::{Datelike, Duration};
 use ltci_e2e::world::{World, policy_for_region_a};
 use ltci_e2e::{TestApp, on_both_databases, today};
 use ltci_server::auth::Actor;
+use ltci_server::care::stays::month_bounds;
 use ltci_server::demo::city::{self, CityOptions, CityReport};
-use ltci_server::entities::{certificate, insured_person, visit};
+use ltci_server::entities::{certificate, institution, insured_person, visit};
+use ltci_server::settlement::rows::rows_explained;
+use ltci_server::settlement::{facts, packs};
 use ltci_server::supervision::analysis;
 use ltci_shared::api::care::{EventBatch, EventOutcome, VisitEvent, VisitFilter, VisitState};
 use ltci_shared::api::registry::{InsuredPersonFilter, PersonStatus};
@@ -154,6 +157,22 @@ async fn a_generated_city_is_brought_in_served_and_billed(app: TestApp) {
         }
     }
     assert_eq!(sources.into_iter().collect::<Vec<_>>(), ["family_care", "stay", "visit"]);
+
+    // Lines are stored packed, without their explanations: read back, each is the line the
+    // month-end priced and explains itself with the steps it had then — its beneficiary's lines
+    // priced again alone give what the whole institution's month gave.
+    for b in &bills {
+        let inst = institution::Entity::find_by_id(b.institution_id).one(&app.db).await.expect("read").expect("one");
+        let tier = inst.hospital_tier.and_then(|t| u8::try_from(t).ok());
+        let bounds = month_bounds(&b.month).expect("month");
+        let facts = facts::read(&app.db, world.region_a, inst.id, tier, bounds, None).await.expect("facts");
+        let priced = rows_explained(&facts, true);
+        let stored = packs::explained(&app.db, packs::of_bill(&app.db, b.id).await.expect("lines")).await.expect("x");
+        assert_eq!(stored.len(), priced.len());
+        for ((row, x), (line, y)) in priced.iter().zip(&stored) {
+            assert_eq!((row, x), (&line.row, y), "line {} of {}", line.line_no, b.id);
+        }
+    }
 
     // Built again: every import finds its lines there, every stage writes nothing.
     let again = build(&app, &options).await;

@@ -35,6 +35,7 @@ mod inspections;
 mod institution_documents;
 mod institutions;
 mod monitoring_moments;
+mod packed_lines;
 mod partners;
 mod phone_assessment;
 mod phone_sync;

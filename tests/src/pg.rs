@@ -101,6 +101,17 @@ pub async fn fresh_database() -> Option<(String, String)> {
     Some((url_for(&name), name))
 }
 
+/// A new database with nothing in it (for a test of the migrations themselves): `(url, name)`,
+/// or `None` when PostgreSQL is skipped. Drop it with [`drop_database`].
+pub async fn empty_database() -> Option<(String, String)> {
+    template().await.ok().or_else(|| in_ci().then(|| panic!("PostgreSQL is required in CI (CI=true)")))?;
+    let name = format!("ltci_t_{}_{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    let admin = connect(&admin_url()).await.expect("PostgreSQL admin connection");
+    exec(&admin, format!("CREATE DATABASE {name}")).await.expect("create database");
+    admin.close().await.ok();
+    Some((url_for(&name), name))
+}
+
 /// Drops a test database (from `Drop`, so on a thread of its own with its own runtime).
 pub fn drop_database(name: &str) {
     let name = name.to_string();

@@ -321,7 +321,7 @@ pub async fn charges_in_month(
 }
 
 /// The first and last day of a `YYYY-MM` month.
-pub(crate) fn month_bounds(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+pub fn month_bounds(text: &str) -> Option<(NaiveDate, NaiveDate)> {
     crate::fields::month(text).ok()
 }
 

@@ -11,7 +11,7 @@ pub mod audit_chain_head;
 pub mod audit_event;
 pub mod bill;
 pub mod bill_dispute;
-pub mod bill_line;
+pub mod bill_line_pack;
 pub mod care_plan;
 pub mod caregiver;
 pub mod caregiver_assignment;

@@ -76,3 +76,13 @@ where
     let items = page.items.into_iter().collect::<ApiResult<Vec<T>>>()?;
     Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
 }
+
+/// The page of items already read and filtered in memory (the lines of a bill, decoded from
+/// their packs).
+pub fn page_of<T>(all: Vec<T>, page: PageRequest) -> Page<T> {
+    let total = u64::try_from(all.len()).unwrap_or(u64::MAX);
+    let skip = usize::try_from(page.offset).unwrap_or(usize::MAX);
+    let take = usize::try_from(page.limit).unwrap_or(usize::MAX);
+    let items = all.into_iter().skip(skip).take(take).collect();
+    Page { items, total, limit: page.limit, offset: page.offset }
+}

@@ -10,14 +10,15 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Months, NaiveDate};
 use ltci_shared::api::settlement::BillStatus;
 use ltci_shared::money::to_yuan;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::json;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::facts;
-use super::rows::{Key, Row, rows_of};
+use super::packs::{self, Line};
+use super::rows::{Explanation, Key, Row, rows_explained};
 use crate::care::stays::month_bounds;
-use crate::entities::{bill, bill_line, enum_to_db};
+use crate::entities::{bill, enum_to_db};
 use crate::http::error::ApiResult;
 
 /// How far back approved bills are corrected.
@@ -28,6 +29,8 @@ pub const LOOKBACK_MONTHS: u32 = 12;
 /// accepted dispute decided what a rejected line pays (`floors`), the facts count as paying at
 /// least that. What the agency's audit deducted from a line (`deducted`) stays deducted: the line
 /// settled its amount less the deduction, and pays now what the facts pay less it (never below 0).
+/// An adjustment carries the explanation of the line as the facts price it now (`explanations`).
+#[allow(clippy::too_many_arguments)]
 pub fn deltas(
     bill_id: Uuid,
     month: &str,
@@ -35,6 +38,7 @@ pub fn deltas(
     deducted: &HashMap<Key, i64>,
     earlier: &HashMap<Key, i64>,
     now: &[Row],
+    explanations: &HashMap<Key, Value>,
     floors: &HashMap<Key, i64>,
 ) -> Vec<Row> {
     let now_by_key: HashMap<Key, &Row> = now.iter().map(|r| (r.key(), r)).collect();
@@ -62,21 +66,22 @@ pub fn deltas(
             Some(n) => m::step_adjust_line(n, month, to_yuan(before), to_yuan(after), why, to_yuan(after - before)),
             None => m::step_adjust_new(month, to_yuan(after), to_yuan(after)),
         };
-        let now_explanation: serde_json::Value =
-            current.and_then(|r| serde_json::from_str(&r.explanation).ok()).unwrap_or(serde_json::Value::Null);
+        let now_explanation = current.and_then(|r| explanations.get(&r.key())).cloned().unwrap_or_default();
         out.push(Row {
             claimed_fen: 0,
             allowed_fen: 0,
             fund_fen: after - before,
             rejection: None,
-            explanation: json!({
-                "adjusts": {"bill_id": bill_id, "month": month, "line_no": line_no},
-                "settled": to_yuan(before).to_string(),
-                "now": to_yuan(after).to_string(),
-                "now_explanation": now_explanation,
-                "steps": [step.stored_value()],
-            })
-            .to_string(),
+            explanation: Explanation::Written(
+                json!({
+                    "adjusts": {"bill_id": bill_id, "month": month, "line_no": line_no},
+                    "settled": to_yuan(before).to_string(),
+                    "now": to_yuan(after).to_string(),
+                    "now_explanation": now_explanation,
+                    "steps": [step.stored_value()],
+                })
+                .to_string(),
+            ),
             adjusts_bill_id: Some(bill_id),
             adjusts_line_no: line_no,
             ..basis.clone()
@@ -114,41 +119,37 @@ pub async fn rows<C: ConnectionTrait>(
         .await?;
     let ids: Vec<Uuid> = bills.iter().map(|b| b.id).collect();
     let floors = super::disputes::decided_floors(db, &ids).await?;
+    // The adjustments carried by the institution's other bills that are not drafts.
+    let carrying: Vec<Uuid> = bill::Entity::find()
+        .select_only()
+        .column(bill::Column::Id)
+        .filter(bill::Column::InstitutionId.eq(institution_id))
+        .filter(bill::Column::Status.ne(enum_to_db(&BillStatus::Draft)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let carried = packs::of_bills(db, carrying.into_iter().filter(|id| Some(*id) != this_bill), Some(true)).await?;
     let none = HashMap::new();
     let mut out = Vec::new();
     for b in bills {
         let Some(bounds) = month_bounds(&b.month) else { continue };
         let facts = facts::read(db, region_id, institution_id, tier, bounds, b.approved_at).await?;
-        let now = rows_of(&facts);
-        let own = bill_line::Entity::find()
-            .filter(bill_line::Column::BillId.eq(b.id))
-            .filter(bill_line::Column::AdjustsBillId.is_null())
-            .order_by_asc(bill_line::Column::LineNo)
-            .all(db)
-            .await?;
-        let settled: Vec<(i32, Row)> = own.iter().map(|m| (m.line_no, Row::of_model(m))).collect();
+        let (now, explanations): (Vec<Row>, Vec<Value>) = rows_explained(&facts, true).into_iter().unzip();
+        let explanations: HashMap<Key, Value> = now.iter().map(Row::key).zip(explanations).collect();
+        let own: Vec<Line> = packs::of_bills(db, [b.id], Some(false))
+            .await?
+            .into_iter()
+            .filter(|l| l.row.adjusts_bill_id.is_none())
+            .collect();
+        let settled: Vec<(i32, Row)> = own.iter().map(|l| (l.line_no, l.row.clone())).collect();
         let deducted: HashMap<Key, i64> =
-            own.iter().filter(|m| m.deducted_fen > 0).map(|m| (Row::of_model(m).key(), m.deducted_fen)).collect();
-        // Adjustments of this bill already carried by other bills that are not drafts.
+            own.iter().filter(|l| l.mark.deducted_fen > 0).map(|l| (l.row.key(), l.mark.deducted_fen)).collect();
         let mut earlier: HashMap<Key, i64> = HashMap::new();
-        let carried = bill_line::Entity::find()
-            .filter(bill_line::Column::AdjustsBillId.eq(b.id))
-            .filter(
-                bill_line::Column::BillId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(bill::Column::Id)
-                        .from(bill::Entity)
-                        .and_where(bill::Column::Status.ne(enum_to_db(&BillStatus::Draft)))
-                        .to_owned(),
-                ),
-            )
-            .all(db)
-            .await?;
-        for m in carried.iter().filter(|m| Some(m.bill_id) != this_bill) {
-            *earlier.entry(Row::of_model(m).key()).or_insert(0) += m.fund_fen;
+        for l in carried.iter().filter(|l| l.row.adjusts_bill_id == Some(b.id)) {
+            *earlier.entry(l.row.key()).or_insert(0) += l.row.fund_fen;
         }
         let floors = floors.get(&b.id).unwrap_or(&none);
-        out.extend(deltas(b.id, &b.month, &settled, &deducted, &earlier, &now, floors));
+        out.extend(deltas(b.id, &b.month, &settled, &deducted, &earlier, &now, &explanations, floors));
     }
     Ok(out)
 }
@@ -174,7 +175,7 @@ mod tests {
             allowed_fen: 6_000,
             fund_fen: fund,
             rejection: rejection.map(Into::into),
-            explanation: "{}".into(),
+            explanation: Explanation::Written("{}".into()),
             adjusts_bill_id: None,
             adjusts_line_no: None,
         }
@@ -194,12 +195,13 @@ mod tests {
             row(8, 27, 1_000, None),
         ];
         let none = HashMap::new();
-        let out = deltas(bill, "2026-09", &settled, &none, &none, &now, &none);
+        let out = deltas(bill, "2026-09", &settled, &none, &none, &now, &HashMap::new(), &none);
         let got: Vec<(u32, i64, Option<i32>)> =
             out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen, r.adjusts_line_no)).collect();
         assert_eq!(got, [(25, -4_500, Some(2)), (26, 4_500, Some(3)), (27, 1_000, None)]);
         assert!(out.iter().all(|r| r.adjusts_bill_id == Some(bill) && r.claimed_fen == 0 && r.rejection.is_none()));
-        let mut explanation: serde_json::Value = serde_json::from_str(&out[0].explanation).expect("json");
+        let Explanation::Written(written) = &out[0].explanation else { panic!("written out") };
+        let mut explanation: Value = serde_json::from_str(written).expect("json");
         ltci_shared::text::render_stored_in(&mut explanation, ltci_shared::text::Lang::English);
         assert!(
             explanation["steps"][0].as_str().is_some_and(
@@ -210,7 +212,7 @@ mod tests {
 
         // Once another bill carries them, nothing is adjusted twice.
         let earlier: HashMap<Key, i64> = out.iter().map(|r| (r.key(), r.fund_fen)).collect();
-        assert!(deltas(bill, "2026-09", &settled, &none, &earlier, &now, &none).is_empty());
+        assert!(deltas(bill, "2026-09", &settled, &none, &earlier, &now, &HashMap::new(), &none).is_empty());
     }
 
     #[test]
@@ -227,7 +229,7 @@ mod tests {
             row(7, 26, 0, Some("finding_confirmed")),
         ];
         let none = HashMap::new();
-        let out = deltas(bill, "2026-09", &settled, &deducted, &none, &now, &none);
+        let out = deltas(bill, "2026-09", &settled, &deducted, &none, &now, &HashMap::new(), &none);
         let got: Vec<(u32, i64)> = out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen)).collect();
         assert_eq!(got, [(25, -3_000)], "what was paid is recovered, not what was deducted");
     }

@@ -24,16 +24,17 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::packs::{self, Line};
 use super::pricing::share_of_fen;
 use super::rows::Row;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{bill, bill_line, enum_from_db, enum_to_db, institution, ledger_account as acct};
+use crate::entities::{bill, bill_line_pack as pack, enum_from_db, enum_to_db, institution, ledger_account as acct};
 use crate::fields::check_text;
 use crate::funding::income::fund;
 use crate::funding::ledger::{self, AccountSpec, NewEntry};
 use crate::http::error::{ApiError, ApiResult};
-use crate::http::pagination::{PageRequest, try_fetch_page};
+use crate::http::pagination::{PageRequest, page_of, try_fetch_page};
 use crate::policy::service::in_force_document;
 use crate::state::AppState;
 
@@ -93,27 +94,28 @@ struct SubtotalRow {
     bill_id: Uuid,
     care_mode: String,
     scheme: String,
-    lines: i64,
+    lines: Option<i64>,
     fund: Option<i64>,
     deducted: Option<i64>,
 }
 
-/// The fund's amount per (care mode, scheme) of each bill, summed by the database.
+/// The fund's amount per (care mode, scheme) of each bill, summed by the database over the
+/// bills' packs of lines.
 async fn subtotals<C: ConnectionTrait>(db: &C, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, Vec<BillSubtotal>>> {
-    let rows = bill_line::Entity::find()
+    let rows = pack::Entity::find()
         .select_only()
-        .column(bill_line::Column::BillId)
-        .column(bill_line::Column::CareMode)
-        .column(bill_line::Column::Scheme)
-        .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "lines")
-        .column_as(Expr::cust("CAST(SUM(bill_lines.fund_fen) AS BIGINT)"), "fund")
-        .column_as(Expr::cust("CAST(SUM(bill_lines.deducted_fen) AS BIGINT)"), "deducted")
-        .filter(bill_line::Column::BillId.is_in(ids))
-        .group_by(bill_line::Column::BillId)
-        .group_by(bill_line::Column::CareMode)
-        .group_by(bill_line::Column::Scheme)
-        .order_by_asc(bill_line::Column::CareMode)
-        .order_by_asc(bill_line::Column::Scheme)
+        .column(pack::Column::BillId)
+        .column(pack::Column::CareMode)
+        .column(pack::Column::Scheme)
+        .column_as(Expr::cust("CAST(SUM(bill_line_packs.line_count) AS BIGINT)"), "lines")
+        .column_as(Expr::cust("CAST(SUM(bill_line_packs.fund_fen) AS BIGINT)"), "fund")
+        .column_as(Expr::cust("CAST(SUM(bill_line_packs.deducted_fen) AS BIGINT)"), "deducted")
+        .filter(pack::Column::BillId.is_in(ids))
+        .group_by(pack::Column::BillId)
+        .group_by(pack::Column::CareMode)
+        .group_by(pack::Column::Scheme)
+        .order_by_asc(pack::Column::CareMode)
+        .order_by_asc(pack::Column::Scheme)
         .into_model::<SubtotalRow>()
         .all(db)
         .await?;
@@ -122,7 +124,7 @@ async fn subtotals<C: ConnectionTrait>(db: &C, ids: Vec<Uuid>) -> ApiResult<Hash
         out.entry(r.bill_id).or_default().push(BillSubtotal {
             care_mode: enum_from_db(&r.care_mode)?,
             scheme: enum_from_db(&r.scheme)?,
-            lines: u32::try_from(r.lines).unwrap_or(0),
+            lines: u32::try_from(r.lines.unwrap_or(0)).unwrap_or(0),
             fund_amount: to_yuan(r.fund.unwrap_or(0)),
             deducted: to_yuan(r.deducted.unwrap_or(0)),
         });
@@ -204,38 +206,39 @@ pub async fn list(state: &AppState, actor: &Actor, f: BillFilter, page: PageRequ
     Ok(Page { items, total: page.total, limit: page.limit, offset: page.offset })
 }
 
-pub(crate) fn line_view(m: bill_line::Model) -> ApiResult<BillLine> {
+/// A line as the API shows it, with its explanation (stored form) in the reader's language.
+pub(crate) fn line_view((l, mut explanation): (Line, serde_json::Value)) -> ApiResult<BillLine> {
+    let r = l.row;
+    ltci_shared::text::render_stored_in(&mut explanation, crate::language::current());
     Ok(BillLine {
-        line_no: u32::try_from(m.line_no).unwrap_or(0),
-        insured_person_id: m.insured_person_id,
-        care_mode: enum_from_db(&m.care_mode)?,
-        scheme: enum_from_db(&m.scheme)?,
-        level: m.level.and_then(|l| u8::try_from(l).ok()),
-        service_on: m.service_on,
-        source: m.source,
-        source_id: m.source_id,
-        item: m.item,
-        times: m.times.and_then(|t| u32::try_from(t).ok()),
-        policy_version_id: m.policy_version_id,
-        rule: m.rule,
-        claimed: to_yuan(m.claimed_fen),
-        allowed: to_yuan(m.allowed_fen),
-        fund_amount: to_yuan(m.fund_fen),
-        rejection: m.rejection.as_deref().map(enum_from_db).transpose()?,
-        deducted: to_yuan(m.deducted_fen),
-        deduction_reason: m.deduction_reason,
-        sampled: m.sampled,
-        adjusts_bill_id: m.adjusts_bill_id,
-        adjusts_line_no: m.adjusts_line_no.and_then(|n| u32::try_from(n).ok()),
-        explanation: readable_explanation(&m.explanation)?,
+        line_no: u32::try_from(l.line_no).unwrap_or(0),
+        insured_person_id: r.person_id,
+        care_mode: enum_from_db(&r.care_mode)?,
+        scheme: enum_from_db(&r.scheme)?,
+        level: r.level.and_then(|l| u8::try_from(l).ok()),
+        service_on: r.on,
+        source: r.source,
+        source_id: r.source_id,
+        item: r.item,
+        times: r.times.and_then(|t| u32::try_from(t).ok()),
+        policy_version_id: r.policy_version_id,
+        rule: r.rule,
+        claimed: to_yuan(r.claimed_fen),
+        allowed: to_yuan(r.allowed_fen),
+        fund_amount: to_yuan(r.fund_fen),
+        rejection: r.rejection.as_deref().map(enum_from_db).transpose()?,
+        deducted: to_yuan(l.mark.deducted_fen),
+        deduction_reason: l.mark.deduction_reason,
+        sampled: l.mark.sampled,
+        adjusts_bill_id: r.adjusts_bill_id,
+        adjusts_line_no: r.adjusts_line_no.and_then(|n| u32::try_from(n).ok()),
+        explanation,
     })
 }
 
-/// A stored explanation with its steps in the reader's language.
-fn readable_explanation(stored: &str) -> ApiResult<serde_json::Value> {
-    let mut v: serde_json::Value = serde_json::from_str(stored).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?;
-    ltci_shared::text::render_stored_in(&mut v, crate::language::current());
-    Ok(v)
+/// Lines as the API shows them, explained.
+pub(crate) async fn line_views<C: ConnectionTrait>(db: &C, lines: Vec<Line>) -> ApiResult<Vec<BillLine>> {
+    packs::explained(db, lines).await?.into_iter().map(line_view).collect()
 }
 
 /// The steps of an explanation as one line of text, for the CSV.
@@ -256,41 +259,28 @@ pub async fn lines(
 ) -> ApiResult<Page<BillLine>> {
     actor.require(Permission::ReadBills)?;
     let b = find(&state.db, actor, id, false).await?;
-    let mut q = bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id));
-    if let Some(sampled) = f.sampled {
-        q = q.filter(bill_line::Column::Sampled.eq(sampled));
-    }
-    match f.rejected {
-        Some(true) => q = q.filter(bill_line::Column::Rejection.is_not_null()),
-        Some(false) => q = q.filter(bill_line::Column::Rejection.is_null()),
-        None => {}
-    }
-    if let Some(r) = f.rejection {
-        q = q.filter(bill_line::Column::Rejection.eq(enum_to_db(&r)));
-    }
-    match f.deducted {
-        Some(true) => q = q.filter(bill_line::Column::DeductedFen.ne(0)),
-        Some(false) => q = q.filter(bill_line::Column::DeductedFen.eq(0)),
-        None => {}
-    }
-    if let Some(p) = f.insured_person_id {
-        q = q.filter(bill_line::Column::InsuredPersonId.eq(p));
-    }
-    if let Some(day) = f.service_on {
-        q = q.filter(bill_line::Column::ServiceOn.eq(day));
-    }
-    try_fetch_page(&state.db, q.order_by_asc(bill_line::Column::LineNo), page, line_view).await
+    let lines = match f.insured_person_id {
+        Some(p) => packs::of_bill_and_person(&state.db, b.id, p).await?,
+        None => packs::of_bill(&state.db, b.id).await?,
+    };
+    let rejection = f.rejection.map(|r| enum_to_db(&r));
+    let wanted = |l: &Line| {
+        f.sampled.is_none_or(|s| l.mark.sampled == s)
+            && f.rejected.is_none_or(|r| l.row.rejection.is_some() == r)
+            && rejection.as_ref().is_none_or(|r| l.row.rejection.as_ref() == Some(r))
+            && f.deducted.is_none_or(|d| (l.mark.deducted_fen != 0) == d)
+            && f.service_on.is_none_or(|day| l.row.on == day)
+    };
+    let found = page_of(lines.into_iter().filter(wanted).collect(), page);
+    let items = line_views(&state.db, found.items).await?;
+    Ok(Page { items, total: found.total, limit: found.limit, offset: found.offset })
 }
 
 /// A bill's lines as CSV, in order: what an institution reconciles its own records with.
 pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(String, String)> {
     actor.require(Permission::ReadBills)?;
     let b = find(&state.db, actor, id, false).await?;
-    let rows = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .order_by_asc(bill_line::Column::LineNo)
-        .all(&state.db)
-        .await?;
+    let rows = packs::explained(&state.db, packs::of_bill(&state.db, b.id).await?).await?;
     let lang = crate::language::current();
     let header = [
         m::col_line_no(),
@@ -316,28 +306,30 @@ pub async fn lines_csv(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(
     let threads = super::disputes::of_bill(&state.db, b.id).await?;
     let opt = |v: Option<String>| v.unwrap_or_default();
     let mut out = vec![header.iter().map(|h| h.render(lang)).collect::<Vec<_>>()];
-    for l in rows {
-        let explanation = steps_text(&readable_explanation(&l.explanation)?);
+    for (l, mut explanation) in rows {
+        ltci_shared::text::render_stored_in(&mut explanation, lang);
+        let explanation = steps_text(&explanation);
         let thread = u32::try_from(l.line_no).ok().and_then(|n| threads.get(&n));
+        let (r, mark) = (l.row, l.mark);
         let thread = thread.map(|t| t.iter().map(|d| d.thread_text().render(lang)).collect::<Vec<_>>().join("；"));
         out.push(vec![
             l.line_no.to_string(),
-            l.insured_person_id.to_string(),
-            l.care_mode,
-            l.scheme,
-            opt(l.level.map(|v| v.to_string())),
-            l.service_on.to_string(),
-            l.source,
-            l.source_id.to_string(),
-            opt(l.item),
-            opt(l.times.map(|v| v.to_string())),
-            opt(l.rule),
-            to_yuan(l.claimed_fen).to_string(),
-            to_yuan(l.allowed_fen).to_string(),
-            to_yuan(l.fund_fen).to_string(),
-            opt(l.rejection),
-            to_yuan(l.deducted_fen).to_string(),
-            opt(l.deduction_reason),
+            r.person_id.to_string(),
+            r.care_mode,
+            r.scheme,
+            opt(r.level.map(|v| v.to_string())),
+            r.on.to_string(),
+            r.source,
+            r.source_id.to_string(),
+            opt(r.item),
+            opt(r.times.map(|v| v.to_string())),
+            opt(r.rule),
+            to_yuan(r.claimed_fen).to_string(),
+            to_yuan(r.allowed_fen).to_string(),
+            to_yuan(r.fund_fen).to_string(),
+            opt(r.rejection),
+            to_yuan(mark.deducted_fen).to_string(),
+            opt(mark.deduction_reason),
             explanation,
             opt(thread),
         ]);
@@ -403,14 +395,7 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
     let bounds = crate::care::stays::month_bounds(&b.month)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored month {} unreadable", b.month)))?;
     let now = super::compute::draft_rows(&txn, &inst, bounds, Some(b.id)).await?;
-    let stored: Vec<Row> = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .order_by_asc(bill_line::Column::LineNo)
-        .all(&txn)
-        .await?
-        .iter()
-        .map(Row::of_model)
-        .collect();
+    let stored: Vec<Row> = packs::of_bill(&txn, b.id).await?.into_iter().map(|l| l.row).collect();
     if now != stored {
         return Err(ApiError::conflict_code(codes::STALE_DRAFT, m::stale_draft()));
     }
@@ -432,13 +417,7 @@ pub async fn return_bill(state: &AppState, actor: &Actor, id: Uuid, req: ReturnB
     let txn = state.db.begin().await?;
     let b = find(&txn, actor, id, true).await?;
     expect(&b, BillStatus::Submitted, m::only_submitted_returned())?;
-    bill_line::Entity::update_many()
-        .col_expr(bill_line::Column::DeductedFen, Expr::value(0i64))
-        .col_expr(bill_line::Column::DeductionReason, Expr::value(Option::<String>::None))
-        .col_expr(bill_line::Column::Sampled, Expr::value(false))
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .exec(&txn)
-        .await?;
+    packs::clear_marks(&txn, b.id).await?;
     step(&txn, actor, &b, BillStatus::Draft, vec![(bill::Column::ReturnReason, Expr::value(reason))]).await?;
     audit::commit(txn).await?;
     get(state, actor, id).await

@@ -15,12 +15,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::rows::{Row, rows_of};
-use super::{adjust, bills, disputes, facts, line_store};
+use super::{adjust, bills, disputes, facts, packs};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::care::plans::serving_institution;
 use crate::care::stays::month_bounds;
-use crate::entities::{bill, bill_line, enum_to_db, institution};
+use crate::entities::{bill, enum_to_db, institution};
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::state::AppState;
 
@@ -137,7 +137,7 @@ pub async fn write_in(
     let created = existing.is_none();
     let bill = match existing {
         Some(b) => {
-            bill_line::Entity::delete_many().filter(bill_line::Column::BillId.eq(b.id)).exec(txn).await?;
+            packs::delete(txn, b.id).await?;
             let version = b.version;
             let mut a = b.into_active_model();
             a.line_count = Set(count(rows.len()));
@@ -178,7 +178,7 @@ pub async fn write_in(
         .await
         .map_err(unique_as(|| ApiError::conflict("month", m::bill_being_computed())))?,
     };
-    line_store::insert(txn, bill.id, rows).await?;
+    packs::write(txn, bill.id, rows).await?;
     audit::record(txn, &AuditActor::from(actor), "bill.compute", "bill", bill.id, &["lines", "claimed", "fund_amount"])
         .await?;
     Ok((created, bill))

@@ -8,7 +8,7 @@
 //! change of the facts pays only the difference and never recovers what the dispute decided).
 //! Both sides read the thread on the line; nothing is deleted.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::Utc;
 use ltci_shared::Page;
@@ -27,17 +27,18 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::bills::find;
-use super::rows::{Key, Row};
+use super::packs::{self, Line, Mark};
+use super::rows::{Explanation, Key, Row};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{bill, bill_dispute as dispute, bill_line, enum_from_db, enum_to_db, institution_attachment};
+use crate::entities::{bill, bill_dispute as dispute, enum_from_db, enum_to_db, institution_attachment};
 use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::http::pagination::{PageRequest, try_fetch_page};
 use crate::state::AppState;
 
 /// The most documents a dispute names.
 const MAX_ATTACHMENTS: usize = 10;
-/// The source of a line paying back a deduction (`bill_lines.source`).
+/// The source of a line paying back a deduction (a line's `source`).
 pub const REFUND_SOURCE: &str = "dispute_refund";
 
 fn view(m: dispute::Model, month: &str, line_no: i32) -> ApiResult<BillDispute> {
@@ -81,14 +82,12 @@ async fn views<C: ConnectionTrait>(db: &C, rows: Vec<dispute::Model>) -> ApiResu
         .map(|b| (b.id, b.month))
         .collect();
     let source_ids: Vec<Uuid> = rows.iter().map(|d| d.source_id).collect();
-    let lines: HashMap<(Uuid, Key), i32> = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.is_in(bill_ids))
-        .filter(bill_line::Column::SourceId.is_in(source_ids))
-        .filter(bill_line::Column::AdjustsBillId.is_null())
-        .all(db)
+    let source_ids: HashSet<Uuid> = source_ids.into_iter().collect();
+    let lines: HashMap<(Uuid, Key), i32> = packs::of_bills(db, bill_ids, Some(false))
         .await?
-        .iter()
-        .map(|l| ((l.bill_id, Row::of_model(l).key()), l.line_no))
+        .into_iter()
+        .filter(|l| source_ids.contains(&l.row.source_id))
+        .map(|l| ((l.bill_id, l.row.key()), l.line_no))
         .collect();
     rows.into_iter()
         .map(|d| {
@@ -153,10 +152,10 @@ pub async fn raise(
         institution_id: Set(b.institution_id),
         bill_id: Set(b.id),
         line_no: Set(line.line_no),
-        source: Set(line.source.clone()),
-        source_id: Set(line.source_id),
-        service_on: Set(line.service_on),
-        item: Set(line.item.clone()),
+        source: Set(line.row.source.clone()),
+        source_id: Set(line.row.source_id),
+        service_on: Set(line.row.on),
+        item: Set(line.row.item.clone()),
         kind: Set(enum_to_db(&kind)),
         reason: Set(reason),
         attachment_ids: Set(serde_json::to_string(&req.attachment_ids).map_err(ApiError::internal)?),
@@ -208,19 +207,14 @@ async fn what_it_would_be<C: ConnectionTrait>(
     bill_id: Uuid,
     line_no: u32,
     lock: bool,
-) -> ApiResult<(bill::Model, bill_line::Model, DisputeKind, DisputeStatus)> {
+) -> ApiResult<(bill::Model, Line, DisputeKind, DisputeStatus)> {
     let b = find(db, actor, bill_id, lock).await?;
-    let line = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .filter(bill_line::Column::LineNo.eq(i32::try_from(line_no).unwrap_or(-1)))
-        .one(db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
+    let line = packs::line(db, b.id, line_no).await?.ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
     let status: BillStatus = enum_from_db(&b.status)?;
     let (kind, state_now) = match status {
         BillStatus::Draft => (DisputeKind::Comment, DisputeStatus::Noted),
-        _ if line.deducted_fen > 0 => (DisputeKind::Deduction, DisputeStatus::Open),
-        _ if line.rejection.is_some() => (DisputeKind::Rejection, DisputeStatus::Open),
+        _ if line.mark.deducted_fen > 0 => (DisputeKind::Deduction, DisputeStatus::Open),
+        _ if line.row.rejection.is_some() => (DisputeKind::Rejection, DisputeStatus::Open),
         _ => return Err(ApiError::invalid_field("line_no", "nothing_to_dispute", m::nothing_to_dispute())),
     };
     if kind != DisputeKind::Comment {
@@ -262,11 +256,7 @@ pub async fn answer(state: &AppState, actor: &Actor, id: Uuid, req: AnswerDisput
         ));
     }
     let b = find(&txn, actor, d.bill_id, true).await?;
-    let line = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .filter(bill_line::Column::LineNo.eq(d.line_no))
-        .lock(LockType::Update)
-        .one(&txn)
+    let line = packs::line(&txn, b.id, u32::try_from(d.line_no).unwrap_or(u32::MAX))
         .await?
         .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
     let kind: DisputeKind = enum_from_db(&d.kind)?;
@@ -277,18 +267,18 @@ pub async fn answer(state: &AppState, actor: &Actor, id: Uuid, req: AnswerDisput
             if bill_status != BillStatus::Approved && bill_status != BillStatus::Paid =>
         {
             // Still being audited (or returned): the deduction is lifted on the bill itself.
-            lift_deduction(&txn, &b, line.id).await?;
-            (DisputeStatus::Accepted, Some(line.deducted_fen), Some(DisputeOutcome::Lifted))
+            lift_deduction(&txn, &b, &line).await?;
+            (DisputeStatus::Accepted, Some(line.mark.deducted_fen), Some(DisputeOutcome::Lifted))
         }
         (DisputeDecision::Accept, DisputeKind::Deduction) => {
-            (DisputeStatus::Accepted, Some(line.deducted_fen), Some(DisputeOutcome::NextBill))
+            (DisputeStatus::Accepted, Some(line.mark.deducted_fen), Some(DisputeOutcome::NextBill))
         }
         (DisputeDecision::Accept, _) => {
             let given = req
                 .amount
                 .ok_or_else(|| ApiError::invalid_field("amount", "required", m::dispute_amount_required()))?;
             let fen = to_fen(given).map_err(|e| ApiError::invalid_field("amount", e.code(), e.text()))?;
-            let most = line.claimed_fen.max(line.allowed_fen);
+            let most = line.row.claimed_fen.max(line.row.allowed_fen);
             if fen <= 0 || fen > most {
                 return Err(ApiError::invalid_field("amount", "out_of_range", m::dispute_amount_above(to_yuan(most))));
             }
@@ -311,13 +301,9 @@ pub async fn answer(state: &AppState, actor: &Actor, id: Uuid, req: AnswerDisput
 
 /// Lifts the deduction of a line of a bill still being audited; the bill's version moves, so an
 /// approval that read the bill before cannot post the amount it read.
-async fn lift_deduction<C: ConnectionTrait>(txn: &C, b: &bill::Model, line_id: Uuid) -> ApiResult<()> {
-    bill_line::Entity::update_many()
-        .col_expr(bill_line::Column::DeductedFen, Expr::value(0i64))
-        .col_expr(bill_line::Column::DeductionReason, Expr::value(Option::<String>::None))
-        .filter(bill_line::Column::Id.eq(line_id))
-        .exec(txn)
-        .await?;
+async fn lift_deduction<C: ConnectionTrait>(txn: &C, b: &bill::Model, line: &Line) -> ApiResult<()> {
+    let lifted = Mark { deducted_fen: 0, deduction_reason: None, ..line.mark.clone() };
+    packs::mark(txn, b.id, &BTreeMap::from([(line.line_no, lifted)])).await?;
     let done = bill::Entity::update_many()
         .col_expr(bill::Column::Version, Expr::value(b.version + 1))
         .filter(bill::Column::Id.eq(b.id))
@@ -441,16 +427,21 @@ pub async fn refund_rows<C: ConnectionTrait>(
         .and_where(bill::Column::Status.ne(enum_to_db(&BillStatus::Draft)))
         .to_owned();
     let mut carried: HashMap<Uuid, i64> = HashMap::new();
-    for l in bill_line::Entity::find()
-        .filter(bill_line::Column::Source.eq(REFUND_SOURCE))
-        .filter(bill_line::Column::SourceId.is_in(ids))
-        .filter(bill_line::Column::BillId.in_subquery(not_drafts))
+    let carrying = bill::Entity::find()
+        .select_only()
+        .column(bill::Column::Id)
+        .filter(bill::Column::InstitutionId.eq(institution_id))
+        .filter(bill::Column::Id.in_subquery(not_drafts))
+        .into_tuple::<Uuid>()
         .all(db)
+        .await?;
+    let ids: HashSet<Uuid> = ids.into_iter().collect();
+    for l in packs::of_bills(db, carrying, Some(true))
         .await?
         .into_iter()
-        .filter(|l| Some(l.bill_id) != this_bill)
+        .filter(|l| Some(l.bill_id) != this_bill && l.row.source == REFUND_SOURCE && ids.contains(&l.row.source_id))
     {
-        *carried.entry(l.source_id).or_default() += l.fund_fen;
+        *carried.entry(l.row.source_id).or_default() += l.row.fund_fen;
     }
     let bills: HashMap<Uuid, String> = bill::Entity::find()
         .filter(bill::Column::Id.is_in(accepted.iter().map(|d| d.bill_id)))
@@ -459,29 +450,27 @@ pub async fn refund_rows<C: ConnectionTrait>(
         .into_iter()
         .map(|b| (b.id, b.month))
         .collect();
-    let disputed: HashMap<(Uuid, i32), bill_line::Model> = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.is_in(accepted.iter().map(|d| d.bill_id)))
-        .filter(bill_line::Column::LineNo.is_in(accepted.iter().map(|d| d.line_no)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| ((l.bill_id, l.line_no), l))
-        .collect();
+    let mut disputed: HashMap<(Uuid, i32), Line> = HashMap::new();
+    for d in &accepted {
+        if let Some(l) = packs::line(db, d.bill_id, u32::try_from(d.line_no).unwrap_or(u32::MAX)).await? {
+            disputed.insert((d.bill_id, d.line_no), l);
+        }
+    }
     let mut out = Vec::new();
     for d in accepted {
         let owed = d.amount_fen.unwrap_or(0) - carried.get(&d.id).copied().unwrap_or(0);
-        let Some(line) = disputed.get(&(d.bill_id, d.line_no)) else { continue };
+        let Some(line) = disputed.get(&(d.bill_id, d.line_no)).map(|l| &l.row) else { continue };
         if owed == 0 {
             continue;
         }
         let month = bills.get(&d.bill_id).cloned().unwrap_or_default();
         let step = m::step_dispute_refund(&month, d.line_no, to_yuan(owed));
         out.push(Row {
-            person_id: line.insured_person_id,
+            person_id: line.person_id,
             care_mode: line.care_mode.clone(),
             scheme: line.scheme.clone(),
             level: line.level,
-            on: line.service_on,
+            on: line.on,
             source: REFUND_SOURCE.to_owned(),
             source_id: d.id,
             item: line.item.clone(),
@@ -492,11 +481,13 @@ pub async fn refund_rows<C: ConnectionTrait>(
             allowed_fen: 0,
             fund_fen: owed,
             rejection: None,
-            explanation: json!({
-                "dispute": {"id": d.id, "bill_id": d.bill_id, "month": month, "line_no": d.line_no},
-                "steps": [step.stored_value()],
-            })
-            .to_string(),
+            explanation: Explanation::Written(
+                json!({
+                    "dispute": {"id": d.id, "bill_id": d.bill_id, "month": month, "line_no": d.line_no},
+                    "steps": [step.stored_value()],
+                })
+                .to_string(),
+            ),
             adjusts_bill_id: Some(d.bill_id),
             adjusts_line_no: Some(d.line_no),
         });

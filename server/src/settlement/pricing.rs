@@ -237,11 +237,16 @@ fn price_line(c: &Claim<'_>, explain: bool) -> Priced {
     priced
 }
 
-/// Prices a month's lines, given in their bill order (by beneficiary, then day). `prior` counts
-/// the items delivered before the month in the week the month starts in, per (beneficiary, item,
-/// Monday of the week).
-pub fn price_month(claims: &[Claim<'_>], prior: &HashMap<(Uuid, String, NaiveDate), u32>) -> Vec<Priced> {
-    price(claims, prior, true)
+/// Prices a month's lines, given in their bill order (by beneficiary, then day), with their
+/// explanations if `explain`. `prior` counts the items delivered before the month in the week
+/// the month starts in, per (beneficiary, item, Monday of the week). Every pass is per
+/// beneficiary: one beneficiary's lines priced alone are priced as among the month's.
+pub fn price_month(
+    claims: &[Claim<'_>],
+    prior: &HashMap<(Uuid, String, NaiveDate), u32>,
+    explain: bool,
+) -> Vec<Priced> {
+    price(claims, prior, explain)
 }
 
 /// What the fund pays for each line of a month, as [`price_month`] prices it, without explaining
@@ -474,7 +479,7 @@ max_travel_speed_kmh = 60
     }
 
     fn one(c: Claim<'_>) -> Priced {
-        price_month(&[c], &HashMap::new()).remove(0)
+        price_month(&[c], &HashMap::new(), true).remove(0)
     }
 
     fn paid(lines: &[Priced]) -> Vec<(i64, i64, Option<LineRejection>)> {
@@ -564,7 +569,7 @@ max_travel_speed_kmh = 60
             item(&p, "2026-10-05", "SF-03", 1),
             Claim { person: B, ..item(&p, "2026-10-03", "SF-03", 2) },
         ];
-        let lines = price_month(&claims, &prior);
+        let lines = price_month(&claims, &prior, true);
         assert_eq!(
             paid(&lines),
             [
@@ -586,7 +591,7 @@ max_travel_speed_kmh = 60
             .iter()
             .map(|on| item(&p, on, "SF-03", 1))
             .collect();
-        let lines = price_month(&claims, &HashMap::new());
+        let lines = price_month(&claims, &HashMap::new(), true);
         assert_eq!(
             paid(&lines),
             [(4_000, 3_600, None), (4_000, 3_600, None), (4_000, 2_800, None), (0, 0, Some(LineRejection::OverCap))]
@@ -607,14 +612,15 @@ max_travel_speed_kmh = 60
             item(&capped, "2026-10-05", "SF-03", 1),
             item(&capped, "2026-10-05", "SF-01", 1),
         ];
-        let lines = price_month(&day, &HashMap::new());
+        let lines = price_month(&day, &HashMap::new(), true);
         // 15 + 40 = 55 of which 45 allowed: 15, then 30, then nothing.
         assert_eq!(paid(&lines), [(1_500, 1_350, None), (3_000, 2_700, None), (0, 0, Some(LineRejection::OverCap))]);
         assert!(steps(&lines[1]).contains("daily cap 45.00 less 15.00 allowed earlier that day"));
 
         let family =
             |on: &str| Claim { on: d(on), mode: CareMode::FamilyCare, what: What::FamilyCareDay, ..bed(&p, 0) };
-        let lines = price_month(&[family("2026-10-05"), family("2026-10-05"), family("2026-10-06")], &HashMap::new());
+        let lines =
+            price_month(&[family("2026-10-05"), family("2026-10-05"), family("2026-10-06")], &HashMap::new(), true);
         assert_eq!(paid(&lines), [(3_000, 3_000, None), (0, 0, None), (3_000, 3_000, None)]);
         assert_eq!(lines[0].rule, Some(PaymentBasis::FlatPerDay));
     }
@@ -632,7 +638,7 @@ max_travel_speed_kmh = 60
             Claim { person: B, ..bed(&p, 9_500) },
             Claim { person: B, died_on: Some(d("2026-10-01")), ..bed(&p, 9_500) },
         ];
-        let explained: Vec<i64> = price_month(&claims, &prior).iter().map(|l| l.fund_fen).collect();
+        let explained: Vec<i64> = price_month(&claims, &prior, true).iter().map(|l| l.fund_fen).collect();
         assert_eq!(fund_of_month(&claims, &prior), explained);
         assert!(explained.iter().filter(|f| **f > 0).count() >= 4, "{explained:?}");
         assert!(price(&claims, &prior, false).iter().all(|l| l.explanation.is_null()));

@@ -7,16 +7,18 @@ use ltci_shared::api::settlement::{BillLine, BillStatus, Deduction, SampleReques
 use ltci_shared::messages as m;
 use ltci_shared::money::to_fen;
 use rand::seq::IndexedRandom;
-use sea_orm::sea_query::{Expr, LockType};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
 
-use super::bills::{expect, find, line_view};
+use super::bills::{expect, find, line_views};
+use super::packs::{self, Line, Mark};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
-use crate::entities::{bill, bill_line};
+use crate::entities::bill;
 use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use std::collections::BTreeMap;
 
 /// The most lines drawn for review at once.
 const MAX_SAMPLE: u32 = 500;
@@ -32,32 +34,24 @@ pub async fn sample(state: &AppState, actor: &Actor, id: Uuid, req: SampleReques
     let b = find(&txn, actor, id, true).await?;
     expect(&b, BillStatus::Submitted, m::only_submitted_reviewed())?;
     super::duties::may_audit(&txn, actor, &b).await?;
-    let of_bill = || bill_line::Entity::find().filter(bill_line::Column::BillId.eq(b.id));
-    let drawn =
-        of_bill().filter(bill_line::Column::Sampled.eq(true)).order_by_asc(bill_line::Column::LineNo).all(&txn).await?;
+    let lines = packs::of_bill(&txn, b.id).await?;
+    let drawn: Vec<Line> = lines.iter().filter(|l| l.mark.sampled).cloned().collect();
     if !drawn.is_empty() {
-        return drawn.into_iter().map(line_view).collect();
+        drop(txn);
+        return line_views(&state.db, drawn).await;
     }
-    let paid: Vec<i32> = of_bill()
-        .select_only()
-        .column(bill_line::Column::LineNo)
-        .filter(bill_line::Column::Rejection.is_null())
-        .into_tuple()
-        .all(&txn)
-        .await?;
+    let paid: Vec<&Line> = lines.iter().filter(|l| l.row.rejection.is_none()).collect();
     let size = usize::try_from(req.size).unwrap_or(usize::MAX).min(paid.len());
-    let chosen: Vec<i32> = paid.choose_multiple(&mut rand::rng(), size).copied().collect();
-    bill_line::Entity::update_many()
-        .col_expr(bill_line::Column::Sampled, Expr::value(true))
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .filter(bill_line::Column::LineNo.is_in(chosen))
-        .exec(&txn)
-        .await?;
+    let chosen: BTreeMap<i32, Mark> = paid
+        .choose_multiple(&mut rand::rng(), size)
+        .map(|l| (l.line_no, Mark { sampled: true, ..l.mark.clone() }))
+        .collect();
+    packs::mark(&txn, b.id, &chosen).await?;
     audit::record(&txn, &AuditActor::from(actor), "bill.sample", "bill", b.id, &["sampled"]).await?;
-    let drawn =
-        of_bill().filter(bill_line::Column::Sampled.eq(true)).order_by_asc(bill_line::Column::LineNo).all(&txn).await?;
     audit::commit(txn).await?;
-    drawn.into_iter().map(line_view).collect()
+    let drawn: Vec<Line> =
+        lines.into_iter().filter_map(|l| chosen.get(&l.line_no).map(|m| Line { mark: m.clone(), ..l })).collect();
+    line_views(&state.db, drawn).await
 }
 
 /// Sets the agency's deduction from one line of a submitted bill: at most what the line pays,
@@ -79,29 +73,20 @@ pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req
     let b = find(&txn, actor, id, true).await?;
     expect(&b, BillStatus::Submitted, m::only_submitted_audited())?;
     super::duties::may_audit(&txn, actor, &b).await?;
-    let line = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.eq(b.id))
-        .filter(bill_line::Column::LineNo.eq(i32::try_from(line_no).unwrap_or(-1)))
-        .lock(LockType::Update)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
-    if fen > line.fund_fen {
+    let line = packs::line(&txn, b.id, line_no).await?.ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
+    if fen > line.row.fund_fen {
         return Err(ApiError::invalid_field(
             "amount",
             "out_of_range",
-            m::line_pays(ltci_shared::money::to_yuan(line.fund_fen)),
+            m::line_pays(ltci_shared::money::to_yuan(line.row.fund_fen)),
         ));
     }
-    if line.deducted_fen == fen && line.deduction_reason == reason {
-        return line_view(line);
+    if line.mark.deducted_fen == fen && line.mark.deduction_reason == reason {
+        drop(txn);
+        return one_view(&state.db, line).await;
     }
-    bill_line::Entity::update_many()
-        .col_expr(bill_line::Column::DeductedFen, Expr::value(fen))
-        .col_expr(bill_line::Column::DeductionReason, Expr::value(reason))
-        .filter(bill_line::Column::Id.eq(line.id))
-        .exec(&txn)
-        .await?;
+    let mark = Mark { deducted_fen: fen, deduction_reason: reason, ..line.mark.clone() };
+    packs::mark(&txn, b.id, &BTreeMap::from([(line.line_no, mark.clone())])).await?;
     // The bill's version moves, so an approval that read the bill before this deduction cannot
     // post the amount it read.
     let done = bill::Entity::update_many()
@@ -117,9 +102,10 @@ pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req
         .await?;
     audit::commit(txn).await?;
     tracing::info!(bill_id = %b.id, line_no, at = %Utc::now(), "deduction set");
-    let line = bill_line::Entity::find_by_id(line.id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::not_found(m::thing_bill_line()))?;
-    line_view(line)
+    one_view(&state.db, Line { mark, ..line }).await
+}
+
+/// One line as the API shows it.
+async fn one_view<C: sea_orm::ConnectionTrait>(db: &C, line: Line) -> ApiResult<BillLine> {
+    line_views(db, vec![line]).await?.pop().ok_or_else(|| ApiError::not_found(m::thing_bill_line()))
 }

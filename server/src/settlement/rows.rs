@@ -1,13 +1,15 @@
-//! A bill line as the bill stores it, without its id: what a computation produces, what a draft
-//! holds, and how the two are compared when a draft is submitted.
+//! A bill line as the bill stores it, without its number: what a computation produces, what a
+//! draft holds, and how the two are compared when a draft is submitted.
 
 use chrono::NaiveDate;
-use sea_orm::Set;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::facts::Facts;
-use super::pricing::{Claim, price_month};
-use crate::entities::{bill_line, enum_to_db};
+use super::pricing::{Claim, Policy, What, price_month, week_of};
+use crate::entities::{enum_from_db, enum_to_db};
+use serde_json::Value;
+use std::collections::HashMap;
 
 /// The stored content of one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,9 +29,35 @@ pub struct Row {
     pub allowed_fen: i64,
     pub fund_fen: i64,
     pub rejection: Option<String>,
-    pub explanation: String,
+    pub explanation: Explanation,
     pub adjusts_bill_id: Option<Uuid>,
     pub adjusts_line_no: Option<i32>,
+}
+
+/// How a line explains itself (计算说明).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Explanation {
+    /// Priced from the facts: the facts of its day not otherwise on the line, from which the
+    /// pricing explains it again on read, under its policy version (`packs::explained`).
+    Facts(Inputs),
+    /// Written out (JSON): adjustments, refunds, and the lines stored before lines were packed.
+    Written(String),
+}
+
+/// The facts a line was priced from beyond its own columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inputs {
+    /// The hospital's tier, for a hospital ward.
+    pub tier: Option<u8>,
+    pub hospitalised: bool,
+    pub died_on: Option<NaiveDate>,
+    /// A confirmed monitoring finding refused the service.
+    pub refused_by_finding: bool,
+    /// For a visit item: the visit was verified, or which finding blocks the item.
+    pub verified: bool,
+    pub blocked_by: Option<String>,
+    /// For a visit item: how many were delivered in its week before the month.
+    pub prior: Option<u32>,
 }
 
 /// What identifies the care a line bills across computations: source, its id, day and item.
@@ -40,87 +68,115 @@ impl Row {
         (self.source.clone(), self.source_id, self.on, self.item.clone())
     }
 
-    pub fn of_model(m: &bill_line::Model) -> Row {
-        Row {
-            person_id: m.insured_person_id,
-            care_mode: m.care_mode.clone(),
-            scheme: m.scheme.clone(),
-            level: m.level,
-            on: m.service_on,
-            source: m.source.clone(),
-            source_id: m.source_id,
-            item: m.item.clone(),
-            times: m.times,
-            policy_version_id: m.policy_version_id,
-            rule: m.rule.clone(),
-            claimed_fen: m.claimed_fen,
-            allowed_fen: m.allowed_fen,
-            fund_fen: m.fund_fen,
-            rejection: m.rejection.clone(),
-            explanation: m.explanation.clone(),
-            adjusts_bill_id: m.adjusts_bill_id,
-            adjusts_line_no: m.adjusts_line_no,
-        }
-    }
-
-    /// The row as line `line_no` of `bill_id`, not deducted, not sampled.
-    pub fn into_active(self, bill_id: Uuid, line_no: i32) -> bill_line::ActiveModel {
-        bill_line::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            bill_id: Set(bill_id),
-            line_no: Set(line_no),
-            insured_person_id: Set(self.person_id),
-            care_mode: Set(self.care_mode),
-            scheme: Set(self.scheme),
-            level: Set(self.level),
-            service_on: Set(self.on),
-            source: Set(self.source),
-            source_id: Set(self.source_id),
-            item: Set(self.item),
-            times: Set(self.times),
-            policy_version_id: Set(self.policy_version_id),
-            rule: Set(self.rule),
-            claimed_fen: Set(self.claimed_fen),
-            allowed_fen: Set(self.allowed_fen),
-            fund_fen: Set(self.fund_fen),
-            rejection: Set(self.rejection),
-            deducted_fen: Set(0),
-            deduction_reason: Set(None),
-            sampled: Set(false),
-            adjusts_bill_id: Set(self.adjusts_bill_id),
-            adjusts_line_no: Set(self.adjusts_line_no),
-            explanation: Set(self.explanation),
-        }
+    /// The facts the line was priced from, under `policy` (its version), for pricing it again:
+    /// `None` for a line whose explanation is written out.
+    pub fn claim<'a>(&self, policy: Option<&'a Policy>) -> Option<Claim<'a>> {
+        let Explanation::Facts(i) = &self.explanation else { return None };
+        let what = match (self.source.as_str(), &self.item) {
+            ("stay", _) => What::BedDay { charged_fen: self.claimed_fen },
+            ("visit", Some(code)) => What::VisitItem {
+                code: code.clone(),
+                times: self.times.and_then(|t| u32::try_from(t).ok()).unwrap_or(0),
+                verified: i.verified,
+                blocked_by: i.blocked_by.clone(),
+            },
+            ("family_care", _) => What::FamilyCareDay,
+            _ => return None,
+        };
+        Some(Claim {
+            person: self.person_id,
+            on: self.on,
+            mode: enum_from_db(&self.care_mode).ok()?,
+            scheme: enum_from_db(&self.scheme).ok()?,
+            tier: i.tier,
+            level: self.level.and_then(|l| u8::try_from(l).ok()),
+            hospitalised: i.hospitalised,
+            died_on: i.died_on,
+            refused_by_finding: i.refused_by_finding,
+            policy,
+            what,
+        })
     }
 }
 
 /// The month's lines priced, in the bill's order.
 pub fn rows_of(facts: &Facts) -> Vec<Row> {
+    rows_explained(facts, false).into_iter().map(|(row, _)| row).collect()
+}
+
+/// The month's lines priced, in the bill's order, each with its explanation (stored form) if
+/// `explain`.
+pub fn rows_explained(facts: &Facts, explain: bool) -> Vec<(Row, Value)> {
     let claims: Vec<Claim<'_>> = facts.lines.iter().map(|l| facts.claim(l)).collect();
-    let priced = price_month(&claims, &facts.prior);
+    let priced = price_month(&claims, &facts.prior, explain);
     facts
         .lines
         .iter()
+        .zip(claims.iter())
         .zip(priced)
-        .map(|(l, p)| Row {
-            person_id: l.person_id,
-            care_mode: enum_to_db(&l.mode),
-            scheme: enum_to_db(&facts.scheme(l.person_id)),
-            level: facts.level(l).map(i32::from),
-            on: l.on,
-            source: l.source.code().into(),
-            source_id: l.source_id,
-            item: l.item().map(|(code, _)| code.to_string()),
-            times: l.item().map(|(_, times)| i32::try_from(times).unwrap_or(i32::MAX)),
-            policy_version_id: p.policy_version_id,
-            rule: p.rule.map(|r| enum_to_db(&r)),
-            claimed_fen: p.claimed_fen,
-            allowed_fen: p.allowed_fen,
-            fund_fen: p.fund_fen,
-            rejection: p.rejection.map(|r| enum_to_db(&r)),
-            explanation: p.explanation.to_string(),
-            adjusts_bill_id: None,
-            adjusts_line_no: None,
+        .map(|((l, c), p)| {
+            (
+                Row {
+                    person_id: l.person_id,
+                    care_mode: enum_to_db(&l.mode),
+                    scheme: enum_to_db(&facts.scheme(l.person_id)),
+                    level: facts.level(l).map(i32::from),
+                    on: l.on,
+                    source: l.source.code().into(),
+                    source_id: l.source_id,
+                    item: l.item().map(|(code, _)| code.to_string()),
+                    times: l.item().map(|(_, times)| i32::try_from(times).unwrap_or(i32::MAX)),
+                    policy_version_id: p.policy_version_id,
+                    rule: p.rule.map(|r| enum_to_db(&r)),
+                    claimed_fen: p.claimed_fen,
+                    allowed_fen: p.allowed_fen,
+                    fund_fen: p.fund_fen,
+                    rejection: p.rejection.map(|r| enum_to_db(&r)),
+                    explanation: Explanation::Facts(Inputs {
+                        tier: c.tier,
+                        hospitalised: c.hospitalised,
+                        died_on: c.died_on,
+                        refused_by_finding: c.refused_by_finding,
+                        verified: matches!(c.what, What::VisitItem { verified: true, .. }),
+                        blocked_by: match &c.what {
+                            What::VisitItem { blocked_by, .. } => blocked_by.clone(),
+                            _ => None,
+                        },
+                        prior: l.item().and_then(|(code, _)| {
+                            facts.prior.get(&(l.person_id, code.to_string(), week_of(l.on))).copied()
+                        }),
+                    }),
+                    adjusts_bill_id: None,
+                    adjusts_line_no: None,
+                },
+                p.explanation,
+            )
         })
         .collect()
+}
+
+/// The explanations (stored form) of lines priced from their facts, priced again under their
+/// policy versions (`policies`, by id): the steps they had when their bill was computed. `rows`
+/// holds, in bill order, every line of the beneficiaries concerned in one bill; a line written
+/// out answers `None`.
+pub fn explain(rows: &[&Row], policies: &HashMap<Uuid, Policy>) -> Vec<Option<Value>> {
+    let mut prior = HashMap::new();
+    let mut claims = Vec::new();
+    let mut at = Vec::with_capacity(rows.len());
+    for r in rows {
+        let policy = r.policy_version_id.and_then(|id| policies.get(&id));
+        match r.claim(policy) {
+            Some(c) => {
+                if let (Explanation::Facts(Inputs { prior: Some(n), .. }), Some(code)) = (&r.explanation, &r.item) {
+                    prior.insert((r.person_id, code.clone(), week_of(r.on)), *n);
+                }
+                at.push(Some(claims.len()));
+                claims.push(c);
+            }
+            None => at.push(None),
+        }
+    }
+    let mut priced: Vec<Option<Value>> =
+        price_month(&claims, &prior, true).into_iter().map(|p| Some(p.explanation)).collect();
+    at.into_iter().map(|i| i.and_then(|i| priced[i].take())).collect()
 }

@@ -22,7 +22,7 @@ use super::facts;
 use super::pricing::{Policy, fund_of_month};
 use crate::auth::{Actor, Permission};
 use crate::care::stays::month_bounds;
-use crate::entities::{bill, bill_line, enum_from_db, enum_to_db, institution};
+use crate::entities::{bill, bill_line_pack as pack, enum_from_db, enum_to_db, institution};
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::state::AppState;
 
@@ -201,17 +201,17 @@ async fn paid(
         .into_iter()
         .map(|b| (b.id, (b.month, b.institution_id)))
         .collect();
-    let sums: Vec<(Uuid, String, String, Option<i64>)> = bill_line::Entity::find()
+    let sums: Vec<(Uuid, String, String, Option<i64>)> = pack::Entity::find()
         .select_only()
-        .column(bill_line::Column::BillId)
-        .column(bill_line::Column::CareMode)
-        .column(bill_line::Column::Scheme)
-        .column_as(Expr::cust("CAST(SUM(bill_lines.fund_fen - bill_lines.deducted_fen) AS BIGINT)"), "paid")
-        .filter(bill_line::Column::BillId.is_in(bills.keys().copied()))
-        .filter(bill_line::Column::AdjustsBillId.is_null())
-        .group_by(bill_line::Column::BillId)
-        .group_by(bill_line::Column::CareMode)
-        .group_by(bill_line::Column::Scheme)
+        .column(pack::Column::BillId)
+        .column(pack::Column::CareMode)
+        .column(pack::Column::Scheme)
+        .column_as(Expr::cust("CAST(SUM(bill_line_packs.fund_fen - bill_line_packs.deducted_fen) AS BIGINT)"), "paid")
+        .filter(pack::Column::BillId.is_in(bills.keys().copied()))
+        .filter(pack::Column::Adjustments.eq(false))
+        .group_by(pack::Column::BillId)
+        .group_by(pack::Column::CareMode)
+        .group_by(pack::Column::Scheme)
         .into_tuple()
         .all(&state.db)
         .await?;

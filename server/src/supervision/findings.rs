@@ -5,7 +5,7 @@
 //! the reason, recovered by the next bill where the bill was approved, refused when a draft is
 //! computed — and records a violation for the institution's next evaluation.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
 use ltci_shared::Page;
@@ -26,10 +26,11 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
-use crate::entities::{bill, bill_line, enum_from_db, enum_to_db, finding, finding_record, institution_violation};
+use crate::entities::{bill, enum_from_db, enum_to_db, finding, finding_record, institution_violation};
 use crate::fields::check_paragraph;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::pagination::{PageRequest, fetch_page};
+use crate::settlement::packs::Mark;
 use crate::state::AppState;
 use crate::supervision::analysis::rules::Source;
 
@@ -297,31 +298,26 @@ async fn refuse_affected<C: ConnectionTrait>(
         .collect();
     let wanted: HashSet<(String, Uuid, NaiveDate)> =
         affected.iter().map(|r| (r.source.clone(), r.source_id, r.service_on)).collect();
-    let lines = bill_line::Entity::find()
-        .filter(bill_line::Column::BillId.is_in(bills.keys().copied()))
-        .filter(bill_line::Column::SourceId.is_in(wanted.iter().map(|(_, id, _)| *id).collect::<HashSet<_>>()))
-        .filter(bill_line::Column::AdjustsBillId.is_null())
-        .all(db)
-        .await?;
+    let lines = crate::settlement::packs::of_bills(db, bills.keys().copied(), Some(false)).await?;
     let reason = m::finding_deduction(rule.text().zh()).zh();
     let (mut deducted, mut recovered) = (0, 0);
-    let mut touched: HashSet<Uuid> = HashSet::new();
-    for l in lines.iter().filter(|l| wanted.contains(&(l.source.clone(), l.source_id, l.service_on))) {
+    let mut marks: HashMap<Uuid, BTreeMap<i32, Mark>> = HashMap::new();
+    for l in lines.iter().filter(|l| wanted.contains(&(l.row.source.clone(), l.row.source_id, l.row.on))) {
         let Some(b) = bills.get(&l.bill_id) else { continue };
+        let (fund, already) = (l.row.fund_fen, l.mark.deducted_fen);
         if b.status == enum_to_db(&BillStatus::Submitted) {
-            if l.fund_fen > l.deducted_fen {
-                deducted += l.fund_fen - l.deducted_fen;
-                bill_line::Entity::update_many()
-                    .col_expr(bill_line::Column::DeductedFen, Expr::value(l.fund_fen))
-                    .col_expr(bill_line::Column::DeductionReason, Expr::value(reason.clone()))
-                    .filter(bill_line::Column::Id.eq(l.id))
-                    .exec(db)
-                    .await?;
-                touched.insert(b.id);
+            if fund > already {
+                deducted += fund - already;
+                let mark = Mark { deducted_fen: fund, deduction_reason: Some(reason.clone()), ..l.mark.clone() };
+                marks.entry(b.id).or_default().insert(l.line_no, mark);
             }
         } else {
-            recovered += l.fund_fen - l.deducted_fen;
+            recovered += fund - already;
         }
+    }
+    let touched: Vec<Uuid> = marks.keys().copied().collect();
+    for (bill_id, marks) in &marks {
+        crate::settlement::packs::mark(db, *bill_id, marks).await?;
     }
     for id in touched {
         // The bill's version moves, so an approval that read it before cannot post the amount read.
