@@ -186,6 +186,22 @@ fn problems(e: &ApiError, lang: Lang) {
     }
 }
 
+/// `ltci-server bill-lines MONTH --as USER`: the lines as CSV on standard output.
+pub async fn bill_lines(config: Config, month: &str, username: &str) -> anyhow::Result<ExitCode> {
+    let lang = config.language();
+    let conn = db::connect_current(&config).await?;
+    let actor = Actor::for_command_line(&conn, username).await?;
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    match crate::settlement::month_lines::write(&conn, &actor, month, out).await {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("{}", e.message().render(lang));
+            problems(&e, lang);
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
 /// `ltci-server month-end MONTH --as USERNAME`: a progress bar, one line per institution, then the
 /// run's summary — institutions by outcome, lines, amounts, lines not paid by reason.
 pub async fn month_end(config: Config, month: String, username: &str) -> anyhow::Result<ExitCode> {

@@ -98,6 +98,13 @@ enum Command {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
+    /// Every line of the bills of MONTH (`YYYY-MM`) the user may read, as CSV on standard output:
+    /// codes as stored, amounts in fen (docs/settlement.md).
+    BillLines {
+        month: String,
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
     /// The policy what-if (政策测算, docs/policy.md): the facts of the months FROM to TO
     /// (`YYYY-MM`, over) priced again under the draft document POLICY from its effective date —
     /// nothing written — with a progress bar; prints each month, now against the draft, and each
@@ -243,6 +250,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             return import_policy(&cli.config, &file, &as_user).await;
         }
         Command::MonthEnd { month, as_user } => return cli::month_end(cli.config, month, &as_user).await,
+        Command::BillLines { month, as_user } => return cli::bill_lines(cli.config, &month, &as_user).await,
         Command::Monitor { month, as_user } => return cli::monitor(cli.config, month, &as_user).await,
         Command::WhatIf { policy, from, to, as_user, csv } => {
             return cli::what_if(cli.config, &policy, from, to, &as_user, csv.as_deref()).await;

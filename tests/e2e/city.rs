@@ -11,7 +11,7 @@ use ltci_server::care::stays::month_bounds;
 use ltci_server::demo::city::{self, CityOptions, CityReport};
 use ltci_server::entities::{certificate, institution, insured_person, visit};
 use ltci_server::settlement::rows::rows_explained;
-use ltci_server::settlement::{facts, packs};
+use ltci_server::settlement::{facts, month_lines, packs};
 use ltci_server::supervision::analysis;
 use ltci_shared::api::care::{EventBatch, EventOutcome, VisitEvent, VisitFilter, VisitState};
 use ltci_shared::api::registry::{InsuredPersonFilter, PersonStatus};
@@ -173,6 +173,14 @@ async fn a_generated_city_is_brought_in_served_and_billed(app: TestApp) {
             assert_eq!((row, x), (&line.row, y), "line {} of {}", line.line_no, b.id);
         }
     }
+    // `ltci-server bill-lines`: every line of the month's bills, a row each.
+    let officer = Actor::for_command_line(&app.db, "admin_a").await.expect("officer");
+    let mut csv = Vec::new();
+    let written = month_lines::write(&app.db, &officer, &bills[0].month, &mut csv).await.expect("lines");
+    assert_eq!(written, bills.iter().map(|b| u64::from(b.line_count)).sum::<u64>());
+    assert_eq!(String::from_utf8(csv).expect("utf-8").lines().count() as u64, written + 1);
+    let wrong = month_lines::write(&app.db, &officer, "2026-13", Vec::new()).await.expect_err("no such month");
+    assert_eq!(wrong.details().keys().map(String::as_str).collect::<Vec<_>>(), ["month"]);
 
     // Built again: every import finds its lines there, every stage writes nothing.
     let again = build(&app, &options).await;

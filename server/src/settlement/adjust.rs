@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::facts;
 use super::packs::{self, Line};
-use super::rows::{Explanation, Key, Row, rows_explained};
+use super::rows::{Explanation, Key, Row, rows_explained, rows_of};
 use crate::care::stays::month_bounds;
 use crate::entities::{bill, enum_to_db};
 use crate::http::error::ApiResult;
@@ -134,8 +134,7 @@ pub async fn rows<C: ConnectionTrait>(
     for b in bills {
         let Some(bounds) = month_bounds(&b.month) else { continue };
         let facts = facts::read(db, region_id, institution_id, tier, bounds, b.approved_at).await?;
-        let (now, explanations): (Vec<Row>, Vec<Value>) = rows_explained(&facts, true).into_iter().unzip();
-        let explanations: HashMap<Key, Value> = now.iter().map(Row::key).zip(explanations).collect();
+        let now = rows_of(&facts);
         let own: Vec<Line> = packs::of_bills(db, [b.id], Some(false))
             .await?
             .into_iter()
@@ -149,6 +148,13 @@ pub async fn rows<C: ConnectionTrait>(
             *earlier.entry(l.row.key()).or_insert(0) += l.row.fund_fen;
         }
         let floors = floors.get(&b.id).unwrap_or(&none);
+        let unexplained = deltas(b.id, &b.month, &settled, &deducted, &earlier, &now, &HashMap::new(), floors);
+        if unexplained.is_empty() {
+            continue;
+        }
+        // Something changed: priced again with the explanations the adjustments carry.
+        let (now, explanations): (Vec<Row>, Vec<Value>) = rows_explained(&facts, true).into_iter().unzip();
+        let explanations: HashMap<Key, Value> = now.iter().map(Row::key).zip(explanations).collect();
         out.extend(deltas(b.id, &b.month, &settled, &deducted, &earlier, &now, &explanations, floors));
     }
     Ok(out)

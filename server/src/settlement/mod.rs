@@ -11,6 +11,7 @@ pub mod disputes;
 pub mod duties;
 pub mod facts;
 pub mod month_end;
+pub mod month_lines;
 pub mod packs;
 pub mod person_lines;
 pub mod pricing;
