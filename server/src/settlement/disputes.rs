@@ -27,7 +27,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::bills::find;
-use super::packs::{self, Line, Mark};
+use super::packs::{self, Line, Marking};
 use super::rows::{Explanation, Key, Row};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission, scope};
@@ -302,7 +302,7 @@ pub async fn answer(state: &AppState, actor: &Actor, id: Uuid, req: AnswerDisput
 /// Lifts the deduction of a line of a bill still being audited; the bill's version moves, so an
 /// approval that read the bill before cannot post the amount it read.
 async fn lift_deduction<C: ConnectionTrait>(txn: &C, b: &bill::Model, line: &Line) -> ApiResult<()> {
-    let lifted = Mark { deducted_fen: 0, deduction_reason: None, ..line.mark.clone() };
+    let lifted = Marking::Deduction { fen: 0, reason: None };
     packs::mark(txn, b.id, &BTreeMap::from([(line.line_no, lifted)])).await?;
     let done = bill::Entity::update_many()
         .col_expr(bill::Column::Version, Expr::value(b.version + 1))

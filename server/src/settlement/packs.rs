@@ -419,9 +419,32 @@ pub async fn line<C: ConnectionTrait>(db: &C, bill_id: Uuid, line_no: u32) -> Ap
     Ok(lines_of(&p)?.into_iter().find(|l| l.line_no == n))
 }
 
-/// Sets the audit's marks of lines of a bill (by number), each pack holding one rewritten under
-/// a lock. A number the bill does not have is skipped.
-pub async fn mark<C: ConnectionTrait>(db: &C, bill_id: Uuid, marks: &BTreeMap<i32, Mark>) -> ApiResult<()> {
+/// A change of the audit's marks of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Marking {
+    /// Drawn for manual review.
+    Sampled,
+    /// The deduction set (`0` and no reason take it back).
+    Deduction { fen: i64, reason: Option<String> },
+}
+
+impl Marking {
+    /// `mark` changed.
+    pub fn applied(&self, mut mark: Mark) -> Mark {
+        match self {
+            Marking::Sampled => mark.sampled = true,
+            Marking::Deduction { fen, reason } => {
+                mark.deducted_fen = *fen;
+                mark.deduction_reason = reason.clone();
+            }
+        }
+        mark
+    }
+}
+
+/// Changes the audit's marks of lines of a bill (by number), applied to each line as its pack is
+/// read under a lock and written back. A number the bill does not have is skipped.
+pub async fn mark<C: ConnectionTrait>(db: &C, bill_id: Uuid, marks: &BTreeMap<i32, Marking>) -> ApiResult<()> {
     let packs: Vec<pack::Model> = if marks.len() == 1 {
         let (n, _) = marks.iter().next().expect("one mark");
         pack_with(db, bill_id, *n, true).await?.into_iter().collect()
@@ -437,11 +460,10 @@ pub async fn mark<C: ConnectionTrait>(db: &C, bill_id: Uuid, marks: &BTreeMap<i3
         let mut lines = lines_of(&p)?;
         let mut changed = false;
         for l in &mut lines {
-            if let Some(m) = marks.get(&l.line_no)
-                && *m != l.mark
-            {
-                l.mark = m.clone();
-                changed = true;
+            if let Some(m) = marks.get(&l.line_no) {
+                let next = m.applied(l.mark.clone());
+                changed |= next != l.mark;
+                l.mark = next;
             }
         }
         if changed {

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use uuid::Uuid;
 
 use super::bills::{expect, find, line_views};
-use super::packs::{self, Line, Mark};
+use super::packs::{self, Line, Marking};
 use crate::audit::{self, AuditActor};
 use crate::auth::{Actor, Permission};
 use crate::entities::bill;
@@ -42,15 +42,15 @@ pub async fn sample(state: &AppState, actor: &Actor, id: Uuid, req: SampleReques
     }
     let paid: Vec<&Line> = lines.iter().filter(|l| l.row.rejection.is_none()).collect();
     let size = usize::try_from(req.size).unwrap_or(usize::MAX).min(paid.len());
-    let chosen: BTreeMap<i32, Mark> = paid
-        .choose_multiple(&mut rand::rng(), size)
-        .map(|l| (l.line_no, Mark { sampled: true, ..l.mark.clone() }))
-        .collect();
+    let chosen: BTreeMap<i32, Marking> =
+        paid.choose_multiple(&mut rand::rng(), size).map(|l| (l.line_no, Marking::Sampled)).collect();
     packs::mark(&txn, b.id, &chosen).await?;
     audit::record(&txn, &AuditActor::from(actor), "bill.sample", "bill", b.id, &["sampled"]).await?;
     audit::commit(txn).await?;
-    let drawn: Vec<Line> =
-        lines.into_iter().filter_map(|l| chosen.get(&l.line_no).map(|m| Line { mark: m.clone(), ..l })).collect();
+    let drawn: Vec<Line> = lines
+        .into_iter()
+        .filter_map(|l| chosen.get(&l.line_no).map(|m| Line { mark: m.applied(l.mark.clone()), ..l }))
+        .collect();
     line_views(&state.db, drawn).await
 }
 
@@ -85,8 +85,9 @@ pub async fn deduct(state: &AppState, actor: &Actor, id: Uuid, line_no: u32, req
         drop(txn);
         return one_view(&state.db, line).await;
     }
-    let mark = Mark { deducted_fen: fen, deduction_reason: reason, ..line.mark.clone() };
-    packs::mark(&txn, b.id, &BTreeMap::from([(line.line_no, mark.clone())])).await?;
+    let deduction = Marking::Deduction { fen, reason };
+    let mark = deduction.applied(line.mark.clone());
+    packs::mark(&txn, b.id, &BTreeMap::from([(line.line_no, deduction)])).await?;
     // The bill's version moves, so an approval that read the bill before this deduction cannot
     // post the amount it read.
     let done = bill::Entity::update_many()

@@ -30,7 +30,7 @@ use crate::entities::{bill, enum_from_db, enum_to_db, finding, finding_record, i
 use crate::fields::check_paragraph;
 use crate::http::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::pagination::{PageRequest, fetch_page};
-use crate::settlement::packs::Mark;
+use crate::settlement::packs::Marking;
 use crate::state::AppState;
 use crate::supervision::analysis::rules::Source;
 
@@ -301,15 +301,15 @@ async fn refuse_affected<C: ConnectionTrait>(
     let lines = crate::settlement::packs::of_bills(db, bills.keys().copied(), Some(false)).await?;
     let reason = m::finding_deduction(rule.text().zh()).zh();
     let (mut deducted, mut recovered) = (0, 0);
-    let mut marks: HashMap<Uuid, BTreeMap<i32, Mark>> = HashMap::new();
+    let mut marks: HashMap<Uuid, BTreeMap<i32, Marking>> = HashMap::new();
     for l in lines.iter().filter(|l| wanted.contains(&(l.row.source.clone(), l.row.source_id, l.row.on))) {
         let Some(b) = bills.get(&l.bill_id) else { continue };
         let (fund, already) = (l.row.fund_fen, l.mark.deducted_fen);
         if b.status == enum_to_db(&BillStatus::Submitted) {
             if fund > already {
                 deducted += fund - already;
-                let mark = Mark { deducted_fen: fund, deduction_reason: Some(reason.clone()), ..l.mark.clone() };
-                marks.entry(b.id).or_default().insert(l.line_no, mark);
+                let deduction = Marking::Deduction { fen: fund, reason: Some(reason.clone()) };
+                marks.entry(b.id).or_default().insert(l.line_no, deduction);
             }
         } else {
             recovered += fund - already;
