@@ -163,6 +163,7 @@ crate::catalogue! {
     ui_month() = "结算月份" / "Month";
     ui_bills() = "结算单" / "Bills";
     ui_lines() = "明细条数" / "Lines";
+    ui_bill_lines_heading() = "结算明细" / "Lines";
     ui_rejected_lines() = "拒付条数" / "Rejected";
     ui_claimed() = "申报金额" / "Claimed";
     ui_allowed() = "核定金额" / "Allowed";

@@ -516,7 +516,7 @@ pub(super) async fn render_bill(state: &AppState, ctx: &Ctx, id: Uuid, q: &BillQ
             }
         }
         {super::disputes::section(ctx, &threads, &who_wrote, &notice)}
-        h2 { {m::ui_lines().render(l)} }
+        h2 { {m::ui_bill_lines_heading().render(l)} }
         form { class: "filters no-print", method: "get", action: "/settlements/{b.id}",
             div { class: "field",
                 label { r#for: "f-rejection", {m::ui_rejection().render(l)} }
