@@ -157,7 +157,7 @@ fn corrupt(what: &str) -> ApiError {
 
 /// The run `lines` (consecutive, of one beneficiary, care mode and scheme, all adjustments or
 /// none) as one pack of `bill_id`.
-fn pack_of(bill_id: Uuid, lines: &[Line]) -> pack::Model {
+fn pack_of(bill_id: Uuid, lines: &[Line]) -> ApiResult<pack::Model> {
     let first = &lines[0];
     let base = days(first.row.on);
     let mut i = Interned::default();
@@ -199,9 +199,9 @@ fn pack_of(bill_id: Uuid, lines: &[Line]) -> pack::Model {
     }
     let mut bytes = vec![FORMAT];
     let body = Packed { base, texts: i.texts, ids: i.ids, lines: packed };
-    bytes.extend(postcard::to_stdvec(&body).unwrap_or_default());
+    bytes.extend(postcard::to_stdvec(&body).map_err(|e| ApiError::internal(anyhow::anyhow!(e)))?);
     let sum = |f: fn(&Line) -> i64| lines.iter().map(f).sum::<i64>();
-    pack::Model {
+    Ok(pack::Model {
         bill_id,
         first_line_no: first.line_no,
         line_count: i32::try_from(lines.len()).unwrap_or(i32::MAX),
@@ -215,12 +215,12 @@ fn pack_of(bill_id: Uuid, lines: &[Line]) -> pack::Model {
         deducted_fen: sum(|l| l.mark.deducted_fen),
         rejected_lines: i32::try_from(lines.iter().filter(|l| l.row.rejection.is_some()).count()).unwrap_or(0),
         lines: bytes,
-    }
+    })
 }
 
 /// The lines of a bill, in order, as packs: one per run of one beneficiary, care mode and
 /// scheme, adjustments apart.
-fn packs_of(bill_id: Uuid, lines: &[Line]) -> Vec<pack::Model> {
+fn packs_of(bill_id: Uuid, lines: &[Line]) -> ApiResult<Vec<pack::Model>> {
     fn run(l: &Line) -> (Uuid, &str, &str, bool) {
         (l.row.person_id, &l.row.care_mode, &l.row.scheme, l.row.adjusts_bill_id.is_some())
     }
@@ -332,7 +332,7 @@ pub async fn write<C: ConnectionTrait>(db: &C, bill_id: Uuid, rows: Vec<Row>) ->
         .enumerate()
         .map(|(k, row)| Line { bill_id, line_no: i32::try_from(k + 1).unwrap_or(i32::MAX), row, mark: Mark::default() })
         .collect();
-    for chunk in packs_of(bill_id, &lines).chunks(CHUNK) {
+    for chunk in packs_of(bill_id, &lines)?.chunks(CHUNK) {
         let models: Vec<pack::ActiveModel> = chunk.iter().cloned().map(Into::into).collect();
         pack::Entity::insert_many(models).exec(db).await?;
     }
@@ -491,7 +491,7 @@ pub async fn clear_marks<C: ConnectionTrait>(db: &C, bill_id: Uuid) -> ApiResult
 
 /// Writes a pack's lines back with their marks changed.
 async fn rewrite<C: ConnectionTrait>(db: &C, p: &pack::Model, lines: &[Line]) -> ApiResult<()> {
-    let new = pack_of(p.bill_id, lines);
+    let new = pack_of(p.bill_id, lines)?;
     pack::Entity::update_many()
         .col_expr(pack::Column::Lines, Expr::value(new.lines))
         .col_expr(pack::Column::DeductedFen, Expr::value(new.deducted_fen))
@@ -597,7 +597,7 @@ mod tests {
             .enumerate()
             .map(|(k, r)| Line { bill_id: bill, line_no: k as i32 + 1, row: r.clone(), mark: Mark::default() })
             .collect();
-        let packs = packs_of(bill, &lines);
+        let packs = packs_of(bill, &lines).expect("packed");
         let runs: Vec<(i32, i32, bool)> =
             packs.iter().map(|p| (p.first_line_no, p.line_count, p.adjustments)).collect();
         assert_eq!(runs, [(1, 30, false), (31, 1, false), (32, 3, false), (35, 1, true)]);
