@@ -135,11 +135,8 @@ pub async fn rows<C: ConnectionTrait>(
         let Some(bounds) = month_bounds(&b.month) else { continue };
         let facts = facts::read(db, region_id, institution_id, tier, bounds, b.approved_at).await?;
         let now = rows_of(&facts);
-        let own: Vec<Line> = packs::of_bills(db, [b.id], Some(false))
-            .await?
-            .into_iter()
-            .filter(|l| l.row.adjusts_bill_id.is_none())
-            .collect();
+        // The bill's own lines: its runs that adjust nothing.
+        let own: Vec<Line> = packs::of_bills(db, [b.id], Some(false)).await?;
         let settled: Vec<(i32, Row)> = own.iter().map(|l| (l.line_no, l.row.clone())).collect();
         let deducted: HashMap<Key, i64> =
             own.iter().filter(|l| l.mark.deducted_fen > 0).map(|l| (l.row.key(), l.mark.deducted_fen)).collect();

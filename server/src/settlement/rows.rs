@@ -2,10 +2,9 @@
 //! draft holds, and how the two are compared when a draft is submitted.
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::facts::Facts;
+use super::facts::{Facts, Source};
 use super::pricing::{Claim, Policy, What, price_month, week_of};
 use crate::entities::{enum_from_db, enum_to_db};
 use serde_json::Value;
@@ -45,7 +44,7 @@ pub enum Explanation {
 }
 
 /// The facts a line was priced from beyond its own columns.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Inputs {
     /// The hospital's tier, for a hospital ward.
     pub tier: Option<u8>,
@@ -72,15 +71,16 @@ impl Row {
     /// `None` for a line whose explanation is written out.
     pub fn claim<'a>(&self, policy: Option<&'a Policy>) -> Option<Claim<'a>> {
         let Explanation::Facts(i) = &self.explanation else { return None };
-        let what = match (self.source.as_str(), &self.item) {
-            ("stay", _) => What::BedDay { charged_fen: self.claimed_fen },
-            ("visit", Some(code)) => What::VisitItem {
+        let source = self.source.as_str();
+        let what = match &self.item {
+            _ if source == Source::Stay.code() => What::BedDay { charged_fen: self.claimed_fen },
+            Some(code) if source == Source::Visit.code() => What::VisitItem {
                 code: code.clone(),
                 times: self.times.and_then(|t| u32::try_from(t).ok()).unwrap_or(0),
                 verified: i.verified,
                 blocked_by: i.blocked_by.clone(),
             },
-            ("family_care", _) => What::FamilyCareDay,
+            _ if source == Source::FamilyCare.code() => What::FamilyCareDay,
             _ => return None,
         };
         Some(Claim {
