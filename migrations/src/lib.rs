@@ -38,6 +38,7 @@ mod m20261205_000028_findings;
 mod m20261205_000029_legal_representatives;
 mod m20261205_000030_inspections_follow_ups;
 mod m20261206_000031_bill_line_packs;
+mod m20261206_000032_late_fact_stamps;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000029_legal_representatives::Migration),
             Box::new(m20261205_000030_inspections_follow_ups::Migration),
             Box::new(m20261206_000031_bill_line_packs::Migration),
+            Box::new(m20261206_000032_late_fact_stamps::Migration),
         ]
     }
 }

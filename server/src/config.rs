@@ -90,6 +90,10 @@ pub struct Config {
     pub lang: String,
     #[arg(long, env = "LTCI_DATE_HORIZON_DAYS", default_value_t = 3660)]
     pub date_horizon_days: u32,
+    /// How long before a late-correction check a fact's timestamp may lie and the check still not
+    /// have seen it (the longest a transaction writing facts runs): such facts count as changed.
+    #[arg(long, env = "LTCI_LATE_FACT_MARGIN_SECS", default_value_t = 86_400)]
+    pub late_fact_margin_secs: u64,
 }
 
 impl Config {
@@ -121,7 +125,13 @@ impl Config {
             attachment_max_bytes: 10 * 1024 * 1024,
             lang: "zh".into(),
             date_horizon_days: 3660,
+            late_fact_margin_secs: 86_400,
         }
+    }
+
+    /// [`Config::late_fact_margin_secs`] as a span of time.
+    pub fn late_fact_margin(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::seconds(i64::try_from(self.late_fact_margin_secs).unwrap_or(i64::MAX / 1_000))
     }
 
     /// Where uploaded documents are kept.

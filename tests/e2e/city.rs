@@ -165,7 +165,7 @@ async fn a_generated_city_is_brought_in_served_and_billed(app: TestApp) {
         let inst = institution::Entity::find_by_id(b.institution_id).one(&app.db).await.expect("read").expect("one");
         let tier = inst.hospital_tier.and_then(|t| u8::try_from(t).ok());
         let bounds = month_bounds(&b.month).expect("month");
-        let facts = facts::read(&app.db, world.region_a, inst.id, tier, bounds, None).await.expect("facts");
+        let facts = facts::read(&app.db, world.region_a, inst.id, tier, bounds, None, None).await.expect("facts");
         let priced = rows_explained(&facts, true);
         let stored = packs::explained(&app.db, packs::of_bill(&app.db, b.id).await.expect("lines")).await.expect("x");
         assert_eq!(stored.len(), priced.len());

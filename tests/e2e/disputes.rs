@@ -192,6 +192,14 @@ async fn disputes_change_the_money_once(app: TestApp) {
         .expect("institution")
         .expect("a1");
     let this_month = (next_last + Duration::days(1), next_last + Duration::days(28));
-    let rows = ltci_server::settlement::compute::draft_rows(&app.db, &model, this_month, None).await.expect("rows");
+    let rows = ltci_server::settlement::compute::draft_rows(
+        &app.db,
+        &model,
+        this_month,
+        None,
+        app.state.config.late_fact_margin(),
+    )
+    .await
+    .expect("rows");
     assert!(rows.iter().all(|r| r.adjusts_bill_id != Some(bill.id)), "nothing of the disputed bill again");
 }

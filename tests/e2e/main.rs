@@ -34,6 +34,7 @@ mod imports;
 mod inspections;
 mod institution_documents;
 mod institutions;
+mod late_corrections;
 mod monitoring_moments;
 mod packed_lines;
 mod partners;

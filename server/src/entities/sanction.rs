@@ -30,6 +30,8 @@ pub struct Model {
     pub lifted_on: Option<Date>,
     pub lift_reason: Option<String>,
     pub lifted_by: Option<Uuid>,
+    /// When the lift was recorded (解除时间).
+    pub lifted_at: Option<DateTimeUtc>,
     pub version: i32,
     /// The confirmed finding it was decided on, if any.
     pub finding_id: Option<Uuid>,

@@ -1,24 +1,26 @@
 //! Late corrections (补差 / 追回): an approved bill never changes, but the facts it was priced from
 //! may (a death or a hospital stay reported late, a visit confirmed after review, a plan ended
 //! earlier). The next bill the institution computes carries the difference, for every bill
-//! approved in the twelve months before, as adjustment lines — priced under the policy versions
-//! that had been imported when that bill was approved.
+//! approved in the twelve months before whose facts changed since it was last checked
+//! ([`changes`]), as adjustment lines — priced under the policy versions that had been imported
+//! when that bill was approved.
 
 use ltci_shared::messages as m;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Months, NaiveDate};
+use chrono::{DateTime, Months, NaiveDate, TimeDelta, Utc};
 use ltci_shared::api::settlement::BillStatus;
 use ltci_shared::money::to_yuan;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::changes::{self, Changed};
 use super::facts;
 use super::packs::{self, Line};
 use super::rows::{Explanation, Key, Row, rows_explained, rows_of};
 use crate::care::stays::month_bounds;
-use crate::entities::{bill, enum_to_db};
+use crate::entities::{bill, enum_to_db, institution};
 use crate::http::error::ApiResult;
 
 /// How far back approved bills are corrected.
@@ -96,52 +98,95 @@ pub fn deltas(
     out
 }
 
-/// The adjustment rows for the institution's bill of the month starting `first` (`this_bill`
-/// once it exists): every bill approved or paid in the twelve months before, priced again.
-pub async fn rows<C: ConnectionTrait>(
+/// The bills a draft of the month starting `first` corrects (`this_bill` once it exists): each
+/// bill approved or paid in the twelve months before whose facts changed since it was last checked
+/// ([`changes`], with its `margin`), with what changed; and the institution's other bills that are
+/// not drafts (they carry the adjustments made before).
+pub async fn pending<C: ConnectionTrait>(
     db: &C,
-    region_id: Uuid,
-    institution_id: Uuid,
-    tier: Option<u8>,
+    institution: &institution::Model,
     first: NaiveDate,
     this_bill: Option<Uuid>,
-) -> ApiResult<Vec<Row>> {
+    margin: TimeDelta,
+) -> ApiResult<(Vec<(bill::Model, Changed)>, Vec<Uuid>)> {
     let month_of = |d: NaiveDate| d.format("%Y-%m").to_string();
     let since = month_of(first.checked_sub_months(Months::new(LOOKBACK_MONTHS)).unwrap_or(first));
     let settled_statuses = [enum_to_db(&BillStatus::Approved), enum_to_db(&BillStatus::Paid)];
     let bills = bill::Entity::find()
-        .filter(bill::Column::InstitutionId.eq(institution_id))
+        .filter(bill::Column::InstitutionId.eq(institution.id))
         .filter(bill::Column::Status.is_in(settled_statuses))
         .filter(bill::Column::Month.gte(since))
         .filter(bill::Column::Month.lt(month_of(first)))
         .order_by_asc(bill::Column::Month)
         .all(db)
         .await?;
-    let ids: Vec<Uuid> = bills.iter().map(|b| b.id).collect();
-    let floors = super::disputes::decided_floors(db, &ids).await?;
-    // The adjustments carried by the institution's other bills that are not drafts.
-    let carrying: Vec<Uuid> = bill::Entity::find()
+    if bills.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    // Each was checked against the facts when it was submitted.
+    let others: Vec<(Uuid, String, Option<DateTime<Utc>>)> = bill::Entity::find()
         .select_only()
-        .column(bill::Column::Id)
-        .filter(bill::Column::InstitutionId.eq(institution_id))
+        .columns([bill::Column::Id, bill::Column::Month, bill::Column::SubmittedAt])
+        .filter(bill::Column::InstitutionId.eq(institution.id))
         .filter(bill::Column::Status.ne(enum_to_db(&BillStatus::Draft)))
         .into_tuple()
         .all(db)
         .await?;
-    let carried = packs::of_bills(db, carrying.into_iter().filter(|id| Some(*id) != this_bill), Some(true)).await?;
+    let others: Vec<_> = others.into_iter().filter(|(id, _, _)| Some(*id) != this_bill).collect();
+    let checks: Vec<(&bill::Model, Option<DateTime<Utc>>)> =
+        bills.iter().map(|b| (b, last_checked(b, &others))).collect();
+    let mut changed = changes::since(db, institution.region_id, institution.id, &checks, margin).await?;
+    let bills = bills
+        .into_iter()
+        .filter_map(|b| match changed.remove(&b.id).unwrap_or(Changed::Month) {
+            Changed::Nothing => None,
+            c => Some((b, c)),
+        })
+        .collect();
+    Ok((bills, others.into_iter().map(|(id, _, _)| id).collect()))
+}
+
+/// The adjustment rows for the institution's bill of the month starting `first` (`this_bill`
+/// once it exists): every bill [`pending`] names, priced again — for the beneficiaries concerned
+/// only, or the whole month.
+pub async fn rows<C: ConnectionTrait>(
+    db: &C,
+    institution: &institution::Model,
+    first: NaiveDate,
+    this_bill: Option<Uuid>,
+    margin: TimeDelta,
+) -> ApiResult<Vec<Row>> {
+    let (region_id, institution_id) = (institution.region_id, institution.id);
+    let tier = institution.hospital_tier.and_then(|t| u8::try_from(t).ok());
+    let (bills, carriers) = pending(db, institution, first, this_bill, margin).await?;
+    if bills.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = bills.iter().map(|(b, _)| b.id).collect();
+    let floors = super::disputes::decided_floors(db, &ids).await?;
+    let carried = packs::of_bills(db, carriers, Some(true)).await?;
     let none = HashMap::new();
     let mut out = Vec::new();
-    for b in bills {
+    for (b, change) in bills {
         let Some(bounds) = month_bounds(&b.month) else { continue };
-        let facts = facts::read(db, region_id, institution_id, tier, bounds, b.approved_at).await?;
+        let persons: Option<Vec<Uuid>> = match change {
+            Changed::Persons(p) => Some(p.into_iter().collect()),
+            _ => None,
+        };
+        let persons = persons.as_deref();
+        let facts = facts::read(db, region_id, institution_id, tier, bounds, b.approved_at, persons).await?;
         let now = rows_of(&facts);
-        // The bill's own lines: its runs that adjust nothing.
-        let own: Vec<Line> = packs::of_bills(db, [b.id], Some(false)).await?;
+        // The bill's own lines (its runs that adjust nothing) of the beneficiaries concerned.
+        let own: Vec<Line> = match persons {
+            Some(p) => packs::of_bill_and_persons(db, b.id, p.iter().copied(), Some(false)).await?,
+            None => packs::of_bills(db, [b.id], Some(false)).await?,
+        };
+        let concerned = |person: Uuid| persons.is_none_or(|p| p.binary_search(&person).is_ok());
         let settled: Vec<(i32, Row)> = own.iter().map(|l| (l.line_no, l.row.clone())).collect();
         let deducted: HashMap<Key, i64> =
             own.iter().filter(|l| l.mark.deducted_fen > 0).map(|l| (l.row.key(), l.mark.deducted_fen)).collect();
         let mut earlier: HashMap<Key, i64> = HashMap::new();
-        for l in carried.iter().filter(|l| l.row.adjusts_bill_id == Some(b.id)) {
+        for l in carried.iter().filter(|l| l.row.adjusts_bill_id == Some(b.id) && concerned(l.row.person_id)) {
             *earlier.entry(l.row.key()).or_insert(0) += l.row.fund_fen;
         }
         let floors = floors.get(&b.id).unwrap_or(&none);
@@ -155,6 +200,21 @@ pub async fn rows<C: ConnectionTrait>(
         out.extend(deltas(b.id, &b.month, &settled, &deducted, &earlier, &now, &explanations, floors));
     }
     Ok(out)
+}
+
+/// When `b` was last checked against the facts: its own submission, or the latest submission
+/// of a later bill of the institution that is not a draft (`others`) and whose twelve months
+/// behind it include `b`'s.
+fn last_checked(b: &bill::Model, others: &[(Uuid, String, Option<DateTime<Utc>>)]) -> Option<DateTime<Utc>> {
+    let reach = month_bounds(&b.month)
+        .and_then(|(first, _)| first.checked_add_months(Months::new(LOOKBACK_MONTHS)))
+        .map(|d| d.format("%Y-%m").to_string())?;
+    others
+        .iter()
+        .filter(|(_, month, _)| *month > b.month && *month <= reach)
+        .filter_map(|(_, _, at)| *at)
+        .chain(b.submitted_at)
+        .max()
 }
 
 #[cfg(test)]
@@ -235,5 +295,51 @@ mod tests {
         let out = deltas(bill, "2026-09", &settled, &deducted, &none, &now, &HashMap::new(), &none);
         let got: Vec<(u32, i64)> = out.iter().map(|r| (chrono::Datelike::day(&r.on), r.fund_fen)).collect();
         assert_eq!(got, [(25, -3_000)], "what was paid is recovered, not what was deducted");
+    }
+
+    #[test]
+    fn a_bill_is_last_checked_by_the_latest_submission_that_reached_back_to_it() {
+        let at = |h: u32| {
+            NaiveDate::from_ymd_opt(2026, 3, 1).and_then(|d| d.and_hms_opt(h, 0, 0)).map(|t| t.and_utc())
+        };
+        let b = bill::Model {
+            id: Uuid::from_u128(1),
+            region_id: Uuid::nil(),
+            institution_id: Uuid::nil(),
+            month: "2026-01".into(),
+            status: enum_to_db(&BillStatus::Approved),
+            line_count: 0,
+            rejected_lines: 0,
+            claimed_fen: 0,
+            fund_fen: 0,
+            withheld_fen: None,
+            computed_by: Uuid::nil(),
+            computed_at: at(0).expect("time"),
+            submitted_by: None,
+            submitted_at: at(1),
+            return_reason: None,
+            approved_by: None,
+            approved_at: at(2),
+            approval_entry_id: None,
+            paid_by: None,
+            paid_on: None,
+            payment_entry_id: None,
+            bank_reference: None,
+            version: 1,
+        };
+        let other = |n: u128, month: &str, h: Option<u32>| (Uuid::from_u128(n), month.to_owned(), h.and_then(at));
+        // Its own submission when no later bill was submitted.
+        assert_eq!(last_checked(&b, &[]), at(1));
+        // A later month's submission twelve months on reaches back to it; an earlier month's or one
+        // thirteen months on does not.
+        let others = [
+            other(2, "2026-02", Some(3)),
+            other(3, "2027-01", Some(5)),
+            other(4, "2027-02", Some(9)),
+            other(5, "2025-12", Some(8)),
+            other(6, "2026-06", None),
+        ];
+        assert_eq!(last_checked(&b, &others), at(5));
+        assert_eq!(last_checked(&bill::Model { submitted_at: None, ..b.clone() }, &others[3..]), None);
     }
 }

@@ -260,7 +260,7 @@ pub async fn lines(
     actor.require(Permission::ReadBills)?;
     let b = find(&state.db, actor, id, false).await?;
     let lines = match f.insured_person_id {
-        Some(p) => packs::of_bill_and_person(&state.db, b.id, p).await?,
+        Some(p) => packs::of_bill_and_persons(&state.db, b.id, [p], None).await?,
         None => packs::of_bill(&state.db, b.id).await?,
     };
     let rejection = f.rejection.map(|r| enum_to_db(&r));
@@ -394,7 +394,8 @@ pub async fn submit(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Bill
     let inst = institution_in_scope(&txn, actor, b.institution_id).await?;
     let bounds = crate::care::stays::month_bounds(&b.month)
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("stored month {} unreadable", b.month)))?;
-    let now = super::compute::draft_rows(&txn, &inst, bounds, Some(b.id)).await?;
+    let margin = state.config.late_fact_margin();
+    let now = super::compute::draft_rows(&txn, &inst, bounds, Some(b.id), margin).await?;
     let stored: Vec<Row> = packs::of_bill(&txn, b.id).await?.into_iter().map(|l| l.row).collect();
     if now != stored {
         return Err(ApiError::conflict_code(codes::STALE_DRAFT, m::stale_draft()));

@@ -3,7 +3,7 @@
 //! added, the lines written in one transaction. Computing a draft again
 //! replaces its lines; a submitted bill is never computed again.
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, TimeDelta, Utc};
 use ltci_shared::api::settlement::{Bill, BillStatus, ComputeBill};
 use ltci_shared::error::codes;
 use ltci_shared::messages as m;
@@ -25,17 +25,19 @@ use crate::http::error::{ApiError, ApiResult, unique_as};
 use crate::state::AppState;
 
 /// A draft's lines as the facts give them now: the month's lines, then the adjustments of the
-/// bills approved before it.
+/// bills approved before it (facts stamped up to `margin` before their last check counting as
+/// changed: the server's `LTCI_LATE_FACT_MARGIN_SECS`).
 pub async fn draft_rows<C: ConnectionTrait>(
     db: &C,
     institution: &institution::Model,
     (first, last): (NaiveDate, NaiveDate),
     this_bill: Option<Uuid>,
+    margin: TimeDelta,
 ) -> ApiResult<Vec<Row>> {
     let tier = institution.hospital_tier.and_then(|t| u8::try_from(t).ok());
-    let facts = facts::read(db, institution.region_id, institution.id, tier, (first, last), None).await?;
+    let facts = facts::read(db, institution.region_id, institution.id, tier, (first, last), None, None).await?;
     let mut rows = rows_of(&facts);
-    rows.extend(adjust::rows(db, institution.region_id, institution.id, tier, first, this_bill).await?);
+    rows.extend(adjust::rows(db, institution, first, this_bill, margin).await?);
     rows.extend(disputes::refund_rows(db, institution.id, this_bill).await?);
     Ok(rows)
 }
@@ -52,7 +54,7 @@ pub async fn compute(state: &AppState, actor: &Actor, req: ComputeBill) -> ApiRe
         .await?
         .ok_or_else(|| ApiError::invalid_field("institution_id", "unknown_institution", m::unknown_institution()))?;
     let txn = state.db.begin().await?;
-    let (created, bill) = compute_in(&txn, actor, &inst, &req.month, bounds).await?;
+    let (created, bill) = compute_in(&txn, actor, &inst, &req.month, bounds, state.config.late_fact_margin()).await?;
     audit::commit(txn).await?;
     tracing::info!(bill_id = %bill.id, lines = bill.line_count, created, "bill computed");
     Ok((created, bills::view_one(&state.db, bill).await?))
@@ -83,9 +85,10 @@ pub async fn compute_in(
     inst: &institution::Model,
     month: &str,
     bounds: (NaiveDate, NaiveDate),
+    margin: TimeDelta,
 ) -> ApiResult<(bool, bill::Model)> {
     let existing = bill_of(txn, inst.id, month).await?;
-    let draft = price_in(txn, inst, month, bounds, existing).await?;
+    let draft = price_in(txn, inst, month, bounds, existing, margin).await?;
     write_in(txn, actor, inst.id, month, draft).await
 }
 
@@ -107,13 +110,14 @@ pub async fn price_in(
     month: &str,
     (first, last): (NaiveDate, NaiveDate),
     existing: Option<bill::Model>,
+    margin: TimeDelta,
 ) -> ApiResult<Draft> {
     if let Some(b) = &existing
         && b.status != enum_to_db(&BillStatus::Draft)
     {
         return Err(ApiError::state_conflict(codes::INVALID_STATE_TRANSITION, &b.status, m::only_draft_computed()));
     }
-    let rows = draft_rows(txn, inst, (first, last), existing.as_ref().map(|b| b.id)).await?;
+    let rows = draft_rows(txn, inst, (first, last), existing.as_ref().map(|b| b.id), margin).await?;
     if rows.is_empty() {
         return Err(ApiError::invalid_field("month", "nothing_to_bill", m::nothing_to_bill(month)));
     }

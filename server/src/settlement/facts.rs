@@ -103,21 +103,26 @@ fn json<T: serde::de::DeserializeOwned>(text: &str) -> ApiResult<T> {
     serde_json::from_str(text).map_err(|e| ApiError::internal(anyhow::anyhow!("stored JSON unreadable: {e}")))
 }
 
-/// The charged bed-days of the institution's stays in `first..=last`.
+/// The charged bed-days of the institution's stays in `first..=last` (of `persons` only, when
+/// given).
 async fn bed_days<C: ConnectionTrait>(
     db: &C,
     institution_id: Uuid,
     first: NaiveDate,
     last: NaiveDate,
+    persons: Option<&[Uuid]>,
 ) -> ApiResult<Vec<Line>> {
     // Every stay admitted by the month's end: a charge may lie after a discharge that a reported
     // death made later, and is then billed as not payable.
-    let stays_of_month = Query::select()
+    let mut stays_of_month = Query::select()
         .column(stay::Column::Id)
         .from(stay::Entity)
         .and_where(stay::Column::InstitutionId.eq(institution_id))
         .and_where(stay::Column::AdmittedOn.lte(last))
         .to_owned();
+    if let Some(ids) = persons {
+        stays_of_month.and_where(stay::Column::InsuredPersonId.is_in(ids.iter().copied()));
+    }
     let stays: HashMap<Uuid, stay::Model> = stay::Entity::find()
         .filter(stay::Column::Id.in_subquery(stays_of_month.clone()))
         .all(db)
@@ -149,21 +154,25 @@ async fn bed_days<C: ConnectionTrait>(
 /// What blocks the items of a visit by a caregiver barred that day (`ItemBlocked`).
 pub const CAREGIVER_BARRED: &str = "caregiver_barred";
 
-/// The items delivered on the institution's home visits from the Monday of `first`'s week to
-/// `last`: the month's as lines, the days before it counted for the weekly frequency.
+/// The items delivered on the institution's home visits (to `persons` only, when given) from the
+/// Monday of `first`'s week to `last`: the month's as lines, the days before it counted for the
+/// weekly frequency.
 async fn visit_items<C: ConnectionTrait>(
     db: &C,
     institution_id: Uuid,
     first: NaiveDate,
     last: NaiveDate,
+    persons: Option<&[Uuid]>,
 ) -> ApiResult<(Vec<Line>, HashMap<(Uuid, String, NaiveDate), u32>)> {
-    let visits = visit::Entity::find()
+    let mut visits = visit::Entity::find()
         .filter(visit::Column::InstitutionId.eq(institution_id))
         .filter(visit::Column::ScheduledOn.between(week_of(first), last))
         // Not started, or closed as not delivered (未服务): nothing was delivered to bill.
-        .filter(visit::Column::State.is_not_in([enum_to_db(&VisitState::Scheduled), enum_to_db(&VisitState::Missed)]))
-        .all(db)
-        .await?;
+        .filter(visit::Column::State.is_not_in([enum_to_db(&VisitState::Scheduled), enum_to_db(&VisitState::Missed)]));
+    if let Some(ids) = persons {
+        visits = visits.filter(visit::Column::InsuredPersonId.is_in(ids.iter().copied()));
+    }
+    let visits = visits.all(db).await?;
     let mut carers: Vec<Uuid> = visits.iter().map(|v| v.caregiver_id).collect();
     carers.sort();
     carers.dedup();
@@ -203,20 +212,24 @@ async fn visit_items<C: ConnectionTrait>(
     Ok((lines, prior))
 }
 
-/// The days of the institution's family-care plans in `first..=last`.
+/// The days of the institution's family-care plans (of `persons` only, when given) in
+/// `first..=last`.
 async fn family_care_days<C: ConnectionTrait>(
     db: &C,
     institution_id: Uuid,
     first: NaiveDate,
     last: NaiveDate,
+    persons: Option<&[Uuid]>,
 ) -> ApiResult<Vec<Line>> {
-    let plans = care_plan::Entity::find()
+    let mut plans = care_plan::Entity::find()
         .filter(care_plan::Column::InstitutionId.eq(institution_id))
         .filter(care_plan::Column::CareMode.eq(enum_to_db(&CareMode::FamilyCare)))
         .filter(care_plan::Column::StartOn.lte(last))
-        .filter(care_plan::Column::EndOn.gte(first))
-        .all(db)
-        .await?;
+        .filter(care_plan::Column::EndOn.gte(first));
+    if let Some(ids) = persons {
+        plans = plans.filter(care_plan::Column::InsuredPersonId.is_in(ids.iter().copied()));
+    }
+    let plans = plans.all(db).await?;
     let mut out = Vec::new();
     for p in plans {
         for on in p.start_on.max(first).iter_days().take_while(|d| *d <= p.end_on.min(last)) {
@@ -234,7 +247,8 @@ async fn family_care_days<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Reads the facts of an institution's month `first..=last`, with the policy versions imported
+/// Reads the facts of an institution's month `first..=last` — of the beneficiaries `persons`
+/// only, when given (each beneficiary is priced on their own) — with the policy versions imported
 /// by `imported_by` (all of them when `None`).
 pub async fn read<C: ConnectionTrait>(
     db: &C,
@@ -243,11 +257,12 @@ pub async fn read<C: ConnectionTrait>(
     tier: Option<u8>,
     (first, last): (NaiveDate, NaiveDate),
     imported_by: Option<chrono::DateTime<chrono::Utc>>,
+    persons: Option<&[Uuid]>,
 ) -> ApiResult<Facts> {
-    let mut lines = bed_days(db, institution_id, first, last).await?;
-    let (items, prior) = visit_items(db, institution_id, first, last).await?;
+    let mut lines = bed_days(db, institution_id, first, last, persons).await?;
+    let (items, prior) = visit_items(db, institution_id, first, last, persons).await?;
     lines.extend(items);
-    lines.extend(family_care_days(db, institution_id, first, last).await?);
+    lines.extend(family_care_days(db, institution_id, first, last, persons).await?);
     lines.sort_by_key(Line::key);
 
     let mut ids: Vec<Uuid> = lines.iter().map(|d| d.person_id).collect();

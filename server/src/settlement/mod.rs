@@ -5,6 +5,7 @@
 
 pub mod adjust;
 pub mod bills;
+pub mod changes;
 pub mod compute;
 pub mod deposits;
 pub mod disputes;

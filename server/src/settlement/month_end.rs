@@ -210,7 +210,7 @@ async fn claim_and_price(
         return Ok(settled(MonthEndOutcome::ComputedMeanwhile, Some(b)));
     }
     let kept = existing.clone();
-    match price_in(&txn, &inst, &run.month, bounds, existing).await {
+    match price_in(&txn, &inst, &run.month, bounds, existing, state.config.late_fact_margin()).await {
         Ok(draft) => Ok(Step::Priced { txn, institution_id: id, draft: Box::new(draft) }),
         Err(e) => {
             let outcome = match e.code() {

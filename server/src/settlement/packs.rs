@@ -374,11 +374,20 @@ pub async fn of_bills<C: ConnectionTrait>(
     read(db, q).await
 }
 
-/// A bill's lines of one beneficiary, in order.
-pub async fn of_bill_and_person<C: ConnectionTrait>(db: &C, bill_id: Uuid, person_id: Uuid) -> ApiResult<Vec<Line>> {
-    let q = pack::Entity::find()
+/// A bill's lines of the given beneficiaries, in order: only its own lines or only its
+/// adjustments when `adjustments` says which.
+pub async fn of_bill_and_persons<C: ConnectionTrait>(
+    db: &C,
+    bill_id: Uuid,
+    persons: impl IntoIterator<Item = Uuid>,
+    adjustments: Option<bool>,
+) -> ApiResult<Vec<Line>> {
+    let mut q = pack::Entity::find()
         .filter(pack::Column::BillId.eq(bill_id))
-        .filter(pack::Column::InsuredPersonId.eq(person_id));
+        .filter(pack::Column::InsuredPersonId.is_in(persons));
+    if let Some(a) = adjustments {
+        q = q.filter(pack::Column::Adjustments.eq(a));
+    }
     read(db, q).await
 }
 

@@ -107,7 +107,7 @@ pub async fn run(
         for (month, bounds) in months.iter() {
             for inst in &institutions {
                 let tier = inst.hospital_tier.and_then(|t| u8::try_from(t).ok());
-                let facts = facts::read(db, region, inst.id, tier, *bounds, None).await?;
+                let facts = facts::read(db, region, inst.id, tier, *bounds, None, None).await?;
                 if send.send((month.clone(), inst.id, facts)).await.is_err() {
                     break;
                 }

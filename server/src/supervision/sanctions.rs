@@ -294,6 +294,7 @@ pub async fn create(state: &AppState, actor: &Actor, req: CreateSanction) -> Api
         lifted_on: Set(None),
         lift_reason: Set(None),
         lifted_by: Set(None),
+        lifted_at: Set(None),
         version: Set(1),
         finding_id: Set(req.finding_id),
     }
@@ -336,6 +337,7 @@ pub async fn lift(state: &AppState, actor: &Actor, id: Uuid, req: LiftSanction) 
     next.lifted_on = Set(Some(req.lifted_on));
     next.lift_reason = Set(Some(reason));
     next.lifted_by = Set(Some(actor.user_id));
+    next.lifted_at = Set(Some(Utc::now()));
     next.version = Set(s.version + 1);
     let updated = sanction::Entity::update_many()
         .set(next)

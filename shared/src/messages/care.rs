@@ -101,7 +101,7 @@ crate::catalogue! {
     charges_for_past_days() = "只能申报已过去日期的费用" / "charges are reported for days that have passed";
     charges_required() = "请列出收费的日期" / "list the charged days";
     charges_too_many(max) = "一次最多申报 {max} 天；请拆分" / "at most {max} days in one report; split it";
-    month_closed_for_charges(month, status) = "{month} 的结算单已{status}：该月费用不能再变更" / "the bill for {month} is {status}: the month's charges no longer change";
+    month_closed_for_charges(month, status) = "{month} 的结算单{status}：该月费用不能再变更" / "the bill for {month} is {status}: the month's charges no longer change";
     unknown_stay() = "本机构没有这条入住记录" / "no such stay of the institution";
     report_is_for_month(month) = "本次申报针对 {month}" / "the report is for {month}";
     day_not_yet_come() = "该日尚未到来" / "the day has not come yet";
