@@ -135,7 +135,7 @@ pub async fn pending<C: ConnectionTrait>(
     let others: Vec<_> = others.into_iter().filter(|(id, _, _)| Some(*id) != this_bill).collect();
     let checks: Vec<(&bill::Model, Option<DateTime<Utc>>)> =
         bills.iter().map(|b| (b, last_checked(b, &others))).collect();
-    let mut changed = changes::since(db, institution.region_id, institution.id, &checks, margin).await?;
+    let mut changed = changes::since(db, institution, &checks, margin).await?;
     let bills = bills
         .into_iter()
         .filter_map(|b| match changed.remove(&b.id).unwrap_or(Changed::Month) {
@@ -299,9 +299,7 @@ mod tests {
 
     #[test]
     fn a_bill_is_last_checked_by_the_latest_submission_that_reached_back_to_it() {
-        let at = |h: u32| {
-            NaiveDate::from_ymd_opt(2026, 3, 1).and_then(|d| d.and_hms_opt(h, 0, 0)).map(|t| t.and_utc())
-        };
+        let at = |h: u32| NaiveDate::from_ymd_opt(2026, 3, 1).and_then(|d| d.and_hms_opt(h, 0, 0)).map(|t| t.and_utc());
         let b = bill::Model {
             id: Uuid::from_u128(1),
             region_id: Uuid::nil(),

@@ -176,6 +176,32 @@ async fn main() -> anyhow::Result<()> {
         "ratio: the month with 12 approved months behind it, nothing changed / the month with none = {:.2} (target ≤ 1.3)",
         last / first
     ));
+    // The check alone: which approved months changed since they were last checked.
+    let inst = ltci_server::entities::institution::Entity::find_by_id(a1)
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("institution"))?;
+    let mut checks = Vec::new();
+    for _ in 0..=repeat {
+        let began = Instant::now();
+        let (pending, _) = ltci_server::settlement::adjust::pending(
+            &app.db,
+            &inst,
+            this_month - Months::new(1),
+            None,
+            app.state.config.late_fact_margin(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message().en()))?;
+        checks.push((pending.len(), began.elapsed().as_secs_f64()));
+    }
+    let mut check_secs: Vec<f64> = checks.iter().skip(1).map(|(_, s)| *s).collect();
+    check_secs.sort_by(f64::total_cmp);
+    say(format!(
+        "the check of the 12 approved months: {:.1} ms, {} to price again",
+        check_secs[check_secs.len() / 2] * 1_000.0,
+        checks[0].0
+    ));
 
     // One resident's death reported late, on the 20th of the third month.
     let died_on = months[2].0 + Days::new(19);
