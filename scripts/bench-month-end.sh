@@ -14,8 +14,8 @@
 #  - the policy what-if (`ltci-server what-if`) of a draft — the demo policy with the institutional
 #    daily cap raised to 66.00 — over every whole month of the city (MONTHS, default 2: the
 #    what-if's target is 11 months at 100,000, `MONTHS=11`), timed;
-# and on SQLite (the embedded, one-machine mode) the month-end of a city of SQLITE_SCALES, timed,
-# without a target.
+# on SQLite (the embedded, one-machine mode) the month-end of a city of SQLITE_SCALES, timed,
+# without a target; and the thirteenth month's ratio to the first (scripts/bench-settle.sh).
 #
 #   scripts/bench-month-end.sh                     # N = 10000 and 100000, release build
 #   SCALES=10000 SQLITE_SCALES= scripts/bench-month-end.sh
@@ -135,3 +135,9 @@ for n in $sqlite_scales; do
   awk -v n="$n" -v s="$secs" -v k="$kb" -v u="$user" -v y="$sys" -v l="$lines" 'BEGIN {
     printf "SQLite, N = %d: %d lines, month-end %.1f s (CPU %.1f s, peak %.0f MB), %.0f lines a second\n", n, l, s, u + y, k / 1024, l / s }'
 done
+
+# The thirteenth month: an institution's draft with twelve approved months behind it, nothing
+# changed, against its first (late corrections; a city's month-end is its institutions' drafts).
+echo
+echo "Late corrections (scripts/bench-settle.sh on PostgreSQL: 200 beds, thirteen months):"
+DATABASE=postgres scripts/bench-settle.sh | sed -n '/^ratio\|^the check\|^one death/p' | sed 's/^/  /'
