@@ -129,9 +129,11 @@ impl Config {
         }
     }
 
-    /// [`Config::late_fact_margin_secs`] as a span of time.
+    /// [`Config::late_fact_margin_secs`] as a span of time, at most a hundred years (a longer one
+    /// means the same: every fact counts as changed).
     pub fn late_fact_margin(&self) -> chrono::TimeDelta {
-        chrono::TimeDelta::seconds(i64::try_from(self.late_fact_margin_secs).unwrap_or(i64::MAX / 1_000))
+        const CENTURY_SECS: u64 = 100 * 366 * 86_400;
+        chrono::TimeDelta::seconds(i64::try_from(self.late_fact_margin_secs.min(CENTURY_SECS)).unwrap_or(0))
     }
 
     /// Where uploaded documents are kept.
